@@ -1,0 +1,53 @@
+//===- GraphOps.h - tg dialect operations -----------------------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_DIALECTS_GRAPH_GRAPHOPS_H
+#define TANGRAM_DIALECTS_GRAPH_GRAPHOPS_H
+
+#include "Graph/GraphDialect.h"
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace mlir::tangram::tg {
+
+/// Two result type lists are compatible when they agree on element types and
+/// ranks and every pair of dims is equal or has a dynamic side: shape
+/// inference may make a stored type more static than the inferred one.
+bool areCompatibleReturnTypes(TypeRange lhs, TypeRange rhs);
+
+/// Numpy broadcasting of two shapes; fails on a static mismatch.
+LogicalResult broadcastShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b,
+                              SmallVectorImpl<int64_t> &out);
+
+/// Result type of a broadcasting binary op (i1 elements for comparisons).
+LogicalResult inferBroadcastBinary(MLIRContext *ctx,
+                                   std::optional<Location> loc, Value lhs,
+                                   Value rhs, bool resultIsBool,
+                                   SmallVectorImpl<Type> &types);
+
+/// Result type of a reduction over `axes` of `input`.
+LogicalResult inferReduce(std::optional<Location> loc, Value input,
+                          ArrayRef<int64_t> axes, bool keepdims,
+                          SmallVectorImpl<Type> &types);
+
+/// The values of `v` when it is a constant integer tensor.
+bool getConstantInts(Value v, SmallVectorImpl<int64_t> &values);
+
+/// The values of `v` when it is a constant floating-point tensor.
+bool getConstantFloats(Value v, SmallVectorImpl<double> &values);
+
+/// Folds a broadcasting binary op over constant operands (and the obvious
+/// identities x+0, x*1, x-0, x/1 when the result type equals x's).
+OpFoldResult foldBinary(Operation *op, Attribute lhs, Attribute rhs);
+
+} // namespace mlir::tangram::tg
+
+#define GET_OP_CLASSES
+#include "Graph/GraphOps.h.inc"
+
+#endif // TANGRAM_DIALECTS_GRAPH_GRAPHOPS_H

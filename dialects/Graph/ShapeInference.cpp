@@ -1,0 +1,119 @@
+//===- ShapeInference.cpp - shared shape rules of tg ops ------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// Helpers shared by the `inferReturnTypes` of many ops. Dynamic dims are
+// `ShapedType::kDynamic` throughout and propagate as `?`.
+//
+//===----------------------------------------------------------------------===//
+#include "Graph/GraphOps.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::tangram::tg;
+
+bool mlir::tangram::tg::areCompatibleReturnTypes(TypeRange lhs,
+                                                 TypeRange rhs) {
+  if (lhs.size() != rhs.size())
+    return false;
+  for (auto [l, r] : llvm::zip(lhs, rhs)) {
+    auto lt = dyn_cast<RankedTensorType>(l);
+    auto rt = dyn_cast<RankedTensorType>(r);
+    if (!lt || !rt)
+      return l == r;
+    if (lt.getElementType() != rt.getElementType() ||
+        lt.getRank() != rt.getRank())
+      return false;
+    for (auto [a, b] : llvm::zip(lt.getShape(), rt.getShape()))
+      if (a != b && !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b))
+        return false;
+  }
+  return true;
+}
+
+LogicalResult mlir::tangram::tg::broadcastShapes(ArrayRef<int64_t> a,
+                                                 ArrayRef<int64_t> b,
+                                                 SmallVectorImpl<int64_t> &out) {
+  size_t rank = std::max(a.size(), b.size());
+  out.assign(rank, 1);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da == 1)
+      out[i] = db;
+    else if (db == 1)
+      out[i] = da;
+    else if (ShapedType::isDynamic(da))
+      out[i] = db;
+    else if (ShapedType::isDynamic(db) || da == db)
+      out[i] = da;
+    else
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult mlir::tangram::tg::inferBroadcastBinary(
+    MLIRContext *ctx, std::optional<Location> loc, Value lhs, Value rhs,
+    bool resultIsBool, SmallVectorImpl<Type> &types) {
+  auto lt = cast<RankedTensorType>(lhs.getType());
+  auto rt = cast<RankedTensorType>(rhs.getType());
+  if (lt.getElementType() != rt.getElementType())
+    return emitOptionalError(loc, "operands have different element types: ",
+                             lt.getElementType(), " and ",
+                             rt.getElementType());
+  SmallVector<int64_t> shape;
+  if (failed(broadcastShapes(lt.getShape(), rt.getShape(), shape)))
+    return emitOptionalError(loc, "operand shapes ", lt, " and ", rt,
+                             " do not broadcast");
+  Type elem = resultIsBool ? IntegerType::get(ctx, 1) : lt.getElementType();
+  types.push_back(RankedTensorType::get(shape, elem));
+  return success();
+}
+
+LogicalResult mlir::tangram::tg::inferReduce(std::optional<Location> loc,
+                                             Value input,
+                                             ArrayRef<int64_t> axes,
+                                             bool keepdims,
+                                             SmallVectorImpl<Type> &types) {
+  auto t = cast<RankedTensorType>(input.getType());
+  int64_t prev = -1;
+  for (int64_t a : axes) {
+    if (a < 0 || a >= t.getRank() || a <= prev)
+      return emitOptionalError(loc, "axes must be sorted, unique and in [0, ",
+                               t.getRank(), ")");
+    prev = a;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0; i < t.getRank(); ++i) {
+    if (!llvm::is_contained(axes, i))
+      shape.push_back(t.getDimSize(i));
+    else if (keepdims)
+      shape.push_back(1);
+  }
+  types.push_back(t.clone(shape));
+  return success();
+}
+
+bool mlir::tangram::tg::getConstantInts(Value v,
+                                        SmallVectorImpl<int64_t> &values) {
+  DenseIntElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)))
+    return false;
+  values.clear();
+  bool isUnsigned = attr.getElementType().isUnsignedInteger();
+  for (const APInt &x : attr.getValues<APInt>())
+    values.push_back(isUnsigned ? (int64_t)x.getZExtValue() : x.getSExtValue());
+  return true;
+}
+
+bool mlir::tangram::tg::getConstantFloats(Value v,
+                                          SmallVectorImpl<double> &values) {
+  DenseFPElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)))
+    return false;
+  values.clear();
+  for (const APFloat &x : attr.getValues<APFloat>())
+    values.push_back(x.convertToDouble());
+  return true;
+}

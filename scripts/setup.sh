@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every apt and pip dependency Tangram needs on Debian 12. Idempotent.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+APT_PKGS=(
+  cmake ninja-build ccache git python3
+  libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22 lld-22
+  libonnx-dev protobuf-compiler libprotobuf-dev nlohmann-json3-dev
+  libgtest-dev googletest zlib1g-dev libzstd-dev libedit-dev libxml2-dev libcurl4-openssl-dev
+  python3-torch python3-torchvision
+)
+missing=()
+for p in "${APT_PKGS[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Python packages for tests, conformance and benchmarks. onnx is pinned: the
+# conformance tables are measured against its backend node tests.
+PY=${PYTHON:-python3}
+PIP_PKGS=("onnx==1.17.0" "onnxruntime==1.20.1" "numpy<2.3" "pytest" "lit")
+need_pip=0
+for spec in "${PIP_PKGS[@]}"; do
+  name=${spec%%[=<>]*}
+  $PY -m pip show "$name" >/dev/null 2>&1 || need_pip=1
+done
+$PY -c "import onnx; assert onnx.__version__=='1.17.0'" 2>/dev/null || need_pip=1
+if [ $need_pip = 1 ]; then
+  $PY -m pip install -q "${PIP_PKGS[@]}"
+fi
+echo "setup: done"
