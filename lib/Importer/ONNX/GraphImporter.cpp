@@ -1,0 +1,354 @@
+//===- GraphImporter.cpp - ONNX graph to a tg function --------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// The import driver: checks opsets and ops up front (reporting every
+// unsupported op of the model at once), orders the nodes (rejecting unknown
+// names and cycles), turns initializers into constants and runs one handler
+// per node. The result is cleaned up by shape inference and canonicalization.
+//
+//===----------------------------------------------------------------------===//
+#include "tangram/Importer/ONNX/Importer.h"
+#include "ModelLoader.h"
+#include "OpBinder.h"
+#include "TensorConversion.h"
+#include "Graph/GraphDialect.h"
+#include "tangram/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include <deque>
+
+using namespace mlir;
+using namespace mlir::tangram;
+using namespace mlir::tangram::onnx_importer;
+
+void mlir::tangram::registerImporterDialects(DialectRegistry &registry) {
+  registry.insert<tg::TGDialect, func::FuncDialect>();
+}
+
+namespace {
+
+class GraphImporter {
+public:
+  GraphImporter(onnx::ModelProto &model, StringRef baseDir, StringRef name,
+                MLIRContext &ctx)
+      : model(model), baseDir(baseDir), state{&ctx, OpBuilder(&ctx),
+                                              name.str(), baseDir.str(), {}, {}, {}} {}
+
+  OwningOpRef<ModuleOp> run(std::string &error);
+
+private:
+  LogicalResult readOpsets();
+  LogicalResult checkOps();
+  LogicalResult orderNodes(std::vector<const onnx::NodeProto *> &order);
+  FailureOr<RankedTensorType> convertValueType(const onnx::ValueInfoProto &v,
+                                               StringRef what);
+  LogicalResult fail(const Twine &msg) {
+    if (state.error.empty())
+      state.error = state.modelName + ": " + msg.str();
+    return failure();
+  }
+  int64_t opsetOf(StringRef domain) const {
+    return opsets.lookup(domain == "ai.onnx" ? "" : domain);
+  }
+
+  onnx::ModelProto &model;
+  std::string baseDir;
+  ImportState state;
+  llvm::StringMap<int64_t> opsets;
+};
+
+} // namespace
+
+LogicalResult GraphImporter::readOpsets() {
+  for (const auto &o : model.opset_import())
+    opsets[o.domain() == "ai.onnx" ? "" : o.domain()] = o.version();
+  int64_t v = opsets.lookup("");
+  if (v == 0)
+    return fail("the model imports no ai.onnx opset");
+  if (v < 1 || v > kMaxOnnxOpset)
+    return fail("unsupported opset " + Twine(v) +
+                " for domain ai.onnx (Tangram handles opsets 1 to " +
+                Twine(kMaxOnnxOpset) + ")");
+  return success();
+}
+
+LogicalResult GraphImporter::checkOps() {
+  const HandlerTable &table = HandlerTable::get();
+  std::vector<std::pair<std::string, int>> missing;
+  for (const auto &node : model.graph().node()) {
+    StringRef domain = node.domain();
+    int64_t opset = opsetOf(domain);
+    std::string d = domain.empty() ? "ai.onnx" : domain.str();
+    std::string entry;
+    if (opset == 0)
+      entry = node.op_type() + " (domain " + d + " not imported)";
+    else if (!table.lookup(domain, node.op_type(), opset))
+      entry = node.op_type() + (domain.empty() || domain == "ai.onnx"
+                                    ? std::string()
+                                    : " (domain " + d + ")");
+    if (entry.empty())
+      continue;
+    auto it = llvm::find_if(missing, [&](auto &p) { return p.first == entry; });
+    if (it == missing.end())
+      missing.emplace_back(entry, 1);
+    else
+      ++it->second;
+  }
+  if (missing.empty())
+    return success();
+  std::string list;
+  int total = 0;
+  for (auto &[op, count] : missing) {
+    if (!list.empty())
+      list += ", ";
+    list += "'" + op + "' x" + std::to_string(count);
+    total += count;
+  }
+  return fail(Twine(missing.size()) + " unsupported op type" +
+              (missing.size() > 1 ? "s" : "") + " (" + Twine(total) +
+              " node" + (total > 1 ? "s" : "") + ", ai.onnx opset " +
+              Twine(opsetOf("")) + "): unsupported op " + list);
+}
+
+LogicalResult
+GraphImporter::orderNodes(std::vector<const onnx::NodeProto *> &order) {
+  const auto &graph = model.graph();
+  llvm::StringMap<int> producer; // value -> node index, -1 for graph values
+  for (const auto &in : graph.input())
+    producer[in.name()] = -1;
+  for (const auto &init : graph.initializer())
+    producer[init.name()] = -1;
+  for (int i = 0; i < graph.node_size(); ++i)
+    for (const auto &out : graph.node(i).output()) {
+      if (out.empty())
+        continue;
+      auto [it, inserted] = producer.try_emplace(out, i);
+      if (!inserted)
+        return fail("value '" + out + "' is defined more than once");
+    }
+  std::vector<int> pending(graph.node_size(), 0);
+  std::vector<std::vector<int>> users(graph.node_size());
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const auto &node = graph.node(i);
+    for (const auto &in : node.input()) {
+      if (in.empty())
+        continue;
+      auto it = producer.find(in);
+      if (it == producer.end())
+        return fail("node '" + node.name() + "' (" + node.op_type() +
+                    ") uses the undefined value '" + in + "'");
+      if (it->second >= 0) {
+        ++pending[i];
+        users[it->second].push_back(i);
+      }
+    }
+  }
+  std::deque<int> ready;
+  for (int i = 0; i < graph.node_size(); ++i)
+    if (pending[i] == 0)
+      ready.push_back(i);
+  while (!ready.empty()) {
+    int i = ready.front();
+    ready.pop_front();
+    order.push_back(&graph.node(i));
+    for (int u : users[i])
+      if (--pending[u] == 0)
+        ready.push_back(u);
+  }
+  if ((int)order.size() != graph.node_size()) {
+    for (int i = 0; i < graph.node_size(); ++i)
+      if (pending[i] > 0)
+        return fail("the graph has a cycle through node '" +
+                    graph.node(i).name() + "' (" + graph.node(i).op_type() +
+                    ")");
+  }
+  for (const auto &out : graph.output())
+    if (!producer.count(out.name()))
+      return fail("graph output '" + out.name() + "' is never computed");
+  return success();
+}
+
+FailureOr<RankedTensorType>
+GraphImporter::convertValueType(const onnx::ValueInfoProto &v, StringRef what) {
+  if (!v.type().has_tensor_type())
+    return fail(what + " '" + v.name() +
+                "' is not a tensor (sequences, maps and optionals are not "
+                "supported)"),
+           failure();
+  const auto &tt = v.type().tensor_type();
+  Type elem = convertElementType(tt.elem_type(), state.ctx);
+  if (!elem)
+    return fail(what + " '" + v.name() + "' has unsupported dtype " +
+                dataTypeName(tt.elem_type())),
+           failure();
+  if (!tt.has_shape())
+    return fail(what + " '" + v.name() +
+                "' has no shape (unranked tensors are not supported)"),
+           failure();
+  SmallVector<int64_t> shape;
+  for (const auto &d : tt.shape().dim())
+    shape.push_back(d.has_dim_value() && d.dim_value() >= 0
+                        ? d.dim_value()
+                        : ShapedType::kDynamic);
+  return RankedTensorType::get(shape, elem);
+}
+
+OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
+  MLIRContext *ctx = state.ctx;
+  ctx->loadDialect<tg::TGDialect, func::FuncDialect>();
+  // Diagnostics from type inference and verification become import errors.
+  ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Error) {
+      std::string where;
+      if (auto nl = dyn_cast<NameLoc>(d.getLocation()))
+        where = "node '" + nl.getName().str() + "': ";
+      state.lastDiagnostic = where + d.str();
+    }
+    return success();
+  });
+  auto done = [&]() -> OwningOpRef<ModuleOp> {
+    error = state.error;
+    return nullptr;
+  };
+  if (failed(readOpsets()) || failed(checkOps()))
+    return done();
+  std::vector<const onnx::NodeProto *> order;
+  if (failed(orderNodes(order)))
+    return done();
+
+  auto &graph = *model.mutable_graph();
+  Location fileLoc = FileLineColLoc::get(ctx, state.modelName, 0, 0);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  OpBuilder &b = state.builder;
+  b.setInsertionPointToEnd(module->getBody());
+
+  llvm::StringSet<> initNames;
+  for (const auto &init : graph.initializer())
+    initNames.insert(init.name());
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  for (const auto &in : graph.input()) {
+    if (initNames.contains(in.name()))
+      continue; // An initializer's default: imported as a constant.
+    auto t = convertValueType(in, "graph input");
+    if (failed(t))
+      return done();
+    argTypes.push_back(*t);
+    argNames.push_back(in.name());
+  }
+  for (const auto &out : graph.output())
+    if (failed(convertValueType(out, "graph output")))
+      return done();
+
+  auto func = func::FuncOp::create(b, fileLoc, "main",
+                                   b.getFunctionType(argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  for (auto [i, name] : llvm::enumerate(argNames)) {
+    func.setArgAttr(i, "tg.name", b.getStringAttr(name));
+    state.values[name] = entry->getArgument(i);
+  }
+  b.setInsertionPointToStart(entry);
+
+  for (auto &init : *graph.mutable_initializer()) {
+    std::string err;
+    ElementsAttr value = convertTensor(init, baseDir, ctx, err);
+    if (!value) {
+      fail(err);
+      return done();
+    }
+    Location loc = NameLoc::get(b.getStringAttr(init.name()), fileLoc);
+    state.values[init.name()] = tg::ConstantOp::create(b, loc, value);
+  }
+
+  const HandlerTable &table = HandlerTable::get();
+  for (const onnx::NodeProto *node : order) {
+    std::string name = node->name().empty()
+                           ? (node->output_size() ? node->output(0) : "")
+                           : node->name();
+    Location loc = NameLoc::get(b.getStringAttr(name), fileLoc);
+    int64_t opset = opsetOf(node->domain());
+    OpBinder binder(state, *node, opset, loc);
+    const Handler *h = table.lookup(node->domain(), node->op_type(), opset);
+    // Every node input must be bound (an earlier node may have produced
+    // nothing for an optional output a later node reads).
+    for (const auto &in : node->input())
+      if (!in.empty() && !state.values.count(in)) {
+        binder.fail("input '" + in + "' has no value");
+        return done();
+      }
+    if (failed((*h)(binder))) {
+      binder.fail("cannot import this node");
+      return done();
+    }
+  }
+
+  SmallVector<Value> results;
+  for (const auto &out : graph.output())
+    results.push_back(state.values.lookup(out.name()));
+  if (llvm::any_of(results, [](Value v) { return !v; })) {
+    fail("a graph output is not computed");
+    return done();
+  }
+  func::ReturnOp::create(b, fileLoc, results);
+  func.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  for (auto [i, out] : llvm::enumerate(graph.output())) {
+    func.setResultAttr(i, "tg.name", b.getStringAttr(out.name()));
+    Type declared = convertElementType(out.type().tensor_type().elem_type(), ctx);
+    Type computed = cast<RankedTensorType>(results[i].getType()).getElementType();
+    if (declared != computed) {
+      fail("graph output '" + out.name() + "' is declared " +
+           dataTypeName(out.type().tensor_type().elem_type()) +
+           " but computes another element type");
+      return done();
+    }
+  }
+
+  state.lastDiagnostic.clear();
+  if (failed(verify(*module))) {
+    fail("the imported graph does not verify: " + state.lastDiagnostic);
+    return done();
+  }
+  PassManager pm(ctx);
+  buildImportCleanupPipeline(pm);
+  if (failed(pm.run(*module))) {
+    fail("shape inference failed: " + state.lastDiagnostic);
+    return done();
+  }
+  return module;
+}
+
+OwningOpRef<ModuleOp> mlir::tangram::importONNXBytes(StringRef bytes,
+                                                     StringRef baseDir,
+                                                     StringRef displayName,
+                                                     MLIRContext &context,
+                                                     std::string &error) {
+  onnx::ModelProto model;
+  std::string err;
+  bool textual = displayName.ends_with(".onnxtxt");
+  if (!parseModel(bytes, textual, model, err)) {
+    error = displayName.str() + ": " + err;
+    return nullptr;
+  }
+  GraphImporter importer(model, baseDir, displayName, context);
+  return importer.run(error);
+}
+
+OwningOpRef<ModuleOp> mlir::tangram::importONNXFile(StringRef path,
+                                                    MLIRContext &context,
+                                                    std::string &error) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error = path.str() + ": cannot open file: " + buffer.getError().message();
+    return nullptr;
+  }
+  StringRef dir = llvm::sys::path::parent_path(path);
+  return importONNXBytes((*buffer)->getBuffer(), dir.empty() ? "." : dir, path,
+                         context, error);
+}

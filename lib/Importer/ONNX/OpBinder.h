@@ -1,0 +1,174 @@
+//===- OpBinder.h - what an ONNX op handler sees ----------------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// Handlers are small functions `LogicalResult(OpBinder &)`, registered by
+// (op type, since-version) as torch-mlir does. The binder hands them the
+// node's operands and attributes with ONNX defaults, builds tg ops with their
+// types inferred (never aborting: a failed inference becomes an error naming
+// the node) and binds the node's outputs.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_LIB_IMPORTER_ONNX_OPBINDER_H
+#define TANGRAM_LIB_IMPORTER_ONNX_OPBINDER_H
+
+#include "Graph/GraphOps.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
+#include <functional>
+#include <onnx/onnx_pb.h>
+
+namespace mlir::tangram::onnx_importer {
+
+/// State shared by all nodes of one graph import.
+struct ImportState {
+  MLIRContext *ctx;
+  OpBuilder builder;
+  std::string modelName;
+  /// Where external-data files are looked up.
+  std::string baseDir;
+  /// ONNX value name -> SSA value.
+  llvm::StringMap<Value> values;
+  /// The message of the last error diagnostic MLIR emitted.
+  std::string lastDiagnostic;
+  /// The first import error, one line.
+  std::string error;
+};
+
+class OpBinder {
+public:
+  OpBinder(ImportState &state, const onnx::NodeProto &node, int64_t opset,
+           Location loc)
+      : node(node), opset(opset), b(state.builder), loc(loc),
+        ctx(state.ctx), state(state) {}
+
+  const onnx::NodeProto &node;
+  /// The opset of the node's domain in this model.
+  const int64_t opset;
+  OpBuilder &b;
+  const Location loc;
+  MLIRContext *const ctx;
+
+  //===--- operands and results ---------------------------------------===//
+  unsigned numInputs() const { return node.input_size(); }
+  /// The i-th input; null when absent or given as the empty name.
+  Value input(unsigned i) const;
+  bool hasInput(unsigned i) const { return (bool)input(i); }
+  /// Fails unless inputs 0..n-1 are all given.
+  LogicalResult need(unsigned n);
+  unsigned numOutputs() const { return node.output_size(); }
+  bool outputUsed(unsigned i) const {
+    return (int)i < node.output_size() && !node.output(i).empty();
+  }
+  /// Binds the node's outputs to `values` (in order).
+  LogicalResult setResults(ValueRange values);
+  LogicalResult setResult(Value v) { return setResults(ValueRange(v)); }
+  /// Fails when any output past the first `n` is used.
+  LogicalResult onlyOutputs(unsigned n);
+
+  //===--- attributes (with ONNX defaults) ----------------------------===//
+  const onnx::AttributeProto *attr(StringRef name) const;
+  int64_t i(StringRef name, int64_t def) const;
+  float f(StringRef name, float def) const;
+  std::string s(StringRef name, StringRef def) const;
+  SmallVector<int64_t> ints(StringRef name) const;
+  SmallVector<float> floats(StringRef name) const;
+
+  //===--- types and constants ----------------------------------------===//
+  static RankedTensorType typeOf(Value v) {
+    return cast<RankedTensorType>(v.getType());
+  }
+  static int64_t rankOf(Value v) { return typeOf(v).getRank(); }
+  /// A 1-D i64 constant.
+  Value constI64(ArrayRef<int64_t> values);
+  /// A 0-D constant of `elem` type holding `value`.
+  Value scalar(Type elem, double value);
+  /// The values of a constant integer tensor.
+  static bool constInts(Value v, SmallVectorImpl<int64_t> &out) {
+    return tg::getConstantInts(v, out);
+  }
+  /// Input `i` must be a constant integer tensor (shapes, axes).
+  LogicalResult requireConstInts(unsigned i, StringRef what,
+                                 SmallVectorImpl<int64_t> &out);
+  /// Normalizes an axis into [0, rank).
+  FailureOr<int64_t> axis(int64_t a, int64_t rank);
+  /// Normalizes, sorts and checks a list of axes.
+  FailureOr<SmallVector<int64_t>> axes(ArrayRef<int64_t> a, int64_t rank);
+
+  //===--- building tg ops --------------------------------------------===//
+  NamedAttribute named(StringRef name, Attribute a) {
+    return NamedAttribute(StringAttr::get(ctx, name), a);
+  }
+  Attribute i64(int64_t v) { return b.getI64IntegerAttr(v); }
+  Attribute f32(float v) { return b.getF32FloatAttr(v); }
+  Attribute boolean(bool v) { return b.getBoolAttr(v); }
+  Attribute str(StringRef v) { return b.getStringAttr(v); }
+  Attribute array(ArrayRef<int64_t> v) { return b.getDenseI64ArrayAttr(v); }
+
+  /// Builds `OpTy` with inferred result types; fails with an error naming
+  /// the node when the operands or attributes are inconsistent.
+  template <typename OpTy>
+  FailureOr<Operation *> makeOp(ValueRange operands,
+                                ArrayRef<NamedAttribute> attrs = {}) {
+    OperationState st(loc, OpTy::getOperationName());
+    st.addOperands(operands);
+    st.addAttributes(attrs);
+    if constexpr (!std::is_same_v<typename OpTy::Properties,
+                                  EmptyProperties>) {
+      OpaqueProperties props =
+          &st.getOrAddProperties<typename OpTy::Properties>();
+      if (failed(st.name.getRegisteredInfo()->setOpPropertiesFromAttribute(
+              st.name, props, st.attributes.getDictionary(ctx), nullptr)))
+        return fail("bad attributes for " + OpTy::getOperationName());
+    }
+    SmallVector<Type> types;
+    state.lastDiagnostic.clear();
+    if (failed(OpTy::inferReturnTypes(ctx, loc, st.operands,
+                                      st.attributes.getDictionary(ctx),
+                                      st.getRawProperties(), st.regions,
+                                      types)))
+      return fail(state.lastDiagnostic.empty() ? "inconsistent operands"
+                                               : state.lastDiagnostic);
+    st.addTypes(types);
+    return b.create(st);
+  }
+  template <typename OpTy>
+  FailureOr<Value> make(ValueRange operands,
+                        ArrayRef<NamedAttribute> attrs = {}) {
+    auto op = makeOp<OpTy>(operands, attrs);
+    if (failed(op))
+      return failure();
+    return (*op)->getResult(0);
+  }
+
+  StringRef baseDir() const { return state.baseDir; }
+
+  /// Records an error about this node and returns failure.
+  LogicalResult fail(const Twine &message);
+
+private:
+  ImportState &state;
+};
+
+using Handler = std::function<LogicalResult(OpBinder &)>;
+
+/// Handlers keyed by (domain, op type, since-version).
+class HandlerTable {
+public:
+  void on(StringRef op, int sinceVersion, Handler h, StringRef domain = "");
+  /// The handler with the largest since-version <= `opset`, or null.
+  const Handler *lookup(StringRef domain, StringRef op, int64_t opset) const;
+  /// The table with every handler registered.
+  static const HandlerTable &get();
+
+private:
+  llvm::StringMap<std::vector<std::pair<int, Handler>>> table;
+};
+
+void registerElementwiseHandlers(HandlerTable &t);
+void registerNNHandlers(HandlerTable &t);
+void registerShapeHandlers(HandlerTable &t);
+
+} // namespace mlir::tangram::onnx_importer
+
+#endif // TANGRAM_LIB_IMPORTER_ONNX_OPBINDER_H

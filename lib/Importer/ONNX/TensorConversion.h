@@ -1,0 +1,29 @@
+//===- TensorConversion.h - ONNX types and tensors to MLIR ------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_LIB_IMPORTER_ONNX_TENSORCONVERSION_H
+#define TANGRAM_LIB_IMPORTER_ONNX_TENSORCONVERSION_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include <onnx/onnx_pb.h>
+#include <string>
+
+namespace mlir::tangram::onnx_importer {
+
+/// The MLIR element type of an ONNX TensorProto data type, or null for the
+/// types Tangram does not handle (strings, complex, float8, 4-bit ints).
+Type convertElementType(int32_t onnxType, MLIRContext *ctx);
+
+/// The ONNX spelling of a data type ("FLOAT", "STRING", ...).
+std::string dataTypeName(int32_t onnxType);
+
+/// Converts an initializer or a Constant's tensor. Raw data is moved out of
+/// `tensor` into a resource blob (no copy) when it is large; external data
+/// is read from `baseDir` straight into the blob. Sets `error` on failure.
+ElementsAttr convertTensor(onnx::TensorProto &tensor, StringRef baseDir,
+                           MLIRContext *ctx, std::string &error);
+
+} // namespace mlir::tangram::onnx_importer
+
+#endif // TANGRAM_LIB_IMPORTER_ONNX_TENSORCONVERSION_H
