@@ -1,0 +1,81 @@
+// RUN: tangram-opt %s -split-input-file -canonicalize | FileCheck %s
+
+// A PyTorch-style shape computation folds to a constant.
+// CHECK-LABEL: func @shape_chain
+func.func @shape_chain(%x: tensor<2x3x4xf32>) -> tensor<3xi64> {
+  // CHECK: %[[C:.*]] = tg.constant dense<[2, 3, 4]> : tensor<3xi64>
+  // CHECK-NEXT: return %[[C]]
+  %s = tg.shape %x {start = 0 : i64, end = 3 : i64} : tensor<2x3x4xf32> -> tensor<3xi64>
+  %i = tg.constant dense<1> : tensor<1xi64>
+  %d = tg.gather %s, %i {axis = 0 : i64} : (tensor<3xi64>, tensor<1xi64>) -> tensor<1xi64>
+  %a = tg.constant dense<[2]> : tensor<1xi64>
+  %b = tg.constant dense<[4]> : tensor<1xi64>
+  %c = tg.concat %a, %d, %b {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<3xi64>
+  return %c : tensor<3xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func @arith_fold
+func.func @arith_fold() -> (tensor<2xi64>, tensor<2xi1>) {
+  // CHECK-DAG: tg.constant dense<[7, 12]> : tensor<2xi64>
+  // CHECK-DAG: tg.constant dense<[false, true]> : tensor<2xi1>
+  // CHECK-NOT: tg.add
+  // CHECK-NOT: tg.greater
+  %a = tg.constant dense<[3, 4]> : tensor<2xi64>
+  %b = tg.constant dense<[4, 8]> : tensor<2xi64>
+  %s = tg.add %a, %b : (tensor<2xi64>, tensor<2xi64>) -> tensor<2xi64>
+  %ones = tg.constant dense<1> : tensor<2xi64>
+  %m = tg.mul %s, %ones : (tensor<2xi64>, tensor<2xi64>) -> tensor<2xi64>
+  %z = tg.constant dense<0> : tensor<i64>
+  %t = tg.sub %m, %z : (tensor<2xi64>, tensor<i64>) -> tensor<2xi64>
+  %c = tg.constant dense<10> : tensor<i64>
+  %f = tg.greater %t, %c : (tensor<2xi64>, tensor<i64>) -> tensor<2xi1>
+  return %t, %f : tensor<2xi64>, tensor<2xi1>
+}
+
+// -----
+
+// CHECK-LABEL: func @identities
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+func.func @identities(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // CHECK-NEXT: return %[[X]]
+  %z = tg.constant dense<0.0> : tensor<f32>
+  %0 = tg.add %x, %z : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+  %1 = tg.transpose %0 {perm = array<i64: 0, 1>} : tensor<2x3xf32> -> tensor<2x3xf32>
+  %s = tg.constant dense<[2, 3]> : tensor<2xi64>
+  %2 = tg.reshape %1, %s : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
+  %3 = tg.cast %2 {to = f32} : tensor<2x3xf32> -> tensor<2x3xf32>
+  %o = tg.constant dense<1.0> : tensor<f32>
+  %4 = tg.mul %3, %o : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+  return %4 : tensor<2x3xf32>
+}
+
+// -----
+
+// Weights (large constants) are never folded.
+// CHECK-LABEL: func @no_weight_fold
+func.func @no_weight_fold() -> tensor<64x64xf32> {
+  // CHECK: tg.transpose
+  %w = tg.constant dense_resource<w> : tensor<64x64xf32>
+  %t = tg.transpose %w {perm = array<i64: 1, 0>} : tensor<64x64xf32> -> tensor<64x64xf32>
+  return %t : tensor<64x64xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @cast_size_range
+func.func @cast_size_range(%x: tensor<2x5xf32>) -> (tensor<f32>, tensor<3xi64>, tensor<2x2xi32>) {
+  // CHECK-DAG: tg.constant dense<1.000000e+01> : tensor<f32>
+  // CHECK-DAG: tg.constant dense<[0, 2, 4]> : tensor<3xi64>
+  // CHECK-DAG: tg.constant dense<7> : tensor<2x2xi32>
+  %n = tg.size %x : tensor<2x5xf32> -> tensor<i64>
+  %f = tg.cast %n {to = f32} : tensor<i64> -> tensor<f32>
+  %a = tg.constant dense<0> : tensor<i64>
+  %b = tg.constant dense<5> : tensor<i64>
+  %d = tg.constant dense<2> : tensor<i64>
+  %r = tg.range %a, %b, %d : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<3xi64>
+  %s = tg.constant dense<[2, 2]> : tensor<2xi64>
+  %c = tg.constant_of_shape %s {value = dense<7> : tensor<1xi32>} : (tensor<2xi64>) -> tensor<2x2xi32>
+  return %f, %r, %c : tensor<f32>, tensor<3xi64>, tensor<2x2xi32>
+}

@@ -1,0 +1,234 @@
+// RUN: tangram-opt %s -split-input-file -verify-diagnostics
+// One case per verifier error.
+
+func.func @binary_elem_mismatch(%x: tensor<2xf32>, %y: tensor<2xf16>) {
+  // expected-error @+2 {{operands have different element types: 'f32' and 'f16'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.add"(%x, %y) : (tensor<2xf32>, tensor<2xf16>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @binary_no_broadcast(%x: tensor<2x3xf32>, %y: tensor<4xf32>) {
+  // expected-error @+2 {{do not broadcast}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.add"(%x, %y) : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @wrong_result_type(%x: tensor<2x3xf32>) {
+  // expected-error @+2 {{inferred type(s)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.exp"(%x) : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @float_only(%x: tensor<2xi32>) {
+  // expected-error @+1 {{must be ranked tensor of}}
+  %0 = tg.exp %x : tensor<2xi32>
+  return
+}
+
+// -----
+
+func.func @matmul_contract(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) {
+  // expected-error @+2 {{contracting dims differ: 3 vs 4}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.matmul"(%a, %b) : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<4x2x3x3xf32>) {
+  // expected-error @+2 {{input channels (3) != weight channels (2) * group (1)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.conv"(%x, %w) {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_pads(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+2 {{expected 2 strides and dilations and 4 pads}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.conv"(%x, %w) {strides = array<i64: 1, 1>, pads = array<i64: 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @pool_kernel_too_big(%x: tensor<1x3x2x2xf32>) {
+  // expected-error @+2 {{kernel larger than padded input}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.max_pool"(%x) {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x3x2x2xf32>) -> tensor<1x3x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @batch_norm_params(%x: tensor<1x4x2x2xf32>, %s: tensor<3xf32>) {
+  // expected-error @+2 {{parameters must be 1-D of size C = 4}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.batch_norm"(%x, %s, %s, %s, %s) : (tensor<1x4x2x2xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<1x4x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_axis(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis 2 out of range for rank 2}}
+  %0 = tg.softmax %x {axis = 2 : i64} : tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axes(%x: tensor<2x3xf32>) {
+  // expected-error @+2 {{axes must be sorted, unique and in [0, 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.reduce_sum"(%x) {axes = array<i64: 1, 0>, keepdims = true} : (tensor<2x3xf32>) -> tensor<1x1xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_perm(%x: tensor<2x3xf32>) {
+  // expected-error @+2 {{perm is not a permutation}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.transpose"(%x) {perm = array<i64: 0, 0>} : (tensor<2x3xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_count(%x: tensor<2x3xf32>) {
+  %s = tg.constant dense<[4, 2]> : tensor<2xi64>
+  // expected-error @+2 {{cannot reshape 6 elements into 8}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.reshape"(%x, %s) : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_two_minus_one(%x: tensor<2x3xf32>) {
+  %s = tg.constant dense<[-1, -1]> : tensor<2xi64>
+  // expected-error @+2 {{shape has more than one -1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.reshape"(%x, %s) : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @squeeze_non_unit(%x: tensor<2x3xf32>) {
+  // expected-error @+2 {{cannot squeeze dim 0 of size 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.squeeze"(%x) {axes = array<i64: 0>} : (tensor<2x3xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @concat_dims(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>) {
+  // expected-error @+2 {{inputs differ in dim 1: 3 vs 4}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.concat"(%a, %b) {axis = 0 : i64} : (tensor<2x3xf32>, tensor<2x4xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @split_sizes(%x: tensor<6xf32>) {
+  // expected-error @+2 {{split sizes add up to 5, not the axis dim 6}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0:2 = "tg.split"(%x) {axis = 0 : i64, sizes = array<i64: 2, 3>} : (tensor<6xf32>) -> (tensor<2xf32>, tensor<3xf32>)
+  return
+}
+
+// -----
+
+func.func @gather_axis(%x: tensor<2x3xf32>, %i: tensor<4xi64>) {
+  // expected-error @+2 {{axis out of range}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.gather"(%x, %i) {axis = 2 : i64} : (tensor<2x3xf32>, tensor<4xi64>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @pad_mode(%x: tensor<2xf32>, %p: tensor<2xi64>, %v: tensor<f32>) {
+  // expected-error @+2 {{unknown pad mode 'mirror'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.pad"(%x, %p, %v) {mode = "mirror"} : (tensor<2xf32>, tensor<2xi64>, tensor<f32>) -> tensor<?xf32>
+  return
+}
+
+// -----
+
+func.func @constant_type() {
+  // expected-error @+1 {{value type 'tensor<2xi64>' differs from result type 'tensor<2xi32>'}}
+  %0 = "tg.constant"() {value = dense<[1, 2]> : tensor<2xi64>} : () -> tensor<2xi32>
+  return
+}
+
+// -----
+
+func.func @topk_k(%x: tensor<3x4xf32>) {
+  %k = tg.constant dense<[5]> : tensor<1xi64>
+  // expected-error @+2 {{k (5) exceeds the axis dim (4)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0:2 = "tg.topk"(%x, %k) {axis = 1 : i64} : (tensor<3x4xf32>, tensor<1xi64>) -> (tensor<3x5xf32>, tensor<3x5xi64>)
+  return
+}
+
+// -----
+
+func.func @einsum_labels(%x: tensor<3x4xf32>) {
+  // expected-error @+2 {{term 'ijk' does not match rank 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.einsum"(%x) {equation = "ijk->i"} : (tensor<3x4xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @depth_to_space(%x: tensor<1x6x2x2xf32>) {
+  // expected-error @+2 {{channels not divisible by blocksize^2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.depth_to_space"(%x) {blocksize = 2 : i64} : (tensor<1x6x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_axis(%x: tensor<2x3xf32>, %g: tensor<3xf32>) {
+  // expected-error @+2 {{axis must be in [0, 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.layer_norm"(%x, %g, %g) {axis = 2 : i64} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @select_types(%c: tensor<2xi1>, %x: tensor<2xf32>, %y: tensor<2xi32>) {
+  // expected-error @+2 {{x and y have different element types}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.select"(%c, %x, %y) : (tensor<2xi1>, tensor<2xf32>, tensor<2xi32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_reduction(%x: tensor<3xf32>, %i: tensor<1xi64>, %u: tensor<1xf32>) {
+  // expected-error @+2 {{unknown reduction 'avg'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.scatter_elements"(%x, %i, %u) {axis = 0 : i64, reduction = "avg"} : (tensor<3xf32>, tensor<1xi64>, tensor<1xf32>) -> tensor<3xf32>
+  return
+}

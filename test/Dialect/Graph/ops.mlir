@@ -1,0 +1,120 @@
+// RUN: tangram-opt %s -split-input-file | tangram-opt -split-input-file | FileCheck %s
+// Round trip: every op prints in a form that parses back to itself.
+
+// CHECK-LABEL: func @elementwise
+func.func @elementwise(%x: tensor<2x?xf32>, %y: tensor<?xf32>, %i: tensor<4xi32>, %b: tensor<4xi1>) -> tensor<2x?xf32> {
+  // CHECK: tg.exp %{{.*}} : tensor<2x?xf32>
+  %0 = tg.exp %x : tensor<2x?xf32>
+  // CHECK: tg.leaky_relu %{{.*}} {alpha = 2.000000e-01 : f32}
+  %1 = tg.leaky_relu %0 {alpha = 0.2 : f32} : tensor<2x?xf32>
+  // CHECK: tg.add %{{.*}}, %{{.*}} : (tensor<2x?xf32>, tensor<?xf32>) -> tensor<2x?xf32>
+  %2 = tg.add %1, %y : (tensor<2x?xf32>, tensor<?xf32>) -> tensor<2x?xf32>
+  // CHECK: tg.less %{{.*}} -> tensor<2x?xi1>
+  %3 = tg.less %2, %y : (tensor<2x?xf32>, tensor<?xf32>) -> tensor<2x?xi1>
+  // CHECK: tg.select
+  %4 = tg.select %3, %2, %x : (tensor<2x?xi1>, tensor<2x?xf32>, tensor<2x?xf32>) -> tensor<2x?xf32>
+  // CHECK: tg.bitwise_and
+  %5 = tg.bitwise_and %i, %i : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  // CHECK: tg.not
+  %6 = tg.not %b : tensor<4xi1>
+  // CHECK: tg.cast %{{.*}} {to = f16} : tensor<4xi32> -> tensor<4xf16>
+  %7 = tg.cast %5 {to = f16} : tensor<4xi32> -> tensor<4xf16>
+  // CHECK: tg.is_nan %{{.*}} : tensor<4xf16> -> tensor<4xi1>
+  %8 = tg.is_nan %7 : tensor<4xf16> -> tensor<4xi1>
+  // CHECK: tg.gelu %{{.*}} {tanh_approximation = true}
+  %9 = tg.gelu %4 {tanh_approximation = true} : tensor<2x?xf32>
+  return %9 : tensor<2x?xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @nn
+func.func @nn(%x: tensor<1x3x224x224xf32>, %w: tensor<64x3x7x7xf32>, %b: tensor<64xf32>) -> tensor<1x64x56x56xf32> {
+  // CHECK: tg.conv %{{.*}}, %{{.*}}, %{{.*}} {dilations = array<i64: 1, 1>, pads = array<i64: 3, 3, 3, 3>, strides = array<i64: 2, 2>}
+  %0 = tg.conv %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 3, 3, 3, 3>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x224x224xf32>, tensor<64x3x7x7xf32>, tensor<64xf32>) -> tensor<1x64x112x112xf32>
+  // CHECK: tg.batch_norm
+  %1 = tg.batch_norm %0, %b, %b, %b, %b {epsilon = 1.0e-05 : f32} : (tensor<1x64x112x112xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<1x64x112x112xf32>
+  // CHECK: tg.relu
+  %2 = tg.relu %1 : tensor<1x64x112x112xf32>
+  // CHECK: tg.max_pool %{{.*}} {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : tensor<1x64x112x112xf32> -> tensor<1x64x56x56xf32>
+  %3 = tg.max_pool %2 {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : tensor<1x64x112x112xf32> -> tensor<1x64x56x56xf32>
+  return %3 : tensor<1x64x56x56xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @transformer_pieces
+func.func @transformer_pieces(%x: tensor<1x128x64xf32>, %g: tensor<64xf32>, %w: tensor<64x64xf32>, %ids: tensor<1x128xi64>, %table: tensor<1000x64xf32>) -> tensor<1x128x64xf32> {
+  // CHECK: tg.gather %{{.*}}, %{{.*}} {axis = 0 : i64} : (tensor<1000x64xf32>, tensor<1x128xi64>) -> tensor<1x128x64xf32>
+  %e = tg.gather %table, %ids {axis = 0 : i64} : (tensor<1000x64xf32>, tensor<1x128xi64>) -> tensor<1x128x64xf32>
+  // CHECK: tg.layer_norm
+  %0 = tg.layer_norm %e, %g, %g {axis = 2 : i64, epsilon = 1.0e-05 : f32} : (tensor<1x128x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<1x128x64xf32>
+  // CHECK: tg.matmul %{{.*}}, %{{.*}} : (tensor<1x128x64xf32>, tensor<64x64xf32>) -> tensor<1x128x64xf32>
+  %1 = tg.matmul %0, %w : (tensor<1x128x64xf32>, tensor<64x64xf32>) -> tensor<1x128x64xf32>
+  // CHECK: tg.transpose %{{.*}} {perm = array<i64: 0, 2, 1>}
+  %2 = tg.transpose %1 {perm = array<i64: 0, 2, 1>} : tensor<1x128x64xf32> -> tensor<1x64x128xf32>
+  // CHECK: tg.softmax %{{.*}} {axis = 2 : i64}
+  %3 = tg.softmax %2 {axis = 2 : i64} : tensor<1x64x128xf32>
+  %4 = tg.transpose %3 {perm = array<i64: 0, 2, 1>} : tensor<1x64x128xf32> -> tensor<1x128x64xf32>
+  // CHECK: tg.reduce_mean %{{.*}} {axes = array<i64: 2>} : tensor<1x128x64xf32> -> tensor<1x128x1xf32>
+  %5 = tg.reduce_mean %4 {axes = array<i64: 2>, keepdims = true} : tensor<1x128x64xf32> -> tensor<1x128x1xf32>
+  %6 = tg.sub %4, %5 : (tensor<1x128x64xf32>, tensor<1x128x1xf32>) -> tensor<1x128x64xf32>
+  return %6 : tensor<1x128x64xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @shapes
+func.func @shapes(%x: tensor<?x6xf32>, %s: tensor<2xi64>) -> (tensor<?x?xf32>, tensor<2xi64>, tensor<?x3xf32>, tensor<?x3xf32>) {
+  // CHECK: tg.reshape %{{.*}}, %{{.*}} : (tensor<?x6xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  %0 = tg.reshape %x, %s : (tensor<?x6xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  // CHECK: tg.shape %{{.*}} {end = 2 : i64, start = 0 : i64}
+  %1 = tg.shape %x {start = 0 : i64, end = 2 : i64} : tensor<?x6xf32> -> tensor<2xi64>
+  // CHECK: tg.split %{{.*}} {axis = 1 : i64, sizes = array<i64: 3, 3>} : tensor<?x6xf32> -> tensor<?x3xf32>, tensor<?x3xf32>
+  %2:2 = tg.split %x {axis = 1 : i64, sizes = array<i64: 3, 3>} : tensor<?x6xf32> -> tensor<?x3xf32>, tensor<?x3xf32>
+  return %0, %1, %2#0, %2#1 : tensor<?x?xf32>, tensor<2xi64>, tensor<?x3xf32>, tensor<?x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @constants
+func.func @constants() -> (tensor<2xi64>, tensor<2x2xf32>, tensor<3xf32>) {
+  // CHECK: tg.constant dense<[1, 2]> : tensor<2xi64>
+  %0 = tg.constant dense<[1, 2]> : tensor<2xi64>
+  // CHECK: tg.constant dense_resource<w> : tensor<2x2xf32>
+  %1 = tg.constant dense_resource<w> : tensor<2x2xf32>
+  // CHECK: tg.constant_of_shape
+  %c = tg.constant dense<[3]> : tensor<1xi64>
+  %2 = tg.constant_of_shape %c {value = dense<1.0> : tensor<1xf32>} : (tensor<1xi64>) -> tensor<3xf32>
+  return %0, %1, %2 : tensor<2xi64>, tensor<2x2xf32>, tensor<3xf32>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      w: "0x040000000000803F000000400000404000008040"
+    }
+  }
+#-}
+
+// -----
+
+// CHECK-LABEL: func @misc
+func.func @misc(%x: tensor<3x4xf32>, %k: tensor<1xi64>, %q: tensor<4xui8>, %s: tensor<f32>, %z: tensor<ui8>) -> (tensor<3x2xf32>, tensor<3x2xi64>, tensor<2x4xf32>, tensor<4xf32>) {
+  // CHECK: tg.topk
+  %v, %i = tg.topk %x, %k {axis = 1 : i64} : (tensor<3x4xf32>, tensor<1xi64>) -> (tensor<3x?xf32>, tensor<3x?xi64>)
+  %kc = tg.constant dense<[2]> : tensor<1xi64>
+  %v2, %i2 = tg.topk %x, %kc {axis = 1 : i64} : (tensor<3x4xf32>, tensor<1xi64>) -> (tensor<3x2xf32>, tensor<3x2xi64>)
+  // CHECK: tg.einsum %{{.*}}, %{{.*}} {equation = "ij,kj->ik"}
+  %e = tg.einsum %x, %x {equation = "ij,kj->ik"} : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x3xf32>
+  // CHECK: tg.resize
+  %sc = tg.constant dense<[0.5, 1.0]> : tensor<2xf32>
+  %none = tg.constant dense<> : tensor<0xi64>
+  %r = tg.resize %x, %sc, %none {mode = "nearest"} : (tensor<3x4xf32>, tensor<2xf32>, tensor<0xi64>) -> tensor<1x4xf32>
+  %p = tg.constant dense<[0, 0, 1, 0]> : tensor<4xi64>
+  %pv = tg.constant dense<0.0> : tensor<f32>
+  // CHECK: tg.pad
+  %pd = tg.pad %r, %p, %pv {mode = "constant"} : (tensor<1x4xf32>, tensor<4xi64>, tensor<f32>) -> tensor<2x4xf32>
+  // CHECK: tg.dequantize_linear
+  %dq = tg.dequantize_linear %q, %s, %z {axis = 1 : i64} : (tensor<4xui8>, tensor<f32>, tensor<ui8>) -> tensor<4xf32>
+  return %v2, %i2, %pd, %dq : tensor<3x2xf32>, tensor<3x2xi64>, tensor<2x4xf32>, tensor<4xf32>
+}

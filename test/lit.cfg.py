@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+"""lit configuration for Tangram's FileCheck tests."""
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "TANGRAM"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".onnxtxt", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.tangram_obj_root, "test")
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.tangram_tools_dir, append_path=False)
+tool_dirs = [config.tangram_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["tangram-opt", "tangram-compile"], tool_dirs)
+config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
