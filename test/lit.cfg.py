@@ -14,7 +14,7 @@ config.test_exec_root = os.path.join(config.tangram_obj_root, "test")
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.with_environment("PATH", config.tangram_tools_dir, append_path=False)
+llvm_config.with_environment("PATH", config.tangram_tools_dir, append_path=True)
 tool_dirs = [config.tangram_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["tangram-opt", "tangram-compile"], tool_dirs)
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))

@@ -205,10 +205,10 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
   // Diagnostics from type inference and verification become import errors.
   ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &d) {
     if (d.getSeverity() == DiagnosticSeverity::Error) {
-      std::string where;
+      state.lastDiagnosticNode.clear();
       if (auto nl = dyn_cast<NameLoc>(d.getLocation()))
-        where = "node '" + nl.getName().str() + "': ";
-      state.lastDiagnostic = where + d.str();
+        state.lastDiagnosticNode = nl.getName().str();
+      state.lastDiagnostic = d.str();
     }
     return success();
   });
@@ -309,15 +309,21 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
     }
   }
 
+  auto where = [&] {
+    return state.lastDiagnosticNode.empty()
+               ? std::string()
+               : "node '" + state.lastDiagnosticNode + "': ";
+  };
   state.lastDiagnostic.clear();
   if (failed(verify(*module))) {
-    fail("the imported graph does not verify: " + state.lastDiagnostic);
+    fail(where() + "the imported graph does not verify: " +
+         state.lastDiagnostic);
     return done();
   }
   PassManager pm(ctx);
   buildImportCleanupPipeline(pm);
   if (failed(pm.run(*module))) {
-    fail("shape inference failed: " + state.lastDiagnostic);
+    fail(where() + "shape inference failed: " + state.lastDiagnostic);
     return done();
   }
   return module;

@@ -138,7 +138,10 @@ FailureOr<SmallVector<int64_t>> OpBinder::axes(ArrayRef<int64_t> a,
 
 LogicalResult OpBinder::fail(const Twine &message) {
   if (state.error.empty()) {
-    std::string name = node.name().empty() ? "<unnamed>" : node.name();
+    // Unnamed nodes are named after their first output, as their locations are.
+    std::string name = !node.name().empty()        ? node.name()
+                       : node.output_size() > 0 ? node.output(0)
+                                                : "<unnamed>";
     std::string domain = node.domain().empty() ? "ai.onnx" : node.domain();
     state.error = state.modelName + ": node '" + name + "' (" +
                   node.op_type() + ", domain " + domain + ", opset " +

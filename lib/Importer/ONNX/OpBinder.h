@@ -29,8 +29,10 @@ struct ImportState {
   std::string baseDir;
   /// ONNX value name -> SSA value.
   llvm::StringMap<Value> values;
-  /// The message of the last error diagnostic MLIR emitted.
+  /// The message of the last error diagnostic MLIR emitted, and the node
+  /// (location name) it was about.
   std::string lastDiagnostic;
+  std::string lastDiagnosticNode;
   /// The first import error, one line.
   std::string error;
 };
