@@ -13,6 +13,25 @@ Value OpBinder::input(unsigned i) const {
   return state.values.lookup(node.input(i));
 }
 
+Value OpBinder::foldNow(Operation *op) {
+  SmallVector<OpFoldResult> folded;
+  if (op->getNumResults() != 1 || failed(op->fold(folded)) ||
+      folded.size() != 1)
+    return op->getResult(0);
+  Value result = op->getResult(0);
+  Value replacement = llvm::dyn_cast_if_present<Value>(folded[0]);
+  if (!replacement) {
+    auto attr = dyn_cast<ElementsAttr>(cast<Attribute>(folded[0]));
+    if (!attr || attr.getType() != result.getType())
+      return result;
+    replacement = tg::ConstantOp::create(b, loc, attr);
+  }
+  if (replacement.getType() != result.getType())
+    return result;
+  op->erase();
+  return replacement;
+}
+
 LogicalResult OpBinder::need(unsigned n) {
   for (unsigned i = 0; i < n; ++i)
     if (!input(i))

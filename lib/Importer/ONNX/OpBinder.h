@@ -140,8 +140,12 @@ public:
     auto op = makeOp<OpTy>(operands, attrs);
     if (failed(op))
       return failure();
-    return (*op)->getResult(0);
+    return foldNow(*op);
   }
+
+  /// Folds a just-built single-result op right away, so that shape
+  /// computations are constants by the time later nodes infer their types.
+  Value foldNow(Operation *op);
 
   StringRef baseDir() const { return state.baseDir; }
 
