@@ -253,7 +253,7 @@ LogicalResult instanceNorm(OpBinder &b) {
 }
 
 LogicalResult layerNorm(OpBinder &b) {
-  if (failed(b.need(2)) || failed(b.onlyOutputs(1)))
+  if (failed(b.need(2)))
     return failure();
   Value x = b.input(0), scale = b.input(1), bias = b.input(2);
   auto axis = b.axis(b.i("axis", -1), b.rankOf(x));
@@ -268,10 +268,53 @@ LogicalResult layerNorm(OpBinder &b) {
         cast<ElementsAttr>(DenseElementsAttr::get(
             st, b.b.getZeroAttr(st.getElementType()))));
   }
+  float eps = b.f("epsilon", 1e-5f);
   auto r = b.make<tg::LayerNormOp>(
-      {x, scale, bias}, {b.named("axis", b.i64(*axis)),
-                         b.named("epsilon", b.f32(b.f("epsilon", 1e-5f)))});
-  return failed(r) ? failure() : b.setResult(*r);
+      {x, scale, bias},
+      {b.named("axis", b.i64(*axis)), b.named("epsilon", b.f32(eps))});
+  if (failed(r))
+    return failure();
+  if (!b.outputUsed(1) && !b.outputUsed(2))
+    return b.setResult(*r);
+  // Mean and InvStdDev (training outputs) in core ops, computed in f32
+  // (the default stash_type) and kept with size-1 normalized dims.
+  if (b.i("stash_type", 1) != 1)
+    return b.fail("stash_type other than FLOAT is not supported");
+  Value xf = x;
+  Type f32 = b.b.getF32Type();
+  if (b.typeOf(x).getElementType() != f32) {
+    auto c = b.make<tg::CastOp>({x}, {b.named("to", TypeAttr::get(f32))});
+    if (failed(c))
+      return failure();
+    xf = *c;
+  }
+  SmallVector<int64_t> axes;
+  for (int64_t i = *axis; i < b.rankOf(x); ++i)
+    axes.push_back(i);
+  SmallVector<NamedAttribute> attrs = {b.named("axes", b.array(axes)),
+                                       b.named("keepdims", b.boolean(true))};
+  auto mean = b.make<tg::ReduceMeanOp>({xf}, attrs);
+  if (failed(mean))
+    return failure();
+  auto centered = b.make<tg::SubOp>({xf, *mean});
+  if (failed(centered))
+    return failure();
+  auto sq = b.make<tg::MulOp>({*centered, *centered});
+  if (failed(sq))
+    return failure();
+  auto var = b.make<tg::ReduceMeanOp>({*sq}, attrs);
+  if (failed(var))
+    return failure();
+  auto varEps = b.make<tg::AddOp>({*var, b.scalar(f32, eps)});
+  if (failed(varEps))
+    return failure();
+  auto sd = b.make<tg::SqrtOp>({*varEps});
+  if (failed(sd))
+    return failure();
+  auto inv = b.make<tg::ReciprocalOp>({*sd});
+  if (failed(inv))
+    return failure();
+  return b.setResults({*r, *mean, *inv});
 }
 
 /// Opset 18 GroupNormalization has one scale per group: repeat each value
