@@ -252,6 +252,35 @@ LogicalResult instanceNorm(OpBinder &b) {
   return failed(r) ? failure() : b.setResult(*r);
 }
 
+/// Mean, x - mean and sqrt(variance + eps) of `x` over the reduction in
+/// `attrs`: shared by the decompositions that need moments.
+struct Moments {
+  Value mean, centered, stddev;
+};
+FailureOr<Moments> moments(OpBinder &b, Value x,
+                           ArrayRef<NamedAttribute> attrs, double eps) {
+  Type elem = b.typeOf(x).getElementType();
+  auto mean = b.make<tg::ReduceMeanOp>({x}, attrs);
+  if (failed(mean))
+    return failure();
+  auto centered = b.make<tg::SubOp>({x, *mean});
+  if (failed(centered))
+    return failure();
+  auto sq = b.make<tg::MulOp>({*centered, *centered});
+  if (failed(sq))
+    return failure();
+  auto var = b.make<tg::ReduceMeanOp>({*sq}, attrs);
+  if (failed(var))
+    return failure();
+  auto varEps = b.make<tg::AddOp>({*var, b.scalar(elem, eps)});
+  if (failed(varEps))
+    return failure();
+  auto sd = b.make<tg::SqrtOp>({*varEps});
+  if (failed(sd))
+    return failure();
+  return Moments{*mean, *centered, *sd};
+}
+
 LogicalResult layerNorm(OpBinder &b) {
   if (failed(b.need(2)))
     return failure();
@@ -293,28 +322,13 @@ LogicalResult layerNorm(OpBinder &b) {
     axes.push_back(i);
   SmallVector<NamedAttribute> attrs = {b.named("axes", b.array(axes)),
                                        b.named("keepdims", b.boolean(true))};
-  auto mean = b.make<tg::ReduceMeanOp>({xf}, attrs);
-  if (failed(mean))
+  auto m = moments(b, xf, attrs, eps);
+  if (failed(m))
     return failure();
-  auto centered = b.make<tg::SubOp>({xf, *mean});
-  if (failed(centered))
-    return failure();
-  auto sq = b.make<tg::MulOp>({*centered, *centered});
-  if (failed(sq))
-    return failure();
-  auto var = b.make<tg::ReduceMeanOp>({*sq}, attrs);
-  if (failed(var))
-    return failure();
-  auto varEps = b.make<tg::AddOp>({*var, b.scalar(f32, eps)});
-  if (failed(varEps))
-    return failure();
-  auto sd = b.make<tg::SqrtOp>({*varEps});
-  if (failed(sd))
-    return failure();
-  auto inv = b.make<tg::ReciprocalOp>({*sd});
+  auto inv = b.make<tg::ReciprocalOp>({m->stddev});
   if (failed(inv))
     return failure();
-  return b.setResults({*r, *mean, *inv});
+  return b.setResults({*r, m->mean, *inv});
 }
 
 /// Opset 18 GroupNormalization has one scale per group: repeat each value
@@ -501,26 +515,10 @@ LogicalResult meanVarianceNorm(OpBinder &b) {
     return failure();
   SmallVector<NamedAttribute> attrs = {b.named("axes", b.array(*norm)),
                                        b.named("keepdims", b.boolean(true))};
-  Type elem = b.typeOf(x).getElementType();
-  auto mean = b.make<tg::ReduceMeanOp>({x}, attrs);
-  if (failed(mean))
+  auto m = moments(b, x, attrs, 1e-9);
+  if (failed(m))
     return failure();
-  auto centered = b.make<tg::SubOp>({x, *mean});
-  if (failed(centered))
-    return failure();
-  auto sq = b.make<tg::MulOp>({*centered, *centered});
-  if (failed(sq))
-    return failure();
-  auto var = b.make<tg::ReduceMeanOp>({*sq}, attrs);
-  if (failed(var))
-    return failure();
-  auto varEps = b.make<tg::AddOp>({*var, b.scalar(elem, 1e-9)});
-  if (failed(varEps))
-    return failure();
-  auto sd = b.make<tg::SqrtOp>({*varEps});
-  if (failed(sd))
-    return failure();
-  auto r = b.make<tg::DivOp>({*centered, *sd});
+  auto r = b.make<tg::DivOp>({m->centered, m->stddev});
   return failed(r) ? failure() : b.setResult(*r);
 }
 
