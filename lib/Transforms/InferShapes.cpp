@@ -31,6 +31,8 @@ struct InferShapesPass
     : public tangram::impl::InferShapesPassBase<InferShapesPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
     bool failedInference = false;
     func.walk([&](InferTypeOpInterface op) {
       if (!isa<tg::TGDialect>(op->getDialect()))

@@ -46,3 +46,9 @@ func.func @broadcast(%x: tensor<?x3xf32>, %y: tensor<5x3xf32>) -> tensor<?x3xf32
   %z = "tg.add"(%x, %y) : (tensor<?x3xf32>, tensor<5x3xf32>) -> tensor<?x3xf32>
   return %z : tensor<?x3xf32>
 }
+
+// -----
+
+// A declaration has no body to refine (this used to crash).
+// CHECK-LABEL: func private @declaration
+func.func private @declaration(%x: tensor<2xf32>) -> tensor<2xf32>

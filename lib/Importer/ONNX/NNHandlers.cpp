@@ -155,6 +155,10 @@ LogicalResult convTranspose(OpBinder &b) {
   if (outShape.empty() && (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER"))
     for (int64_t i = 0; i < n; ++i)
       outShape.push_back(xt.getDimSize(i + 2) * (*strides)[i]);
+  // Check lengths before the loop below indexes these lists.
+  if ((int64_t)pads.size() != 2 * n || (int64_t)outPad.size() != n ||
+      (!outShape.empty() && (int64_t)outShape.size() < n))
+    return b.fail("bad pads, output_padding or output_shape length");
   if (!outShape.empty()) {
     if ((int64_t)outShape.size() > n)
       outShape.erase(outShape.begin(), outShape.end() - n);
