@@ -15,8 +15,7 @@ template <typename OpTy>
 LogicalResult unary(OpBinder &b) {
   if (failed(b.need(1)))
     return failure();
-  auto r = b.make<OpTy>({b.input(0)});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<OpTy>({b.input(0)});
 }
 
 /// `y = op(x)` with float attributes copied under the same names.
@@ -37,8 +36,7 @@ template <typename OpTy>
 LogicalResult binary(OpBinder &b) {
   if (failed(b.need(2)))
     return failure();
-  auto r = b.make<OpTy>({b.input(0), b.input(1)});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<OpTy>({b.input(0), b.input(1)});
 }
 
 /// Max, Min, Sum (and Mean): a left fold of the binary op over all inputs.
@@ -67,8 +65,7 @@ LogicalResult mean(OpBinder &b) {
     acc = *r;
   }
   Value n = b.scalar(b.typeOf(acc).getElementType(), b.numInputs());
-  auto r = b.make<tg::DivOp>({acc, n});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::DivOp>({acc, n});
 }
 
 /// Casts `v` to element type `elem` unless it already has it.
@@ -103,8 +100,7 @@ LogicalResult powHandler(OpBinder &b) {
   auto y = castTo(b, b.input(1), b.typeOf(b.input(0)).getElementType());
   if (failed(y))
     return failure();
-  auto r = b.make<tg::PowOp>({b.input(0), *y});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::PowOp>({b.input(0), *y});
 }
 
 LogicalResult mod(OpBinder &b) {
@@ -113,9 +109,8 @@ LogicalResult mod(OpBinder &b) {
   bool fmod = b.i("fmod", 0) != 0;
   if (!fmod && isa<FloatType>(b.typeOf(b.input(0)).getElementType()))
     return b.fail("Mod of floats needs fmod = 1");
-  auto r = b.make<tg::ModOp>({b.input(0), b.input(1)},
+  return b.emit<tg::ModOp>({b.input(0), b.input(1)},
                              {b.named("fmod", b.boolean(fmod))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult bitShift(OpBinder &b) {
@@ -124,16 +119,14 @@ LogicalResult bitShift(OpBinder &b) {
   std::string dir = b.s("direction", "");
   if (dir != "LEFT" && dir != "RIGHT")
     return b.fail("direction must be LEFT or RIGHT");
-  auto r = b.make<tg::BitShiftOp>({b.input(0), b.input(1)},
+  return b.emit<tg::BitShiftOp>({b.input(0), b.input(1)},
                                   {b.named("left", b.boolean(dir == "LEFT"))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult where(OpBinder &b) {
   if (failed(b.need(3)))
     return failure();
-  auto r = b.make<tg::SelectOp>({b.input(0), b.input(1), b.input(2)});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::SelectOp>({b.input(0), b.input(1), b.input(2)});
 }
 
 /// Clip(x, min, max) = min(max(x, lo), hi); bounds are attributes before
@@ -203,11 +196,10 @@ LogicalResult dropout(OpBinder &b) {
 LogicalResult isInf(OpBinder &b) {
   if (failed(b.need(1)))
     return failure();
-  auto r = b.make<tg::IsInfOp>(
+  return b.emit<tg::IsInfOp>(
       {b.input(0)},
       {b.named("detect_negative", b.boolean(b.i("detect_negative", 1))),
        b.named("detect_positive", b.boolean(b.i("detect_positive", 1)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult gelu(OpBinder &b) {
@@ -216,9 +208,8 @@ LogicalResult gelu(OpBinder &b) {
   std::string approx = b.s("approximate", "none");
   if (approx != "none" && approx != "tanh")
     return b.fail("approximate must be 'none' or 'tanh'");
-  auto r = b.make<tg::GeluOp>(
+  return b.emit<tg::GeluOp>(
       {b.input(0)}, {b.named("tanh_approximation", b.boolean(approx == "tanh"))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult shrink(OpBinder &b) {
@@ -248,8 +239,7 @@ LogicalResult quantize(OpBinder &b) {
       return failure();
     axis = *a;
   }
-  auto r = b.make<OpTy>({x, scale, zp}, {b.named("axis", b.i64(axis))});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<OpTy>({x, scale, zp}, {b.named("axis", b.i64(axis))});
 }
 
 } // namespace

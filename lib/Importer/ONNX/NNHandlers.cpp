@@ -12,8 +12,7 @@ namespace {
 LogicalResult matmul(OpBinder &b) {
   if (failed(b.need(2)))
     return failure();
-  auto r = b.make<tg::MatMulOp>({b.input(0), b.input(1)});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::MatMulOp>({b.input(0), b.input(1)});
 }
 
 /// Gemm = alpha * op(A) * op(B) + beta * C, decomposed into core ops.
@@ -121,12 +120,11 @@ LogicalResult conv(OpBinder &b) {
   SmallVector<Value> operands = {x, w};
   if (Value bias = b.input(2))
     operands.push_back(bias);
-  auto r = b.make<tg::ConvOp>(
+  return b.emit<tg::ConvOp>(
       operands, {b.named("strides", b.array(*strides)),
                  b.named("pads", b.array(*pads)),
                  b.named("dilations", b.array(*dil)),
                  b.named("group", b.i64(b.i("group", 1)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult convTranspose(OpBinder &b) {
@@ -182,13 +180,12 @@ LogicalResult convTranspose(OpBinder &b) {
   SmallVector<Value> operands = {x, w};
   if (Value bias = b.input(2))
     operands.push_back(bias);
-  auto r = b.make<tg::ConvTransposeOp>(
+  return b.emit<tg::ConvTransposeOp>(
       operands, {b.named("strides", b.array(*strides)),
                  b.named("pads", b.array(pads)),
                  b.named("dilations", b.array(*dil)),
                  b.named("output_padding", b.array(outPad)),
                  b.named("group", b.i64(b.i("group", 1)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 template <typename OpTy>
@@ -218,8 +215,7 @@ LogicalResult pool(OpBinder &b) {
                             b.boolean(b.i("count_include_pad", 0))));
   if constexpr (std::is_same_v<OpTy, tg::LpPoolOp>)
     attrs.push_back(b.named("p", b.i64(b.i("p", 2))));
-  auto r = b.make<OpTy>({x}, attrs);
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<OpTy>({x}, attrs);
 }
 
 /// GlobalAveragePool / GlobalMaxPool: a reduction over the spatial dims.
@@ -231,9 +227,8 @@ LogicalResult globalPool(OpBinder &b) {
   SmallVector<int64_t> axes;
   for (int64_t i = 2; i < b.rankOf(x); ++i)
     axes.push_back(i);
-  auto r = b.make<OpTy>({x}, {b.named("axes", b.array(axes)),
+  return b.emit<OpTy>({x}, {b.named("axes", b.array(axes)),
                               b.named("keepdims", b.boolean(true))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult batchNorm(OpBinder &b) {
@@ -241,19 +236,17 @@ LogicalResult batchNorm(OpBinder &b) {
     return failure();
   if (b.i("training_mode", 0) != 0)
     return b.fail("training mode is not supported");
-  auto r = b.make<tg::BatchNormOp>(
+  return b.emit<tg::BatchNormOp>(
       {b.input(0), b.input(1), b.input(2), b.input(3), b.input(4)},
       {b.named("epsilon", b.f32(b.f("epsilon", 1e-5f)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult instanceNorm(OpBinder &b) {
   if (failed(b.need(3)))
     return failure();
-  auto r = b.make<tg::InstanceNormOp>(
+  return b.emit<tg::InstanceNormOp>(
       {b.input(0), b.input(1), b.input(2)},
       {b.named("epsilon", b.f32(b.f("epsilon", 1e-5f)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 /// Mean, x - mean and sqrt(variance + eps) of `x` over the reduction in
@@ -365,10 +358,9 @@ LogicalResult groupNorm(OpBinder &b) {
     scale = *s;
     bias = *t;
   }
-  auto r = b.make<tg::GroupNormOp>(
+  return b.emit<tg::GroupNormOp>(
       {x, scale, bias}, {b.named("num_groups", b.i64(groups)),
                          b.named("epsilon", b.f32(b.f("epsilon", 1e-5f)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult lrn(OpBinder &b) {
@@ -376,12 +368,11 @@ LogicalResult lrn(OpBinder &b) {
     return failure();
   if (!b.attr("size"))
     return b.fail("size is required");
-  auto r = b.make<tg::LRNOp>({b.input(0)},
+  return b.emit<tg::LRNOp>({b.input(0)},
                              {b.named("size", b.i64(b.i("size", 1))),
                               b.named("alpha", b.f32(b.f("alpha", 1e-4f))),
                               b.named("beta", b.f32(b.f("beta", 0.75f))),
                               b.named("bias", b.f32(b.f("bias", 1.0f)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 /// Softmax-like ops. Before opset 13 the input is coerced to 2-D at `axis`
@@ -453,12 +444,11 @@ LogicalResult argReduce(OpBinder &b) {
   auto axis = b.axis(b.i("axis", 0), b.rankOf(x));
   if (failed(axis))
     return failure();
-  auto r = b.make<OpTy>(
+  return b.emit<OpTy>(
       {x}, {b.named("axis", b.i64(*axis)),
             b.named("keepdims", b.boolean(b.i("keepdims", 1))),
             b.named("select_last_index",
                     b.boolean(b.i("select_last_index", 0)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult cumsum(OpBinder &b) {
@@ -472,11 +462,10 @@ LogicalResult cumsum(OpBinder &b) {
   auto axis = b.axis(axisVals[0], b.rankOf(b.input(0)));
   if (failed(axis))
     return failure();
-  auto r = b.make<tg::CumSumOp>(
+  return b.emit<tg::CumSumOp>(
       {b.input(0)}, {b.named("axis", b.i64(*axis)),
                      b.named("exclusive", b.boolean(b.i("exclusive", 0))),
                      b.named("reverse", b.boolean(b.i("reverse", 0)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult topk(OpBinder &b) {
@@ -500,9 +489,8 @@ LogicalResult einsum(OpBinder &b) {
   SmallVector<Value> inputs;
   for (unsigned i = 0; i < b.numInputs(); ++i)
     inputs.push_back(b.input(i));
-  auto r = b.make<tg::EinsumOp>(
+  return b.emit<tg::EinsumOp>(
       inputs, {b.named("equation", b.str(b.s("equation", "")))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 /// MeanVarianceNormalization = (x - E[x]) / sqrt(E[(x - E[x])^2] + 1e-9),
@@ -522,8 +510,7 @@ LogicalResult meanVarianceNorm(OpBinder &b) {
   auto m = moments(b, x, attrs, 1e-9);
   if (failed(m))
     return failure();
-  auto r = b.make<tg::DivOp>({m->centered, m->stddev});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::DivOp>({m->centered, m->stddev});
 }
 
 } // namespace

@@ -143,6 +143,13 @@ public:
     return foldNow(*op);
   }
 
+  /// Builds `OpTy` (as `make`) and binds it to the node's single output.
+  template <typename OpTy>
+  LogicalResult emit(ValueRange operands, ArrayRef<NamedAttribute> attrs = {}) {
+    auto r = make<OpTy>(operands, attrs);
+    return failed(r) ? failure() : setResult(*r);
+  }
+
   /// Folds a just-built single-result op right away, so that shape
   /// computations are constants by the time later nodes infer their types.
   Value foldNow(Operation *op);

@@ -71,26 +71,23 @@ LogicalResult constantOfShape(OpBinder &b) {
     auto t = RankedTensorType::get({1}, b.b.getF32Type());
     value = cast<ElementsAttr>(DenseElementsAttr::get(t, 0.0f));
   }
-  auto r = b.make<tg::ConstantOfShapeOp>({b.input(0)},
+  return b.emit<tg::ConstantOfShapeOp>({b.input(0)},
                                          {b.named("value", value)});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult shape(OpBinder &b) {
   if (failed(b.need(1)))
     return failure();
   int64_t rank = b.rankOf(b.input(0));
-  auto r = b.make<tg::ShapeOp>(
+  return b.emit<tg::ShapeOp>(
       {b.input(0)}, {b.named("start", b.i64(b.i("start", 0))),
                      b.named("end", b.i64(b.i("end", rank)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult size(OpBinder &b) {
   if (failed(b.need(1)))
     return failure();
-  auto r = b.make<tg::SizeOp>({b.input(0)});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::SizeOp>({b.input(0)});
 }
 
 LogicalResult reshape(OpBinder &b) {
@@ -98,10 +95,9 @@ LogicalResult reshape(OpBinder &b) {
     return b.fail("Reshape before opset 5 is not supported");
   if (failed(b.need(2)))
     return failure();
-  auto r = b.make<tg::ReshapeOp>(
+  return b.emit<tg::ReshapeOp>(
       {b.input(0), b.input(1)},
       {b.named("allowzero", b.boolean(b.i("allowzero", 0)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult flatten(OpBinder &b) {
@@ -113,8 +109,7 @@ LogicalResult flatten(OpBinder &b) {
     return b.fail("axis out of range");
   if (axis < 0)
     axis += rank;
-  auto r = b.make<tg::FlattenOp>({b.input(0)}, {b.named("axis", b.i64(axis))});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::FlattenOp>({b.input(0)}, {b.named("axis", b.i64(axis))});
 }
 
 LogicalResult transpose(OpBinder &b) {
@@ -125,9 +120,8 @@ LogicalResult transpose(OpBinder &b) {
   if (!b.attr("perm"))
     for (int64_t i = rank - 1; i >= 0; --i)
       perm.push_back(i);
-  auto r = b.make<tg::TransposeOp>({b.input(0)},
+  return b.emit<tg::TransposeOp>({b.input(0)},
                                    {b.named("perm", b.array(perm))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 /// Axes of Squeeze/Unsqueeze/... : an attribute before opset 13, an input
@@ -166,8 +160,7 @@ LogicalResult squeeze(OpBinder &b) {
   auto norm = b.axes(axes, b.rankOf(x));
   if (failed(norm))
     return failure();
-  auto r = b.make<tg::SqueezeOp>({x}, {b.named("axes", b.array(*norm))});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::SqueezeOp>({x}, {b.named("axes", b.array(*norm))});
 }
 
 LogicalResult unsqueeze(OpBinder &b) {
@@ -183,15 +176,13 @@ LogicalResult unsqueeze(OpBinder &b) {
   auto norm = b.axes(axes, b.rankOf(x) + axes.size());
   if (failed(norm))
     return failure();
-  auto r = b.make<tg::UnsqueezeOp>({x}, {b.named("axes", b.array(*norm))});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::UnsqueezeOp>({x}, {b.named("axes", b.array(*norm))});
 }
 
 LogicalResult expand(OpBinder &b) {
   if (failed(b.need(2)))
     return failure();
-  auto r = b.make<tg::ExpandOp>({b.input(0), b.input(1)});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::ExpandOp>({b.input(0), b.input(1)});
 }
 
 LogicalResult concat(OpBinder &b) {
@@ -203,8 +194,7 @@ LogicalResult concat(OpBinder &b) {
   auto axis = b.axis(b.i("axis", 0), b.rankOf(inputs[0]));
   if (failed(axis))
     return failure();
-  auto r = b.make<tg::ConcatOp>(inputs, {b.named("axis", b.i64(*axis))});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::ConcatOp>(inputs, {b.named("axis", b.i64(*axis))});
 }
 
 LogicalResult split(OpBinder &b) {
@@ -280,8 +270,7 @@ LogicalResult slice(OpBinder &b) {
     if (!steps)
       steps = b.constI64(SmallVector<int64_t>(n, 1));
   }
-  auto r = b.make<tg::SliceOp>({x, starts, ends, axes, steps});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::SliceOp>({x, starts, ends, axes, steps});
 }
 
 template <typename OpTy>
@@ -291,18 +280,16 @@ LogicalResult gatherLike(OpBinder &b) {
   auto axis = b.axis(b.i("axis", 0), b.rankOf(b.input(0)));
   if (failed(axis))
     return failure();
-  auto r = b.make<OpTy>({b.input(0), b.input(1)},
+  return b.emit<OpTy>({b.input(0), b.input(1)},
                         {b.named("axis", b.i64(*axis))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult gatherND(OpBinder &b) {
   if (failed(b.need(2)))
     return failure();
-  auto r = b.make<tg::GatherNDOp>(
+  return b.emit<tg::GatherNDOp>(
       {b.input(0), b.input(1)},
       {b.named("batch_dims", b.i64(b.i("batch_dims", 0)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult scatterElements(OpBinder &b) {
@@ -311,20 +298,18 @@ LogicalResult scatterElements(OpBinder &b) {
   auto axis = b.axis(b.i("axis", 0), b.rankOf(b.input(0)));
   if (failed(axis))
     return failure();
-  auto r = b.make<tg::ScatterElementsOp>(
+  return b.emit<tg::ScatterElementsOp>(
       {b.input(0), b.input(1), b.input(2)},
       {b.named("axis", b.i64(*axis)),
        b.named("reduction", b.str(b.s("reduction", "none")))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult scatterND(OpBinder &b) {
   if (failed(b.need(3)))
     return failure();
-  auto r = b.make<tg::ScatterNDOp>(
+  return b.emit<tg::ScatterNDOp>(
       {b.input(0), b.input(1), b.input(2)},
       {b.named("reduction", b.str(b.s("reduction", "none")))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult pad(OpBinder &b) {
@@ -360,23 +345,20 @@ LogicalResult pad(OpBinder &b) {
     }
   }
   std::string mode = b.s("mode", "constant");
-  auto r = b.make<tg::PadOp>({x, pads, value},
+  return b.emit<tg::PadOp>({x, pads, value},
                              {b.named("mode", b.str(mode))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult tile(OpBinder &b) {
   if (failed(b.need(2)))
     return failure();
-  auto r = b.make<tg::TileOp>({b.input(0), b.input(1)});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::TileOp>({b.input(0), b.input(1)});
 }
 
 LogicalResult range(OpBinder &b) {
   if (failed(b.need(3)))
     return failure();
-  auto r = b.make<tg::RangeOp>({b.input(0), b.input(1), b.input(2)});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::RangeOp>({b.input(0), b.input(1), b.input(2)});
 }
 
 /// Resize (opset 10: X, scales; 11+: X, roi, scales, sizes) and Upsample.
@@ -410,7 +392,7 @@ LogicalResult resize(OpBinder &b) {
   std::string mode = b.s("mode", "nearest");
   if (mode == "bilinear" || mode == "trilinear")
     mode = "linear";
-  auto r = b.make<tg::ResizeOp>(
+  return b.emit<tg::ResizeOp>(
       {x, scales, sizes},
       {b.named("mode", b.str(mode)),
        b.named("coordinate_transformation_mode", b.str(ctm)),
@@ -421,7 +403,6 @@ LogicalResult resize(OpBinder &b) {
        b.named("exclude_outside", b.boolean(b.i("exclude_outside", 0))),
        b.named("extrapolation_value",
                b.f32(b.f("extrapolation_value", 0.0f)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult depthToSpace(OpBinder &b) {
@@ -430,18 +411,16 @@ LogicalResult depthToSpace(OpBinder &b) {
   std::string mode = b.s("mode", "DCR");
   if (mode != "DCR" && mode != "CRD")
     return b.fail("mode must be DCR or CRD");
-  auto r = b.make<tg::DepthToSpaceOp>(
+  return b.emit<tg::DepthToSpaceOp>(
       {b.input(0)}, {b.named("blocksize", b.i64(b.i("blocksize", 0))),
                      b.named("crd_mode", b.boolean(mode == "CRD"))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult spaceToDepth(OpBinder &b) {
   if (failed(b.need(1)))
     return failure();
-  auto r = b.make<tg::SpaceToDepthOp>(
+  return b.emit<tg::SpaceToDepthOp>(
       {b.input(0)}, {b.named("blocksize", b.i64(b.i("blocksize", 0)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult oneHot(OpBinder &b) {
@@ -450,9 +429,8 @@ LogicalResult oneHot(OpBinder &b) {
   auto axis = b.axis(b.i("axis", -1), b.rankOf(b.input(0)) + 1);
   if (failed(axis))
     return failure();
-  auto r = b.make<tg::OneHotOp>({b.input(0), b.input(1), b.input(2)},
+  return b.emit<tg::OneHotOp>({b.input(0), b.input(1), b.input(2)},
                                 {b.named("axis", b.i64(*axis))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult trilu(OpBinder &b) {
@@ -461,9 +439,8 @@ LogicalResult trilu(OpBinder &b) {
   Value k = b.input(1);
   if (!k)
     k = b.scalar(b.b.getI64Type(), 0);
-  auto r = b.make<tg::TriluOp>({b.input(0), k},
+  return b.emit<tg::TriluOp>({b.input(0), k},
                                {b.named("upper", b.boolean(b.i("upper", 1)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult eyeLike(OpBinder &b) {
@@ -475,17 +452,15 @@ LogicalResult eyeLike(OpBinder &b) {
     if (!elem)
       return b.fail("unsupported dtype " + dataTypeName(b.i("dtype", 0)));
   }
-  auto r = b.make<tg::EyeLikeOp>({b.input(0)},
+  return b.emit<tg::EyeLikeOp>({b.input(0)},
                                  {b.named("k", b.i64(b.i("k", 0))),
                                   b.named("dtype", TypeAttr::get(elem))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult nonZero(OpBinder &b) {
   if (failed(b.need(1)))
     return failure();
-  auto r = b.make<tg::NonZeroOp>({b.input(0)});
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::NonZeroOp>({b.input(0)});
 }
 
 LogicalResult compress(OpBinder &b) {
@@ -498,18 +473,16 @@ LogicalResult compress(OpBinder &b) {
       return failure();
     attrs.push_back(b.named("axis", b.i64(*axis)));
   }
-  auto r = b.make<tg::CompressOp>({b.input(0), b.input(1)}, attrs);
-  return failed(r) ? failure() : b.setResult(*r);
+  return b.emit<tg::CompressOp>({b.input(0), b.input(1)}, attrs);
 }
 
 LogicalResult reverseSequence(OpBinder &b) {
   if (failed(b.need(2)))
     return failure();
-  auto r = b.make<tg::ReverseSequenceOp>(
+  return b.emit<tg::ReverseSequenceOp>(
       {b.input(0), b.input(1)},
       {b.named("batch_axis", b.i64(b.i("batch_axis", 1))),
        b.named("time_axis", b.i64(b.i("time_axis", 0)))});
-  return failed(r) ? failure() : b.setResult(*r);
 }
 
 } // namespace
