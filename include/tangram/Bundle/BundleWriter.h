@@ -1,0 +1,85 @@
+//===- BundleWriter.h - Writing a .tgb bundle -------------------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// Builds a bundle: describe inputs, outputs and devices, add code objects and
+// weights, name the buffers the schedule moves, add the schedule steps, then
+// write(). The writer lays the file out (header, code sections aligned to
+// 4096, one weights section with each weight aligned to 64, the manifest at
+// the end), writes it to a temporary file beside `path`, reopens it with the
+// reader to check it, and only then renames it into place.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_BUNDLE_BUNDLEWRITER_H
+#define TANGRAM_BUNDLE_BUNDLEWRITER_H
+
+#include "tangram/Bundle/Manifest.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tangram {
+
+class BundleWriter {
+public:
+  explicit BundleWriter(std::string model,
+                        std::string producer = "tangram-compile");
+
+  /// Model inputs and outputs, in graph order; -1 dims are dynamic. Return
+  /// the index of the new entry.
+  unsigned addInput(std::string name, DType dtype, Shape shape);
+  unsigned addOutput(std::string name, DType dtype, Shape shape);
+
+  /// A device, e.g. addDevice("cpu", "x86_64-unknown-linux-gnu", "+avx2").
+  unsigned addDevice(std::string kind, std::string target = "",
+                     std::string features = "");
+
+  /// A code object for `device` in a section of its own; the bytes are
+  /// copied. `format` is "elf-shared-object" for the cpu device.
+  unsigned addCodeObject(unsigned device, std::string format,
+                         std::string entry, std::vector<uint8_t> bytes);
+
+  /// A weight in the shared weights section. The bytes are NOT copied: `data`
+  /// must stay valid until write() returns. `size` must equal the elements
+  /// of `shape` times the dtype size (checked by write()).
+  unsigned addWeight(std::string name, DType dtype, Shape shape,
+                     const void *data, size_t size);
+
+  /// Buffers: the model input/output or weight of that index on `device`.
+  unsigned addInputBuffer(unsigned input, unsigned device = 0);
+  unsigned addOutputBuffer(unsigned output, unsigned device = 0);
+  unsigned addWeightBuffer(unsigned weight, unsigned device = 0);
+  /// A value passed between steps (on one device, or across a transfer).
+  unsigned addIntermediateBuffer(DType dtype, Shape shape,
+                                 unsigned device = 0);
+
+  /// Runs `codeObject` on `device`: `args` and `results` are buffer ids in
+  /// the entry's ABI order.
+  void addLaunch(unsigned device, unsigned codeObject,
+                 std::vector<unsigned> args, std::vector<unsigned> results);
+  /// Copies buffer `src` into buffer `dst` (on another device).
+  void addTransfer(unsigned src, unsigned dst);
+
+  /// Writes the bundle. On failure returns false, sets `error` to one line
+  /// naming `path`, and leaves no file behind (an existing file at `path` is
+  /// left as it was).
+  bool write(const std::string &path, std::string &error);
+
+  /// The manifest as built so far (sections are laid out by write()).
+  const Manifest &manifest() const { return manifest_; }
+
+private:
+  struct PendingWeight {
+    const void *data;
+    size_t size;
+  };
+  Manifest manifest_;
+  std::vector<std::vector<uint8_t>> codeBytes_;
+  std::vector<PendingWeight> weightBytes_;
+};
+
+} // namespace tangram
+
+#endif // TANGRAM_BUNDLE_BUNDLEWRITER_H

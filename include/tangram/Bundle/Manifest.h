@@ -1,0 +1,148 @@
+//===- Manifest.h - The JSON manifest of a .tgb bundle ----------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// The in-memory form of a bundle manifest (docs/BundleFormat.md), its JSON
+// serialization, and the checks the reader runs on it. Every id in the JSON
+// equals the entry's position in its array, so the structs refer to each
+// other by index.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_BUNDLE_MANIFEST_H
+#define TANGRAM_BUNDLE_MANIFEST_H
+
+#include "tangram/Bundle/DType.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tangram {
+
+/// The fixed 64-byte header, little endian.
+constexpr char kBundleMagic[8] = {'T', 'G', 'B', 'U', 'N', 'D', 'L', 'E'};
+constexpr uint32_t kBundleVersionMajor = 1;
+constexpr uint32_t kBundleVersionMinor = 0;
+constexpr uint64_t kBundleHeaderSize = 64;
+/// Every section, and every weight inside a weights section, starts at a
+/// multiple of this, so the runtime can hand out aligned pointers into the
+/// read-only mapping.
+constexpr uint64_t kBundleMinAlignment = 64;
+/// The manifest version this reader understands.
+constexpr int64_t kManifestVersion = 1;
+
+/// A model input or output; -1 dims are dynamic.
+struct TensorDesc {
+  std::string name;
+  DType dtype = DType::F32;
+  Shape shape;
+};
+
+struct DeviceDesc {
+  /// "cpu" today; the reader accepts any kind, the runtime needs a driver.
+  std::string kind;
+  std::string target;
+  std::string features;
+};
+
+struct SectionDesc {
+  /// "code" or "weights" (others are carried but unused).
+  std::string kind;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+  uint64_t alignment = kBundleMinAlignment;
+};
+
+struct CodeObjectDesc {
+  unsigned device = 0;
+  /// "elf-shared-object" for the cpu device.
+  std::string format;
+  unsigned section = 0;
+  /// The entry symbol: `void entry(void **args, int64_t *results)`.
+  std::string entry;
+};
+
+/// A weight; offset and size are relative to its (weights) section.
+struct WeightDesc {
+  std::string name;
+  DType dtype = DType::F32;
+  Shape shape;
+  unsigned section = 0;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+
+enum class BufferKind { Input, Output, Weight, Intermediate };
+
+/// A value the schedule moves around: a model input/output, a weight, or an
+/// intermediate (whose dtype and shape the manifest states).
+struct BufferDesc {
+  BufferKind kind = BufferKind::Input;
+  /// Index into inputs, outputs or weights; unused for intermediates.
+  unsigned index = 0;
+  unsigned device = 0;
+  /// For intermediates: read from the manifest. For the others: filled in by
+  /// checkManifest from the input, output or weight the buffer names.
+  DType dtype = DType::F32;
+  Shape shape;
+};
+
+enum class StepOp { Launch, Transfer };
+
+struct ScheduleStep {
+  StepOp op = StepOp::Launch;
+  /// Launch: the device and code object, and buffer ids in ABI order.
+  unsigned device = 0;
+  unsigned codeObject = 0;
+  std::vector<unsigned> args;
+  std::vector<unsigned> results;
+  /// Transfer: copies buffer `src` into buffer `dst` (another device).
+  unsigned src = 0;
+  unsigned dst = 0;
+};
+
+struct Manifest {
+  std::string model;
+  std::string producer;
+  std::vector<TensorDesc> inputs;
+  std::vector<TensorDesc> outputs;
+  std::vector<DeviceDesc> devices;
+  std::vector<SectionDesc> sections;
+  std::vector<CodeObjectDesc> codeObjects;
+  std::vector<WeightDesc> weights;
+  std::vector<BufferDesc> buffers;
+  std::vector<ScheduleStep> schedule;
+};
+
+const char *bufferKindName(BufferKind kind);
+
+/// The manifest as JSON text (one object, keys in schema order).
+std::string serializeManifest(const Manifest &manifest);
+
+/// Parses JSON text into `manifest`, checking the presence and type of every
+/// field and that ids equal positions. References are checked separately by
+/// checkManifest. On failure returns false with a message in `error` that
+/// names the offending field, e.g. "manifest: sections[1].offset: expected a
+/// non-negative integer".
+bool parseManifest(std::string_view json, Manifest &manifest,
+                   std::string &error);
+
+/// Where the manifest lies in the file, for the overlap checks.
+struct BundleLayout {
+  uint64_t fileSize = 0;
+  uint64_t manifestOffset = 0;
+  uint64_t manifestSize = 0;
+};
+
+/// Checks everything parseManifest cannot: section bounds, alignment and
+/// overlaps; weights inside their sections with size == elements * dtype
+/// size; every reference in range; the schedule reading only buffers that
+/// exist by then and producing every output. Fills in dtype and shape of
+/// non-intermediate buffers.
+bool checkManifest(Manifest &manifest, const BundleLayout &layout,
+                   std::string &error);
+
+} // namespace tangram
+
+#endif // TANGRAM_BUNDLE_MANIFEST_H

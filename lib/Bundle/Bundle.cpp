@@ -1,0 +1,149 @@
+//===- Bundle.cpp - Reading a .tgb bundle ---------------------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#include "tangram/Bundle/Bundle.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace tangram;
+
+namespace {
+/// Reads little-endian integers whatever the host order (the header is
+/// unaligned-safe this way too).
+uint64_t readLE(const uint8_t *p, unsigned bytes) {
+  uint64_t v = 0;
+  for (unsigned i = 0; i < bytes; ++i)
+    v |= static_cast<uint64_t>(p[i]) << (8 * i);
+  return v;
+}
+} // namespace
+
+std::unique_ptr<Bundle> Bundle::open(const std::string &path,
+                                     std::string &error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = path + ": cannot open file: " + std::strerror(errno);
+    return nullptr;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    error = path + ": cannot stat file: " + std::strerror(errno);
+    ::close(fd);
+    return nullptr;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    error = path + ": not a regular file";
+    ::close(fd);
+    return nullptr;
+  }
+  size_t size = static_cast<size_t>(st.st_size);
+  if (size < kBundleHeaderSize) {
+    ::close(fd);
+    error = path + (size == 0 ? std::string(": the file is empty")
+                              : ": truncated: the file has " +
+                                    std::to_string(size) +
+                                    " bytes, a bundle header needs " +
+                                    std::to_string(kBundleHeaderSize));
+    return nullptr;
+  }
+  void *map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  int mapErrno = errno;
+  ::close(fd);
+  if (map == MAP_FAILED) {
+    error = path + ": cannot map file: " + std::strerror(mapErrno);
+    return nullptr;
+  }
+  std::unique_ptr<Bundle> bundle(new Bundle());
+  bundle->name_ = path;
+  bundle->data_ = static_cast<const uint8_t *>(map);
+  bundle->size_ = size;
+  bundle->mapped_ = true;
+  if (!bundle->check(error))
+    return nullptr;
+  return bundle;
+}
+
+std::unique_ptr<Bundle> Bundle::openBytes(const void *data, size_t size,
+                                          const std::string &name,
+                                          std::string &error) {
+  std::unique_ptr<Bundle> bundle(new Bundle());
+  bundle->name_ = name;
+  bundle->data_ = static_cast<const uint8_t *>(data);
+  bundle->size_ = data ? size : 0;
+  if (!bundle->check(error))
+    return nullptr;
+  return bundle;
+}
+
+Bundle::~Bundle() {
+  if (mapped_)
+    munmap(const_cast<uint8_t *>(data_), size_);
+}
+
+bool Bundle::check(std::string &error) {
+  auto fail = [&](const std::string &message) {
+    error = name_ + ": " + message;
+    return false;
+  };
+  if (size_ == 0)
+    return fail("the file is empty");
+  if (size_ >= sizeof(kBundleMagic) &&
+      std::memcmp(data_, kBundleMagic, sizeof(kBundleMagic)) != 0)
+    return fail("bad magic (not a Tangram bundle)");
+  if (size_ < kBundleHeaderSize)
+    return fail("truncated: the file has " + std::to_string(size_) +
+                " bytes, a bundle header needs " +
+                std::to_string(kBundleHeaderSize));
+  uint64_t major = readLE(data_ + 8, 4);
+  versionMinor_ = static_cast<uint32_t>(readLE(data_ + 12, 4));
+  uint64_t manifestOffset = readLE(data_ + 16, 8);
+  uint64_t manifestSize = readLE(data_ + 24, 8);
+  uint64_t fileSize = readLE(data_ + 32, 8);
+  if (major != kBundleVersionMajor)
+    return fail("unsupported bundle version " + std::to_string(major) + "." +
+                std::to_string(versionMinor_) + " (this runtime reads " +
+                std::to_string(kBundleVersionMajor) + ".x)");
+  // Check the size first: a truncated file is the likeliest corruption and
+  // the clearest thing to report.
+  if (fileSize > size_)
+    return fail("truncated: header says " + std::to_string(fileSize) +
+                " bytes, file has " + std::to_string(size_));
+  if (fileSize < size_)
+    return fail("header says " + std::to_string(fileSize) + " bytes, file has " +
+                std::to_string(size_) + " (trailing data)");
+  if (manifestOffset < kBundleHeaderSize || manifestOffset > fileSize ||
+      manifestSize > fileSize - manifestOffset)
+    return fail("manifest [offset " + std::to_string(manifestOffset) +
+                ", size " + std::to_string(manifestSize) +
+                "] lies outside the file (" + std::to_string(fileSize) +
+                " bytes)");
+  std::string message;
+  std::string_view text(reinterpret_cast<const char *>(data_ + manifestOffset),
+                        manifestSize);
+  if (!parseManifest(text, manifest_, message))
+    return fail(message);
+  BundleLayout layout{fileSize, manifestOffset, manifestSize};
+  if (!checkManifest(manifest_, layout, message))
+    return fail(message);
+  return true;
+}
+
+ByteSpan Bundle::section(unsigned id) const {
+  const SectionDesc &s = manifest_.sections.at(id);
+  return {data_ + s.offset, static_cast<size_t>(s.size)};
+}
+
+ByteSpan Bundle::weight(unsigned id) const {
+  const WeightDesc &w = manifest_.weights.at(id);
+  return {data_ + manifest_.sections[w.section].offset + w.offset,
+          static_cast<size_t>(w.size)};
+}
+
+ByteSpan Bundle::codeObject(unsigned id) const {
+  return section(manifest_.codeObjects.at(id).section);
+}

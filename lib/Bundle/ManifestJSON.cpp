@@ -1,0 +1,496 @@
+//===- ManifestJSON.cpp - Manifest to and from JSON -----------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// nlohmann::json stays inside this file: the API takes and returns strings and
+// structs, and nothing throws across it. This file is compiled with
+// -fexceptions; accessors are only called after a type check, and a last
+// try/catch turns anything unexpected into an error message.
+//
+//===----------------------------------------------------------------------===//
+#include "tangram/Bundle/Manifest.h"
+
+#include <nlohmann/json.hpp>
+
+#include <exception>
+#include <limits>
+
+using namespace tangram;
+using json = nlohmann::json;
+using ordered_json = nlohmann::ordered_json;
+
+const char *tangram::bufferKindName(BufferKind kind) {
+  switch (kind) {
+  case BufferKind::Input:
+    return "input";
+  case BufferKind::Output:
+    return "output";
+  case BufferKind::Weight:
+    return "weight";
+  case BufferKind::Intermediate:
+    return "intermediate";
+  }
+  return "?";
+}
+
+//===----------------------------------------------------------------------===//
+// Serialization
+//===----------------------------------------------------------------------===//
+
+namespace {
+ordered_json tensorToJson(const TensorDesc &t) {
+  ordered_json j;
+  j["name"] = t.name;
+  j["dtype"] = dtypeName(t.dtype);
+  j["shape"] = t.shape;
+  return j;
+}
+} // namespace
+
+std::string tangram::serializeManifest(const Manifest &m) {
+  ordered_json root;
+  root["format"] = "tangram-bundle";
+  root["version"] = kManifestVersion;
+  root["model"] = m.model;
+  root["producer"] = m.producer;
+  root["inputs"] = ordered_json::array();
+  for (const TensorDesc &t : m.inputs)
+    root["inputs"].push_back(tensorToJson(t));
+  root["outputs"] = ordered_json::array();
+  for (const TensorDesc &t : m.outputs)
+    root["outputs"].push_back(tensorToJson(t));
+  root["devices"] = ordered_json::array();
+  for (size_t i = 0; i < m.devices.size(); ++i) {
+    const DeviceDesc &d = m.devices[i];
+    root["devices"].push_back({{"id", i},
+                               {"kind", d.kind},
+                               {"target", d.target},
+                               {"features", d.features}});
+  }
+  root["sections"] = ordered_json::array();
+  for (size_t i = 0; i < m.sections.size(); ++i) {
+    const SectionDesc &s = m.sections[i];
+    root["sections"].push_back({{"id", i},
+                                {"kind", s.kind},
+                                {"offset", s.offset},
+                                {"size", s.size},
+                                {"alignment", s.alignment}});
+  }
+  root["code_objects"] = ordered_json::array();
+  for (size_t i = 0; i < m.codeObjects.size(); ++i) {
+    const CodeObjectDesc &c = m.codeObjects[i];
+    root["code_objects"].push_back({{"id", i},
+                                    {"device", c.device},
+                                    {"format", c.format},
+                                    {"section", c.section},
+                                    {"entry", c.entry}});
+  }
+  root["weights"] = ordered_json::array();
+  for (size_t i = 0; i < m.weights.size(); ++i) {
+    const WeightDesc &w = m.weights[i];
+    root["weights"].push_back({{"id", i},
+                               {"name", w.name},
+                               {"dtype", dtypeName(w.dtype)},
+                               {"shape", w.shape},
+                               {"section", w.section},
+                               {"offset", w.offset},
+                               {"size", w.size}});
+  }
+  root["buffers"] = ordered_json::array();
+  for (size_t i = 0; i < m.buffers.size(); ++i) {
+    const BufferDesc &b = m.buffers[i];
+    ordered_json j = {{"id", i}, {"kind", bufferKindName(b.kind)}};
+    if (b.kind == BufferKind::Intermediate) {
+      j["dtype"] = dtypeName(b.dtype);
+      j["shape"] = b.shape;
+    } else {
+      j["index"] = b.index;
+    }
+    j["device"] = b.device;
+    root["buffers"].push_back(j);
+  }
+  root["schedule"] = ordered_json::array();
+  for (const ScheduleStep &s : m.schedule) {
+    if (s.op == StepOp::Launch)
+      root["schedule"].push_back({{"op", "launch"},
+                                  {"device", s.device},
+                                  {"code_object", s.codeObject},
+                                  {"args", s.args},
+                                  {"results", s.results}});
+    else
+      root["schedule"].push_back(
+          {{"op", "transfer"}, {"src", s.src}, {"dst", s.dst}});
+  }
+  // Names come from the model; never throw on invalid UTF-8 in them.
+  return root.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+//===----------------------------------------------------------------------===//
+// Parsing
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Field readers that check presence and type and report the field's path.
+class ManifestParser {
+public:
+  explicit ManifestParser(std::string &error) : error(error) {}
+
+  bool parse(const json &root, Manifest &m);
+
+private:
+  std::string &error;
+
+  bool fail(const std::string &path, const std::string &message) {
+    error = "manifest: " + path + ": " + message;
+    return false;
+  }
+
+  static std::string join(const std::string &path, const char *key) {
+    return path.empty() ? std::string(key) : path + "." + key;
+  }
+  static std::string at(const std::string &path, size_t i) {
+    return path + "[" + std::to_string(i) + "]";
+  }
+
+  const json *field(const json &obj, const std::string &path, const char *key,
+                    bool required = true) {
+    auto it = obj.find(key);
+    if (it == obj.end()) {
+      if (required)
+        fail(join(path, key), "missing");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  bool getString(const json &obj, const std::string &path, const char *key,
+                 std::string &out, bool required = true) {
+    const json *v = field(obj, path, key, required);
+    if (!v)
+      return !required;
+    if (!v->is_string())
+      return fail(join(path, key), "expected a string");
+    out = v->get<std::string>();
+    return true;
+  }
+
+  bool toUInt(const json &v, const std::string &path, uint64_t &out) {
+    if (v.is_number_unsigned()) {
+      out = v.get<uint64_t>();
+      return true;
+    }
+    if (v.is_number_integer() && v.get<int64_t>() >= 0) {
+      out = static_cast<uint64_t>(v.get<int64_t>());
+      return true;
+    }
+    return fail(path, "expected a non-negative integer");
+  }
+
+  bool getUInt(const json &obj, const std::string &path, const char *key,
+               uint64_t &out) {
+    const json *v = field(obj, path, key);
+    return v && toUInt(*v, join(path, key), out);
+  }
+
+  /// An index into another array (bounds are checked by checkManifest).
+  bool toIndex(const json &v, const std::string &path, unsigned &out) {
+    uint64_t value;
+    if (!toUInt(v, path, value))
+      return false;
+    if (value > std::numeric_limits<unsigned>::max())
+      return fail(path, "index " + std::to_string(value) + " is too large");
+    out = static_cast<unsigned>(value);
+    return true;
+  }
+
+  bool getIndex(const json &obj, const std::string &path, const char *key,
+                unsigned &out) {
+    const json *v = field(obj, path, key);
+    return v && toIndex(*v, join(path, key), out);
+  }
+
+  bool getIndexList(const json &obj, const std::string &path, const char *key,
+                    std::vector<unsigned> &out) {
+    const json *v = field(obj, path, key);
+    if (!v)
+      return false;
+    std::string p = join(path, key);
+    if (!v->is_array())
+      return fail(p, "expected an array of buffer ids");
+    out.clear();
+    for (size_t i = 0; i < v->size(); ++i) {
+      unsigned id;
+      if (!toIndex((*v)[i], at(p, i), id))
+        return false;
+      out.push_back(id);
+    }
+    return true;
+  }
+
+  bool getDType(const json &obj, const std::string &path, DType &out) {
+    std::string name;
+    if (!getString(obj, path, "dtype", name))
+      return false;
+    if (!parseDType(name, out))
+      return fail(join(path, "dtype"), "unknown dtype '" + name + "'");
+    return true;
+  }
+
+  /// A shape; dynamic dims (-1) only where `allowDynamic`.
+  bool getShape(const json &obj, const std::string &path, Shape &out,
+                bool allowDynamic) {
+    const json *v = field(obj, path, "shape");
+    if (!v)
+      return false;
+    std::string p = join(path, "shape");
+    if (!v->is_array())
+      return fail(p, "expected an array of dims");
+    out.clear();
+    for (size_t i = 0; i < v->size(); ++i) {
+      const json &d = (*v)[i];
+      int64_t dim;
+      if (d.is_number_unsigned() &&
+          d.get<uint64_t>() <= static_cast<uint64_t>(
+                                   std::numeric_limits<int64_t>::max()))
+        dim = static_cast<int64_t>(d.get<uint64_t>());
+      else if (d.is_number_integer() && !d.is_number_unsigned())
+        dim = d.get<int64_t>();
+      else
+        return fail(at(p, i), "expected an integer dim");
+      if (dim < (allowDynamic ? -1 : 0))
+        return fail(at(p, i), allowDynamic
+                                  ? "a dim must be >= 0, or -1 for dynamic"
+                                  : "a dim must be >= 0 (static)");
+      out.push_back(dim);
+    }
+    return true;
+  }
+
+  /// The array `key` of the root, each element an object whose "id" (when
+  /// `withIds`) equals its position.
+  const json *getArray(const json &root, const char *key, bool withIds) {
+    const json *v = field(root, "", key);
+    if (!v)
+      return nullptr;
+    if (!v->is_array()) {
+      fail(key, "expected an array");
+      return nullptr;
+    }
+    for (size_t i = 0; i < v->size(); ++i) {
+      const json &e = (*v)[i];
+      std::string p = at(key, i);
+      if (!e.is_object()) {
+        fail(p, "expected an object");
+        return nullptr;
+      }
+      if (!withIds)
+        continue;
+      unsigned id;
+      if (!getIndex(e, p, "id", id))
+        return nullptr;
+      if (id != i) {
+        fail(join(p, "id"), "id " + std::to_string(id) +
+                                " must equal its position " +
+                                std::to_string(i));
+        return nullptr;
+      }
+    }
+    return v;
+  }
+
+  bool parseTensors(const json &root, const char *key,
+                    std::vector<TensorDesc> &out) {
+    const json *arr = getArray(root, key, /*withIds=*/false);
+    if (!arr)
+      return false;
+    for (size_t i = 0; i < arr->size(); ++i) {
+      const json &e = (*arr)[i];
+      std::string p = at(key, i);
+      TensorDesc t;
+      if (!getString(e, p, "name", t.name) || !getDType(e, p, t.dtype) ||
+          !getShape(e, p, t.shape, /*allowDynamic=*/true))
+        return false;
+      out.push_back(std::move(t));
+    }
+    return true;
+  }
+};
+
+bool ManifestParser::parse(const json &root, Manifest &m) {
+  if (!root.is_object())
+    return fail("(root)", "expected a JSON object");
+  std::string format;
+  if (!getString(root, "", "format", format))
+    return false;
+  if (format != "tangram-bundle")
+    return fail("format", "expected \"tangram-bundle\", got \"" + format + "\"");
+  const json *version = field(root, "", "version");
+  if (!version)
+    return false;
+  if (!version->is_number_integer())
+    return fail("version", "expected an integer");
+  if (version->get<int64_t>() != kManifestVersion)
+    return fail("version", "unsupported manifest version " +
+                               version->dump() + " (this reader knows " +
+                               std::to_string(kManifestVersion) + ")");
+  if (!getString(root, "", "model", m.model, /*required=*/false) ||
+      !getString(root, "", "producer", m.producer, /*required=*/false))
+    return false;
+
+  if (!parseTensors(root, "inputs", m.inputs) ||
+      !parseTensors(root, "outputs", m.outputs))
+    return false;
+
+  const json *devices = getArray(root, "devices", true);
+  if (!devices)
+    return false;
+  for (size_t i = 0; i < devices->size(); ++i) {
+    const json &e = (*devices)[i];
+    std::string p = at("devices", i);
+    DeviceDesc d;
+    if (!getString(e, p, "kind", d.kind) ||
+        !getString(e, p, "target", d.target, false) ||
+        !getString(e, p, "features", d.features, false))
+      return false;
+    m.devices.push_back(std::move(d));
+  }
+
+  const json *sections = getArray(root, "sections", true);
+  if (!sections)
+    return false;
+  for (size_t i = 0; i < sections->size(); ++i) {
+    const json &e = (*sections)[i];
+    std::string p = at("sections", i);
+    SectionDesc s;
+    if (!getString(e, p, "kind", s.kind) ||
+        !getUInt(e, p, "offset", s.offset) || !getUInt(e, p, "size", s.size) ||
+        !getUInt(e, p, "alignment", s.alignment))
+      return false;
+    m.sections.push_back(std::move(s));
+  }
+
+  const json *codeObjects = getArray(root, "code_objects", true);
+  if (!codeObjects)
+    return false;
+  for (size_t i = 0; i < codeObjects->size(); ++i) {
+    const json &e = (*codeObjects)[i];
+    std::string p = at("code_objects", i);
+    CodeObjectDesc c;
+    if (!getIndex(e, p, "device", c.device) ||
+        !getString(e, p, "format", c.format) ||
+        !getIndex(e, p, "section", c.section) ||
+        !getString(e, p, "entry", c.entry))
+      return false;
+    if (c.entry.empty())
+      return fail(join(p, "entry"), "the entry symbol name is empty");
+    m.codeObjects.push_back(std::move(c));
+  }
+
+  const json *weights = getArray(root, "weights", true);
+  if (!weights)
+    return false;
+  for (size_t i = 0; i < weights->size(); ++i) {
+    const json &e = (*weights)[i];
+    std::string p = at("weights", i);
+    WeightDesc w;
+    if (!getString(e, p, "name", w.name) || !getDType(e, p, w.dtype) ||
+        !getShape(e, p, w.shape, /*allowDynamic=*/false) ||
+        !getIndex(e, p, "section", w.section) ||
+        !getUInt(e, p, "offset", w.offset) || !getUInt(e, p, "size", w.size))
+      return false;
+    m.weights.push_back(std::move(w));
+  }
+
+  const json *buffers = getArray(root, "buffers", true);
+  if (!buffers)
+    return false;
+  for (size_t i = 0; i < buffers->size(); ++i) {
+    const json &e = (*buffers)[i];
+    std::string p = at("buffers", i);
+    BufferDesc b;
+    std::string kind;
+    if (!getString(e, p, "kind", kind) || !getIndex(e, p, "device", b.device))
+      return false;
+    if (kind == "input")
+      b.kind = BufferKind::Input;
+    else if (kind == "output")
+      b.kind = BufferKind::Output;
+    else if (kind == "weight")
+      b.kind = BufferKind::Weight;
+    else if (kind == "intermediate")
+      b.kind = BufferKind::Intermediate;
+    else
+      return fail(join(p, "kind"),
+                  "unknown buffer kind '" + kind +
+                      "' (expected input, output, weight or intermediate)");
+    if (b.kind == BufferKind::Intermediate) {
+      if (!getDType(e, p, b.dtype) ||
+          !getShape(e, p, b.shape, /*allowDynamic=*/true))
+        return false;
+    } else if (!getIndex(e, p, "index", b.index)) {
+      return false;
+    }
+    m.buffers.push_back(std::move(b));
+  }
+
+  const json *schedule = getArray(root, "schedule", false);
+  if (!schedule)
+    return false;
+  for (size_t i = 0; i < schedule->size(); ++i) {
+    const json &e = (*schedule)[i];
+    std::string p = at("schedule", i);
+    ScheduleStep s;
+    std::string op;
+    if (!getString(e, p, "op", op))
+      return false;
+    if (op == "launch") {
+      s.op = StepOp::Launch;
+      if (!getIndex(e, p, "device", s.device) ||
+          !getIndex(e, p, "code_object", s.codeObject) ||
+          !getIndexList(e, p, "args", s.args) ||
+          !getIndexList(e, p, "results", s.results))
+        return false;
+    } else if (op == "transfer") {
+      s.op = StepOp::Transfer;
+      if (!getIndex(e, p, "src", s.src) || !getIndex(e, p, "dst", s.dst))
+        return false;
+    } else if (op == "host") {
+      return fail(join(p, "op"), "op 'host' is reserved and not supported");
+    } else {
+      return fail(join(p, "op"), "unknown op '" + op +
+                                     "' (expected launch or transfer)");
+    }
+    m.schedule.push_back(std::move(s));
+  }
+  return true;
+}
+
+} // namespace
+
+bool tangram::parseManifest(std::string_view text, Manifest &manifest,
+                            std::string &error) {
+  manifest = Manifest();
+  try {
+    json root = json::parse(text.begin(), text.end(), /*cb=*/nullptr,
+                            /*allow_exceptions=*/false);
+    if (root.is_discarded()) {
+      // Parse again with exceptions for the position of the error.
+      try {
+        (void)json::parse(text.begin(), text.end());
+      } catch (const json::parse_error &e) {
+        error = "manifest: invalid JSON at byte " + std::to_string(e.byte);
+        return false;
+      }
+      error = "manifest: invalid JSON";
+      return false;
+    }
+    return ManifestParser(error).parse(root, manifest);
+  } catch (const std::exception &e) {
+    error = std::string("manifest: ") + e.what();
+    return false;
+  } catch (...) {
+    error = "manifest: unexpected error while parsing";
+    return false;
+  }
+}
