@@ -1,0 +1,60 @@
+//===- CPUDevice.h - The host CPU device ------------------------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// Runs x86-64 ELF shared objects in process: a code object is written to a
+// memfd (no temporary files) and dlopen'ed from /proc/self/fd. The device
+// owns a ThreadPool that it hands to code objects exporting
+// `tangram_set_parallel_for`.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_RUNTIME_CPUDEVICE_H
+#define TANGRAM_RUNTIME_CPUDEVICE_H
+
+#include "tangram/Runtime/Device.h"
+#include "tangram/Runtime/MemRef.h"
+#include "tangram/Runtime/ThreadPool.h"
+
+namespace tangram {
+
+/// The parallel-for generated code calls: (ctx, n, fn(ctx, begin, end)).
+using ParallelForFn = void (*)(void *ctx, int64_t n,
+                               void (*fn)(void *ctx, int64_t begin,
+                                          int64_t end));
+/// The optional hook a code object exports to receive the parallel-for.
+using SetParallelForFn = void (*)(ParallelForFn parallelFor);
+
+/// The code object format of the cpu device.
+constexpr const char *kElfSharedObjectFormat = "elf-shared-object";
+/// A test-only format: the entry is looked up among the functions given to
+/// registerInProcessEntry instead of being loaded from the bytes.
+constexpr const char *kInProcessFormat = "in-process";
+
+class CPUDevice : public Device {
+public:
+  CPUDevice(DeviceDesc desc, const DeviceOptions &options);
+
+  ThreadPool &threadPool() { return pool_; }
+
+  Buffer allocate(DType dtype, const Shape &shape) override;
+  std::unique_ptr<Executable> loadExecutable(const CodeObjectDesc &desc,
+                                             ByteSpan bytes,
+                                             std::string &error) override;
+  bool copyIn(const Buffer &src, Buffer &dst, std::string &error) override;
+
+  /// An executable that calls `entry` in process exactly as a loaded code
+  /// object's entry is called (descriptors, thread pool, result copy-out).
+  /// For tests, and for embedders that link generated code statically.
+  std::unique_ptr<Executable> wrapEntry(EntryFn entry);
+
+private:
+  ThreadPool pool_;
+};
+
+/// Registers `entry` under `name` for code objects of format "in-process"
+/// (tests). Thread safe; a later registration replaces an earlier one.
+void registerInProcessEntry(const std::string &name, EntryFn entry);
+
+} // namespace tangram
+
+#endif // TANGRAM_RUNTIME_CPUDEVICE_H

@@ -1,0 +1,74 @@
+//===- Device.h - Devices and the drivers that create them ------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// IREE's HAL shape in small: a Driver knows one device kind ("cpu") and
+// creates Devices; a Device allocates Buffers and loads code objects into
+// Executables. Drivers are looked up by kind in a fixed registry; adding a
+// device kind is one driver plus one line in Driver.cpp.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_RUNTIME_DEVICE_H
+#define TANGRAM_RUNTIME_DEVICE_H
+
+#include "tangram/Bundle/Bundle.h"
+#include "tangram/Runtime/Buffer.h"
+#include "tangram/Runtime/Executable.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tangram {
+
+struct DeviceOptions {
+  /// Worker threads of a CPU device, the calling thread included; 0 means
+  /// one per hardware thread.
+  unsigned threads = 0;
+};
+
+class Device {
+public:
+  virtual ~Device();
+
+  /// The bundle's description of this device.
+  const DeviceDesc &desc() const { return desc_; }
+
+  /// A zero-filled buffer in this device's memory; invalid on failure.
+  virtual Buffer allocate(DType dtype, const Shape &shape) = 0;
+
+  /// Loads a code object (its bytes stay owned by the bundle). Errors name
+  /// the reason, e.g. the dlopen message.
+  virtual std::unique_ptr<Executable>
+  loadExecutable(const CodeObjectDesc &desc, ByteSpan bytes,
+                 std::string &error) = 0;
+
+  /// Copies `src` (from any device) into a new buffer on this device.
+  virtual bool copyIn(const Buffer &src, Buffer &dst, std::string &error) = 0;
+
+protected:
+  explicit Device(DeviceDesc desc) : desc_(std::move(desc)) {}
+
+private:
+  DeviceDesc desc_;
+};
+
+class Driver {
+public:
+  virtual ~Driver();
+  /// The device kind this driver serves, as in the manifest ("cpu").
+  virtual const char *kind() const = 0;
+  virtual std::unique_ptr<Device> createDevice(const DeviceDesc &desc,
+                                               const DeviceOptions &options,
+                                               std::string &error) = 0;
+};
+
+/// The driver for `kind`, or null when this runtime has none.
+Driver *lookupDriver(const std::string &kind);
+
+/// The kinds that have a driver, for error messages ("cpu").
+std::vector<std::string> driverKinds();
+
+} // namespace tangram
+
+#endif // TANGRAM_RUNTIME_DEVICE_H

@@ -1,0 +1,36 @@
+//===- Executable.h - A loaded code object ----------------------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_RUNTIME_EXECUTABLE_H
+#define TANGRAM_RUNTIME_EXECUTABLE_H
+
+#include "tangram/Runtime/Buffer.h"
+
+#include <string>
+#include <vector>
+
+namespace tangram {
+
+/// What the caller knows of a result before a launch: its dtype and rank
+/// (dims may be dynamic; the code object reports the actual shape).
+struct ResultSpec {
+  DType dtype = DType::F32;
+  unsigned rank = 0;
+};
+
+/// A code object loaded on a device, ready to launch.
+class Executable {
+public:
+  virtual ~Executable();
+
+  /// Runs the code object on `args` (read only) and returns one buffer per
+  /// entry of `results` in `outputs`. Returns false with a message in
+  /// `error` when the results cannot be taken over (invalid descriptors).
+  virtual bool launch(const std::vector<const Buffer *> &args,
+                      const std::vector<ResultSpec> &results,
+                      std::vector<Buffer> &outputs, std::string &error) = 0;
+};
+
+} // namespace tangram
+
+#endif // TANGRAM_RUNTIME_EXECUTABLE_H

@@ -1,0 +1,82 @@
+//===- Session.h - Running a bundle ------------------------------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// A Session opens a bundle, creates its devices through their drivers, loads
+// every code object once, and then runs the schedule as often as asked:
+//
+//   std::string error;
+//   auto session = tangram::Session::open("m.tgb", {}, error);
+//   if (!session) { report(error); ... }
+//   std::vector<tangram::Buffer> outputs;
+//   if (!session->run(inputs, outputs, error)) { report(error); ... }
+//
+// Inputs are checked against the manifest (count, dtype, rank, static dims)
+// before anything runs. run() may be called from several threads at once.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_RUNTIME_SESSION_H
+#define TANGRAM_RUNTIME_SESSION_H
+
+#include "tangram/Bundle/Bundle.h"
+#include "tangram/Runtime/Buffer.h"
+#include "tangram/Runtime/Device.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tangram {
+
+struct SessionOptions {
+  /// Threads per CPU device (the calling thread included); 0 = one per
+  /// hardware thread.
+  unsigned threads = 0;
+  /// When not empty ("cpu", "cpu:0"), every device of the bundle must be of
+  /// this kind; the index, if any, is ignored while there is one device per
+  /// kind.
+  std::string device;
+};
+
+class Session {
+public:
+  /// Opens the bundle at `path` and prepares it; null with `error` set (one
+  /// line naming the file) on failure.
+  static std::unique_ptr<Session> open(const std::string &path,
+                                       const SessionOptions &options,
+                                       std::string &error);
+  /// Prepares an opened bundle (the session keeps it alive).
+  static std::unique_ptr<Session> create(std::shared_ptr<const Bundle> bundle,
+                                         const SessionOptions &options,
+                                         std::string &error);
+  ~Session();
+
+  const Bundle &bundle() const { return *bundle_; }
+  const Manifest &manifest() const { return bundle_->manifest(); }
+  Device &device(unsigned id) { return *devices_[id]; }
+
+  /// Checks `inputs` against the manifest's inputs: the count, each dtype and
+  /// rank, and every static dim. Errors name the input, e.g. "input 'x':
+  /// expected shape [1,3,224,224] (f32), got [1,3,200,224] (f32)".
+  static bool checkInputs(const Manifest &manifest,
+                          const std::vector<Buffer> &inputs,
+                          std::string &error);
+
+  /// Runs the schedule; `outputs` gets one buffer per model output, in
+  /// order. Inputs are only read.
+  bool run(const std::vector<Buffer> &inputs, std::vector<Buffer> &outputs,
+           std::string &error);
+
+private:
+  Session() = default;
+
+  std::shared_ptr<const Bundle> bundle_;
+  std::vector<std::unique_ptr<Device>> devices_;
+  std::vector<std::unique_ptr<Executable>> executables_;
+  /// One read-only view per weight, into the bundle's mapping.
+  std::vector<Buffer> weights_;
+};
+
+} // namespace tangram
+
+#endif // TANGRAM_RUNTIME_SESSION_H

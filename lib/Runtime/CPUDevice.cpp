@@ -1,0 +1,154 @@
+//===- CPUDevice.cpp - The host CPU device --------------------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#include "tangram/Runtime/CPUDevice.h"
+
+#include <cerrno>
+#include <cstring>
+#include <dlfcn.h>
+#include <map>
+#include <mutex>
+#include <sys/mman.h>
+#include <unistd.h>
+
+using namespace tangram;
+
+Device::~Device() = default;
+
+namespace {
+
+class CPUExecutable : public Executable {
+public:
+  CPUExecutable(EntryFn entry, ThreadPool &pool, void *handle = nullptr,
+                int fd = -1)
+      : entry(entry), pool(pool), handle(handle), fd(fd) {}
+
+  ~CPUExecutable() override {
+    if (handle)
+      dlclose(handle);
+    if (fd >= 0)
+      ::close(fd);
+  }
+
+  bool launch(const std::vector<const Buffer *> &args,
+              const std::vector<ResultSpec> &results,
+              std::vector<Buffer> &outputs, std::string &error) override {
+    ScopedCurrentPool scope(&pool);
+    return callEntry(entry, args, results, outputs, error);
+  }
+
+private:
+  EntryFn entry;
+  ThreadPool &pool;
+  void *handle;
+  /// The memfd the object was loaded from. It stays open while the object is
+  /// loaded: glibc recognizes loaded objects by path, and a second code
+  /// object loaded from a reused "/proc/self/fd/N" would get the first one.
+  int fd;
+};
+
+std::mutex &inProcessMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+std::map<std::string, EntryFn> &inProcessEntries() {
+  static std::map<std::string, EntryFn> entries;
+  return entries;
+}
+
+std::string dlerrorText() {
+  const char *message = dlerror();
+  return message ? message : "unknown error";
+}
+
+} // namespace
+
+void tangram::registerInProcessEntry(const std::string &name, EntryFn entry) {
+  std::lock_guard<std::mutex> lock(inProcessMutex());
+  inProcessEntries()[name] = entry;
+}
+
+CPUDevice::CPUDevice(DeviceDesc desc, const DeviceOptions &options)
+    : Device(std::move(desc)), pool_(options.threads) {}
+
+Buffer CPUDevice::allocate(DType dtype, const Shape &shape) {
+  return Buffer::allocate(dtype, shape);
+}
+
+bool CPUDevice::copyIn(const Buffer &src, Buffer &dst, std::string &error) {
+  dst = Buffer::allocate(src.dtype(), src.shape());
+  if (!dst) {
+    error = "cannot allocate " + std::to_string(src.byteSize()) + " bytes";
+    return false;
+  }
+  if (src.byteSize())
+    std::memcpy(dst.mutableData(), src.data(), src.byteSize());
+  return true;
+}
+
+std::unique_ptr<Executable> CPUDevice::wrapEntry(EntryFn entry) {
+  return std::make_unique<CPUExecutable>(entry, pool_);
+}
+
+std::unique_ptr<Executable> CPUDevice::loadExecutable(const CodeObjectDesc &desc,
+                                                      ByteSpan bytes,
+                                                      std::string &error) {
+  if (desc.format == kInProcessFormat) {
+    std::lock_guard<std::mutex> lock(inProcessMutex());
+    auto it = inProcessEntries().find(desc.entry);
+    if (it == inProcessEntries().end()) {
+      error = "no in-process entry '" + desc.entry + "' is registered";
+      return nullptr;
+    }
+    return wrapEntry(it->second);
+  }
+  if (desc.format != kElfSharedObjectFormat) {
+    error = "format '" + desc.format +
+            "' is not supported by the cpu device (expected " +
+            kElfSharedObjectFormat + ")";
+    return nullptr;
+  }
+  if (bytes.size < 4 || std::memcmp(bytes.data, "\x7f" "ELF", 4) != 0) {
+    error = "not an ELF shared object (bad magic)";
+    return nullptr;
+  }
+  int fd = memfd_create("tangram-code", MFD_CLOEXEC);
+  if (fd < 0) {
+    error = std::string("memfd_create failed: ") + std::strerror(errno);
+    return nullptr;
+  }
+  for (size_t done = 0; done < bytes.size;) {
+    ssize_t n = ::write(fd, bytes.data + done, bytes.size - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      error = std::string("cannot write the code object to a memfd: ") +
+              std::strerror(n < 0 ? errno : EIO);
+      ::close(fd);
+      return nullptr;
+    }
+    done += static_cast<size_t>(n);
+  }
+  std::string path = "/proc/self/fd/" + std::to_string(fd);
+  dlerror();
+  void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    error = "cannot load: " + dlerrorText();
+    ::close(fd);
+    return nullptr;
+  }
+  dlerror();
+  auto entry = reinterpret_cast<EntryFn>(dlsym(handle, desc.entry.c_str()));
+  if (!entry) {
+    error = "entry symbol '" + desc.entry + "' not found: " + dlerrorText();
+    dlclose(handle);
+    ::close(fd);
+    return nullptr;
+  }
+  // Code objects that parallelize their loops ask for the pool this way.
+  if (auto setParallelFor = reinterpret_cast<SetParallelForFn>(
+          dlsym(handle, "tangram_set_parallel_for")))
+    setParallelFor(&tangram_parallel_for);
+  return std::make_unique<CPUExecutable>(entry, pool_, handle, fd);
+}

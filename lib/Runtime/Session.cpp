@@ -1,0 +1,185 @@
+//===- Session.cpp - Running a bundle -------------------------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#include "tangram/Runtime/Session.h"
+
+using namespace tangram;
+
+Session::~Session() {
+  // Executables first: they may reference their device's thread pool.
+  executables_.clear();
+  devices_.clear();
+}
+
+std::unique_ptr<Session> Session::open(const std::string &path,
+                                       const SessionOptions &options,
+                                       std::string &error) {
+  std::shared_ptr<const Bundle> bundle = Bundle::open(path, error);
+  if (!bundle)
+    return nullptr;
+  return create(std::move(bundle), options, error);
+}
+
+std::unique_ptr<Session> Session::create(std::shared_ptr<const Bundle> bundle,
+                                         const SessionOptions &options,
+                                         std::string &error) {
+  const Manifest &m = bundle->manifest();
+  const std::string &name = bundle->name();
+  std::string wantedKind = options.device.substr(0, options.device.find(':'));
+  std::unique_ptr<Session> session(new Session());
+  session->bundle_ = bundle;
+
+  for (unsigned i = 0; i < m.devices.size(); ++i) {
+    const DeviceDesc &d = m.devices[i];
+    std::string prefix = name + ": device " + std::to_string(i) + ": ";
+    if (!wantedKind.empty() && d.kind != wantedKind) {
+      error = prefix + "the bundle was compiled for '" + d.kind +
+              "', not the requested '" + options.device + "'";
+      return nullptr;
+    }
+    Driver *driver = lookupDriver(d.kind);
+    if (!driver) {
+      std::string kinds;
+      for (const std::string &k : driverKinds())
+        kinds += (kinds.empty() ? "" : ", ") + k;
+      error = prefix + "no driver for device kind '" + d.kind +
+              "' (this runtime has: " + kinds + ")";
+      return nullptr;
+    }
+    DeviceOptions deviceOptions;
+    deviceOptions.threads = options.threads;
+    std::string message;
+    std::unique_ptr<Device> device =
+        driver->createDevice(d, deviceOptions, message);
+    if (!device) {
+      error = prefix + message;
+      return nullptr;
+    }
+    session->devices_.push_back(std::move(device));
+  }
+
+  for (unsigned i = 0; i < m.codeObjects.size(); ++i) {
+    const CodeObjectDesc &c = m.codeObjects[i];
+    std::string message;
+    std::unique_ptr<Executable> exe = session->devices_[c.device]->loadExecutable(
+        c, bundle->codeObject(i), message);
+    if (!exe) {
+      error = name + ": code object " + std::to_string(i) + ": " + message;
+      return nullptr;
+    }
+    session->executables_.push_back(std::move(exe));
+  }
+
+  // Weights are views into the mapping; each view keeps the bundle alive.
+  for (unsigned i = 0; i < m.weights.size(); ++i) {
+    const WeightDesc &w = m.weights[i];
+    session->weights_.push_back(
+        Buffer::wrap(w.dtype, w.shape, bundle->weight(i).data, bundle));
+  }
+  return session;
+}
+
+bool Session::checkInputs(const Manifest &m, const std::vector<Buffer> &inputs,
+                          std::string &error) {
+  if (inputs.size() != m.inputs.size()) {
+    std::string names;
+    for (const TensorDesc &t : m.inputs)
+      names += (names.empty() ? "" : ", ") + t.name;
+    error = "expected " + std::to_string(m.inputs.size()) + " input" +
+            (m.inputs.size() == 1 ? "" : "s") + " (" + names + "), got " +
+            std::to_string(inputs.size());
+    return false;
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const TensorDesc &t = m.inputs[i];
+    const Buffer &b = inputs[i];
+    if (!b) {
+      error = "input '" + t.name + "': no data";
+      return false;
+    }
+    bool ok = b.dtype() == t.dtype && b.rank() == t.shape.size();
+    for (size_t d = 0; ok && d < t.shape.size(); ++d)
+      ok = t.shape[d] < 0 || t.shape[d] == b.shape()[d];
+    if (!ok) {
+      error = "input '" + t.name + "': expected shape " + formatShape(t.shape) +
+              " (" + dtypeName(t.dtype) + "), got " + formatShape(b.shape()) +
+              " (" + dtypeName(b.dtype()) + ")";
+      return false;
+    }
+  }
+  return true;
+}
+
+/// True when `shape` (static) fits `declared` (which may have -1 dims).
+static bool fits(const Shape &shape, const Shape &declared) {
+  if (shape.size() != declared.size())
+    return false;
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (declared[d] >= 0 && declared[d] != shape[d])
+      return false;
+  return true;
+}
+
+bool Session::run(const std::vector<Buffer> &inputs,
+                  std::vector<Buffer> &outputs, std::string &error) {
+  const Manifest &m = manifest();
+  if (!checkInputs(m, inputs, error))
+    return false;
+  std::vector<Buffer> values(m.buffers.size());
+  for (size_t i = 0; i < m.buffers.size(); ++i) {
+    const BufferDesc &b = m.buffers[i];
+    if (b.kind == BufferKind::Input)
+      values[i] = inputs[b.index];
+    else if (b.kind == BufferKind::Weight)
+      values[i] = weights_[b.index];
+  }
+
+  for (size_t s = 0; s < m.schedule.size(); ++s) {
+    const ScheduleStep &step = m.schedule[s];
+    std::string prefix = "schedule step " + std::to_string(s) + ": ";
+    if (step.op == StepOp::Transfer) {
+      std::string message;
+      Device &dst = *devices_[m.buffers[step.dst].device];
+      if (!dst.copyIn(values[step.src], values[step.dst], message)) {
+        error = prefix + "transfer: " + message;
+        return false;
+      }
+      continue;
+    }
+    std::vector<const Buffer *> args;
+    for (unsigned id : step.args)
+      args.push_back(&values[id]);
+    std::vector<ResultSpec> specs;
+    for (unsigned id : step.results)
+      specs.push_back({m.buffers[id].dtype,
+                       static_cast<unsigned>(m.buffers[id].shape.size())});
+    std::vector<Buffer> results;
+    std::string message;
+    if (!executables_[step.codeObject]->launch(args, specs, results,
+                                               message)) {
+      error = prefix + "code object " + std::to_string(step.codeObject) +
+              ": " + message;
+      return false;
+    }
+    for (size_t j = 0; j < step.results.size(); ++j) {
+      const BufferDesc &b = m.buffers[step.results[j]];
+      if (!fits(results[j].shape(), b.shape)) {
+        std::string what = b.kind == BufferKind::Output
+                               ? "output '" + m.outputs[b.index].name + "'"
+                               : "buffer " + std::to_string(step.results[j]);
+        error = prefix + "code object " + std::to_string(step.codeObject) +
+                " returned shape " + formatShape(results[j].shape()) +
+                " for " + what + ", the manifest says " +
+                formatShape(b.shape);
+        return false;
+      }
+      values[step.results[j]] = std::move(results[j]);
+    }
+  }
+
+  outputs.assign(m.outputs.size(), Buffer());
+  for (size_t i = 0; i < m.buffers.size(); ++i)
+    if (m.buffers[i].kind == BufferKind::Output)
+      outputs[m.buffers[i].index] = values[i];
+  return true;
+}

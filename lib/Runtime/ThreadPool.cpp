@@ -1,0 +1,132 @@
+//===- ThreadPool.cpp - The CPU device's worker threads -------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#include "tangram/Runtime/ThreadPool.h"
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+
+using namespace tangram;
+
+ThreadPool::ThreadPool(unsigned numThreads) {
+  if (numThreads == 0)
+    numThreads = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 1; i < numThreads; ++i)
+    workers_.emplace_back([this] { workerLoop(); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread &t : workers_)
+    t.join();
+}
+
+void ThreadPool::workerLoop() {
+  for (;;) {
+    std::function<void()> task;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+      if (tasks_.empty())
+        return;
+      task = std::move(tasks_.front());
+      tasks_.pop_front();
+    }
+    task();
+  }
+}
+
+namespace {
+/// One parallelFor: participants claim chunk numbers from `next` until none
+/// are left. Shared, because a helper task may start after the loop ended.
+struct ParallelLoop {
+  ParallelChunkFn fn;
+  void *ctx;
+  int64_t n;
+  int64_t chunkSize;
+  int64_t numChunks;
+  std::atomic<int64_t> next{0};
+  std::atomic<int64_t> done{0};
+  std::mutex mutex;
+  std::condition_variable finished;
+
+  void work() {
+    int64_t ran = 0;
+    for (int64_t c; (c = next.fetch_add(1)) < numChunks; ++ran) {
+      int64_t begin = c * chunkSize;
+      fn(ctx, begin, std::min(n, begin + chunkSize));
+    }
+    if (ran && done.fetch_add(ran) + ran == numChunks) {
+      std::lock_guard<std::mutex> lock(mutex);
+      finished.notify_all();
+    }
+  }
+};
+} // namespace
+
+void ThreadPool::parallelFor(int64_t n, ParallelChunkFn fn, void *ctx) {
+  if (n <= 0)
+    return;
+  int64_t threads = numThreads();
+  if (threads == 1 || n == 1) {
+    fn(ctx, 0, n);
+    return;
+  }
+  // A few chunks per thread balance uneven chunks without much overhead.
+  auto loop = std::make_shared<ParallelLoop>();
+  loop->fn = fn;
+  loop->ctx = ctx;
+  loop->n = n;
+  int64_t wanted = std::min<int64_t>(n, threads * 4);
+  loop->chunkSize = (n + wanted - 1) / wanted;
+  loop->numChunks = (n + loop->chunkSize - 1) / loop->chunkSize;
+  int64_t helpers = std::min<int64_t>(threads - 1, loop->numChunks - 1);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (int64_t i = 0; i < helpers; ++i)
+      tasks_.push_back([loop] { loop->work(); });
+  }
+  if (helpers == 1)
+    wake_.notify_one();
+  else
+    wake_.notify_all();
+  loop->work();
+  std::unique_lock<std::mutex> lock(loop->mutex);
+  loop->finished.wait(lock,
+                      [&] { return loop->done.load() == loop->numChunks; });
+}
+
+void ThreadPool::parallelFor(
+    int64_t n, const std::function<void(int64_t, int64_t)> &body) {
+  parallelFor(
+      n,
+      [](void *ctx, int64_t begin, int64_t end) {
+        (*static_cast<const std::function<void(int64_t, int64_t)> *>(ctx))(
+            begin, end);
+      },
+      const_cast<std::function<void(int64_t, int64_t)> *>(&body));
+}
+
+static thread_local ThreadPool *currentPool = nullptr;
+
+ScopedCurrentPool::ScopedCurrentPool(ThreadPool *pool)
+    : previous_(currentPool) {
+  currentPool = pool;
+}
+
+ScopedCurrentPool::~ScopedCurrentPool() { currentPool = previous_; }
+
+ThreadPool *tangram::currentThreadPool() { return currentPool; }
+
+extern "C" void tangram_parallel_for(void *ctx, int64_t n,
+                                     void (*fn)(void *, int64_t, int64_t)) {
+  if (ThreadPool *pool = currentPool)
+    pool->parallelFor(n, fn, ctx);
+  else if (n > 0)
+    fn(ctx, 0, n);
+}
