@@ -2,53 +2,110 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 //
-// tangram-compile MODEL.onnx --emit=tg -o OUT
+// tangram-compile MODEL.onnx -o OUT.tgb [--target cpu] [-O0..-O3]
+// tangram-compile MODEL.onnx --emit=tg|linalg|llvm -o OUT
 //
-// Imports an ONNX model (binary, or textual `.onnxtxt`) and writes the
-// imported, shape-inferred and canonicalized tg IR. Every failure is one
-// `error:` line on stderr and exit code 1; no partial output file is left.
+// Imports an ONNX model (binary, or textual `.onnxtxt`), lowers it and
+// writes a bundle or the IR of one stage. Every failure is one `error:` line
+// on stderr and exit code 1; no partial output file is left.
 //
 //===----------------------------------------------------------------------===//
+#include "WeightHoisting.h"
+#include "tangram/Bundle/BundleWriter.h"
 #include "tangram/Importer/ONNX/Importer.h"
+#include "tangram/Target/CPU/CPUTarget.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
-#include "mlir/Support/FileUtilities.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/IR/LLVMContext.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
 
 namespace {
-enum class Stage { tg };
+enum class Stage { bundle, tg, linalg, llvm };
 
+cl::OptionCategory category("tangram-compile options");
 cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
-                               cl::Required);
+                               cl::Required, cl::cat(category));
 cl::opt<std::string> outputPath("o", cl::desc("Output path ('-' for stdout)"),
-                                cl::value_desc("path"), cl::init("-"));
-cl::opt<Stage> emit("emit", cl::desc("Stage to write"),
-                    cl::values(clEnumValN(Stage::tg, "tg",
-                                          "imported tg dialect IR (text)")),
-                    cl::init(Stage::tg));
+                                cl::value_desc("path"), cl::init("-"),
+                                cl::cat(category));
+cl::opt<Stage> emit(
+    "emit", cl::desc("Stage to write instead of a bundle"),
+    cl::values(clEnumValN(Stage::tg, "tg", "imported tg dialect IR (text)"),
+               clEnumValN(Stage::linalg, "linalg",
+                          "linalg on tensors, weights as arguments (text)"),
+               clEnumValN(Stage::llvm, "llvm", "LLVM IR of the CPU code (text)")),
+    cl::init(Stage::bundle), cl::cat(category));
+cl::opt<std::string> targetList("target", cl::desc("Targets (default: cpu)"),
+                                cl::init("cpu"), cl::cat(category));
+cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0-3"),
+                           cl::Prefix, cl::init(2), cl::cat(category));
 cl::opt<bool> keepWeights("keep-weights",
                           cl::desc("Print weight blobs instead of eliding them"),
-                          cl::init(false));
+                          cl::init(false), cl::cat(category));
 
 int fail(const Twine &message) {
   errs() << "error: " << message << "\n";
   return 1;
 }
+
+/// Writes text through a ToolOutputFile so a failure leaves nothing behind.
+int writeText(function_ref<void(raw_ostream &)> print) {
+  std::string errorMessage;
+  auto out = mlir::openOutputFile(outputPath, &errorMessage);
+  if (!out)
+    return fail(outputPath + ": " + errorMessage);
+  print(out->os());
+  out->os().flush();
+  if (out->os().has_error())
+    return fail(outputPath + ": write failed");
+  out->keep();
+  return 0;
+}
+
+int printModule(mlir::ModuleOp module) {
+  mlir::OpPrintingFlags flags;
+  if (!keepWeights)
+    flags.elideLargeResourceString(64);
+  return writeText([&](raw_ostream &os) {
+    module.print(os, flags);
+    os << "\n";
+  });
+}
 } // namespace
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv, "Tangram ML compiler\n");
+  cl::HideUnrelatedOptions(category);
+  // Command-line mistakes are reported as one `error:` line too.
+  std::string clErrors;
+  raw_string_ostream clOS(clErrors);
+  if (!cl::ParseCommandLineOptions(argc, argv, "Tangram ML compiler\n", &clOS)) {
+    StringRef msg = StringRef(clErrors).trim();
+    msg.consume_front(StringRef(argv[0]));
+    msg = msg.ltrim(": ").take_until([](char c) { return c == '\n'; });
+    return fail(msg);
+  }
+  if (optLevel > 3)
+    return fail("-O" + Twine(optLevel) + ": optimization level must be 0-3");
+  if (targetList != "cpu")
+    return fail("target '" + targetList +
+                "' is not available (available: cpu)");
 
   mlir::DialectRegistry registry;
   mlir::tangram::registerImporterDialects(registry);
+  mlir::tangram::registerCPUTargetDialects(registry);
   mlir::MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
 
@@ -56,19 +113,75 @@ int main(int argc, char **argv) {
   auto module = mlir::tangram::importONNXFile(inputPath, context, error);
   if (!module)
     return fail(error);
+  if (emit == Stage::tg)
+    return printModule(*module);
 
-  std::string errorMessage;
-  auto out = mlir::openOutputFile(outputPath, &errorMessage);
-  if (!out)
-    return fail(outputPath + ": " + errorMessage);
-  mlir::OpPrintingFlags flags;
-  if (!keepWeights)
-    flags.elideLargeResourceString(64);
-  module->print(out->os(), flags);
-  out->os() << "\n";
-  out->os().flush();
-  if (out->os().has_error())
-    return fail(outputPath + ": write failed");
-  out->keep();
+  auto hoisted = mlir::tangram::hoistWeights(*module, error);
+  if (!hoisted)
+    return fail(inputPath + ": " + error);
+  {
+    mlir::PassManager pm(&context);
+    mlir::tangram::buildTGToLinalgPipeline(pm);
+    std::string first;
+    mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
+      if (d.getSeverity() == mlir::DiagnosticSeverity::Error && first.empty()) {
+        std::string loc;
+        llvm::raw_string_ostream los(loc);
+        d.getLocation().print(los);
+        first = d.str() + " (at " + loc + ")";
+      }
+      return mlir::success();
+    });
+    if (failed(pm.run(*module)))
+      return fail(inputPath + ": lowering to linalg: " +
+                  (first.empty() ? "failed" : first));
+  }
+  if (emit == Stage::linalg)
+    return printModule(*module);
+
+  mlir::tangram::CPUOptions options;
+  options.optLevel = optLevel;
+  hoisted->entry->setAttr("llvm.emit_c_interface",
+                          mlir::UnitAttr::get(&context));
+  std::string entryName = hoisted->entry.getSymName().str();
+  unsigned numArgs = hoisted->entry.getNumArguments();
+  if (failed(mlir::tangram::lowerLinalgToLLVMDialect(*module, options, error)))
+    return fail(inputPath + ": " + error);
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = mlir::tangram::translateToLLVMIR(
+      *module, llvmContext, entryName, numArgs, options, error);
+  if (!llvmModule)
+    return fail(inputPath + ": " + error);
+  if (emit == Stage::llvm)
+    return writeText([&](raw_ostream &os) { llvmModule->print(os, nullptr); });
+
+  // lld resets LLVM's command-line options when it runs: read ours first.
+  std::string model = inputPath, output = outputPath;
+  if (output == "-")
+    return fail("a bundle needs an output file: -o OUT.tgb");
+  std::vector<uint8_t> code =
+      mlir::tangram::buildSharedLibrary(*llvmModule, options, error);
+  if (code.empty())
+    return fail(model + ": " + error);
+
+  tangram::BundleWriter writer(sys::path::stem(model).str());
+  unsigned device = writer.addDevice("cpu", mlir::tangram::cpuTriple(),
+                                     mlir::tangram::cpuFeatures(options));
+  unsigned codeObject = writer.addCodeObject(
+      device, "elf-shared-object", mlir::tangram::kCPUEntryName, std::move(code));
+  std::vector<unsigned> args, results;
+  for (auto &in : hoisted->inputs)
+    args.push_back(writer.addInputBuffer(
+        writer.addInput(in.name, in.dtype, in.shape), device));
+  for (auto &w : hoisted->weights)
+    args.push_back(writer.addWeightBuffer(
+        writer.addWeight(w.name, w.dtype, w.shape, w.data.data(), w.data.size()),
+        device));
+  for (auto &out : hoisted->outputs)
+    results.push_back(writer.addOutputBuffer(
+        writer.addOutput(out.name, out.dtype, out.shape), device));
+  writer.addLaunch(device, codeObject, args, results);
+  if (!writer.write(output, error))
+    return fail(error);
   return 0;
 }

@@ -1,0 +1,74 @@
+//===- CPUTarget.h - the host CPU backend -----------------------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// linalg on tensors -> bufferized loops (tiled and vectorized at -O2+) ->
+// LLVM dialect -> LLVM IR with the bundle entry point -> x86-64 object ->
+// shared library, linked in-process with lld.
+//
+// The entry point every CPU code object exports (docs/BundleFormat.md):
+//   extern "C" void tangram_entry(void **args, int64_t *results);
+// args[k] points to the memref descriptor of the k-th argument of the
+// lowered function; results receives the result descriptors, each a fresh
+// malloc'ed buffer the caller frees.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_TARGET_CPU_CPUTARGET_H
+#define TANGRAM_TARGET_CPU_CPUTARGET_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/IR/Module.h"
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir::tangram {
+
+struct CPUOptions {
+  /// 0: naive loops, no LLVM optimization; 1-3: tiling, vectorization and
+  /// LLVM's -O1..-O3.
+  unsigned optLevel = 2;
+  /// Target CPU and features; empty means the host's.
+  std::string cpu;
+  std::string features;
+};
+
+/// The symbol name of the bundle entry point.
+inline constexpr const char *kCPUEntryName = "tangram_entry";
+
+/// Dialects and interfaces the CPU pipeline needs.
+void registerCPUTargetDialects(DialectRegistry &registry);
+
+/// tg -> linalg on tensors (shared by every target).
+void buildTGToLinalgPipeline(OpPassManager &pm);
+
+/// linalg on tensors -> LLVM dialect, in place. `func` names the entry
+/// function (its results become fresh buffers).
+LogicalResult lowerLinalgToLLVMDialect(ModuleOp module,
+                                       const CPUOptions &options,
+                                       std::string &error);
+
+/// LLVM dialect -> LLVM IR with `tangram_entry` wrapping `entryFunc`, a
+/// function of `numArgs` memref arguments.
+std::unique_ptr<llvm::Module>
+translateToLLVMIR(ModuleOp module, llvm::LLVMContext &ctx,
+                  llvm::StringRef entryFunc, unsigned numArgs,
+                  const CPUOptions &options,
+                  std::string &error);
+
+/// Optimizes `module`, emits an object and links it into a shared library;
+/// returns its bytes (empty + `error` on failure).
+std::vector<uint8_t> buildSharedLibrary(llvm::Module &module,
+                                        const CPUOptions &options,
+                                        std::string &error);
+
+/// The target triple and feature string the code is built for.
+std::string cpuTriple();
+std::string cpuFeatures(const CPUOptions &options);
+
+} // namespace mlir::tangram
+
+#endif // TANGRAM_TARGET_CPU_CPUTARGET_H

@@ -1,0 +1,380 @@
+//===- ContractionLowering.cpp - matmul and convolutions to linalg --------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// 2-D matmuls and batch matmuls become linalg named ops (what the CPU
+// backend's tiling and vectorization recognise); broadcasting matmuls and
+// grouped or N-d convolutions become contraction-shaped linalg.generics.
+//
+//===----------------------------------------------------------------------===//
+#include "LoweringUtils.h"
+
+using namespace mlir;
+using namespace mlir::tangram;
+
+namespace {
+
+Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType t,
+                 ValueRange dyn) {
+  Value zero = scalarConst(b, loc, t.getElementType(), 0);
+  Value init = emptyTensor(b, loc, t, dyn);
+  return linalg::FillOp::create(b, loc, zero, init).getResult(0);
+}
+
+/// acc + x * y in the element type.
+Value mulAcc(OpBuilder &b, Location loc, Value x, Value y, Value acc) {
+  if (isa<FloatType>(x.getType()))
+    return arith::AddFOp::create(b, loc, acc,
+                                 arith::MulFOp::create(b, loc, x, y));
+  return arith::AddIOp::create(b, loc, acc, arith::MulIOp::create(b, loc, x, y));
+}
+
+struct MatMulLowering : public OpConversionPattern<tg::MatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    auto tc = static_cast<const TGTypeConverter *>(getTypeConverter());
+    auto rt = tc->convertTensor(op.getType());
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    auto lt = cast<RankedTensorType>(lhs.getType());
+    auto rtt = cast<RankedTensorType>(rhs.getType());
+    int64_t L = lt.getRank(), R = rtt.getRank(), P = rt.getRank();
+
+    // Dynamic result dims come from the operand that carries them.
+    SmallVector<Value> dyn;
+    for (int64_t d = 0; d < P; ++d) {
+      if (!rt.isDynamicDim(d))
+        continue;
+      bool isN = R >= 2 && d == P - 1;
+      bool isM = L >= 2 && d == P - (R >= 2 ? 2 : 1);
+      if (isN)
+        dyn.push_back(tensor::DimOp::create(rw, loc, rhs, R - 1));
+      else if (isM)
+        dyn.push_back(tensor::DimOp::create(rw, loc, lhs, L - 2));
+      else {
+        int64_t nb = P - (L >= 2) - (R >= 2);
+        Value v;
+        for (Value x : {lhs, rhs}) {
+          auto t = cast<RankedTensorType>(x.getType());
+          int64_t xd = d - (nb - (t.getRank() - 2));
+          if (t.getRank() >= 2 && xd >= 0 && t.getDimSize(xd) != 1) {
+            v = tensor::DimOp::create(rw, loc, x, xd);
+            break;
+          }
+        }
+        if (!v)
+          return op.emitError("lowering cannot size a dynamic batch dim");
+        dyn.push_back(v);
+      }
+    }
+    Value init = zeroFilled(rw, loc, rt, dyn);
+
+    if (L == 2 && R == 2) {
+      rw.replaceOp(op, linalg::MatmulOp::create(rw, loc, ValueRange{lhs, rhs},
+                                                ValueRange{init})
+                           .getResult(0));
+      return success();
+    }
+    if (L == 3 && R == 3 && lt.getDimSize(0) == rtt.getDimSize(0) &&
+        !lt.isDynamicDim(0)) {
+      rw.replaceOp(op, linalg::BatchMatmulOp::create(
+                           rw, loc, ValueRange{lhs, rhs}, ValueRange{init})
+                           .getResult(0));
+      return success();
+    }
+    // [B..., M, K] x [K, N]: fold the batch into M so it is one 2-D matmul.
+    if (L > 2 && R == 2 && lt.hasStaticShape() && rt.hasStaticShape()) {
+      int64_t m = 1;
+      for (int64_t d = 0; d < L - 1; ++d)
+        m *= lt.getDimSize(d);
+      auto l2 = RankedTensorType::get({m, lt.getDimSize(L - 1)},
+                                      lt.getElementType());
+      auto o2 = RankedTensorType::get({m, rtt.getDimSize(1)},
+                                      rt.getElementType());
+      Value l = reshapeStatic(rw, loc, lhs, l2);
+      Value mm = linalg::MatmulOp::create(rw, loc, ValueRange{l, rhs},
+                                          ValueRange{zeroFilled(rw, loc, o2, {})})
+                     .getResult(0);
+      rw.replaceOp(op, reshapeStatic(rw, loc, mm, rt));
+      return success();
+    }
+
+    // General numpy matmul as a generic contraction: loops are the result
+    // dims then k.
+    MLIRContext *ctx = rw.getContext();
+    bool hasM = L >= 2, hasN = R >= 2;
+    int64_t nb = P - hasM - hasN;
+    AffineExpr k = getAffineDimExpr(P, ctx);
+    AffineExpr m = hasM ? getAffineDimExpr(nb, ctx) : AffineExpr();
+    AffineExpr n = hasN ? getAffineDimExpr(P - 1, ctx) : AffineExpr();
+    auto batchExprs = [&](RankedTensorType t) {
+      SmallVector<AffineExpr> e;
+      int64_t tb = t.getRank() - 2;
+      for (int64_t i = 0; i < tb; ++i) {
+        int64_t rd = nb - tb + i;
+        if (t.getDimSize(i) == 1 && rt.getDimSize(rd) != 1)
+          e.push_back(getAffineConstantExpr(0, ctx));
+        else
+          e.push_back(getAffineDimExpr(rd, ctx));
+      }
+      return e;
+    };
+    SmallVector<AffineExpr> le, re;
+    if (L == 1)
+      le = {k};
+    else
+      le = batchExprs(lt), le.push_back(m), le.push_back(k);
+    if (R == 1)
+      re = {k};
+    else
+      re = batchExprs(rtt), re.push_back(k), re.push_back(n);
+    SmallVector<AffineMap> maps{AffineMap::get(P + 1, 0, le, ctx),
+                                AffineMap::get(P + 1, 0, re, ctx),
+                                AffineMap::getMultiDimIdentityMap(P + 1, ctx)
+                                    .getMajorSubMap(P)};
+    SmallVector<utils::IteratorType> iters(P, utils::IteratorType::parallel);
+    iters.push_back(utils::IteratorType::reduction);
+    auto g = linalg::GenericOp::create(
+        rw, loc, TypeRange{rt}, ValueRange{lhs, rhs}, ValueRange{init}, maps,
+        iters, [&](OpBuilder &b, Location l, ValueRange a) {
+          linalg::YieldOp::create(b, l, mulAcc(b, l, a[0], a[1], a[2]));
+        });
+    rw.replaceOp(op, g.getResult(0));
+    return success();
+  }
+};
+
+/// Pads the spatial dims of an NC... tensor: `low`/`high` per spatial dim.
+Value padSpatial(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> low,
+                 ArrayRef<int64_t> high, Value padValue) {
+  if (llvm::all_of(low, [](int64_t x) { return x == 0; }) &&
+      llvm::all_of(high, [](int64_t x) { return x == 0; }))
+    return v;
+  auto t = cast<RankedTensorType>(v.getType());
+  SmallVector<OpFoldResult> lo(2, b.getIndexAttr(0)), hi(2, b.getIndexAttr(0));
+  SmallVector<int64_t> shape(t.getShape().take_front(2));
+  for (size_t i = 0; i < low.size(); ++i) {
+    lo.push_back(b.getIndexAttr(low[i]));
+    hi.push_back(b.getIndexAttr(high[i]));
+    shape.push_back(t.getDimSize(i + 2) + low[i] + high[i]);
+  }
+  auto pt = RankedTensorType::get(shape, t.getElementType());
+  return tensor::PadOp::create(b, loc, pt, v, lo, hi, padValue);
+}
+
+/// Adds a per-channel bias [C] to an NC... tensor.
+Value addChannelBias(OpBuilder &b, Location loc, Value v, Value bias) {
+  auto t = cast<RankedTensorType>(v.getType());
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(t.getRank()),
+                              AffineMap::get(t.getRank(), 0,
+                                             {getAffineDimExpr(1, ctx)}, ctx),
+                              b.getMultiDimIdentityMap(t.getRank())};
+  SmallVector<utils::IteratorType> iters(t.getRank(),
+                                         utils::IteratorType::parallel);
+  Value init = emptyTensor(b, loc, t, {});
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{t}, ValueRange{v, bias}, ValueRange{init}, maps,
+             iters,
+             [&](OpBuilder &nb, Location l, ValueRange a) {
+               linalg::YieldOp::create(nb, l,
+                                       arith::AddFOp::create(nb, l, a[0], a[1])
+                                           .getResult());
+             })
+      .getResult(0);
+}
+
+struct ConvLowering : public OpConversionPattern<tg::ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    auto rt = cast<RankedTensorType>(op.getType());
+    if (failed(requireStatic(rw, op, rt)) ||
+        failed(requireStatic(rw, op, op.getInput().getType())) ||
+        failed(requireStatic(rw, op, op.getWeight().getType())))
+      return failure();
+    auto wt = cast<RankedTensorType>(adaptor.getWeight().getType());
+    int64_t d = rt.getRank() - 2, G = op.getGroup();
+    ArrayRef<int64_t> pads = op.getPads();
+    Type et = rt.getElementType();
+    Value input = padSpatial(rw, loc, adaptor.getInput(), pads.take_front(d),
+                             pads.drop_front(d), scalarConst(rw, loc, et, 0));
+    auto it = cast<RankedTensorType>(input.getType());
+    Value init = zeroFilled(rw, loc, rt, {});
+    Value result;
+    auto i64s = [&](ArrayRef<int64_t> v) {
+      return DenseIntElementsAttr::get(
+          RankedTensorType::get({(int64_t)v.size()}, rw.getI64Type()), v);
+    };
+    if (d == 2 && G == 1) {
+      result = linalg::Conv2DNchwFchwOp::create(
+                   rw, loc, TypeRange{rt}, ValueRange{input, adaptor.getWeight()},
+                   ValueRange{init}, i64s(op.getStrides()),
+                   i64s(op.getDilations()))
+                   .getResult(0);
+    } else {
+      // Grouped N-d convolution: input [N, G, C/G, x...], weight
+      // [G, F/G, C/G, k...], output [N, G, F/G, o...].
+      int64_t N = it.getDimSize(0), C = it.getDimSize(1), F = rt.getDimSize(1);
+      auto expand = [&](Value v, ArrayRef<int64_t> lead, RankedTensorType t) {
+        SmallVector<int64_t> shape(lead);
+        llvm::append_range(shape, t.getShape().drop_front(2));
+        return reshapeStatic(rw, loc, v,
+                             RankedTensorType::get(shape, t.getElementType()));
+      };
+      Value in5 = expand(input, {N, G, C / G}, it);
+      Value w5 = expand(adaptor.getWeight(), {G, F / G, C / G}, wt);
+      Value init5 = expand(init, {N, G, F / G}, rt);
+      MLIRContext *ctx = rw.getContext();
+      // Loops: n g f o... c k...
+      int64_t nl = 3 + d + 1 + d;
+      auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+      SmallVector<AffineExpr> ie{dim(0), dim(1), dim(3 + d)},
+          we{dim(1), dim(2), dim(3 + d)}, oe{dim(0), dim(1), dim(2)};
+      for (int64_t i = 0; i < d; ++i) {
+        ie.push_back(dim(3 + i) * op.getStrides()[i] +
+                     dim(4 + d + i) * op.getDilations()[i]);
+        we.push_back(dim(4 + d + i));
+        oe.push_back(dim(3 + i));
+      }
+      SmallVector<AffineMap> maps{AffineMap::get(nl, 0, ie, ctx),
+                                  AffineMap::get(nl, 0, we, ctx),
+                                  AffineMap::get(nl, 0, oe, ctx)};
+      SmallVector<utils::IteratorType> iters(3 + d,
+                                             utils::IteratorType::parallel);
+      iters.append(1 + d, utils::IteratorType::reduction);
+      auto g = linalg::GenericOp::create(
+          rw, loc, TypeRange{init5.getType()}, ValueRange{in5, w5},
+          ValueRange{init5}, maps, iters,
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            linalg::YieldOp::create(b, l, mulAcc(b, l, a[0], a[1], a[2]));
+          });
+      result = reshapeStatic(rw, loc, g.getResult(0), rt);
+    }
+    if (adaptor.getBias())
+      result = addChannelBias(rw, loc, result, adaptor.getBias());
+    rw.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Transposed convolution, written as a gather: each output element sums
+/// the input elements whose scattered window covers it.
+struct ConvTransposeLowering
+    : public OpConversionPattern<tg::ConvTransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::ConvTransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    auto rt = cast<RankedTensorType>(op.getType());
+    auto it = cast<RankedTensorType>(adaptor.getInput().getType());
+    auto wt = cast<RankedTensorType>(adaptor.getWeight().getType());
+    if (failed(requireStatic(rw, op, rt)) || failed(requireStatic(rw, op, it)) ||
+        failed(requireStatic(rw, op, wt)))
+      return failure();
+    int64_t d = rt.getRank() - 2, G = op.getGroup();
+    int64_t C = it.getDimSize(1), F = rt.getDimSize(1);
+    int64_t Cg = C / G, Fg = F / G;
+    MLIRContext *ctx = rw.getContext();
+    // Loops: n f o... | c k... ; the weight is read through its map, the
+    // input with a guarded tensor.extract.
+    int64_t nl = 2 + d + 1 + d;
+    auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    // weight [C, F/G, k...]: c_abs = (f / Fg) * Cg + c, f_in = f mod Fg.
+    SmallVector<AffineExpr> we{dim(1).floorDiv(Fg) * Cg + dim(2 + d),
+                               dim(1) % Fg};
+    SmallVector<AffineExpr> oe{dim(0), dim(1)};
+    for (int64_t i = 0; i < d; ++i) {
+      we.push_back(dim(3 + d + i));
+      oe.push_back(dim(2 + i));
+    }
+    // A shape-only operand gives the c loop its extent.
+    Value cExtent = emptyTensor(rw, loc,
+                                RankedTensorType::get({Cg}, rt.getElementType()),
+                                {});
+    SmallVector<AffineMap> maps{AffineMap::get(nl, 0, we, ctx),
+                                AffineMap::get(nl, 0, {dim(2 + d)}, ctx),
+                                AffineMap::get(nl, 0, oe, ctx)};
+    SmallVector<utils::IteratorType> iters(2 + d, utils::IteratorType::parallel);
+    iters.append(1 + d, utils::IteratorType::reduction);
+    Value init = zeroFilled(rw, loc, rt, {});
+    Value input = adaptor.getInput();
+    auto g = linalg::GenericOp::create(
+        rw, loc, TypeRange{rt}, ValueRange{adaptor.getWeight(), cExtent},
+        ValueRange{init}, maps, iters,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value valid = arith::ConstantIntOp::create(b, l, 1, 1);
+          SmallVector<Value> idx{linalg::IndexOp::create(b, l, 0)};
+          Value f = linalg::IndexOp::create(b, l, 1);
+          Value c = linalg::IndexOp::create(b, l, 2 + d);
+          Value cAbs = arith::AddIOp::create(
+              b, l,
+              arith::MulIOp::create(
+                  b, l, arith::DivUIOp::create(b, l, f, indexConst(b, l, Fg)),
+                  indexConst(b, l, Cg)),
+              c);
+          idx.push_back(cAbs);
+          for (int64_t i = 0; i < d; ++i) {
+            Value o = linalg::IndexOp::create(b, l, 2 + i);
+            Value k = linalg::IndexOp::create(b, l, 3 + d + i);
+            // t = o + pad_begin - k * dilation must be a multiple of stride.
+            Value t = arith::SubIOp::create(
+                b, l,
+                arith::AddIOp::create(b, l, o,
+                                      indexConst(b, l, op.getPads()[i])),
+                arith::MulIOp::create(b, l, k,
+                                      indexConst(b, l, op.getDilations()[i])));
+            Value s = indexConst(b, l, op.getStrides()[i]);
+            Value q = arith::DivSIOp::create(b, l, t, s);
+            Value ok = arith::AndIOp::create(
+                b, l,
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, t,
+                                      indexConst(b, l, 0)),
+                arith::CmpIOp::create(
+                    b, l, arith::CmpIPredicate::eq,
+                    arith::RemSIOp::create(b, l, t, s), indexConst(b, l, 0)));
+            ok = arith::AndIOp::create(
+                b, l, ok,
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, q,
+                                      indexConst(b, l, it.getDimSize(2 + i))));
+            valid = arith::AndIOp::create(b, l, valid, ok);
+            // Clamp so the read is in bounds even when masked off.
+            q = arith::MaxSIOp::create(b, l, q, indexConst(b, l, 0));
+            q = arith::MinSIOp::create(b, l, q,
+                                       indexConst(b, l, it.getDimSize(2 + i) - 1));
+            idx.push_back(q);
+          }
+          Value x = tensor::ExtractOp::create(b, l, input, idx);
+          Value prod = arith::MulFOp::create(b, l, x, a[0]);
+          prod = arith::SelectOp::create(b, l, valid, prod,
+                                         scalarConst(b, l, prod.getType(), 0));
+          linalg::YieldOp::create(b, l,
+                                  arith::AddFOp::create(b, l, a[2], prod)
+                                      .getResult());
+        });
+    Value result = g.getResult(0);
+    if (adaptor.getBias())
+      result = addChannelBias(rw, loc, result, adaptor.getBias());
+    rw.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+Value mlir::tangram::padSpatialForPool(OpBuilder &b, Location loc, Value v,
+                                       ArrayRef<int64_t> low,
+                                       ArrayRef<int64_t> high, Value padValue) {
+  return padSpatial(b, loc, v, low, high, padValue);
+}
+
+void mlir::tangram::populateContractionLowering(TGTypeConverter &tc,
+                                                RewritePatternSet &p) {
+  p.add<MatMulLowering, ConvLowering, ConvTransposeLowering>(tc,
+                                                             p.getContext());
+}

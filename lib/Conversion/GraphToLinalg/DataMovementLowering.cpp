@@ -1,0 +1,738 @@
+//===- DataMovementLowering.cpp - shape and gather-like tg ops ------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// Ops that move data without arithmetic. Where tensor has a direct op
+// (reshape, extract_slice, insert_slice) it is used; the rest are written as
+// an index generic: each output element computes where it comes from and
+// reads it with tensor.extract. One form covers gathers, pads of every mode,
+// tiles, depth/space shuffles and resizes, and the vectorizer lowers it to
+// gathers.
+//
+//===----------------------------------------------------------------------===//
+#include "LoweringUtils.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::tangram;
+
+namespace {
+
+Value idx(OpBuilder &b, Location l, int64_t v) { return indexConst(b, l, v); }
+Value addI(OpBuilder &b, Location l, Value x, Value y) {
+  return arith::AddIOp::create(b, l, x, y);
+}
+Value subI(OpBuilder &b, Location l, Value x, Value y) {
+  return arith::SubIOp::create(b, l, x, y);
+}
+Value mulI(OpBuilder &b, Location l, Value x, Value y) {
+  return arith::MulIOp::create(b, l, x, y);
+}
+Value cmpI(OpBuilder &b, Location l, arith::CmpIPredicate p, Value x, Value y) {
+  return arith::CmpIOp::create(b, l, p, x, y);
+}
+Value sel(OpBuilder &b, Location l, Value c, Value x, Value y) {
+  return arith::SelectOp::create(b, l, c, x, y);
+}
+Value clampI(OpBuilder &b, Location l, Value v, int64_t lo, int64_t hi) {
+  return arith::MinSIOp::create(
+      b, l, arith::MaxSIOp::create(b, l, v, idx(b, l, lo)), idx(b, l, hi));
+}
+/// Reads an integer tensor element as an index (i32/i64 indices).
+Value readIndex(OpBuilder &b, Location l, Value t, ValueRange at) {
+  Value v = tensor::ExtractOp::create(b, l, t, at);
+  return arith::IndexCastOp::create(b, l, b.getIndexType(), v);
+}
+/// A negative index counts from the end of a dim of size `n`.
+Value wrapNegative(OpBuilder &b, Location l, Value i, int64_t n) {
+  Value neg = cmpI(b, l, arith::CmpIPredicate::slt, i, idx(b, l, 0));
+  return sel(b, l, neg, addI(b, l, i, idx(b, l, n)), i);
+}
+/// The first element of a 0-D or 1-element tensor.
+Value readScalar(OpBuilder &b, Location l, Value t) {
+  auto tt = cast<RankedTensorType>(t.getType());
+  SmallVector<Value> zeros(tt.getRank(), idx(b, l, 0));
+  return tensor::ExtractOp::create(b, l, t, zeros);
+}
+
+struct ConstantLowering : public OpConversionPattern<tg::ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::ConstantOp op, OpAdaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto tc = static_cast<const TGTypeConverter *>(getTypeConverter());
+    auto to = tc->convertTensor(op.getType());
+    TypedAttr value = cast<TypedAttr>(op.getValue());
+    if (to != op.getType()) {
+      if (auto dense = dyn_cast<DenseElementsAttr>(value))
+        value = dense.bitcast(to.getElementType());
+      else if (auto res = dyn_cast<DenseResourceElementsAttr>(value))
+        value = DenseResourceElementsAttr::get(to, res.getRawHandle());
+      else
+        return op.emitError("cannot lower this constant attribute");
+    }
+    rw.replaceOpWithNewOp<arith::ConstantOp>(op, to, value);
+    return success();
+  }
+};
+
+/// reshape, flatten, squeeze, unsqueeze: a static reshape.
+template <typename OpT>
+struct ReshapeLikeLowering : public OpConversionPattern<OpT> {
+  using OpConversionPattern<OpT>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(
+        this->getTypeConverter()->convertType(op.getType()));
+    Value in = adaptor.getOperands()[0];
+    if (failed(requireStatic(rw, op, rt)) ||
+        failed(requireStatic(rw, op,
+                             cast<RankedTensorType>(in.getType()))))
+      return failure();
+    rw.replaceOp(op, reshapeStatic(rw, op.getLoc(), in, rt));
+    return success();
+  }
+};
+
+struct TransposeLowering : public OpConversionPattern<tg::TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    SmallVector<Value> dyn;
+    for (int64_t i = 0; i < rt.getRank(); ++i)
+      if (rt.isDynamicDim(i))
+        dyn.push_back(tensor::DimOp::create(rw, op.getLoc(), adaptor.getInput(),
+                                            op.getPerm()[i]));
+    Value init = emptyTensor(rw, op.getLoc(), rt, dyn);
+    rw.replaceOp(op, linalg::TransposeOp::create(rw, op.getLoc(),
+                                                 adaptor.getInput(), init,
+                                                 op.getPerm())
+                         .getResult()[0]);
+    return success();
+  }
+};
+
+struct ExpandLowering : public OpConversionPattern<tg::ExpandOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::ExpandOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    if (failed(requireStatic(rw, op, rt)))
+      return failure();
+    rw.replaceOp(op, *buildElementwise(
+                         rw, op.getLoc(), rt, ValueRange{adaptor.getInput()},
+                         [](OpBuilder &, Location, ValueRange a) { return a[0]; }));
+    return success();
+  }
+};
+
+struct ConcatLowering : public OpConversionPattern<tg::ConcatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    if (failed(requireStatic(rw, op, rt)))
+      return failure();
+    int64_t axis = op.getAxis();
+    if (axis < 0)
+      axis += rt.getRank();
+    Value acc = emptyTensor(rw, loc, rt, {});
+    int64_t offset = 0;
+    for (Value in : adaptor.getInputs()) {
+      auto t = cast<RankedTensorType>(in.getType());
+      if (t.getNumElements() == 0)
+        continue;
+      SmallVector<int64_t> offs(rt.getRank(), 0), strides(rt.getRank(), 1);
+      offs[axis] = offset;
+      acc = tensor::InsertSliceOp::create(rw, loc, in, acc, ValueRange{},
+                                          ValueRange{}, ValueRange{}, offs,
+                                          t.getShape(), strides);
+      offset += t.getDimSize(axis);
+    }
+    rw.replaceOp(op, acc);
+    return success();
+  }
+};
+
+struct SplitLowering : public OpConversionPattern<tg::SplitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::SplitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    auto it = cast<RankedTensorType>(adaptor.getInput().getType());
+    if (failed(requireStatic(rw, op, it)))
+      return failure();
+    int64_t axis = op.getAxis();
+    if (axis < 0)
+      axis += it.getRank();
+    SmallVector<Value> results;
+    int64_t offset = 0;
+    for (auto [r, size] : llvm::zip(op.getResults(), op.getSizes())) {
+      SmallVector<int64_t> offs(it.getRank(), 0), sizes(it.getShape()),
+          strides(it.getRank(), 1);
+      offs[axis] = offset;
+      sizes[axis] = size;
+      auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(r.getType()));
+      results.push_back(tensor::ExtractSliceOp::create(
+          rw, loc, rt, adaptor.getInput(), ValueRange{}, ValueRange{},
+          ValueRange{}, offs, sizes, strides));
+      offset += size;
+    }
+    rw.replaceOp(op, results);
+    return success();
+  }
+};
+
+struct SliceLowering : public OpConversionPattern<tg::SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    auto it = cast<RankedTensorType>(adaptor.getInput().getType());
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    if (failed(requireStatic(rw, op, it)) || failed(requireStatic(rw, op, rt)))
+      return failure();
+    SmallVector<int64_t> starts, ends, axes, steps;
+    if (!tg::getConstantInts(op.getStarts(), starts) ||
+        !tg::getConstantInts(op.getEnds(), ends) ||
+        !tg::getConstantInts(op.getAxes(), axes) ||
+        !tg::getConstantInts(op.getSteps(), steps))
+      return op.emitError("lowering needs constant starts, ends, axes, steps");
+    int64_t r = it.getRank();
+    SmallVector<int64_t> first(r, 0), step(r, 1);
+    for (size_t i = 0; i < axes.size(); ++i) {
+      int64_t a = axes[i] < 0 ? axes[i] + r : axes[i];
+      int64_t n = it.getDimSize(a), s = steps[i], st = starts[i];
+      if (st < 0)
+        st += n;
+      // ONNX clamps starts to [0, n] (positive step) or [0, n-1] (negative).
+      st = s > 0 ? std::clamp<int64_t>(st, 0, n)
+                 : std::clamp<int64_t>(st, 0, std::max<int64_t>(n - 1, 0));
+      first[a] = st;
+      step[a] = s;
+    }
+    if (llvm::all_of(step, [](int64_t s) { return s > 0; })) {
+      rw.replaceOp(op, tensor::ExtractSliceOp::create(
+                           rw, loc, rt, adaptor.getInput(), ValueRange{},
+                           ValueRange{}, ValueRange{}, first, rt.getShape(),
+                           step));
+      return success();
+    }
+    Value in = adaptor.getInput();
+    rw.replaceOp(op, buildIndexed(rw, loc, rt, {},
+                                  [&](OpBuilder &b, Location l,
+                                      ArrayRef<Value> ivs) -> Value {
+                                    SmallVector<Value> at;
+                                    for (int64_t d = 0; d < r; ++d)
+                                      at.push_back(addI(
+                                          b, l, idx(b, l, first[d]),
+                                          mulI(b, l, ivs[d], idx(b, l, step[d]))));
+                                    return tensor::ExtractOp::create(b, l, in, at);
+                                  }));
+    return success();
+  }
+};
+
+struct GatherLowering : public OpConversionPattern<tg::GatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    auto dt = cast<RankedTensorType>(adaptor.getData().getType());
+    auto qt = cast<RankedTensorType>(adaptor.getIndices().getType());
+    if (failed(requireStatic(rw, op, rt)) || failed(requireStatic(rw, op, dt)))
+      return failure();
+    int64_t axis = op.getAxis(), q = qt.getRank();
+    if (axis < 0)
+      axis += dt.getRank();
+    Value data = adaptor.getData(), ind = adaptor.getIndices();
+    rw.replaceOp(op, buildIndexed(
+                         rw, op.getLoc(), rt, {},
+                         [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
+                           Value i = readIndex(b, l, ind, ivs.slice(axis, q));
+                           i = clampI(b, l, wrapNegative(b, l, i, dt.getDimSize(axis)),
+                                      0, dt.getDimSize(axis) - 1);
+                           SmallVector<Value> at(ivs.take_front(axis));
+                           at.push_back(i);
+                           llvm::append_range(at, ivs.drop_front(axis + q));
+                           return tensor::ExtractOp::create(b, l, data, at);
+                         }));
+    return success();
+  }
+};
+
+struct GatherElementsLowering
+    : public OpConversionPattern<tg::GatherElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::GatherElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    auto dt = cast<RankedTensorType>(adaptor.getData().getType());
+    if (failed(requireStatic(rw, op, rt)) || failed(requireStatic(rw, op, dt)))
+      return failure();
+    int64_t axis = op.getAxis();
+    if (axis < 0)
+      axis += dt.getRank();
+    Value data = adaptor.getData(), ind = adaptor.getIndices();
+    rw.replaceOp(op, buildIndexed(
+                         rw, op.getLoc(), rt, {},
+                         [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
+                           Value i = readIndex(b, l, ind, ivs);
+                           SmallVector<Value> at(ivs);
+                           at[axis] = clampI(
+                               b, l, wrapNegative(b, l, i, dt.getDimSize(axis)), 0,
+                               dt.getDimSize(axis) - 1);
+                           return tensor::ExtractOp::create(b, l, data, at);
+                         }));
+    return success();
+  }
+};
+
+struct GatherNDLowering : public OpConversionPattern<tg::GatherNDOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::GatherNDOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    auto dt = cast<RankedTensorType>(adaptor.getData().getType());
+    auto qt = cast<RankedTensorType>(adaptor.getIndices().getType());
+    if (failed(requireStatic(rw, op, rt)) || failed(requireStatic(rw, op, dt)) ||
+        failed(requireStatic(rw, op, qt)))
+      return failure();
+    int64_t bd = op.getBatchDims(), q = qt.getRank(),
+            k = qt.getDimSize(q - 1);
+    Value data = adaptor.getData(), ind = adaptor.getIndices();
+    rw.replaceOp(op, buildIndexed(
+                         rw, op.getLoc(), rt, {},
+                         [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
+                           SmallVector<Value> at(ivs.take_front(bd));
+                           for (int64_t j = 0; j < k; ++j) {
+                             SmallVector<Value> qi(ivs.take_front(q - 1));
+                             qi.push_back(idx(b, l, j));
+                             int64_t n = dt.getDimSize(bd + j);
+                             at.push_back(clampI(
+                                 b, l, wrapNegative(b, l, readIndex(b, l, ind, qi), n),
+                                 0, n - 1));
+                           }
+                           llvm::append_range(at, ivs.drop_front(q - 1));
+                           return tensor::ExtractOp::create(b, l, data, at);
+                         }));
+    return success();
+  }
+};
+
+struct PadLowering : public OpConversionPattern<tg::PadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::PadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    auto it = cast<RankedTensorType>(adaptor.getInput().getType());
+    if (failed(requireStatic(rw, op, rt)) || failed(requireStatic(rw, op, it)))
+      return failure();
+    SmallVector<int64_t> pads;
+    if (!tg::getConstantInts(op.getPads(), pads))
+      return op.emitError("lowering needs constant pads");
+    StringRef mode = op.getMode();
+    int64_t r = it.getRank();
+    Value in = adaptor.getInput(), value = adaptor.getValue();
+    if (it.getNumElements() == 0 && mode != "constant")
+      return op.emitError("cannot pad an empty tensor in mode ") << mode;
+    rw.replaceOp(op, buildIndexed(
+        rw, op.getLoc(), rt, {},
+        [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
+          Value inside = arith::ConstantIntOp::create(b, l, 1, 1);
+          SmallVector<Value> at;
+          for (int64_t d = 0; d < r; ++d) {
+            int64_t n = it.getDimSize(d);
+            Value s = subI(b, l, ivs[d], idx(b, l, pads[d]));
+            if (mode == "constant") {
+              inside = arith::AndIOp::create(
+                  b, l, inside,
+                  arith::AndIOp::create(
+                      b, l, cmpI(b, l, arith::CmpIPredicate::sge, s, idx(b, l, 0)),
+                      cmpI(b, l, arith::CmpIPredicate::slt, s, idx(b, l, n))));
+            } else if (mode == "reflect" && n > 1) {
+              // Fold into [0, 2n-2) then mirror the upper half.
+              int64_t period = 2 * n - 2;
+              Value m = arith::RemSIOp::create(b, l, s, idx(b, l, period));
+              m = sel(b, l, cmpI(b, l, arith::CmpIPredicate::slt, m, idx(b, l, 0)),
+                      addI(b, l, m, idx(b, l, period)), m);
+              s = sel(b, l, cmpI(b, l, arith::CmpIPredicate::sge, m, idx(b, l, n)),
+                      subI(b, l, idx(b, l, period), m), m);
+            } else if (mode == "wrap") {
+              Value m = arith::RemSIOp::create(b, l, s, idx(b, l, n));
+              s = sel(b, l, cmpI(b, l, arith::CmpIPredicate::slt, m, idx(b, l, 0)),
+                      addI(b, l, m, idx(b, l, n)), m);
+            }
+            // edge (and reflect of a size-1 dim) clamps; constant clamps
+            // only to keep the masked-off read in bounds.
+            at.push_back(clampI(b, l, s, 0, std::max<int64_t>(n - 1, 0)));
+          }
+          if (it.getNumElements() == 0)
+            return readScalar(b, l, value);
+          Value x = tensor::ExtractOp::create(b, l, in, at);
+          if (mode != "constant")
+            return x;
+          return sel(b, l, inside, x, readScalar(b, l, value));
+        }));
+    return success();
+  }
+};
+
+struct TileLowering : public OpConversionPattern<tg::TileOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::TileOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    auto it = cast<RankedTensorType>(adaptor.getInput().getType());
+    if (failed(requireStatic(rw, op, rt)) || failed(requireStatic(rw, op, it)))
+      return failure();
+    Value in = adaptor.getInput();
+    rw.replaceOp(op, buildIndexed(
+                         rw, op.getLoc(), rt, {},
+                         [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
+                           SmallVector<Value> at;
+                           for (int64_t d = 0; d < it.getRank(); ++d)
+                             at.push_back(arith::RemUIOp::create(
+                                 b, l, ivs[d], idx(b, l, it.getDimSize(d))));
+                           return tensor::ExtractOp::create(b, l, in, at);
+                         }));
+    return success();
+  }
+};
+
+/// shape and size of a static input are constants.
+template <typename OpT>
+struct ShapeLikeLowering : public OpConversionPattern<OpT> {
+  using OpConversionPattern<OpT>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto it = cast<RankedTensorType>(op.getInput().getType());
+    if (failed(requireStatic(rw, op, it)))
+      return failure();
+    auto rt = cast<RankedTensorType>(op.getType());
+    SmallVector<int64_t> values;
+    if constexpr (std::is_same_v<OpT, tg::SizeOp>) {
+      values.push_back(it.getNumElements());
+    } else {
+      int64_t r = it.getRank();
+      int64_t s = op.getStart(), e = op.getEnd();
+      s = std::clamp<int64_t>(s < 0 ? s + r : s, 0, r);
+      e = std::clamp<int64_t>(e < 0 ? e + r : e, 0, r);
+      for (int64_t i = s; i < e; ++i)
+        values.push_back(it.getDimSize(i));
+    }
+    rw.replaceOpWithNewOp<arith::ConstantOp>(
+        op, DenseIntElementsAttr::get(rt, values));
+    return success();
+  }
+};
+
+struct ConstantOfShapeLowering
+    : public OpConversionPattern<tg::ConstantOfShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::ConstantOfShapeOp op, OpAdaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    if (failed(requireStatic(rw, op, rt)))
+      return failure();
+    auto v = dyn_cast<DenseElementsAttr>(op.getValue());
+    if (!v || v.getNumElements() != 1)
+      return op.emitError("lowering needs a one-element dense value");
+    Attribute splat = v.getValues<Attribute>()[0];
+    if (auto i = dyn_cast<IntegerAttr>(splat); i && i.getType() != rt.getElementType())
+      splat = IntegerAttr::get(rt.getElementType(), i.getValue());
+    rw.replaceOpWithNewOp<arith::ConstantOp>(op,
+                                             DenseElementsAttr::get(rt, splat));
+    return success();
+  }
+};
+
+struct RangeLowering : public OpConversionPattern<tg::RangeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::RangeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    if (failed(requireStatic(rw, op, rt)))
+      return failure();
+    Value start = adaptor.getStart(), delta = adaptor.getDelta();
+    rw.replaceOp(op, buildIndexed(
+                         rw, op.getLoc(), rt, {},
+                         [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
+                           Value s = readScalar(b, l, start);
+                           Value d = readScalar(b, l, delta);
+                           Type t = s.getType();
+                           Value i = arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                                                ivs[0]);
+                           if (isa<FloatType>(t)) {
+                             Value fi = arith::SIToFPOp::create(b, l, t, i);
+                             return arith::AddFOp::create(
+                                 b, l, s, arith::MulFOp::create(b, l, fi, d));
+                           }
+                           i = castScalar(b, l, i, t, false, false);
+                           return addI(b, l, s, mulI(b, l, i, d));
+                         }));
+    return success();
+  }
+};
+
+/// depth_to_space / space_to_depth as index shuffles.
+template <typename OpT>
+struct BlockLowering : public OpConversionPattern<OpT> {
+  using OpConversionPattern<OpT>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(
+        this->getTypeConverter()->convertType(op.getType()));
+    auto it = cast<RankedTensorType>(adaptor.getInput().getType());
+    if (failed(requireStatic(rw, op, rt)) || failed(requireStatic(rw, op, it)))
+      return failure();
+    int64_t bs = op.getBlocksize();
+    Value in = adaptor.getInput();
+    constexpr bool toSpace = std::is_same_v<OpT, tg::DepthToSpaceOp>;
+    bool crd = false;
+    if constexpr (toSpace)
+      crd = op.getCrdMode();
+    rw.replaceOp(op, buildIndexed(
+        rw, op.getLoc(), rt, {},
+        [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
+          Value B = idx(b, l, bs);
+          auto div = [&](Value x) { return arith::DivUIOp::create(b, l, x, B); };
+          auto rem = [&](Value x) { return arith::RemUIOp::create(b, l, x, B); };
+          if constexpr (toSpace) {
+            // out[n, c, h, w] = in[n, ch(c, h%b, w%b), h/b, w/b]
+            int64_t Cout = rt.getDimSize(1);
+            Value i = rem(ivs[2]), j = rem(ivs[3]);
+            Value ch;
+            if (crd)
+              ch = addI(b, l, mulI(b, l, ivs[1], idx(b, l, bs * bs)),
+                        addI(b, l, mulI(b, l, i, B), j));
+            else
+              ch = addI(b, l,
+                        mulI(b, l, addI(b, l, mulI(b, l, i, B), j),
+                             idx(b, l, Cout)),
+                        ivs[1]);
+            return tensor::ExtractOp::create(
+                b, l, in, ValueRange{ivs[0], ch, div(ivs[2]), div(ivs[3])});
+          } else {
+            // out[n, (i*b + j)*C + c, h, w] = in[n, c, h*b + i, w*b + j]
+            int64_t C = it.getDimSize(1);
+            Value Cv = idx(b, l, C);
+            Value c = arith::RemUIOp::create(b, l, ivs[1], Cv);
+            Value blk = arith::DivUIOp::create(b, l, ivs[1], Cv);
+            Value i = div(blk), j = rem(blk);
+            return tensor::ExtractOp::create(
+                b, l, in,
+                ValueRange{ivs[0], c, addI(b, l, mulI(b, l, ivs[2], B), i),
+                           addI(b, l, mulI(b, l, ivs[3], B), j)});
+          }
+        }));
+    return success();
+  }
+};
+
+struct OneHotLowering : public OpConversionPattern<tg::OneHotOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::OneHotOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    if (failed(requireStatic(rw, op, rt)))
+      return failure();
+    int64_t axis = op.getAxis();
+    if (axis < 0)
+      axis += rt.getRank();
+    int64_t depth = rt.getDimSize(axis);
+    Value ind = adaptor.getIndices(), values = adaptor.getValues();
+    bool fromFloat = isa<FloatType>(
+        cast<RankedTensorType>(ind.getType()).getElementType());
+    bool u = isUnsignedElem(op.getIndices().getType());
+    rw.replaceOp(op, buildIndexed(
+        rw, op.getLoc(), rt, {},
+        [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
+          SmallVector<Value> at(ivs.take_front(axis));
+          llvm::append_range(at, ivs.drop_front(axis + 1));
+          Value v = tensor::ExtractOp::create(b, l, ind, at);
+          if (fromFloat)
+            v = arith::FPToSIOp::create(b, l, b.getI64Type(), v);
+          else
+            v = castScalar(b, l, v, b.getI64Type(), u, false);
+          Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), v);
+          i = wrapNegative(b, l, i, depth);
+          Value hit = cmpI(b, l, arith::CmpIPredicate::eq, i, ivs[axis]);
+          Value off = tensor::ExtractOp::create(b, l, values, ValueRange{idx(b, l, 0)});
+          Value on = tensor::ExtractOp::create(b, l, values, ValueRange{idx(b, l, 1)});
+          return sel(b, l, hit, on, off);
+        }));
+    return success();
+  }
+};
+
+struct TriluLowering : public OpConversionPattern<tg::TriluOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::TriluOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    if (failed(requireStatic(rw, op, rt)))
+      return failure();
+    Value in = adaptor.getInput(), kT = adaptor.getK();
+    bool upper = op.getUpper();
+    int64_t r = rt.getRank();
+    bool hasK = cast<RankedTensorType>(kT.getType()).getNumElements() > 0;
+    rw.replaceOp(op, buildIndexed(
+        rw, op.getLoc(), rt, {},
+        [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
+          Value k = hasK ? arith::IndexCastOp::create(b, l, b.getIndexType(),
+                                                      readScalar(b, l, kT))
+                         : idx(b, l, 0);
+          Value diff = subI(b, l, ivs[r - 1], ivs[r - 2]);
+          Value keep = cmpI(b, l,
+                            upper ? arith::CmpIPredicate::sge
+                                  : arith::CmpIPredicate::sle,
+                            diff, k);
+          Value x = tensor::ExtractOp::create(b, l, in, ivs);
+          return sel(b, l, keep, x, scalarConst(b, l, x.getType(), 0));
+        }));
+    return success();
+  }
+};
+
+struct EyeLikeLowering : public OpConversionPattern<tg::EyeLikeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::EyeLikeOp op, OpAdaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    if (failed(requireStatic(rw, op, rt)))
+      return failure();
+    int64_t k = op.getK();
+    rw.replaceOp(op, buildIndexed(
+        rw, op.getLoc(), rt, {},
+        [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
+          Value on = cmpI(b, l, arith::CmpIPredicate::eq,
+                          subI(b, l, ivs[1], ivs[0]), idx(b, l, k));
+          Type t = rt.getElementType();
+          return sel(b, l, on, scalarConst(b, l, t, 1), scalarConst(b, l, t, 0));
+        }));
+    return success();
+  }
+};
+
+struct ReverseSequenceLowering
+    : public OpConversionPattern<tg::ReverseSequenceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::ReverseSequenceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    if (failed(requireStatic(rw, op, rt)))
+      return failure();
+    int64_t ba = op.getBatchAxis(), ta = op.getTimeAxis();
+    Value in = adaptor.getInput(), lens = adaptor.getSeqLens();
+    int64_t T = rt.getDimSize(ta);
+    rw.replaceOp(op, buildIndexed(
+        rw, op.getLoc(), rt, {},
+        [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
+          Value len = clampI(b, l, readIndex(b, l, lens, ValueRange{ivs[ba]}), 0, T);
+          Value t = ivs[ta];
+          Value rev = subI(b, l, subI(b, l, len, idx(b, l, 1)), t);
+          Value inSeq = cmpI(b, l, arith::CmpIPredicate::slt, t, len);
+          SmallVector<Value> at(ivs);
+          at[ta] = sel(b, l, inSeq, rev, t);
+          return tensor::ExtractOp::create(b, l, in, at);
+        }));
+    return success();
+  }
+};
+
+/// dequantize/quantize with a per-tensor or per-axis scale and zero point.
+template <typename OpT>
+struct QuantizeLowering : public OpConversionPattern<OpT> {
+  using OpConversionPattern<OpT>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(
+        this->getTypeConverter()->convertType(op.getType()));
+    if (failed(requireStatic(rw, op, rt)))
+      return failure();
+    Value in = adaptor.getInput(), scale = adaptor.getScale(),
+          zp = adaptor.getZeroPoint();
+    auto st = cast<RankedTensorType>(scale.getType());
+    int64_t axis = op.getAxis();
+    if (axis < 0)
+      axis += rt.getRank();
+    bool perAxis = st.getRank() == 1 && st.getDimSize(0) != 1;
+    bool hasZp = cast<RankedTensorType>(zp.getType()).getNumElements() > 0;
+    constexpr bool isDeq = std::is_same_v<OpT, tg::DequantizeLinearOp>;
+    bool zpU = isUnsignedElem(op.getZeroPoint().getType());
+    rw.replaceOp(op, buildIndexed(
+        rw, op.getLoc(), rt, {},
+        [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
+          SmallVector<Value> p;
+          if (perAxis)
+            p.push_back(ivs[axis]);
+          else
+            p.assign(st.getRank(), idx(b, l, 0));
+          Value s = tensor::ExtractOp::create(b, l, scale, p);
+          Value x = tensor::ExtractOp::create(b, l, in, ivs);
+          Type ft = s.getType();
+          Value z = hasZp ? castScalar(b, l, tensor::ExtractOp::create(b, l, zp, p),
+                                       ft, zpU, false)
+                          : scalarConst(b, l, ft, 0);
+          if constexpr (isDeq) {
+            Value xf = castScalar(b, l, x, ft,
+                                  isUnsignedElem(op.getInput().getType()), false);
+            return arith::MulFOp::create(b, l, arith::SubFOp::create(b, l, xf, z), s);
+          } else {
+            Type it = rt.getElementType();
+            bool u = isUnsignedElem(op.getType());
+            unsigned w = it.getIntOrFloatBitWidth();
+            double lo = u ? 0 : -std::ldexp(1.0, w - 1);
+            double hi = u ? std::ldexp(1.0, w) - 1 : std::ldexp(1.0, w - 1) - 1;
+            Value q = math::RoundEvenOp::create(
+                b, l, arith::DivFOp::create(b, l, x, s));
+            q = arith::AddFOp::create(b, l, q, z);
+            q = arith::MaximumFOp::create(b, l, q, scalarConst(b, l, ft, lo));
+            q = arith::MinimumFOp::create(b, l, q, scalarConst(b, l, ft, hi));
+            return castScalar(b, l, q, it, false, u);
+          }
+        }));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::tangram::populateDataMovementLowering(TGTypeConverter &tc,
+                                                 RewritePatternSet &p) {
+  p.add<ConstantLowering, ReshapeLikeLowering<tg::ReshapeOp>,
+        ReshapeLikeLowering<tg::FlattenOp>, ReshapeLikeLowering<tg::SqueezeOp>,
+        ReshapeLikeLowering<tg::UnsqueezeOp>, TransposeLowering, ExpandLowering,
+        ConcatLowering, SplitLowering, SliceLowering, GatherLowering,
+        GatherElementsLowering, GatherNDLowering, PadLowering, TileLowering,
+        ShapeLikeLowering<tg::ShapeOp>, ShapeLikeLowering<tg::SizeOp>,
+        ConstantOfShapeLowering, RangeLowering,
+        BlockLowering<tg::DepthToSpaceOp>, BlockLowering<tg::SpaceToDepthOp>,
+        OneHotLowering, TriluLowering, EyeLikeLowering, ReverseSequenceLowering,
+        QuantizeLowering<tg::DequantizeLinearOp>,
+        QuantizeLowering<tg::QuantizeLinearOp>>(tc, p.getContext());
+}

@@ -1,0 +1,49 @@
+//===- GraphToLinalg.cpp - tg-lower-to-linalg -----------------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#include "LoweringUtils.h"
+#include "tangram/Conversion/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+
+namespace mlir::tangram {
+#define GEN_PASS_DEF_LOWERTOLINALGPASS
+#include "tangram/Conversion/Passes.h.inc"
+} // namespace mlir::tangram
+
+using namespace mlir;
+using namespace mlir::tangram;
+
+namespace {
+struct LowerToLinalgPass
+    : public tangram::impl::LowerToLinalgPassBase<LowerToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    TGTypeConverter tc;
+    RewritePatternSet patterns(ctx);
+    populateElementwiseLowering(tc, patterns);
+    populateContractionLowering(tc, patterns);
+    populatePoolingLowering(tc, patterns);
+    populateReductionLowering(tc, patterns);
+    populateDataMovementLowering(tc, patterns);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, tc);
+    populateReturnOpTypeConversionPattern(patterns, tc);
+    populateCallOpTypeConversionPattern(patterns, tc);
+
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<tg::TGDialect>();
+    target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
+                           arith::ArithDialect, math::MathDialect,
+                           scf::SCFDialect>();
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
+      return tc.isSignatureLegal(f.getFunctionType()) &&
+             tc.isLegal(&f.getBody());
+    });
+    target.addDynamicallyLegalOp<func::ReturnOp, func::CallOp>(
+        [&](Operation *op) { return tc.isLegal(op); });
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,182 @@
+//===- LoweringUtils.cpp - helpers shared by the tg lowerings -------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#include "LoweringUtils.h"
+
+using namespace mlir;
+using namespace mlir::tangram;
+
+TGTypeConverter::TGTypeConverter() {
+  addConversion([](Type t) { return t; });
+  addConversion([](IntegerType t) -> Type {
+    if (t.isUnsigned())
+      return IntegerType::get(t.getContext(), t.getWidth());
+    return t;
+  });
+  addConversion([this](RankedTensorType t) -> Type {
+    return t.clone(convertType(t.getElementType()));
+  });
+  // Values crossing between converted and unconverted types (only while the
+  // conversion runs) are bridged with casts that are gone at the end.
+  auto materialize = [](OpBuilder &b, Type type, ValueRange inputs,
+                        Location loc) -> Value {
+    return UnrealizedConversionCastOp::create(b, loc, type, inputs).getResult(0);
+  };
+  addSourceMaterialization(materialize);
+  addTargetMaterialization(materialize);
+}
+
+bool mlir::tangram::isUnsignedElem(Type t) {
+  return getElementTypeOrSelf(t).isUnsignedInteger();
+}
+
+Value mlir::tangram::emptyTensor(OpBuilder &b, Location loc,
+                                 RankedTensorType type, ValueRange dynSizes) {
+  return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(),
+                                 dynSizes);
+}
+
+AffineMap mlir::tangram::broadcastMap(RankedTensorType operand,
+                                      RankedTensorType result) {
+  MLIRContext *ctx = result.getContext();
+  int64_t offset = result.getRank() - operand.getRank();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = 0; i < operand.getRank(); ++i) {
+    int64_t rd = result.getDimSize(i + offset);
+    if (operand.getDimSize(i) == 1 && rd != 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    else
+      exprs.push_back(getAffineDimExpr(i + offset, ctx));
+  }
+  return AffineMap::get(result.getRank(), 0, exprs, ctx);
+}
+
+FailureOr<SmallVector<Value>>
+mlir::tangram::broadcastDynSizes(OpBuilder &b, Location loc,
+                                 RankedTensorType result, ValueRange operands) {
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < result.getRank(); ++d) {
+    if (!result.isDynamicDim(d))
+      continue;
+    Value found;
+    for (Value v : operands) {
+      auto t = cast<RankedTensorType>(v.getType());
+      int64_t od = d - (result.getRank() - t.getRank());
+      if (od < 0 || t.getDimSize(od) == 1)
+        continue;
+      found = tensor::DimOp::create(b, loc, v, od);
+      break;
+    }
+    if (!found)
+      return failure();
+    sizes.push_back(found);
+  }
+  return sizes;
+}
+
+FailureOr<Value> mlir::tangram::buildElementwise(OpBuilder &b, Location loc,
+                                                 RankedTensorType result,
+                                                 ValueRange operands,
+                                                 ScalarFn body) {
+  auto dyn = broadcastDynSizes(b, loc, result, operands);
+  if (failed(dyn))
+    return failure();
+  Value init = emptyTensor(b, loc, result, *dyn);
+  SmallVector<AffineMap> maps;
+  for (Value v : operands)
+    maps.push_back(broadcastMap(cast<RankedTensorType>(v.getType()), result));
+  maps.push_back(b.getMultiDimIdentityMap(result.getRank()));
+  SmallVector<utils::IteratorType> iters(result.getRank(),
+                                         utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{result}, operands, ValueRange{init}, maps, iters,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        Value v = body(nb, nloc, args.drop_back());
+        linalg::YieldOp::create(nb, nloc, v);
+      });
+  return generic.getResult(0);
+}
+
+Value mlir::tangram::buildIndexed(OpBuilder &b, Location loc,
+                                  RankedTensorType result, ValueRange dynSizes,
+                                  IndexFn body) {
+  Value init = emptyTensor(b, loc, result, dynSizes);
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(result.getRank())};
+  SmallVector<utils::IteratorType> iters(result.getRank(),
+                                         utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{result}, ValueRange{}, ValueRange{init}, maps, iters,
+      [&](OpBuilder &nb, Location nloc, ValueRange) {
+        SmallVector<Value> ivs;
+        for (int64_t d = 0; d < result.getRank(); ++d)
+          ivs.push_back(linalg::IndexOp::create(nb, nloc, d));
+        linalg::YieldOp::create(nb, nloc, body(nb, nloc, ivs));
+      });
+  return generic.getResult(0);
+}
+
+Value mlir::tangram::scalarConst(OpBuilder &b, Location loc, Type t,
+                                 double v) {
+  if (auto ft = dyn_cast<FloatType>(t))
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(ft, v));
+  auto it = cast<IntegerType>(t);
+  return arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(it, APInt(it.getWidth(), (int64_t)v, true)));
+}
+
+Value mlir::tangram::indexConst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+Value mlir::tangram::castScalar(OpBuilder &b, Location loc, Value v, Type to,
+                                bool fromUnsigned, bool toUnsigned) {
+  Type from = v.getType();
+  if (from == to)
+    return v;
+  if (to.isInteger(1)) {
+    if (isa<FloatType>(from))
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, v,
+                                   scalarConst(b, loc, from, 0));
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, v,
+                                 scalarConst(b, loc, from, 0));
+  }
+  if (from.isInteger(1))
+    fromUnsigned = true;
+  auto fromF = dyn_cast<FloatType>(from);
+  auto toF = dyn_cast<FloatType>(to);
+  if (fromF && toF) {
+    if (fromF.getWidth() == toF.getWidth()) // f16 <-> bf16 via f32
+      v = arith::ExtFOp::create(b, loc, b.getF32Type(), v), fromF = b.getF32Type();
+    if (fromF.getWidth() < toF.getWidth())
+      return arith::ExtFOp::create(b, loc, to, v);
+    return arith::TruncFOp::create(b, loc, to, v);
+  }
+  if (fromF)
+    return toUnsigned ? (Value)arith::FPToUIOp::create(b, loc, to, v)
+                      : (Value)arith::FPToSIOp::create(b, loc, to, v);
+  if (toF)
+    return fromUnsigned ? (Value)arith::UIToFPOp::create(b, loc, to, v)
+                        : (Value)arith::SIToFPOp::create(b, loc, to, v);
+  unsigned fw = from.getIntOrFloatBitWidth(), tw = to.getIntOrFloatBitWidth();
+  if (fw < tw)
+    return fromUnsigned ? (Value)arith::ExtUIOp::create(b, loc, to, v)
+                        : (Value)arith::ExtSIOp::create(b, loc, to, v);
+  return arith::TruncIOp::create(b, loc, to, v);
+}
+
+Value mlir::tangram::reshapeStatic(OpBuilder &b, Location loc, Value v,
+                                   RankedTensorType to) {
+  if (v.getType() == to)
+    return v;
+  auto shapeType = RankedTensorType::get({to.getRank()}, b.getI64Type());
+  Value shape = arith::ConstantOp::create(
+      b, loc, DenseIntElementsAttr::get(shapeType, to.getShape()));
+  return tensor::ReshapeOp::create(b, loc, to, v, shape);
+}
+
+LogicalResult mlir::tangram::requireStatic(ConversionPatternRewriter &rw,
+                                           Operation *op, RankedTensorType t) {
+  if (t.hasStaticShape())
+    return success();
+  return op->emitError("lowering needs a static result shape, got ") << t;
+}

@@ -1,0 +1,96 @@
+//===- LoweringUtils.h - helpers shared by the tg lowerings -----*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// The tg -> linalg patterns are grouped by op family (elementwise,
+// contractions, pooling, reductions, data movement); these helpers build the
+// linalg.generic shapes they all share.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_LIB_CONVERSION_GRAPHTOLINALG_LOWERINGUTILS_H
+#define TANGRAM_LIB_CONVERSION_GRAPHTOLINALG_LOWERINGUTILS_H
+
+#include "Graph/GraphOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::tangram {
+
+/// arith and linalg only know signless integers: tg's unsigned element types
+/// become signless ones of the same width; everything else is kept.
+class TGTypeConverter : public TypeConverter {
+public:
+  TGTypeConverter();
+  RankedTensorType convertTensor(Type t) const {
+    return cast<RankedTensorType>(convertType(t));
+  }
+};
+
+/// A scalar body builder: block arguments in, one value out.
+using ScalarFn =
+    function_ref<Value(OpBuilder &b, Location loc, ValueRange args)>;
+/// An index body builder: the output element's indices in, one value out.
+using IndexFn =
+    function_ref<Value(OpBuilder &b, Location loc, ArrayRef<Value> ivs)>;
+
+/// True for unsigned tg integer element types (of a tensor or scalar type).
+bool isUnsignedElem(Type t);
+
+/// `tensor.empty` of `type` with `dynSizes` for its dynamic dims.
+Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                  ValueRange dynSizes);
+
+/// The map from an output index to a (numpy-)broadcast operand's index:
+/// trailing dims line up, static 1-dims read index 0.
+AffineMap broadcastMap(RankedTensorType operand, RankedTensorType result);
+
+/// The dynamic dims of a broadcast result, read from an operand that has the
+/// dim; fails when no operand has it (the caller reports).
+FailureOr<SmallVector<Value>> broadcastDynSizes(OpBuilder &b, Location loc,
+                                                RankedTensorType result,
+                                                ValueRange operands);
+
+/// An all-parallel linalg.generic computing `result` elementwise from
+/// numpy-broadcast `operands` (of the converted types).
+FailureOr<Value> buildElementwise(OpBuilder &b, Location loc,
+                                  RankedTensorType result, ValueRange operands,
+                                  ScalarFn body);
+
+/// An all-parallel linalg.generic with no inputs whose body computes each
+/// element from its indices (gathers read operands with tensor.extract).
+Value buildIndexed(OpBuilder &b, Location loc, RankedTensorType result,
+                   ValueRange dynSizes, IndexFn body);
+
+/// A scalar constant of element type `t` (float, integer or i1).
+Value scalarConst(OpBuilder &b, Location loc, Type t, double v);
+Value indexConst(OpBuilder &b, Location loc, int64_t v);
+
+/// Converts a scalar between element types with ONNX Cast semantics.
+Value castScalar(OpBuilder &b, Location loc, Value v, Type to,
+                 bool fromUnsigned, bool toUnsigned);
+
+/// Reshapes `v` to the static type `to` (same element count).
+Value reshapeStatic(OpBuilder &b, Location loc, Value v, RankedTensorType to);
+
+/// Pads the spatial dims (2..) of an NC... tensor with `padValue`.
+Value padSpatialForPool(OpBuilder &b, Location loc, Value v,
+                        ArrayRef<int64_t> low, ArrayRef<int64_t> high,
+                        Value padValue);
+
+/// Per-family pattern lists.
+void populateElementwiseLowering(TGTypeConverter &tc, RewritePatternSet &p);
+void populateContractionLowering(TGTypeConverter &tc, RewritePatternSet &p);
+void populatePoolingLowering(TGTypeConverter &tc, RewritePatternSet &p);
+void populateReductionLowering(TGTypeConverter &tc, RewritePatternSet &p);
+void populateDataMovementLowering(TGTypeConverter &tc, RewritePatternSet &p);
+
+/// Requires a static result shape, else a match failure naming the op.
+LogicalResult requireStatic(ConversionPatternRewriter &rw, Operation *op,
+                            RankedTensorType t);
+
+} // namespace mlir::tangram
+
+#endif // TANGRAM_LIB_CONVERSION_GRAPHTOLINALG_LOWERINGUTILS_H

@@ -1,0 +1,23 @@
+//===- CPUTransforms.h - C++ steps of the CPU pipeline ----------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_LIB_TARGET_CPU_CPUTRANSFORMS_H
+#define TANGRAM_LIB_TARGET_CPU_CPUTRANSFORMS_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
+#include <string>
+
+namespace mlir::tangram {
+
+/// Every memref a public function returns becomes a buffer of its own (the
+/// caller frees it), never a view of an argument or a global.
+void makeResultsFresh(ModuleOp module);
+
+/// memref.copy between non-identity layouts would call a runtime helper
+/// (`memrefCopy`) we do not ship: make them linalg.copy loops.
+void rewriteStridedCopies(ModuleOp module);
+
+} // namespace mlir::tangram
+
+#endif // TANGRAM_LIB_TARGET_CPU_CPUTRANSFORMS_H

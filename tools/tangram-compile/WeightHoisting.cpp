@@ -1,0 +1,130 @@
+//===- WeightHoisting.cpp - weights out of the code, into the bundle ------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#include "WeightHoisting.h"
+#include "Graph/GraphOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+using namespace mlir;
+using namespace mlir::tangram;
+
+namespace {
+std::optional<::tangram::DType> toDType(Type t) {
+  using ::tangram::DType;
+  if (t.isF32()) return DType::F32;
+  if (t.isF16()) return DType::F16;
+  if (t.isBF16()) return DType::BF16;
+  if (t.isF64()) return DType::F64;
+  if (t.isInteger(1)) return DType::I1;
+  auto it = dyn_cast<IntegerType>(t);
+  if (!it)
+    return std::nullopt;
+  bool u = it.isUnsigned();
+  switch (it.getWidth()) {
+  case 8: return u ? DType::U8 : DType::I8;
+  case 16: return u ? DType::U16 : DType::I16;
+  case 32: return u ? DType::U32 : DType::I32;
+  case 64: return u ? DType::U64 : DType::I64;
+  default: return std::nullopt;
+  }
+}
+
+bool describe(Type type, std::string name, TensorInfo &info,
+              std::string &error) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  auto dtype = t ? toDType(t.getElementType()) : std::nullopt;
+  if (!dtype) {
+    error = "'" + name + "': type not supported by the bundle";
+    return false;
+  }
+  info.name = std::move(name);
+  info.dtype = *dtype;
+  info.shape.clear();
+  for (int64_t d : t.getShape())
+    info.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+  return true;
+}
+
+/// The raw little-endian bytes of a constant worth hoisting, or empty.
+ArrayRef<char> hoistableBytes(tg::ConstantOp c) {
+  auto t = cast<RankedTensorType>(c.getType());
+  if (t.getElementType().isInteger(1) || t.getNumElements() <= 64)
+    return {};
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(c.getValue())) {
+    if (AsmResourceBlob *blob = res.getRawHandle().getBlob())
+      return blob->getData();
+    return {};
+  }
+  if (auto dense = dyn_cast<DenseElementsAttr>(c.getValue()))
+    if (!dense.isSplat())
+      return dense.getRawData();
+  return {};
+}
+} // namespace
+
+std::optional<ModelInterface> mlir::tangram::hoistWeights(ModuleOp module,
+                                                          std::string &error) {
+  ModelInterface mi;
+  for (auto f : module.getOps<func::FuncOp>())
+    if (f.isPublic() && !f.isExternal()) {
+      if (mi.entry) {
+        error = "more than one public function";
+        return std::nullopt;
+      }
+      mi.entry = f;
+    }
+  if (!mi.entry) {
+    error = "no entry function";
+    return std::nullopt;
+  }
+  func::FuncOp f = mi.entry;
+  auto nameOf = [](DictionaryAttr attrs, std::string fallback) {
+    if (attrs)
+      if (auto n = attrs.getAs<StringAttr>("tg.name"))
+        return n.str();
+    return fallback;
+  };
+  for (unsigned i = 0; i < f.getNumArguments(); ++i) {
+    TensorInfo info;
+    if (!describe(f.getArgument(i).getType(),
+                  nameOf(f.getArgAttrDict(i), "input_" + std::to_string(i)),
+                  info, error))
+      return std::nullopt;
+    mi.inputs.push_back(info);
+  }
+  for (unsigned i = 0; i < f.getNumResults(); ++i) {
+    TensorInfo info;
+    if (!describe(f.getResultTypes()[i],
+                  nameOf(f.getResultAttrDict(i), "output_" + std::to_string(i)),
+                  info, error))
+      return std::nullopt;
+    mi.outputs.push_back(info);
+  }
+  SmallVector<tg::ConstantOp> constants;
+  f.walk([&](tg::ConstantOp c) {
+    if (!hoistableBytes(c).empty())
+      constants.push_back(c);
+  });
+  for (tg::ConstantOp c : constants) {
+    WeightInfo w;
+    std::string name = "weight_" + std::to_string(mi.weights.size());
+    if (auto loc = dyn_cast<NameLoc>(c.getLoc()))
+      name = loc.getName().str();
+    if (!describe(c.getType(), name, w, error))
+      return std::nullopt;
+    w.data = hoistableBytes(c);
+    unsigned index = f.getNumArguments();
+    if (failed(f.insertArgument(index, c.getType(), {}, c.getLoc())))
+      return std::nullopt;
+    f.setArgAttr(index, "tg.weight", IntegerAttr::get(
+        IntegerType::get(f.getContext(), 64), mi.weights.size()));
+    c.getResult().replaceAllUsesWith(f.getArgument(index));
+    c.erase();
+    mi.weights.push_back(std::move(w));
+  }
+  // The runtime passes inputs and memory-mapped weights: never write them.
+  for (unsigned i = 0; i < f.getNumArguments(); ++i)
+    f.setArgAttr(i, "bufferization.writable",
+                 BoolAttr::get(f.getContext(), false));
+  return mi;
+}
