@@ -1,0 +1,20 @@
+// RUN: tangram-opt %s -split-input-file -tg-lower-to-linalg -verify-diagnostics
+
+// Ops the lowering cannot size get an error naming the op.
+func.func @conv_dynamic(%x: tensor<?x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<?x4x6x6xf32> {
+  // expected-error@+2 {{lowering needs a static result shape}}
+  // expected-error@+1 {{failed to legalize operation 'tg.conv'}}
+  %y = tg.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<?x4x6x6xf32>
+  return %y : tensor<?x4x6x6xf32>
+}
+
+// -----
+
+// An op without a lowering stays illegal.
+func.func @topk(%x: tensor<5xf32>) -> tensor<2xf32> {
+  %k = tg.constant dense<2> : tensor<1xi64>
+  // expected-error@+1 {{failed to legalize operation 'tg.topk'}}
+  %v, %i = tg.topk %x, %k {axis = 0 : i64} : (tensor<5xf32>, tensor<1xi64>) -> (tensor<2xf32>, tensor<2xi64>)
+  return %v : tensor<2xf32>
+}

@@ -1,0 +1,178 @@
+// RUN: tangram-opt %s -split-input-file -tg-lower-to-linalg | FileCheck %s
+
+// Broadcasting binary ops read the smaller operand through a map.
+// CHECK-LABEL: func.func @add_broadcast
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel"]
+// CHECK: arith.addf
+func.func @add_broadcast(%x: tensor<2x3xf32>, %y: tensor<3xf32>) -> tensor<2x3xf32> {
+  %z = tg.add %x, %y : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %z : tensor<2x3xf32>
+}
+
+// -----
+
+// Unsigned element types become signless; division picks the unsigned form.
+// CHECK-LABEL: func.func @div_unsigned
+// CHECK-SAME: (%{{.*}}: tensor<4xi8>, %{{.*}}: tensor<4xi8>) -> tensor<4xi8>
+// CHECK: arith.divui
+func.func @div_unsigned(%x: tensor<4xui8>, %y: tensor<4xui8>) -> tensor<4xui8> {
+  %z = tg.div %x, %y : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %z : tensor<4xui8>
+}
+
+// -----
+
+// Dynamic dims are read from the operand that has them.
+// CHECK-LABEL: func.func @relu_dynamic
+// CHECK: tensor.dim
+// CHECK: tensor.empty(%{{.*}}) : tensor<?x4xf32>
+// CHECK: arith.maximumf
+func.func @relu_dynamic(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %y = tg.relu %x : tensor<?x4xf32>
+  return %y : tensor<?x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @matmul_2d
+// CHECK: linalg.fill
+// CHECK: linalg.matmul
+func.func @matmul_2d(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>) -> tensor<4x16xf32> {
+  %c = tg.matmul %a, %b : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
+  return %c : tensor<4x16xf32>
+}
+
+// -----
+
+// A batched lhs times a 2-D rhs is one 2-D matmul on the folded batch.
+// CHECK-LABEL: func.func @matmul_folded_batch
+// CHECK: tensor.reshape
+// CHECK: linalg.matmul
+// CHECK-SAME: -> tensor<6x16xf32>
+// CHECK: tensor.reshape
+func.func @matmul_folded_batch(%a: tensor<2x3x8xf32>, %b: tensor<8x16xf32>) -> tensor<2x3x16xf32> {
+  %c = tg.matmul %a, %b : (tensor<2x3x8xf32>, tensor<8x16xf32>) -> tensor<2x3x16xf32>
+  return %c : tensor<2x3x16xf32>
+}
+
+// -----
+
+// Broadcast batch dims use a generic contraction.
+// CHECK-LABEL: func.func @matmul_broadcast_batch
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]
+func.func @matmul_broadcast_batch(%a: tensor<2x1x4x8xf32>, %b: tensor<3x8x5xf32>) -> tensor<2x3x4x5xf32> {
+  %c = tg.matmul %a, %b : (tensor<2x1x4x8xf32>, tensor<3x8x5xf32>) -> tensor<2x3x4x5xf32>
+  return %c : tensor<2x3x4x5xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @conv_2d
+// CHECK: tensor.pad
+// CHECK: linalg.conv_2d_nchw_fchw
+// CHECK-SAME: dilations = dense<1> : tensor<2xi64>
+// CHECK-SAME: strides = dense<2> : tensor<2xi64>
+// CHECK: arith.addf
+func.func @conv_2d(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
+  %y = tg.conv %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x4x4xf32>
+  return %y : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+// Grouped convolutions are a generic over [N, G, C/G, ...].
+// CHECK-LABEL: func.func @conv_grouped
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+func.func @conv_grouped(%x: tensor<1x4x5x5xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x3x3xf32> {
+  %y = tg.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 4 : i64}
+      : (tensor<1x4x5x5xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x3x3xf32>
+  return %y : tensor<1x4x3x3xf32>
+}
+
+// -----
+
+// Max pooling pads with -inf and reduces over a window operand.
+// CHECK-LABEL: func.func @max_pool
+// CHECK: tensor.pad
+// CHECK: 0xFF800000
+// CHECK: linalg.generic
+// CHECK: arith.maximumf
+func.func @max_pool(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> {
+  %y = tg.max_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 0, 0>, dilations = array<i64: 1, 1>}
+      : tensor<1x1x4x4xf32> -> tensor<1x1x2x2xf32>
+  return %y : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reduce_mean_keepdims
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "reduction"]
+// CHECK: arith.divf
+// CHECK: tensor.reshape
+// CHECK-SAME: -> tensor<2x1xf32>
+func.func @reduce_mean_keepdims(%x: tensor<2x5xf32>) -> tensor<2x1xf32> {
+  %y = tg.reduce_mean %x {axes = array<i64: 1>, keepdims = true} : tensor<2x5xf32> -> tensor<2x1xf32>
+  return %y : tensor<2x1xf32>
+}
+
+// -----
+
+// Softmax: max, exp of the difference, sum, divide.
+// CHECK-LABEL: func.func @softmax
+// CHECK: arith.maximumf
+// CHECK: math.exp
+// CHECK: arith.addf
+// CHECK: arith.divf
+func.func @softmax(%x: tensor<2x5xf32>) -> tensor<2x5xf32> {
+  %y = tg.softmax %x {axis = 1 : i64} : tensor<2x5xf32>
+  return %y : tensor<2x5xf32>
+}
+
+// -----
+
+// Gathers read the data with tensor.extract at a computed index.
+// CHECK-LABEL: func.func @gather
+// CHECK: linalg.generic
+// CHECK: linalg.index
+// CHECK: tensor.extract
+// CHECK: arith.index_cast
+// CHECK: tensor.extract
+func.func @gather(%x: tensor<5x3xf32>, %i: tensor<2xi64>) -> tensor<2x3xf32> {
+  %y = tg.gather %x, %i {axis = 0 : i64} : (tensor<5x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @transpose
+// CHECK: linalg.transpose
+// CHECK-SAME: permutation = [1, 0]
+func.func @transpose(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  %y = tg.transpose %x {perm = array<i64: 1, 0>} : tensor<2x3xf32> -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @concat
+// CHECK: tensor.empty() : tensor<2x5xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0] [2, 2] [1, 1]
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 2] [2, 3] [1, 1]
+func.func @concat(%a: tensor<2x2xf32>, %b: tensor<2x3xf32>) -> tensor<2x5xf32> {
+  %y = tg.concat %a, %b {axis = 1 : i64} : (tensor<2x2xf32>, tensor<2x3xf32>) -> tensor<2x5xf32>
+  return %y : tensor<2x5xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @cast_f32_to_i8
+// CHECK: arith.fptosi %{{.*}} : f32 to i8
+func.func @cast_f32_to_i8(%x: tensor<3xf32>) -> tensor<3xi8> {
+  %y = tg.cast %x {to = i8} : tensor<3xf32> -> tensor<3xi8>
+  return %y : tensor<3xi8>
+}
