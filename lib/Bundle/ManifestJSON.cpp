@@ -122,7 +122,7 @@ std::string tangram::serializeManifest(const Manifest &m) {
           {{"op", "transfer"}, {"src", s.src}, {"dst", s.dst}});
   }
   // Names come from the model; never throw on invalid UTF-8 in them.
-  return root.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
+  return root.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 //===----------------------------------------------------------------------===//
