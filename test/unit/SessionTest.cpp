@@ -1,0 +1,259 @@
+//===- SessionTest.cpp - Running bundles end to end without a compiler ----===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// Bundles whose code objects are "in-process" entries (SampleBundle.h), so
+// the whole path (reader, devices, schedule, descriptors, copy-out, input
+// checks, C API) runs without generated code.
+//
+//===----------------------------------------------------------------------===//
+#include "SampleBundle.h"
+#include "tangram/Bundle/BundleWriter.h"
+#include "tangram/Runtime/CPUDevice.h"
+#include "tangram/Runtime/Session.h"
+#include "tangram/Runtime/tangram_runtime.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+using namespace tangram;
+using namespace tangram::test;
+using ::testing::HasSubstr;
+
+namespace {
+
+Buffer floats(Shape shape, std::vector<float> v) {
+  Buffer b = Buffer::allocate(DType::F32, std::move(shape));
+  std::copy(v.begin(), v.end(), static_cast<float *>(b.mutableData()));
+  return b;
+}
+
+std::vector<float> values(const Buffer &b) {
+  const auto *p = static_cast<const float *>(b.data());
+  return std::vector<float>(p, p + b.numElements());
+}
+
+const float kWeight[4] = {1, 2, 3, 4};
+
+/// The sample model with its output declared `outShape`, on a device of
+/// `kind`.
+bool writeVariant(const std::string &path, Shape outShape,
+                  const std::string &kind, std::string &error) {
+  BundleWriter writer("variant", "test");
+  unsigned x = writer.addInput("x", DType::F32, {-1, 4});
+  unsigned y = writer.addOutput("y", DType::F32, std::move(outShape));
+  unsigned dev = writer.addDevice(kind);
+  unsigned code = writer.addCodeObject(dev, kInProcessFormat,
+                                       kAddWeightEntry, {});
+  unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
+  writer.addLaunch(dev, code,
+                   {writer.addInputBuffer(x, dev),
+                    writer.addWeightBuffer(w, dev)},
+                   {writer.addOutputBuffer(y, dev)});
+  return writer.write(path, error);
+}
+
+class SessionTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    std::string error;
+    ASSERT_TRUE(writeSampleBundle(path, kInProcessFormat, error)) << error;
+  }
+  TempDir dir;
+  std::string path = dir.file("s.tgb");
+};
+
+TEST_F(SessionTest, RunsTheSample) {
+  std::string error;
+  auto session = Session::open(path, {}, error);
+  ASSERT_TRUE(session) << error;
+  std::vector<Buffer> outputs;
+  ASSERT_TRUE(session->run({floats({2, 4}, {0, 0, 0, 0, 10, 20, 30, 40})},
+                           outputs, error))
+      << error;
+  ASSERT_EQ(outputs.size(), 1u);
+  EXPECT_EQ(outputs[0].shape(), (Shape{2, 4}));
+  EXPECT_EQ(values(outputs[0]),
+            (std::vector<float>{1, 2, 3, 4, 11, 22, 33, 44}));
+  // Dynamic dims take any size, zero included; sessions run repeatedly.
+  ASSERT_TRUE(session->run({floats({0, 4}, {})}, outputs, error)) << error;
+  EXPECT_EQ(outputs[0].shape(), (Shape{0, 4}));
+}
+
+TEST_F(SessionTest, ChecksInputs) {
+  std::string error;
+  auto session = Session::open(path, {}, error);
+  ASSERT_TRUE(session) << error;
+  std::vector<Buffer> outputs;
+  EXPECT_FALSE(session->run({}, outputs, error));
+  EXPECT_EQ(error, "expected 1 input (x), got 0");
+  EXPECT_FALSE(session->run({floats({2, 5}, {})}, outputs, error));
+  EXPECT_EQ(error, "input 'x': expected shape [?,4] (f32), got [2,5] (f32)");
+  EXPECT_FALSE(session->run({floats({8}, {})}, outputs, error));
+  EXPECT_EQ(error, "input 'x': expected shape [?,4] (f32), got [8] (f32)");
+  EXPECT_FALSE(
+      session->run({Buffer::allocate(DType::F64, {1, 4})}, outputs, error));
+  EXPECT_EQ(error, "input 'x': expected shape [?,4] (f32), got [1,4] (f64)");
+  EXPECT_FALSE(session->run({Buffer()}, outputs, error));
+  EXPECT_EQ(error, "input 'x': no data");
+}
+
+TEST_F(SessionTest, ChecksResultShapes) {
+  std::string error;
+  std::string p = dir.file("v.tgb");
+  ASSERT_TRUE(writeVariant(p, {3, 4}, "cpu", error)) << error;
+  auto session = Session::open(p, {}, error);
+  ASSERT_TRUE(session) << error;
+  std::vector<Buffer> outputs;
+  EXPECT_FALSE(session->run({floats({2, 4}, {})}, outputs, error));
+  EXPECT_EQ(error, "schedule step 0: code object 0 returned shape [2,4] for "
+                   "output 'y', the manifest says [3,4]");
+}
+
+TEST_F(SessionTest, DeviceErrors) {
+  std::string error;
+  std::string p = dir.file("q.tgb");
+  ASSERT_TRUE(writeVariant(p, {-1, 4}, "quantum", error)) << error;
+  EXPECT_FALSE(Session::open(p, {}, error));
+  EXPECT_EQ(error, p + ": device 0: no driver for device kind 'quantum' "
+                       "(this runtime has: cpu)");
+  SessionOptions cuda;
+  cuda.device = "cuda:0";
+  EXPECT_FALSE(Session::open(path, cuda, error));
+  EXPECT_EQ(error, path + ": device 0: the bundle was compiled for 'cpu', "
+                          "not the requested 'cuda:0'");
+  SessionOptions cpu;
+  cpu.device = "cpu:0";
+  EXPECT_TRUE(Session::open(path, cpu, error)) << error;
+
+  std::string elf = dir.file("e.tgb");
+  ASSERT_TRUE(writeSampleBundle(elf, "garbage-elf", error)) << error;
+  EXPECT_FALSE(Session::open(elf, {}, error));
+  EXPECT_EQ(error,
+            elf + ": code object 0: not an ELF shared object (bad magic)");
+}
+
+TEST_F(SessionTest, TwoDevicesWithTransfer) {
+  // y = (x + w) + w, one launch per device and a transfer between them.
+  BundleWriter writer("two", "test");
+  unsigned x = writer.addInput("x", DType::F32, {-1, 4});
+  unsigned y = writer.addOutput("y", DType::F32, {-1, 4});
+  unsigned d0 = writer.addDevice("cpu"), d1 = writer.addDevice("cpu");
+  unsigned c0 = writer.addCodeObject(d0, kInProcessFormat, kAddWeightEntry, {});
+  unsigned c1 = writer.addCodeObject(d1, kInProcessFormat, kAddWeightEntry, {});
+  unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
+  unsigned t0 = writer.addIntermediateBuffer(DType::F32, {-1, 4}, d0);
+  unsigned t1 = writer.addIntermediateBuffer(DType::F32, {-1, 4}, d1);
+  writer.addLaunch(d0, c0,
+                   {writer.addInputBuffer(x, d0), writer.addWeightBuffer(w, d0)},
+                   {t0});
+  writer.addTransfer(t0, t1);
+  writer.addLaunch(d1, c1, {t1, writer.addWeightBuffer(w, d1)},
+                   {writer.addOutputBuffer(y, d1)});
+  std::string error;
+  std::string p = dir.file("two.tgb");
+  ASSERT_TRUE(writer.write(p, error)) << error;
+  auto session = Session::open(p, {}, error);
+  ASSERT_TRUE(session) << error;
+  std::vector<Buffer> outputs;
+  ASSERT_TRUE(session->run({floats({1, 4}, {1, 1, 1, 1})}, outputs, error))
+      << error;
+  EXPECT_EQ(values(outputs[0]), (std::vector<float>{3, 5, 7, 9}));
+}
+
+TEST_F(SessionTest, RunsRealCodeObjects) {
+  // Two code objects loaded from memfds at once, chained: y = (x + w) + w.
+  std::vector<uint8_t> so = readFile(sampleCodeObjectPath());
+  ASSERT_FALSE(so.empty()) << sampleCodeObjectPath();
+  BundleWriter writer("real", "test");
+  unsigned x = writer.addInput("x", DType::F32, {-1, 4});
+  unsigned y = writer.addOutput("y", DType::F32, {-1, 4});
+  unsigned cpu = writer.addDevice("cpu");
+  unsigned c0 = writer.addCodeObject(cpu, kElfSharedObjectFormat,
+                                     kAddWeightEntry, so);
+  unsigned c1 = writer.addCodeObject(cpu, kElfSharedObjectFormat,
+                                     kAddWeightEntry, so);
+  unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
+  unsigned bw = writer.addWeightBuffer(w, cpu);
+  unsigned t = writer.addIntermediateBuffer(DType::F32, {-1, 4}, cpu);
+  writer.addLaunch(cpu, c0, {writer.addInputBuffer(x, cpu), bw}, {t});
+  writer.addLaunch(cpu, c1, {t, bw}, {writer.addOutputBuffer(y, cpu)});
+  std::string error;
+  std::string p = dir.file("real.tgb");
+  ASSERT_TRUE(writer.write(p, error)) << error;
+  SessionOptions options;
+  options.threads = 4;
+  auto session = Session::open(p, options, error);
+  ASSERT_TRUE(session) << error;
+  const int64_t rows = 1000;
+  std::vector<float> in(rows * 4);
+  for (size_t i = 0; i < in.size(); ++i)
+    in[i] = static_cast<float>(i);
+  std::vector<Buffer> outputs;
+  ASSERT_TRUE(session->run({floats({rows, 4}, in)}, outputs, error)) << error;
+  ASSERT_EQ(outputs[0].shape(), (Shape{rows, 4}));
+  std::vector<float> got = values(outputs[0]);
+  for (size_t i = 0; i < got.size(); ++i)
+    ASSERT_EQ(got[i], in[i] + 2 * kWeight[i % 4]) << "element " << i;
+  // The entry symbol must exist.
+  BundleWriter missing("m", "test");
+  unsigned d = missing.addDevice("cpu");
+  missing.addOutput("y", DType::F32, {1});
+  unsigned c = missing.addCodeObject(d, kElfSharedObjectFormat, "no_such_entry", so);
+  missing.addLaunch(d, c, {}, {missing.addOutputBuffer(0, d)});
+  ASSERT_TRUE(missing.write(p, error)) << error;
+  EXPECT_FALSE(Session::open(p, {}, error));
+  EXPECT_THAT(error, HasSubstr("code object 0: entry symbol 'no_such_entry' "
+                               "not found: "));
+}
+
+TEST_F(SessionTest, CApi) {
+  tgSession *s = nullptr;
+  EXPECT_EQ(tgOpenBundle(dir.file("none.tgb").c_str(), nullptr, &s),
+            TG_BUNDLE_ERROR);
+  EXPECT_THAT(tgGetError(), HasSubstr("none.tgb: cannot open file"));
+
+  tgOptions options = {2, "cpu"};
+  ASSERT_EQ(tgOpenBundle(path.c_str(), &options, &s), TG_OK) << tgGetError();
+  EXPECT_EQ(tgNumInputs(s), 1);
+  EXPECT_EQ(tgNumOutputs(s), 1);
+  const char *name;
+  tgDType dtype;
+  int32_t rank;
+  const int64_t *shape;
+  ASSERT_EQ(tgGetInputInfo(s, 0, &name, &dtype, &rank, &shape), TG_OK);
+  EXPECT_STREQ(name, "x");
+  EXPECT_EQ(dtype, TG_F32);
+  EXPECT_EQ(rank, 2);
+  EXPECT_EQ(shape[0], -1);
+  EXPECT_EQ(tgGetOutputInfo(s, 1, &name, nullptr, nullptr, nullptr),
+            TG_INVALID_ARGUMENT);
+
+  float data[4] = {1, 1, 1, 1};
+  int64_t inShape[2] = {1, 4};
+  tgTensor in = {TG_F32, 2, inShape, data, sizeof(data)};
+  tgTensor *out = nullptr;
+  int32_t numOut = 0;
+  ASSERT_EQ(tgRun(s, &in, 1, &out, &numOut), TG_OK) << tgGetError();
+  ASSERT_EQ(numOut, 1);
+  EXPECT_EQ(out[0].dtype, TG_F32);
+  EXPECT_EQ(out[0].rank, 2);
+  EXPECT_EQ(out[0].shape[1], 4);
+  EXPECT_EQ(out[0].byteSize, 16u);
+  EXPECT_EQ(static_cast<float *>(out[0].data)[3], 5.0f);
+  tgFreeTensors(out, numOut);
+
+  in.byteSize = 12;
+  EXPECT_EQ(tgRun(s, &in, 1, &out, &numOut), TG_INVALID_ARGUMENT);
+  EXPECT_STREQ(tgGetError(),
+               "input 'x': 12 bytes given for shape [1,4] (f32)");
+  in.byteSize = 16;
+  inShape[1] = 2;
+  in.byteSize = 8;
+  EXPECT_EQ(tgRun(s, &in, 1, &out, &numOut), TG_RUNTIME_ERROR);
+  EXPECT_STREQ(tgGetError(),
+               "input 'x': expected shape [?,4] (f32), got [1,2] (f32)");
+  tgCloseBundle(s);
+}
+
+} // namespace
