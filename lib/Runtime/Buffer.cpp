@@ -49,3 +49,11 @@ Buffer Buffer::wrap(DType dtype, Shape shape, const void *data,
   b.owner_ = std::move(owner);
   return b;
 }
+
+Buffer Buffer::reinterpret(DType dtype) const {
+  if (!data_ || dtypeSize(dtype) != dtypeSize(dtype_))
+    return Buffer();
+  Buffer b = *this;
+  b.dtype_ = dtype;
+  return b;
+}

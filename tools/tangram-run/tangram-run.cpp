@@ -152,6 +152,15 @@ Options parseArgs(int argc, char **argv) {
   return o;
 }
 
+/// The ONNX test data stores bf16 (and some f16) tensors as uint16 bit
+/// patterns; take them as the dtype the model wants.
+Buffer adoptHalfBits(const Buffer &b, DType wanted) {
+  if (b.dtype() == DType::U16 &&
+      (wanted == DType::BF16 || wanted == DType::F16))
+    return b.reinterpret(wanted);
+  return b;
+}
+
 std::string joinPath(const std::string &dir, const std::string &file) {
   return (std::filesystem::path(dir) / file).string();
 }
@@ -194,6 +203,7 @@ std::vector<Buffer> readInputs(const Options &o, const Manifest &m,
     std::string protoName;
     if (!readTensorProto(path, inputs[i], protoName, error))
       fatal(error);
+    inputs[i] = adoptHalfBits(inputs[i], m.inputs[i].dtype);
     sources[i] = path;
   }
   return inputs;
@@ -248,6 +258,7 @@ unsigned expectOutputs(const Options &o, const Manifest &m,
         joinPath(o.expectDir, "output_" + std::to_string(j) + ".pb");
     if (!readTensorProto(path, expected[j], name, error))
       fatal(error);
+    expected[j] = adoptHalfBits(expected[j], outputs[j].dtype());
   }
   unsigned bad = 0;
   for (size_t j = 0; j < outputs.size(); ++j) {

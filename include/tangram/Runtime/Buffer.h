@@ -35,6 +35,10 @@ public:
   static Buffer wrap(DType dtype, Shape shape, const void *data,
                      std::shared_ptr<const void> owner = nullptr);
 
+  /// The same memory seen as `dtype`, which must have the same element size
+  /// (e.g. u16 bits as bf16); an invalid buffer otherwise.
+  Buffer reinterpret(DType dtype) const;
+
   explicit operator bool() const { return data_ != nullptr; }
 
   DType dtype() const { return dtype_; }
