@@ -44,11 +44,11 @@ std::unique_ptr<Bundle> Bundle::open(const std::string &path,
   size_t size = static_cast<size_t>(st.st_size);
   if (size < kBundleHeaderSize) {
     ::close(fd);
-    error = path + (size == 0 ? std::string(": the file is empty")
-                              : ": truncated: the file has " +
-                                    std::to_string(size) +
-                                    " bytes, a bundle header needs " +
-                                    std::to_string(kBundleHeaderSize));
+    error = path + (size == 0
+                        ? std::string(": the file is empty")
+                        : ": truncated: the file has " + std::to_string(size) +
+                              " bytes, a bundle header needs " +
+                              std::to_string(kBundleHeaderSize));
     return nullptr;
   }
   void *map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -114,8 +114,9 @@ bool Bundle::check(std::string &error) {
     return fail("truncated: header says " + std::to_string(fileSize) +
                 " bytes, file has " + std::to_string(size_));
   if (fileSize < size_)
-    return fail("header says " + std::to_string(fileSize) + " bytes, file has " +
-                std::to_string(size_) + " (trailing data)");
+    return fail("header says " + std::to_string(fileSize) +
+                " bytes, file has " + std::to_string(size_) +
+                " (trailing data)");
   if (manifestOffset < kBundleHeaderSize || manifestOffset > fileSize ||
       manifestSize > fileSize - manifestOffset)
     return fail("manifest [offset " + std::to_string(manifestOffset) +

@@ -265,7 +265,8 @@ bool BundleWriter::write(const std::string &path, std::string &error) {
   std::string checkError;
   if (!Bundle::open(tmp, checkError)) {
     ::unlink(tmp.c_str());
-    std::string detail = checkError.substr(std::min(checkError.size(), tmp.size() + 2));
+    std::string detail =
+        checkError.substr(std::min(checkError.size(), tmp.size() + 2));
     error = path + ": the bundle does not verify: " + detail;
     return false;
   }

@@ -32,13 +32,12 @@ bool checkSections(const Manifest &m, const BundleLayout &layout,
   std::vector<unsigned> order;
   for (unsigned i = 0; i < m.sections.size(); ++i) {
     const SectionDesc &s = m.sections[i];
-    std::string name = "section " + std::to_string(i) + " " +
-                       range(s.offset, s.size);
+    std::string name =
+        "section " + std::to_string(i) + " " + range(s.offset, s.size);
     if (s.alignment < kBundleMinAlignment ||
         (s.alignment & (s.alignment - 1))) {
       error = "section " + std::to_string(i) + ": alignment " +
-              std::to_string(s.alignment) +
-              " is not a power of two >= " +
+              std::to_string(s.alignment) + " is not a power of two >= " +
               std::to_string(kBundleMinAlignment);
       return false;
     }
@@ -203,8 +202,7 @@ bool checkSchedule(const Manifest &m, std::string &error) {
   for (unsigned i = 0; i < m.buffers.size(); ++i)
     defined[i] = m.buffers[i].kind == BufferKind::Input ||
                  m.buffers[i].kind == BufferKind::Weight;
-  auto checkRef = [&](const std::string &step, const char *role,
-                      unsigned id) {
+  auto checkRef = [&](const std::string &step, const char *role, unsigned id) {
     if (id < m.buffers.size())
       return true;
     error = step + ": " + role + " buffer " + std::to_string(id) +
@@ -247,8 +245,8 @@ bool checkSchedule(const Manifest &m, std::string &error) {
         error = step + ": transfer from buffer " + std::to_string(s.src) +
                 " (" + dtypeName(src.dtype) + " rank " +
                 std::to_string(src.shape.size()) + ") to buffer " +
-                std::to_string(s.dst) + " (" + dtypeName(dst.dtype) +
-                " rank " + std::to_string(dst.shape.size()) +
+                std::to_string(s.dst) + " (" + dtypeName(dst.dtype) + " rank " +
+                std::to_string(dst.shape.size()) +
                 ") changes the dtype or rank";
         return false;
       }
@@ -289,8 +287,8 @@ bool checkSchedule(const Manifest &m, std::string &error) {
     }
     for (unsigned id : s.args) {
       if (m.buffers[id].device != s.device) {
-        error = step + ": arg buffer " + std::to_string(id) +
-                " is on device " + std::to_string(m.buffers[id].device) +
+        error = step + ": arg buffer " + std::to_string(id) + " is on device " +
+                std::to_string(m.buffers[id].device) +
                 ", the launch on device " + std::to_string(s.device);
         return false;
       }
@@ -322,7 +320,6 @@ bool checkSchedule(const Manifest &m, std::string &error) {
 bool tangram::checkManifest(Manifest &manifest, const BundleLayout &layout,
                             std::string &error) {
   return checkSections(manifest, layout, error) &&
-         checkWeights(manifest, error) &&
-         checkCodeObjects(manifest, error) && checkBuffers(manifest, error) &&
-         checkSchedule(manifest, error);
+         checkWeights(manifest, error) && checkCodeObjects(manifest, error) &&
+         checkBuffers(manifest, error) && checkSchedule(manifest, error);
 }

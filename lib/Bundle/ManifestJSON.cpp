@@ -251,8 +251,8 @@ private:
       const json &d = (*v)[i];
       int64_t dim;
       if (d.is_number_unsigned() &&
-          d.get<uint64_t>() <= static_cast<uint64_t>(
-                                   std::numeric_limits<int64_t>::max()))
+          d.get<uint64_t>() <=
+              static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
         dim = static_cast<int64_t>(d.get<uint64_t>());
       else if (d.is_number_integer() && !d.is_number_unsigned())
         dim = d.get<int64_t>();
@@ -324,15 +324,16 @@ bool ManifestParser::parse(const json &root, Manifest &m) {
   if (!getString(root, "", "format", format))
     return false;
   if (format != "tangram-bundle")
-    return fail("format", "expected \"tangram-bundle\", got \"" + format + "\"");
+    return fail("format",
+                "expected \"tangram-bundle\", got \"" + format + "\"");
   const json *version = field(root, "", "version");
   if (!version)
     return false;
   if (!version->is_number_integer())
     return fail("version", "expected an integer");
   if (version->get<int64_t>() != kManifestVersion)
-    return fail("version", "unsupported manifest version " +
-                               version->dump() + " (this reader knows " +
+    return fail("version", "unsupported manifest version " + version->dump() +
+                               " (this reader knows " +
                                std::to_string(kManifestVersion) + ")");
   if (!getString(root, "", "model", m.model, /*required=*/false) ||
       !getString(root, "", "producer", m.producer, /*required=*/false))
@@ -458,8 +459,8 @@ bool ManifestParser::parse(const json &root, Manifest &m) {
     } else if (op == "host") {
       return fail(join(p, "op"), "op 'host' is reserved and not supported");
     } else {
-      return fail(join(p, "op"), "unknown op '" + op +
-                                     "' (expected launch or transfer)");
+      return fail(join(p, "op"),
+                  "unknown op '" + op + "' (expected launch or transfer)");
     }
     m.schedule.push_back(std::move(s));
   }

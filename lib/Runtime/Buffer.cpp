@@ -29,9 +29,8 @@ Buffer Buffer::allocate(DType dtype, Shape shape) {
   b.numElements_ = n;
   b.data_ = memory;
   b.readOnly_ = false;
-  b.owner_ = std::shared_ptr<const void>(memory, [](const void *p) {
-    std::free(const_cast<void *>(p));
-  });
+  b.owner_ = std::shared_ptr<const void>(
+      memory, [](const void *p) { std::free(const_cast<void *>(p)); });
   return b;
 }
 

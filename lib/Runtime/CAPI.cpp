@@ -1,8 +1,8 @@
 //===- CAPI.cpp - C API of the Tangram runtime ----------------------------===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
-#include "tangram/Runtime/tangram_runtime.h"
 #include "tangram/Runtime/Session.h"
+#include "tangram/Runtime/tangram_runtime.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -66,8 +66,7 @@ int32_t tgNumOutputs(const tgSession *session) {
 
 static tgStatus describe(const std::vector<TensorDesc> &tensors,
                          const char *what, int32_t index, const char **name,
-                         tgDType *dtype, int32_t *rank,
-                         const int64_t **shape) {
+                         tgDType *dtype, int32_t *rank, const int64_t **shape) {
   if (index < 0 || static_cast<size_t>(index) >= tensors.size())
     return fail(TG_INVALID_ARGUMENT, std::string(what) + " index " +
                                          std::to_string(index) +
@@ -143,8 +142,8 @@ tgStatus tgRun(tgSession *session, const tgTensor *inputs, int32_t numInputs,
     return fail(TG_RUNTIME_ERROR, "tgRun: out of memory");
   for (size_t j = 0; j < out.size(); ++j) {
     const Buffer &b = out[j];
-    auto *shape = static_cast<int64_t *>(
-        std::malloc(sizeof(int64_t) * (b.rank() + 1)));
+    auto *shape =
+        static_cast<int64_t *>(std::malloc(sizeof(int64_t) * (b.rank() + 1)));
     void *data = std::malloc(b.byteSize() + 1);
     if (!shape || !data) {
       std::free(shape);

@@ -91,9 +91,9 @@ std::unique_ptr<Executable> CPUDevice::wrapEntry(EntryFn entry) {
   return std::make_unique<CPUExecutable>(entry, pool_);
 }
 
-std::unique_ptr<Executable> CPUDevice::loadExecutable(const CodeObjectDesc &desc,
-                                                      ByteSpan bytes,
-                                                      std::string &error) {
+std::unique_ptr<Executable>
+CPUDevice::loadExecutable(const CodeObjectDesc &desc, ByteSpan bytes,
+                          std::string &error) {
   if (desc.format == kInProcessFormat) {
     std::lock_guard<std::mutex> lock(inProcessMutex());
     auto it = inProcessEntries().find(desc.entry);
@@ -109,7 +109,10 @@ std::unique_ptr<Executable> CPUDevice::loadExecutable(const CodeObjectDesc &desc
             kElfSharedObjectFormat + ")";
     return nullptr;
   }
-  if (bytes.size < 4 || std::memcmp(bytes.data, "\x7f" "ELF", 4) != 0) {
+  if (bytes.size < 4 || std::memcmp(bytes.data,
+                                    "\x7f"
+                                    "ELF",
+                                    4) != 0) {
     error = "not an ELF shared object (bad magic)";
     return nullptr;
   }

@@ -70,14 +70,16 @@ bool tangram::copyOutMemRef(const int64_t *words, const ResultSpec &spec,
     return true;
   const auto *aligned = reinterpret_cast<const uint8_t *>(words[1]);
   if (!aligned) {
-    error = "result of shape " + formatShape(shape) + " has a null data pointer";
+    error =
+        "result of shape " + formatShape(shape) + " has a null data pointer";
     return false;
   }
   size_t elemSize = dtypeSize(spec.dtype);
   // Merge trailing contiguous dims so the common case is one memcpy.
   int64_t contiguous = 1;
   unsigned inner = rank;
-  while (inner > 0 && (strides[inner - 1] == contiguous || sizes[inner - 1] == 1)) {
+  while (inner > 0 &&
+         (strides[inner - 1] == contiguous || sizes[inner - 1] == 1)) {
     contiguous *= sizes[inner - 1];
     --inner;
   }
@@ -127,7 +129,8 @@ bool tangram::callEntry(EntryFn entry, const std::vector<const Buffer *> &args,
     for (const Buffer *a : args) {
       auto begin = reinterpret_cast<uintptr_t>(a->data());
       auto p = static_cast<uintptr_t>(allocated);
-      ownedByArg |= p >= begin && p < begin + std::max<size_t>(a->byteSize(), 1);
+      ownedByArg |=
+          p >= begin && p < begin + std::max<size_t>(a->byteSize(), 1);
     }
     if (allocated && allocated != kMlirGlobalSentinel && !ownedByArg)
       toFree.insert(allocated);

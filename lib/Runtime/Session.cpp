@@ -61,8 +61,9 @@ std::unique_ptr<Session> Session::create(std::shared_ptr<const Bundle> bundle,
   for (unsigned i = 0; i < m.codeObjects.size(); ++i) {
     const CodeObjectDesc &c = m.codeObjects[i];
     std::string message;
-    std::unique_ptr<Executable> exe = session->devices_[c.device]->loadExecutable(
-        c, bundle->codeObject(i), message);
+    std::unique_ptr<Executable> exe =
+        session->devices_[c.device]->loadExecutable(c, bundle->codeObject(i),
+                                                    message);
     if (!exe) {
       error = name + ": code object " + std::to_string(i) + ": " + message;
       return nullptr;
@@ -155,10 +156,9 @@ bool Session::run(const std::vector<Buffer> &inputs,
                        static_cast<unsigned>(m.buffers[id].shape.size())});
     std::vector<Buffer> results;
     std::string message;
-    if (!executables_[step.codeObject]->launch(args, specs, results,
-                                               message)) {
-      error = prefix + "code object " + std::to_string(step.codeObject) +
-              ": " + message;
+    if (!executables_[step.codeObject]->launch(args, specs, results, message)) {
+      error = prefix + "code object " + std::to_string(step.codeObject) + ": " +
+              message;
       return false;
     }
     for (size_t j = 0; j < step.results.size(); ++j) {
@@ -168,9 +168,8 @@ bool Session::run(const std::vector<Buffer> &inputs,
                                ? "output '" + m.outputs[b.index].name + "'"
                                : "buffer " + std::to_string(step.results[j]);
         error = prefix + "code object " + std::to_string(step.codeObject) +
-                " returned shape " + formatShape(results[j].shape()) +
-                " for " + what + ", the manifest says " +
-                formatShape(b.shape);
+                " returned shape " + formatShape(results[j].shape()) + " for " +
+                what + ", the manifest says " + formatShape(b.shape);
         return false;
       }
       values[step.results[j]] = std::move(results[j]);

@@ -1,8 +1,8 @@
 //===- BundleTest.cpp - Tests of the .tgb reader and writer ---------------===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
-#include "SampleBundle.h"
 #include "tangram/Bundle/Bundle.h"
+#include "SampleBundle.h"
 #include "tangram/Bundle/BundleWriter.h"
 
 #include <cstring>
@@ -92,8 +92,8 @@ TEST_F(BundleTest, RoundTrip) {
   unsigned y = writer.addOutput("y", DType::I64, {-1, 10});
   unsigned z = writer.addOutput("z", DType::I1, {});
   unsigned cpu = writer.addDevice("cpu", "x86_64-unknown-linux-gnu", "+avx2");
-  unsigned c = writer.addCodeObject(cpu, "elf-shared-object", "tangram_entry",
-                                    code);
+  unsigned c =
+      writer.addCodeObject(cpu, "elf-shared-object", "tangram_entry", code);
   unsigned a = writer.addWeight("conv.weight", DType::F32, {8, 1, 3, 3},
                                 w0.data(), w0.size() * 4);
   unsigned b = writer.addWeight("idx", DType::I64, {3}, w1, sizeof(w1));
@@ -187,8 +187,8 @@ TEST_F(BundleTest, EveryTruncationFails) {
                           "header needs 64");
   // The same through a file.
   std::string path = dir.file("t.tgb");
-  ASSERT_TRUE(writeFile(path, std::vector<uint8_t>(bytes.begin(),
-                                                   bytes.end() - 1)));
+  ASSERT_TRUE(
+      writeFile(path, std::vector<uint8_t>(bytes.begin(), bytes.end() - 1)));
   std::string error;
   EXPECT_FALSE(Bundle::open(path, error));
   EXPECT_THAT(error, HasSubstr("t.tgb: truncated: header says"));
@@ -333,7 +333,8 @@ TEST_F(BundleTest, OverlappingSections) {
   json j = manifestJson();
   // The sample's code object section is empty ("in-process"): give it bytes
   // that overlap the weights section.
-  j["sections"][0]["offset"] = j["sections"][1]["offset"].get<int>() / 4096 * 4096;
+  j["sections"][0]["offset"] =
+      j["sections"][1]["offset"].get<int>() / 4096 * 4096;
   j["sections"][0]["size"] = j["sections"][1]["offset"].get<int>() -
                              j["sections"][0]["offset"].get<int>() + 1;
   EXPECT_THAT(openError(withManifest(j)), HasSubstr("overlaps section"));
@@ -357,7 +358,8 @@ TEST_F(BundleTest, Weights) {
               HasSubstr("section 0 is a 'code' section, not 'weights'"));
   j = manifestJson();
   j["weights"][0]["section"] = 9;
-  EXPECT_THAT(openError(withManifest(j)), HasSubstr("section 9 does not exist"));
+  EXPECT_THAT(openError(withManifest(j)),
+              HasSubstr("section 9 does not exist"));
   j = manifestJson();
   j["weights"][0]["shape"] = {int64_t(1) << 40, int64_t(1) << 40};
   EXPECT_THAT(openError(withManifest(j)), HasSubstr("is too large"));

@@ -1,8 +1,8 @@
 //===- MemRefTest.cpp - Tests of the CPU code object calling convention ---===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
-#include "tangram/Runtime/CPUDevice.h"
 #include "tangram/Runtime/MemRef.h"
+#include "tangram/Runtime/CPUDevice.h"
 
 #include <atomic>
 #include <cstdlib>
@@ -51,7 +51,12 @@ TEST(MemRefTest, BuildDescriptor) {
 TEST(MemRefTest, CopyOutContiguousWithOffset) {
   float data[10] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
   int64_t words[7] = {reinterpret_cast<int64_t>(data),
-                      reinterpret_cast<int64_t>(data), 2, 2, 3, 3, 1};
+                      reinterpret_cast<int64_t>(data),
+                      2,
+                      2,
+                      3,
+                      3,
+                      1};
   Buffer out;
   std::string error;
   ASSERT_TRUE(copyOutMemRef(words, {DType::F32, 2}, out, error)) << error;
@@ -102,8 +107,8 @@ void fakeEntry(void **args, int64_t *results) {
   auto *y = static_cast<float *>(std::malloc(sizeof(float) * n));
   for (int64_t i = 0; i < n; ++i)
     y[i] = 2 * xData[i];
-  int64_t fresh[5] = {reinterpret_cast<int64_t>(y), reinterpret_cast<int64_t>(y),
-                      0, n, 1};
+  int64_t fresh[5] = {reinterpret_cast<int64_t>(y),
+                      reinterpret_cast<int64_t>(y), 0, n, 1};
   std::memcpy(results, fresh, sizeof(fresh));
   std::memcpy(results + 5, fresh, sizeof(fresh));
   std::memcpy(results + 10, x, 5 * sizeof(int64_t));

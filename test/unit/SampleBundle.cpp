@@ -19,12 +19,18 @@ void tangram::test::addWeightEntry(void **args, int64_t *results) {
   int64_t rows = x[3], cols = x[4];
   const float *xData = reinterpret_cast<const float *>(x[1]) + x[2];
   const float *wData = reinterpret_cast<const float *>(w[1]) + w[2];
-  auto *y = static_cast<float *>(std::malloc(sizeof(float) * (rows * cols + 1)));
+  auto *y =
+      static_cast<float *>(std::malloc(sizeof(float) * (rows * cols + 1)));
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
       y[i * cols + j] = xData[i * x[5] + j * x[6]] + wData[j * w[4]];
-  int64_t desc[7] = {reinterpret_cast<int64_t>(y), reinterpret_cast<int64_t>(y),
-                     0, rows, cols, cols, 1};
+  int64_t desc[7] = {reinterpret_cast<int64_t>(y),
+                     reinterpret_cast<int64_t>(y),
+                     0,
+                     rows,
+                     cols,
+                     cols,
+                     1};
   std::copy(desc, desc + 7, results);
 }
 
@@ -86,8 +92,7 @@ bool tangram::test::writeFile(const std::string &path,
 
 TempDir::TempDir() {
   std::string pattern =
-      (std::filesystem::temp_directory_path() / "tangram-test-XXXXXX")
-          .string();
+      (std::filesystem::temp_directory_path() / "tangram-test-XXXXXX").string();
   if (mkdtemp(pattern.data()))
     path_ = pattern;
 }

@@ -47,9 +47,7 @@ public:
   TempDir();
   ~TempDir();
   const std::string &path() const { return path_; }
-  std::string file(const std::string &name) const {
-    return path_ + "/" + name;
-  }
+  std::string file(const std::string &name) const { return path_ + "/" + name; }
 
 private:
   std::string path_;

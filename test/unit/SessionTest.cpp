@@ -7,10 +7,10 @@
 // checks, C API) runs without generated code.
 //
 //===----------------------------------------------------------------------===//
+#include "tangram/Runtime/Session.h"
 #include "SampleBundle.h"
 #include "tangram/Bundle/BundleWriter.h"
 #include "tangram/Runtime/CPUDevice.h"
-#include "tangram/Runtime/Session.h"
 #include "tangram/Runtime/tangram_runtime.h"
 
 #include <gmock/gmock.h>
@@ -43,13 +43,13 @@ bool writeVariant(const std::string &path, Shape outShape,
   unsigned x = writer.addInput("x", DType::F32, {-1, 4});
   unsigned y = writer.addOutput("y", DType::F32, std::move(outShape));
   unsigned dev = writer.addDevice(kind);
-  unsigned code = writer.addCodeObject(dev, kInProcessFormat,
-                                       kAddWeightEntry, {});
+  unsigned code =
+      writer.addCodeObject(dev, kInProcessFormat, kAddWeightEntry, {});
   unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
-  writer.addLaunch(dev, code,
-                   {writer.addInputBuffer(x, dev),
-                    writer.addWeightBuffer(w, dev)},
-                   {writer.addOutputBuffer(y, dev)});
+  writer.addLaunch(
+      dev, code,
+      {writer.addInputBuffer(x, dev), writer.addWeightBuffer(w, dev)},
+      {writer.addOutputBuffer(y, dev)});
   return writer.write(path, error);
 }
 
@@ -144,9 +144,9 @@ TEST_F(SessionTest, TwoDevicesWithTransfer) {
   unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
   unsigned t0 = writer.addIntermediateBuffer(DType::F32, {-1, 4}, d0);
   unsigned t1 = writer.addIntermediateBuffer(DType::F32, {-1, 4}, d1);
-  writer.addLaunch(d0, c0,
-                   {writer.addInputBuffer(x, d0), writer.addWeightBuffer(w, d0)},
-                   {t0});
+  writer.addLaunch(
+      d0, c0, {writer.addInputBuffer(x, d0), writer.addWeightBuffer(w, d0)},
+      {t0});
   writer.addTransfer(t0, t1);
   writer.addLaunch(d1, c1, {t1, writer.addWeightBuffer(w, d1)},
                    {writer.addOutputBuffer(y, d1)});
@@ -169,10 +169,10 @@ TEST_F(SessionTest, RunsRealCodeObjects) {
   unsigned x = writer.addInput("x", DType::F32, {-1, 4});
   unsigned y = writer.addOutput("y", DType::F32, {-1, 4});
   unsigned cpu = writer.addDevice("cpu");
-  unsigned c0 = writer.addCodeObject(cpu, kElfSharedObjectFormat,
-                                     kAddWeightEntry, so);
-  unsigned c1 = writer.addCodeObject(cpu, kElfSharedObjectFormat,
-                                     kAddWeightEntry, so);
+  unsigned c0 =
+      writer.addCodeObject(cpu, kElfSharedObjectFormat, kAddWeightEntry, so);
+  unsigned c1 =
+      writer.addCodeObject(cpu, kElfSharedObjectFormat, kAddWeightEntry, so);
   unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
   unsigned bw = writer.addWeightBuffer(w, cpu);
   unsigned t = writer.addIntermediateBuffer(DType::F32, {-1, 4}, cpu);
@@ -199,7 +199,8 @@ TEST_F(SessionTest, RunsRealCodeObjects) {
   BundleWriter missing("m", "test");
   unsigned d = missing.addDevice("cpu");
   missing.addOutput("y", DType::F32, {1});
-  unsigned c = missing.addCodeObject(d, kElfSharedObjectFormat, "no_such_entry", so);
+  unsigned c =
+      missing.addCodeObject(d, kElfSharedObjectFormat, "no_such_entry", so);
   missing.addLaunch(d, c, {}, {missing.addOutputBuffer(0, d)});
   ASSERT_TRUE(missing.write(p, error)) << error;
   EXPECT_FALSE(Session::open(p, {}, error));
@@ -245,8 +246,7 @@ TEST_F(SessionTest, CApi) {
 
   in.byteSize = 12;
   EXPECT_EQ(tgRun(s, &in, 1, &out, &numOut), TG_INVALID_ARGUMENT);
-  EXPECT_STREQ(tgGetError(),
-               "input 'x': 12 bytes given for shape [1,4] (f32)");
+  EXPECT_STREQ(tgGetError(), "input 'x': 12 bytes given for shape [1,4] (f32)");
   in.byteSize = 16;
   inShape[1] = 2;
   in.byteSize = 8;

@@ -15,8 +15,8 @@
 int main(int argc, char **argv) {
   if (argc >= 3 && std::strcmp(argv[1], "--write-sample-bundle") == 0) {
     std::string error;
-    if (!tangram::test::writeSampleBundle(
-            argv[2], argc >= 4 ? argv[3] : "elf", error)) {
+    if (!tangram::test::writeSampleBundle(argv[2], argc >= 4 ? argv[3] : "elf",
+                                          error)) {
       std::fprintf(stderr, "error: %s\n", error.c_str());
       return 1;
     }

@@ -19,7 +19,8 @@ float halfToFloat(uint16_t h) {
   else if (exp == 31)
     value = mant ? NAN : INFINITY;
   else
-    value = std::ldexp(static_cast<float>(mant | 0x400), static_cast<int>(exp) - 25);
+    value = std::ldexp(static_cast<float>(mant | 0x400),
+                       static_cast<int>(exp) - 25);
   return sign ? -value : value;
 }
 
@@ -30,8 +31,7 @@ float bf16ToFloat(uint16_t b) {
   return f;
 }
 
-template <typename T>
-T load(const Buffer &b, int64_t i) {
+template <typename T> T load(const Buffer &b, int64_t i) {
   T v;
   std::memcpy(&v, static_cast<const uint8_t *>(b.data()) + i * sizeof(T),
               sizeof(T));
@@ -42,19 +42,32 @@ T load(const Buffer &b, int64_t i) {
 
 double tangram::elementAsDouble(const Buffer &b, int64_t i) {
   switch (b.dtype()) {
-  case DType::F32: return load<float>(b, i);
-  case DType::F64: return load<double>(b, i);
-  case DType::F16: return halfToFloat(load<uint16_t>(b, i));
-  case DType::BF16: return bf16ToFloat(load<uint16_t>(b, i));
-  case DType::I8: return load<int8_t>(b, i);
-  case DType::I16: return load<int16_t>(b, i);
-  case DType::I32: return load<int32_t>(b, i);
-  case DType::I64: return static_cast<double>(load<int64_t>(b, i));
-  case DType::U8: return load<uint8_t>(b, i);
-  case DType::U16: return load<uint16_t>(b, i);
-  case DType::U32: return load<uint32_t>(b, i);
-  case DType::U64: return static_cast<double>(load<uint64_t>(b, i));
-  case DType::I1: return load<uint8_t>(b, i) != 0;
+  case DType::F32:
+    return load<float>(b, i);
+  case DType::F64:
+    return load<double>(b, i);
+  case DType::F16:
+    return halfToFloat(load<uint16_t>(b, i));
+  case DType::BF16:
+    return bf16ToFloat(load<uint16_t>(b, i));
+  case DType::I8:
+    return load<int8_t>(b, i);
+  case DType::I16:
+    return load<int16_t>(b, i);
+  case DType::I32:
+    return load<int32_t>(b, i);
+  case DType::I64:
+    return static_cast<double>(load<int64_t>(b, i));
+  case DType::U8:
+    return load<uint8_t>(b, i);
+  case DType::U16:
+    return load<uint16_t>(b, i);
+  case DType::U32:
+    return load<uint32_t>(b, i);
+  case DType::U64:
+    return static_cast<double>(load<uint64_t>(b, i));
+  case DType::I1:
+    return load<uint8_t>(b, i) != 0;
   }
   return 0;
 }
@@ -70,9 +83,8 @@ static bool sameInteger(const Buffer &a, const Buffer &e, int64_t i) {
                      size) == 0;
 }
 
-Comparison tangram::compareBuffers(const Buffer &actual,
-                                   const Buffer &expected, double rtol,
-                                   double atol) {
+Comparison tangram::compareBuffers(const Buffer &actual, const Buffer &expected,
+                                   double rtol, double atol) {
   Comparison c;
   if (actual.dtype() != expected.dtype() ||
       actual.shape() != expected.shape()) {

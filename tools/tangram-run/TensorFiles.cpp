@@ -42,39 +42,79 @@ bool readWholeFile(const std::string &path, std::string &bytes,
 bool fromOnnxType(int32_t type, DType &dtype) {
   using TP = onnx::TensorProto;
   switch (type) {
-  case TP::FLOAT: dtype = DType::F32; return true;
-  case TP::UINT8: dtype = DType::U8; return true;
-  case TP::INT8: dtype = DType::I8; return true;
-  case TP::UINT16: dtype = DType::U16; return true;
-  case TP::INT16: dtype = DType::I16; return true;
-  case TP::INT32: dtype = DType::I32; return true;
-  case TP::INT64: dtype = DType::I64; return true;
-  case TP::BOOL: dtype = DType::I1; return true;
-  case TP::FLOAT16: dtype = DType::F16; return true;
-  case TP::DOUBLE: dtype = DType::F64; return true;
-  case TP::UINT32: dtype = DType::U32; return true;
-  case TP::UINT64: dtype = DType::U64; return true;
-  case TP::BFLOAT16: dtype = DType::BF16; return true;
-  default: return false;
+  case TP::FLOAT:
+    dtype = DType::F32;
+    return true;
+  case TP::UINT8:
+    dtype = DType::U8;
+    return true;
+  case TP::INT8:
+    dtype = DType::I8;
+    return true;
+  case TP::UINT16:
+    dtype = DType::U16;
+    return true;
+  case TP::INT16:
+    dtype = DType::I16;
+    return true;
+  case TP::INT32:
+    dtype = DType::I32;
+    return true;
+  case TP::INT64:
+    dtype = DType::I64;
+    return true;
+  case TP::BOOL:
+    dtype = DType::I1;
+    return true;
+  case TP::FLOAT16:
+    dtype = DType::F16;
+    return true;
+  case TP::DOUBLE:
+    dtype = DType::F64;
+    return true;
+  case TP::UINT32:
+    dtype = DType::U32;
+    return true;
+  case TP::UINT64:
+    dtype = DType::U64;
+    return true;
+  case TP::BFLOAT16:
+    dtype = DType::BF16;
+    return true;
+  default:
+    return false;
   }
 }
 
 int32_t toOnnxType(DType dtype) {
   using TP = onnx::TensorProto;
   switch (dtype) {
-  case DType::F32: return TP::FLOAT;
-  case DType::F16: return TP::FLOAT16;
-  case DType::BF16: return TP::BFLOAT16;
-  case DType::F64: return TP::DOUBLE;
-  case DType::I8: return TP::INT8;
-  case DType::I16: return TP::INT16;
-  case DType::I32: return TP::INT32;
-  case DType::I64: return TP::INT64;
-  case DType::U8: return TP::UINT8;
-  case DType::U16: return TP::UINT16;
-  case DType::U32: return TP::UINT32;
-  case DType::U64: return TP::UINT64;
-  case DType::I1: return TP::BOOL;
+  case DType::F32:
+    return TP::FLOAT;
+  case DType::F16:
+    return TP::FLOAT16;
+  case DType::BF16:
+    return TP::BFLOAT16;
+  case DType::F64:
+    return TP::DOUBLE;
+  case DType::I8:
+    return TP::INT8;
+  case DType::I16:
+    return TP::INT16;
+  case DType::I32:
+    return TP::INT32;
+  case DType::I64:
+    return TP::INT64;
+  case DType::U8:
+    return TP::UINT8;
+  case DType::U16:
+    return TP::UINT16;
+  case DType::U32:
+    return TP::UINT32;
+  case DType::U64:
+    return TP::UINT64;
+  case DType::I1:
+    return TP::BOOL;
   }
   return TP::UNDEFINED;
 }
@@ -84,22 +124,42 @@ template <typename Src>
 void storeAll(const Src *src, int64_t count, DType dtype, void *out) {
   for (int64_t i = 0; i < count; ++i) {
     switch (dtype) {
-    case DType::F32: static_cast<float *>(out)[i] = src[i]; break;
-    case DType::F64: static_cast<double *>(out)[i] = src[i]; break;
-    case DType::I8: static_cast<int8_t *>(out)[i] = src[i]; break;
-    case DType::I16: static_cast<int16_t *>(out)[i] = src[i]; break;
-    case DType::I32: static_cast<int32_t *>(out)[i] = src[i]; break;
-    case DType::I64: static_cast<int64_t *>(out)[i] = src[i]; break;
-    case DType::U8: static_cast<uint8_t *>(out)[i] = src[i]; break;
+    case DType::F32:
+      static_cast<float *>(out)[i] = src[i];
+      break;
+    case DType::F64:
+      static_cast<double *>(out)[i] = src[i];
+      break;
+    case DType::I8:
+      static_cast<int8_t *>(out)[i] = src[i];
+      break;
+    case DType::I16:
+      static_cast<int16_t *>(out)[i] = src[i];
+      break;
+    case DType::I32:
+      static_cast<int32_t *>(out)[i] = src[i];
+      break;
+    case DType::I64:
+      static_cast<int64_t *>(out)[i] = src[i];
+      break;
+    case DType::U8:
+      static_cast<uint8_t *>(out)[i] = src[i];
+      break;
     // f16 and bf16 travel as their bit patterns in int32_data.
     case DType::U16:
     case DType::F16:
     case DType::BF16:
       static_cast<uint16_t *>(out)[i] = static_cast<uint16_t>(src[i]);
       break;
-    case DType::U32: static_cast<uint32_t *>(out)[i] = src[i]; break;
-    case DType::U64: static_cast<uint64_t *>(out)[i] = src[i]; break;
-    case DType::I1: static_cast<uint8_t *>(out)[i] = src[i] != 0; break;
+    case DType::U32:
+      static_cast<uint32_t *>(out)[i] = src[i];
+      break;
+    case DType::U64:
+      static_cast<uint64_t *>(out)[i] = src[i];
+      break;
+    case DType::I1:
+      static_cast<uint8_t *>(out)[i] = src[i] != 0;
+      break;
     }
   }
 }
@@ -352,19 +412,45 @@ bool tangram::encodeNpy(const Buffer &buffer, std::string &bytes,
                         std::string &error) {
   const char *descr = nullptr;
   switch (buffer.dtype()) {
-  case DType::F32: descr = "<f4"; break;
-  case DType::F64: descr = "<f8"; break;
-  case DType::F16: descr = "<f2"; break;
-  case DType::BF16: descr = "<u2"; break; // numpy has no bfloat16
-  case DType::I8: descr = "|i1"; break;
-  case DType::I16: descr = "<i2"; break;
-  case DType::I32: descr = "<i4"; break;
-  case DType::I64: descr = "<i8"; break;
-  case DType::U8: descr = "|u1"; break;
-  case DType::U16: descr = "<u2"; break;
-  case DType::U32: descr = "<u4"; break;
-  case DType::U64: descr = "<u8"; break;
-  case DType::I1: descr = "|b1"; break;
+  case DType::F32:
+    descr = "<f4";
+    break;
+  case DType::F64:
+    descr = "<f8";
+    break;
+  case DType::F16:
+    descr = "<f2";
+    break;
+  case DType::BF16:
+    descr = "<u2";
+    break; // numpy has no bfloat16
+  case DType::I8:
+    descr = "|i1";
+    break;
+  case DType::I16:
+    descr = "<i2";
+    break;
+  case DType::I32:
+    descr = "<i4";
+    break;
+  case DType::I64:
+    descr = "<i8";
+    break;
+  case DType::U8:
+    descr = "|u1";
+    break;
+  case DType::U16:
+    descr = "<u2";
+    break;
+  case DType::U32:
+    descr = "<u4";
+    break;
+  case DType::U64:
+    descr = "<u8";
+    break;
+  case DType::I1:
+    descr = "|b1";
+    break;
   }
   std::string shape = "(";
   for (int64_t d : buffer.shape())

@@ -140,7 +140,8 @@ Options parseArgs(int argc, char **argv) {
     } else if (name == "--threads") {
       o.threads = parseCount(name, needValue());
       if (o.threads == 0 || o.threads > 1024)
-        fatal("--threads: expected 1 to 1024, got '" + std::to_string(o.threads) + "'");
+        fatal("--threads: expected 1 to 1024, got '" +
+              std::to_string(o.threads) + "'");
     } else if (name == "--device") {
       o.device = needValue();
     } else {
@@ -199,7 +200,8 @@ std::vector<Buffer> readInputs(const Options &o, const Manifest &m,
       fatal("input " + std::to_string(i) + " '" + name +
             "': no value (give --data-dir DIR or --input " + name +
             "=FILE.npy)");
-    std::string path = joinPath(o.dataDir, "input_" + std::to_string(i) + ".pb");
+    std::string path =
+        joinPath(o.dataDir, "input_" + std::to_string(i) + ".pb");
     std::string protoName;
     if (!readTensorProto(path, inputs[i], protoName, error))
       fatal(error);
@@ -216,8 +218,8 @@ void writeOutputs(const Options &o, const Manifest &m,
   std::error_code ec;
   std::filesystem::create_directories(o.outputDir, ec);
   if (ec)
-    fatal(o.outputDir + ": cannot create the output directory: " +
-          ec.message());
+    fatal(o.outputDir +
+          ": cannot create the output directory: " + ec.message());
   std::vector<std::pair<std::string, std::string>> written; // tmp, final
   auto cleanUp = [&] {
     for (const auto &w : written)
@@ -227,9 +229,9 @@ void writeOutputs(const Options &o, const Manifest &m,
     std::string path = joinPath(o.outputDir, "output_" + std::to_string(j) +
                                                  (o.npy ? ".npy" : ".pb"));
     std::string bytes, error, tmp;
-    bool ok = o.npy ? encodeNpy(outputs[j], bytes, error)
-                    : encodeTensorProto(outputs[j], m.outputs[j].name, bytes,
-                                        error);
+    bool ok =
+        o.npy ? encodeNpy(outputs[j], bytes, error)
+              : encodeTensorProto(outputs[j], m.outputs[j].name, bytes, error);
     if (!ok || !writeTemporary(path, bytes, tmp, error)) {
       cleanUp();
       fatal(ok ? error : path + ": " + error);
@@ -297,13 +299,13 @@ void benchmark(const Options &o, Session &session,
     auto start = Clock::now();
     if (!session.run(inputs, outputs, error))
       fatal(o.bundle + ": " + error);
-    ms.push_back(
-        std::chrono::duration<double, std::milli>(Clock::now() - start)
-            .count());
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start)
+                     .count());
   }
   std::sort(ms.begin(), ms.end());
-  double median = ms.size() % 2 ? ms[ms.size() / 2]
-                                : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
+  double median = ms.size() % 2
+                      ? ms[ms.size() / 2]
+                      : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
   std::printf("latency: min %.3f ms, median %.3f ms, max %.3f ms (%zu runs)\n",
               ms.front(), median, ms.back(), ms.size());
 }
@@ -356,8 +358,7 @@ int main(int argc, char **argv) {
     benchmark(o, *session, inputs);
   std::fflush(stdout);
   if (mismatches)
-    fatal(std::to_string(mismatches) + " of " +
-          std::to_string(outputs.size()) + " outputs do not match " +
-          joinPath(o.expectDir, "output_<j>.pb"));
+    fatal(std::to_string(mismatches) + " of " + std::to_string(outputs.size()) +
+          " outputs do not match " + joinPath(o.expectDir, "output_<j>.pb"));
   return 0;
 }

@@ -38,8 +38,8 @@ public:
 
   /// A code object for `device` in a section of its own; the bytes are
   /// copied. `format` is "elf-shared-object" for the cpu device.
-  unsigned addCodeObject(unsigned device, std::string format,
-                         std::string entry, std::vector<uint8_t> bytes);
+  unsigned addCodeObject(unsigned device, std::string format, std::string entry,
+                         std::vector<uint8_t> bytes);
 
   /// A weight in the shared weights section. The bytes are NOT copied: `data`
   /// must stay valid until write() returns. `size` must equal the elements
@@ -52,8 +52,7 @@ public:
   unsigned addOutputBuffer(unsigned output, unsigned device = 0);
   unsigned addWeightBuffer(unsigned weight, unsigned device = 0);
   /// A value passed between steps (on one device, or across a transfer).
-  unsigned addIntermediateBuffer(DType dtype, Shape shape,
-                                 unsigned device = 0);
+  unsigned addIntermediateBuffer(DType dtype, Shape shape, unsigned device = 0);
 
   /// Runs `codeObject` on `device`: `args` and `results` are buffer ids in
   /// the entry's ABI order.

@@ -39,9 +39,9 @@ public:
 
   /// Loads a code object (its bytes stay owned by the bundle). Errors name
   /// the reason, e.g. the dlopen message.
-  virtual std::unique_ptr<Executable>
-  loadExecutable(const CodeObjectDesc &desc, ByteSpan bytes,
-                 std::string &error) = 0;
+  virtual std::unique_ptr<Executable> loadExecutable(const CodeObjectDesc &desc,
+                                                     ByteSpan bytes,
+                                                     std::string &error) = 0;
 
   /// Copies `src` (from any device) into a new buffer on this device.
   virtual bool copyIn(const Buffer &src, Buffer &dst, std::string &error) = 0;
