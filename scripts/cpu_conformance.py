@@ -66,7 +66,9 @@ def tolerances(data_dir):
     return rtol, atol
 
 
-def first_error(text):
+def first_error(text, root=""):
+    if root:  # reports hold no absolute paths
+        text = text.replace(root + os.sep, "")
     for line in text.splitlines():
         if line.startswith("error:"):
             return line[len("error:"):].strip()
@@ -87,7 +89,7 @@ def run_case(build, root, case):
             return Result(case, "crash", "compile timeout", ops)
         if p.returncode != 0:
             status = "compile" if p.returncode == 1 and ERROR_LINE.search(p.stderr) else "crash"
-            return Result(case, status, first_error(p.stderr) or f"exit {p.returncode}", ops)
+            return Result(case, status, first_error(p.stderr, root) or f"exit {p.returncode}", ops)
         rtol, atol = tolerances(data)
         try:
             p = subprocess.run([os.path.join(build, "bin", "tangram-run"), bundle, "--data-dir", data,
@@ -98,7 +100,7 @@ def run_case(build, root, case):
         if p.returncode == 0:
             return Result(case, "pass", "", ops)
         status = "run" if p.returncode == 1 and ERROR_LINE.search(p.stderr + p.stdout) else "crash"
-        detail = first_error(p.stderr + "\n" + p.stdout)
+        detail = first_error(p.stderr + "\n" + p.stdout, root)
         if status == "crash":
             detail = f"exit {p.returncode}: {detail}"
         return Result(case, status, detail, ops)

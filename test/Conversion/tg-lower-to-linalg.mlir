@@ -176,3 +176,18 @@ func.func @cast_f32_to_i8(%x: tensor<3xf32>) -> tensor<3xi8> {
   %y = tg.cast %x {to = i8} : tensor<3xf32> -> tensor<3xi8>
   return %y : tensor<3xi8>
 }
+
+// -----
+
+// Resize with constant scales: taps per resized dim, weighted sum.
+// CHECK-LABEL: func.func @resize_linear
+// CHECK: linalg.generic
+// CHECK: math.floor
+// CHECK: tensor.extract
+// CHECK: arith.mulf
+func.func @resize_linear(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
+  %s = tg.constant dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>
+  %z = tg.constant dense<> : tensor<0xi64>
+  %y = tg.resize %x, %s, %z {mode = "linear"} : (tensor<1x1x2x2xf32>, tensor<4xf32>, tensor<0xi64>) -> tensor<1x1x4x4xf32>
+  return %y : tensor<1x1x4x4xf32>
+}

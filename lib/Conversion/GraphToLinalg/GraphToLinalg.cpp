@@ -26,6 +26,7 @@ struct LowerToLinalgPass
     populatePoolingLowering(tc, patterns);
     populateReductionLowering(tc, patterns);
     populateDataMovementLowering(tc, patterns);
+    populateResizeLowering(tc, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, tc);
     populateReturnOpTypeConversionPattern(patterns, tc);
     populateCallOpTypeConversionPattern(patterns, tc);

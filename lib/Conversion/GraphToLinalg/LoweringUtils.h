@@ -86,6 +86,7 @@ void populateContractionLowering(TGTypeConverter &tc, RewritePatternSet &p);
 void populatePoolingLowering(TGTypeConverter &tc, RewritePatternSet &p);
 void populateReductionLowering(TGTypeConverter &tc, RewritePatternSet &p);
 void populateDataMovementLowering(TGTypeConverter &tc, RewritePatternSet &p);
+void populateResizeLowering(TGTypeConverter &tc, RewritePatternSet &p);
 
 /// Requires a static result shape, else a match failure naming the op.
 LogicalResult requireStatic(ConversionPatternRewriter &rw, Operation *op,
