@@ -92,6 +92,8 @@ LogicalResult mlir::tangram::lowerLinalgToLLVMDialect(ModuleOp module,
     if (failed(runCaptured(module, pm, "fusion", error)))
       return failure();
   }
+  if (options.optLevel > 0)
+    interchangeContractions(module);
   {
     PassManager pm(ctx);
     bufferization::OneShotBufferizePassOptions bo;

@@ -4,6 +4,8 @@
 #include "CPUTransforms.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 using namespace mlir;
@@ -46,5 +48,40 @@ void mlir::tangram::rewriteStridedCopies(ModuleOp module) {
     OpBuilder b(c);
     linalg::CopyOp::create(b, c.getLoc(), c.getSource(), c.getTarget());
     c.erase();
+  }
+}
+
+void mlir::tangram::interchangeContractions(ModuleOp module) {
+  SmallVector<linalg::LinalgOp> ops;
+  module.walk([&](linalg::LinalgOp op) {
+    if (op.getNumReductionLoops() > 0 && op.getNumParallelLoops() > 0 &&
+        op.getNumDpsInputs() >= 2 && op.getNumDpsInits() == 1 &&
+        op.hasPureTensorSemantics())
+      ops.push_back(op);
+  });
+  IRRewriter rw(module.getContext());
+  for (linalg::LinalgOp op : ops) {
+    // The loop that walks the output's last (contiguous) dim goes innermost.
+    AffineMap outMap = op.getIndexingMapMatchingResult(op->getResult(0));
+    if (outMap.getNumResults() == 0)
+      continue;
+    auto last = dyn_cast<AffineDimExpr>(outMap.getResults().back());
+    unsigned nLoops = op.getNumLoops();
+    if (!last || last.getPosition() == nLoops - 1)
+      continue;
+    SmallVector<unsigned> perm;
+    for (unsigned i = 0; i < nLoops; ++i)
+      if (i != last.getPosition())
+        perm.push_back(i);
+    perm.push_back(last.getPosition());
+    rw.setInsertionPoint(op);
+    linalg::GenericOp generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+    if (!generic) {
+      auto g = linalg::generalizeNamedOp(rw, op);
+      if (failed(g))
+        continue;
+      generic = *g;
+    }
+    (void)linalg::interchangeGenericOp(rw, generic, perm);
   }
 }

@@ -18,6 +18,11 @@ void makeResultsFresh(ModuleOp module);
 /// (`memrefCopy`) we do not ship: make them linalg.copy loops.
 void rewriteStridedCopies(ModuleOp module);
 
+/// Contractions (matmul, conv) run their reductions outside the loop over
+/// the output's contiguous dim, so the innermost loop is a unit-stride
+/// parallel loop that LLVM vectorizes (i-k-j order for matmul).
+void interchangeContractions(ModuleOp module);
+
 } // namespace mlir::tangram
 
 #endif // TANGRAM_LIB_TARGET_CPU_CPUTRANSFORMS_H
