@@ -95,7 +95,9 @@ int main(int argc, char **argv) {
     StringRef msg = StringRef(clErrors).trim();
     msg.consume_front(StringRef(argv[0]));
     msg = msg.ltrim(": ").take_until([](char c) { return c == '\n'; });
-    return fail(msg);
+    // Some option errors are printed by LLVM itself, above this line.
+    return fail(msg.empty() ? StringRef("invalid command line (see --help)")
+                            : msg);
   }
   if (optLevel > 3)
     return fail("-O" + Twine(optLevel) + ": optimization level must be 0-3");
