@@ -20,6 +20,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# clang++-22 with lld looks for the sanitizer runtimes in the per-target
+# directory, Debian installs them under lib/linux: link them across (asan preset).
+RT=/usr/lib/llvm-22/lib/clang/22/lib
+if [ -d "$RT/linux" ] && [ ! -e "$RT/x86_64-pc-linux-gnu/libclang_rt.asan.a" ]; then
+  $SUDO mkdir -p "$RT/x86_64-pc-linux-gnu"
+  for f in "$RT"/linux/*-x86_64.*; do
+    b=$(basename "$f")
+    $SUDO ln -sf "$f" "$RT/x86_64-pc-linux-gnu/${b/-x86_64/}"
+  done
+fi
+
 # Python packages for tests, conformance and benchmarks. onnx is pinned: the
 # conformance tables are measured against its backend node tests.
 PY=${PYTHON:-python3}
