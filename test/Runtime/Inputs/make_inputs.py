@@ -36,5 +36,3 @@ np.save(os.path.join(HERE, "y.npy"), y)
 np.save(os.path.join(HERE, "x-f64.npy"), x.astype(np.float64))
 np.save(os.path.join(HERE, "x-5cols.npy"), np.zeros((2, 5), np.float32))
 np.save(os.path.join(HERE, "x-fortran.npy"), np.asfortranarray(np.ones((2, 4), np.float32)))
-with open(os.path.join(HERE, "garbage.tgb"), "wb") as f:
-    f.write(b"this is not a bundle, just some text that is long enough\n" * 3)
