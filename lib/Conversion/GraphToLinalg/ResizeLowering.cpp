@@ -84,13 +84,14 @@ struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
                 b, l, f32,
                 arith::IndexCastOp::create(b, l, b.getI64Type(), ivs[d]));
             Value xo;
+            // ONNX uses the unrounded resized length when scales are given.
+            double outF = haveScales ? inLen * s : (double)outLen;
             if (ctm == "align_corners")
-              xo = outLen == 1 ? fc(0)
-                               : mul(x, fc((double)(inLen - 1) / (outLen - 1)));
+              xo = outF == 1 ? fc(0) : mul(x, fc((inLen - 1) / (outF - 1)));
             else if (ctm == "asymmetric")
               xo = mul(x, fc(1.0 / s));
             else if (ctm == "pytorch_half_pixel")
-              xo = outLen > 1 ? sub(mul(add(x, fc(0.5)), fc(1.0 / s)), fc(0.5))
+              xo = outF > 1 ? sub(mul(add(x, fc(0.5)), fc(1.0 / s)), fc(0.5))
                               : fc(0);
             else if (ctm == "half_pixel_symmetric") {
               double adj = (double)outLen / (s * inLen);
