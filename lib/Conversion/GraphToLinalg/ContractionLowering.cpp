@@ -146,24 +146,6 @@ struct MatMulLowering : public OpConversionPattern<tg::MatMulOp> {
   }
 };
 
-/// Pads the spatial dims of an NC... tensor: `low`/`high` per spatial dim.
-Value padSpatial(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> low,
-                 ArrayRef<int64_t> high, Value padValue) {
-  if (llvm::all_of(low, [](int64_t x) { return x == 0; }) &&
-      llvm::all_of(high, [](int64_t x) { return x == 0; }))
-    return v;
-  auto t = cast<RankedTensorType>(v.getType());
-  SmallVector<OpFoldResult> lo(2, b.getIndexAttr(0)), hi(2, b.getIndexAttr(0));
-  SmallVector<int64_t> shape(t.getShape().take_front(2));
-  for (size_t i = 0; i < low.size(); ++i) {
-    lo.push_back(b.getIndexAttr(low[i]));
-    hi.push_back(b.getIndexAttr(high[i]));
-    shape.push_back(t.getDimSize(i + 2) + low[i] + high[i]);
-  }
-  auto pt = RankedTensorType::get(shape, t.getElementType());
-  return tensor::PadOp::create(b, loc, pt, v, lo, hi, padValue);
-}
-
 /// Adds a per-channel bias [C] to an NC... tensor.
 Value addChannelBias(OpBuilder &b, Location loc, Value v, Value bias) {
   auto t = cast<RankedTensorType>(v.getType());
@@ -366,12 +348,6 @@ struct ConvTransposeLowering
 };
 
 } // namespace
-
-Value mlir::tangram::padSpatialForPool(OpBuilder &b, Location loc, Value v,
-                                       ArrayRef<int64_t> low,
-                                       ArrayRef<int64_t> high, Value padValue) {
-  return padSpatial(b, loc, v, low, high, padValue);
-}
 
 void mlir::tangram::populateContractionLowering(TGTypeConverter &tc,
                                                 RewritePatternSet &p) {

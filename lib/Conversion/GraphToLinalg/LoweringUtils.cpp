@@ -174,6 +174,23 @@ Value mlir::tangram::reshapeStatic(OpBuilder &b, Location loc, Value v,
   return tensor::ReshapeOp::create(b, loc, to, v, shape);
 }
 
+Value mlir::tangram::padSpatial(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> low,
+                 ArrayRef<int64_t> high, Value padValue) {
+  if (llvm::all_of(low, [](int64_t x) { return x == 0; }) &&
+      llvm::all_of(high, [](int64_t x) { return x == 0; }))
+    return v;
+  auto t = cast<RankedTensorType>(v.getType());
+  SmallVector<OpFoldResult> lo(2, b.getIndexAttr(0)), hi(2, b.getIndexAttr(0));
+  SmallVector<int64_t> shape(t.getShape().take_front(2));
+  for (size_t i = 0; i < low.size(); ++i) {
+    lo.push_back(b.getIndexAttr(low[i]));
+    hi.push_back(b.getIndexAttr(high[i]));
+    shape.push_back(t.getDimSize(i + 2) + low[i] + high[i]);
+  }
+  auto pt = RankedTensorType::get(shape, t.getElementType());
+  return tensor::PadOp::create(b, loc, pt, v, lo, hi, padValue);
+}
+
 LogicalResult mlir::tangram::requireStatic(ConversionPatternRewriter &rw,
                                            Operation *op, RankedTensorType t) {
   if (t.hasStaticShape())

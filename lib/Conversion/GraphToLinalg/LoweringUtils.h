@@ -75,10 +75,10 @@ Value castScalar(OpBuilder &b, Location loc, Value v, Type to,
 /// Reshapes `v` to the static type `to` (same element count).
 Value reshapeStatic(OpBuilder &b, Location loc, Value v, RankedTensorType to);
 
-/// Pads the spatial dims (2..) of an NC... tensor with `padValue`.
-Value padSpatialForPool(OpBuilder &b, Location loc, Value v,
-                        ArrayRef<int64_t> low, ArrayRef<int64_t> high,
-                        Value padValue);
+/// Pads the spatial dims (2..) of an NC... tensor with `padValue`: `low` and
+/// `high` per spatial dim; no op when they are all 0.
+Value padSpatial(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> low,
+                 ArrayRef<int64_t> high, Value padValue);
 
 /// Per-family pattern lists.
 void populateElementwiseLowering(TGTypeConverter &tc, RewritePatternSet &p);

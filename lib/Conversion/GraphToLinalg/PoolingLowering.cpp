@@ -119,7 +119,7 @@ struct PoolLowering : public OpConversionPattern<OpT> {
               ? -INFINITY
               : (isUnsigned ? 0
                             : -std::ldexp(1.0, et.getIntOrFloatBitWidth() - 1));
-      Value padded = padSpatialForPool(rw, loc, adaptor.getInput(), g.low,
+      Value padded = padSpatial(rw, loc, adaptor.getInput(), g.low,
                                        g.high, scalarConst(rw, loc, et, lowest));
       rw.replaceOp(op, windowReduce(rw, loc, padded, rt, op.getKernelShape(),
                                     op.getStrides(), op.getDilations(),
@@ -128,7 +128,7 @@ struct PoolLowering : public OpConversionPattern<OpT> {
     } else {
       Value zero = scalarConst(rw, loc, et, 0);
       Value padded =
-          padSpatialForPool(rw, loc, adaptor.getInput(), g.low, g.high, zero);
+          padSpatial(rw, loc, adaptor.getInput(), g.low, g.high, zero);
       PoolKind kind = PoolKind::Sum;
       int64_t p = 0;
       if constexpr (std::is_same_v<OpT, tg::LpPoolOp>) {
@@ -161,7 +161,7 @@ struct PoolLowering : public OpConversionPattern<OpT> {
         auto maskType = RankedTensorType::get(ones, et);
         Value mask = arith::ConstantOp::create(
             rw, loc, DenseElementsAttr::get(maskType, rw.getFloatAttr(et, 1.0)));
-        Value maskPadded = padSpatialForPool(rw, loc, mask, low, high, zero);
+        Value maskPadded = padSpatial(rw, loc, mask, low, high, zero);
         SmallVector<int64_t> cshape{1, 1};
         llvm::append_range(cshape, rt.getShape().drop_front(2));
         Value count = windowReduce(rw, loc, maskPadded,

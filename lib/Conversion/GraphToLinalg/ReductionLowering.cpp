@@ -435,6 +435,14 @@ Value normalize(OpBuilder &b, Location l, Value x, Value mean, Value var,
   return arith::DivFOp::create(b, l, d, s);
 }
 
+/// normalize(x) * scale + bias.
+Value normalizeAffine(OpBuilder &b, Location l, Value x, Value mean, Value var,
+                      Value scale, Value bias, double eps) {
+  Value n = normalize(b, l, x, mean, var, eps);
+  return arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, n, scale),
+                               bias);
+}
+
 /// Per-channel params [C] read at dim 1 of an NC... tensor.
 AffineMap channelMap(MLIRContext *ctx, int64_t rank) {
   return AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx);
@@ -457,9 +465,7 @@ struct BatchNormChannelLowering : public OpConversionPattern<tg::BatchNormOp> {
                           adaptor.getMean(), adaptor.getVariance()},
                          {cm, cm, cm, cm},
                          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                           Value n = normalize(b, l, a[0], a[3], a[4], eps);
-                           return arith::AddFOp::create(
-                               b, l, arith::MulFOp::create(b, l, n, a[1]), a[2]);
+                           return normalizeAffine(b, l, a[0], a[3], a[4], a[1], a[2], eps);
                          }));
     return success();
   }
@@ -484,9 +490,7 @@ struct InstanceNormLowering : public OpConversionPattern<tg::InstanceNormOp> {
                          rw, op.getLoc(), x, {mean, var}, axes,
                          {adaptor.getScale(), adaptor.getBias()}, {cm, cm},
                          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                           Value n = normalize(b, l, a[0], a[1], a[2], eps);
-                           return arith::AddFOp::create(
-                               b, l, arith::MulFOp::create(b, l, n, a[3]), a[4]);
+                           return normalizeAffine(b, l, a[0], a[1], a[2], a[3], a[4], eps);
                          }));
     return success();
   }
@@ -550,9 +554,7 @@ struct LayerNormLowering : public OpConversionPattern<tg::LayerNormOp> {
                 {broadcastMap(cast<RankedTensorType>(scale.getType()), t),
                  broadcastMap(cast<RankedTensorType>(bias.getType()), t)},
                 [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                  Value n = normalize(b, l, a[0], a[1], a[2], eps);
-                  return arith::AddFOp::create(
-                      b, l, arith::MulFOp::create(b, l, n, a[3]), a[4]);
+                  return normalizeAffine(b, l, a[0], a[1], a[2], a[3], a[4], eps);
                 }));
     return success();
   }
