@@ -198,6 +198,29 @@ OpFoldResult mlir::tangram::tg::foldBinary(Operation *op, Attribute lhs,
   return DenseElementsAttr::get(outT, ir);
 }
 
+/// Integer constants through a unary op: the shape arithmetic of ONNX function
+/// bodies (`Neg(axis)`) must fold for the shapes it feeds to be static.
+static OpFoldResult foldIntUnary(Attribute input,
+                                 function_ref<APInt(const APInt &)> f) {
+  auto a = foldable(input);
+  if (!a || !isa<IntegerType>(a.getElementType()) ||
+      a.getElementType().isInteger(1) ||
+      a.getNumElements() > kMaxFoldElements)
+    return {};
+  return a.mapValues(a.getElementType(), f);
+}
+
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  return foldIntUnary(adaptor.getInput(), [](const APInt &v) { return -v; });
+}
+
+OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
+  bool isUnsigned = getType().getElementType().isUnsignedInteger();
+  return foldIntUnary(adaptor.getInput(), [&](const APInt &v) {
+    return isUnsigned ? v : v.abs();
+  });
+}
+
 //===----------------------------------------------------------------------===//
 // Other elementwise ops
 //===----------------------------------------------------------------------===//

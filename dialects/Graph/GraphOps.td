@@ -128,8 +128,8 @@ def TG_ConstantOp : TG_Op<"constant", [ConstantLike, Pure]> {
 // Elementwise unary
 //===----------------------------------------------------------------------===//
 
-def TG_AbsOp : TG_UnaryOp<"abs", TG_NumTensor, "|x|">;
-def TG_NegOp : TG_UnaryOp<"neg", TG_NumTensor, "-x">;
+def TG_AbsOp : TG_UnaryOp<"abs", TG_NumTensor, "|x|"> { let hasFolder = 1; }
+def TG_NegOp : TG_UnaryOp<"neg", TG_NumTensor, "-x"> { let hasFolder = 1; }
 def TG_SignOp : TG_UnaryOp<"sign", TG_NumTensor, "sign(x)">;
 def TG_ReluOp : TG_UnaryOp<"relu", TG_NumTensor, "max(x, 0)">;
 def TG_ExpOp : TG_UnaryOp<"exp", TG_FloatTensor, "e^x">;

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tangram/Importer/ONNX/Importer.h"
+#include "FunctionExpansion.h"
 #include "ModelLoader.h"
 #include "OpBinder.h"
 #include "TensorConversion.h"
@@ -38,7 +39,7 @@ public:
   GraphImporter(onnx::ModelProto &model, StringRef baseDir, StringRef name,
                 MLIRContext &ctx)
       : model(model), baseDir(baseDir), state{&ctx, OpBuilder(&ctx),
-                                              name.str(), baseDir.str(), {}, {}, {}} {}
+                                              name.str(), baseDir.str(), {}, {}, {}, {}} {}
 
   OwningOpRef<ModuleOp> run(std::string &error);
 
@@ -46,6 +47,8 @@ private:
   LogicalResult readOpsets();
   LogicalResult checkOps();
   LogicalResult orderNodes(std::vector<const onnx::NodeProto *> &order);
+  LogicalResult importNode(const onnx::NodeProto &node, int64_t opset,
+                           unsigned depth);
   FailureOr<RankedTensorType> convertValueType(const onnx::ValueInfoProto &v,
                                                StringRef what);
   LogicalResult fail(const Twine &msg) {
@@ -56,6 +59,8 @@ private:
   int64_t opsetOf(StringRef domain) const {
     return opsets.lookup(domain == "ai.onnx" ? "" : domain);
   }
+  /// Counts expanded function nodes, to name their bodies' values uniquely.
+  unsigned numExpansions = 0;
 
   onnx::ModelProto &model;
   std::string baseDir;
@@ -88,7 +93,8 @@ LogicalResult GraphImporter::checkOps() {
     std::string entry;
     if (opset == 0)
       entry = node.op_type() + " (domain " + d + " not imported)";
-    else if (!table.lookup(domain, node.op_type(), opset))
+    else if (!table.lookup(domain, node.op_type(), opset) &&
+             !hasFunctionBody(domain, node.op_type(), opset))
       entry = node.op_type() + (domain.empty() || domain == "ai.onnx"
                                     ? std::string()
                                     : " (domain " + d + ")");
@@ -199,6 +205,59 @@ GraphImporter::convertValueType(const onnx::ValueInfoProto &v, StringRef what) {
   return RankedTensorType::get(shape, elem);
 }
 
+/// Imports one node with its handler, or expands it into its ONNX function
+/// body (whose nodes are imported in turn, against the body's opsets).
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
+                                        int64_t opset, unsigned depth) {
+  OpBuilder &b = state.builder;
+  std::string name = node.name().empty()
+                         ? (node.output_size() ? node.output(0) : "")
+                         : node.name();
+  Location loc = NameLoc::get(
+      b.getStringAttr(name), FileLineColLoc::get(state.ctx, state.modelName, 0, 0));
+  OpBinder binder(state, node, opset, loc);
+  // Every node input must be bound (an earlier node may have produced
+  // nothing for an optional output a later node reads).
+  for (const auto &in : node.input())
+    if (!in.empty() && !state.values.count(in))
+      return binder.fail("input '" + in + "' has no value");
+  if (const Handler *h =
+          HandlerTable::get().lookup(node.domain(), node.op_type(), opset)) {
+    if (failed((*h)(binder)))
+      return binder.fail("cannot import this node");
+    return success();
+  }
+  // Function bodies do not recurse in valid ONNX; a bound keeps a broken
+  // schema from looping.
+  if (depth > 8)
+    return binder.fail("function bodies nest too deeply");
+  SmallVector<Type> inputTypes;
+  for (unsigned i = 0; i < binder.numInputs(); ++i)
+    inputTypes.push_back(binder.hasInput(i) ? binder.input(i).getType()
+                                            : Type());
+  std::string err;
+  std::string prefix = name + "/" + node.op_type() + "#" +
+                       std::to_string(numExpansions++);
+  auto body = expandFunction(node, opset, inputTypes, prefix, err);
+  if (failed(body))
+    return binder.fail(err.empty() ? "unsupported op" : err);
+  for (const onnx::NodeProto &inner : body->nodes) {
+    std::string d = inner.domain() == "ai.onnx" ? "" : inner.domain();
+    int64_t innerOpset =
+        body->opsets.count(d) ? body->opsets.lookup(d) : opsetOf(d);
+    if (innerOpset == 0)
+      return binder.fail("its function body uses domain '" + d +
+                         "', which the model does not import");
+    if (failed(importNode(inner, innerOpset, depth + 1)))
+      return failure();
+  }
+  for (const auto &out : node.output())
+    if (!out.empty() && !state.values.count(out))
+      return binder.fail("its function body does not compute output '" + out +
+                         "'");
+  return success();
+}
+
 OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
   MLIRContext *ctx = state.ctx;
   ctx->loadDialect<tg::TGDialect, func::FuncDialect>();
@@ -266,27 +325,9 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
     state.values[init.name()] = tg::ConstantOp::create(b, loc, value);
   }
 
-  const HandlerTable &table = HandlerTable::get();
-  for (const onnx::NodeProto *node : order) {
-    std::string name = node->name().empty()
-                           ? (node->output_size() ? node->output(0) : "")
-                           : node->name();
-    Location loc = NameLoc::get(b.getStringAttr(name), fileLoc);
-    int64_t opset = opsetOf(node->domain());
-    OpBinder binder(state, *node, opset, loc);
-    const Handler *h = table.lookup(node->domain(), node->op_type(), opset);
-    // Every node input must be bound (an earlier node may have produced
-    // nothing for an optional output a later node reads).
-    for (const auto &in : node->input())
-      if (!in.empty() && !state.values.count(in)) {
-        binder.fail("input '" + in + "' has no value");
-        return done();
-      }
-    if (failed((*h)(binder))) {
-      binder.fail("cannot import this node");
+  for (const onnx::NodeProto *node : order)
+    if (failed(importNode(*node, opsetOf(node->domain()), 0)))
       return done();
-    }
-  }
 
   SmallVector<Value> results;
   for (const auto &out : graph.output())

@@ -124,6 +124,12 @@ LogicalResult OpBinder::requireConstInts(unsigned i, StringRef what,
   Value v = input(i);
   if (!v)
     return fail(Twine(what) + " is missing");
+  // A tensor with no elements has no values to wait for: a runtime input
+  // declared with shape [0] (the "default axes" form) is known now.
+  if (typeOf(v).hasStaticShape() && typeOf(v).getNumElements() == 0) {
+    out.clear();
+    return success();
+  }
   if (!constInts(v, out))
     return fail(Twine(what) + " must be a constant (an initializer or a "
                               "Constant node); runtime values are not supported");

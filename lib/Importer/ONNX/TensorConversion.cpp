@@ -41,6 +41,13 @@ Type mlir::tangram::onnx_importer::convertElementType(int32_t t,
   }
 }
 
+int32_t mlir::tangram::onnx_importer::onnxElementType(Type type) {
+  for (int32_t t = TensorProto::FLOAT; t <= TensorProto::BFLOAT16; ++t)
+    if (Type e = convertElementType(t, type.getContext()); e && e == type)
+      return t;
+  return TensorProto::UNDEFINED;
+}
+
 std::string mlir::tangram::onnx_importer::dataTypeName(int32_t t) {
   if (TensorProto::DataType_IsValid(t))
     return TensorProto::DataType_Name(static_cast<TensorProto::DataType>(t));

@@ -15,6 +15,10 @@ namespace mlir::tangram::onnx_importer {
 /// types Tangram does not handle (strings, complex, float8, 4-bit ints).
 Type convertElementType(int32_t onnxType, MLIRContext *ctx);
 
+/// The ONNX data type of an MLIR element type (the inverse of
+/// convertElementType), or 0 (UNDEFINED) for types with no ONNX spelling.
+int32_t onnxElementType(Type type);
+
 /// The ONNX spelling of a data type ("FLOAT", "STRING", ...).
 std::string dataTypeName(int32_t onnxType);
 

@@ -79,3 +79,21 @@ func.func @cast_size_range(%x: tensor<2x5xf32>) -> (tensor<f32>, tensor<3xi64>, 
   %c = tg.constant_of_shape %s {value = dense<7> : tensor<1xi32>} : (tensor<2xi64>) -> tensor<2x2xi32>
   return %f, %r, %c : tensor<f32>, tensor<3xi64>, tensor<2x2xi32>
 }
+
+// -----
+
+// Integer neg/abs of constants fold (shape arithmetic in ONNX function
+// bodies); float ones are left to the lowering.
+// CHECK-LABEL: func @int_unary_fold
+func.func @int_unary_fold() -> (tensor<2xi64>, tensor<2xi64>, tensor<1xf32>) {
+  // CHECK-DAG: tg.constant dense<[-3, 4]> : tensor<2xi64>
+  // CHECK-DAG: tg.constant dense<[3, 4]> : tensor<2xi64>
+  // CHECK-DAG: tg.neg %{{.*}} : tensor<1xf32>
+  // CHECK-NOT: tg.abs
+  %a = tg.constant dense<[3, -4]> : tensor<2xi64>
+  %n = tg.neg %a : tensor<2xi64>
+  %b = tg.abs %a : tensor<2xi64>
+  %f = tg.constant dense<[1.0]> : tensor<1xf32>
+  %g = tg.neg %f : tensor<1xf32>
+  return %n, %b, %g : tensor<2xi64>, tensor<2xi64>, tensor<1xf32>
+}
