@@ -83,14 +83,29 @@ func.func @conv_2d(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<
 
 // -----
 
-// Grouped convolutions are a generic over [N, G, C/G, ...].
+// Grouped 2-D convolutions are the named op over [N, G, C/G, ...].
 // CHECK-LABEL: func.func @conv_grouped
-// CHECK: linalg.generic
-// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+// CHECK: tensor.reshape {{.*}} -> tensor<1x4x1x5x5xf32>
+// CHECK: tensor.reshape {{.*}} -> tensor<4x1x1x3x3xf32>
+// CHECK: linalg.conv_2d_ngchw_gfchw
+// CHECK-SAME: -> tensor<1x4x1x3x3xf32>
+// CHECK: tensor.reshape {{.*}} -> tensor<1x4x3x3xf32>
 func.func @conv_grouped(%x: tensor<1x4x5x5xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x3x3xf32> {
   %y = tg.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 4 : i64}
       : (tensor<1x4x5x5xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x3x3xf32>
   return %y : tensor<1x4x3x3xf32>
+}
+
+// -----
+
+// Grouped 1-D convolutions have no named op: a generic over [N, G, C/G, ...].
+// CHECK-LABEL: func.func @conv_grouped_1d
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]
+func.func @conv_grouped_1d(%x: tensor<1x4x5xf32>, %w: tensor<4x2x3xf32>) -> tensor<1x4x3xf32> {
+  %y = tg.conv %x, %w {strides = array<i64: 1>, pads = array<i64: 0, 0>, dilations = array<i64: 1>, group = 2 : i64}
+      : (tensor<1x4x5xf32>, tensor<4x2x3xf32>) -> tensor<1x4x3xf32>
+  return %y : tensor<1x4x3xf32>
 }
 
 // -----

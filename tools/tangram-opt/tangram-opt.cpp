@@ -9,6 +9,7 @@
 #include "Graph/GraphDialect.h"
 #include "tangram/Conversion/Passes.h"
 #include "tangram/Transforms/Passes.h"
+#include "tangram/Target/CPU/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -21,9 +22,10 @@ int main(int argc, char **argv) {
   registry.insert<mlir::tangram::tg::TGDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::tensor::TensorDialect,
                   mlir::linalg::LinalgDialect, mlir::math::MathDialect,
-                  mlir::scf::SCFDialect>();
+                  mlir::scf::SCFDialect, mlir::memref::MemRefDialect>();
   mlir::tangram::registerTransformsPasses();
   mlir::tangram::registerConversionPasses();
+  mlir::tangram::registerCPUPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();

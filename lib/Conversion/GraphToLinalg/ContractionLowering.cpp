@@ -211,6 +211,19 @@ struct ConvLowering : public OpConversionPattern<tg::ConvOp> {
       Value in5 = expand(input, {N, G, C / G}, it);
       Value w5 = expand(adaptor.getWeight(), {G, F / G, C / G}, wt);
       Value init5 = expand(init, {N, G, F / G}, rt);
+      if (d == 2) {
+        // The named form lets backends recognize it (CPU microkernels).
+        Value g = linalg::Conv2DNgchwGfchwOp::create(
+                      rw, loc, TypeRange{init5.getType()}, ValueRange{in5, w5},
+                      ValueRange{init5}, i64s(op.getStrides()),
+                      i64s(op.getDilations()))
+                      .getResult(0);
+        result = reshapeStatic(rw, loc, g, rt);
+        if (adaptor.getBias())
+          result = addChannelBias(rw, loc, result, adaptor.getBias());
+        rw.replaceOp(op, result);
+        return success();
+      }
       MLIRContext *ctx = rw.getContext();
       // Loops: n g f o... c k...
       int64_t nl = 3 + d + 1 + d;

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/CPU/CPUTarget.h"
+#include "Microkernels.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "lld/Common/Driver.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -95,9 +96,11 @@ bool addEntryWrapper(llvm::Module &m, llvm::StringRef entryFunc,
   }
   b.CreateCall(callee, callArgs);
   b.CreateRetVoid();
-  // Everything but the entry is internal: LLVM may inline and drop it.
+  // Everything but the entry points is internal: LLVM may inline and drop
+  // it. The runtime looks up tangram_set_parallel_for (docs/BundleFormat.md).
   for (llvm::Function &f : m)
-    if (&f != entry && !f.isDeclaration())
+    if (&f != entry && !f.isDeclaration() &&
+        f.getName() != kCPUSetParallelForName)
       f.setLinkage(llvm::GlobalValue::InternalLinkage);
   for (llvm::GlobalVariable &g : m.globals())
     if (!g.isDeclaration())
@@ -121,6 +124,8 @@ mlir::tangram::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &ctx,
     return nullptr;
   m->setTargetTriple(tm->getTargetTriple());
   m->setDataLayout(tm->createDataLayout());
+  if (!linkMicrokernels(*m, tm->getTargetFeatureString(), error))
+    return nullptr;
   if (!addEntryWrapper(*m, entryFunc, numArgs, error))
     return nullptr;
   return m;

@@ -4,6 +4,7 @@
 #include "tangram/Target/CPU/CPUTarget.h"
 #include "tangram/Conversion/Passes.h"
 #include "CPUTransforms.h"
+#include "tangram/Target/CPU/Passes.h"
 #include "Graph/GraphDialect.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -117,6 +118,8 @@ LogicalResult mlir::tangram::lowerLinalgToLLVMDialect(ModuleOp module,
   rewriteStridedCopies(module);
   {
     PassManager pm(ctx);
+    if (options.optLevel > 0)
+      pm.addPass(createUseMicrokernelsPass());
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
     pm.addPass(createLowerAffinePass());
     pm.addPass(createSCFToControlFlowPass());

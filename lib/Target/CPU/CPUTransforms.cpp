@@ -61,6 +61,8 @@ void mlir::tangram::interchangeContractions(ModuleOp module) {
   });
   IRRewriter rw(module.getContext());
   for (linalg::LinalgOp op : ops) {
+    if (hasMicrokernel(op))
+      continue;
     // The loop that walks the output's last (contiguous) dim goes innermost.
     AffineMap outMap = op.getIndexingMapMatchingResult(op->getResult(0));
     if (outMap.getNumResults() == 0)

@@ -4,6 +4,7 @@
 #ifndef TANGRAM_LIB_TARGET_CPU_CPUTRANSFORMS_H
 #define TANGRAM_LIB_TARGET_CPU_CPUTRANSFORMS_H
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 #include <string>
@@ -22,6 +23,10 @@ void rewriteStridedCopies(ModuleOp module);
 /// the output's contiguous dim, so the innermost loop is a unit-stride
 /// parallel loop that LLVM vectorizes (i-k-j order for matmul).
 void interchangeContractions(ModuleOp module);
+
+/// True if `op` is a contraction tg-cpu-use-microkernels turns into a call
+/// (on tensors or buffers): interchanging it first would hide it.
+bool hasMicrokernel(linalg::LinalgOp op);
 
 } // namespace mlir::tangram
 

@@ -38,6 +38,9 @@ struct CPUOptions {
 
 /// The symbol name of the bundle entry point.
 inline constexpr const char *kCPUEntryName = "tangram_entry";
+/// The optional export through which the runtime hands over its thread pool.
+inline constexpr const char *kCPUSetParallelForName =
+    "tangram_set_parallel_for";
 
 /// Dialects and interfaces the CPU pipeline needs.
 void registerCPUTargetDialects(DialectRegistry &registry);

@@ -1,0 +1,23 @@
+//===- Passes.h - passes of the CPU backend ---------------------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_TARGET_CPU_PASSES_H
+#define TANGRAM_TARGET_CPU_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::tangram {
+
+#define GEN_PASS_DECL
+#include "tangram/Target/CPU/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "tangram/Target/CPU/Passes.h.inc"
+
+} // namespace mlir::tangram
+
+#endif // TANGRAM_TARGET_CPU_PASSES_H

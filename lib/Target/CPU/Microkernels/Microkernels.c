@@ -1,0 +1,410 @@
+/*===- Microkernels.c - f32 matmul and convolution kernels for CPU code ---===*
+ * SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+ *
+ * Compiled to LLVM bitcode at build time (once per vector width, TG_VL) and
+ * linked into every CPU code object that calls it (see Microkernels.h and
+ * docs/Architecture.md). The compiler sets the host's CPU and features on
+ * these functions before LLVM's optimization, so they are vectorized for the
+ * machine the model is compiled for. Nothing here may need a library but the
+ * C library (malloc, free) that the loading process already has.
+ *
+ * The entry points take MLIR memrefs in the unpacked form func-to-llvm
+ * gives external calls: (allocated, aligned, offset, sizes..., strides...).
+ * They follow linalg's semantics exactly: the output is accumulated into
+ * (C += A * B), so the caller's fill of the output stays as it was.
+ *
+ * The GEMM is the classic blocked one (Goto/BLIS): B is packed into panels
+ * of NR columns, A into panels of MR rows, and a register-blocked MR x NR
+ * kernel walks the panels. Both packs read through offset tables (one entry
+ * per k, one per column), which lets a convolution pack its input as an
+ * im2col matrix without materializing it.
+ *===----------------------------------------------------------------------===*/
+#include <stdint.h>
+#include <stdlib.h>
+
+#ifndef TG_VL
+#define TG_VL 16 /* floats per vector register: 16 (AVX-512) or 8 (AVX2) */
+#endif
+#if TG_VL >= 16
+#define TG_MR 12 /* 24 accumulators + 2 B vectors + 1 broadcast of 32 zmm */
+#else
+#define TG_MR 6 /* 12 accumulators + 2 B vectors + 1 broadcast of 16 ymm */
+#endif
+#define TG_NR (2 * TG_VL)
+#define TG_KC 256
+#define TG_MC (TG_MR * 8)
+#define TG_NC_MAX (TG_NR * 16)
+#define TG_MIN_VW __attribute__((min_vector_width(TG_VL * 32)))
+
+typedef float vf __attribute__((vector_size(TG_VL * 4), aligned(4)));
+typedef void (*tg_body_fn)(void *ctx, int64_t begin, int64_t end);
+typedef void (*tg_parallel_for_fn)(void *ctx, int64_t n, tg_body_fn fn);
+
+/* Set by the runtime after loading (docs/BundleFormat.md); null runs inline. */
+static tg_parallel_for_fn tg_parallel_for;
+
+void tangram_set_parallel_for(tg_parallel_for_fn pf) { tg_parallel_for = pf; }
+
+static void tg_run(void *ctx, int64_t n, tg_body_fn fn) {
+  if (n <= 0)
+    return;
+  if (tg_parallel_for && n > 1)
+    tg_parallel_for(ctx, n, fn);
+  else
+    fn(ctx, 0, n);
+}
+
+static inline int64_t tg_min(int64_t a, int64_t b) { return a < b ? a : b; }
+
+/* C[i][n] += A[i][k] * B[k][n] with A[i][k] = a[i*as0 + akoff[k]],
+ * B[k][n] = b[bkoff[k] + bnoff[n]], C[i][n] = c[i*cs0 + n*cs1]. */
+typedef struct {
+  const float *a;
+  int64_t as0;
+  const int64_t *akoff;
+  const float *b;
+  const int64_t *bkoff, *bnoff;
+  float *c;
+  int64_t cs0, cs1;
+  int64_t m, n, k;
+  int64_t mc, nc, mtiles, ntiles;
+} tg_gemm;
+
+/* The register-blocked kernel: C[0:mr, 0:nr] += Ap (kc x MR) * Bp (kc x NR). */
+TG_MIN_VW static void tg_kernel(int64_t kc, const float *restrict ap,
+                                const float *restrict bp, float *c,
+                                int64_t cs0, int64_t cs1, int64_t mr,
+                                int64_t nr) {
+  vf acc0[TG_MR], acc1[TG_MR];
+#pragma unroll
+  for (int i = 0; i < TG_MR; ++i) {
+    acc0[i] = (vf){0};
+    acc1[i] = (vf){0};
+  }
+  for (int64_t k = 0; k < kc; ++k) {
+    vf b0 = *(const vf *)(bp + k * TG_NR);
+    vf b1 = *(const vf *)(bp + k * TG_NR + TG_VL);
+#pragma unroll
+    for (int i = 0; i < TG_MR; ++i) {
+      float s = ap[k * TG_MR + i];
+      acc0[i] += s * b0;
+      acc1[i] += s * b1;
+    }
+  }
+  if (mr == TG_MR && nr == TG_NR && cs1 == 1) {
+#pragma unroll
+    for (int i = 0; i < TG_MR; ++i) {
+      vf *row = (vf *)(c + i * cs0);
+      row[0] += acc0[i];
+      row[1] += acc1[i];
+    }
+    return;
+  }
+  float tile[TG_MR][TG_NR];
+  for (int i = 0; i < TG_MR; ++i) {
+    *(vf *)&tile[i][0] = acc0[i];
+    *(vf *)&tile[i][TG_VL] = acc1[i];
+  }
+  for (int64_t i = 0; i < mr; ++i)
+    for (int64_t j = 0; j < nr; ++j)
+      c[i * cs0 + j * cs1] += tile[i][j];
+}
+
+/* Packs A[0:mc, 0:kc] into panels of MR rows (k-major), zero padded. */
+static void tg_pack_a(const float *a, int64_t as0, const int64_t *akoff,
+                      int64_t mc, int64_t kc, float *ap) {
+  for (int64_t i0 = 0; i0 < mc; i0 += TG_MR) {
+    int64_t mr = tg_min(TG_MR, mc - i0);
+    for (int64_t k = 0; k < kc; ++k) {
+      const float *col = a + i0 * as0 + akoff[k];
+      int64_t i = 0;
+      for (; i < mr; ++i)
+        ap[k * TG_MR + i] = col[i * as0];
+      for (; i < TG_MR; ++i)
+        ap[k * TG_MR + i] = 0.0f;
+    }
+    ap += kc * TG_MR;
+  }
+}
+
+/* Packs B[0:kc, 0:nc] into panels of NR columns (k-major), zero padded. */
+static void tg_pack_b(const float *b, const int64_t *bkoff,
+                      const int64_t *bnoff, int64_t kc, int64_t nc,
+                      float *bp) {
+  for (int64_t j0 = 0; j0 < nc; j0 += TG_NR) {
+    int64_t nr = tg_min(TG_NR, nc - j0);
+    const int64_t *no = bnoff + j0;
+    /* A full panel whose columns are consecutive elements copies rows. */
+    int contiguous = nr == TG_NR && no[TG_NR - 1] - no[0] == TG_NR - 1;
+    for (int64_t j = 1; contiguous && j < TG_NR; ++j)
+      contiguous = no[j] == no[0] + j;
+    for (int64_t k = 0; k < kc; ++k) {
+      const float *row = b + bkoff[k];
+      float *dst = bp + k * TG_NR;
+      if (contiguous) {
+        const float *src = row + no[0];
+        for (int64_t j = 0; j < TG_NR; ++j)
+          dst[j] = src[j];
+        continue;
+      }
+      int64_t j = 0;
+      for (; j < nr; ++j)
+        dst[j] = row[no[j]];
+      for (; j < TG_NR; ++j)
+        dst[j] = 0.0f;
+    }
+    bp += kc * TG_NR;
+  }
+}
+
+/* One (mc x nc) tile of C, the whole k range, in its own pack buffers. */
+static void tg_gemm_tile(const tg_gemm *g, int64_t tile, float *ap,
+                         float *bp) {
+  int64_t i0 = (tile / g->ntiles) * g->mc, j0 = (tile % g->ntiles) * g->nc;
+  int64_t mc = tg_min(g->mc, g->m - i0), nc = tg_min(g->nc, g->n - j0);
+  for (int64_t p0 = 0; p0 < g->k; p0 += TG_KC) {
+    int64_t kc = tg_min(TG_KC, g->k - p0);
+    tg_pack_b(g->b, g->bkoff + p0, g->bnoff + j0, kc, nc, bp);
+    tg_pack_a(g->a + i0 * g->as0, g->as0, g->akoff + p0, mc, kc, ap);
+    for (int64_t jr = 0; jr < nc; jr += TG_NR)
+      for (int64_t ir = 0; ir < mc; ir += TG_MR)
+        tg_kernel(kc, ap + ir * kc, bp + jr * kc,
+                  g->c + (i0 + ir) * g->cs0 + (j0 + jr) * g->cs1, g->cs0,
+                  g->cs1, tg_min(TG_MR, mc - ir), tg_min(TG_NR, nc - jr));
+  }
+}
+
+/* Splits C into tiles, enough of them to keep a few threads busy. */
+static void tg_gemm_plan(tg_gemm *g) {
+  g->mc = TG_MC;
+  g->mtiles = (g->m + g->mc - 1) / g->mc;
+  g->nc = TG_NC_MAX;
+  int64_t want = 8;
+  if (g->mtiles < want) {
+    int64_t per = (want + g->mtiles - 1) / g->mtiles;
+    int64_t nc = (g->n + per - 1) / per;
+    nc = (nc + TG_NR - 1) / TG_NR * TG_NR;
+    if (nc < 2 * TG_NR)
+      nc = 2 * TG_NR;
+    if (nc < g->nc)
+      g->nc = nc;
+  }
+  g->ntiles = (g->n + g->nc - 1) / g->nc;
+}
+
+/* A batch of GEMMs that share sizes: item b adds the offsets below. */
+typedef struct {
+  tg_gemm g;
+  int64_t batch, inner; /* items: batch x inner (e.g. images x groups) */
+  int64_t a_outer, a_inner, b_outer, b_inner, c_outer, c_inner;
+} tg_gemm_batch;
+
+static void tg_gemm_batch_body(void *ctx, int64_t begin, int64_t end) {
+  const tg_gemm_batch *gb = (const tg_gemm_batch *)ctx;
+  float *ap = (float *)malloc(sizeof(float) * TG_MC * TG_KC);
+  float *bp = (float *)malloc(sizeof(float) * TG_KC * gb->g.nc +
+                              sizeof(float) * TG_KC * TG_NR);
+  if (!ap || !bp)
+    abort();
+  int64_t tiles = gb->g.mtiles * gb->g.ntiles;
+  for (int64_t t = begin; t < end; ++t) {
+    int64_t item = t / tiles, o = item / gb->inner, in = item % gb->inner;
+    tg_gemm g = gb->g;
+    g.a += o * gb->a_outer + in * gb->a_inner;
+    g.b += o * gb->b_outer + in * gb->b_inner;
+    g.c += o * gb->c_outer + in * gb->c_inner;
+    tg_gemm_tile(&g, t % tiles, ap, bp);
+  }
+  free(ap);
+  free(bp);
+}
+
+static void tg_gemm_batch_run(tg_gemm_batch *gb) {
+  if (gb->g.m <= 0 || gb->g.n <= 0 || gb->g.k <= 0 || gb->batch <= 0 ||
+      gb->inner <= 0)
+    return;
+  tg_gemm_plan(&gb->g);
+  tg_run(gb, gb->batch * gb->inner * gb->g.mtiles * gb->g.ntiles,
+         tg_gemm_batch_body);
+}
+
+static int64_t *tg_offsets(int64_t n, int64_t stride) {
+  int64_t *t = (int64_t *)malloc(sizeof(int64_t) * (n > 0 ? n : 1));
+  if (!t)
+    abort();
+  for (int64_t i = 0; i < n; ++i)
+    t[i] = i * stride;
+  return t;
+}
+
+#define TG_MEMREF2(p)                                                          \
+  float *p##_alloc, float *p, int64_t p##_off, int64_t p##_d0,                 \
+      int64_t p##_d1, int64_t p##_s0, int64_t p##_s1
+#define TG_MEMREF3(p)                                                          \
+  float *p##_alloc, float *p, int64_t p##_off, int64_t p##_d0,                 \
+      int64_t p##_d1, int64_t p##_d2, int64_t p##_s0, int64_t p##_s1,         \
+      int64_t p##_s2
+#define TG_MEMREF4(p)                                                          \
+  float *p##_alloc, float *p, int64_t p##_off, int64_t p##_d0,                 \
+      int64_t p##_d1, int64_t p##_d2, int64_t p##_d3, int64_t p##_s0,         \
+      int64_t p##_s1, int64_t p##_s2, int64_t p##_s3
+#define TG_MEMREF5(p)                                                          \
+  float *p##_alloc, float *p, int64_t p##_off, int64_t p##_d0,                 \
+      int64_t p##_d1, int64_t p##_d2, int64_t p##_d3, int64_t p##_d4,         \
+      int64_t p##_s0, int64_t p##_s1, int64_t p##_s2, int64_t p##_s3,         \
+      int64_t p##_s4
+
+/* Batched matmul over [batch, M, K] x [batch, K, N] -> [batch, M, N]. */
+static void tg_batch_matmul(const float *a, int64_t as_b, int64_t as0,
+                            int64_t as1, const float *b, int64_t bs_b,
+                            int64_t bs0, int64_t bs1, float *c, int64_t cs_b,
+                            int64_t cs0, int64_t cs1, int64_t batch, int64_t m,
+                            int64_t n, int64_t k) {
+  int64_t *akoff = tg_offsets(k, as1), *bkoff = tg_offsets(k, bs0),
+          *bnoff = tg_offsets(n, bs1);
+  tg_gemm_batch gb = {{a, as0, akoff, b, bkoff, bnoff, c, cs0, cs1, m, n, k},
+                      batch, 1, as_b, 0, bs_b, 0, cs_b, 0};
+  tg_gemm_batch_run(&gb);
+  free(akoff);
+  free(bkoff);
+  free(bnoff);
+}
+
+/* linalg.matmul: C[M, N] += A[M, K] * B[K, N]. */
+void tg_uk_matmul_f32(TG_MEMREF2(A), TG_MEMREF2(B), TG_MEMREF2(C)) {
+  tg_batch_matmul(A + A_off, 0, A_s0, A_s1, B + B_off, 0, B_s0, B_s1,
+                  C + C_off, 0, C_s0, C_s1, 1, C_d0, C_d1, A_d1);
+}
+
+/* linalg.batch_matmul: C[b, M, N] += A[b, M, K] * B[b, K, N]. */
+void tg_uk_batch_matmul_f32(TG_MEMREF3(A), TG_MEMREF3(B), TG_MEMREF3(C)) {
+  tg_batch_matmul(A + A_off, A_s0, A_s1, A_s2, B + B_off, B_s0, B_s1, B_s2,
+                  C + C_off, C_s0, C_s1, C_s2, C_d0, C_d1, C_d2, A_d2);
+}
+
+/* A grouped 2-D convolution on an already padded input, as strides:
+ * in [N, G, C, H, W], weight [G, F, C, KH, KW], out [N, G, F, OH, OW]. */
+typedef struct {
+  const float *in;
+  int64_t is[5];
+  const float *w;
+  int64_t ws[5];
+  float *out;
+  int64_t os[5];
+  int64_t n, g, c, f, kh, kw, oh, ow, sh, sw, dh, dw;
+} tg_conv;
+
+/* Depthwise planes (C = F = 1 per group): a direct loop per output row
+ * whose innermost loop walks the row, so it vectorizes. */
+static void tg_depthwise_body(void *ctx, int64_t begin, int64_t end) {
+  const tg_conv *cv = (const tg_conv *)ctx;
+  for (int64_t p = begin; p < end; ++p) {
+    int64_t n = p / cv->g, g = p % cv->g;
+    const float *ip = cv->in + n * cv->is[0] + g * cv->is[1];
+    const float *wp = cv->w + g * cv->ws[0];
+    float *op = cv->out + n * cv->os[0] + g * cv->os[1];
+    int64_t isy = cv->is[3], isx = cv->is[4], osy = cv->os[3],
+            osx = cv->os[4];
+    for (int64_t oy = 0; oy < cv->oh; ++oy) {
+      float *orow = op + oy * osy;
+      for (int64_t ky = 0; ky < cv->kh; ++ky)
+        for (int64_t kx = 0; kx < cv->kw; ++kx) {
+          float wv = wp[ky * cv->ws[3] + kx * cv->ws[4]];
+          const float *irow =
+              ip + (oy * cv->sh + ky * cv->dh) * isy + kx * cv->dw * isx;
+          if (osx == 1 && isx == 1 && cv->sw == 1) {
+            for (int64_t ox = 0; ox < cv->ow; ++ox)
+              orow[ox] += wv * irow[ox];
+          } else if (osx == 1 && isx == 1 && cv->sw == 2) {
+            for (int64_t ox = 0; ox < cv->ow; ++ox)
+              orow[ox] += wv * irow[2 * ox];
+          } else {
+            for (int64_t ox = 0; ox < cv->ow; ++ox)
+              orow[ox * osx] += wv * irow[ox * cv->sw * isx];
+          }
+        }
+    }
+  }
+}
+
+static void tg_conv_run(tg_conv *cv) {
+  if (cv->c == 1 && cv->f == 1) {
+    tg_run(cv, cv->n * cv->g, tg_depthwise_body);
+    return;
+  }
+  /* GEMM per (image, group): A = weight [F, C*KH*KW], B = im2col of the
+   * input [C*KH*KW, OH*OW], C = output [F, OH*OW] (OH and OW must fold). */
+  if (cv->os[3] != cv->ow * cv->os[4]) {
+    /* Output rows not consecutive: one GEMM per output row. */
+    for (int64_t oy = 0; oy < cv->oh; ++oy) {
+      tg_conv row = *cv;
+      row.oh = 1;
+      row.in += oy * cv->sh * cv->is[3];
+      row.out += oy * cv->os[3];
+      row.os[3] = row.ow * row.os[4];
+      tg_conv_run(&row);
+    }
+    return;
+  }
+  int64_t k = cv->c * cv->kh * cv->kw, npix = cv->oh * cv->ow;
+  int64_t *akoff = (int64_t *)malloc(sizeof(int64_t) * k);
+  int64_t *bkoff = (int64_t *)malloc(sizeof(int64_t) * k);
+  int64_t *bnoff = (int64_t *)malloc(sizeof(int64_t) * npix);
+  if (!akoff || !bkoff || !bnoff)
+    abort();
+  int64_t q = 0;
+  for (int64_t c = 0; c < cv->c; ++c)
+    for (int64_t ky = 0; ky < cv->kh; ++ky)
+      for (int64_t kx = 0; kx < cv->kw; ++kx, ++q) {
+        akoff[q] = c * cv->ws[2] + ky * cv->ws[3] + kx * cv->ws[4];
+        bkoff[q] = c * cv->is[2] + ky * cv->dh * cv->is[3] +
+                   kx * cv->dw * cv->is[4];
+      }
+  q = 0;
+  for (int64_t oy = 0; oy < cv->oh; ++oy)
+    for (int64_t ox = 0; ox < cv->ow; ++ox, ++q)
+      bnoff[q] = oy * cv->sh * cv->is[3] + ox * cv->sw * cv->is[4];
+  tg_gemm_batch gb = {
+      {cv->w, cv->ws[1], akoff, cv->in, bkoff, bnoff, cv->out, cv->os[2],
+       cv->os[4], cv->f, npix, k},
+      cv->n,
+      cv->g,
+      0,
+      cv->ws[0],
+      cv->is[0],
+      cv->is[1],
+      cv->os[0],
+      cv->os[1]};
+  tg_gemm_batch_run(&gb);
+  free(akoff);
+  free(bkoff);
+  free(bnoff);
+}
+
+/* linalg.conv_2d_nchw_fchw on a padded input. */
+void tg_uk_conv2d_nchw_fchw_f32(TG_MEMREF4(I), TG_MEMREF4(W), TG_MEMREF4(O),
+                                int64_t sh, int64_t sw, int64_t dh,
+                                int64_t dw) {
+  tg_conv cv = {I + I_off,
+                {I_s0, 0, I_s1, I_s2, I_s3},
+                W + W_off,
+                {0, W_s0, W_s1, W_s2, W_s3},
+                O + O_off,
+                {O_s0, 0, O_s1, O_s2, O_s3},
+                O_d0, 1, I_d1, O_d1, W_d2, W_d3, O_d2, O_d3, sh, sw, dh, dw};
+  tg_conv_run(&cv);
+}
+
+/* linalg.conv_2d_ngchw_gfchw on a padded input (grouped, depthwise). */
+void tg_uk_conv2d_ngchw_gfchw_f32(TG_MEMREF5(I), TG_MEMREF5(W),
+                                  TG_MEMREF5(O), int64_t sh, int64_t sw,
+                                  int64_t dh, int64_t dw) {
+  tg_conv cv = {I + I_off,
+                {I_s0, I_s1, I_s2, I_s3, I_s4},
+                W + W_off,
+                {W_s0, W_s1, W_s2, W_s3, W_s4},
+                O + O_off,
+                {O_s0, O_s1, O_s2, O_s3, O_s4},
+                O_d0, O_d1, I_d2, O_d2, W_d3, W_d4, O_d3, O_d4, sh, sw, dh, dw};
+  tg_conv_run(&cv);
+}

@@ -1,0 +1,132 @@
+//===- UseMicrokernels.cpp - f32 contractions as microkernel calls --------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// Loops from convert-linalg-to-loops are scalar and single-threaded; a packed,
+// register-blocked GEMM is an order of magnitude faster. Rather than building
+// that from tiling and vectorization passes, the CPU backend calls hand-tuned
+// C kernels (Microkernels/Microkernels.c) that are linked into the code object
+// as bitcode and optimized for the host with the rest of the code, the way
+// IREE's ukernels work.
+//
+//===----------------------------------------------------------------------===//
+#include "tangram/Target/CPU/Passes.h"
+#include "CPUTransforms.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace mlir::tangram {
+#define GEN_PASS_DEF_USEMICROKERNELSPASS
+#include "tangram/Target/CPU/Passes.h.inc"
+} // namespace mlir::tangram
+
+using namespace mlir;
+
+namespace {
+
+/// A memref of `rank` f32 with every size, stride and the offset dynamic:
+/// the form the microkernels take (func-to-llvm unpacks it to
+/// allocated, aligned, offset, sizes, strides).
+MemRefType dynamicStrided(MLIRContext *ctx, int64_t rank) {
+  SmallVector<int64_t> shape(rank, ShapedType::kDynamic);
+  SmallVector<int64_t> strides(rank, ShapedType::kDynamic);
+  auto layout =
+      StridedLayoutAttr::get(ctx, ShapedType::kDynamic, strides);
+  return MemRefType::get(shape, Float32Type::get(ctx), layout);
+}
+
+/// True when `v` is an f32 memref of `rank` whose layout is strided (a cast
+/// to the dynamic strided form is then valid).
+bool isStridedF32(Value v, int64_t rank) {
+  auto t = dyn_cast<MemRefType>(v.getType());
+  return t && t.getRank() == rank && t.getElementType().isF32() &&
+         t.isStrided();
+}
+
+/// The microkernel of `op` and the rank of its operands, or "" if none.
+std::pair<StringRef, int64_t> microkernelFor(linalg::LinalgOp op) {
+  if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation()))
+    return {mm.hasUserDefinedMaps() ? "" : "tg_uk_matmul_f32", 2};
+  if (auto bmm = dyn_cast<linalg::BatchMatmulOp>(op.getOperation()))
+    return {bmm.hasUserDefinedMaps() ? "" : "tg_uk_batch_matmul_f32", 3};
+  if (isa<linalg::Conv2DNchwFchwOp>(op.getOperation()))
+    return {"tg_uk_conv2d_nchw_fchw_f32", 4};
+  if (isa<linalg::Conv2DNgchwGfchwOp>(op.getOperation()))
+    return {"tg_uk_conv2d_ngchw_gfchw_f32", 5};
+  return {"", 0};
+}
+
+/// The i64 values of a convolution's strides then dilations attribute.
+SmallVector<int64_t> convParams(linalg::LinalgOp op) {
+  SmallVector<int64_t> out;
+  for (StringRef name : {"strides", "dilations"}) {
+    auto attr = op->getAttrOfType<DenseIntElementsAttr>(name);
+    if (!attr) {
+      out.append(2, 1);
+      continue;
+    }
+    for (const APInt &v : attr.getValues<APInt>())
+      out.push_back(v.getSExtValue());
+  }
+  return out;
+}
+
+} // namespace
+
+bool mlir::tangram::hasMicrokernel(linalg::LinalgOp op) {
+  return !microkernelFor(op).first.empty() &&
+         llvm::all_of(op->getOperands(), [](Value v) {
+           return getElementTypeOrSelf(v.getType()).isF32();
+         });
+}
+
+namespace {
+
+struct UseMicrokernelsPass
+    : public mlir::tangram::impl::UseMicrokernelsPassBase<
+          UseMicrokernelsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = module.getContext();
+    SmallVector<linalg::LinalgOp> ops;
+    module.walk([&](linalg::LinalgOp op) {
+      auto [name, rank] = microkernelFor(op);
+      if (name.empty() || !op.hasPureBufferSemantics())
+        return;
+      if (llvm::all_of(op->getOperands(),
+                       [&](Value v) { return isStridedF32(v, rank); }))
+        ops.push_back(op);
+    });
+    OpBuilder b(ctx);
+    for (linalg::LinalgOp op : ops) {
+      auto [name, rank] = microkernelFor(op);
+      Location loc = op.getLoc();
+      MemRefType argType = dynamicStrided(ctx, rank);
+      bool isConv = rank >= 4;
+      SmallVector<Type> argTypes(3, argType);
+      if (isConv)
+        argTypes.append(4, b.getI64Type());
+      auto fnType = b.getFunctionType(argTypes, {});
+      auto fn = module.lookupSymbol<func::FuncOp>(name);
+      if (!fn) {
+        b.setInsertionPointToEnd(module.getBody());
+        fn = func::FuncOp::create(b, loc, name, fnType);
+        fn.setPrivate();
+      } else if (fn.getFunctionType() != fnType) {
+        op.emitError("symbol '") << name << "' is taken by another function";
+        return signalPassFailure();
+      }
+      b.setInsertionPoint(op);
+      SmallVector<Value> args;
+      for (Value v : op->getOperands())
+        args.push_back(memref::CastOp::create(b, loc, argType, v));
+      if (isConv)
+        for (int64_t p : convParams(op))
+          args.push_back(arith::ConstantIntOp::create(b, loc, p, 64));
+      func::CallOp::create(b, loc, fn, args);
+      op->erase();
+    }
+  }
+};
+
+} // namespace
