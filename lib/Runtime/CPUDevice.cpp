@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <dlfcn.h>
+#include <malloc.h>
 #include <map>
 #include <mutex>
 #include <sys/mman.h>
@@ -69,8 +70,27 @@ void tangram::registerInProcessEntry(const std::string &name, EntryFn entry) {
   inProcessEntries()[name] = entry;
 }
 
+namespace {
+/// Generated code mallocs every intermediate tensor and frees it when done.
+/// With glibc's defaults, buffers over 128 KiB are fresh mmaps and freed heap
+/// tops are trimmed, so each run faults in and zeroes its memory again (over
+/// half the time of a run, measured on mobilenet_v2). Keeping freed memory
+/// in the heap makes later runs reuse it.
+void keepFreedMemory() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
+  });
+}
+} // namespace
+
 CPUDevice::CPUDevice(DeviceDesc desc, const DeviceOptions &options)
-    : Device(std::move(desc)), pool_(options.threads) {}
+    : Device(std::move(desc)), pool_(options.threads) {
+  keepFreedMemory();
+}
 
 Buffer CPUDevice::allocate(DType dtype, const Shape &shape) {
   return Buffer::allocate(dtype, shape);

@@ -25,13 +25,17 @@
 #ifndef TG_VL
 #define TG_VL 16 /* floats per vector register: 16 (AVX-512) or 8 (AVX2) */
 #endif
+#ifndef TG_MR
 #if TG_VL >= 16
-#define TG_MR 12 /* 24 accumulators + 2 B vectors + 1 broadcast of 32 zmm */
+#define TG_MR 8 /* 16 accumulators + 2 B vectors + 1 broadcast of 32 zmm */
 #else
 #define TG_MR 6 /* 12 accumulators + 2 B vectors + 1 broadcast of 16 ymm */
 #endif
+#endif
 #define TG_NR (2 * TG_VL)
-#define TG_KC 256
+#ifndef TG_KC
+#define TG_KC 128 /* a B panel (KC x NR) and an A panel (KC x MR) fit in L1 */
+#endif
 #define TG_MC (TG_MR * 8)
 #define TG_NC_MAX (TG_NR * 16)
 #define TG_MIN_VW __attribute__((min_vector_width(TG_VL * 32)))
@@ -127,30 +131,41 @@ static void tg_pack_a(const float *a, int64_t as0, const int64_t *akoff,
   }
 }
 
-/* Packs B[0:kc, 0:nc] into panels of NR columns (k-major), zero padded. */
+/* Packs B[0:kc, 0:nc] into panels of NR columns (k-major), zero padded.
+ * A panel's columns split into runs of consecutive source elements (an
+ * im2col row of a stride-1 convolution is such runs, a plain matrix is one
+ * run); long runs are copied, short ones gathered. */
 static void tg_pack_b(const float *b, const int64_t *bkoff,
                       const int64_t *bnoff, int64_t kc, int64_t nc,
                       float *bp) {
   for (int64_t j0 = 0; j0 < nc; j0 += TG_NR) {
     int64_t nr = tg_min(TG_NR, nc - j0);
     const int64_t *no = bnoff + j0;
-    /* A full panel whose columns are consecutive elements copies rows. */
-    int contiguous = nr == TG_NR && no[TG_NR - 1] - no[0] == TG_NR - 1;
-    for (int64_t j = 1; contiguous && j < TG_NR; ++j)
-      contiguous = no[j] == no[0] + j;
+    int64_t run_start[TG_NR], run_len[TG_NR], runs = 0;
+    for (int64_t j = 0; j < nr;) {
+      int64_t len = 1;
+      while (j + len < nr && no[j + len] == no[j] + len)
+        ++len;
+      run_start[runs] = j;
+      run_len[runs++] = len;
+      j += len;
+    }
+    int copy_runs = runs * 4 <= nr;
     for (int64_t k = 0; k < kc; ++k) {
       const float *row = b + bkoff[k];
       float *dst = bp + k * TG_NR;
-      if (contiguous) {
-        const float *src = row + no[0];
-        for (int64_t j = 0; j < TG_NR; ++j)
-          dst[j] = src[j];
-        continue;
+      if (copy_runs) {
+        for (int64_t r = 0; r < runs; ++r) {
+          const float *src = row + no[run_start[r]];
+          float *out = dst + run_start[r];
+          for (int64_t j = 0; j < run_len[r]; ++j)
+            out[j] = src[j];
+        }
+      } else {
+        for (int64_t j = 0; j < nr; ++j)
+          dst[j] = row[no[j]];
       }
-      int64_t j = 0;
-      for (; j < nr; ++j)
-        dst[j] = row[no[j]];
-      for (; j < TG_NR; ++j)
+      for (int64_t j = nr; j < TG_NR; ++j)
         dst[j] = 0.0f;
     }
     bp += kc * TG_NR;
@@ -327,9 +342,74 @@ static void tg_depthwise_body(void *ctx, int64_t begin, int64_t end) {
   }
 }
 
+/* Adds the wide result rows of tg_conv_wide back into the output. */
+typedef struct {
+  const tg_conv *cv;
+  const float *wide;
+  int64_t wq, nw;
+} tg_conv_wide_ctx;
+
+static void tg_conv_wide_body(void *ctx, int64_t begin, int64_t end) {
+  const tg_conv_wide_ctx *w = (const tg_conv_wide_ctx *)ctx;
+  const tg_conv *cv = w->cv;
+  for (int64_t r = begin; r < end; ++r) {
+    int64_t f = r % cv->f, item = r / cv->f;
+    int64_t n = item / cv->g, g = item % cv->g;
+    const float *src = w->wide + r * w->nw;
+    float *dst = cv->out + n * cv->os[0] + g * cv->os[1] + f * cv->os[2];
+    for (int64_t oy = 0; oy < cv->oh; ++oy)
+      for (int64_t ox = 0; ox < cv->ow; ++ox)
+        dst[oy * cv->os[3] + ox] += src[oy * w->wq + ox];
+  }
+}
+
+/* Stride-1 convolutions over unit-stride rows: the output is computed on
+ * the input's row pitch ("wide" rows, whose last KW-1 columns are junk),
+ * so every im2col row is one contiguous run of the input and packing B is
+ * a plain copy. The junk columns cost (W + KW - 1) / W more arithmetic. */
+static void tg_conv_wide(const tg_conv *cv) {
+  int64_t wq = cv->is[3], nw = (cv->oh - 1) * wq + cv->ow;
+  int64_t k = cv->c * cv->kh * cv->kw, rows = cv->n * cv->g * cv->f;
+  float *wide = (float *)calloc((size_t)(rows * nw), sizeof(float));
+  int64_t *akoff = (int64_t *)malloc(sizeof(int64_t) * k);
+  int64_t *bkoff = (int64_t *)malloc(sizeof(int64_t) * k);
+  int64_t *bnoff = tg_offsets(nw, 1);
+  if (!wide || !akoff || !bkoff)
+    abort();
+  int64_t q = 0;
+  for (int64_t c = 0; c < cv->c; ++c)
+    for (int64_t ky = 0; ky < cv->kh; ++ky)
+      for (int64_t kx = 0; kx < cv->kw; ++kx, ++q) {
+        akoff[q] = c * cv->ws[2] + ky * cv->ws[3] + kx * cv->ws[4];
+        bkoff[q] = c * cv->is[2] + ky * cv->dh * wq + kx * cv->dw;
+      }
+  tg_gemm_batch gb = {{cv->w, cv->ws[1], akoff, cv->in, bkoff, bnoff, wide,
+                       nw, 1, cv->f, nw, k},
+                      cv->n,
+                      cv->g,
+                      0,
+                      cv->ws[0],
+                      cv->is[0],
+                      cv->is[1],
+                      cv->g * cv->f * nw,
+                      cv->f * nw};
+  tg_gemm_batch_run(&gb);
+  tg_conv_wide_ctx w = {cv, wide, wq, nw};
+  tg_run(&w, rows, tg_conv_wide_body);
+  free(wide);
+  free(akoff);
+  free(bkoff);
+  free(bnoff);
+}
+
 static void tg_conv_run(tg_conv *cv) {
   if (cv->c == 1 && cv->f == 1) {
     tg_run(cv, cv->n * cv->g, tg_depthwise_body);
+    return;
+  }
+  if (cv->sh == 1 && cv->sw == 1 && cv->is[4] == 1 && cv->os[4] == 1 &&
+      cv->oh > 1 && (cv->kh > 1 || cv->kw > 1)) {
+    tg_conv_wide(cv);
     return;
   }
   /* GEMM per (image, group): A = weight [F, C*KH*KW], B = im2col of the
