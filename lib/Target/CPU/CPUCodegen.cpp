@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/CPU/CPUTarget.h"
 #include "Microkernels.h"
+#include "ParallelLaunch.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "lld/Common/Driver.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -124,7 +125,8 @@ mlir::tangram::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &ctx,
     return nullptr;
   m->setTargetTriple(tm->getTargetTriple());
   m->setDataLayout(tm->createDataLayout());
-  if (!linkMicrokernels(*m, tm->getTargetFeatureString(), error))
+  if (!defineParallelLaunchers(*m, error) ||
+      !linkMicrokernels(*m, tm->getTargetFeatureString(), error))
     return nullptr;
   if (!addEntryWrapper(*m, entryFunc, numArgs, error))
     return nullptr;

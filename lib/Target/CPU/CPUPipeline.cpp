@@ -118,13 +118,19 @@ LogicalResult mlir::tangram::lowerLinalgToLLVMDialect(ModuleOp module,
   rewriteStridedCopies(module);
   {
     PassManager pm(ctx);
-    if (options.optLevel > 0)
+    if (options.optLevel > 0) {
       pm.addPass(createUseMicrokernelsPass());
-    pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+      pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+      pm.addPass(createParallelizeLoopsPass());
+    } else {
+      pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+    }
     pm.addPass(createLowerAffinePass());
     pm.addPass(createSCFToControlFlowPass());
     pm.addPass(memref::createExpandStridedMetadataPass());
     pm.addPass(createLowerAffinePass());
+    if (options.optLevel > 0)
+      pm.addPass(createApproximateMathPass());
     arith::ArithEmulateUnsupportedFloatsOptions eo;
     eo.sourceTypeStrs = {"bf16"};
     pm.addNestedPass<func::FuncOp>(arith::createArithEmulateUnsupportedFloats(eo));

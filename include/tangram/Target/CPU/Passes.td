@@ -38,4 +38,62 @@ def UseMicrokernelsPass : Pass<"tg-cpu-use-microkernels", "ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def ParallelizeLoopsPass : Pass<"tg-cpu-parallelize-loops", "ModuleOp"> {
+  let summary = "Runs the outermost parallel loops of functions on the "
+                "runtime's thread pool";
+  let description = [{
+    Every `scf.parallel` without reductions that sits directly in a function
+    body and does enough work (`min-work` loop iterations times ops, counted
+    through nested loops with static trip counts; dynamic trip counts count
+    as large) is outlined: its body, over a range `[begin, end)` of its
+    first dimension of extent > 1, becomes `func.func private @tg_par_body_<N>(begin,
+    end, captures...)`, and the loop becomes a call of the external
+    `@tg_par_launch_<N>(count, captures...)`. The CPU backend defines each
+    launcher in LLVM IR: it stores the captures in a frame and hands a
+    trampoline to the runtime's parallel-for (`tangram_set_parallel_for`,
+    docs/BundleFormat.md), which splits `[0, count)` over its threads.
+    Constants are cloned into the body rather than captured.
+
+    Before:
+    ```mlir
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c64) step (%c1, %c1) {
+      %v = memref.load %a[%i, %j] : memref<64x64xf32>
+      memref.store %v, %b[%i, %j] : memref<64x64xf32>
+    }
+    ```
+    After:
+    ```mlir
+    func.call @tg_par_launch_0(%c64, %a, %b) : (index, memref<64x64xf32>, memref<64x64xf32>) -> ()
+    ...
+    func.func private @tg_par_body_0(%begin: index, %end: index, %a: memref<64x64xf32>, %b: memref<64x64xf32>) {
+      scf.parallel (%i, %j) = (%begin, %c0) to (%end, %c64) step (%c1, %c1) { ... }
+      return
+    }
+    ```
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+           "Loops estimated to do less work than this stay serial">
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def ApproximateMathPass : Pass<"tg-cpu-approximate-math", "ModuleOp"> {
+  let summary = "Replaces f32 exp, log, tanh and erf with inline polynomial "
+                "approximations";
+  let description = [{
+    libm's scalar calls cost a call per element and block vectorization of
+    the loops around them (softmax, GELU, log-softmax). Upstream MLIR's
+    polynomial approximations of `math.exp`, `math.expm1`, `math.log`,
+    `math.log1p`, `math.log2`, `math.tanh` and `math.erf` on f32 are a few
+    ulp accurate, handle infinities and NaN, and are plain arithmetic that
+    LLVM vectorizes. Other element types keep their libm calls.
+  }];
+  let dependentDialects = ["::mlir::math::MathDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // TANGRAM_TARGET_CPU_PASSES

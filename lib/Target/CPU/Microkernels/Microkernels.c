@@ -58,6 +58,12 @@ static void tg_run(void *ctx, int64_t n, tg_body_fn fn) {
     fn(ctx, 0, n);
 }
 
+/* The parallel-for of loops outlined by tg-cpu-parallelize-loops
+ * (ParallelLaunch.cpp calls it). */
+void tg_uk_parallel_run(void *ctx, int64_t n, tg_body_fn fn) {
+  tg_run(ctx, n, fn);
+}
+
 static inline int64_t tg_min(int64_t a, int64_t b) { return a < b ? a : b; }
 
 /* C[i][n] += A[i][k] * B[k][n] with A[i][k] = a[i*as0 + akoff[k]],
