@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "tangram/Runtime/ThreadPool.h"
+#include <chrono>
 
 #include <algorithm>
 #include <atomic>
@@ -16,10 +17,36 @@ ThreadPool::ThreadPool(unsigned numThreads) {
     workers_.emplace_back([this] { workerLoop(); });
 }
 
+namespace {
+/// How long an idle thread keeps polling before it sleeps. A model run
+/// issues its parallel loops back to back, tens of microseconds apart;
+/// waking a sleeping thread costs about as much as such a loop.
+constexpr std::chrono::microseconds kSpin{200};
+
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+/// Polls `ready` for up to kSpin; true if it became true.
+template <typename Ready> bool spinUntil(Ready ready) {
+  auto deadline = std::chrono::steady_clock::now() + kSpin;
+  for (unsigned i = 0;; ++i) {
+    if (ready())
+      return true;
+    cpuRelax();
+    if ((i & 63) == 63 && std::chrono::steady_clock::now() > deadline)
+      return false;
+  }
+}
+} // namespace
+
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
+    stoppingFlag_ = true;
   }
   wake_.notify_all();
   for (std::thread &t : workers_)
@@ -28,14 +55,21 @@ ThreadPool::~ThreadPool() {
 
 void ThreadPool::workerLoop() {
   for (;;) {
+    spinUntil([&] {
+      return queued_.load(std::memory_order_acquire) > 0 ||
+             stoppingFlag_.load(std::memory_order_relaxed);
+    });
     std::function<void()> task;
     {
       std::unique_lock<std::mutex> lock(mutex_);
+      ++sleepers_;
       wake_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+      --sleepers_;
       if (tasks_.empty())
         return;
       task = std::move(tasks_.front());
       tasks_.pop_front();
+      queued_.fetch_sub(1, std::memory_order_relaxed);
     }
     task();
   }
@@ -86,16 +120,23 @@ void ThreadPool::parallelFor(int64_t n, ParallelChunkFn fn, void *ctx) {
   loop->chunkSize = (n + wanted - 1) / wanted;
   loop->numChunks = (n + loop->chunkSize - 1) / loop->chunkSize;
   int64_t helpers = std::min<int64_t>(threads - 1, loop->numChunks - 1);
+  bool anyAsleep;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     for (int64_t i = 0; i < helpers; ++i)
       tasks_.push_back([loop] { loop->work(); });
+    queued_.fetch_add(helpers, std::memory_order_release);
+    anyAsleep = sleepers_ > 0;
   }
-  if (helpers == 1)
-    wake_.notify_one();
-  else
-    wake_.notify_all();
+  if (anyAsleep) {
+    if (helpers == 1)
+      wake_.notify_one();
+    else
+      wake_.notify_all();
+  }
   loop->work();
+  if (spinUntil([&] { return loop->done.load() == loop->numChunks; }))
+    return;
   std::unique_lock<std::mutex> lock(loop->mutex);
   loop->finished.wait(lock,
                       [&] { return loop->done.load() == loop->numChunks; });

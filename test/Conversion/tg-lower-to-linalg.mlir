@@ -58,6 +58,20 @@ func.func @matmul_folded_batch(%a: tensor<2x3x8xf32>, %b: tensor<8x16xf32>) -> t
 
 // -----
 
+// Equal static batch dims of rank > 3 (attention heads) fold into one for a
+// batch_matmul.
+// CHECK-LABEL: func.func @matmul_heads
+// CHECK: tensor.reshape {{.*}} -> tensor<8x5x3xf32>
+// CHECK: tensor.reshape {{.*}} -> tensor<8x3x7xf32>
+// CHECK: linalg.batch_matmul {{.*}} -> tensor<8x5x7xf32>
+// CHECK: tensor.reshape {{.*}} -> tensor<2x4x5x7xf32>
+func.func @matmul_heads(%a: tensor<2x4x5x3xf32>, %b: tensor<2x4x3x7xf32>) -> tensor<2x4x5x7xf32> {
+  %c = tg.matmul %a, %b : (tensor<2x4x5x3xf32>, tensor<2x4x3x7xf32>) -> tensor<2x4x5x7xf32>
+  return %c : tensor<2x4x5x7xf32>
+}
+
+// -----
+
 // Broadcast batch dims use a generic contraction.
 // CHECK-LABEL: func.func @matmul_broadcast_batch
 // CHECK: linalg.generic

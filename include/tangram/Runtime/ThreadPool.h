@@ -12,6 +12,7 @@
 #ifndef TANGRAM_RUNTIME_THREADPOOL_H
 #define TANGRAM_RUNTIME_THREADPOOL_H
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -52,6 +53,11 @@ private:
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  /// Tasks pushed and not yet taken, read by spinning workers without the
+  /// lock; workers asleep on `wake_` (guarded by `mutex_`).
+  std::atomic<int64_t> queued_{0};
+  std::atomic<bool> stoppingFlag_{false};
+  int sleepers_ = 0;
 };
 
 /// While alive, makes `pool` the one `tangram_parallel_for` uses on this

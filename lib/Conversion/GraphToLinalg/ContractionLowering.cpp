@@ -84,6 +84,28 @@ struct MatMulLowering : public OpConversionPattern<tg::MatMulOp> {
                            .getResult(0));
       return success();
     }
+    // [B..., M, K] x [B..., K, N] with the same static batch dims (attention
+    // heads): fold the batch dims into one for a batch_matmul.
+    if (L == R && L > 3 && lt.hasStaticShape() && rtt.hasStaticShape() &&
+        rt.hasStaticShape() &&
+        lt.getShape().drop_back(2) == rtt.getShape().drop_back(2)) {
+      int64_t batch = 1;
+      for (int64_t d = 0; d < L - 2; ++d)
+        batch *= lt.getDimSize(d);
+      auto fold = [&](RankedTensorType t) {
+        return RankedTensorType::get(
+            {batch, t.getDimSize(t.getRank() - 2), t.getDimSize(t.getRank() - 1)},
+            t.getElementType());
+      };
+      Value l3 = reshapeStatic(rw, loc, lhs, fold(lt));
+      Value r3 = reshapeStatic(rw, loc, rhs, fold(rtt));
+      Value bmm = linalg::BatchMatmulOp::create(
+                      rw, loc, ValueRange{l3, r3},
+                      ValueRange{zeroFilled(rw, loc, fold(rt), {})})
+                      .getResult(0);
+      rw.replaceOp(op, reshapeStatic(rw, loc, bmm, rt));
+      return success();
+    }
     // [B..., M, K] x [K, N]: fold the batch into M so it is one 2-D matmul.
     if (L > 2 && R == 2 && lt.hasStaticShape() && rt.hasStaticShape()) {
       int64_t m = 1;

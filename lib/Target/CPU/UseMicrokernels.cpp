@@ -71,6 +71,39 @@ SmallVector<int64_t> convParams(linalg::LinalgOp op) {
   return out;
 }
 
+/// If `v` is a buffer filled only by a linalg.transpose of a value nothing
+/// writes afterwards (a function argument, such as a weight, or a buffer
+/// whose other users all come before the transpose), returns that
+/// transpose: the microkernels read strided operands, so a transposed view
+/// of the source can replace the copy.
+linalg::TransposeOp foldableTranspose(Value v, Operation *user) {
+  auto alloc = v.getDefiningOp<memref::AllocOp>();
+  if (!alloc)
+    return {};
+  linalg::TransposeOp transpose;
+  for (Operation *u : alloc->getUsers()) {
+    if (u == user || isa<memref::DeallocOp>(u))
+      continue;
+    auto t = dyn_cast<linalg::TransposeOp>(u);
+    if (!t || transpose || t.getInit() != v ||
+        t->getBlock() != user->getBlock() || !t->isBeforeInBlock(user))
+      return {};
+    transpose = t;
+  }
+  if (!transpose)
+    return {};
+  Value src = transpose.getInput();
+  if (isa<BlockArgument>(src) &&
+      isa<func::FuncOp>(cast<BlockArgument>(src).getOwner()->getParentOp()))
+    return transpose;
+  for (Operation *u : src.getUsers())
+    if (u != transpose && !isa<memref::DeallocOp>(u) &&
+        (u->getBlock() != transpose->getBlock() ||
+         !u->isBeforeInBlock(transpose)))
+      return {};
+  return transpose;
+}
+
 } // namespace
 
 bool mlir::tangram::hasMicrokernel(linalg::LinalgOp op) {
@@ -118,8 +151,17 @@ struct UseMicrokernelsPass
       }
       b.setInsertionPoint(op);
       SmallVector<Value> args;
-      for (Value v : op->getOperands())
+      for (OpOperand &operand : op->getOpOperands()) {
+        Value v = operand.get();
+        if (!isConv && op.isDpsInput(&operand))
+          if (linalg::TransposeOp t = foldableTranspose(v, op)) {
+            auto perm = AffineMapAttr::get(AffineMap::getPermutationMap(
+                t.getPermutation(), ctx));
+            v = memref::TransposeOp::create(b, loc, t.getInput(), perm);
+            t->erase();
+          }
         args.push_back(memref::CastOp::create(b, loc, argType, v));
+      }
       if (isConv)
         for (int64_t p : convParams(op))
           args.push_back(arith::ConstantIntOp::create(b, loc, p, 64));

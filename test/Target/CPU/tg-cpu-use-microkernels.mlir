@@ -55,6 +55,42 @@ func.func @conv_grouped(%x: memref<1x4x1x5x5xf32>, %w: memref<4x1x1x3x3xf32>, %y
 
 // -----
 
+// A weight transposed into a buffer only the matmul reads becomes a
+// transposed view: the copy goes.
+// CHECK-LABEL: func.func @transposed_weight
+// CHECK-SAME: (%[[A:.*]]: memref<4x8xf32>, %[[W:.*]]: memref<16x8xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[T:.*]] = memref.transpose %[[W]] (d0, d1) -> (d1, d0) : memref<16x8xf32> to memref<8x16xf32, strided<[1, 8]>>
+// CHECK: memref.cast %[[T]]
+// CHECK: call @tg_uk_matmul_f32
+func.func @transposed_weight(%a: memref<4x8xf32>, %w: memref<16x8xf32>, %c: memref<4x16xf32>) {
+  %t = memref.alloc() : memref<8x16xf32>
+  linalg.transpose ins(%w : memref<16x8xf32>) outs(%t : memref<8x16xf32>) permutation = [1, 0]
+  linalg.matmul ins(%a, %t : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)
+  memref.dealloc %t : memref<8x16xf32>
+  return
+}
+
+// -----
+
+// The copy stays when the source may change after the transpose.
+// CHECK-LABEL: func.func @transposed_written_after
+// CHECK: linalg.transpose
+// CHECK: linalg.fill
+// CHECK: call @tg_uk_matmul_f32
+func.func @transposed_written_after(%a: memref<4x8xf32>, %c: memref<4x16xf32>) {
+  %src = memref.alloc() : memref<16x8xf32>
+  %t = memref.alloc() : memref<8x16xf32>
+  %f = arith.constant 1.0 : f32
+  linalg.fill ins(%f : f32) outs(%src : memref<16x8xf32>)
+  linalg.transpose ins(%src : memref<16x8xf32>) outs(%t : memref<8x16xf32>) permutation = [1, 0]
+  linalg.fill ins(%f : f32) outs(%src : memref<16x8xf32>)
+  linalg.matmul ins(%a, %t : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)
+  return
+}
+
+// -----
+
 // Other element types, tensors, and matmuls with user-defined maps stay.
 // CHECK-LABEL: func.func @not_taken
 // CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : memref<4x8xf64>

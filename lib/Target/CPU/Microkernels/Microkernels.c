@@ -58,6 +58,19 @@ static void tg_run(void *ctx, int64_t n, tg_body_fn fn) {
     fn(ctx, 0, n);
 }
 
+/* Multiply-adds below which a kernel runs on the calling thread: handing
+ * work to other threads costs a few microseconds. */
+#define TG_MIN_PARALLEL_MACS (1 << 18)
+
+static void tg_run_sized(void *ctx, int64_t n, tg_body_fn fn, int64_t macs) {
+  if (macs < TG_MIN_PARALLEL_MACS) {
+    if (n > 0)
+      fn(ctx, 0, n);
+    return;
+  }
+  tg_run(ctx, n, fn);
+}
+
 /* The parallel-for of loops outlined by tg-cpu-parallelize-loops
  * (ParallelLaunch.cpp calls it). */
 void tg_uk_parallel_run(void *ctx, int64_t n, tg_body_fn fn) {
@@ -240,13 +253,75 @@ static void tg_gemm_batch_body(void *ctx, int64_t begin, int64_t end) {
   free(bp);
 }
 
+static int tg_is_unit(const int64_t *off, int64_t n) {
+  for (int64_t i = 1; i < n; ++i)
+    if (off[i] != off[0] + i)
+      return 0;
+  return 1;
+}
+
+/* Few rows of A (a batch-1 fully connected layer): packing B would copy as
+ * many elements as there are multiply-adds, so the rows are computed
+ * directly, vectorized along whichever of B's dims is contiguous. */
+TG_MIN_VW static void tg_gemm_small_m(const tg_gemm *g) {
+  int n_unit = tg_is_unit(g->bnoff, g->n) && g->cs1 == 1;
+  int k_unit = tg_is_unit(g->bkoff, g->k) && tg_is_unit(g->akoff, g->k);
+  for (int64_t i = 0; i < g->m; ++i) {
+    const float *a = g->a + i * g->as0;
+    float *c = g->c + i * g->cs0;
+    if (n_unit) {
+      const float *b0 = g->b + g->bnoff[0];
+      for (int64_t k = 0; k < g->k; ++k) {
+        float av = a[g->akoff[k]];
+        const float *row = b0 + g->bkoff[k];
+        for (int64_t n = 0; n < g->n; ++n)
+          c[n] += av * row[n];
+      }
+    } else if (k_unit) {
+      const float *a0 = a + g->akoff[0];
+      for (int64_t n = 0; n < g->n; ++n) {
+        const float *col = g->b + g->bkoff[0] + g->bnoff[n];
+        vf acc = (vf){0};
+        int64_t k = 0;
+        for (; k + TG_VL <= g->k; k += TG_VL)
+          acc += *(const vf *)(a0 + k) * *(const vf *)(col + k);
+        float sum = 0.0f;
+        for (int j = 0; j < TG_VL; ++j)
+          sum += acc[j];
+        for (; k < g->k; ++k)
+          sum += a0[k] * col[k];
+        c[n * g->cs1] += sum;
+      }
+    } else {
+      for (int64_t n = 0; n < g->n; ++n) {
+        float sum = 0.0f;
+        for (int64_t k = 0; k < g->k; ++k)
+          sum += a[g->akoff[k]] * g->b[g->bkoff[k] + g->bnoff[n]];
+        c[n * g->cs1] += sum;
+      }
+    }
+  }
+}
+
 static void tg_gemm_batch_run(tg_gemm_batch *gb) {
   if (gb->g.m <= 0 || gb->g.n <= 0 || gb->g.k <= 0 || gb->batch <= 0 ||
       gb->inner <= 0)
     return;
+  if (gb->g.m < TG_MR / 2) {
+    for (int64_t o = 0; o < gb->batch; ++o)
+      for (int64_t in = 0; in < gb->inner; ++in) {
+        tg_gemm g = gb->g;
+        g.a += o * gb->a_outer + in * gb->a_inner;
+        g.b += o * gb->b_outer + in * gb->b_inner;
+        g.c += o * gb->c_outer + in * gb->c_inner;
+        tg_gemm_small_m(&g);
+      }
+    return;
+  }
   tg_gemm_plan(&gb->g);
-  tg_run(gb, gb->batch * gb->inner * gb->g.mtiles * gb->g.ntiles,
-         tg_gemm_batch_body);
+  int64_t items = gb->batch * gb->inner;
+  tg_run_sized(gb, items * gb->g.mtiles * gb->g.ntiles, tg_gemm_batch_body,
+               items * gb->g.m * gb->g.n * gb->g.k);
 }
 
 static int64_t *tg_offsets(int64_t n, int64_t stride) {
@@ -401,7 +476,7 @@ static void tg_conv_wide(const tg_conv *cv) {
                       cv->f * nw};
   tg_gemm_batch_run(&gb);
   tg_conv_wide_ctx w = {cv, wide, wq, nw};
-  tg_run(&w, rows, tg_conv_wide_body);
+  tg_run_sized(&w, rows, tg_conv_wide_body, rows * nw);
   free(wide);
   free(akoff);
   free(bkoff);
@@ -410,7 +485,8 @@ static void tg_conv_wide(const tg_conv *cv) {
 
 static void tg_conv_run(tg_conv *cv) {
   if (cv->c == 1 && cv->f == 1) {
-    tg_run(cv, cv->n * cv->g, tg_depthwise_body);
+    tg_run_sized(cv, cv->n * cv->g, tg_depthwise_body,
+                 cv->n * cv->g * cv->oh * cv->ow * cv->kh * cv->kw);
     return;
   }
   if (cv->sh == 1 && cv->sw == 1 && cv->is[4] == 1 && cv->os[4] == 1 &&
