@@ -220,3 +220,30 @@ func.func @resize_linear(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
   %y = tg.resize %x, %s, %z {mode = "linear"} : (tensor<1x1x2x2xf32>, tensor<4xf32>, tensor<0xi64>) -> tensor<1x1x4x4xf32>
   return %y : tensor<1x1x4x4xf32>
 }
+
+// -----
+
+// Einsum is one generic: output labels parallel, summed labels reduction.
+// CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-DAG: #[[B:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>
+// CHECK-DAG: #[[O:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @einsum_bmm
+// CHECK: linalg.generic {indexing_maps = [#[[A]], #[[B]], #[[O]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+// CHECK: arith.mulf
+// CHECK: arith.addf
+func.func @einsum_bmm(%a: tensor<2x3x4xf32>, %b: tensor<2x4x5xf32>) -> tensor<2x3x5xf32> {
+  %c = tg.einsum %a, %b {equation = "bij,bjk->bik"} : (tensor<2x3x4xf32>, tensor<2x4x5xf32>) -> tensor<2x3x5xf32>
+  return %c : tensor<2x3x5xf32>
+}
+
+// -----
+
+// One input sums; an implicit output keeps the labels seen once, sorted.
+// CHECK-LABEL: func.func @einsum_implicit_sum
+// CHECK: iterator_types = ["parallel", "reduction"]
+// CHECK-NOT: arith.mulf
+// CHECK: arith.addf
+func.func @einsum_implicit_sum(%a: tensor<3x3x4xf32>) -> tensor<4xf32> {
+  %c = tg.einsum %a {equation = "iij"} : (tensor<3x3x4xf32>) -> tensor<4xf32>
+  return %c : tensor<4xf32>
+}

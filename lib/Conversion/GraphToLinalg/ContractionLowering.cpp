@@ -382,10 +382,103 @@ struct ConvTransposeLowering
   }
 };
 
+/// Einsum as one contraction-shaped generic: the loops are the output's
+/// labels (parallel) then the summed labels (reduction), in order of first
+/// appearance; a dim of size 1 against a larger label size broadcasts.
+struct EinsumLowering : public OpConversionPattern<tg::EinsumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(tg::EinsumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    auto rt = cast<RankedTensorType>(op.getType());
+    if (failed(requireStatic(rw, op, rt)))
+      return failure();
+    for (Value v : adaptor.getInputs())
+      if (failed(requireStatic(rw, op, cast<RankedTensorType>(v.getType()))))
+        return failure();
+    // The verifier checked the equation: terms match the input ranks.
+    std::string eq;
+    for (char ch : op.getEquation())
+      if (ch != ' ')
+        eq.push_back(ch);
+    size_t arrow = eq.find("->");
+    StringRef lhs = StringRef(eq).take_front(arrow);
+    SmallVector<StringRef> terms;
+    lhs.split(terms, ',');
+    std::string labels; // output labels, then summed ones
+    llvm::StringMap<int64_t> sizes;
+    llvm::DenseMap<char, int> counts;
+    for (auto [term, v] : llvm::zip(terms, adaptor.getInputs()))
+      for (auto [i, ch] : llvm::enumerate(term)) {
+        int64_t d = cast<RankedTensorType>(v.getType()).getDimSize(i);
+        int64_t &size = sizes[StringRef(&ch, 1)];
+        size = std::max(size, d);
+        ++counts[ch];
+      }
+    if (arrow != std::string::npos) {
+      labels = StringRef(eq).drop_front(arrow + 2).str();
+    } else {
+      for (char ch = 'A'; ch <= 'z'; ++ch)
+        if (counts.lookup(ch) == 1)
+          labels.push_back(ch);
+    }
+    unsigned numOut = labels.size();
+    for (StringRef term : terms)
+      for (char ch : term)
+        if (labels.find(ch) == std::string::npos)
+          labels.push_back(ch);
+    MLIRContext *ctx = rw.getContext();
+    unsigned nl = labels.size();
+    auto loopOf = [&](char ch) {
+      return getAffineDimExpr(labels.find(ch), ctx);
+    };
+    SmallVector<AffineMap> maps;
+    for (auto [term, v] : llvm::zip(terms, adaptor.getInputs())) {
+      auto t = cast<RankedTensorType>(v.getType());
+      SmallVector<AffineExpr> e;
+      for (auto [i, ch] : llvm::enumerate(term))
+        e.push_back(t.getDimSize(i) == 1 && sizes[StringRef(&ch, 1)] != 1
+                        ? getAffineConstantExpr(0, ctx)
+                        : loopOf(ch));
+      maps.push_back(AffineMap::get(nl, 0, e, ctx));
+    }
+    SmallVector<AffineExpr> oe;
+    for (unsigned i = 0; i < numOut; ++i)
+      oe.push_back(getAffineDimExpr(i, ctx));
+    maps.push_back(AffineMap::get(nl, 0, oe, ctx));
+    SmallVector<utils::IteratorType> iters(numOut,
+                                           utils::IteratorType::parallel);
+    iters.append(nl - numOut, utils::IteratorType::reduction);
+    Value init = zeroFilled(rw, loc, rt, {});
+    auto g = linalg::GenericOp::create(
+        rw, loc, TypeRange{rt}, adaptor.getInputs(), ValueRange{init}, maps,
+        iters, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value acc = a.back();
+          ValueRange ins = a.drop_back();
+          bool isFloat = isa<FloatType>(acc.getType());
+          if (ins.size() == 1) {
+            linalg::YieldOp::create(
+                b, l,
+                isFloat ? arith::AddFOp::create(b, l, acc, ins[0]).getResult()
+                        : arith::AddIOp::create(b, l, acc, ins[0]).getResult());
+            return;
+          }
+          Value prod = ins.front();
+          for (unsigned i = 1; i + 1 < ins.size(); ++i)
+            prod = isFloat ? arith::MulFOp::create(b, l, prod, ins[i]).getResult()
+                           : arith::MulIOp::create(b, l, prod, ins[i]).getResult();
+          linalg::YieldOp::create(b, l, mulAcc(b, l, prod, ins.back(), acc));
+        });
+    rw.replaceOp(op, g.getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::tangram::populateContractionLowering(TGTypeConverter &tc,
                                                 RewritePatternSet &p) {
-  p.add<MatMulLowering, ConvLowering, ConvTransposeLowering>(tc,
-                                                             p.getContext());
+  p.add<MatMulLowering, ConvLowering, ConvTransposeLowering, EinsumLowering>(
+      tc, p.getContext());
 }
