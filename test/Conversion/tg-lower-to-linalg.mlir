@@ -247,3 +247,34 @@ func.func @einsum_implicit_sum(%a: tensor<3x3x4xf32>) -> tensor<4xf32> {
   %c = tg.einsum %a {equation = "iij"} : (tensor<3x3x4xf32>) -> tensor<4xf32>
   return %c : tensor<4xf32>
 }
+
+// -----
+
+// Scatters are loops over the updates carrying the result: the target
+// element is read (to combine), then inserted.
+// CHECK-LABEL: func.func @scatter_elements_add
+// CHECK: scf.for {{.*}} iter_args(%[[T0:.*]] = %arg0)
+// CHECK: scf.for {{.*}} iter_args(%[[T1:.*]] = %[[T0]])
+// CHECK: tensor.extract %arg1
+// CHECK: arith.index_cast
+// CHECK: arith.select
+// CHECK: %[[U:.*]] = tensor.extract %arg2
+// CHECK: %[[C:.*]] = tensor.extract %[[T1]]
+// CHECK: %[[S:.*]] = arith.addf %[[C]], %[[U]]
+// CHECK: tensor.insert %[[S]] into %[[T1]]
+func.func @scatter_elements_add(%x: tensor<3x3xf32>, %i: tensor<2x3xi64>, %u: tensor<2x3xf32>) -> tensor<3x3xf32> {
+  %y = tg.scatter_elements %x, %i, %u {axis = 0 : i64, reduction = "add"}
+      : (tensor<3x3xf32>, tensor<2x3xi64>, tensor<2x3xf32>) -> tensor<3x3xf32>
+  return %y : tensor<3x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @scatter_nd
+// CHECK: scf.for
+// CHECK-NOT: arith.addf
+// CHECK: tensor.insert
+func.func @scatter_nd(%x: tensor<8xf32>, %i: tensor<4x1xi64>, %u: tensor<4xf32>) -> tensor<8xf32> {
+  %y = tg.scatter_nd %x, %i, %u {reduction = "none"} : (tensor<8xf32>, tensor<4x1xi64>, tensor<4xf32>) -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}

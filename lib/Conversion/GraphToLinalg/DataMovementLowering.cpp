@@ -39,16 +39,6 @@ Value clampI(OpBuilder &b, Location l, Value v, int64_t lo, int64_t hi) {
   return arith::MinSIOp::create(
       b, l, arith::MaxSIOp::create(b, l, v, idx(b, l, lo)), idx(b, l, hi));
 }
-/// Reads an integer tensor element as an index (i32/i64 indices).
-Value readIndex(OpBuilder &b, Location l, Value t, ValueRange at) {
-  Value v = tensor::ExtractOp::create(b, l, t, at);
-  return arith::IndexCastOp::create(b, l, b.getIndexType(), v);
-}
-/// A negative index counts from the end of a dim of size `n`.
-Value wrapNegative(OpBuilder &b, Location l, Value i, int64_t n) {
-  Value neg = cmpI(b, l, arith::CmpIPredicate::slt, i, idx(b, l, 0));
-  return sel(b, l, neg, addI(b, l, i, idx(b, l, n)), i);
-}
 /// The first element of a 0-D or 1-element tensor.
 Value readScalar(OpBuilder &b, Location l, Value t) {
   auto tt = cast<RankedTensorType>(t.getType());

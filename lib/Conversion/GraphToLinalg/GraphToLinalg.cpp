@@ -27,6 +27,7 @@ struct LowerToLinalgPass
     populateReductionLowering(tc, patterns);
     populateDataMovementLowering(tc, patterns);
     populateResizeLowering(tc, patterns);
+    populateScatterLowering(tc, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, tc);
     populateReturnOpTypeConversionPattern(patterns, tc);
     populateCallOpTypeConversionPattern(patterns, tc);

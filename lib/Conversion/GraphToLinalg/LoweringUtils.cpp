@@ -197,3 +197,17 @@ LogicalResult mlir::tangram::requireStatic(ConversionPatternRewriter &rw,
     return success();
   return op->emitError("lowering needs a static result shape, got ") << t;
 }
+
+Value mlir::tangram::readIndex(OpBuilder &b, Location loc, Value t,
+                               ValueRange at) {
+  Value v = tensor::ExtractOp::create(b, loc, t, at);
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+}
+
+Value mlir::tangram::wrapNegative(OpBuilder &b, Location loc, Value i,
+                                  int64_t n) {
+  Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i,
+                                    indexConst(b, loc, 0));
+  Value wrapped = arith::AddIOp::create(b, loc, i, indexConst(b, loc, n));
+  return arith::SelectOp::create(b, loc, neg, wrapped, i);
+}

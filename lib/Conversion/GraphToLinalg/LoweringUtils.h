@@ -72,6 +72,12 @@ Value indexConst(OpBuilder &b, Location loc, int64_t v);
 Value castScalar(OpBuilder &b, Location loc, Value v, Type to,
                  bool fromUnsigned, bool toUnsigned);
 
+/// Reads an integer tensor element as an index (i32/i64 indices).
+Value readIndex(OpBuilder &b, Location loc, Value t, ValueRange at);
+
+/// A negative index counts from the end of a dim of size `n`.
+Value wrapNegative(OpBuilder &b, Location loc, Value i, int64_t n);
+
 /// Reshapes `v` to the static type `to` (same element count).
 Value reshapeStatic(OpBuilder &b, Location loc, Value v, RankedTensorType to);
 
@@ -87,6 +93,7 @@ void populatePoolingLowering(TGTypeConverter &tc, RewritePatternSet &p);
 void populateReductionLowering(TGTypeConverter &tc, RewritePatternSet &p);
 void populateDataMovementLowering(TGTypeConverter &tc, RewritePatternSet &p);
 void populateResizeLowering(TGTypeConverter &tc, RewritePatternSet &p);
+void populateScatterLowering(TGTypeConverter &tc, RewritePatternSet &p);
 
 /// Requires a static result shape, else a match failure naming the op.
 LogicalResult requireStatic(ConversionPatternRewriter &rw, Operation *op,
