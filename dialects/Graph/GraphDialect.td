@@ -13,7 +13,8 @@ def TG_Dialect : Dialect {
     The `tg` dialect holds whole models as graphs of tensor operations with
     value semantics on ranked tensors. Dimensions may be static or dynamic
     (`?`); element types are f16, bf16, f32, f64, i1, i8..i64 (signless, read
-    as signed) and ui8..ui64. Every op infers its result types from its
+    as signed) and ui8..ui64, plus the 8-bit floats f8E4M3FN, f8E4M3FNUZ,
+    f8E5M2 and f8E5M2FNUZ as storage (cast, quantize, data movement). Every op infers its result types from its
     operands and attributes, so a dynamic dimension stays `?` until shape
     inference (`tg-infer-shapes`) or folding makes it known.
 

@@ -273,6 +273,8 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
     });
   }
   if (auto toFloat = dyn_cast<FloatType>(to)) {
+    if (toFloat.getWidth() == 8) // saturation is not APFloat's overflow
+      return {};
     return a.mapValues(to, [&](const APInt &v) {
       APFloat f(toFloat.getFloatSemantics());
       f.convertFromAPInt(v, !srcUnsigned, APFloat::rmNearestTiesToEven);

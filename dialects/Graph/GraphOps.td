@@ -25,7 +25,10 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 def TG_FloatElem : AnyTypeOf<[F16, BF16, F32, F64]>;
 def TG_IntElem : AnyTypeOf<[I8, I16, I32, I64, UI8, UI16, UI32, UI64]>;
 def TG_NumElem : AnyTypeOf<[TG_FloatElem, TG_IntElem]>;
-def TG_AnyElem : AnyTypeOf<[TG_NumElem, I1]>;
+/// 8-bit floats are storage types: they are cast to and from and moved, not
+/// computed with.
+def TG_Float8Elem : AnyTypeOf<[F8E4M3FN, F8E4M3FNUZ, F8E5M2, F8E5M2FNUZ]>;
+def TG_AnyElem : AnyTypeOf<[TG_NumElem, I1, TG_Float8Elem]>;
 
 def TG_Tensor : RankedTensorOf<[TG_AnyElem]>;
 def TG_NumTensor : RankedTensorOf<[TG_NumElem]>;
@@ -289,13 +292,17 @@ def TG_CastOp : TG_Op<"cast", [Pure, SameOperandsAndResultShape]> {
   let description = [{
     Converts every element to `to`. Float → integer truncates toward zero;
     anything → i1 is `x != 0`; integers are read as signed unless unsigned.
+    Floats round to nearest even. To an 8-bit float with `saturate` (the
+    default), values beyond the largest finite one (infinities included)
+    become it; without, they become infinity or NaN as the format has them.
 
     Example:
     ```mlir
     %y = tg.cast %x {to = f16} : tensor<4xf32> -> tensor<4xf16>
     ```
   }];
-  let arguments = (ins TG_Tensor:$input, TypeAttr:$to);
+  let arguments = (ins TG_Tensor:$input, TypeAttr:$to,
+                       DefaultValuedAttr<BoolAttr, "true">:$saturate);
   let results = (outs TG_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasFolder = 1;

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "tangram/Bundle/DType.h"
+#include <cmath>
 
 #include <limits>
 
@@ -20,6 +21,8 @@ constexpr DTypeInfo kDTypes[] = {
     {DType::I32, "i32", 4}, {DType::I64, "i64", 8}, {DType::U8, "u8", 1},
     {DType::U16, "u16", 2}, {DType::U32, "u32", 4}, {DType::U64, "u64", 8},
     {DType::I1, "i1", 1},
+    {DType::F8E4M3FN, "f8e4m3fn", 1}, {DType::F8E4M3FNUZ, "f8e4m3fnuz", 1},
+    {DType::F8E5M2, "f8e5m2", 1}, {DType::F8E5M2FNUZ, "f8e5m2fnuz", 1},
 };
 } // namespace
 
@@ -43,7 +46,30 @@ size_t tangram::dtypeSize(DType dtype) {
 
 bool tangram::isFloatDType(DType dtype) {
   return dtype == DType::F32 || dtype == DType::F16 || dtype == DType::BF16 ||
-         dtype == DType::F64;
+         dtype == DType::F64 || dtype == DType::F8E4M3FN ||
+         dtype == DType::F8E4M3FNUZ || dtype == DType::F8E5M2 ||
+         dtype == DType::F8E5M2FNUZ;
+}
+
+float tangram::float8ToFloat(uint8_t bits, DType dtype) {
+  bool e5 = dtype == DType::F8E5M2 || dtype == DType::F8E5M2FNUZ;
+  bool fnuz = dtype == DType::F8E4M3FNUZ || dtype == DType::F8E5M2FNUZ;
+  int mantissaBits = e5 ? 2 : 3;
+  int bias = (e5 ? 15 : 7) + (fnuz ? 1 : 0);
+  if (fnuz && bits == 0x80)
+    return NAN;
+  int exponent = (bits & 0x7F) >> mantissaBits;
+  int mantissa = bits & ((1 << mantissaBits) - 1);
+  float sign = (bits & 0x80) ? -1.0f : 1.0f;
+  if (!fnuz && e5 && exponent == 31)
+    return mantissa ? NAN : sign * INFINITY;
+  if (!fnuz && !e5 && (bits & 0x7F) == 0x7F)
+    return NAN;
+  if (exponent == 0)
+    return sign * std::ldexp(static_cast<float>(mantissa),
+                             1 - bias - mantissaBits);
+  return sign * std::ldexp(static_cast<float>(mantissa | (1 << mantissaBits)),
+                           exponent - bias - mantissaBits);
 }
 
 bool tangram::shapeNumElements(const Shape &shape, int64_t &numElements) {

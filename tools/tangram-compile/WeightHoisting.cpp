@@ -16,6 +16,10 @@ std::optional<::tangram::DType> toDType(Type t) {
   if (t.isBF16()) return DType::BF16;
   if (t.isF64()) return DType::F64;
   if (t.isInteger(1)) return DType::I1;
+  if (isa<Float8E4M3FNType>(t)) return DType::F8E4M3FN;
+  if (isa<Float8E4M3FNUZType>(t)) return DType::F8E4M3FNUZ;
+  if (isa<Float8E5M2Type>(t)) return DType::F8E5M2;
+  if (isa<Float8E5M2FNUZType>(t)) return DType::F8E5M2FNUZ;
   auto it = dyn_cast<IntegerType>(t);
   if (!it)
     return std::nullopt;

@@ -68,6 +68,11 @@ double tangram::elementAsDouble(const Buffer &b, int64_t i) {
     return static_cast<double>(load<uint64_t>(b, i));
   case DType::I1:
     return load<uint8_t>(b, i) != 0;
+  case DType::F8E4M3FN:
+  case DType::F8E4M3FNUZ:
+  case DType::F8E5M2:
+  case DType::F8E5M2FNUZ:
+    return float8ToFloat(load<uint8_t>(b, i), b.dtype());
   }
   return 0;
 }

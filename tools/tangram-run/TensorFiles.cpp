@@ -81,6 +81,19 @@ bool fromOnnxType(int32_t type, DType &dtype) {
   case TP::BFLOAT16:
     dtype = DType::BF16;
     return true;
+  // Newer than the protobuf schema we link.
+  case 17:
+    dtype = DType::F8E4M3FN;
+    return true;
+  case 18:
+    dtype = DType::F8E4M3FNUZ;
+    return true;
+  case 19:
+    dtype = DType::F8E5M2;
+    return true;
+  case 20:
+    dtype = DType::F8E5M2FNUZ;
+    return true;
   default:
     return false;
   }
@@ -115,6 +128,14 @@ int32_t toOnnxType(DType dtype) {
     return TP::UINT64;
   case DType::I1:
     return TP::BOOL;
+  case DType::F8E4M3FN:
+    return 17;
+  case DType::F8E4M3FNUZ:
+    return 18;
+  case DType::F8E5M2:
+    return 19;
+  case DType::F8E5M2FNUZ:
+    return 20;
   }
   return TP::UNDEFINED;
 }
@@ -159,6 +180,13 @@ void storeAll(const Src *src, int64_t count, DType dtype, void *out) {
       break;
     case DType::I1:
       static_cast<uint8_t *>(out)[i] = src[i] != 0;
+      break;
+    // 8-bit floats travel as their bit patterns in int32_data.
+    case DType::F8E4M3FN:
+    case DType::F8E4M3FNUZ:
+    case DType::F8E5M2:
+    case DType::F8E5M2FNUZ:
+      static_cast<uint8_t *>(out)[i] = static_cast<uint8_t>(src[i]);
       break;
     }
   }
@@ -450,6 +478,12 @@ bool tangram::encodeNpy(const Buffer &buffer, std::string &bytes,
     break;
   case DType::I1:
     descr = "|b1";
+    break;
+  case DType::F8E4M3FN: // numpy has no 8-bit floats: their bits
+  case DType::F8E4M3FNUZ:
+  case DType::F8E5M2:
+  case DType::F8E5M2FNUZ:
+    descr = "|u1";
     break;
   }
   std::string shape = "(";

@@ -33,6 +33,12 @@ enum class DType : uint8_t {
   U32,
   U64,
   I1,
+  /// 8-bit floats (ONNX FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2,
+  /// FLOAT8E5M2FNUZ), one byte each.
+  F8E4M3FN,
+  F8E4M3FNUZ,
+  F8E5M2,
+  F8E5M2FNUZ,
 };
 
 /// The manifest spelling: "f32", "i64", "i1", ...
@@ -44,8 +50,11 @@ bool parseDType(std::string_view name, DType &dtype);
 /// Bytes per element.
 size_t dtypeSize(DType dtype);
 
-/// True for f16, bf16, f32 and f64.
+/// True for f16, bf16, f32, f64 and the 8-bit floats.
 bool isFloatDType(DType dtype);
+
+/// The value of an 8-bit float of `dtype` (one of the F8 types).
+float float8ToFloat(uint8_t bits, DType dtype);
 
 /// A shape; -1 marks a dynamic dim (only in input/output descriptions).
 using Shape = std::vector<int64_t>;

@@ -345,7 +345,7 @@ struct ElementwiseLowering : public ConversionPattern {
       if (auto cast = dyn_cast<tg::CastOp>(op))
         v = castScalar(b, loc, args[0], resultType.getElementType(),
                        isUnsignedElem(op->getOperand(0).getType()),
-                       isUnsignedElem(cast.getType()));
+                       isUnsignedElem(cast.getType()), cast.getSaturate());
       else if (isa<tg::SelectOp>(op))
         v = s.sel(args[0], args[1], args[2]);
       else if (args.size() == 1)

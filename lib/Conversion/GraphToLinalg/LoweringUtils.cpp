@@ -128,11 +128,37 @@ Value mlir::tangram::indexConst(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
+/// The largest finite value of an 8-bit float type.
+static double float8Max(FloatType t) {
+  return APFloat::getLargest(t.getFloatSemantics()).convertToDouble();
+}
+
 Value mlir::tangram::castScalar(OpBuilder &b, Location loc, Value v, Type to,
-                                bool fromUnsigned, bool toUnsigned) {
+                                bool fromUnsigned, bool toUnsigned,
+                                bool saturate) {
   Type from = v.getType();
   if (from == to)
     return v;
+  // 8-bit floats convert through f32; saturation clamps before rounding
+  // (minimumf/maximumf keep NaN).
+  auto f8 = [](Type t) { return isa<FloatType>(t) && t.getIntOrFloatBitWidth() == 8; };
+  if (f8(from) && !to.isF32()) {
+    Value w = castScalar(b, loc, v, b.getF32Type(), fromUnsigned, false);
+    return castScalar(b, loc, w, to, false, toUnsigned, saturate);
+  }
+  if (f8(to)) {
+    Value w = from.isF32() ? v
+                           : castScalar(b, loc, v, b.getF32Type(), fromUnsigned,
+                                        false);
+    if (saturate) {
+      double m = float8Max(cast<FloatType>(to));
+      w = arith::MinimumFOp::create(b, loc, w,
+                                    scalarConst(b, loc, w.getType(), m));
+      w = arith::MaximumFOp::create(b, loc, w,
+                                    scalarConst(b, loc, w.getType(), -m));
+    }
+    return arith::TruncFOp::create(b, loc, to, w);
+  }
   if (to.isInteger(1)) {
     if (isa<FloatType>(from))
       return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, v,

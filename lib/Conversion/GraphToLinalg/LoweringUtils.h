@@ -70,7 +70,7 @@ Value indexConst(OpBuilder &b, Location loc, int64_t v);
 
 /// Converts a scalar between element types with ONNX Cast semantics.
 Value castScalar(OpBuilder &b, Location loc, Value v, Type to,
-                 bool fromUnsigned, bool toUnsigned);
+                 bool fromUnsigned, bool toUnsigned, bool saturate = true);
 
 /// Reads an integer tensor element as an index (i32/i64 indices).
 Value readIndex(OpBuilder &b, Location loc, Value t, ValueRange at);

@@ -69,10 +69,13 @@ LogicalResult mean(OpBinder &b) {
 }
 
 /// Casts `v` to element type `elem` unless it already has it.
-FailureOr<Value> castTo(OpBinder &b, Value v, Type elem) {
+FailureOr<Value> castTo(OpBinder &b, Value v, Type elem, bool saturate = true) {
   if (b.typeOf(v).getElementType() == elem)
     return v;
-  return b.make<tg::CastOp>({v}, {b.named("to", TypeAttr::get(elem))});
+  SmallVector<NamedAttribute> attrs{b.named("to", TypeAttr::get(elem))};
+  if (!saturate)
+    attrs.push_back(b.named("saturate", BoolAttr::get(b.ctx, false)));
+  return b.make<tg::CastOp>({v}, attrs);
 }
 
 LogicalResult castHandler(OpBinder &b) {
@@ -82,14 +85,16 @@ LogicalResult castHandler(OpBinder &b) {
   Type elem = convertElementType(to, b.ctx);
   if (!elem)
     return b.fail("unsupported dtype " + dataTypeName(to));
-  auto r = castTo(b, b.input(0), elem);
+  // saturate (opset 19) only matters for 8-bit float targets.
+  auto r = castTo(b, b.input(0), elem, b.i("saturate", 1) != 0);
   return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult castLike(OpBinder &b) {
   if (failed(b.need(2)))
     return failure();
-  auto r = castTo(b, b.input(0), b.typeOf(b.input(1)).getElementType());
+  auto r = castTo(b, b.input(0), b.typeOf(b.input(1)).getElementType(),
+                  b.i("saturate", 1) != 0);
   return failed(r) ? failure() : b.setResult(*r);
 }
 

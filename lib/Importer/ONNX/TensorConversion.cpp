@@ -37,12 +37,17 @@ Type mlir::tangram::onnx_importer::convertElementType(int32_t t,
   case TensorProto::UINT16: return b.getIntegerType(16, false);
   case TensorProto::UINT32: return b.getIntegerType(32, false);
   case TensorProto::UINT64: return b.getIntegerType(64, false);
+  // Newer than the protobuf schema we link (see dataTypeName).
+  case 17: return Float8E4M3FNType::get(ctx);
+  case 18: return Float8E4M3FNUZType::get(ctx);
+  case 19: return Float8E5M2Type::get(ctx);
+  case 20: return Float8E5M2FNUZType::get(ctx);
   default: return nullptr;
   }
 }
 
 int32_t mlir::tangram::onnx_importer::onnxElementType(Type type) {
-  for (int32_t t = TensorProto::FLOAT; t <= TensorProto::BFLOAT16; ++t)
+  for (int32_t t = TensorProto::FLOAT; t <= 20; ++t)
     if (Type e = convertElementType(t, type.getContext()); e && e == type)
       return t;
   return TensorProto::UNDEFINED;

@@ -131,6 +131,7 @@ LogicalResult mlir::tangram::lowerLinalgToLLVMDialect(ModuleOp module,
     pm.addPass(createLowerAffinePass());
     if (options.optLevel > 0)
       pm.addPass(createApproximateMathPass());
+    pm.addPass(createExpandFloat8Pass());
     arith::ArithEmulateUnsupportedFloatsOptions eo;
     eo.sourceTypeStrs = {"bf16"};
     pm.addNestedPass<func::FuncOp>(arith::createArithEmulateUnsupportedFloats(eo));

@@ -96,4 +96,21 @@ def ApproximateMathPass : Pass<"tg-cpu-approximate-math", "ModuleOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def ExpandFloat8Pass : Pass<"tg-cpu-expand-float8", "ModuleOp"> {
+  let summary = "Writes conversions to and from 8-bit floats as integer "
+                "arithmetic";
+  let description = [{
+    LLVM has no 8-bit float types (the LLVM type converter stores them as
+    i8), so `arith.extf` from and `arith.truncf` to f8E4M3FN, f8E4M3FNUZ,
+    f8E5M2 and f8E5M2FNUZ become bit manipulation on i32 around
+    `arith.bitcast`s, and scalar `arith.constant`s of those types become i8
+    constants. Truncation rounds to nearest even; values beyond the largest
+    finite one become infinity (E5M2) or NaN (the others), as APFloat does;
+    FNUZ formats have no negative zero. Conversions between other types go
+    through f32.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 #endif // TANGRAM_TARGET_CPU_PASSES
