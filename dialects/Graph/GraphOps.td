@@ -36,6 +36,8 @@ def TG_FloatTensor : RankedTensorOf<[TG_FloatElem]>;
 def TG_IntTensor : RankedTensorOf<[TG_IntElem]>;
 def TG_BoolTensor : RankedTensorOf<[I1]>;
 def TG_IndexTensor : RankedTensorOf<[I32, I64]>;
+/// Quantized values: integers or 8-bit floats.
+def TG_QuantTensor : RankedTensorOf<[TG_IntElem, TG_Float8Elem]>;
 def TG_I64Tensor : RankedTensorOf<[I64]>;
 
 //===----------------------------------------------------------------------===//
@@ -1125,7 +1127,8 @@ def TG_DequantizeLinearOp : TG_Op<"dequantize_linear", [Pure]> {
   let summary = "(x - zero_point) * scale";
   let description = [{
     Per-tensor (`scale` 0-D or 1 element) or per-axis (`scale` 1-D along
-    `axis`) dequantization. `zero_point` has the input's element type.
+    `axis`) dequantization. `zero_point` has the input's element type, an
+    integer or an 8-bit float.
 
     Example:
     ```mlir
@@ -1133,8 +1136,8 @@ def TG_DequantizeLinearOp : TG_Op<"dequantize_linear", [Pure]> {
         : (tensor<4xui8>, tensor<f32>, tensor<ui8>) -> tensor<4xf32>
     ```
   }];
-  let arguments = (ins TG_IntTensor:$input, TG_FloatTensor:$scale,
-                       TG_IntTensor:$zero_point,
+  let arguments = (ins TG_QuantTensor:$input, TG_FloatTensor:$scale,
+                       TG_QuantTensor:$zero_point,
                        DefaultValuedAttr<I64Attr, "1">:$axis);
   let results = (outs TG_FloatTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
@@ -1144,7 +1147,9 @@ def TG_QuantizeLinearOp : TG_Op<"quantize_linear", [Pure]> {
   let summary = "saturate(round(x / scale) + zero_point)";
   let description = [{
     Rounds half to even and saturates to the range of `zero_point`'s type,
-    which is also the result element type.
+    which is also the result element type. To an 8-bit float the result is
+    `x / scale + zero_point` converted (rounding to nearest even), saturated
+    to the largest finite value when `saturate` is set (the default).
 
     Example:
     ```mlir
@@ -1153,9 +1158,10 @@ def TG_QuantizeLinearOp : TG_Op<"quantize_linear", [Pure]> {
     ```
   }];
   let arguments = (ins TG_FloatTensor:$input, TG_FloatTensor:$scale,
-                       TG_IntTensor:$zero_point,
-                       DefaultValuedAttr<I64Attr, "1">:$axis);
-  let results = (outs TG_IntTensor:$output);
+                       TG_QuantTensor:$zero_point,
+                       DefaultValuedAttr<I64Attr, "1">:$axis,
+                       DefaultValuedAttr<BoolAttr, "true">:$saturate);
+  let results = (outs TG_QuantTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 

@@ -278,3 +278,20 @@ func.func @scatter_nd(%x: tensor<8xf32>, %i: tensor<4x1xi64>, %u: tensor<4xf32>)
   %y = tg.scatter_nd %x, %i, %u {reduction = "none"} : (tensor<8xf32>, tensor<4x1xi64>, tensor<4xf32>) -> tensor<8xf32>
   return %y : tensor<8xf32>
 }
+
+// -----
+
+// A saturating cast to an 8-bit float clamps to its largest finite value
+// (448 for E4M3FN) before rounding; without saturate it only rounds.
+// CHECK-LABEL: func.func @cast_float8
+// CHECK: arith.minimumf %{{.*}}, %{{.*}} : f32
+// CHECK: arith.maximumf
+// CHECK: arith.truncf %{{.*}} : f32 to f8E4M3FN
+// CHECK-NOT: arith.minimumf
+// CHECK: arith.extf %{{.*}} : f16 to f32
+// CHECK: arith.truncf %{{.*}} : f32 to f8E5M2
+func.func @cast_float8(%x: tensor<4xf32>, %h: tensor<4xf16>) -> (tensor<4xf8E4M3FN>, tensor<4xf8E5M2>) {
+  %a = tg.cast %x {to = f8E4M3FN} : tensor<4xf32> -> tensor<4xf8E4M3FN>
+  %b = tg.cast %h {to = f8E5M2, saturate = false} : tensor<4xf16> -> tensor<4xf8E5M2>
+  return %a, %b : tensor<4xf8E4M3FN>, tensor<4xf8E5M2>
+}

@@ -685,13 +685,23 @@ struct QuantizeLowering : public OpConversionPattern<OpT> {
           Value s = tensor::ExtractOp::create(b, l, scale, p);
           Value x = tensor::ExtractOp::create(b, l, in, ivs);
           Type ft = s.getType();
-          Value z = hasZp ? castScalar(b, l, tensor::ExtractOp::create(b, l, zp, p),
+          // The zero point may be 0-D where the scale has one element.
+          int64_t zr = cast<RankedTensorType>(zp.getType()).getRank();
+          SmallVector<Value> zpAt =
+              zr == (int64_t)p.size() ? p : SmallVector<Value>(zr, idx(b, l, 0));
+          Value z = hasZp ? castScalar(b, l, tensor::ExtractOp::create(b, l, zp, zpAt),
                                        ft, zpU, false)
                           : scalarConst(b, l, ft, 0);
           if constexpr (isDeq) {
             Value xf = castScalar(b, l, x, ft,
                                   isUnsignedElem(op.getInput().getType()), false);
             return arith::MulFOp::create(b, l, arith::SubFOp::create(b, l, xf, z), s);
+          } else if (isa<FloatType>(rt.getElementType())) {
+            // 8-bit floats: the conversion rounds (and saturates).
+            Value q = arith::AddFOp::create(
+                b, l, arith::DivFOp::create(b, l, x, s), z);
+            return castScalar(b, l, q, rt.getElementType(), false, false,
+                              op.getSaturate());
           } else {
             Type it = rt.getElementType();
             bool u = isUnsignedElem(op.getType());

@@ -244,7 +244,11 @@ LogicalResult quantize(OpBinder &b) {
       return failure();
     axis = *a;
   }
-  return b.emit<OpTy>({x, scale, zp}, {b.named("axis", b.i64(axis))});
+  SmallVector<NamedAttribute> attrs{b.named("axis", b.i64(axis))};
+  if constexpr (std::is_same_v<OpTy, tg::QuantizeLinearOp>)
+    if (b.i("saturate", 1) == 0) // opset 19, 8-bit floats only
+      attrs.push_back(b.named("saturate", BoolAttr::get(b.ctx, false)));
+  return b.emit<OpTy>({x, scale, zp}, attrs);
 }
 
 } // namespace

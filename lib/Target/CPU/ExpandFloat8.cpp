@@ -150,8 +150,11 @@ struct ExpandExtF : public OpRewritePattern<arith::ExtFOp> {
     Value byte = arith::BitcastOp::create(rw, loc, rw.getI8Type(), op.getIn());
     Value wide = arith::ExtUIOp::create(rw, loc, rw.getI32Type(), byte);
     Value x = decode(rw, loc, wide, *f);
-    if (!op.getType().isF32())
+    unsigned width = op.getType().getIntOrFloatBitWidth();
+    if (width > 32)
       x = arith::ExtFOp::create(rw, loc, op.getType(), x);
+    else if (width < 32) // f16, bf16: every 8-bit float value is exact
+      x = arith::TruncFOp::create(rw, loc, op.getType(), x);
     rw.replaceOp(op, x);
     return success();
   }

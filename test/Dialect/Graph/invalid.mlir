@@ -232,3 +232,12 @@ func.func @scatter_reduction(%x: tensor<3xf32>, %i: tensor<1xi64>, %u: tensor<1x
   %0 = "tg.scatter_elements"(%x, %i, %u) {axis = 0 : i64, reduction = "avg"} : (tensor<3xf32>, tensor<1xi64>, tensor<1xf32>) -> tensor<3xf32>
   return
 }
+
+// -----
+
+// 8-bit floats are storage only: no arithmetic on them.
+func.func @float8_add(%x: tensor<4xf8E4M3FN>) -> tensor<4xf8E4M3FN> {
+  // expected-error @below {{must be ranked tensor of}}
+  %y = tg.add %x, %x : (tensor<4xf8E4M3FN>, tensor<4xf8E4M3FN>) -> tensor<4xf8E4M3FN>
+  return %y : tensor<4xf8E4M3FN>
+}

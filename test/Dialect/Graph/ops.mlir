@@ -118,3 +118,18 @@ func.func @misc(%x: tensor<3x4xf32>, %k: tensor<1xi64>, %q: tensor<4xui8>, %s: t
   %dq = tg.dequantize_linear %q, %s, %z {axis = 1 : i64} : (tensor<4xui8>, tensor<f32>, tensor<ui8>) -> tensor<4xf32>
   return %v2, %i2, %pd, %dq : tensor<3x2xf32>, tensor<3x2xi64>, tensor<2x4xf32>, tensor<4xf32>
 }
+
+// -----
+
+// 8-bit floats are storage types: cast (saturating or not), quantize and
+// dequantize.
+// CHECK-LABEL: func.func @float8
+func.func @float8(%x: tensor<4xf32>, %s: tensor<f32>, %z: tensor<f8E4M3FN>) -> (tensor<4xf8E5M2>, tensor<4xf8E4M3FN>, tensor<4xf32>) {
+  // CHECK: tg.cast %{{.*}} {saturate = false, to = f8E5M2} : tensor<4xf32> -> tensor<4xf8E5M2>
+  %a = tg.cast %x {to = f8E5M2, saturate = false} : tensor<4xf32> -> tensor<4xf8E5M2>
+  // CHECK: tg.quantize_linear {{.*}} -> tensor<4xf8E4M3FN>
+  %q = tg.quantize_linear %x, %s, %z : (tensor<4xf32>, tensor<f32>, tensor<f8E4M3FN>) -> tensor<4xf8E4M3FN>
+  // CHECK: tg.dequantize_linear {{.*}} -> tensor<4xf32>
+  %d = tg.dequantize_linear %q, %s, %z : (tensor<4xf8E4M3FN>, tensor<f32>, tensor<f8E4M3FN>) -> tensor<4xf32>
+  return %a, %q, %d : tensor<4xf8E5M2>, tensor<4xf8E4M3FN>, tensor<4xf32>
+}
