@@ -15,6 +15,50 @@ LogicalResult matmul(OpBinder &b) {
   return b.emit<tg::MatMulOp>({b.input(0), b.input(1)});
 }
 
+/// QLinearMatMul as the ONNX reference computes it: (a - a_zp) x (b - b_zp)
+/// in i32, scaled by a_scale * b_scale / y_scale (in the scales' type) in
+/// f64, then rounded half to even, offset by y_zp and saturated
+/// (tg.quantize_linear with a unit scale). Only per-tensor scales.
+LogicalResult qlinearMatmul(OpBinder &b) {
+  if (failed(b.need(8)))
+    return failure();
+  for (unsigned i : {1u, 2u, 4u, 5u, 6u, 7u})
+    if (b.typeOf(b.input(i)).getNumElements() != 1)
+      return b.fail("per-row or per-column scales and zero points are not "
+                    "supported");
+  auto castTo = [&](Value v, Type elem) -> FailureOr<Value> {
+    if (b.typeOf(v).getElementType() == elem)
+      return v;
+    return b.make<tg::CastOp>({v}, {b.named("to", TypeAttr::get(elem))});
+  };
+  Type i32 = b.b.getI32Type(), f64 = b.b.getF64Type();
+  auto centered = [&](Value x, Value zp) -> FailureOr<Value> {
+    auto xi = castTo(x, i32), zi = castTo(zp, i32);
+    if (failed(xi) || failed(zi))
+      return failure();
+    return b.make<tg::SubOp>({*xi, *zi});
+  };
+  auto a = centered(b.input(0), b.input(2));
+  auto m = failed(a) ? a : centered(b.input(3), b.input(5));
+  if (failed(m))
+    return failure();
+  auto c = b.make<tg::MatMulOp>({*a, *m});
+  auto ab = b.make<tg::MulOp>({b.input(1), b.input(4)});
+  if (failed(c) || failed(ab))
+    return failure();
+  auto mult = b.make<tg::DivOp>({*ab, b.input(6)});
+  if (failed(mult))
+    return failure();
+  auto cf = castTo(*c, f64), mf = castTo(*mult, f64);
+  if (failed(cf) || failed(mf))
+    return failure();
+  auto d = b.make<tg::MulOp>({*cf, *mf});
+  if (failed(d))
+    return failure();
+  return b.emit<tg::QuantizeLinearOp>({*d, b.scalar(f64, 1.0), b.input(7)},
+                                      {b.named("axis", b.i64(1))});
+}
+
 /// Gemm = alpha * op(A) * op(B) + beta * C, decomposed into core ops.
 LogicalResult gemm(OpBinder &b) {
   if (failed(b.need(2)))
@@ -517,6 +561,7 @@ LogicalResult meanVarianceNorm(OpBinder &b) {
 
 void mlir::tangram::onnx_importer::registerNNHandlers(HandlerTable &t) {
   t.on("MatMul", 1, matmul);
+  t.on("QLinearMatMul", 10, qlinearMatmul);
   t.on("Gemm", 7, gemm);
   t.on("Conv", 1, conv);
   t.on("ConvTranspose", 1, convTranspose);
