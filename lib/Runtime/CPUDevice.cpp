@@ -21,8 +21,9 @@ namespace {
 class CPUExecutable : public Executable {
 public:
   CPUExecutable(EntryFn entry, ThreadPool &pool, void *handle = nullptr,
-                int fd = -1)
-      : entry(entry), pool(pool), handle(handle), fd(fd) {}
+                int fd = -1, TakeErrorFn takeError = nullptr)
+      : entry(entry), pool(pool), handle(handle), fd(fd),
+        takeError(takeError) {}
 
   ~CPUExecutable() override {
     if (handle)
@@ -35,7 +36,14 @@ public:
               const std::vector<ResultSpec> &results,
               std::vector<Buffer> &outputs, std::string &error) override {
     ScopedCurrentPool scope(&pool);
-    return callEntry(entry, args, results, outputs, error);
+    if (!callEntry(entry, args, results, outputs, error))
+      return false;
+    if (const char *message = takeError ? takeError() : nullptr) {
+      error = std::string("the model failed at run time: ") + message;
+      outputs.clear();
+      return false;
+    }
+    return true;
   }
 
 private:
@@ -46,6 +54,7 @@ private:
   /// loaded: glibc recognizes loaded objects by path, and a second code
   /// object loaded from a reused "/proc/self/fd/N" would get the first one.
   int fd;
+  TakeErrorFn takeError;
 };
 
 std::mutex &inProcessMutex() {
@@ -173,5 +182,7 @@ CPUDevice::loadExecutable(const CodeObjectDesc &desc, ByteSpan bytes,
   if (auto setParallelFor = reinterpret_cast<SetParallelForFn>(
           dlsym(handle, "tangram_set_parallel_for")))
     setParallelFor(&tangram_parallel_for);
-  return std::make_unique<CPUExecutable>(entry, pool_, handle, fd);
+  auto takeError =
+      reinterpret_cast<TakeErrorFn>(dlsym(handle, "tangram_take_error"));
+  return std::make_unique<CPUExecutable>(entry, pool_, handle, fd, takeError);
 }

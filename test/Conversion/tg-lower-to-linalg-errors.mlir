@@ -12,9 +12,8 @@ func.func @conv_dynamic(%x: tensor<?x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> ten
 // -----
 
 // An op without a lowering stays illegal.
-func.func @topk(%x: tensor<5xf32>) -> tensor<2xf32> {
-  %k = tg.constant dense<2> : tensor<1xi64>
-  // expected-error@+1 {{failed to legalize operation 'tg.topk'}}
-  %v, %i = tg.topk %x, %k {axis = 0 : i64} : (tensor<5xf32>, tensor<1xi64>) -> (tensor<2xf32>, tensor<2xi64>)
-  return %v : tensor<2xf32>
+func.func @compress(%x: tensor<3x2xf32>, %c: tensor<3xi1>) -> tensor<?x2xf32> {
+  // expected-error@+1 {{failed to legalize operation 'tg.compress'}}
+  %y = tg.compress %x, %c {axis = 0 : i64} : (tensor<3x2xf32>, tensor<3xi1>) -> tensor<?x2xf32>
+  return %y : tensor<?x2xf32>
 }

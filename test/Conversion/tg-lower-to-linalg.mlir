@@ -295,3 +295,35 @@ func.func @cast_float8(%x: tensor<4xf32>, %h: tensor<4xf16>) -> (tensor<4xf8E4M3
   %b = tg.cast %h {to = f8E5M2, saturate = false} : tensor<4xf16> -> tensor<4xf8E5M2>
   return %a, %b : tensor<4xf8E4M3FN>, tensor<4xf8E5M2>
 }
+
+// -----
+
+// TopK ranks every element along the axis (how many beat it, ties by
+// index), then places those of rank < k; a k given at run time sizes the
+// results.
+// CHECK-LABEL: func.func @topk
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: arith.cmpf ogt
+// CHECK: arith.cmpf oeq
+// CHECK: arith.cmpi ult
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.if
+// CHECK: tensor.insert
+// CHECK: tensor.insert
+func.func @topk(%x: tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>) {
+  %k = tg.constant dense<2> : tensor<1xi64>
+  %v, %i = tg.topk %x, %k {axis = 1 : i64} : (tensor<3x4xf32>, tensor<1xi64>) -> (tensor<3x2xf32>, tensor<3x2xi64>)
+  return %v, %i : tensor<3x2xf32>, tensor<3x2xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @topk_runtime_k
+// CHECK: %[[K:.*]] = tensor.extract %arg1
+// CHECK: arith.minsi %[[K]]
+// CHECK: tensor.empty(%{{.*}}) : tensor<?xf32>
+func.func @topk_runtime_k(%x: tensor<5xf32>, %k: tensor<1xi64>) -> (tensor<?xf32>, tensor<?xi64>) {
+  %v, %i = tg.topk %x, %k {axis = 0 : i64, largest = false} : (tensor<5xf32>, tensor<1xi64>) -> (tensor<?xf32>, tensor<?xi64>)
+  return %v, %i : tensor<?xf32>, tensor<?xi64>
+}

@@ -11,6 +11,7 @@
 #include "tangram/Transforms/Passes.h"
 #include "tangram/Target/CPU/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -22,7 +23,8 @@ int main(int argc, char **argv) {
   registry.insert<mlir::tangram::tg::TGDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::tensor::TensorDialect,
                   mlir::linalg::LinalgDialect, mlir::math::MathDialect,
-                  mlir::scf::SCFDialect, mlir::memref::MemRefDialect>();
+                  mlir::scf::SCFDialect, mlir::memref::MemRefDialect,
+                  mlir::cf::ControlFlowDialect>();
   mlir::tangram::registerTransformsPasses();
   mlir::tangram::registerConversionPasses();
   mlir::tangram::registerCPUPasses();

@@ -44,7 +44,7 @@ def LowerToLinalgPass : Pass<"tg-lower-to-linalg", "ModuleOp"> {
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
     "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
-    "::mlir::scf::SCFDialect"
+    "::mlir::scf::SCFDialect", "::mlir::cf::ControlFlowDialect"
   ];
 }
 

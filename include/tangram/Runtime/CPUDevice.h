@@ -23,6 +23,9 @@ using ParallelForFn = void (*)(void *ctx, int64_t n,
                                           int64_t end));
 /// The optional hook a code object exports to receive the parallel-for.
 using SetParallelForFn = void (*)(ParallelForFn parallelFor);
+/// `const char *tangram_take_error(void)`: the first check that failed in
+/// the last entry call (null if none), cleared by the call.
+using TakeErrorFn = const char *(*)();
 
 /// The code object format of the cpu device.
 constexpr const char *kElfSharedObjectFormat = "elf-shared-object";

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include <cmath>
 
@@ -82,6 +83,66 @@ struct ReshapeLikeLowering : public OpConversionPattern<OpT> {
                              cast<RankedTensorType>(in.getType()))))
       return failure();
     rw.replaceOp(op, reshapeStatic(rw, op.getLoc(), in, rt));
+    return success();
+  }
+};
+
+/// Reshape to a shape known only at run time (a graph input): the target
+/// dims are computed from the shape tensor by ONNX's rules (0 copies the
+/// input dim unless `allowzero`, -1 takes what is left) and fed to
+/// tensor.reshape, whose result dims are then dynamic.
+struct RuntimeReshapeLowering : public OpConversionPattern<tg::ReshapeOp> {
+  RuntimeReshapeLowering(TypeConverter &tc, MLIRContext *ctx)
+      : OpConversionPattern(tc, ctx, /*benefit=*/2) {}
+  LogicalResult
+  matchAndRewrite(tg::ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Value in = adaptor.getInput();
+    auto it = cast<RankedTensorType>(in.getType());
+    if (rt.hasStaticShape() || !it.hasStaticShape())
+      return failure();
+    Location l = op.getLoc();
+    Type i64 = rw.getI64Type();
+    auto c = [&](int64_t v) { return scalarConst(rw, l, i64, v); };
+    Value shape = adaptor.getShape();
+    SmallVector<Value> dims;
+    for (int64_t i = 0; i < rt.getRank(); ++i) {
+      Value s = tensor::ExtractOp::create(rw, l, shape, ValueRange{idx(rw, l, i)});
+      if (!op.getAllowzero() && i < it.getRank())
+        s = sel(rw, l, cmpI(rw, l, arith::CmpIPredicate::eq, s, c(0)),
+                c(it.getDimSize(i)), s);
+      dims.push_back(s);
+    }
+    Value known = c(1), inferred = c(0);
+    for (Value d : dims) {
+      Value isInferred = cmpI(rw, l, arith::CmpIPredicate::eq, d, c(-1));
+      known = arith::MulIOp::create(rw, l, known, sel(rw, l, isInferred, c(1), d));
+      inferred = addI(rw, l, inferred, sel(rw, l, isInferred, c(1), c(0)));
+    }
+    Value numel = c(it.getNumElements());
+    Value divisor = arith::MaxSIOp::create(rw, l, known, c(1));
+    Value rest = arith::DivSIOp::create(rw, l, numel, divisor);
+    for (Value &d : dims)
+      d = sel(rw, l, cmpI(rw, l, arith::CmpIPredicate::eq, d, c(-1)), rest, d);
+    // The shape is data: check it, and on failure report it (cf.assert)
+    // and reshape to [numel, 1, ...] so nothing reads out of bounds.
+    Value product = c(1), ok = cmpI(rw, l, arith::CmpIPredicate::sle, inferred, c(1));
+    for (Value d : dims) {
+      product = arith::MulIOp::create(rw, l, product, d);
+      ok = arith::AndIOp::create(rw, l, ok,
+                                 cmpI(rw, l, arith::CmpIPredicate::sge, d, c(0)));
+    }
+    ok = arith::AndIOp::create(rw, l, ok,
+                               cmpI(rw, l, arith::CmpIPredicate::eq, product, numel));
+    cf::AssertOp::create(rw, l, ok,
+                         "Reshape: the shape tensor does not fit the input's " +
+                             std::to_string(it.getNumElements()) + " elements");
+    for (auto [i, d] : llvm::enumerate(dims))
+      d = sel(rw, l, ok, d, i == 0 ? numel : c(1));
+    Value target = tensor::FromElementsOp::create(
+        rw, l, RankedTensorType::get({rt.getRank()}, i64), dims);
+    rw.replaceOpWithNewOp<tensor::ReshapeOp>(op, rt, in, target);
     return success();
   }
 };
@@ -724,7 +785,7 @@ struct QuantizeLowering : public OpConversionPattern<OpT> {
 
 void mlir::tangram::populateDataMovementLowering(TGTypeConverter &tc,
                                                  RewritePatternSet &p) {
-  p.add<ConstantLowering, ReshapeLikeLowering<tg::ReshapeOp>,
+  p.add<ConstantLowering, ReshapeLikeLowering<tg::ReshapeOp>, RuntimeReshapeLowering,
         ReshapeLikeLowering<tg::FlattenOp>, ReshapeLikeLowering<tg::SqueezeOp>,
         ReshapeLikeLowering<tg::UnsqueezeOp>, TransposeLowering, ExpandLowering,
         ConcatLowering, SplitLowering, SliceLowering, GatherLowering,

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
 #include "tangram/Conversion/Passes.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 
@@ -28,6 +29,7 @@ struct LowerToLinalgPass
     populateDataMovementLowering(tc, patterns);
     populateResizeLowering(tc, patterns);
     populateScatterLowering(tc, patterns);
+    populateTopKLowering(tc, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, tc);
     populateReturnOpTypeConversionPattern(patterns, tc);
     populateCallOpTypeConversionPattern(patterns, tc);
@@ -36,7 +38,7 @@ struct LowerToLinalgPass
     target.addIllegalDialect<tg::TGDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
                            arith::ArithDialect, math::MathDialect,
-                           scf::SCFDialect>();
+                           scf::SCFDialect, cf::ControlFlowDialect>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
       return tc.isSignatureLegal(f.getFunctionType()) &&
              tc.isLegal(&f.getBody());

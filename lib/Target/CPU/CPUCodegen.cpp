@@ -101,7 +101,8 @@ bool addEntryWrapper(llvm::Module &m, llvm::StringRef entryFunc,
   // it. The runtime looks up tangram_set_parallel_for (docs/BundleFormat.md).
   for (llvm::Function &f : m)
     if (&f != entry && !f.isDeclaration() &&
-        f.getName() != kCPUSetParallelForName)
+        f.getName() != kCPUSetParallelForName &&
+        f.getName() != kCPUTakeErrorName)
       f.setLinkage(llvm::GlobalValue::InternalLinkage);
   for (llvm::GlobalVariable &g : m.globals())
     if (!g.isDeclaration())

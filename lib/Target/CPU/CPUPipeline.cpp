@@ -118,6 +118,7 @@ LogicalResult mlir::tangram::lowerLinalgToLLVMDialect(ModuleOp module,
   rewriteStridedCopies(module);
   {
     PassManager pm(ctx);
+    pm.addPass(createLowerAssertsPass());
     if (options.optLevel > 0) {
       pm.addPass(createUseMicrokernelsPass());
       pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());

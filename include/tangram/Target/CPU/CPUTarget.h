@@ -41,6 +41,8 @@ inline constexpr const char *kCPUEntryName = "tangram_entry";
 /// The optional export through which the runtime hands over its thread pool.
 inline constexpr const char *kCPUSetParallelForName =
     "tangram_set_parallel_for";
+/// The optional export that returns (and clears) the first run-time error.
+inline constexpr const char *kCPUTakeErrorName = "tangram_take_error";
 
 /// Dialects and interfaces the CPU pipeline needs.
 void registerCPUTargetDialects(DialectRegistry &registry);

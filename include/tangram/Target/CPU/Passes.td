@@ -113,4 +113,35 @@ def ExpandFloat8Pass : Pass<"tg-cpu-expand-float8", "ModuleOp"> {
                            "::mlir::math::MathDialect"];
 }
 
+def LowerAssertsPass : Pass<"tg-cpu-lower-asserts", "ModuleOp"> {
+  let summary = "Turns cf.assert into run-time error reports";
+  let description = [{
+    Lowerings check what only run time can know (a shape given as a tensor
+    value, for instance) with `cf.assert` and carry on with safe values.
+    Upstream lowers a failed assert to abort(), which would kill the process
+    that runs the model. Instead, a failed check calls the microkernels'
+    `tg_uk_report_error` with the assert's message (an LLVM global string);
+    the code object keeps the first message and the runtime reads it with
+    `tangram_take_error` after the run, failing it with that message
+    (docs/BundleFormat.md).
+
+    ```mlir
+    cf.assert %ok, "Reshape: the shape does not match the element count"
+    ```
+    becomes
+    ```mlir
+    %bad = arith.xori %ok, %true : i1
+    scf.if %bad {
+      %msg = llvm.mlir.addressof @tg_assert_0 : !llvm.ptr
+      ...
+      func.call @tg_uk_report_error(%p) : (!llvm.ptr) -> ()
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // TANGRAM_TARGET_CPU_PASSES

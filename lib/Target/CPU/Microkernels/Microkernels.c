@@ -71,6 +71,21 @@ static void tg_run_sized(void *ctx, int64_t n, tg_body_fn fn, int64_t macs) {
   tg_run(ctx, n, fn);
 }
 
+/* Run-time errors (docs/BundleFormat.md): generated code reports a failed
+ * check (tg-cpu-lower-asserts) and carries on with safe values; the runtime
+ * takes the first message after the entry returns and fails the run. */
+static const char *tg_error;
+
+void tg_uk_report_error(const char *message) {
+  const char *none = 0;
+  __atomic_compare_exchange_n(&tg_error, &none, message, 0, __ATOMIC_SEQ_CST,
+                              __ATOMIC_SEQ_CST);
+}
+
+const char *tangram_take_error(void) {
+  return __atomic_exchange_n(&tg_error, (const char *)0, __ATOMIC_SEQ_CST);
+}
+
 /* The parallel-for of loops outlined by tg-cpu-parallelize-loops
  * (ParallelLaunch.cpp calls it). */
 void tg_uk_parallel_run(void *ctx, int64_t n, tg_body_fn fn) {
