@@ -373,7 +373,7 @@ static void tg_batch_matmul(const float *a, int64_t as_b, int64_t as0,
                             int64_t n, int64_t k) {
   int64_t *akoff = tg_offsets(k, as1), *bkoff = tg_offsets(k, bs0),
           *bnoff = tg_offsets(n, bs1);
-  tg_gemm_batch gb = {{a, as0, akoff, b, bkoff, bnoff, c, cs0, cs1, m, n, k},
+  tg_gemm_batch gb = {{a, as0, akoff, b, bkoff, bnoff, c, cs0, cs1, m, n, k, 0, 0, 0, 0},
                       batch, 1, as_b, 0, bs_b, 0, cs_b, 0};
   tg_gemm_batch_run(&gb);
   free(akoff);
@@ -459,6 +459,25 @@ static void tg_conv_wide_body(void *ctx, int64_t begin, int64_t end) {
   }
 }
 
+/* The im2col row offsets: for k = (c, ky, kx), where the weight's and the
+ * input's element k starts (malloc'ed; the caller frees them). */
+static void tg_conv_k_offsets(const tg_conv *cv, int64_t **akoff,
+                              int64_t **bkoff) {
+  int64_t k = cv->c * cv->kh * cv->kw;
+  *akoff = (int64_t *)malloc(sizeof(int64_t) * (k > 0 ? k : 1));
+  *bkoff = (int64_t *)malloc(sizeof(int64_t) * (k > 0 ? k : 1));
+  if (!*akoff || !*bkoff)
+    abort();
+  int64_t q = 0;
+  for (int64_t c = 0; c < cv->c; ++c)
+    for (int64_t ky = 0; ky < cv->kh; ++ky)
+      for (int64_t kx = 0; kx < cv->kw; ++kx, ++q) {
+        (*akoff)[q] = c * cv->ws[2] + ky * cv->ws[3] + kx * cv->ws[4];
+        (*bkoff)[q] = c * cv->is[2] + ky * cv->dh * cv->is[3] +
+                      kx * cv->dw * cv->is[4];
+      }
+}
+
 /* Stride-1 convolutions over unit-stride rows: the output is computed on
  * the input's row pitch ("wide" rows, whose last KW-1 columns are junk),
  * so every im2col row is one contiguous run of the input and packing B is
@@ -467,20 +486,13 @@ static void tg_conv_wide(const tg_conv *cv) {
   int64_t wq = cv->is[3], nw = (cv->oh - 1) * wq + cv->ow;
   int64_t k = cv->c * cv->kh * cv->kw, rows = cv->n * cv->g * cv->f;
   float *wide = (float *)calloc((size_t)(rows * nw), sizeof(float));
-  int64_t *akoff = (int64_t *)malloc(sizeof(int64_t) * k);
-  int64_t *bkoff = (int64_t *)malloc(sizeof(int64_t) * k);
+  int64_t *akoff, *bkoff;
+  tg_conv_k_offsets(cv, &akoff, &bkoff);
   int64_t *bnoff = tg_offsets(nw, 1);
-  if (!wide || !akoff || !bkoff)
+  if (!wide)
     abort();
-  int64_t q = 0;
-  for (int64_t c = 0; c < cv->c; ++c)
-    for (int64_t ky = 0; ky < cv->kh; ++ky)
-      for (int64_t kx = 0; kx < cv->kw; ++kx, ++q) {
-        akoff[q] = c * cv->ws[2] + ky * cv->ws[3] + kx * cv->ws[4];
-        bkoff[q] = c * cv->is[2] + ky * cv->dh * wq + kx * cv->dw;
-      }
   tg_gemm_batch gb = {{cv->w, cv->ws[1], akoff, cv->in, bkoff, bnoff, wide,
-                       nw, 1, cv->f, nw, k},
+                       nw, 1, cv->f, nw, k, 0, 0, 0, 0},
                       cv->n,
                       cv->g,
                       0,
@@ -524,26 +536,18 @@ static void tg_conv_run(tg_conv *cv) {
     return;
   }
   int64_t k = cv->c * cv->kh * cv->kw, npix = cv->oh * cv->ow;
-  int64_t *akoff = (int64_t *)malloc(sizeof(int64_t) * k);
-  int64_t *bkoff = (int64_t *)malloc(sizeof(int64_t) * k);
+  int64_t *akoff, *bkoff;
+  tg_conv_k_offsets(cv, &akoff, &bkoff);
   int64_t *bnoff = (int64_t *)malloc(sizeof(int64_t) * npix);
-  if (!akoff || !bkoff || !bnoff)
+  if (!bnoff)
     abort();
   int64_t q = 0;
-  for (int64_t c = 0; c < cv->c; ++c)
-    for (int64_t ky = 0; ky < cv->kh; ++ky)
-      for (int64_t kx = 0; kx < cv->kw; ++kx, ++q) {
-        akoff[q] = c * cv->ws[2] + ky * cv->ws[3] + kx * cv->ws[4];
-        bkoff[q] = c * cv->is[2] + ky * cv->dh * cv->is[3] +
-                   kx * cv->dw * cv->is[4];
-      }
-  q = 0;
   for (int64_t oy = 0; oy < cv->oh; ++oy)
     for (int64_t ox = 0; ox < cv->ow; ++ox, ++q)
       bnoff[q] = oy * cv->sh * cv->is[3] + ox * cv->sw * cv->is[4];
   tg_gemm_batch gb = {
       {cv->w, cv->ws[1], akoff, cv->in, bkoff, bnoff, cv->out, cv->os[2],
-       cv->os[4], cv->f, npix, k},
+       cv->os[4], cv->f, npix, k, 0, 0, 0, 0},
       cv->n,
       cv->g,
       0,

@@ -1,0 +1,202 @@
+//===- MicrokernelsTest.cpp - The CPU microkernels against references -----===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// lib/Target/CPU/Microkernels/Microkernels.c is compiled into this test as
+// plain C (the compiler links it as bitcode into code objects) and checked
+// against naive loops in double: edge tiles, strided and transposed operands,
+// few-row GEMMs, stride/dilation/group variants of convolution, the wide
+// stride-1 path, depthwise, and the threaded path through a parallel-for that
+// splits work in odd chunks.
+//
+//===----------------------------------------------------------------------===//
+#include <cmath>
+#include <cstdint>
+#include <gtest/gtest.h>
+#include <random>
+#include <vector>
+
+extern "C" {
+using BodyFn = void (*)(void *, int64_t, int64_t);
+void tangram_set_parallel_for(void (*pf)(void *, int64_t, BodyFn));
+void tg_uk_matmul_f32(float *, float *, int64_t, int64_t, int64_t, int64_t,
+                      int64_t, float *, float *, int64_t, int64_t, int64_t,
+                      int64_t, int64_t, float *, float *, int64_t, int64_t,
+                      int64_t, int64_t, int64_t);
+void tg_uk_batch_matmul_f32(float *, float *, int64_t, int64_t, int64_t,
+                            int64_t, int64_t, int64_t, int64_t, float *,
+                            float *, int64_t, int64_t, int64_t, int64_t,
+                            int64_t, int64_t, int64_t, float *, float *,
+                            int64_t, int64_t, int64_t, int64_t, int64_t,
+                            int64_t, int64_t);
+void tg_uk_conv2d_ngchw_gfchw_f32(
+    float *, float *, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
+    int64_t, int64_t, int64_t, int64_t, int64_t, float *, float *, int64_t,
+    int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
+    int64_t, int64_t, float *, float *, int64_t, int64_t, int64_t, int64_t,
+    int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
+    int64_t, int64_t, int64_t);
+const char *tangram_take_error(void);
+void tg_uk_report_error(const char *);
+}
+
+namespace {
+
+std::vector<float> randomVector(size_t n, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> dist(-1, 1);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = dist(gen);
+  return v;
+}
+
+/// Runs the chunks in reverse, three iterations at a time: any order or
+/// split must give the same result.
+void oddParallelFor(void *ctx, int64_t n, BodyFn fn) {
+  for (int64_t end = n; end > 0; end -= 3)
+    fn(ctx, end >= 3 ? end - 3 : 0, end);
+}
+
+class Microkernels : public ::testing::TestWithParam<bool> {
+protected:
+  void SetUp() override {
+    tangram_set_parallel_for(GetParam() ? oddParallelFor : nullptr);
+  }
+  void TearDown() override { tangram_set_parallel_for(nullptr); }
+};
+
+/// C[M,N] (strides cs0, cs1) += A (as0, as1) * B (bs0, bs1).
+void checkMatmul(int64_t m, int64_t n, int64_t k, bool transA, bool transB,
+                 int64_t cPad) {
+  std::vector<float> a = randomVector(m * k, 1), b = randomVector(k * n, 2);
+  int64_t as0 = transA ? 1 : k, as1 = transA ? m : 1;
+  int64_t bs0 = transB ? 1 : n, bs1 = transB ? k : 1;
+  int64_t cs0 = n + cPad;
+  std::vector<float> c = randomVector(m * cs0, 3), want(c);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      double s = want[i * cs0 + j];
+      for (int64_t p = 0; p < k; ++p)
+        s += double(a[i * as0 + p * as1]) * b[p * bs0 + j * bs1];
+      want[i * cs0 + j] = float(s);
+    }
+  tg_uk_matmul_f32(a.data(), a.data(), 0, m, k, as0, as1, b.data(), b.data(),
+                   0, k, n, bs0, bs1, c.data(), c.data(), 0, m, n, cs0, 1);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < cs0; ++j)
+      ASSERT_NEAR(c[i * cs0 + j], want[i * cs0 + j],
+                  1e-4 * (1 + std::fabs(want[i * cs0 + j])))
+          << "m " << m << " n " << n << " k " << k << " at " << i << "," << j;
+}
+
+TEST_P(Microkernels, Matmul) {
+  for (int64_t m : {1, 2, 3, 8, 13, 70})
+    for (int64_t n : {1, 7, 33, 100})
+      for (int64_t k : {1, 5, 130, 300})
+        checkMatmul(m, n, k, false, false, 0);
+}
+
+TEST_P(Microkernels, MatmulStrided) {
+  for (bool ta : {false, true})
+    for (bool tb : {false, true}) {
+      checkMatmul(37, 45, 71, ta, tb, 3);
+      checkMatmul(2, 45, 300, ta, tb, 1);
+    }
+}
+
+TEST_P(Microkernels, BatchMatmul) {
+  int64_t batch = 3, m = 17, n = 40, k = 9;
+  std::vector<float> a = randomVector(batch * m * k, 4),
+                     b = randomVector(batch * k * n, 5),
+                     c(batch * m * n, 0.5f), want(c);
+  for (int64_t t = 0; t < batch; ++t)
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double s = want[(t * m + i) * n + j];
+        for (int64_t p = 0; p < k; ++p)
+          s += double(a[(t * m + i) * k + p]) * b[(t * k + p) * n + j];
+        want[(t * m + i) * n + j] = float(s);
+      }
+  tg_uk_batch_matmul_f32(a.data(), a.data(), 0, batch, m, k, m * k, k, 1,
+                         b.data(), b.data(), 0, batch, k, n, k * n, n, 1,
+                         c.data(), c.data(), 0, batch, m, n, m * n, n, 1);
+  for (size_t i = 0; i < c.size(); ++i)
+    ASSERT_NEAR(c[i], want[i], 1e-4 * (1 + std::fabs(want[i]))) << i;
+}
+
+struct ConvCase {
+  int64_t n, g, c, f, h, w, kh, kw, sh, sw, dh, dw;
+};
+
+/// Grouped conv on an already padded input, against a direct loop.
+void checkConv(const ConvCase &p) {
+  int64_t oh = (p.h - (p.kh - 1) * p.dh - 1) / p.sh + 1;
+  int64_t ow = (p.w - (p.kw - 1) * p.dw - 1) / p.sw + 1;
+  std::vector<float> in = randomVector(p.n * p.g * p.c * p.h * p.w, 6),
+                     wt = randomVector(p.g * p.f * p.c * p.kh * p.kw, 7),
+                     out = randomVector(p.n * p.g * p.f * oh * ow, 8),
+                     want(out);
+  int64_t is[5] = {p.g * p.c * p.h * p.w, p.c * p.h * p.w, p.h * p.w, p.w, 1};
+  int64_t ws[5] = {p.f * p.c * p.kh * p.kw, p.c * p.kh * p.kw, p.kh * p.kw,
+                   p.kw, 1};
+  int64_t os[5] = {p.g * p.f * oh * ow, p.f * oh * ow, oh * ow, ow, 1};
+  for (int64_t n = 0; n < p.n; ++n)
+    for (int64_t g = 0; g < p.g; ++g)
+      for (int64_t f = 0; f < p.f; ++f)
+        for (int64_t y = 0; y < oh; ++y)
+          for (int64_t x = 0; x < ow; ++x) {
+            double s = want[n * os[0] + g * os[1] + f * os[2] + y * ow + x];
+            for (int64_t c = 0; c < p.c; ++c)
+              for (int64_t ky = 0; ky < p.kh; ++ky)
+                for (int64_t kx = 0; kx < p.kw; ++kx)
+                  s += double(in[n * is[0] + g * is[1] + c * is[2] +
+                                 (y * p.sh + ky * p.dh) * p.w + x * p.sw +
+                                 kx * p.dw]) *
+                       wt[g * ws[0] + f * ws[1] + c * ws[2] + ky * p.kw + kx];
+            want[n * os[0] + g * os[1] + f * os[2] + y * ow + x] = float(s);
+          }
+  tg_uk_conv2d_ngchw_gfchw_f32(
+      in.data(), in.data(), 0, p.n, p.g, p.c, p.h, p.w, is[0], is[1], is[2],
+      is[3], is[4], wt.data(), wt.data(), 0, p.g, p.f, p.c, p.kh, p.kw, ws[0],
+      ws[1], ws[2], ws[3], ws[4], out.data(), out.data(), 0, p.n, p.g, p.f,
+      oh, ow, os[0], os[1], os[2], os[3], os[4], p.sh, p.sw, p.dh, p.dw);
+  for (size_t i = 0; i < out.size(); ++i)
+    ASSERT_NEAR(out[i], want[i], 1e-4 * (1 + std::fabs(want[i])))
+        << "case n" << p.n << " g" << p.g << " c" << p.c << " f" << p.f
+        << " " << p.h << "x" << p.w << " k" << p.kh << "x" << p.kw << " s"
+        << p.sh << "," << p.sw << " d" << p.dh << "," << p.dw << " at " << i;
+}
+
+TEST_P(Microkernels, Convolution) {
+  const ConvCase cases[] = {
+      {1, 1, 3, 16, 11, 13, 3, 3, 1, 1, 1, 1},  // wide stride-1 path
+      {2, 1, 5, 9, 9, 7, 3, 2, 2, 1, 1, 1},     // im2col with runs
+      {1, 1, 4, 33, 12, 12, 3, 3, 2, 2, 1, 1},  // stride 2: gathers
+      {1, 1, 6, 10, 13, 13, 3, 3, 1, 1, 2, 2},  // dilation
+      {1, 1, 64, 40, 7, 7, 1, 1, 1, 1, 1, 1},   // pointwise
+      {1, 2, 3, 5, 8, 8, 3, 3, 1, 1, 1, 1},     // groups
+      {2, 6, 1, 1, 10, 10, 3, 3, 1, 1, 1, 1},   // depthwise
+      {1, 6, 1, 1, 11, 11, 3, 3, 2, 2, 1, 1},   // depthwise stride 2
+      {1, 3, 1, 4, 9, 9, 5, 5, 1, 1, 1, 1},     // channel multiplier
+      {1, 1, 1, 2, 1, 30, 1, 5, 1, 1, 1, 1},    // one output row
+      // Large enough to take the threaded path (over 2^18 multiply-adds).
+      {1, 1, 32, 40, 22, 22, 3, 3, 1, 1, 1, 1},
+      {1, 1, 32, 40, 23, 23, 3, 3, 2, 2, 1, 1},
+      {1, 64, 1, 1, 40, 40, 3, 3, 1, 1, 1, 1},
+  };
+  for (const ConvCase &c : cases)
+    checkConv(c);
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, Microkernels, ::testing::Bool());
+
+TEST(MicrokernelErrors, FirstReportWinsAndIsCleared) {
+  EXPECT_EQ(tangram_take_error(), nullptr);
+  tg_uk_report_error("first");
+  tg_uk_report_error("second");
+  EXPECT_STREQ(tangram_take_error(), "first");
+  EXPECT_EQ(tangram_take_error(), nullptr);
+}
+
+} // namespace
