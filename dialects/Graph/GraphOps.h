@@ -35,6 +35,13 @@ LogicalResult inferReduce(std::optional<Location> loc, Value input,
                           ArrayRef<int64_t> axes, bool keepdims,
                           SmallVectorImpl<Type> &types);
 
+/// Result type of a reduction whose axes are the run-time tensor
+/// `dynamicAxes` (static length k; `axes` must be empty): rank r - k, or r
+/// with `keepdims`; dims are `?` but for size-1 input dims kept.
+LogicalResult inferDynamicReduce(std::optional<Location> loc, Value input,
+                                 Value dynamicAxes, ArrayRef<int64_t> axes,
+                                 bool keepdims, SmallVectorImpl<Type> &types);
+
 /// The values of `v` when it is a constant integer tensor.
 bool getConstantInts(Value v, SmallVectorImpl<int64_t> &values);
 

@@ -530,17 +530,38 @@ class TG_ReduceOp<string mnemonic, string fn, Type T = TG_NumTensor>
   let summary = "reduction: " # fn;
   let description = "Reduces the dims listed in `axes` (sorted, "
     # "non-negative, unique; empty means none) with " # fn # ". With "
-    # "`keepdims` the reduced dims stay with size 1.\n\nExample:\n```mlir\n"
+    # "`keepdims` the reduced dims stay with size 1. When the axes are only "
+    # "known at run time they come as the 1-D i64 operand `axes(...)` "
+    # "instead (ONNX semantics: negative values count from the end; the "
+    # "`axes` attribute is then empty, the result dims are `?` but for "
+    # "input dims of size 1, and axes out of range or repeated are a "
+    # "run-time error).\n\nExample:\n```mlir\n"
     # "%y = tg." # mnemonic # " %x {axes = array<i64: 1>, keepdims = true}"
-    # " : tensor<2x3xf32> -> tensor<2x1xf32>\n```";
-  let arguments = (ins T:$input, DenseI64ArrayAttr:$axes,
+    # " : tensor<2x3xf32> -> tensor<2x1xf32>\n"
+    # "%z = tg." # mnemonic # " %x axes(%a : tensor<1xi64>) {axes = array<i64>,"
+    # " keepdims = false} : tensor<2x3xf32> -> tensor<?xf32>\n```";
+  let arguments = (ins T:$input, Optional<TG_I64Tensor>:$dynamic_axes,
+                       DenseI64ArrayAttr:$axes,
                        DefaultValuedAttr<BoolAttr, "true">:$keepdims);
   let results = (outs T:$output);
-  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let assemblyFormat = [{
+    $input (`axes` `(` $dynamic_axes^ `:` type($dynamic_axes) `)`)? attr-dict
+    `:` type($input) `->` type($output)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input, "::llvm::ArrayRef<int64_t>":$axes,
+                   "bool":$keepdims), [{
+      build($_builder, $_state, input, ::mlir::Value(), axes, keepdims);
+    }]>
+  ];
   let extraClassDefinition = [{
     ::llvm::LogicalResult $cppClass::inferReturnTypes(::mlir::MLIRContext *ctx,
         std::optional<::mlir::Location> loc, Adaptor adaptor,
         ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      if (adaptor.getDynamicAxes())
+        return ::mlir::tangram::tg::inferDynamicReduce(loc, adaptor.getInput(),
+            adaptor.getDynamicAxes(), adaptor.getAxes(), adaptor.getKeepdims(),
+            types);
       return ::mlir::tangram::tg::inferReduce(loc, adaptor.getInput(),
           adaptor.getAxes(), adaptor.getKeepdims(), types);
     }

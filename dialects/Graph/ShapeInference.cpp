@@ -95,6 +95,32 @@ LogicalResult mlir::tangram::tg::inferReduce(std::optional<Location> loc,
   return success();
 }
 
+LogicalResult mlir::tangram::tg::inferDynamicReduce(
+    std::optional<Location> loc, Value input, Value dynamicAxes,
+    ArrayRef<int64_t> axes, bool keepdims, SmallVectorImpl<Type> &types) {
+  auto t = cast<RankedTensorType>(input.getType());
+  auto at = cast<RankedTensorType>(dynamicAxes.getType());
+  if (!axes.empty())
+    return emitOptionalError(loc, "axes are given both as an attribute and "
+                                  "as an operand");
+  if (at.getRank() != 1 || at.isDynamicDim(0))
+    return emitOptionalError(loc, "run-time axes must be a 1-D tensor of "
+                                  "static length");
+  int64_t k = at.getDimSize(0);
+  if (k < 1 || k > t.getRank())
+    return emitOptionalError(loc, "run-time axes must have 1 to ",
+                             t.getRank(), " elements, got ", k);
+  SmallVector<int64_t> shape;
+  if (keepdims) {
+    for (int64_t d : t.getShape())
+      shape.push_back(d == 1 ? 1 : ShapedType::kDynamic);
+  } else {
+    shape.assign(t.getRank() - k, ShapedType::kDynamic);
+  }
+  types.push_back(t.clone(shape));
+  return success();
+}
+
 bool mlir::tangram::tg::getConstantInts(Value v,
                                         SmallVectorImpl<int64_t> &values) {
   DenseIntElementsAttr attr;

@@ -327,3 +327,22 @@ func.func @topk_runtime_k(%x: tensor<5xf32>, %k: tensor<1xi64>) -> (tensor<?xf32
   %v, %i = tg.topk %x, %k {axis = 0 : i64, largest = false} : (tensor<5xf32>, tensor<1xi64>) -> (tensor<?xf32>, tensor<?xi64>)
   return %v, %i : tensor<?xf32>, tensor<?xi64>
 }
+
+// -----
+
+// Run-time axes: a checked bit mask picks one of the static reductions
+// (here C(3, 1) = 3 cases: masks 1, 2, 4).
+// CHECK-LABEL: func.func @reduce_runtime_axes
+// CHECK: tensor.extract %arg1
+// CHECK: arith.shli
+// CHECK: cf.assert {{.*}} "tg.reduce_sum: the axes are out of range or repeated"
+// CHECK: scf.index_switch
+// CHECK: case 2 {
+// CHECK: linalg.generic
+// CHECK: tensor.cast {{.*}} : tensor<2x1x4xf32> to tensor<?x?x?xf32>
+// CHECK: case 4 {
+// CHECK: default {
+func.func @reduce_runtime_axes(%x: tensor<2x3x4xf32>, %a: tensor<1xi64>) -> tensor<?x?x?xf32> {
+  %y = tg.reduce_sum %x axes(%a : tensor<1xi64>) {axes = array<i64>} : tensor<2x3x4xf32> -> tensor<?x?x?xf32>
+  return %y : tensor<?x?x?xf32>
+}

@@ -30,6 +30,7 @@ struct LowerToLinalgPass
     populateResizeLowering(tc, patterns);
     populateScatterLowering(tc, patterns);
     populateTopKLowering(tc, patterns);
+    populateDynamicAxesLowering(tc, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, tc);
     populateReturnOpTypeConversionPattern(patterns, tc);
     populateCallOpTypeConversionPattern(patterns, tc);

@@ -133,6 +133,8 @@ struct ReduceLowering : public OpConversionPattern<OpT> {
   LogicalResult
   matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
+    if (op.getDynamicAxes()) // DynamicAxesLowering.cpp
+      return failure();
     Location loc = op.getLoc();
     auto rt = cast<RankedTensorType>(
         this->getTypeConverter()->convertType(op.getType()));

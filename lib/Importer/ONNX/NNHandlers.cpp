@@ -458,8 +458,23 @@ Handler reduce(int64_t axesInputSince) {
       return failure();
     Value x = b.input(0);
     SmallVector<int64_t> axes;
+    bool keepdims = b.i("keepdims", 1) != 0;
     if (b.opset >= axesInputSince) {
-      if (b.hasInput(1) && failed(b.requireConstInts(1, "axes", axes)))
+      Value axesIn = b.input(1);
+      // Axes known only at run time: the operand form (a run-time axes
+      // tensor of static length; length 0 is the empty list).
+      if (axesIn && !OpBinder::constInts(axesIn, axes) &&
+          b.typeOf(axesIn).getRank() == 1 &&
+          !b.typeOf(axesIn).isDynamicDim(0) &&
+          b.typeOf(axesIn).getDimSize(0) > 0) {
+        if (!b.typeOf(axesIn).getElementType().isInteger(64))
+          return b.fail("axes must be int64");
+        return b.emit<OpTy>({x, axesIn},
+                            {b.named("axes", b.array({})),
+                             b.named("keepdims", b.boolean(keepdims))});
+      }
+      if (axesIn && b.typeOf(axesIn).getNumElements() != 0 &&
+          failed(b.requireConstInts(1, "axes", axes)))
         return failure();
     } else {
       axes = b.ints("axes");
@@ -474,8 +489,7 @@ Handler reduce(int64_t axesInputSince) {
     if (failed(norm))
       return failure();
     auto r = b.make<OpTy>({x}, {b.named("axes", b.array(*norm)),
-                                b.named("keepdims",
-                                        b.boolean(b.i("keepdims", 1)))});
+                                b.named("keepdims", b.boolean(keepdims))});
     return failed(r) ? failure() : b.setResult(*r);
   };
 }

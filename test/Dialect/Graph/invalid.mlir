@@ -241,3 +241,30 @@ func.func @float8_add(%x: tensor<4xf8E4M3FN>) -> tensor<4xf8E4M3FN> {
   %y = tg.add %x, %x : (tensor<4xf8E4M3FN>, tensor<4xf8E4M3FN>) -> tensor<4xf8E4M3FN>
   return %y : tensor<4xf8E4M3FN>
 }
+
+// -----
+
+func.func @reduce_axes_twice(%x: tensor<2x3xf32>, %a: tensor<1xi64>) {
+  // expected-error @+2 {{axes are given both as an attribute and as an operand}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.reduce_sum"(%x, %a) {axes = array<i64: 0>} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axes_dynamic_length(%x: tensor<2x3xf32>, %a: tensor<?xi64>) {
+  // expected-error @+2 {{run-time axes must be a 1-D tensor of static length}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.reduce_sum"(%x, %a) {axes = array<i64>} : (tensor<2x3xf32>, tensor<?xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axes_too_many(%x: tensor<2x3xf32>, %a: tensor<3xi64>) {
+  // expected-error @+2 {{run-time axes must have 1 to 2 elements, got 3}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.reduce_sum"(%x, %a) {axes = array<i64>} : (tensor<2x3xf32>, tensor<3xi64>) -> tensor<?x?xf32>
+  return
+}

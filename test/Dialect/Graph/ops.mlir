@@ -133,3 +133,15 @@ func.func @float8(%x: tensor<4xf32>, %s: tensor<f32>, %z: tensor<f8E4M3FN>) -> (
   %d = tg.dequantize_linear %q, %s, %z : (tensor<4xf8E4M3FN>, tensor<f32>, tensor<f8E4M3FN>) -> tensor<4xf32>
   return %a, %q, %d : tensor<4xf8E5M2>, tensor<4xf8E4M3FN>, tensor<4xf32>
 }
+
+// -----
+
+// Reductions over axes known at run time.
+// CHECK-LABEL: func.func @reduce_runtime_axes
+func.func @reduce_runtime_axes(%x: tensor<1x3x4xf32>, %a: tensor<2xi64>) -> (tensor<1x?x?xf32>, tensor<?xf32>) {
+  // CHECK: tg.reduce_max %{{.*}} axes(%{{.*}} : tensor<2xi64>) {axes = array<i64>} : tensor<1x3x4xf32> -> tensor<1x?x?xf32>
+  %0 = tg.reduce_max %x axes(%a : tensor<2xi64>) {axes = array<i64>} : tensor<1x3x4xf32> -> tensor<1x?x?xf32>
+  // CHECK: tg.reduce_mean %{{.*}} axes(%{{.*}} : tensor<2xi64>) {axes = array<i64>, keepdims = false} : tensor<1x3x4xf32> -> tensor<?xf32>
+  %1 = tg.reduce_mean %x axes(%a : tensor<2xi64>) {axes = array<i64>, keepdims = false} : tensor<1x3x4xf32> -> tensor<?xf32>
+  return %0, %1 : tensor<1x?x?xf32>, tensor<?xf32>
+}
