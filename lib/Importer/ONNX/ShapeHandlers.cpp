@@ -370,8 +370,6 @@ LogicalResult resize(OpBinder &b) {
   Value sizes = b.opset < 11 ? Value() : b.input(3);
   if (b.i("antialias", 0) != 0)
     return b.fail("antialias is not supported");
-  if (b.attr("axes"))
-    return b.fail("the axes attribute is not supported");
   if (b.s("keep_aspect_ratio_policy", "stretch") != "stretch")
     return b.fail("keep_aspect_ratio_policy other than stretch is not supported");
   std::string ctm = b.s("coordinate_transformation_mode",
@@ -389,6 +387,78 @@ LogicalResult resize(OpBinder &b) {
   if (b.typeOf(scales).getNumElements() == 0 &&
       b.typeOf(sizes).getNumElements() == 0)
     return b.fail("one of scales and sizes is required");
+  // `axes` (opset 18): scales/sizes for those dims only; the others keep
+  // scale 1 and their size.
+  if (b.attr("axes")) {
+    int64_t rank = b.rankOf(x);
+    auto axes = b.axes(b.ints("axes"), rank);
+    if (failed(axes))
+      return failure();
+    auto widen = [&](Value v, bool isScales) -> FailureOr<Value> {
+      if (b.typeOf(v).getNumElements() == 0)
+        return v;
+      if (b.typeOf(v).getRank() != 1 ||
+          b.typeOf(v).getDimSize(0) != (int64_t)axes->size())
+        return b.fail(std::string(isScales ? "scales" : "sizes") +
+                      " must have one value per axis");
+      SmallVector<double> fs;
+      SmallVector<int64_t> is;
+      auto inShape = b.typeOf(x).getShape();
+      auto floatType = cast<FloatType>(
+          isScales ? b.typeOf(v).getElementType() : b.b.getF32Type());
+      auto floats = [&](ArrayRef<double> values) {
+        SmallVector<APFloat> out;
+        for (double d : values) {
+          APFloat f(d);
+          bool lost;
+          f.convert(floatType.getFloatSemantics(),
+                    APFloat::rmNearestTiesToEven, &lost);
+          out.push_back(f);
+        }
+        return DenseElementsAttr::get(
+            RankedTensorType::get({(int64_t)values.size()}, floatType), out);
+      };
+      if (isScales && tg::getConstantFloats(v, fs)) {
+        SmallVector<double> full(rank, 1.0);
+        for (auto [a, f] : llvm::zip(*axes, fs))
+          full[a] = f;
+        return (Value)tg::ConstantOp::create(b.b, b.loc,
+                                             cast<ElementsAttr>(floats(full)));
+      }
+      if (!isScales && OpBinder::constInts(v, is) &&
+          !ShapedType::isDynamicShape(inShape)) {
+        SmallVector<int64_t> full(inShape);
+        for (auto [a, n] : llvm::zip(*axes, is))
+          full[a] = n;
+        return b.constI64(full);
+      }
+      // Run-time values: scattered over the defaults.
+      Value base;
+      if (isScales) {
+        auto ones = b.make<tg::ConstantOfShapeOp>(
+            {b.constI64({rank})},
+            {b.named("value", floats({1.0}))});
+        if (failed(ones))
+          return failure();
+        base = *ones;
+      } else {
+        auto shape = b.make<tg::ShapeOp>(
+            {x}, {b.named("start", b.i64(0)), b.named("end", b.i64(rank))});
+        if (failed(shape))
+          return failure();
+        base = *shape;
+      }
+      return b.make<tg::ScatterElementsOp>(
+          {base, b.constI64(*axes), v},
+          {b.named("axis", b.i64(0)), b.named("reduction", b.str("none"))});
+    };
+    auto s2 = widen(scales, true);
+    auto z2 = failed(s2) ? s2 : widen(sizes, false);
+    if (failed(z2))
+      return failure();
+    scales = *s2;
+    sizes = *z2;
+  }
   std::string mode = b.s("mode", "nearest");
   if (mode == "bilinear" || mode == "trilinear")
     mode = "linear";
