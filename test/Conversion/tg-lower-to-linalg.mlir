@@ -346,3 +346,21 @@ func.func @reduce_runtime_axes(%x: tensor<2x3x4xf32>, %a: tensor<1xi64>) -> tens
   %y = tg.reduce_sum %x axes(%a : tensor<1xi64>) {axes = array<i64>} : tensor<2x3x4xf32> -> tensor<?x?x?xf32>
   return %y : tensor<?x?x?xf32>
 }
+
+// -----
+
+// Sizes given at run time: the output dims and the per-dim scales are
+// computed once from the tensor, then the same index generic runs.
+// CHECK-LABEL: func.func @resize_runtime_sizes
+// CHECK: %[[N:.*]] = tensor.extract %arg1
+// CHECK: arith.sitofp %[[N]]
+// CHECK: arith.divf
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}) : tensor<1x1x?x?xf32>
+// CHECK: linalg.generic
+// CHECK: math.floor
+func.func @resize_runtime_sizes(%x: tensor<1x1x2x2xf32>, %sizes: tensor<4xi64>) -> tensor<1x1x?x?xf32> {
+  %scales = tg.constant dense<> : tensor<0xf32>
+  %y = tg.resize %x, %scales, %sizes {mode = "nearest", coordinate_transformation_mode = "asymmetric", nearest_mode = "floor"}
+      : (tensor<1x1x2x2xf32>, tensor<0xf32>, tensor<4xi64>) -> tensor<1x1x?x?xf32>
+  return %y : tensor<1x1x?x?xf32>
+}

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/IR/Matchers.h"
 #include <cmath>
 
@@ -22,6 +23,13 @@ struct Tap {
   Value weight; // f32, null for weight 1
 };
 
+/// What the coordinate transform of one dim needs (f32 values).
+struct DimParams {
+  bool identity = false; // the dim is not resized
+  Value invScale, alignScale, symmetricOffset;
+  Value outAboveOne; // i1: the (unrounded) output length exceeds 1
+};
+
 struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -29,7 +37,7 @@ struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
                   ConversionPatternRewriter &rw) const override {
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     auto it = cast<RankedTensorType>(adaptor.getInput().getType());
-    if (failed(requireStatic(rw, op, rt)) || failed(requireStatic(rw, op, it)))
+    if (failed(requireStatic(rw, op, it)))
       return failure();
     StringRef mode = op.getMode(), ctm = op.getCoordinateTransformationMode(),
               nearest = op.getNearestMode();
@@ -39,24 +47,92 @@ struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
     if (mode != "nearest" && !isFloat)
       return op.emitError("resize: ") << mode << " mode needs a float input";
     int64_t r = rt.getRank();
+    Location loc = op.getLoc();
+    Type f32 = rw.getF32Type();
+    auto fcr = [&](double v) { return scalarConst(rw, loc, f32, v); };
     // Scales: the operand when given, else output / input.
-    SmallVector<double> scales(r, 1.0);
     DenseFPElementsAttr scaleAttr;
     bool haveScales =
         matchPattern(op.getScales(), m_Constant(&scaleAttr)) &&
         scaleAttr.getNumElements() == r;
+    bool scalesGiven =
+        cast<RankedTensorType>(op.getScales().getType()).getNumElements() != 0;
+    // Per-dim parameters of the coordinate transform, as f32 values: folded
+    // from compile-time scales and sizes, computed once at run time when
+    // they are tensor data (the result dims are then dynamic).
+    SmallVector<DimParams> params(r);
+    SmallVector<Value> dynSizes;
+    bool dynamic = !rt.hasStaticShape() || (scalesGiven && !haveScales);
     for (int64_t d = 0; d < r; ++d) {
-      if (haveScales)
-        scales[d] = (*(scaleAttr.getValues<APFloat>().begin() + d))
-                        .convertToDouble();
-      else
-        scales[d] = (double)rt.getDimSize(d) / it.getDimSize(d);
+      int64_t inLen = it.getDimSize(d);
+      DimParams &p = params[d];
+      if (!dynamic) {
+        int64_t outLen = rt.getDimSize(d);
+        double sc = haveScales ? (*(scaleAttr.getValues<APFloat>().begin() + d))
+                                     .convertToDouble()
+                               : (double)outLen / inLen;
+        p.identity = inLen == outLen && sc == 1.0;
+        // ONNX uses the unrounded resized length when scales are given.
+        double outF = haveScales ? inLen * sc : (double)outLen;
+        p.invScale = fcr(1.0 / sc);
+        p.alignScale = fcr(outF == 1 ? 0 : (inLen - 1) / (outF - 1));
+        p.outAboveOne = arith::ConstantIntOp::create(rw, loc, outF > 1, 1);
+        double adj = (double)outLen / (sc * inLen);
+        p.symmetricOffset = fcr(inLen / 2.0 * (1 - adj));
+        continue;
+      }
+      auto mulF = [&](Value x, Value y) { return (Value)arith::MulFOp::create(rw, loc, x, y); };
+      auto divF = [&](Value x, Value y) { return (Value)arith::DivFOp::create(rw, loc, x, y); };
+      auto subF = [&](Value x, Value y) { return (Value)arith::SubFOp::create(rw, loc, x, y); };
+      Value sc, outLen; // f32 scale, i64 output length
+      if (scalesGiven) {
+        Value v = tensor::ExtractOp::create(rw, loc, adaptor.getScales(),
+                                            ValueRange{indexConst(rw, loc, d)});
+        sc = castScalar(rw, loc, v, f32, false, false);
+        outLen = arith::FPToSIOp::create(
+            rw, loc, rw.getI64Type(),
+            math::FloorOp::create(rw, loc, mulF(fcr(inLen), sc)));
+      } else {
+        outLen = tensor::ExtractOp::create(rw, loc, adaptor.getSizes(),
+                                           ValueRange{indexConst(rw, loc, d)});
+        sc = divF(arith::SIToFPOp::create(rw, loc, f32, outLen), fcr(inLen));
+      }
+      // Data decides the size: check it, and go on with scale 1 if it is
+      // not positive (the run then fails with the message).
+      Value positive = arith::CmpFOp::create(rw, loc, arith::CmpFPredicate::OGT,
+                                             sc, fcr(0));
+      cf::AssertOp::create(rw, loc, positive,
+                           "Resize: scales and sizes must be positive");
+      sc = arith::SelectOp::create(rw, loc, positive, sc, fcr(1));
+      outLen = arith::SelectOp::create(
+          rw, loc, positive, outLen, scalarConst(rw, loc, rw.getI64Type(), inLen));
+      Value outF = scalesGiven ? mulF(fcr(inLen), sc)
+                               : (Value)arith::SIToFPOp::create(rw, loc, f32, outLen);
+      p.identity = false;
+      p.invScale = divF(fcr(1), sc);
+      Value isOne = arith::CmpFOp::create(rw, loc, arith::CmpFPredicate::OEQ,
+                                          outF, fcr(1));
+      p.alignScale = arith::SelectOp::create(
+          rw, loc, isOne, fcr(0),
+          divF(fcr(inLen - 1),
+               arith::SelectOp::create(rw, loc, isOne, fcr(1),
+                                       subF(outF, fcr(1)))));
+      p.outAboveOne = arith::CmpFOp::create(rw, loc, arith::CmpFPredicate::OGT,
+                                            outF, fcr(1));
+      Value adj = divF(arith::SIToFPOp::create(rw, loc, f32, outLen),
+                       mulF(sc, fcr(inLen)));
+      p.symmetricOffset = mulF(fcr(inLen / 2.0), subF(fcr(1), adj));
+      if (rt.isDynamicDim(d))
+        dynSizes.push_back(arith::IndexCastOp::create(
+            rw, loc, rw.getIndexType(),
+            arith::MaxSIOp::create(rw, loc, outLen,
+                                   scalarConst(rw, loc, rw.getI64Type(), 0))));
     }
     double a = op.getCubicCoeffA().convertToDouble();
     bool exclude = op.getExcludeOutside();
     Value in = adaptor.getInput();
     rw.replaceOp(op, buildIndexed(
-        rw, op.getLoc(), rt, {},
+        rw, op.getLoc(), rt, dynSizes,
         [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
           Type f32 = b.getF32Type();
           auto fc = [&](double v) { return scalarConst(b, l, f32, v); };
@@ -74,9 +150,9 @@ struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
           };
           SmallVector<SmallVector<Tap>> taps(r);
           for (int64_t d = 0; d < r; ++d) {
-            int64_t inLen = it.getDimSize(d), outLen = rt.getDimSize(d);
-            double s = scales[d];
-            if (inLen == outLen && s == 1.0) {
+            int64_t inLen = it.getDimSize(d);
+            const DimParams &p = params[d];
+            if (p.identity) {
               taps[d].push_back({ivs[d], Value()});
               continue;
             }
@@ -84,21 +160,17 @@ struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
                 b, l, f32,
                 arith::IndexCastOp::create(b, l, b.getI64Type(), ivs[d]));
             Value xo;
-            // ONNX uses the unrounded resized length when scales are given.
-            double outF = haveScales ? inLen * s : (double)outLen;
+            Value halfPixel = sub(mul(add(x, fc(0.5)), p.invScale), fc(0.5));
             if (ctm == "align_corners")
-              xo = outF == 1 ? fc(0) : mul(x, fc((inLen - 1) / (outF - 1)));
+              xo = mul(x, p.alignScale);
             else if (ctm == "asymmetric")
-              xo = mul(x, fc(1.0 / s));
+              xo = mul(x, p.invScale);
             else if (ctm == "pytorch_half_pixel")
-              xo = outF > 1 ? sub(mul(add(x, fc(0.5)), fc(1.0 / s)), fc(0.5))
-                              : fc(0);
-            else if (ctm == "half_pixel_symmetric") {
-              double adj = (double)outLen / (s * inLen);
-              double offset = inLen / 2.0 * (1 - adj);
-              xo = add(fc(offset), sub(mul(add(x, fc(0.5)), fc(1.0 / s)), fc(0.5)));
-            } else // half_pixel
-              xo = sub(mul(add(x, fc(0.5)), fc(1.0 / s)), fc(0.5));
+              xo = arith::SelectOp::create(b, l, p.outAboveOne, halfPixel, fc(0));
+            else if (ctm == "half_pixel_symmetric")
+              xo = add(p.symmetricOffset, halfPixel);
+            else // half_pixel
+              xo = halfPixel;
             if (mode == "nearest") {
               Value n;
               if (nearest == "floor")

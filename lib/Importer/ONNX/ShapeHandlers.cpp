@@ -391,9 +391,13 @@ LogicalResult resize(OpBinder &b) {
   // scale 1 and their size.
   if (b.attr("axes")) {
     int64_t rank = b.rankOf(x);
-    auto axes = b.axes(b.ints("axes"), rank);
-    if (failed(axes))
+    // In the given order: the k-th value belongs to the k-th axis.
+    SmallVector<int64_t> given = b.ints("axes");
+    if (failed(b.axes(given, rank))) // range and repeat checks
       return failure();
+    auto axes = std::optional<SmallVector<int64_t>>(SmallVector<int64_t>());
+    for (int64_t a : given)
+      axes->push_back(a < 0 ? a + rank : a);
     auto widen = [&](Value v, bool isScales) -> FailureOr<Value> {
       if (b.typeOf(v).getNumElements() == 0)
         return v;
