@@ -180,10 +180,10 @@ TEST_P(Microkernels, Convolution) {
       {1, 6, 1, 1, 11, 11, 3, 3, 2, 2, 1, 1},   // depthwise stride 2
       {1, 3, 1, 4, 9, 9, 5, 5, 1, 1, 1, 1},     // channel multiplier
       {1, 1, 1, 2, 1, 30, 1, 5, 1, 1, 1, 1},    // one output row
-      // Large enough to take the threaded path (over 2^18 multiply-adds).
+      // Large enough to take the threaded path (over 2^20 multiply-adds).
       {1, 1, 32, 40, 22, 22, 3, 3, 1, 1, 1, 1},
       {1, 1, 32, 40, 23, 23, 3, 3, 2, 2, 1, 1},
-      {1, 64, 1, 1, 40, 40, 3, 3, 1, 1, 1, 1},
+      {1, 64, 1, 1, 66, 66, 3, 3, 1, 1, 1, 1},
   };
   for (const ConvCase &c : cases)
     checkConv(c);

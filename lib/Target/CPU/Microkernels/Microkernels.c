@@ -60,7 +60,7 @@ static void tg_run(void *ctx, int64_t n, tg_body_fn fn) {
 
 /* Multiply-adds below which a kernel runs on the calling thread: handing
  * work to other threads costs a few microseconds. */
-#define TG_MIN_PARALLEL_MACS (1 << 18)
+#define TG_MIN_PARALLEL_MACS (1 << 20)
 
 static void tg_run_sized(void *ctx, int64_t n, tg_body_fn fn, int64_t macs) {
   if (macs < TG_MIN_PARALLEL_MACS) {
