@@ -106,6 +106,10 @@ typedef struct {
   int64_t cs0, cs1;
   int64_t m, n, k;
   int64_t mc, nc, mtiles, ntiles;
+  /* A packed once for every tile (tg_gemm_prepack), or null: each tile
+   * packs its own block. Chunk p0 starts at p0 * mpad floats. */
+  const float *apacked;
+  int64_t mpad;
 } tg_gemm;
 
 /* The register-blocked kernel: C[0:mr, 0:nr] += Ap (kc x MR) * Bp (kc x NR). */
@@ -214,7 +218,10 @@ static void tg_gemm_tile(const tg_gemm *g, int64_t tile, float *ap,
   for (int64_t p0 = 0; p0 < g->k; p0 += TG_KC) {
     int64_t kc = tg_min(TG_KC, g->k - p0);
     tg_pack_b(g->b, g->bkoff + p0, g->bnoff + j0, kc, nc, bp);
-    tg_pack_a(g->a + i0 * g->as0, g->as0, g->akoff + p0, mc, kc, ap);
+    if (g->apacked)
+      ap = (float *)g->apacked + p0 * g->mpad + i0 * kc;
+    else
+      tg_pack_a(g->a + i0 * g->as0, g->as0, g->akoff + p0, mc, kc, ap);
     for (int64_t jr = 0; jr < nc; jr += TG_NR)
       for (int64_t ir = 0; ir < mc; ir += TG_MR)
         tg_kernel(kc, ap + ir * kc, bp + jr * kc,
@@ -266,6 +273,20 @@ static void tg_gemm_batch_body(void *ctx, int64_t begin, int64_t end) {
   }
   free(ap);
   free(bp);
+}
+
+/* Packs all of A, chunk by chunk, micro-panel by micro-panel: item
+ * (chunk, panel) of ceil(K / KC) x mpad / MR. */
+static void tg_gemm_prepack_body(void *ctx, int64_t begin, int64_t end) {
+  const tg_gemm *g = (const tg_gemm *)ctx;
+  int64_t panels = g->mpad / TG_MR;
+  for (int64_t t = begin; t < end; ++t) {
+    int64_t p0 = (t / panels) * TG_KC, i0 = (t % panels) * TG_MR;
+    int64_t kc = tg_min(TG_KC, g->k - p0);
+    tg_pack_a(g->a + i0 * g->as0, g->as0, g->akoff + p0,
+              tg_min(TG_MR, g->m - i0), kc,
+              (float *)g->apacked + p0 * g->mpad + i0 * kc);
+  }
 }
 
 static int tg_is_unit(const int64_t *off, int64_t n) {
@@ -335,8 +356,24 @@ static void tg_gemm_batch_run(tg_gemm_batch *gb) {
   }
   tg_gemm_plan(&gb->g);
   int64_t items = gb->batch * gb->inner;
+  int64_t macs = items * gb->g.m * gb->g.n * gb->g.k;
+  /* One A for every item and more than one N tile: pack it once rather
+   * than once per tile. */
+  float *apacked = 0;
+  if (gb->a_outer == 0 && gb->a_inner == 0 &&
+      items * gb->g.ntiles > 1) {
+    gb->g.mpad = (gb->g.m + TG_MR - 1) / TG_MR * TG_MR;
+    apacked = (float *)malloc(sizeof(float) * gb->g.mpad * gb->g.k);
+    if (!apacked)
+      abort();
+    gb->g.apacked = apacked;
+    int64_t chunks = (gb->g.k + TG_KC - 1) / TG_KC;
+    tg_run_sized(&gb->g, chunks * (gb->g.mpad / TG_MR), tg_gemm_prepack_body,
+                 macs);
+  }
   tg_run_sized(gb, items * gb->g.mtiles * gb->g.ntiles, tg_gemm_batch_body,
-               items * gb->g.m * gb->g.n * gb->g.k);
+               macs);
+  free(apacked);
 }
 
 static int64_t *tg_offsets(int64_t n, int64_t stride) {
@@ -373,7 +410,7 @@ static void tg_batch_matmul(const float *a, int64_t as_b, int64_t as0,
                             int64_t n, int64_t k) {
   int64_t *akoff = tg_offsets(k, as1), *bkoff = tg_offsets(k, bs0),
           *bnoff = tg_offsets(n, bs1);
-  tg_gemm_batch gb = {{a, as0, akoff, b, bkoff, bnoff, c, cs0, cs1, m, n, k, 0, 0, 0, 0},
+  tg_gemm_batch gb = {{a, as0, akoff, b, bkoff, bnoff, c, cs0, cs1, m, n, k, 0, 0, 0, 0, 0, 0},
                       batch, 1, as_b, 0, bs_b, 0, cs_b, 0};
   tg_gemm_batch_run(&gb);
   free(akoff);
@@ -512,7 +549,7 @@ static void tg_conv_wide(const tg_conv *cv) {
   if (!wide)
     abort();
   tg_gemm_batch gb = {{cv->w, cv->ws[1], akoff, cv->in, bkoff, bnoff, wide,
-                       nw, 1, cv->f, nw, k, 0, 0, 0, 0},
+                       nw, 1, cv->f, nw, k, 0, 0, 0, 0, 0, 0},
                       cv->n,
                       cv->g,
                       0,
@@ -567,7 +604,7 @@ static void tg_conv_run(tg_conv *cv) {
       bnoff[q] = oy * cv->sh * cv->is[3] + ox * cv->sw * cv->is[4];
   tg_gemm_batch gb = {
       {cv->w, cv->ws[1], akoff, cv->in, bkoff, bnoff, cv->out, cv->os[2],
-       cv->os[4], cv->f, npix, k, 0, 0, 0, 0},
+       cv->os[4], cv->f, npix, k, 0, 0, 0, 0, 0, 0},
       cv->n,
       cv->g,
       0,
