@@ -9,11 +9,11 @@ For each model (exported by scripts/export_models.py into BUILD/models if
 missing, with Debian's /usr/bin/python3, which has torch):
   1. tangram-compile MODEL.onnx -o MODEL.tgb (default -O2), timed wall clock;
   2. tangram-run MODEL.tgb --data-dir test_data_set_0 --expect test_data_set_0
-     --benchmark N --threads T: its reported median (tangram-run warms up with
-     two runs first, and the --expect check makes sure the timed code computes
-     the right outputs);
+     --benchmark N --threads T: its reported median (tangram-run warms up for
+     at least 3 runs and 100 ms first, and the --expect check makes sure the
+     timed code computes the right outputs);
   3. onnxruntime (CPUExecutionProvider, intra-op threads T, inter-op 1,
-     ORT_ENABLE_ALL) in this process on the same inputs: 3 warm-up runs, then
+     ORT_ENABLE_ALL) in this process on the same inputs: the same warm-up, then
      N timed runs, median.
 
 The bar of the issue is that Tangram is within 3x of onnxruntime on every
@@ -43,6 +43,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = ["resnet18", "resnet50", "mobilenet_v2", "squeezenet1_1", "bert_like", "mnist_cnn"]
 BAR = 3.0  # Tangram may be at most this many times slower than onnxruntime
 ORT_WARMUP = 3
+WARMUP_MS = 100
 LATENCY = re.compile(r"^latency: min ([\d.]+) ms, median ([\d.]+) ms, max ([\d.]+) ms", re.MULTILINE)
 
 
@@ -79,8 +80,13 @@ def time_onnxruntime(model, data_dir, runs, threads):
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
     feeds = load_inputs(data_dir)
-    for _ in range(ORT_WARMUP):
+    # The same warm-up as tangram-run: at least ORT_WARMUP runs and
+    # WARMUP_MS milliseconds.
+    warm_start = time.perf_counter()
+    warm = 0
+    while warm < ORT_WARMUP or (time.perf_counter() - warm_start) * 1e3 < WARMUP_MS:
         session.run(None, feeds)
+        warm += 1
     ms = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -182,8 +188,8 @@ def write_markdown(path, command, machine, settings, rows):
         f"{', virtual machine' if machine['virtual_machine'] else ''}; ISA: {', '.join(machine['isa'])})",
         f"- threads: {settings['threads']} for both (Tangram `--threads`; onnxruntime intra-op "
         f"{settings['threads']}, inter-op 1, ORT_ENABLE_ALL, CPUExecutionProvider)",
-        f"- runs: median of N timed runs after warm-up (tangram-run: 2 warm-up runs; onnxruntime: "
-        f"{ORT_WARMUP}); N = {settings['runs']}, fewer for resnet50, the slowest model: "
+        f"- runs: median of N timed runs after warm-up (both: at least {ORT_WARMUP} runs and "
+        f"{WARMUP_MS} ms); N = {settings['runs']}, fewer for resnet50, the slowest model: "
         f"N = {settings['resnet50_runs']}",
         f"- Tangram: source tree at {machine['tangram_commit']}, `tangram-compile -O{settings['opt']} --target cpu`; "
         "outputs checked against the model's test_data_set_0 while timing (`--expect`)",
@@ -234,7 +240,7 @@ def main():
         print(f"warning: load average {machine['load_average_at_start']:.2f}: other work skews the timings",
               file=sys.stderr)
     settings = {"threads": args.threads, "runs": args.runs, "resnet50_runs": args.resnet50_runs,
-                "opt": args.opt, "ort_warmup": ORT_WARMUP, "bar": BAR}
+                "opt": args.opt, "warmup_runs": ORT_WARMUP, "warmup_ms": WARMUP_MS, "bar": BAR}
     rows = []
     with tempfile.TemporaryDirectory(prefix="tg-bench-") as tmp:
         for name in names:

@@ -5,35 +5,35 @@
 // [begin, end) of it is a function of the captured values. Constants are
 // cloned, not captured.
 // CHECK-LABEL: func.func @copy
-// CHECK-SAME: (%[[A:.*]]: memref<256x64xf32>, %[[B:.*]]: memref<256x64xf32>)
+// CHECK-SAME: (%[[A:.*]]: memref<1024x64xf32>, %[[B:.*]]: memref<1024x64xf32>)
 // CHECK: %[[N:.*]] = arith.ceildivsi
 // CHECK: %[[C:.*]] = arith.maxsi %[[N]]
-// CHECK: call @tg_par_launch_0(%[[C]], %[[A]], %[[B]]) : (index, memref<256x64xf32>, memref<256x64xf32>) -> ()
+// CHECK: call @tg_par_launch_0(%[[C]], %[[A]], %[[B]]) : (index, memref<1024x64xf32>, memref<1024x64xf32>) -> ()
 // CHECK-NOT: scf.parallel
-// CHECK: func.func private @tg_par_body_0(%[[BEGIN:.*]]: index, %[[END:.*]]: index, %[[BA:.*]]: memref<256x64xf32>, %[[BB:.*]]: memref<256x64xf32>)
+// CHECK: func.func private @tg_par_body_0(%[[BEGIN:.*]]: index, %[[END:.*]]: index, %[[BA:.*]]: memref<1024x64xf32>, %[[BB:.*]]: memref<1024x64xf32>)
 // CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
 // CHECK-DAG: %[[C64:.*]] = arith.constant 64 : index
-// CHECK-DAG: %[[C256:.*]] = arith.constant 256 : index
+// CHECK-DAG: %[[C1024:.*]] = arith.constant 1024 : index
 // CHECK: %[[M:.*]] = arith.muli %[[BEGIN]], %[[C1]]
 // CHECK: %[[LB:.*]] = arith.addi %[[C0]], %[[M]]
-// CHECK: %[[UB:.*]] = arith.minsi %[[C256]]
+// CHECK: %[[UB:.*]] = arith.minsi %[[C1024]]
 // CHECK: scf.parallel (%[[I:.*]], %[[J:.*]]) = (%[[LB]], %[[C0]]) to (%[[UB]], %[[C64]])
 // CHECK: memref.load %[[BA]][%[[I]], %[[J]]]
 // CHECK: memref.store %{{.*}}, %[[BB]][%[[I]], %[[J]]]
-// CHECK: func.func private @tg_par_launch_0(index, memref<256x64xf32>, memref<256x64xf32>)
+// CHECK: func.func private @tg_par_launch_0(index, memref<1024x64xf32>, memref<1024x64xf32>)
 // SMALL-LABEL: func.func @copy
 // SMALL: scf.parallel
 // SMALL-NOT: tg_par_launch
-func.func @copy(%a: memref<256x64xf32>, %b: memref<256x64xf32>) {
+func.func @copy(%a: memref<1024x64xf32>, %b: memref<1024x64xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c64 = arith.constant 64 : index
-  %c256 = arith.constant 256 : index
-  scf.parallel (%i, %j) = (%c0, %c0) to (%c256, %c64) step (%c1, %c1) {
-    %v = memref.load %a[%i, %j] : memref<256x64xf32>
+  %c1024 = arith.constant 1024 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c1024, %c64) step (%c1, %c1) {
+    %v = memref.load %a[%i, %j] : memref<1024x64xf32>
     %w = arith.addf %v, %v : f32
-    memref.store %w, %b[%i, %j] : memref<256x64xf32>
+    memref.store %w, %b[%i, %j] : memref<1024x64xf32>
     scf.reduce
   }
   return

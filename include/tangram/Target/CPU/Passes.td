@@ -72,7 +72,7 @@ def ParallelizeLoopsPass : Pass<"tg-cpu-parallelize-loops", "ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+    Option<"minWork", "min-work", "int64_t", /*default=*/"131072",
            "Loops estimated to do less work than this stay serial">
   ];
   let dependentDialects = ["::mlir::func::FuncDialect",
