@@ -597,18 +597,25 @@ def TG_CumSumOp : TG_Op<"cumsum", [Pure]> {
   let summary = "cumulative sum along an axis";
   let description = [{
     Running sum along `axis`; `exclusive` leaves out the current element,
-    `reverse` runs from the end.
+    `reverse` runs from the end. An axis known only at run time comes as the
+    one-element operand `axis(...)` (negative counts from the end; out of
+    range is a run-time error), and the `axis` attribute is then 0.
 
     Example:
     ```mlir
     %y = tg.cumsum %x {axis = 0 : i64} : tensor<5xf32>
+    %z = tg.cumsum %x axis(%a : tensor<i64>) {axis = 0 : i64} : tensor<5xf32>
     ```
   }];
-  let arguments = (ins TG_NumTensor:$input, I64Attr:$axis,
+  let arguments = (ins TG_NumTensor:$input, Optional<TG_IndexTensor>:$dynamic_axis,
+                       I64Attr:$axis,
                        DefaultValuedAttr<BoolAttr, "false">:$exclusive,
                        DefaultValuedAttr<BoolAttr, "false">:$reverse);
   let results = (outs TG_NumTensor:$output);
-  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let assemblyFormat = [{
+    $input (`axis` `(` $dynamic_axis^ `:` type($dynamic_axis) `)`)? attr-dict
+    `:` type($input)
+  }];
   let hasVerifier = 1;
 }
 

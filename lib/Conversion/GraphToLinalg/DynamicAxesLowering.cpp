@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 //
-// A reduction whose axes come as a tensor value (ONNX opset 13/18 allow any
+// A reduction (or CumSum) whose axes come as a tensor value (ONNX opset 13/18 allow any
 // graph value) has one of C(rank, k) possible meanings. Rather than a second,
 // index-computing implementation of every reduction, the lowering builds each
 // meaning with the static-axes op and picks one at run time: the axes become
@@ -112,6 +112,59 @@ struct DynamicAxesReduceLowering : public OpConversionPattern<OpT> {
   }
 };
 
+/// CumSum along an axis given at run time: one case per axis.
+struct DynamicAxisCumSumLowering : public OpConversionPattern<tg::CumSumOp> {
+  DynamicAxisCumSumLowering(TypeConverter &tc, MLIRContext *ctx)
+      : OpConversionPattern(tc, ctx, /*benefit=*/2) {}
+
+  LogicalResult
+  matchAndRewrite(tg::CumSumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    if (!op.getDynamicAxis())
+      return failure();
+    Location loc = op.getLoc();
+    auto it = cast<RankedTensorType>(op.getInput().getType());
+    auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    if (getTypeConverter()->convertType(it) != it)
+      return op.emitError("a run-time axis is not supported for unsigned "
+                          "element types");
+    int64_t rank = it.getRank();
+    Value axisT = adaptor.getDynamicAxis();
+    auto at = cast<RankedTensorType>(axisT.getType());
+    Value a = tensor::ExtractOp::create(
+        rw, loc, axisT,
+        SmallVector<Value>(at.getRank(), indexConst(rw, loc, 0)));
+    a = arith::IndexCastOp::create(rw, loc, rw.getIndexType(), a);
+    Value zero = indexConst(rw, loc, 0), n = indexConst(rw, loc, rank);
+    Value neg = arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::slt, a, zero);
+    a = arith::SelectOp::create(rw, loc, neg,
+                                arith::AddIOp::create(rw, loc, a, n), a);
+    Value ok = arith::AndIOp::create(
+        rw, loc,
+        arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::sge, a, zero),
+        arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::slt, a, n));
+    cf::AssertOp::create(rw, loc, ok, "tg.cumsum: the axis is out of range");
+    a = arith::SelectOp::create(rw, loc, ok, a, zero);
+    SmallVector<int64_t> cases;
+    for (int64_t d = 1; d < rank; ++d)
+      cases.push_back(d);
+    auto sw = scf::IndexSwitchOp::create(rw, loc, TypeRange{rt}, a, cases,
+                                         cases.size());
+    auto fill = [&](Region &region, int64_t axis) {
+      rw.setInsertionPointToStart(rw.createBlock(&region));
+      Value r = tg::CumSumOp::create(rw, loc, op.getInput(), Value(), axis,
+                                     op.getExclusive(), op.getReverse());
+      scf::YieldOp::create(rw, loc, r);
+    };
+    fill(sw.getDefaultRegion(), 0);
+    for (auto [i, d] : llvm::enumerate(cases))
+      fill(sw.getCaseRegions()[i], d);
+    rw.setInsertionPointAfter(sw);
+    rw.replaceOp(op, sw.getResults());
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::tangram::populateDynamicAxesLowering(TGTypeConverter &tc,
@@ -125,5 +178,6 @@ void mlir::tangram::populateDynamicAxesLowering(TGTypeConverter &tc,
         DynamicAxesReduceLowering<tg::ReduceL2Op>,
         DynamicAxesReduceLowering<tg::ReduceSumSquareOp>,
         DynamicAxesReduceLowering<tg::ReduceLogSumOp>,
-        DynamicAxesReduceLowering<tg::ReduceLogSumExpOp>>(tc, p.getContext());
+        DynamicAxesReduceLowering<tg::ReduceLogSumExpOp>,
+        DynamicAxisCumSumLowering>(tc, p.getContext());
 }

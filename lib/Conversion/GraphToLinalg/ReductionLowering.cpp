@@ -641,6 +641,8 @@ struct CumSumLowering : public OpConversionPattern<tg::CumSumOp> {
   LogicalResult
   matchAndRewrite(tg::CumSumOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
+    if (op.getDynamicAxis()) // DynamicAxesLowering.cpp
+      return failure();
     Location loc = op.getLoc();
     Value x = adaptor.getInput();
     auto t = cast<RankedTensorType>(x.getType());

@@ -513,8 +513,16 @@ LogicalResult cumsum(OpBinder &b) {
   if (failed(b.need(2)))
     return failure();
   SmallVector<int64_t> axisVals;
-  if (failed(b.requireConstInts(1, "axis", axisVals)))
-    return failure();
+  // An axis known only at run time: the operand form.
+  if (!OpBinder::constInts(b.input(1), axisVals)) {
+    if (b.typeOf(b.input(1)).getNumElements() != 1)
+      return b.fail("axis must hold one value");
+    return b.emit<tg::CumSumOp>(
+        {b.input(0), b.input(1)},
+        {b.named("axis", b.i64(0)),
+         b.named("exclusive", b.boolean(b.i("exclusive", 0))),
+         b.named("reverse", b.boolean(b.i("reverse", 0)))});
+  }
   if (axisVals.size() != 1)
     return b.fail("axis must hold one value");
   auto axis = b.axis(axisVals[0], b.rankOf(b.input(0)));

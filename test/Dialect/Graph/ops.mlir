@@ -145,3 +145,12 @@ func.func @reduce_runtime_axes(%x: tensor<1x3x4xf32>, %a: tensor<2xi64>) -> (ten
   %1 = tg.reduce_mean %x axes(%a : tensor<2xi64>) {axes = array<i64>, keepdims = false} : tensor<1x3x4xf32> -> tensor<?xf32>
   return %0, %1 : tensor<1x?x?xf32>, tensor<?xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @cumsum_runtime_axis
+func.func @cumsum_runtime_axis(%x: tensor<2x3xf32>, %a: tensor<i32>) -> tensor<2x3xf32> {
+  // CHECK: tg.cumsum %{{.*}} axis(%{{.*}} : tensor<i32>) {axis = 0 : i64, reverse = true} : tensor<2x3xf32>
+  %0 = tg.cumsum %x axis(%a : tensor<i32>) {axis = 0 : i64, reverse = true} : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
