@@ -311,8 +311,7 @@ struct GatherLowering : public OpConversionPattern<tg::GatherOp> {
                          rw, op.getLoc(), rt, {},
                          [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
                            Value i = readIndex(b, l, ind, ivs.slice(axis, q));
-                           i = clampI(b, l, wrapNegative(b, l, i, dt.getDimSize(axis)),
-                                      0, dt.getDimSize(axis) - 1);
+                           i = checkedIndex(b, l, i, dt.getDimSize(axis), "Gather");
                            SmallVector<Value> at(ivs.take_front(axis));
                            at.push_back(i);
                            llvm::append_range(at, ivs.drop_front(axis + q));
@@ -341,9 +340,8 @@ struct GatherElementsLowering
                          [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
                            Value i = readIndex(b, l, ind, ivs);
                            SmallVector<Value> at(ivs);
-                           at[axis] = clampI(
-                               b, l, wrapNegative(b, l, i, dt.getDimSize(axis)), 0,
-                               dt.getDimSize(axis) - 1);
+                           at[axis] = checkedIndex(b, l, i, dt.getDimSize(axis),
+                                                   "GatherElements");
                            return tensor::ExtractOp::create(b, l, data, at);
                          }));
     return success();
@@ -372,9 +370,8 @@ struct GatherNDLowering : public OpConversionPattern<tg::GatherNDOp> {
                              SmallVector<Value> qi(ivs.take_front(q - 1));
                              qi.push_back(idx(b, l, j));
                              int64_t n = dt.getDimSize(bd + j);
-                             at.push_back(clampI(
-                                 b, l, wrapNegative(b, l, readIndex(b, l, ind, qi), n),
-                                 0, n - 1));
+                             at.push_back(checkedIndex(
+                                 b, l, readIndex(b, l, ind, qi), n, "GatherND"));
                            }
                            llvm::append_range(at, ivs.drop_front(q - 1));
                            return tensor::ExtractOp::create(b, l, data, at);

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 
 using namespace mlir;
 using namespace mlir::tangram;
@@ -236,4 +237,17 @@ Value mlir::tangram::wrapNegative(OpBuilder &b, Location loc, Value i,
                                     indexConst(b, loc, 0));
   Value wrapped = arith::AddIOp::create(b, loc, i, indexConst(b, loc, n));
   return arith::SelectOp::create(b, loc, neg, wrapped, i);
+}
+
+Value mlir::tangram::checkedIndex(OpBuilder &b, Location loc, Value i,
+                                  int64_t n, StringRef what) {
+  i = wrapNegative(b, loc, i, n);
+  Value ok = arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, i,
+                            indexConst(b, loc, 0)),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i,
+                            indexConst(b, loc, n)));
+  cf::AssertOp::create(b, loc, ok, (what + ": an index is out of range").str());
+  return arith::SelectOp::create(b, loc, ok, i, indexConst(b, loc, 0));
 }

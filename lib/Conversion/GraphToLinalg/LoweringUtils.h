@@ -78,6 +78,12 @@ Value readIndex(OpBuilder &b, Location loc, Value t, ValueRange at);
 /// A negative index counts from the end of a dim of size `n`.
 Value wrapNegative(OpBuilder &b, Location loc, Value i, int64_t n);
 
+/// An index from tensor data into a dim of size `n` (n > 0): negative
+/// values count from the end; out of range is a run-time error (cf.assert
+/// "<what>: an index is out of range") and reads index 0 meanwhile.
+Value checkedIndex(OpBuilder &b, Location loc, Value i, int64_t n,
+                   StringRef what);
+
 /// Reshapes `v` to the static type `to` (same element count).
 Value reshapeStatic(OpBuilder &b, Location loc, Value v, RankedTensorType to);
 

@@ -93,8 +93,8 @@ struct ScatterElementsLowering
         op.getReduction(), isUnsignedElem(op.getData().getType()),
         [&](OpBuilder &b, Location l, ValueRange ivs) {
           SmallVector<Value> at(ivs);
-          at[axis] = wrapNegative(b, l, readIndex(b, l, indices, ivs),
-                                  dt.getDimSize(axis));
+          at[axis] = checkedIndex(b, l, readIndex(b, l, indices, ivs),
+                                  dt.getDimSize(axis), "ScatterElements");
           return at;
         });
     rw.replaceOp(op, result);
@@ -126,8 +126,8 @@ struct ScatterNDLowering : public OpConversionPattern<tg::ScatterNDOp> {
           tuple.push_back(Value());
           for (int64_t j = 0; j < k; ++j) {
             tuple.back() = indexConst(b, l, j);
-            at.push_back(wrapNegative(b, l, readIndex(b, l, indices, tuple),
-                                      dt.getDimSize(j)));
+            at.push_back(checkedIndex(b, l, readIndex(b, l, indices, tuple),
+                                      dt.getDimSize(j), "ScatterND"));
           }
           llvm::append_range(at, ivs.drop_front(q - 1));
           return at;
