@@ -46,7 +46,6 @@ ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
-    stoppingFlag_ = true;
   }
   wake_.notify_all();
   for (std::thread &t : workers_)
@@ -57,7 +56,7 @@ void ThreadPool::workerLoop() {
   for (;;) {
     spinUntil([&] {
       return queued_.load(std::memory_order_acquire) > 0 ||
-             stoppingFlag_.load(std::memory_order_relaxed);
+             stopping_.load(std::memory_order_relaxed);
     });
     std::function<void()> task;
     {

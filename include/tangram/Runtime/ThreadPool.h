@@ -52,11 +52,12 @@ private:
   std::deque<std::function<void()>> tasks_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;
+  /// Set (under `mutex_`) when the pool shuts down; spinning workers read
+  /// it without the lock.
+  std::atomic<bool> stopping_{false};
   /// Tasks pushed and not yet taken, read by spinning workers without the
   /// lock; workers asleep on `wake_` (guarded by `mutex_`).
   std::atomic<int64_t> queued_{0};
-  std::atomic<bool> stoppingFlag_{false};
   int sleepers_ = 0;
 };
 

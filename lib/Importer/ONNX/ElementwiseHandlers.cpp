@@ -68,16 +68,6 @@ LogicalResult mean(OpBinder &b) {
   return b.emit<tg::DivOp>({acc, n});
 }
 
-/// Casts `v` to element type `elem` unless it already has it.
-FailureOr<Value> castTo(OpBinder &b, Value v, Type elem, bool saturate = true) {
-  if (b.typeOf(v).getElementType() == elem)
-    return v;
-  SmallVector<NamedAttribute> attrs{b.named("to", TypeAttr::get(elem))};
-  if (!saturate)
-    attrs.push_back(b.named("saturate", BoolAttr::get(b.ctx, false)));
-  return b.make<tg::CastOp>({v}, attrs);
-}
-
 LogicalResult castHandler(OpBinder &b) {
   if (failed(b.need(1)))
     return failure();
@@ -86,14 +76,14 @@ LogicalResult castHandler(OpBinder &b) {
   if (!elem)
     return b.fail("unsupported dtype " + dataTypeName(to));
   // saturate (opset 19) only matters for 8-bit float targets.
-  auto r = castTo(b, b.input(0), elem, b.i("saturate", 1) != 0);
+  auto r = b.castTo(b.input(0), elem, b.i("saturate", 1) != 0);
   return failed(r) ? failure() : b.setResult(*r);
 }
 
 LogicalResult castLike(OpBinder &b) {
   if (failed(b.need(2)))
     return failure();
-  auto r = castTo(b, b.input(0), b.typeOf(b.input(1)).getElementType(),
+  auto r = b.castTo(b.input(0), b.typeOf(b.input(1)).getElementType(),
                   b.i("saturate", 1) != 0);
   return failed(r) ? failure() : b.setResult(*r);
 }
@@ -102,7 +92,7 @@ LogicalResult powHandler(OpBinder &b) {
   if (failed(b.need(2)))
     return failure();
   // ONNX allows another exponent type; tg.pow takes the base's.
-  auto y = castTo(b, b.input(1), b.typeOf(b.input(0)).getElementType());
+  auto y = b.castTo(b.input(1), b.typeOf(b.input(0)).getElementType());
   if (failed(y))
     return failure();
   return b.emit<tg::PowOp>({b.input(0), *y});

@@ -26,14 +26,9 @@ LogicalResult qlinearMatmul(OpBinder &b) {
     if (b.typeOf(b.input(i)).getNumElements() != 1)
       return b.fail("per-row or per-column scales and zero points are not "
                     "supported");
-  auto castTo = [&](Value v, Type elem) -> FailureOr<Value> {
-    if (b.typeOf(v).getElementType() == elem)
-      return v;
-    return b.make<tg::CastOp>({v}, {b.named("to", TypeAttr::get(elem))});
-  };
   Type i32 = b.b.getI32Type(), f64 = b.b.getF64Type();
   auto centered = [&](Value x, Value zp) -> FailureOr<Value> {
-    auto xi = castTo(x, i32), zi = castTo(zp, i32);
+    auto xi = b.castTo(x, i32), zi = b.castTo(zp, i32);
     if (failed(xi) || failed(zi))
       return failure();
     return b.make<tg::SubOp>({*xi, *zi});
@@ -49,7 +44,7 @@ LogicalResult qlinearMatmul(OpBinder &b) {
   auto mult = b.make<tg::DivOp>({*ab, b.input(6)});
   if (failed(mult))
     return failure();
-  auto cf = castTo(*c, f64), mf = castTo(*mult, f64);
+  auto cf = b.castTo(*c, f64), mf = b.castTo(*mult, f64);
   if (failed(cf) || failed(mf))
     return failure();
   auto d = b.make<tg::MulOp>({*cf, *mf});

@@ -102,6 +102,15 @@ Value OpBinder::constI64(ArrayRef<int64_t> values) {
   return tg::ConstantOp::create(b, loc, t, DenseIntElementsAttr::get(t, values));
 }
 
+FailureOr<Value> OpBinder::castTo(Value v, Type elem, bool saturate) {
+  if (typeOf(v).getElementType() == elem)
+    return v;
+  SmallVector<NamedAttribute> attrs{named("to", TypeAttr::get(elem))};
+  if (!saturate)
+    attrs.push_back(named("saturate", BoolAttr::get(ctx, false)));
+  return make<tg::CastOp>({v}, attrs);
+}
+
 Value OpBinder::scalar(Type elem, double value) {
   auto t = RankedTensorType::get({}, elem);
   Attribute a;

@@ -85,6 +85,9 @@ public:
   Value constI64(ArrayRef<int64_t> values);
   /// A 0-D constant of `elem` type holding `value`.
   Value scalar(Type elem, double value);
+  /// `v` cast to element type `elem` (itself if it has it); `saturate`
+  /// matters only for 8-bit float targets.
+  FailureOr<Value> castTo(Value v, Type elem, bool saturate = true);
   /// The values of a constant integer tensor.
   static bool constInts(Value v, SmallVectorImpl<int64_t> &out) {
     return tg::getConstantInts(v, out);

@@ -395,14 +395,14 @@ LogicalResult resize(OpBinder &b) {
     SmallVector<int64_t> given = b.ints("axes");
     if (failed(b.axes(given, rank))) // range and repeat checks
       return failure();
-    auto axes = std::optional<SmallVector<int64_t>>(SmallVector<int64_t>());
+    SmallVector<int64_t> axes;
     for (int64_t a : given)
-      axes->push_back(a < 0 ? a + rank : a);
+      axes.push_back(a < 0 ? a + rank : a);
     auto widen = [&](Value v, bool isScales) -> FailureOr<Value> {
       if (b.typeOf(v).getNumElements() == 0)
         return v;
       if (b.typeOf(v).getRank() != 1 ||
-          b.typeOf(v).getDimSize(0) != (int64_t)axes->size())
+          b.typeOf(v).getDimSize(0) != (int64_t)axes.size())
         return b.fail(std::string(isScales ? "scales" : "sizes") +
                       " must have one value per axis");
       SmallVector<double> fs;
@@ -424,7 +424,7 @@ LogicalResult resize(OpBinder &b) {
       };
       if (isScales && tg::getConstantFloats(v, fs)) {
         SmallVector<double> full(rank, 1.0);
-        for (auto [a, f] : llvm::zip(*axes, fs))
+        for (auto [a, f] : llvm::zip(axes, fs))
           full[a] = f;
         return (Value)tg::ConstantOp::create(b.b, b.loc,
                                              cast<ElementsAttr>(floats(full)));
@@ -432,7 +432,7 @@ LogicalResult resize(OpBinder &b) {
       if (!isScales && OpBinder::constInts(v, is) &&
           !ShapedType::isDynamicShape(inShape)) {
         SmallVector<int64_t> full(inShape);
-        for (auto [a, n] : llvm::zip(*axes, is))
+        for (auto [a, n] : llvm::zip(axes, is))
           full[a] = n;
         return b.constI64(full);
       }
@@ -453,7 +453,7 @@ LogicalResult resize(OpBinder &b) {
         base = *shape;
       }
       return b.make<tg::ScatterElementsOp>(
-          {base, b.constI64(*axes), v},
+          {base, b.constI64(axes), v},
           {b.named("axis", b.i64(0)), b.named("reduction", b.str("none"))});
     };
     auto s2 = widen(scales, true);
