@@ -124,47 +124,6 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, OptLoc loc,
   return success();
 }
 
-/// Output size of one spatial dim of a conv or pool window.
-static int64_t windowOut(int64_t in, int64_t k, int64_t stride, int64_t dil,
-                         int64_t padSum, bool ceilMode) {
-  if (ShapedType::isDynamic(in) || ShapedType::isDynamic(k))
-    return kDyn;
-  int64_t span = dil * (k - 1) + 1;
-  int64_t num = in + padSum - span;
-  if (num < 0)
-    return -1;
-  int64_t out = (ceilMode ? (num + stride - 1) / stride : num / stride) + 1;
-  // ONNX/PyTorch rule: with ceil_mode the last window must start inside the
-  // input or left padding.
-  if (ceilMode && (out - 1) * stride >= in + padSum / 2 + (padSum % 2))
-    --out;
-  return out;
-}
-
-/// Checks `strides`, `pads`, `dilations` (and `kernel` when given) against
-/// `spatial` dims.
-static LogicalResult checkWindowAttrs(OptLoc loc, int64_t spatial,
-                                      ArrayRef<int64_t> strides,
-                                      ArrayRef<int64_t> pads,
-                                      ArrayRef<int64_t> dilations) {
-  if ((int64_t)strides.size() != spatial ||
-      (int64_t)dilations.size() != spatial ||
-      (int64_t)pads.size() != 2 * spatial)
-    return emitOptionalError(loc, "expected ", spatial,
-                             " strides and dilations and ", 2 * spatial,
-                             " pads");
-  for (int64_t s : strides)
-    if (s <= 0)
-      return emitOptionalError(loc, "strides must be positive");
-  for (int64_t d : dilations)
-    if (d <= 0)
-      return emitOptionalError(loc, "dilations must be positive");
-  for (int64_t p : pads)
-    if (p < 0)
-      return emitOptionalError(loc, "pads must be non-negative");
-  return success();
-}
-
 LogicalResult ConvOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                        Adaptor adaptor, TypeList &types) {
   auto x = tensorOf(adaptor.getInput()), w = tensorOf(adaptor.getWeight());
@@ -416,6 +375,37 @@ LogicalResult TopKOp::inferReturnTypes(MLIRContext *ctx, OptLoc loc,
   return success();
 }
 
+LogicalResult UniqueOp::inferReturnTypes(MLIRContext *ctx, OptLoc loc,
+                                         Adaptor adaptor, TypeList &types) {
+  auto x = tensorOf(adaptor.getInput());
+  auto i64 = IntegerType::get(ctx, 64);
+  int64_t n = x.hasStaticShape() ? x.getNumElements() : kDyn;
+  SmallVector<int64_t> shape = {kDyn};
+  if (std::optional<int64_t> a = adaptor.getAxis()) {
+    if (*a < 0 || *a >= x.getRank())
+      return emitOptionalError(loc, "axis out of range");
+    shape.assign(x.getShape().begin(), x.getShape().end());
+    shape[*a] = kDyn;
+    n = x.getDimSize(*a);
+  }
+  types.push_back(x.clone(shape));
+  types.push_back(RankedTensorType::get({kDyn}, i64));
+  types.push_back(RankedTensorType::get({n}, i64));
+  types.push_back(RankedTensorType::get({kDyn}, i64));
+  return success();
+}
+
+LogicalResult DetOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                      Adaptor adaptor, TypeList &types) {
+  auto x = tensorOf(adaptor.getInput());
+  int64_t r = x.getRank();
+  if (r < 2 || (!x.isDynamicDim(r - 1) && !x.isDynamicDim(r - 2) &&
+                x.getDimSize(r - 1) != x.getDimSize(r - 2)))
+    return emitOptionalError(loc, "input must be a batch of square matrices");
+  types.push_back(x.clone(x.getShape().drop_back(2)));
+  return success();
+}
+
 LogicalResult EinsumOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                          Adaptor adaptor, TypeList &types) {
   StringRef eq = adaptor.getEquation();
@@ -574,9 +564,37 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *, OptLoc loc,
   return success();
 }
 
+/// The length k of a run-time axes (or sizes) operand: 1-D, static, between
+/// 1 and `maxK`, and the attribute form empty.
+static FailureOr<int64_t> runtimeListLength(OptLoc loc, Value list,
+                                            ArrayRef<int64_t> attr,
+                                            int64_t maxK, StringRef what) {
+  auto t = tensorOf(list);
+  if (!attr.empty())
+    return emitOptionalError(loc, what,
+                             " are given both as an attribute and "
+                             "as an operand");
+  if (t.getRank() != 1 || t.isDynamicDim(0))
+    return emitOptionalError(loc, "run-time ", what,
+                             " must be a 1-D tensor of static length");
+  int64_t k = t.getDimSize(0);
+  if (k < 1 || k > maxK)
+    return emitOptionalError(loc, "run-time ", what, " must have 1 to ", maxK,
+                             " elements, got ", k);
+  return k;
+}
+
 LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                           Adaptor adaptor, TypeList &types) {
   auto x = tensorOf(adaptor.getInput());
+  if (Value dyn = adaptor.getDynamicAxes()) {
+    auto k =
+        runtimeListLength(loc, dyn, adaptor.getAxes(), x.getRank(), "axes");
+    if (failed(k))
+      return failure();
+    types.push_back(x.clone(SmallVector<int64_t>(x.getRank() - *k, kDyn)));
+    return success();
+  }
   SmallVector<int64_t> shape;
   int64_t prev = -1;
   for (int64_t a : adaptor.getAxes()) {
@@ -597,6 +615,14 @@ LogicalResult SqueezeOp::inferReturnTypes(MLIRContext *, OptLoc loc,
 LogicalResult UnsqueezeOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                             Adaptor adaptor, TypeList &types) {
   auto x = tensorOf(adaptor.getInput());
+  if (Value dyn = adaptor.getDynamicAxes()) {
+    auto k = runtimeListLength(loc, dyn, adaptor.getAxes(),
+                               std::numeric_limits<int32_t>::max(), "axes");
+    if (failed(k))
+      return failure();
+    types.push_back(x.clone(SmallVector<int64_t>(x.getRank() + *k, kDyn)));
+    return success();
+  }
   int64_t outRank = x.getRank() + adaptor.getAxes().size();
   int64_t prev = -1;
   for (int64_t a : adaptor.getAxes()) {
@@ -671,6 +697,16 @@ LogicalResult SplitOp::inferReturnTypes(MLIRContext *, OptLoc loc,
   int64_t axis = adaptor.getAxis();
   if (axis < 0 || axis >= x.getRank())
     return emitOptionalError(loc, "axis out of range");
+  if (Value dyn = adaptor.getDynamicSizes()) {
+    auto k = runtimeListLength(loc, dyn, adaptor.getSizes(),
+                               std::numeric_limits<int32_t>::max(), "sizes");
+    if (failed(k))
+      return failure();
+    SmallVector<int64_t> shape(x.getShape());
+    shape[axis] = kDyn;
+    types.append(*k, x.clone(shape));
+    return success();
+  }
   int64_t total = 0;
   for (int64_t s : adaptor.getSizes()) {
     if (s < 0)

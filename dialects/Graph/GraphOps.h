@@ -42,6 +42,22 @@ LogicalResult inferDynamicReduce(std::optional<Location> loc, Value input,
                                  Value dynamicAxes, ArrayRef<int64_t> axes,
                                  bool keepdims, SmallVectorImpl<Type> &types);
 
+/// Output size of one spatial dim of a conv or pool window (`?` when `in`
+/// or `k` is; -1 when the window is larger than the padded input).
+int64_t windowOut(int64_t in, int64_t k, int64_t stride, int64_t dil,
+                  int64_t padSum, bool ceilMode);
+
+/// Checks `strides`, `pads`, `dilations` against `spatial` dims.
+LogicalResult checkWindowAttrs(std::optional<Location> loc, int64_t spatial,
+                               ArrayRef<int64_t> strides,
+                               ArrayRef<int64_t> pads,
+                               ArrayRef<int64_t> dilations);
+
+/// Result type of a random op: the `shape` operand's values (`?` unless
+/// constant) and `dtype` elements.
+LogicalResult inferRandom(std::optional<Location> loc, Value shape, Type dtype,
+                          SmallVectorImpl<Type> &types);
+
 /// The values of `v` when it is a constant integer tensor.
 bool getConstantInts(Value v, SmallVectorImpl<int64_t> &values);
 

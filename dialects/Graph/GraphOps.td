@@ -639,6 +639,45 @@ def TG_TopKOp : TG_Op<"topk", [Pure]> {
   let assemblyFormat = "$input `,` $k attr-dict `:` functional-type(operands, results)";
 }
 
+def TG_UniqueOp : TG_Op<"unique", [Pure]> {
+  let summary = "the distinct elements (or slices along an axis) of a tensor";
+  let description = [{
+    ONNX Unique: `output` holds the distinct elements of the flattened
+    input, or the distinct slices along `axis`, sorted ascending when
+    `sorted` is set and in order of first occurrence otherwise; `indices`
+    gives the first occurrence of each, `inverse_indices` the position in
+    `output` of every input element (or slice), `counts` how often each
+    occurs. Their lengths depend on the data.
+
+    Example:
+    ```mlir
+    %y, %i, %v, %c = tg.unique %x {sorted = true}
+        : (tensor<6xf32>) -> (tensor<?xf32>, tensor<?xi64>, tensor<6xi64>, tensor<?xi64>)
+    ```
+  }];
+  let arguments = (ins TG_NumTensor:$input, OptionalAttr<I64Attr>:$axis,
+                       DefaultValuedAttr<BoolAttr, "true">:$sorted);
+  let results = (outs TG_NumTensor:$output, TG_I64Tensor:$indices,
+                      TG_I64Tensor:$inverse_indices, TG_I64Tensor:$counts);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def TG_DetOp : TG_Op<"det", [Pure]> {
+  let summary = "determinants of a batch of square matrices";
+  let description = [{
+    The determinant of each `M x M` matrix in the last two dims; the result
+    has the batch dims.
+
+    Example:
+    ```mlir
+    %d = tg.det %x : tensor<3x2x2xf32> -> tensor<3xf32>
+    ```
+  }];
+  let arguments = (ins TG_FloatTensor:$input);
+  let results = (outs TG_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
 def TG_EinsumOp : TG_Op<"einsum", [Pure]> {
   let summary = "Einstein summation";
   let description = [{
@@ -714,32 +753,49 @@ def TG_FlattenOp : TG_Op<"flatten", [Pure]> {
 def TG_SqueezeOp : TG_Op<"squeeze", [Pure]> {
   let summary = "removes size-1 dims";
   let description = [{
-    Removes the dims listed in `axes` (each must be 1 or `?`).
+    Removes the dims listed in `axes` (each must be 1 or `?`). Axes known
+    only at run time come as the 1-D operand `axes(...)` (static length k;
+    negative counts from the end; each listed dim must be 1 at run time)
+    with an empty `axes` attribute; the result then has rank r - k and `?`
+    dims.
 
     Example:
     ```mlir
     %y = tg.squeeze %x {axes = array<i64: 0>} : tensor<1x3xf32> -> tensor<3xf32>
+    %z = tg.squeeze %x axes(%a : tensor<1xi64>) {axes = array<i64>} : tensor<1x3xf32> -> tensor<?xf32>
     ```
   }];
-  let arguments = (ins TG_Tensor:$input, DenseI64ArrayAttr:$axes);
+  let arguments = (ins TG_Tensor:$input, Optional<TG_I64Tensor>:$dynamic_axes,
+                       DenseI64ArrayAttr:$axes);
   let results = (outs TG_Tensor:$output);
-  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let assemblyFormat = [{
+    $input (`axes` `(` $dynamic_axes^ `:` type($dynamic_axes) `)`)? attr-dict
+    `:` type($input) `->` type($output)
+  }];
   let hasFolder = 1;
 }
 
 def TG_UnsqueezeOp : TG_Op<"unsqueeze", [Pure]> {
   let summary = "inserts size-1 dims";
   let description = [{
-    Inserts size-1 dims at the result positions in `axes`.
+    Inserts size-1 dims at the result positions in `axes`. Axes known only
+    at run time come as the 1-D operand `axes(...)` (static length k;
+    negative counts from the end of the result) with an empty `axes`
+    attribute; the result then has rank r + k and `?` dims.
 
     Example:
     ```mlir
     %y = tg.unsqueeze %x {axes = array<i64: 0, 2>} : tensor<3xf32> -> tensor<1x3x1xf32>
+    %z = tg.unsqueeze %x axes(%a : tensor<1xi64>) {axes = array<i64>} : tensor<3xf32> -> tensor<?x?xf32>
     ```
   }];
-  let arguments = (ins TG_Tensor:$input, DenseI64ArrayAttr:$axes);
+  let arguments = (ins TG_Tensor:$input, Optional<TG_I64Tensor>:$dynamic_axes,
+                       DenseI64ArrayAttr:$axes);
   let results = (outs TG_Tensor:$output);
-  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let assemblyFormat = [{
+    $input (`axes` `(` $dynamic_axes^ `:` type($dynamic_axes) `)`)? attr-dict
+    `:` type($input) `->` type($output)
+  }];
   let hasFolder = 1;
 }
 
@@ -779,17 +835,26 @@ def TG_SplitOp : TG_Op<"split", [Pure]> {
   let summary = "splits a tensor along an axis into pieces of given sizes";
   let description = [{
     Result `i` takes `sizes[i]` elements of `axis`; the sizes add up to the
-    axis dim when it is static.
+    axis dim when it is static. Sizes known only at run time come as the
+    1-D operand `sizes(...)` with one element per result (non-negative and
+    adding up to the axis dim at run time) and an empty `sizes` attribute;
+    the results' axis dims are then `?`.
 
     Example:
     ```mlir
     %a, %b = tg.split %x {axis = 0 : i64, sizes = array<i64: 2, 4>}
         : tensor<6xf32> -> (tensor<2xf32>, tensor<4xf32>)
+    %c, %d = tg.split %x sizes(%s : tensor<2xi64>) {axis = 0 : i64, sizes = array<i64>}
+        : tensor<6xf32> -> (tensor<?xf32>, tensor<?xf32>)
     ```
   }];
-  let arguments = (ins TG_Tensor:$input, I64Attr:$axis, DenseI64ArrayAttr:$sizes);
+  let arguments = (ins TG_Tensor:$input, Optional<TG_I64Tensor>:$dynamic_sizes,
+                       I64Attr:$axis, DenseI64ArrayAttr:$sizes);
   let results = (outs Variadic<TG_Tensor>:$outputs);
-  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($outputs)";
+  let assemblyFormat = [{
+    $input (`sizes` `(` $dynamic_sizes^ `:` type($dynamic_sizes) `)`)? attr-dict
+    `:` type($input) `->` type($outputs)
+  }];
 }
 
 def TG_SliceOp : TG_Op<"slice", [Pure]> {
@@ -1192,5 +1257,9 @@ def TG_QuantizeLinearOp : TG_Op<"quantize_linear", [Pure]> {
   let results = (outs TG_QuantTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
+
+include "VisionOps.td"
+include "SignalOps.td"
+include "RandomOps.td"
 
 #endif // TANGRAM_GRAPH_OPS

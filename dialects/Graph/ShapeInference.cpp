@@ -143,3 +143,46 @@ bool mlir::tangram::tg::getConstantFloats(Value v,
     values.push_back(x.convertToDouble());
   return true;
 }
+
+/// Output size of one spatial dim of a conv or pool window.
+int64_t mlir::tangram::tg::windowOut(int64_t in, int64_t k, int64_t stride,
+                                     int64_t dil, int64_t padSum,
+                                     bool ceilMode) {
+  if (ShapedType::isDynamic(in) || ShapedType::isDynamic(k))
+    return ShapedType::kDynamic;
+  int64_t span = dil * (k - 1) + 1;
+  int64_t num = in + padSum - span;
+  if (num < 0)
+    return -1;
+  int64_t out = (ceilMode ? (num + stride - 1) / stride : num / stride) + 1;
+  // ONNX/PyTorch rule: with ceil_mode the last window must start inside the
+  // input or left padding.
+  if (ceilMode && (out - 1) * stride >= in + padSum / 2 + (padSum % 2))
+    --out;
+  return out;
+}
+
+/// Checks `strides`, `pads`, `dilations` (and `kernel` when given) against
+/// `spatial` dims.
+LogicalResult mlir::tangram::tg::checkWindowAttrs(std::optional<Location> loc,
+                                                  int64_t spatial,
+                                                  ArrayRef<int64_t> strides,
+                                                  ArrayRef<int64_t> pads,
+                                                  ArrayRef<int64_t> dilations) {
+  if ((int64_t)strides.size() != spatial ||
+      (int64_t)dilations.size() != spatial ||
+      (int64_t)pads.size() != 2 * spatial)
+    return emitOptionalError(loc, "expected ", spatial,
+                             " strides and dilations and ", 2 * spatial,
+                             " pads");
+  for (int64_t s : strides)
+    if (s <= 0)
+      return emitOptionalError(loc, "strides must be positive");
+  for (int64_t d : dilations)
+    if (d <= 0)
+      return emitOptionalError(loc, "dilations must be positive");
+  for (int64_t p : pads)
+    if (p < 0)
+      return emitOptionalError(loc, "pads must be non-negative");
+  return success();
+}

@@ -217,6 +217,8 @@ struct SplitLowering : public OpConversionPattern<tg::SplitOp> {
   LogicalResult
   matchAndRewrite(tg::SplitOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
+    if (op.getDynamicSizes())
+      return failure(); // DynamicAxesLowering's pattern.
     Location loc = op.getLoc();
     auto it = cast<RankedTensorType>(adaptor.getInput().getType());
     if (failed(requireStatic(rw, op, it)))

@@ -161,33 +161,6 @@ LogicalResult identity(OpBinder &b) {
   return b.setResult(b.input(0));
 }
 
-/// Inference-mode Dropout: the identity, and an all-true mask when asked.
-LogicalResult dropout(OpBinder &b) {
-  if (failed(b.need(1)))
-    return failure();
-  Value x = b.input(0);
-  if (b.opset >= 12 && b.hasInput(2)) {
-    SmallVector<int64_t> training;
-    if (!b.constInts(b.input(2), training) || training.empty() ||
-        training[0] != 0)
-      return b.fail("training mode is not supported");
-  }
-  if (!b.outputUsed(1))
-    return b.setResult(x);
-  auto shape = b.make<tg::ShapeOp>(
-      {x}, {b.named("start", b.i64(0)),
-            b.named("end", b.i64(b.rankOf(x)))});
-  if (failed(shape))
-    return failure();
-  auto t = RankedTensorType::get({1}, b.b.getI1Type());
-  auto mask = b.make<tg::ConstantOfShapeOp>(
-      {*shape},
-      {b.named("value", DenseElementsAttr::get(t, true))});
-  if (failed(mask))
-    return failure();
-  return b.setResults({x, *mask});
-}
-
 LogicalResult isInf(OpBinder &b) {
   if (failed(b.need(1)))
     return failure();
@@ -318,7 +291,6 @@ void mlir::tangram::onnx_importer::registerElementwiseHandlers(HandlerTable &t) 
   t.on("CastLike", 15, castLike);
   t.on("Clip", 6, clip);
   t.on("Identity", 1, identity);
-  t.on("Dropout", 7, dropout);
   t.on("DequantizeLinear", 10, quantize<tg::DequantizeLinearOp>);
   t.on("QuantizeLinear", 10, quantize<tg::QuantizeLinearOp>);
 }

@@ -574,6 +574,12 @@ LogicalResult meanVarianceNorm(OpBinder &b) {
   return b.emit<tg::DivOp>({m->centered, m->stddev});
 }
 
+LogicalResult det(OpBinder &b) {
+  if (failed(b.need(1)))
+    return failure();
+  return b.emit<tg::DetOp>({b.input(0)});
+}
+
 } // namespace
 
 void mlir::tangram::onnx_importer::registerNNHandlers(HandlerTable &t) {
@@ -611,4 +617,5 @@ void mlir::tangram::onnx_importer::registerNNHandlers(HandlerTable &t) {
   t.on("CumSum", 11, cumsum);
   t.on("TopK", 1, topk);
   t.on("Einsum", 12, einsum);
+  t.on("Det", 11, det);
 }

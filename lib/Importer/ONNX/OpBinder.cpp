@@ -218,6 +218,9 @@ const HandlerTable &HandlerTable::get() {
     HandlerTable t;
     registerElementwiseHandlers(t);
     registerNNHandlers(t);
+    registerVisionHandlers(t);
+    registerSignalHandlers(t);
+    registerRandomHandlers(t);
     registerShapeHandlers(t);
     return t;
   }();

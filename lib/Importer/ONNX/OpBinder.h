@@ -109,6 +109,22 @@ public:
   Attribute boolean(bool v) { return b.getBoolAttr(v); }
   Attribute str(StringRef v) { return b.getStringAttr(v); }
   Attribute array(ArrayRef<int64_t> v) { return b.getDenseI64ArrayAttr(v); }
+  /// The `operandSegmentSizes` of an op whose optional operands are the
+  /// null entries of `operands` (absent ONNX inputs).
+  NamedAttribute segmentSizes(ArrayRef<Value> operands) {
+    SmallVector<int32_t> sizes;
+    for (Value v : operands)
+      sizes.push_back(v ? 1 : 0);
+    return named("operandSegmentSizes", b.getDenseI32ArrayAttr(sizes));
+  }
+  /// `operands` without the null (absent) entries.
+  static SmallVector<Value> present(ArrayRef<Value> operands) {
+    SmallVector<Value> out;
+    for (Value v : operands)
+      if (v)
+        out.push_back(v);
+    return out;
+  }
 
   /// Builds `OpTy` with inferred result types; fails with an error naming
   /// the node when the operands or attributes are inconsistent.
@@ -184,6 +200,9 @@ private:
 void registerElementwiseHandlers(HandlerTable &t);
 void registerNNHandlers(HandlerTable &t);
 void registerShapeHandlers(HandlerTable &t);
+void registerVisionHandlers(HandlerTable &t);
+void registerSignalHandlers(HandlerTable &t);
+void registerRandomHandlers(HandlerTable &t);
 
 } // namespace mlir::tangram::onnx_importer
 

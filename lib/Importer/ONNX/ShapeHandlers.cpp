@@ -140,10 +140,29 @@ LogicalResult axesOperand(OpBinder &b, unsigned inputIdx, int64_t since,
   return success();
 }
 
+/// A non-empty 1-D i64 input that is not a constant: the run-time form of
+/// axes or sizes.
+bool isRuntimeList(OpBinder &b, unsigned i) {
+  SmallVector<int64_t> ignored;
+  if (b.opset < 13 || !b.hasInput(i) ||
+      OpBinder::constInts(b.input(i), ignored))
+    return false;
+  auto t = b.typeOf(b.input(i));
+  return t.getRank() == 1 && !t.isDynamicDim(0) && t.getDimSize(0) > 0 &&
+         t.getElementType().isInteger(64);
+}
+
+/// Squeeze/Unsqueeze with axes known only at run time: the operand form.
+template <typename OpTy> LogicalResult runtimeAxes(OpBinder &b) {
+  return b.emit<OpTy>({b.input(0), b.input(1)}, {b.named("axes", b.array({}))});
+}
+
 LogicalResult squeeze(OpBinder &b) {
   if (failed(b.need(1)))
     return failure();
   Value x = b.input(0);
+  if (isRuntimeList(b, 1))
+    return runtimeAxes<tg::SqueezeOp>(b);
   SmallVector<int64_t> axes;
   bool given;
   if (failed(axesOperand(b, 1, 13, axes, given)))
@@ -167,6 +186,8 @@ LogicalResult unsqueeze(OpBinder &b) {
   if (failed(b.need(1)))
     return failure();
   Value x = b.input(0);
+  if (isRuntimeList(b, 1))
+    return runtimeAxes<tg::UnsqueezeOp>(b);
   SmallVector<int64_t> axes;
   bool given;
   if (failed(axesOperand(b, 1, 13, axes, given)))
@@ -205,6 +226,15 @@ LogicalResult split(OpBinder &b) {
   if (failed(axis))
     return failure();
   SmallVector<int64_t> sizes;
+  if (isRuntimeList(b, 1)) {
+    if (b.typeOf(b.input(1)).getDimSize(0) != b.numOutputs())
+      return b.fail("split has " + Twine(b.typeOf(b.input(1)).getDimSize(0)) +
+                    " sizes for " + Twine(b.numOutputs()) + " outputs");
+    auto op =
+        b.makeOp<tg::SplitOp>({x, b.input(1)}, {b.named("axis", b.i64(*axis)),
+                                                b.named("sizes", b.array({}))});
+    return failed(op) ? failure() : b.setResults((*op)->getResults());
+  }
   if (b.opset >= 13) {
     if (b.hasInput(1) && failed(b.requireConstInts(1, "split", sizes)))
       return failure();
@@ -233,6 +263,21 @@ LogicalResult split(OpBinder &b) {
                   Twine(outputs) + " outputs");
   auto op = b.makeOp<tg::SplitOp>({x}, {b.named("axis", b.i64(*axis)),
                                         b.named("sizes", b.array(sizes))});
+  return failed(op) ? failure() : b.setResults((*op)->getResults());
+}
+
+LogicalResult unique(OpBinder &b) {
+  if (failed(b.need(1)))
+    return failure();
+  SmallVector<NamedAttribute> attrs = {
+      b.named("sorted", b.boolean(b.i("sorted", 1)))};
+  if (b.attr("axis")) {
+    auto axis = b.axis(b.i("axis", 0), b.rankOf(b.input(0)));
+    if (failed(axis))
+      return failure();
+    attrs.push_back(b.named("axis", b.i64(*axis)));
+  }
+  auto op = b.makeOp<tg::UniqueOp>({b.input(0)}, attrs);
   return failed(op) ? failure() : b.setResults((*op)->getResults());
 }
 
@@ -574,6 +619,7 @@ void mlir::tangram::onnx_importer::registerShapeHandlers(HandlerTable &t) {
   t.on("Expand", 8, expand);
   t.on("Concat", 4, concat);
   t.on("Split", 2, split);
+  t.on("Unique", 11, unique);
   t.on("Slice", 1, slice);
   t.on("Gather", 1, gatherLike<tg::GatherOp>);
   t.on("GatherElements", 11, gatherLike<tg::GatherElementsOp>);

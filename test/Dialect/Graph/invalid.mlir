@@ -268,3 +268,194 @@ func.func @reduce_axes_too_many(%x: tensor<2x3xf32>, %a: tensor<3xi64>) {
   %0 = "tg.reduce_sum"(%x, %a) {axes = array<i64>} : (tensor<2x3xf32>, tensor<3xi64>) -> tensor<?x?xf32>
   return
 }
+
+// -----
+
+func.func @squeeze_axes_twice(%x: tensor<1x3xf32>, %a: tensor<1xi64>) {
+  // expected-error @+2 {{axes are given both as an attribute and as an operand}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.squeeze"(%x, %a) {axes = array<i64: 0>} : (tensor<1x3xf32>, tensor<1xi64>) -> tensor<?xf32>
+  return
+}
+
+// -----
+
+func.func @squeeze_too_many_axes(%x: tensor<1x3xf32>, %a: tensor<3xi64>) {
+  // expected-error @+2 {{run-time axes must have 1 to 2 elements, got 3}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.squeeze"(%x, %a) {axes = array<i64>} : (tensor<1x3xf32>, tensor<3xi64>) -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @split_sizes_dynamic_length(%x: tensor<6xf32>, %s: tensor<?xi64>) {
+  // expected-error @+2 {{run-time sizes must be a 1-D tensor of static length}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0:2 = "tg.split"(%x, %s) {axis = 0 : i64, sizes = array<i64>} : (tensor<6xf32>, tensor<?xi64>) -> (tensor<?xf32>, tensor<?xf32>)
+  return
+}
+
+// -----
+
+func.func @grid_sample_grid_dim(%x: tensor<1x1x4x4xf32>, %g: tensor<1x6x6x3xf32>) {
+  // expected-error @+2 {{the last grid dim must be 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.grid_sample"(%x, %g) : (tensor<1x1x4x4xf32>, tensor<1x6x6x3xf32>) -> tensor<1x1x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @grid_sample_cubic_3d(%x: tensor<1x1x4x4x4xf32>, %g: tensor<1x2x2x2x3xf32>) {
+  // expected-error @+2 {{cubic mode needs a 2-D image}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.grid_sample"(%x, %g) {mode = "cubic"} : (tensor<1x1x4x4x4xf32>, tensor<1x2x2x2x3xf32>) -> tensor<1x1x2x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @grid_sample_padding(%x: tensor<1x1x4x4xf32>, %g: tensor<1x6x6x2xf32>) {
+  // expected-error @+2 {{unknown padding_mode 'wrap'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.grid_sample"(%x, %g) {padding_mode = "wrap"} : (tensor<1x1x4x4xf32>, tensor<1x6x6x2xf32>) -> tensor<1x1x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @affine_grid_theta(%t: tensor<2x3x3xf32>, %s: tensor<4xi64>) {
+  // expected-error @+2 {{theta must be N x 2 x 3}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.affine_grid"(%t, %s) : (tensor<2x3x3xf32>, tensor<4xi64>) -> tensor<2x?x?x2xf32>
+  return
+}
+
+// -----
+
+func.func @roi_align_indices(%x: tensor<1x1x10x10xf32>, %r: tensor<3x4xf32>, %i: tensor<2xi64>) {
+  // expected-error @+2 {{batch_indices must hold one index per roi}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.roi_align"(%x, %r, %i) {output_height = 2 : i64, output_width = 2 : i64, sampling_ratio = 0 : i64, spatial_scale = 1.0 : f32} : (tensor<1x1x10x10xf32>, tensor<3x4xf32>, tensor<2xi64>) -> tensor<3x1x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @nms_scores(%b: tensor<1x6x4xf32>, %s: tensor<1x1x5xf32>) {
+  // expected-error @+2 {{scores must be B x K x S for B x S x 4 boxes}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.non_max_suppression"(%b, %s) {operandSegmentSizes = array<i32: 1, 1, 0, 0, 0>} : (tensor<1x6x4xf32>, tensor<1x1x5xf32>) -> tensor<?x3xi64>
+  return
+}
+
+// -----
+
+func.func @deform_conv_offset(%x: tensor<1x1x3x3xf32>, %w: tensor<1x1x2x2xf32>, %o: tensor<1x4x2x2xf32>) {
+  // expected-error @+2 {{offset must have offset_group * 2 * kernel taps (8) channels}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.deform_conv"(%x, %w, %o) {operandSegmentSizes = array<i32: 1, 1, 1, 0, 0>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x1x3x3xf32>, tensor<1x1x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x1x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @col2im_block(%x: tensor<1x5x5xf32>) {
+  %img = tg.constant dense<[5, 5]> : tensor<2xi64>
+  %blk = tg.constant dense<[1, 2]> : tensor<2xi64>
+  // expected-error @+2 {{input dim 1 (5) is not a multiple of the block size 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.col2im"(%x, %img, %blk) {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x5x5xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<1x?x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @max_unpool_indices(%x: tensor<1x1x2x2xf32>, %i: tensor<1x1x2x3xi64>) {
+  // expected-error @+2 {{indices must have the input's shape}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.max_unpool"(%x, %i) {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x3xi64>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @center_crop_pad_axes(%x: tensor<4x4xf32>, %s: tensor<1xi64>) {
+  // expected-error @+2 {{shape must have one value per axis}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.center_crop_pad"(%x, %s) {axes = array<i64: 0, 1>} : (tensor<4x4xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @image_decode_format(%x: tensor<10xui8>) {
+  // expected-error @+2 {{pixel_format must be RGB, BGR or Grayscale}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.image_decode"(%x) {pixel_format = "CMYK"} : (tensor<10xui8>) -> tensor<?x?x3xui8>
+  return
+}
+
+// -----
+
+func.func @dft_last_axis(%x: tensor<1x10x1xf32>) {
+  // expected-error @+2 {{axis must be a signal dim in [0, 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.dft"(%x) {operandSegmentSizes = array<i32: 1, 0, 0>, axis = 2 : i64} : (tensor<1x10x1xf32>) -> tensor<1x10x2xf32>
+  return
+}
+
+// -----
+
+func.func @dft_not_complex(%x: tensor<1x10x3xf32>) {
+  // expected-error @+2 {{input must be a real (... x 1) or complex (... x 2) signal of rank >= 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.dft"(%x) {operandSegmentSizes = array<i32: 1, 0, 0>, axis = 1 : i64} : (tensor<1x10x3xf32>) -> tensor<1x10x2xf32>
+  return
+}
+
+// -----
+
+func.func @stft_no_frame(%s: tensor<1x128x1xf32>, %step: tensor<i64>) {
+  // expected-error @+2 {{needs a window or a frame_length}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.stft"(%s, %step) {operandSegmentSizes = array<i32: 1, 1, 0, 0>} : (tensor<1x128x1xf32>, tensor<i64>) -> tensor<1x?x?x2xf32>
+  return
+}
+
+// -----
+
+func.func @mel_edges(%n: tensor<i32>, %f: tensor<2xf32>) {
+  // expected-error @+2 {{the edge frequencies must hold one value}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.mel_weight_matrix"(%n, %n, %n, %f, %f) {output_datatype = f32} : (tensor<i32>, tensor<i32>, tensor<i32>, tensor<2xf32>, tensor<2xf32>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @random_dtype(%s: tensor<2xi64>) {
+  // expected-error @+2 {{dtype must be f16, bf16, f32 or f64}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.random_uniform"(%s) {dtype = i32, low = 0.0 : f32, high = 1.0 : f32} : (tensor<2xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @unique_axis(%x: tensor<3x3xf32>) {
+  // expected-error @+2 {{axis out of range}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0:4 = "tg.unique"(%x) {axis = 2 : i64} : (tensor<3x3xf32>) -> (tensor<3x?xf32>, tensor<?xi64>, tensor<3xi64>, tensor<?xi64>)
+  return
+}
+
+// -----
+
+func.func @det_not_square(%x: tensor<2x3xf32>) {
+  // expected-error @+2 {{input must be a batch of square matrices}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.det"(%x) : (tensor<2x3xf32>) -> tensor<f32>
+  return
+}

@@ -154,3 +154,103 @@ func.func @cumsum_runtime_axis(%x: tensor<2x3xf32>, %a: tensor<i32>) -> tensor<2
   %0 = tg.cumsum %x axis(%a : tensor<i32>) {axis = 0 : i64, reverse = true} : tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
+
+// -----
+
+// Squeeze, Unsqueeze and Split with axes or sizes known at run time.
+// CHECK-LABEL: func.func @runtime_axes_and_sizes
+func.func @runtime_axes_and_sizes(%x: tensor<1x6xf32>, %a: tensor<1xi64>, %s: tensor<2xi64>) -> (tensor<?xf32>, tensor<?x?x?xf32>, tensor<1x?xf32>) {
+  // CHECK: tg.squeeze %{{.*}} axes(%{{.*}} : tensor<1xi64>) {axes = array<i64>} : tensor<1x6xf32> -> tensor<?xf32>
+  %0 = tg.squeeze %x axes(%a : tensor<1xi64>) {axes = array<i64>} : tensor<1x6xf32> -> tensor<?xf32>
+  // CHECK: tg.unsqueeze %{{.*}} axes(%{{.*}} : tensor<1xi64>) {axes = array<i64>} : tensor<1x6xf32> -> tensor<?x?x?xf32>
+  %1 = tg.unsqueeze %x axes(%a : tensor<1xi64>) {axes = array<i64>} : tensor<1x6xf32> -> tensor<?x?x?xf32>
+  // CHECK: tg.split %{{.*}} sizes(%{{.*}} : tensor<2xi64>) {axis = 1 : i64, sizes = array<i64>} : tensor<1x6xf32> -> tensor<1x?xf32>, tensor<1x?xf32>
+  %2:2 = tg.split %x sizes(%s : tensor<2xi64>) {axis = 1 : i64, sizes = array<i64>} : tensor<1x6xf32> -> tensor<1x?xf32>, tensor<1x?xf32>
+  return %0, %1, %2#0 : tensor<?xf32>, tensor<?x?x?xf32>, tensor<1x?xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @sampling
+func.func @sampling(%x: tensor<1x1x4x4xf32>, %g: tensor<1x6x6x2xf32>, %t: tensor<2x2x3xf32>, %s: tensor<4xi64>) -> (tensor<1x1x6x6xf32>, tensor<2x?x?x2xf32>) {
+  // CHECK: tg.grid_sample %{{.*}}, %{{.*}} {align_corners = true, mode = "cubic", padding_mode = "border"} : (tensor<1x1x4x4xf32>, tensor<1x6x6x2xf32>) -> tensor<1x1x6x6xf32>
+  %0 = tg.grid_sample %x, %g {mode = "cubic", padding_mode = "border", align_corners = true} : (tensor<1x1x4x4xf32>, tensor<1x6x6x2xf32>) -> tensor<1x1x6x6xf32>
+  // CHECK: tg.affine_grid %{{.*}}, %{{.*}} : (tensor<2x2x3xf32>, tensor<4xi64>) -> tensor<2x?x?x2xf32>
+  %1 = tg.affine_grid %t, %s : (tensor<2x2x3xf32>, tensor<4xi64>) -> tensor<2x?x?x2xf32>
+  return %0, %1 : tensor<1x1x6x6xf32>, tensor<2x?x?x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @detection
+func.func @detection(%x: tensor<1x1x10x10xf32>, %r: tensor<3x4xf32>, %i: tensor<3xi64>, %b: tensor<1x6x4xf32>, %s: tensor<1x1x6xf32>, %m: tensor<1xi64>, %t: tensor<1xf32>) -> (tensor<3x1x5x5xf32>, tensor<?x3xi64>, tensor<?x3xi64>) {
+  // CHECK: tg.roi_align {{.*}} {coordinate_transformation_mode = "output_half_pixel", mode = "max", output_height = 5 : i64, output_width = 5 : i64, sampling_ratio = 2 : i64, spatial_scale = 1.000000e+00 : f32} : (tensor<1x1x10x10xf32>, tensor<3x4xf32>, tensor<3xi64>) -> tensor<3x1x5x5xf32>
+  %0 = tg.roi_align %x, %r, %i {mode = "max", output_height = 5 : i64, output_width = 5 : i64, sampling_ratio = 2 : i64, spatial_scale = 1.0 : f32, coordinate_transformation_mode = "output_half_pixel"} : (tensor<1x1x10x10xf32>, tensor<3x4xf32>, tensor<3xi64>) -> tensor<3x1x5x5xf32>
+  // CHECK: tg.non_max_suppression %{{.*}}, %{{.*}} max(%{{.*}} : tensor<1xi64>) iou(%{{.*}} : tensor<1xf32>) score(%{{.*}} : tensor<1xf32>) {center_point_box = true} : (tensor<1x6x4xf32>, tensor<1x1x6xf32>) -> tensor<?x3xi64>
+  %1 = tg.non_max_suppression %b, %s max(%m : tensor<1xi64>) iou(%t : tensor<1xf32>) score(%t : tensor<1xf32>) {center_point_box = true} : (tensor<1x6x4xf32>, tensor<1x1x6xf32>) -> tensor<?x3xi64>
+  // CHECK: tg.non_max_suppression %{{.*}}, %{{.*}} : (tensor<1x6x4xf32>, tensor<1x1x6xf32>) -> tensor<?x3xi64>
+  %2 = tg.non_max_suppression %b, %s : (tensor<1x6x4xf32>, tensor<1x1x6xf32>) -> tensor<?x3xi64>
+  return %0, %1, %2 : tensor<3x1x5x5xf32>, tensor<?x3xi64>, tensor<?x3xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @image_ops
+func.func @image_ops(%x: tensor<1x1x3x3xf32>, %w: tensor<1x1x2x2xf32>, %o: tensor<1x8x2x2xf32>, %mk: tensor<1x4x2x2xf32>, %bias: tensor<1xf32>, %c: tensor<1x5x5xf32>, %sh: tensor<2xi64>, %p: tensor<1x1x2x2xf32>, %pi: tensor<1x1x2x2xi64>, %img: tensor<20x10x3xf32>, %bytes: tensor<100xui8>) -> (tensor<1x1x2x2xf32>, tensor<1x?x?x?xf32>, tensor<1x1x4x4xf32>, tensor<?x?x3xf32>, tensor<?x?x1xui8>) {
+  // CHECK: tg.deform_conv %{{.*}}, %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<1xf32>) mask(%{{.*}} : tensor<1x4x2x2xf32>) {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xf32>, tensor<1x1x2x2xf32>, tensor<1x8x2x2xf32>) -> tensor<1x1x2x2xf32>
+  %0 = tg.deform_conv %x, %w, %o bias(%bias : tensor<1xf32>) mask(%mk : tensor<1x4x2x2xf32>) {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x1x3x3xf32>, tensor<1x1x2x2xf32>, tensor<1x8x2x2xf32>) -> tensor<1x1x2x2xf32>
+  // CHECK: tg.col2im {{.*}} : (tensor<1x5x5xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<1x?x?x?xf32>
+  %1 = tg.col2im %c, %sh, %sh {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x5x5xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<1x?x?x?xf32>
+  // CHECK: tg.max_unpool {{.*}} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) -> tensor<1x1x4x4xf32>
+  %2 = tg.max_unpool %p, %pi {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) -> tensor<1x1x4x4xf32>
+  // CHECK: tg.center_crop_pad {{.*}} {axes = array<i64: 0, 1>} : (tensor<20x10x3xf32>, tensor<2xi64>) -> tensor<?x?x3xf32>
+  %3 = tg.center_crop_pad %img, %sh {axes = array<i64: 0, 1>} : (tensor<20x10x3xf32>, tensor<2xi64>) -> tensor<?x?x3xf32>
+  // CHECK: tg.image_decode %{{.*}} {pixel_format = "Grayscale"} : tensor<100xui8> -> tensor<?x?x1xui8>
+  %4 = tg.image_decode %bytes {pixel_format = "Grayscale"} : tensor<100xui8> -> tensor<?x?x1xui8>
+  return %0, %1, %2, %3, %4 : tensor<1x1x2x2xf32>, tensor<1x?x?x?xf32>, tensor<1x1x4x4xf32>, tensor<?x?x3xf32>, tensor<?x?x1xui8>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @signal
+func.func @signal(%x: tensor<1x10x1xf32>, %a: tensor<i64>, %s: tensor<1x128x1xf32>, %step: tensor<i64>, %win: tensor<16xf32>, %n: tensor<i32>, %f: tensor<f32>) -> (tensor<1x6x2xf32>, tensor<1x10x2xf32>, tensor<1x15x9x2xf32>, tensor<?x?xf32>) {
+  // CHECK: tg.dft %{{.*}} {axis = 1 : i64, onesided = true} : tensor<1x10x1xf32> -> tensor<1x6x2xf32>
+  %0 = tg.dft %x {axis = 1 : i64, onesided = true} : tensor<1x10x1xf32> -> tensor<1x6x2xf32>
+  // CHECK: tg.dft %{{.*}} axis(%{{.*}} : tensor<i64>) {axis = 0 : i64, inverse = true} : tensor<1x10x1xf32> -> tensor<1x10x2xf32>
+  %1 = tg.dft %x axis(%a : tensor<i64>) {axis = 0 : i64, inverse = true} : tensor<1x10x1xf32> -> tensor<1x10x2xf32>
+  %c8 = tg.constant dense<8> : tensor<i64>
+  // CHECK: tg.stft %{{.*}}, %{{.*}} window(%{{.*}} : tensor<16xf32>) : (tensor<1x128x1xf32>, tensor<i64>) -> tensor<1x15x9x2xf32>
+  %2 = tg.stft %s, %c8 window(%win : tensor<16xf32>) : (tensor<1x128x1xf32>, tensor<i64>) -> tensor<1x15x9x2xf32>
+  // CHECK: tg.mel_weight_matrix {{.*}} {output_datatype = f32} : (tensor<i32>, tensor<i32>, tensor<i32>, tensor<f32>, tensor<f32>) -> tensor<?x?xf32>
+  %3 = tg.mel_weight_matrix %n, %n, %n, %f, %f {output_datatype = f32} : (tensor<i32>, tensor<i32>, tensor<i32>, tensor<f32>, tensor<f32>) -> tensor<?x?xf32>
+  return %0, %1, %2, %3 : tensor<1x6x2xf32>, tensor<1x10x2xf32>, tensor<1x15x9x2xf32>, tensor<?x?xf32>
+}
+
+// -----
+
+// Random draws are not Pure: canonicalization keeps both.
+// CHECK-LABEL: func.func @random
+func.func @random(%s: tensor<2xi64>) -> (tensor<?x?xf32>, tensor<?x?xf32>, tensor<3x4xf64>) {
+  // CHECK: tg.random_uniform %{{.*}} {dtype = f32, high = 1.000000e+00 : f32, low = 0.000000e+00 : f32, seed = 2.000000e+00 : f32} : tensor<2xi64> -> tensor<?x?xf32>
+  %0 = tg.random_uniform %s {dtype = f32, low = 0.0 : f32, high = 1.0 : f32, seed = 2.0 : f32} : tensor<2xi64> -> tensor<?x?xf32>
+  // CHECK: tg.random_uniform
+  %1 = tg.random_uniform %s {dtype = f32, low = 0.0 : f32, high = 1.0 : f32, seed = 2.0 : f32} : tensor<2xi64> -> tensor<?x?xf32>
+  %c = tg.constant dense<[3, 4]> : tensor<2xi64>
+  // CHECK: tg.random_normal %{{.*}} {dtype = f64, mean = 1.000000e+00 : f32, scale = 2.000000e+00 : f32} : tensor<2xi64> -> tensor<3x4xf64>
+  %2 = tg.random_normal %c {dtype = f64, mean = 1.0 : f32, scale = 2.0 : f32} : tensor<2xi64> -> tensor<3x4xf64>
+  return %0, %1, %2 : tensor<?x?xf32>, tensor<?x?xf32>, tensor<3x4xf64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @unique_det
+func.func @unique_det(%x: tensor<3x3xf32>) -> (tensor<?x3xf32>, tensor<?xi64>, tensor<3xi64>, tensor<?xi64>, tensor<3xf32>) {
+  // CHECK: tg.unique %{{.*}} {axis = 0 : i64, sorted = false} : (tensor<3x3xf32>) -> (tensor<?x3xf32>, tensor<?xi64>, tensor<3xi64>, tensor<?xi64>)
+  %y, %i, %v, %c = tg.unique %x {axis = 0 : i64, sorted = false} : (tensor<3x3xf32>) -> (tensor<?x3xf32>, tensor<?xi64>, tensor<3xi64>, tensor<?xi64>)
+  // CHECK: tg.det %{{.*}} : tensor<3x3xf32> -> tensor<f32>
+  %d = tg.det %x : tensor<3x3xf32> -> tensor<f32>
+  %b = tg.constant dense<1.0> : tensor<3x2x2xf32>
+  // CHECK: tg.det %{{.*}} : tensor<3x2x2xf32> -> tensor<3xf32>
+  %e = tg.det %b : tensor<3x2x2xf32> -> tensor<3xf32>
+  return %y, %i, %v, %c, %e : tensor<?x3xf32>, tensor<?xi64>, tensor<3xi64>, tensor<?xi64>, tensor<3xf32>
+}
