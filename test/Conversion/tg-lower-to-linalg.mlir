@@ -364,3 +364,49 @@ func.func @resize_runtime_sizes(%x: tensor<1x1x2x2xf32>, %sizes: tensor<4xi64>) 
       : (tensor<1x1x2x2xf32>, tensor<0xf32>, tensor<4xi64>) -> tensor<1x1x?x?xf32>
   return %y : tensor<1x1x?x?xf32>
 }
+
+// -----
+
+// Squeeze with run-time axes: only the subsets of size-1 dims are cases
+// (here dims 0 and 2: masks 1, 4), and the check includes that.
+// CHECK-LABEL: func.func @squeeze_runtime_axes
+// CHECK: arith.cmpi eq
+// CHECK: cf.assert {{.*}} "tg.squeeze: the axes are out of range, repeated or name dims that are not 1"
+// CHECK: scf.index_switch
+// CHECK: case 4 {
+// CHECK: tensor.reshape
+// CHECK: tensor.cast {{.*}} : tensor<1x3xf32> to tensor<?x?xf32>
+// CHECK: default {
+// CHECK: tensor.cast {{.*}} : tensor<3x1xf32> to tensor<?x?xf32>
+func.func @squeeze_runtime_axes(%x: tensor<1x3x1xf32>, %a: tensor<1xi64>) -> tensor<?x?xf32> {
+  %y = tg.squeeze %x axes(%a : tensor<1xi64>) {axes = array<i64>} : tensor<1x3x1xf32> -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}
+
+// -----
+
+// Unsqueeze with run-time axes: one case per position of the new dim.
+// CHECK-LABEL: func.func @unsqueeze_runtime_axes
+// CHECK: cf.assert {{.*}} "tg.unsqueeze: the axes are out of range or repeated"
+// CHECK: scf.index_switch
+// CHECK: case 2 {
+// CHECK: tensor.cast {{.*}} : tensor<3x1xf32> to tensor<?x?xf32>
+// CHECK: default {
+// CHECK: tensor.cast {{.*}} : tensor<1x3xf32> to tensor<?x?xf32>
+func.func @unsqueeze_runtime_axes(%x: tensor<3xf32>, %a: tensor<1xi64>) -> tensor<?x?xf32> {
+  %y = tg.unsqueeze %x axes(%a : tensor<1xi64>) {axes = array<i64>} : tensor<3xf32> -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}
+
+// -----
+
+// Split with run-time sizes: checked, then sliced at their running sum.
+// CHECK-LABEL: func.func @split_runtime_sizes
+// CHECK: cf.assert {{.*}} "tg.split: the sizes are negative or do not add up to the axis dim"
+// CHECK: %[[A:.*]] = tensor.extract_slice %arg0[0, %{{.*}}] [2, %{{.*}}] [1, 1] : tensor<2x6xf32> to tensor<2x?xf32>
+// CHECK: %[[B:.*]] = tensor.extract_slice %arg0[0, %{{.*}}] [2, %{{.*}}] [1, 1] : tensor<2x6xf32> to tensor<2x?xf32>
+// CHECK: return %[[A]], %[[B]]
+func.func @split_runtime_sizes(%x: tensor<2x6xf32>, %s: tensor<2xi64>) -> (tensor<2x?xf32>, tensor<2x?xf32>) {
+  %a, %b = tg.split %x sizes(%s : tensor<2xi64>) {axis = 1 : i64, sizes = array<i64>} : tensor<2x6xf32> -> tensor<2x?xf32>, tensor<2x?xf32>
+  return %a, %b : tensor<2x?xf32>, tensor<2x?xf32>
+}
