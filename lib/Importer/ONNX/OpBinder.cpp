@@ -221,6 +221,7 @@ const HandlerTable &HandlerTable::get() {
     registerVisionHandlers(t);
     registerSignalHandlers(t);
     registerRandomHandlers(t);
+    registerRecurrentHandlers(t);
     registerShapeHandlers(t);
     return t;
   }();

@@ -199,6 +199,7 @@ private:
 
 void registerElementwiseHandlers(HandlerTable &t);
 void registerNNHandlers(HandlerTable &t);
+void registerRecurrentHandlers(HandlerTable &t);
 void registerShapeHandlers(HandlerTable &t);
 void registerVisionHandlers(HandlerTable &t);
 void registerSignalHandlers(HandlerTable &t);
