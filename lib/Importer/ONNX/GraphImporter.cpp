@@ -20,6 +20,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include <deque>
@@ -70,16 +71,35 @@ private:
 
 } // namespace
 
+/// The newest opset Tangram knows of each domain it has handlers in (onnx
+/// 1.17): a newer one may have changed an op's meaning. Other domains are
+/// not checked here; their nodes are reported by checkOps.
+static int64_t maxOpset(StringRef domain) {
+  return llvm::StringSwitch<int64_t>(domain)
+      .Cases({"", "ai.onnx"}, kMaxOnnxOpset)
+      .Case("ai.onnx.ml", 5)
+      .Case("ai.onnx.preview.training", 1)
+      .Default(0);
+}
+
+/// A model may import any set of domains (ai.onnx.ml models often import
+/// only ai.onnx.ml); a node whose domain is not imported is reported by
+/// checkOps.
 LogicalResult GraphImporter::readOpsets() {
   for (const auto &o : model.opset_import())
     opsets[o.domain() == "ai.onnx" ? "" : o.domain()] = o.version();
-  int64_t v = opsets.lookup("");
-  if (v == 0)
-    return fail("the model imports no ai.onnx opset");
-  if (v < 1 || v > kMaxOnnxOpset)
-    return fail("unsupported opset " + Twine(v) +
-                " for domain ai.onnx (Tangram handles opsets 1 to " +
-                Twine(kMaxOnnxOpset) + ")");
+  if (opsets.empty())
+    return fail("the model imports no opset");
+  for (const auto &o : model.opset_import()) {
+    StringRef domain = o.domain();
+    if (domain.empty())
+      domain = "ai.onnx";
+    int64_t max = maxOpset(domain);
+    if (max && (o.version() < 1 || o.version() > max))
+      return fail("unsupported opset " + Twine(o.version()) + " for domain " +
+                  domain + " (Tangram handles opsets 1 to " + Twine(max) +
+                  ")");
+  }
   return success();
 }
 
@@ -116,10 +136,12 @@ LogicalResult GraphImporter::checkOps() {
     list += "'" + op + "' x" + std::to_string(count);
     total += count;
   }
+  std::string opset =
+      opsetOf("") ? ", ai.onnx opset " + std::to_string(opsetOf("")) : "";
   return fail(Twine(missing.size()) + " unsupported op type" +
               (missing.size() > 1 ? "s" : "") + " (" + Twine(total) +
-              " node" + (total > 1 ? "s" : "") + ", ai.onnx opset " +
-              Twine(opsetOf("")) + "): unsupported op " + list);
+              " node" + (total > 1 ? "s" : "") + opset +
+              "): unsupported op " + list);
 }
 
 LogicalResult
