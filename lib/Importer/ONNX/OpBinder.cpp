@@ -223,6 +223,7 @@ const HandlerTable &HandlerTable::get() {
     registerRandomHandlers(t);
     registerRecurrentHandlers(t);
     registerShapeHandlers(t);
+    registerTrainingHandlers(t);
     return t;
   }();
   return table;

@@ -204,6 +204,8 @@ void registerShapeHandlers(HandlerTable &t);
 void registerVisionHandlers(HandlerTable &t);
 void registerSignalHandlers(HandlerTable &t);
 void registerRandomHandlers(HandlerTable &t);
+/// Domain ai.onnx.preview.training: the optimizers.
+void registerTrainingHandlers(HandlerTable &t);
 
 } // namespace mlir::tangram::onnx_importer
 
