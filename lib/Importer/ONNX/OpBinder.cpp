@@ -224,6 +224,7 @@ const HandlerTable &HandlerTable::get() {
     registerRecurrentHandlers(t);
     registerShapeHandlers(t);
     registerTrainingHandlers(t);
+    registerMLHandlers(t);
     return t;
   }();
   return table;

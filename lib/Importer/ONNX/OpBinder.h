@@ -206,6 +206,8 @@ void registerSignalHandlers(HandlerTable &t);
 void registerRandomHandlers(HandlerTable &t);
 /// Domain ai.onnx.preview.training: the optimizers.
 void registerTrainingHandlers(HandlerTable &t);
+/// Domain ai.onnx.ml: the ops that are plain tensor arithmetic.
+void registerMLHandlers(HandlerTable &t);
 
 } // namespace mlir::tangram::onnx_importer
 
