@@ -39,6 +39,7 @@ def TG_IndexTensor : RankedTensorOf<[I32, I64]>;
 /// Quantized values: integers or 8-bit floats.
 def TG_QuantTensor : RankedTensorOf<[TG_IntElem, TG_Float8Elem]>;
 def TG_I64Tensor : RankedTensorOf<[I64]>;
+def TG_NumOrBoolTensor : RankedTensorOf<[TG_NumElem, I1]>;
 
 //===----------------------------------------------------------------------===//
 // Base classes
@@ -569,8 +570,9 @@ class TG_ReduceOp<string mnemonic, string fn, Type T = TG_NumTensor>
 }
 def TG_ReduceSumOp : TG_ReduceOp<"reduce_sum", "sum">;
 def TG_ReduceMeanOp : TG_ReduceOp<"reduce_mean", "mean">;
-def TG_ReduceMaxOp : TG_ReduceOp<"reduce_max", "max">;
-def TG_ReduceMinOp : TG_ReduceOp<"reduce_min", "min">;
+/// On i1 max is `or` and min is `and` (ONNX allows bool since opset 20).
+def TG_ReduceMaxOp : TG_ReduceOp<"reduce_max", "max", TG_NumOrBoolTensor>;
+def TG_ReduceMinOp : TG_ReduceOp<"reduce_min", "min", TG_NumOrBoolTensor>;
 def TG_ReduceProdOp : TG_ReduceOp<"reduce_prod", "product">;
 def TG_ReduceL1Op : TG_ReduceOp<"reduce_l1", "sum of |x|">;
 def TG_ReduceL2Op : TG_ReduceOp<"reduce_l2", "sqrt of sum of x^2">;

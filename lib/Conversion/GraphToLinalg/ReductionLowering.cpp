@@ -144,7 +144,8 @@ struct ReduceLowering : public OpConversionPattern<OpT> {
       return failure();
     ArrayRef<int64_t> axes = op.getAxes();
     Type et = it.getElementType();
-    bool u = isUnsignedElem(op.getType());
+    // i1 orders as unsigned: max is `or`, min is `and`.
+    bool u = isUnsignedElem(op.getType()) || et.isInteger(1);
     int64_t count = 1;
     for (int64_t a : axes)
       count *= it.getDimSize(a);

@@ -139,13 +139,12 @@ FailureOr<SmallVector<int64_t>> onesOr(OpBinder &b, StringRef name, int64_t n) {
   return v;
 }
 
-LogicalResult conv(OpBinder &b) {
-  if (failed(b.need(2)))
-    return failure();
-  Value x = b.input(0), w = b.input(1);
+/// tg.conv of `x` and `w` (and `bias` when given) with the node's window
+/// attributes.
+FailureOr<Value> convOf(OpBinder &b, Value x, Value w, Value bias) {
   int64_t n = b.rankOf(x) - 2;
   if (n < 1 || b.rankOf(w) != n + 2)
-    return b.fail("input and weight must have the same rank >= 3");
+    return b.fail("input and weight must have the same rank >= 3"), failure();
   SmallVector<int64_t> kernel = b.ints("kernel_shape");
   if (kernel.empty())
     kernel.assign(b.typeOf(w).getShape().drop_front(2).begin(),
@@ -157,13 +156,116 @@ LogicalResult conv(OpBinder &b) {
   if (failed(pads))
     return failure();
   SmallVector<Value> operands = {x, w};
-  if (Value bias = b.input(2))
+  if (bias)
     operands.push_back(bias);
-  return b.emit<tg::ConvOp>(
-      operands, {b.named("strides", b.array(*strides)),
-                 b.named("pads", b.array(*pads)),
-                 b.named("dilations", b.array(*dil)),
-                 b.named("group", b.i64(b.i("group", 1)))});
+  return b.make<tg::ConvOp>(operands,
+                            {b.named("strides", b.array(*strides)),
+                             b.named("pads", b.array(*pads)),
+                             b.named("dilations", b.array(*dil)),
+                             b.named("group", b.i64(b.i("group", 1)))});
+}
+
+LogicalResult conv(OpBinder &b) {
+  if (failed(b.need(2)))
+    return failure();
+  auto y = convOf(b, b.input(0), b.input(1), b.input(2));
+  return failed(y) ? failure() : b.setResult(*y);
+}
+
+/// `v - zp` in `elem`; a 1-D `zp` of more than one value is per `axis` of
+/// a rank-`rank` operand (reshaped to broadcast along it).
+FailureOr<Value> centered(OpBinder &b, Value v, Value zp, Type elem,
+                          int64_t axis) {
+  auto vi = b.castTo(v, elem);
+  if (failed(vi))
+    return failure();
+  if (!zp)
+    return *vi;
+  auto zi = b.castTo(zp, elem);
+  if (failed(zi))
+    return failure();
+  auto zt = b.typeOf(zp);
+  if (zt.getRank() == 1 && zt.getDimSize(0) != 1) {
+    SmallVector<int64_t> shape(b.rankOf(v) - axis, 1);
+    shape[0] = zt.getDimSize(0);
+    auto r = b.make<tg::ReshapeOp>({*zi, b.constI64(shape)});
+    if (failed(r))
+      return failure();
+    zi = *r;
+  }
+  return b.make<tg::SubOp>({*vi, *zi});
+}
+
+/// MatMulInteger: (a - a_zp) x (b - b_zp) in i32; a_zp may be per row of A,
+/// b_zp per column of B.
+LogicalResult matmulInteger(OpBinder &b) {
+  if (failed(b.need(2)))
+    return failure();
+  Type i32 = b.b.getI32Type();
+  auto a = centered(b, b.input(0), b.input(2), i32, b.rankOf(b.input(0)) - 2);
+  auto m = failed(a) ? a
+                     : centered(b, b.input(1), b.input(3), i32,
+                                b.rankOf(b.input(1)) - 1);
+  if (failed(m))
+    return failure();
+  return b.emit<tg::MatMulOp>({*a, *m});
+}
+
+/// ConvInteger: the convolution of (x - x_zp) and (w - w_zp, per output
+/// channel or per tensor) as i32. tg.conv takes floats, so it runs in f64,
+/// where the 8-bit products and their sums are exact.
+LogicalResult convInteger(OpBinder &b) {
+  if (failed(b.need(2)))
+    return failure();
+  Type f64 = b.b.getF64Type();
+  auto x = centered(b, b.input(0), b.input(2), f64, 1);
+  auto w = failed(x) ? x : centered(b, b.input(1), b.input(3), f64, 0);
+  auto y = failed(w) ? w : convOf(b, *x, *w, Value());
+  if (failed(y))
+    return failure();
+  auto r = b.castTo(*y, b.b.getI32Type());
+  return failed(r) ? failure() : b.setResult(*r);
+}
+
+/// QLinearConv as the ONNX reference computes it: the f64 convolution of
+/// (x - x_zp) and (w - w_zp) plus the i32 bias, scaled by x_scale * w_scale
+/// / y_scale (w_scale per output channel or per tensor), then quantized
+/// (rounded half to even, offset by y_zp, saturated) with a unit scale.
+LogicalResult qlinearConv(OpBinder &b) {
+  if (failed(b.need(8)))
+    return failure();
+  for (unsigned i : {1u, 2u, 6u, 7u})
+    if (b.typeOf(b.input(i)).getNumElements() != 1)
+      return b.fail("x and y scales and zero points must be per tensor");
+  Type f64 = b.b.getF64Type();
+  auto x = centered(b, b.input(0), b.input(2), f64, 1);
+  auto w = failed(x) ? x : centered(b, b.input(3), b.input(5), f64, 0);
+  FailureOr<Value> bias = Value();
+  if (!failed(w) && b.hasInput(8))
+    bias = b.castTo(b.input(8), f64);
+  auto y = failed(bias) ? bias : convOf(b, *x, *w, *bias);
+  if (failed(y))
+    return failure();
+  auto xs = b.castTo(b.input(1), f64), ws = b.castTo(b.input(4), f64),
+       ys = b.castTo(b.input(6), f64);
+  if (failed(xs) || failed(ws) || failed(ys))
+    return failure();
+  Value wScale = *ws;
+  if (b.typeOf(wScale).getRank() == 1 && b.typeOf(wScale).getDimSize(0) != 1) {
+    SmallVector<int64_t> shape(b.rankOf(*y) - 1, 1);
+    shape[0] = b.typeOf(wScale).getDimSize(0);
+    auto r = b.make<tg::ReshapeOp>({wScale, b.constI64(shape)});
+    if (failed(r))
+      return failure();
+    wScale = *r;
+  }
+  auto s = b.make<tg::MulOp>({*xs, wScale});
+  auto mult = failed(s) ? s : b.make<tg::DivOp>({*s, *ys});
+  auto d = failed(mult) ? mult : b.make<tg::MulOp>({*y, *mult});
+  if (failed(d))
+    return failure();
+  return b.emit<tg::QuantizeLinearOp>({*d, b.scalar(f64, 1.0), b.input(7)},
+                                      {b.named("axis", b.i64(1))});
 }
 
 LogicalResult convTranspose(OpBinder &b) {
@@ -585,6 +687,9 @@ LogicalResult det(OpBinder &b) {
 void mlir::tangram::onnx_importer::registerNNHandlers(HandlerTable &t) {
   t.on("MatMul", 1, matmul);
   t.on("QLinearMatMul", 10, qlinearMatmul);
+  t.on("MatMulInteger", 10, matmulInteger);
+  t.on("ConvInteger", 10, convInteger);
+  t.on("QLinearConv", 10, qlinearConv);
   t.on("Gemm", 7, gemm);
   t.on("Conv", 1, conv);
   t.on("ConvTranspose", 1, convTranspose);
