@@ -372,11 +372,62 @@ LogicalResult globalPool(OpBinder &b) {
                               b.named("keepdims", b.boolean(true))});
 }
 
+/// Training-mode BatchNormalization (opset 14+), as the ONNX reference
+/// computes it: Y normalizes with the batch's own mean and population
+/// variance over all dims but the channels; the running statistics are
+/// updated as input * momentum + batch * (1 - momentum).
+LogicalResult batchNormTraining(OpBinder &b) {
+  Value x = b.input(0);
+  if (b.opset < 14)
+    return b.fail("training mode needs opset 14 or later");
+  if (failed(b.onlyOutputs(3)))
+    return failure();
+  SmallVector<int64_t> axes = {0};
+  for (int64_t i = 2; i < b.rankOf(x); ++i)
+    axes.push_back(i);
+  Type elem = b.typeOf(x).getElementType();
+  auto reduce = [&](Value v, bool keep) {
+    return b.make<tg::ReduceMeanOp>(
+        {v},
+        {b.named("axes", b.array(axes)), b.named("keepdims", b.boolean(keep))});
+  };
+  auto meanKeep = reduce(x, true);
+  auto mean = failed(meanKeep) ? meanKeep : reduce(x, false);
+  auto c = failed(mean) ? mean : b.make<tg::SubOp>({x, *meanKeep});
+  auto sq = failed(c) ? c : b.make<tg::MulOp>({*c, *c});
+  auto var = failed(sq) ? sq : reduce(*sq, false);
+  if (failed(var))
+    return failure();
+  auto y = b.make<tg::BatchNormOp>(
+      {x, b.input(1), b.input(2), *mean, *var},
+      {b.named("epsilon", b.f32(b.f("epsilon", 1e-5f)))});
+  if (failed(y))
+    return failure();
+  double momentum = b.f("momentum", 0.9f);
+  auto running = [&](Value old, Value batch) -> FailureOr<Value> {
+    auto oldT = b.castTo(old, elem);
+    auto o = failed(oldT)
+                 ? oldT
+                 : b.make<tg::MulOp>({*oldT, b.scalar(elem, momentum)});
+    auto n = failed(o)
+                 ? o
+                 : b.make<tg::MulOp>({batch, b.scalar(elem, 1 - momentum)});
+    return failed(n) ? n : b.make<tg::AddOp>({*o, *n});
+  };
+  auto rm = running(b.input(3), *mean);
+  auto rv = failed(rm) ? rm : running(b.input(4), *var);
+  if (failed(rv))
+    return failure();
+  return b.setResults({*y, *rm, *rv});
+}
+
 LogicalResult batchNorm(OpBinder &b) {
-  if (failed(b.need(5)) || failed(b.onlyOutputs(1)))
+  if (failed(b.need(5)))
     return failure();
   if (b.i("training_mode", 0) != 0)
-    return b.fail("training mode is not supported");
+    return batchNormTraining(b);
+  if (failed(b.onlyOutputs(1)))
+    return failure();
   return b.emit<tg::BatchNormOp>(
       {b.input(0), b.input(1), b.input(2), b.input(3), b.input(4)},
       {b.named("epsilon", b.f32(b.f("epsilon", 1e-5f)))});
