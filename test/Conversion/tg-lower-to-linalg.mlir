@@ -410,3 +410,37 @@ func.func @split_runtime_sizes(%x: tensor<2x6xf32>, %s: tensor<2xi64>) -> (tenso
   %a, %b = tg.split %x sizes(%s : tensor<2xi64>) {axis = 1 : i64, sizes = array<i64>} : tensor<2x6xf32> -> tensor<2x?xf32>, tensor<2x?xf32>
   return %a, %b : tensor<2x?xf32>, tensor<2x?xf32>
 }
+
+// -----
+
+// A seeded draw: a pure function of the seed and the element position.
+// CHECK-LABEL: func.func @random_uniform_seeded
+// CHECK-NOT: memref.atomic_rmw
+// CHECK: linalg.generic
+// CHECK: linalg.index 0
+// CHECK: arith.xori
+// CHECK: arith.uitofp {{.*}} : i64 to f64
+// CHECK: arith.truncf {{.*}} : f64 to f32
+func.func @random_uniform_seeded() -> tensor<4xf32> {
+  %s = tg.constant dense<4> : tensor<1xi64>
+  %r = tg.random_uniform %s {dtype = f32, low = 0.0 : f32, high = 1.0 : f32, seed = 3.0 : f32} : tensor<1xi64> -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+// Unseeded draws take their stream from the module's draw counter, one
+// atomic add per draw; a normal draw is Box-Muller on two uniforms.
+// CHECK: memref.global "private" @__tg_random_draws : memref<i64> = dense<0>
+// CHECK-LABEL: func.func @random_unseeded
+// CHECK: memref.get_global @__tg_random_draws
+// CHECK: memref.atomic_rmw addi
+// CHECK: memref.atomic_rmw addi
+// CHECK: math.log
+// CHECK: math.cos
+func.func @random_unseeded() -> (tensor<4xf64>, tensor<4xf64>) {
+  %s = tg.constant dense<4> : tensor<1xi64>
+  %a = tg.random_uniform %s {dtype = f64, low = 0.0 : f32, high = 1.0 : f32} : tensor<1xi64> -> tensor<4xf64>
+  %b = tg.random_normal %s {dtype = f64, mean = 0.0 : f32, scale = 1.0 : f32} : tensor<1xi64> -> tensor<4xf64>
+  return %a, %b : tensor<4xf64>, tensor<4xf64>
+}

@@ -44,7 +44,8 @@ def LowerToLinalgPass : Pass<"tg-lower-to-linalg", "ModuleOp"> {
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
     "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
-    "::mlir::scf::SCFDialect", "::mlir::cf::ControlFlowDialect"
+    "::mlir::scf::SCFDialect", "::mlir::cf::ControlFlowDialect",
+    "::mlir::memref::MemRefDialect"
   ];
 }
 

@@ -2,10 +2,11 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
-#include "tangram/Conversion/Passes.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "tangram/Conversion/Passes.h"
 
 namespace mlir::tangram {
 #define GEN_PASS_DEF_LOWERTOLINALGPASS
@@ -31,6 +32,7 @@ struct LowerToLinalgPass
     populateScatterLowering(tc, patterns);
     populateTopKLowering(tc, patterns);
     populateDynamicAxesLowering(tc, patterns);
+    populateRandomLowering(tc, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, tc);
     populateReturnOpTypeConversionPattern(patterns, tc);
     populateCallOpTypeConversionPattern(patterns, tc);
@@ -39,7 +41,8 @@ struct LowerToLinalgPass
     target.addIllegalDialect<tg::TGDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
                            arith::ArithDialect, math::MathDialect,
-                           scf::SCFDialect, cf::ControlFlowDialect>();
+                           scf::SCFDialect, cf::ControlFlowDialect,
+                           memref::MemRefDialect>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
       return tc.isSignatureLegal(f.getFunctionType()) &&
              tc.isLegal(&f.getBody());

@@ -102,6 +102,7 @@ void populateResizeLowering(TGTypeConverter &tc, RewritePatternSet &p);
 void populateScatterLowering(TGTypeConverter &tc, RewritePatternSet &p);
 void populateTopKLowering(TGTypeConverter &tc, RewritePatternSet &p);
 void populateDynamicAxesLowering(TGTypeConverter &tc, RewritePatternSet &p);
+void populateRandomLowering(TGTypeConverter &tc, RewritePatternSet &p);
 
 /// Requires a static result shape, else a match failure naming the op.
 LogicalResult requireStatic(ConversionPatternRewriter &rw, Operation *op,
