@@ -1263,5 +1263,6 @@ def TG_QuantizeLinearOp : TG_Op<"quantize_linear", [Pure]> {
 include "VisionOps.td"
 include "SignalOps.td"
 include "RandomOps.td"
+include "ControlFlowOps.td"
 
 #endif // TANGRAM_GRAPH_OPS

@@ -8,17 +8,18 @@
 // per node. The result is cleaned up by shape inference and canonicalization.
 //
 //===----------------------------------------------------------------------===//
-#include "tangram/Importer/ONNX/Importer.h"
 #include "FunctionExpansion.h"
+#include "Graph/GraphDialect.h"
 #include "ModelLoader.h"
 #include "OpBinder.h"
 #include "TensorConversion.h"
-#include "Graph/GraphDialect.h"
-#include "tangram/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
+#include "tangram/Importer/ONNX/Importer.h"
+#include "tangram/Transforms/Passes.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -39,15 +40,24 @@ class GraphImporter {
 public:
   GraphImporter(onnx::ModelProto &model, StringRef baseDir, StringRef name,
                 MLIRContext &ctx)
-      : model(model), baseDir(baseDir), state{&ctx, OpBuilder(&ctx),
-                                              name.str(), baseDir.str(), {}, {}, {}, {}} {}
+      : model(model), baseDir(baseDir), state{&ctx,       OpBuilder(&ctx),
+                                              name.str(), baseDir.str(),
+                                              {},         {},
+                                              {},         {},
+                                              {}} {}
 
   OwningOpRef<ModuleOp> run(std::string &error);
 
 private:
   LogicalResult readOpsets();
   LogicalResult checkOps();
-  LogicalResult orderNodes(std::vector<const onnx::NodeProto *> &order);
+  LogicalResult checkNodes(const onnx::GraphProto &graph,
+                           std::vector<std::pair<std::string, int>> &missing);
+  LogicalResult orderNodes(const onnx::GraphProto &graph,
+                           const llvm::StringSet<> &outer,
+                           std::vector<const onnx::NodeProto *> &order);
+  FailureOr<SmallVector<Value>> importSubgraph(const onnx::GraphProto &graph,
+                                               ValueRange inputs);
   LogicalResult importNode(const onnx::NodeProto &node, int64_t opset,
                            unsigned depth);
   FailureOr<RankedTensorType> convertValueType(const onnx::ValueInfoProto &v,
@@ -103,10 +113,15 @@ LogicalResult GraphImporter::readOpsets() {
   return success();
 }
 
-LogicalResult GraphImporter::checkOps() {
+/// Collects the unsupported ops of `graph` and of its subgraphs.
+LogicalResult
+GraphImporter::checkNodes(const onnx::GraphProto &graph,
+                          std::vector<std::pair<std::string, int>> &missing) {
   const HandlerTable &table = HandlerTable::get();
-  std::vector<std::pair<std::string, int>> missing;
-  for (const auto &node : model.graph().node()) {
+  for (const auto &node : graph.node()) {
+    for (const auto &a : node.attribute())
+      if (a.has_g())
+        (void)checkNodes(a.g(), missing);
     StringRef domain = node.domain();
     int64_t opset = opsetOf(domain);
     std::string d = domain.empty() ? "ai.onnx" : domain.str();
@@ -126,6 +141,12 @@ LogicalResult GraphImporter::checkOps() {
     else
       ++it->second;
   }
+  return success();
+}
+
+LogicalResult GraphImporter::checkOps() {
+  std::vector<std::pair<std::string, int>> missing;
+  (void)checkNodes(model.graph(), missing);
   if (missing.empty())
     return success();
   std::string list;
@@ -144,10 +165,50 @@ LogicalResult GraphImporter::checkOps() {
               "): unsupported op " + list);
 }
 
+/// The names a node reads from enclosing scopes through its subgraphs
+/// (used there, defined in none of them), which ordering must treat as
+/// inputs of the node.
+static void freeNames(const onnx::NodeProto &node,
+                      std::vector<std::string> &out) {
+  for (const auto &a : node.attribute()) {
+    if (!a.has_g())
+      continue;
+    const auto &g = a.g();
+    llvm::StringSet<> defined;
+    for (const auto &in : g.input())
+      defined.insert(in.name());
+    for (const auto &init : g.initializer())
+      defined.insert(init.name());
+    for (const auto &n : g.node())
+      for (const auto &o : n.output())
+        defined.insert(o);
+    auto use = [&](const std::string &name) {
+      if (!name.empty() && !defined.contains(name))
+        out.push_back(name);
+    };
+    for (const auto &n : g.node()) {
+      for (const auto &in : n.input())
+        use(in);
+      std::vector<std::string> inner;
+      freeNames(n, inner);
+      for (const auto &name : inner)
+        use(name);
+    }
+    for (const auto &o : g.output())
+      use(o.name());
+  }
+}
+
+/// Orders the nodes of `graph` so that each comes after the producers of its
+/// inputs (those of its subgraphs included); `outer` names the values of
+/// enclosing scopes, which are available from the start.
 LogicalResult
-GraphImporter::orderNodes(std::vector<const onnx::NodeProto *> &order) {
-  const auto &graph = model.graph();
+GraphImporter::orderNodes(const onnx::GraphProto &graph,
+                          const llvm::StringSet<> &outer,
+                          std::vector<const onnx::NodeProto *> &order) {
   llvm::StringMap<int> producer; // value -> node index, -1 for graph values
+  for (const auto &name : outer)
+    producer[name.getKey()] = -1;
   for (const auto &in : graph.input())
     producer[in.name()] = -1;
   for (const auto &init : graph.initializer())
@@ -157,21 +218,25 @@ GraphImporter::orderNodes(std::vector<const onnx::NodeProto *> &order) {
       if (out.empty())
         continue;
       auto [it, inserted] = producer.try_emplace(out, i);
-      if (!inserted)
+      // A subgraph may shadow an enclosing scope's name, nothing else.
+      if (!inserted && (it->second >= 0 || !outer.contains(out)))
         return fail("value '" + out + "' is defined more than once");
+      it->second = i;
     }
   std::vector<int> pending(graph.node_size(), 0);
   std::vector<std::vector<int>> users(graph.node_size());
   for (int i = 0; i < graph.node_size(); ++i) {
     const auto &node = graph.node(i);
-    for (const auto &in : node.input()) {
+    std::vector<std::string> inputs(node.input().begin(), node.input().end());
+    freeNames(node, inputs);
+    for (const auto &in : inputs) {
       if (in.empty())
         continue;
       auto it = producer.find(in);
       if (it == producer.end())
         return fail("node '" + node.name() + "' (" + node.op_type() +
                     ") uses the undefined value '" + in + "'");
-      if (it->second >= 0) {
+      if (it->second >= 0 && it->second != i) {
         ++pending[i];
         users[it->second].push_back(i);
       }
@@ -200,6 +265,49 @@ GraphImporter::orderNodes(std::vector<const onnx::NodeProto *> &order) {
     if (!producer.count(out.name()))
       return fail("graph output '" + out.name() + "' is never computed");
   return success();
+}
+
+/// A subgraph imports in place: its inputs are bound to `inputs`, its
+/// initializers become constants, its nodes are imported in order, and the
+/// enclosing scopes' names stay visible but are restored afterwards (a
+/// subgraph may shadow them).
+FailureOr<SmallVector<Value>>
+GraphImporter::importSubgraph(const onnx::GraphProto &graph,
+                              ValueRange inputs) {
+  llvm::StringMap<Value> saved = state.values;
+  auto restore =
+      llvm::make_scope_exit([&] { state.values = std::move(saved); });
+  llvm::StringSet<> outer;
+  for (const auto &entry : state.values)
+    outer.insert(entry.getKey());
+  std::vector<const onnx::NodeProto *> order;
+  if (failed(orderNodes(graph, outer, order)))
+    return failure();
+  for (auto [in, v] : llvm::zip(graph.input(), inputs))
+    state.values[in.name()] = v;
+  OpBuilder &b = state.builder;
+  Location fileLoc = FileLineColLoc::get(state.ctx, state.modelName, 0, 0);
+  for (const auto &init : graph.initializer()) {
+    onnx::TensorProto copy = init;
+    std::string err;
+    ElementsAttr value = convertTensor(copy, baseDir, state.ctx, err);
+    if (!value)
+      return (void)fail(err), failure();
+    state.values[init.name()] = tg::ConstantOp::create(
+        b, NameLoc::get(b.getStringAttr(init.name()), fileLoc), value);
+  }
+  for (const onnx::NodeProto *node : order)
+    if (failed(importNode(*node, opsetOf(node->domain()), 0)))
+      return failure();
+  SmallVector<Value> outs;
+  for (const auto &o : graph.output()) {
+    Value v = state.values.lookup(o.name());
+    if (!v)
+      return (void)fail("subgraph output '" + o.name() + "' is not computed"),
+             failure();
+    outs.push_back(v);
+  }
+  return outs;
 }
 
 FailureOr<RankedTensorType>
@@ -300,8 +408,11 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
   if (failed(readOpsets()) || failed(checkOps()))
     return done();
   std::vector<const onnx::NodeProto *> order;
-  if (failed(orderNodes(order)))
+  if (failed(orderNodes(model.graph(), {}, order)))
     return done();
+  state.importGraph = [this](const onnx::GraphProto &g, ValueRange inputs) {
+    return importSubgraph(g, inputs);
+  };
 
   auto &graph = *model.mutable_graph();
   Location fileLoc = FileLineColLoc::get(ctx, state.modelName, 0, 0);

@@ -68,6 +68,26 @@ const onnx::AttributeProto *OpBinder::attr(StringRef name) const {
   return nullptr;
 }
 
+const onnx::GraphProto *OpBinder::graph(StringRef name) const {
+  const auto *a = attr(name);
+  return a && a->has_g() ? &a->g() : nullptr;
+}
+
+FailureOr<SmallVector<Value>> OpBinder::subgraph(StringRef name,
+                                                 ValueRange inputs) {
+  const onnx::GraphProto *g = graph(name);
+  if (!g)
+    return (void)fail("graph attribute '" + name + "' is required"), failure();
+  if (g->input_size() != (int)inputs.size())
+    return (void)fail("'" + name + "' takes " + Twine(g->input_size()) +
+                      " inputs; expected " + Twine(inputs.size())),
+           failure();
+  auto outs = state.importGraph(*g, inputs);
+  if (failed(outs))
+    return (void)fail("in '" + name + "'"), failure();
+  return outs;
+}
+
 int64_t OpBinder::i(StringRef name, int64_t def) const {
   const auto *a = attr(name);
   return a ? a->i() : def;
@@ -221,6 +241,7 @@ const HandlerTable &HandlerTable::get() {
     registerVisionHandlers(t);
     registerSignalHandlers(t);
     registerRandomHandlers(t);
+    registerControlFlowHandlers(t);
     registerRecurrentHandlers(t);
     registerShapeHandlers(t);
     registerTrainingHandlers(t);

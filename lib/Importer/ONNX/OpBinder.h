@@ -35,6 +35,12 @@ struct ImportState {
   std::string lastDiagnosticNode;
   /// The first import error, one line.
   std::string error;
+  /// Imports an ONNX subgraph (an If branch, a Loop body) at the builder's
+  /// insertion point with its inputs bound to `inputs` and the enclosing
+  /// scopes' values visible; returns its outputs. Set by the graph importer.
+  std::function<FailureOr<SmallVector<Value>>(const onnx::GraphProto &,
+                                              ValueRange)>
+      importGraph;
 };
 
 class OpBinder {
@@ -75,6 +81,11 @@ public:
   std::string s(StringRef name, StringRef def) const;
   SmallVector<int64_t> ints(StringRef name) const;
   SmallVector<float> floats(StringRef name) const;
+  /// The graph attribute `name`, or null.
+  const onnx::GraphProto *graph(StringRef name) const;
+  /// Imports the graph attribute `name` at the insertion point with its
+  /// inputs bound to `inputs` (see ImportState::importGraph).
+  FailureOr<SmallVector<Value>> subgraph(StringRef name, ValueRange inputs);
 
   //===--- types and constants ----------------------------------------===//
   static RankedTensorType typeOf(Value v) {
@@ -204,6 +215,7 @@ void registerShapeHandlers(HandlerTable &t);
 void registerVisionHandlers(HandlerTable &t);
 void registerSignalHandlers(HandlerTable &t);
 void registerRandomHandlers(HandlerTable &t);
+void registerControlFlowHandlers(HandlerTable &t);
 /// Domain ai.onnx.preview.training: the optimizers.
 void registerTrainingHandlers(HandlerTable &t);
 /// Domain ai.onnx.ml: the ops that are plain tensor arithmetic.

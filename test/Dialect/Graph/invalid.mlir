@@ -459,3 +459,79 @@ func.func @det_not_square(%x: tensor<2x3xf32>) {
   %0 = "tg.det"(%x) : (tensor<2x3xf32>) -> tensor<f32>
   return
 }
+
+// -----
+
+func.func @if_branch_counts(%c: tensor<i1>) {
+  // expected-error @+2 {{the branches yield 1 and 0 values}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %r = "tg.if"(%c) ({
+    %a = tg.constant dense<1.0> : tensor<2xf32>
+    tg.yield %a : tensor<2xf32>
+  }, {
+    tg.yield
+  }) : (tensor<i1>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @if_branch_types(%c: tensor<i1>) {
+  // expected-error @+2 {{the branches yield value 0 with different element types or ranks}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %r = "tg.if"(%c) ({
+    %a = tg.constant dense<1.0> : tensor<2xf32>
+    tg.yield %a : tensor<2xf32>
+  }, {
+    %b = tg.constant dense<1> : tensor<2xi64>
+    tg.yield %b : tensor<2xi64>
+  }) : (tensor<i1>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @if_cond_not_scalar(%c: tensor<2xi1>) {
+  // expected-error @+2 {{cond must hold one value}}
+  // expected-error @+1 {{failed to infer returned types}}
+  "tg.if"(%c) ({
+    tg.yield
+  }, {
+    tg.yield
+  }) : (tensor<2xi1>) -> ()
+  return
+}
+
+// -----
+
+func.func @loop_carried_changes(%n: tensor<i64>, %c: tensor<i1>, %y: tensor<1xf32>) {
+  // expected-error @+1 {{carried value 0 changes from 'tensor<1xf32>' to 'tensor<2xf32>' in an iteration}}
+  %r = tg.loop %n, %c, %y : (tensor<i64>, tensor<i1>, tensor<1xf32>) -> tensor<1xf32> {
+  ^bb0(%i: tensor<i64>, %ci: tensor<i1>, %yi: tensor<1xf32>):
+    %z = tg.constant dense<1.0> : tensor<2xf32>
+    tg.yield %ci, %z : tensor<i1>, tensor<2xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @loop_body_args(%n: tensor<i64>, %c: tensor<i1>, %y: tensor<1xf32>) {
+  // expected-error @+1 {{the body takes the iteration number, the condition and 1 carried values, not 2 arguments}}
+  %r = tg.loop %n, %c, %y : (tensor<i64>, tensor<i1>, tensor<1xf32>) -> tensor<1xf32> {
+  ^bb0(%i: tensor<i64>, %ci: tensor<i1>):
+    tg.yield %ci, %y : tensor<i1>, tensor<1xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @loop_yields_too_few(%n: tensor<i64>, %c: tensor<i1>, %y: tensor<1xf32>) {
+  // expected-error @+1 {{the body must yield the condition and the 1 carried values first}}
+  %r = tg.loop %n, %c, %y : (tensor<i64>, tensor<i1>, tensor<1xf32>) -> tensor<1xf32> {
+  ^bb0(%i: tensor<i64>, %ci: tensor<i1>, %yi: tensor<1xf32>):
+    tg.yield %ci : tensor<i1>
+  }
+  return
+}

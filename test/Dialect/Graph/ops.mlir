@@ -254,3 +254,29 @@ func.func @unique_det(%x: tensor<3x3xf32>) -> (tensor<?x3xf32>, tensor<?xi64>, t
   %e = tg.det %b : tensor<3x2x2xf32> -> tensor<3xf32>
   return %y, %i, %v, %c, %e : tensor<?x3xf32>, tensor<?xi64>, tensor<3xi64>, tensor<?xi64>, tensor<3xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @control_flow
+func.func @control_flow(%c: tensor<i1>, %n: tensor<i64>, %y0: tensor<1xf32>) -> (tensor<?xf32>, tensor<1xf32>, tensor<?x1xf32>) {
+  // CHECK: tg.if %{{.*}} : tensor<i1> -> tensor<?xf32> {
+  // CHECK: tg.yield %{{.*}} : tensor<2xf32>
+  // CHECK: } else {
+  // CHECK: tg.yield %{{.*}} : tensor<3xf32>
+  %r = tg.if %c : tensor<i1> -> tensor<?xf32> {
+    %a = tg.constant dense<1.0> : tensor<2xf32>
+    tg.yield %a : tensor<2xf32>
+  } else {
+    %b = tg.constant dense<2.0> : tensor<3xf32>
+    tg.yield %b : tensor<3xf32>
+  }
+  // CHECK: tg.loop %{{.*}}, %{{.*}}, %{{.*}} : (tensor<i64>, tensor<i1>, tensor<1xf32>) -> (tensor<1xf32>, tensor<?x1xf32>) {
+  // CHECK: ^bb0(%{{.*}}: tensor<i64>, %{{.*}}: tensor<i1>, %{{.*}}: tensor<1xf32>):
+  // CHECK: tg.yield %{{.*}}, %{{.*}}, %{{.*}} : tensor<i1>, tensor<1xf32>, tensor<1xf32>
+  %y, %s = tg.loop %n, %c, %y0 : (tensor<i64>, tensor<i1>, tensor<1xf32>) -> (tensor<1xf32>, tensor<?x1xf32>) {
+  ^bb0(%i: tensor<i64>, %ci: tensor<i1>, %yi: tensor<1xf32>):
+    %y1 = tg.add %yi, %y0 : (tensor<1xf32>, tensor<1xf32>) -> tensor<1xf32>
+    tg.yield %ci, %y1, %y1 : tensor<i1>, tensor<1xf32>, tensor<1xf32>
+  }
+  return %r, %y, %s : tensor<?xf32>, tensor<1xf32>, tensor<?x1xf32>
+}

@@ -1,0 +1,269 @@
+//===- ControlFlowHandlers.cpp - ONNX If, Loop and Scan
+//--------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// If and Loop become tg.if and tg.loop, their subgraphs imported into the
+// ops' regions (outer-scope names stay visible there, as in ONNX). Scan
+// (opset 9+) becomes a tg.loop that gathers the iteration's slice of each
+// scan input and stacks the scan outputs.
+//
+//===----------------------------------------------------------------------===//
+#include "OpBinder.h"
+#include "mlir/IR/Verifier.h"
+
+using namespace mlir;
+using namespace mlir::tangram;
+using namespace mlir::tangram::onnx_importer;
+
+namespace {
+
+/// A 0-D tensor constant.
+Value scalarOf(OpBuilder &b, Location loc, Type elem, Attribute value) {
+  auto t = RankedTensorType::get({}, elem);
+  return tg::ConstantOp::create(
+      b, loc, cast<ElementsAttr>(DenseElementsAttr::get(t, value)));
+}
+
+/// `v` as a 0-D tensor (ONNX allows one-element vectors for scalars).
+FailureOr<Value> toScalar(OpBinder &b, Value v) {
+  if (b.rankOf(v) == 0)
+    return v;
+  return b.make<tg::ReshapeOp>({v, b.constI64({})});
+}
+
+/// Builds the single block of a region-holding op: `argTypes` arguments,
+/// `fill` computes the values to yield from them.
+FailureOr<std::unique_ptr<Region>>
+buildRegion(OpBinder &b, TypeRange argTypes,
+            function_ref<FailureOr<SmallVector<Value>>(Block &)> fill) {
+  auto region = std::make_unique<Region>();
+  Block *block = new Block();
+  region->push_back(block);
+  for (Type t : argTypes)
+    block->addArgument(t, b.loc);
+  OpBuilder::InsertionGuard guard(b.b);
+  b.b.setInsertionPointToStart(block);
+  auto values = fill(*block);
+  if (failed(values))
+    return failure();
+  tg::YieldOp::create(b.b, b.loc, *values);
+  return region;
+}
+
+/// Creates `OpTy` from `operands` and built `regions`, its result types
+/// inferred from what the regions yield.
+template <typename OpTy>
+FailureOr<Operation *>
+makeRegionOp(OpBinder &b, ValueRange operands,
+             SmallVector<std::unique_ptr<Region>> regions) {
+  OperationState st(b.loc, OpTy::getOperationName());
+  st.addOperands(operands);
+  for (auto &r : regions)
+    st.addRegion(std::move(r));
+  SmallVector<Type> types;
+  SmallVector<Region *> rs;
+  for (auto &r : st.regions)
+    rs.push_back(r.get());
+  if (failed(OpTy::inferReturnTypes(
+          b.ctx, b.loc, st.operands, st.attributes.getDictionary(b.ctx),
+          st.getRawProperties(), RegionRange(rs), types)))
+    return (void)b.fail("inconsistent branches or body"), failure();
+  st.addTypes(types);
+  Operation *op = b.b.create(st);
+  if (failed(mlir::verify(op)))
+    return (void)b.fail("the op does not verify"), failure();
+  return op;
+}
+
+LogicalResult ifHandler(OpBinder &b) {
+  if (failed(b.need(1)))
+    return failure();
+  auto branch = [&](StringRef name) {
+    return buildRegion(b, {}, [&](Block &) { return b.subgraph(name, {}); });
+  };
+  auto thenR = branch("then_branch");
+  if (failed(thenR))
+    return failure();
+  auto elseR = branch("else_branch");
+  if (failed(elseR))
+    return failure();
+  SmallVector<std::unique_ptr<Region>> regions;
+  regions.push_back(std::move(*thenR));
+  regions.push_back(std::move(*elseR));
+  auto op = makeRegionOp<tg::IfOp>(b, {b.input(0)}, std::move(regions));
+  return failed(op) ? failure() : b.setResults((*op)->getResults());
+}
+
+/// The loop-carried types the body takes: the initial values' types.
+SmallVector<Type> bodyArgTypes(OpBinder &b, ValueRange inits) {
+  SmallVector<Type> types = {RankedTensorType::get({}, b.b.getI64Type()),
+                             RankedTensorType::get({}, b.b.getI1Type())};
+  for (Value v : inits)
+    types.push_back(v.getType());
+  return types;
+}
+
+/// Loop's trip count and condition; absent ones become "no limit" and
+/// "true" (the ONNX meaning of the empty names).
+std::pair<Value, Value> tripAndCond(OpBinder &b) {
+  Value m = b.input(0), c = b.input(1);
+  if (!m)
+    m = scalarOf(b.b, b.loc, b.b.getI64Type(),
+                 b.b.getI64IntegerAttr(std::numeric_limits<int64_t>::max()));
+  if (!c)
+    c = scalarOf(b.b, b.loc, b.b.getI1Type(), b.b.getBoolAttr(true));
+  return {m, c};
+}
+
+LogicalResult loopHandler(OpBinder &b) {
+  auto [m, c] = tripAndCond(b);
+  SmallVector<Value> inits;
+  for (unsigned i = 2; i < b.numInputs(); ++i) {
+    if (!b.hasInput(i))
+      return b.fail("loop-carried input " + Twine(i) + " is missing");
+    inits.push_back(b.input(i));
+  }
+  auto body = buildRegion(b, bodyArgTypes(b, inits), [&](Block &blk) {
+    auto outs = b.subgraph("body", blk.getArguments());
+    if (failed(outs))
+      return outs;
+    if (outs->size() < inits.size() + 1)
+      return (void)b.fail("the body yields too few values"), outs;
+    auto cond = toScalar(b, (*outs)[0]);
+    if (failed(cond))
+      return FailureOr<SmallVector<Value>>(failure());
+    (*outs)[0] = *cond;
+    return outs;
+  });
+  if (failed(body))
+    return failure();
+  SmallVector<Value> operands = {m, c};
+  operands.append(inits);
+  SmallVector<std::unique_ptr<Region>> regions;
+  regions.push_back(std::move(*body));
+  auto op = makeRegionOp<tg::LoopOp>(b, operands, std::move(regions));
+  return failed(op) ? failure() : b.setResults((*op)->getResults());
+}
+
+/// Scan (opset 9+) as a tg.loop over the scan axis of the first scan input.
+LogicalResult scanHandler(OpBinder &b) {
+  int64_t nScan = b.i("num_scan_inputs", 0);
+  int64_t nIn = b.numInputs();
+  if (nScan < 1 || nScan > nIn)
+    return b.fail("num_scan_inputs must be between 1 and the input count");
+  if (failed(b.need(nIn)))
+    return failure();
+  int64_t nState = nIn - nScan;
+  SmallVector<Value> states, scans;
+  for (int64_t i = 0; i < nIn; ++i)
+    (i < nState ? states : scans).push_back(b.input(i));
+  auto listOr = [&](StringRef name, int64_t n) {
+    SmallVector<int64_t> v = b.ints(name);
+    if (v.empty())
+      v.assign(n, 0);
+    return v;
+  };
+  SmallVector<int64_t> inAxes = listOr("scan_input_axes", nScan),
+                       inDirs = listOr("scan_input_directions", nScan);
+  if ((int64_t)inAxes.size() != nScan || (int64_t)inDirs.size() != nScan)
+    return b.fail("scan_input_axes and scan_input_directions need one value "
+                  "per scan input");
+  for (auto [k, a] : llvm::enumerate(inAxes)) {
+    auto axis = b.axis(a, b.rankOf(scans[k]));
+    if (failed(axis))
+      return failure();
+    a = *axis;
+  }
+  // The trip count: the first scan input's length along its axis.
+  auto len =
+      b.make<tg::ShapeOp>({scans[0]}, {b.named("start", b.i64(inAxes[0])),
+                                       b.named("end", b.i64(inAxes[0] + 1))});
+  if (failed(len))
+    return failure();
+  auto trip = toScalar(b, *len);
+  if (failed(trip))
+    return failure();
+  Value cond = scalarOf(b.b, b.loc, b.b.getI1Type(), b.b.getBoolAttr(true));
+  auto body = buildRegion(
+      b, bodyArgTypes(b, states),
+      [&](Block &blk) -> FailureOr<SmallVector<Value>> {
+        Value iter = blk.getArgument(0);
+        SmallVector<Value> inputs(blk.getArguments().drop_front(2));
+        for (auto [k, x] : llvm::enumerate(scans)) {
+          Value at = iter;
+          if (inDirs[k]) { // reverse: len - 1 - iter
+            auto last =
+                b.make<tg::SubOp>({*trip, b.scalar(b.b.getI64Type(), 1)});
+            auto r = failed(last) ? last : b.make<tg::SubOp>({*last, iter});
+            if (failed(r))
+              return failure();
+            at = *r;
+          }
+          auto slice = b.make<tg::GatherOp>(
+              {x, at}, {b.named("axis", b.i64(inAxes[k]))});
+          if (failed(slice))
+            return failure();
+          inputs.push_back(*slice);
+        }
+        auto outs = b.subgraph("body", inputs);
+        if (failed(outs))
+          return failure();
+        SmallVector<Value> yielded = {blk.getArgument(1)};
+        yielded.append(*outs);
+        return yielded;
+      });
+  if (failed(body))
+    return failure();
+  SmallVector<Value> operands = {*trip, cond};
+  operands.append(states);
+  SmallVector<std::unique_ptr<Region>> regions;
+  regions.push_back(std::move(*body));
+  auto op = makeRegionOp<tg::LoopOp>(b, operands, std::move(regions));
+  if (failed(op))
+    return failure();
+  SmallVector<Value> results((*op)->getResults());
+  int64_t nOut = results.size() - nState;
+  SmallVector<int64_t> outAxes = listOr("scan_output_axes", nOut),
+                       outDirs = listOr("scan_output_directions", nOut);
+  if ((int64_t)outAxes.size() != nOut || (int64_t)outDirs.size() != nOut)
+    return b.fail("scan_output_axes and scan_output_directions need one value "
+                  "per scan output");
+  for (int64_t k = 0; k < nOut; ++k) {
+    Value &r = results[nState + k];
+    if (outDirs[k]) { // stacked last iteration first
+      auto rev = b.make<tg::SliceOp>(
+          {r, b.constI64({-1}),
+           b.constI64({std::numeric_limits<int64_t>::min()}), b.constI64({0}),
+           b.constI64({-1})});
+      if (failed(rev))
+        return failure();
+      r = *rev;
+    }
+    auto axis = b.axis(outAxes[k], b.rankOf(r));
+    if (failed(axis))
+      return failure();
+    if (*axis != 0) { // move the stacking dim to `axis`
+      SmallVector<int64_t> perm;
+      for (int64_t d = 1; d <= *axis; ++d)
+        perm.push_back(d);
+      perm.push_back(0);
+      for (int64_t d = *axis + 1; d < b.rankOf(r); ++d)
+        perm.push_back(d);
+      auto t = b.make<tg::TransposeOp>({r}, {b.named("perm", b.array(perm))});
+      if (failed(t))
+        return failure();
+      r = *t;
+    }
+  }
+  return b.setResults(results);
+}
+
+} // namespace
+
+void mlir::tangram::onnx_importer::registerControlFlowHandlers(
+    HandlerTable &t) {
+  t.on("If", 1, ifHandler);
+  t.on("Loop", 1, loopHandler);
+  t.on("Scan", 9, scanHandler);
+}
