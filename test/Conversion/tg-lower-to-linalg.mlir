@@ -444,3 +444,51 @@ func.func @random_unseeded() -> (tensor<4xf64>, tensor<4xf64>) {
   %b = tg.random_normal %s {dtype = f64, mean = 0.0 : f32, scale = 1.0 : f32} : tensor<1xi64> -> tensor<4xf64>
   return %a, %b : tensor<4xf64>, tensor<4xf64>
 }
+
+// -----
+
+// tg.if: scf.if on the extracted condition; a branch value whose dims
+// differ from the result's is cast.
+// CHECK-LABEL: func.func @if_lowering
+// CHECK: %[[C:.*]] = tensor.extract %arg0[] : tensor<i1>
+// CHECK: scf.if %[[C]] -> (tensor<?xf32>) {
+// CHECK: tensor.cast {{.*}} : tensor<2xf32> to tensor<?xf32>
+// CHECK: scf.yield
+// CHECK: } else {
+// CHECK: tensor.cast {{.*}} : tensor<3xf32> to tensor<?xf32>
+func.func @if_lowering(%c: tensor<i1>) -> tensor<?xf32> {
+  %r = tg.if %c : tensor<i1> -> tensor<?xf32> {
+    %a = tg.constant dense<1.0> : tensor<2xf32>
+    tg.yield %a : tensor<2xf32>
+  } else {
+    %b = tg.constant dense<2.0> : tensor<3xf32>
+    tg.yield %b : tensor<3xf32>
+  }
+  return %r : tensor<?xf32>
+}
+
+// -----
+
+// tg.loop: scf.while over (i, cond, carried, scan accumulator); the scan
+// accumulator grows by doubling and is checked for a constant row shape.
+// CHECK-LABEL: func.func @loop_lowering
+// CHECK: scf.while
+// CHECK: arith.cmpi slt
+// CHECK: scf.condition
+// CHECK: } do {
+// CHECK: tensor.from_elements
+// CHECK: linalg.generic
+// CHECK: scf.if
+// CHECK: tensor.empty
+// CHECK: cf.assert {{.*}} "tg.loop: a scan output changes shape between iterations"
+// CHECK: tensor.insert_slice
+// CHECK: scf.yield
+// CHECK: tensor.extract_slice
+func.func @loop_lowering(%n: tensor<i64>, %c: tensor<i1>, %y0: tensor<2xf32>) -> (tensor<2xf32>, tensor<?x2xf32>) {
+  %y, %s = tg.loop %n, %c, %y0 : (tensor<i64>, tensor<i1>, tensor<2xf32>) -> (tensor<2xf32>, tensor<?x2xf32>) {
+  ^bb0(%i: tensor<i64>, %ci: tensor<i1>, %yi: tensor<2xf32>):
+    %y1 = tg.add %yi, %y0 : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+    tg.yield %ci, %y1, %y1 : tensor<i1>, tensor<2xf32>, tensor<2xf32>
+  }
+  return %y, %s : tensor<2xf32>, tensor<?x2xf32>
+}

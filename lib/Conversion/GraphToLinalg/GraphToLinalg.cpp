@@ -33,6 +33,7 @@ struct LowerToLinalgPass
     populateTopKLowering(tc, patterns);
     populateDynamicAxesLowering(tc, patterns);
     populateRandomLowering(tc, patterns);
+    populateControlFlowLowering(tc, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, tc);
     populateReturnOpTypeConversionPattern(patterns, tc);
     populateCallOpTypeConversionPattern(patterns, tc);

@@ -103,6 +103,7 @@ void populateScatterLowering(TGTypeConverter &tc, RewritePatternSet &p);
 void populateTopKLowering(TGTypeConverter &tc, RewritePatternSet &p);
 void populateDynamicAxesLowering(TGTypeConverter &tc, RewritePatternSet &p);
 void populateRandomLowering(TGTypeConverter &tc, RewritePatternSet &p);
+void populateControlFlowLowering(TGTypeConverter &tc, RewritePatternSet &p);
 
 /// Requires a static result shape, else a match failure naming the op.
 LogicalResult requireStatic(ConversionPatternRewriter &rw, Operation *op,

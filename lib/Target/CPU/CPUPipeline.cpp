@@ -101,6 +101,9 @@ LogicalResult mlir::tangram::lowerLinalgToLLVMDialect(ModuleOp module,
     bo.bufferizeFunctionBoundaries = true;
     bo.functionBoundaryTypeConversion =
         bufferization::LayoutMapOption::IdentityLayoutMap;
+    // tg.loop carries tensors that the body replaces (and scan accumulators
+    // that grow); the deallocation pipeline frees what loops return.
+    bo.allowReturnAllocsFromLoops = true;
     pm.addPass(bufferization::createOneShotBufferizePass(bo));
     pm.addPass(createCanonicalizerPass());
     if (failed(runCaptured(module, pm, "bufferization", error)))
