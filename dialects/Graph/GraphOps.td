@@ -23,7 +23,8 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 //===----------------------------------------------------------------------===//
 
 def TG_FloatElem : AnyTypeOf<[F16, BF16, F32, F64]>;
-def TG_IntElem : AnyTypeOf<[I8, I16, I32, I64, UI8, UI16, UI32, UI64]>;
+/// 4-bit integers (ONNX INT4/UINT4) are unpacked, one per element.
+def TG_IntElem : AnyTypeOf<[I<4>, I8, I16, I32, I64, UI<4>, UI8, UI16, UI32, UI64]>;
 def TG_NumElem : AnyTypeOf<[TG_FloatElem, TG_IntElem]>;
 /// 8-bit floats are storage types: they are cast to and from and moved, not
 /// computed with.

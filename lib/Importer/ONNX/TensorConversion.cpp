@@ -42,12 +42,14 @@ Type mlir::tangram::onnx_importer::convertElementType(int32_t t,
   case 18: return Float8E4M3FNUZType::get(ctx);
   case 19: return Float8E5M2Type::get(ctx);
   case 20: return Float8E5M2FNUZType::get(ctx);
+  case 21: return b.getIntegerType(4, false); // UINT4
+  case 22: return b.getIntegerType(4);        // INT4
   default: return nullptr;
   }
 }
 
 int32_t mlir::tangram::onnx_importer::onnxElementType(Type type) {
-  for (int32_t t = TensorProto::FLOAT; t <= 20; ++t)
+  for (int32_t t = TensorProto::FLOAT; t <= 22; ++t)
     if (Type e = convertElementType(t, type.getContext()); e && e == type)
       return t;
   return TensorProto::UNDEFINED;
@@ -66,6 +68,35 @@ std::string mlir::tangram::onnx_importer::dataTypeName(int32_t t) {
   case 23: return "FLOAT4E2M1";
   default: return "data type " + std::to_string(t);
   }
+}
+
+/// A 4-bit (INT4/UINT4) tensor: two values per byte, the first in the low
+/// nibble, in raw_data or one byte per int32_data entry. Always a `dense`
+/// attribute (MLIR stores sub-byte elements unpacked).
+static ElementsAttr convert4Bit(const TensorProto &t, RankedTensorType type,
+                                int64_t n, std::string &error) {
+  size_t packed = (n + 1) / 2;
+  std::vector<uint8_t> bytes;
+  if (t.data_location() == TensorProto::EXTERNAL) {
+    error = "tensor '" + t.name() + "': external 4-bit data is not supported";
+    return nullptr;
+  }
+  if (t.has_raw_data())
+    bytes.assign(t.raw_data().begin(), t.raw_data().end());
+  else
+    for (int32_t v : t.int32_data())
+      bytes.push_back((uint8_t)v);
+  if (bytes.size() != packed) {
+    error = "tensor '" + t.name() + "' has " + std::to_string(bytes.size()) +
+            " bytes of 4-bit data, expected " + std::to_string(packed);
+    return nullptr;
+  }
+  SmallVector<APInt> values;
+  for (int64_t i = 0; i < n; ++i) {
+    unsigned nibble = (bytes[i / 2] >> (4 * (i % 2))) & 0xF;
+    values.push_back(APInt(4, nibble, /*isSigned=*/false));
+  }
+  return DenseElementsAttr::get(type, values);
 }
 
 /// Copies the typed repeated fields of a tensor into little-endian bytes.
@@ -198,6 +229,8 @@ ElementsAttr mlir::tangram::onnx_importer::convertTensor(
   }
   auto type = RankedTensorType::get(shape, elem);
   unsigned bits = elem.getIntOrFloatBitWidth();
+  if (bits == 4)
+    return convert4Bit(t, type, n, error);
   size_t width = bits == 1 ? 1 : bits / 8;
   size_t expected = n * width;
   bool dense = n <= kMaxDenseElements || bits == 1;

@@ -12,7 +12,7 @@
 namespace mlir::tangram::onnx_importer {
 
 /// The MLIR element type of an ONNX TensorProto data type, or null for the
-/// types Tangram does not handle (strings, complex, float8, 4-bit ints).
+/// types Tangram does not handle (strings, complex, 4-bit floats).
 Type convertElementType(int32_t onnxType, MLIRContext *ctx);
 
 /// The ONNX data type of an MLIR element type (the inverse of
