@@ -357,6 +357,33 @@ LogicalResult scatterND(OpBinder &b) {
       {b.named("reduction", b.str(b.s("reduction", "none")))});
 }
 
+/// Pad's pads for `axes` spread over all `rank` dims when either is known
+/// only at run time: scattered into zeros at `a` and `a + rank` (negative
+/// axes counted from the end).
+FailureOr<Value> spreadPads(OpBinder &b, Value axes, Value pads, int64_t rank) {
+  Type i64 = b.b.getI64Type();
+  auto a = b.castTo(axes, i64);
+  if (failed(a))
+    return failure();
+  auto neg = b.make<tg::LessOp>({*a, b.scalar(i64, 0)});
+  auto wrapped =
+      failed(neg) ? neg : b.make<tg::AddOp>({*a, b.scalar(i64, rank)});
+  auto norm =
+      failed(wrapped) ? wrapped : b.make<tg::SelectOp>({*neg, *wrapped, *a});
+  auto ends =
+      failed(norm) ? norm : b.make<tg::AddOp>({*norm, b.scalar(i64, rank)});
+  auto idx = failed(ends) ? ends
+                          : b.make<tg::ConcatOp>({*norm, *ends},
+                                                 {b.named("axis", b.i64(0))});
+  auto p = failed(idx) ? idx : b.castTo(pads, i64);
+  if (failed(p))
+    return failure();
+  Value zeros = b.constI64(SmallVector<int64_t>(2 * rank, 0));
+  return b.make<tg::ScatterElementsOp>(
+      {zeros, *idx, *p},
+      {b.named("axis", b.i64(0)), b.named("reduction", b.str("none"))});
+}
+
 LogicalResult pad(OpBinder &b) {
   if (failed(b.need(b.opset < 11 ? 1 : 2)))
     return failure();
@@ -370,12 +397,15 @@ LogicalResult pad(OpBinder &b) {
   } else {
     pads = b.input(1);
     value = b.input(2) ? b.input(2) : b.scalar(elem, 0);
-    if (Value axesV = b.input(3)) {
-      // Spread the pads given for `axes` over all dims.
-      SmallVector<int64_t> axes, p;
-      if (failed(b.requireConstInts(3, "axes", axes)) ||
-          failed(b.requireConstInts(1, "pads", p)))
+    SmallVector<int64_t> axes, p;
+    if (Value axesV = b.input(3); axesV && !(OpBinder::constInts(axesV, axes) &&
+                                             OpBinder::constInts(pads, p))) {
+      auto spread = spreadPads(b, axesV, pads, rank);
+      if (failed(spread))
         return failure();
+      pads = *spread;
+    } else if (axesV) {
+      // Spread the pads given for `axes` over all dims.
       if (p.size() != 2 * axes.size())
         return b.fail("pads must have two entries per axis");
       SmallVector<int64_t> full(2 * rank, 0);
