@@ -492,3 +492,31 @@ func.func @loop_lowering(%n: tensor<i64>, %c: tensor<i1>, %y0: tensor<2xf32>) ->
   }
   return %y, %s : tensor<2xf32>, tensor<?x2xf32>
 }
+
+// -----
+
+// Pads known at run time: output dims n + begin + end (checked), gathered.
+// CHECK-LABEL: func.func @pad_runtime
+// CHECK: cf.assert {{.*}} "tg.pad: the pads crop more than the input holds"
+// CHECK: tensor.empty(%{{.*}}) : tensor<?xf32>
+// CHECK: linalg.generic
+func.func @pad_runtime(%x: tensor<4xf32>, %p: tensor<2xi64>) -> tensor<?xf32> {
+  %v = tg.constant dense<0.0> : tensor<f32>
+  %y = tg.pad %x, %p, %v : (tensor<4xf32>, tensor<2xi64>, tensor<f32>) -> tensor<?xf32>
+  return %y : tensor<?xf32>
+}
+
+// -----
+
+// Starts, ends, axes and steps at run time: ONNX clamping in index math,
+// each entry applied to the dim its axis names.
+// CHECK-LABEL: func.func @slice_runtime
+// CHECK: arith.divsi
+// CHECK: cf.assert {{.*}} "tg.slice: an axis is out of range or a step is 0"
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?xf32>
+// CHECK: linalg.generic
+// CHECK: tensor.cast {{.*}} : tensor<?x?xf32> to tensor<?x?xf32>
+func.func @slice_runtime(%x: tensor<3x4xf32>, %s: tensor<1xi64>, %e: tensor<1xi64>, %a: tensor<1xi64>, %st: tensor<1xi64>) -> tensor<?x?xf32> {
+  %y = tg.slice %x, %s, %e, %a, %st : (tensor<3x4xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}

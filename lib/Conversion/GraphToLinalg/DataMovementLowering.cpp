@@ -246,20 +246,124 @@ struct SplitLowering : public OpConversionPattern<tg::SplitOp> {
 
 struct SliceLowering : public OpConversionPattern<tg::SliceOp> {
   using OpConversionPattern::OpConversionPattern;
+  /// Starts, ends, axes or steps known only at run time: ONNX's clamping
+  /// rules in index arithmetic, then a gather of `start + i * step` per
+  /// dim, whose output dims are the run-time counts. Each entry applies to
+  /// the dim its axis names (compared at run time); an axis out of range or
+  /// a zero step fails the run.
+  LogicalResult lowerRuntime(tg::SliceOp op, OpAdaptor adaptor,
+                             ConversionPatternRewriter &rw, RankedTensorType it,
+                             RankedTensorType rt) const {
+    Location l = op.getLoc();
+    int64_t r = it.getRank();
+    Type i64 = rw.getI64Type();
+    auto c = [&](int64_t v) { return scalarConst(rw, l, i64, (double)v); };
+    auto at = [&](Value t, int64_t k) {
+      Value v = tensor::ExtractOp::create(rw, l, t, ValueRange{idx(rw, l, k)});
+      return castScalar(rw, l, v, i64, false, false);
+    };
+    auto clamp = [&](Value v, Value lo, Value hi) {
+      return (Value)arith::MinSIOp::create(
+          rw, l, arith::MaxSIOp::create(rw, l, v, lo), hi);
+    };
+    SmallVector<Value> first(r), step(r), count(r);
+    for (int64_t d = 0; d < r; ++d) {
+      first[d] = idx(rw, l, 0);
+      step[d] = idx(rw, l, 1);
+      count[d] = idx(rw, l, it.getDimSize(d));
+    }
+    Value ok = arith::ConstantIntOp::create(rw, l, 1, 1);
+    auto toIdx = [&](Value v) {
+      return (Value)arith::IndexCastOp::create(rw, l, rw.getIndexType(), v);
+    };
+    int64_t k =
+        cast<RankedTensorType>(adaptor.getAxes().getType()).getDimSize(0);
+    if (ShapedType::isDynamic(k))
+      return op.emitError("lowering needs slice operands of static length");
+    for (int64_t e = 0; e < k; ++e) {
+      Value a = at(adaptor.getAxes(), e);
+      Value aNeg =
+          arith::CmpIOp::create(rw, l, arith::CmpIPredicate::slt, a, c(0));
+      a = arith::SelectOp::create(rw, l, aNeg,
+                                  arith::AddIOp::create(rw, l, a, c(r)), a);
+      Value aOk = arith::AndIOp::create(
+          rw, l,
+          arith::CmpIOp::create(rw, l, arith::CmpIPredicate::sge, a, c(0)),
+          arith::CmpIOp::create(rw, l, arith::CmpIPredicate::slt, a, c(r)));
+      Value st = at(adaptor.getStarts(), e), en = at(adaptor.getEnds(), e),
+            sp = at(adaptor.getSteps(), e);
+      Value nonZero =
+          arith::CmpIOp::create(rw, l, arith::CmpIPredicate::ne, sp, c(0));
+      ok = arith::AndIOp::create(rw, l, ok,
+                                 arith::AndIOp::create(rw, l, aOk, nonZero));
+      sp = arith::SelectOp::create(rw, l, nonZero, sp, c(1));
+      for (int64_t d = 0; d < r; ++d) {
+        Value n = c(it.getDimSize(d));
+        auto wrap = [&](Value v) {
+          Value neg =
+              arith::CmpIOp::create(rw, l, arith::CmpIPredicate::slt, v, c(0));
+          return (Value)arith::SelectOp::create(
+              rw, l, neg, arith::AddIOp::create(rw, l, v, n), v);
+        };
+        Value s1 = wrap(st), e1 = wrap(en);
+        Value pos =
+            arith::CmpIOp::create(rw, l, arith::CmpIPredicate::sgt, sp, c(0));
+        Value nm1 = arith::SubIOp::create(rw, l, n, c(1));
+        // step > 0: start, end in [0, n]; step < 0: start in [0, n-1], end
+        // in [-1, n-1].
+        Value s0 = arith::SelectOp::create(
+            rw, l, pos, clamp(s1, c(0), n),
+            clamp(s1, c(0), arith::MaxSIOp::create(rw, l, nm1, c(0))));
+        Value e0 = arith::SelectOp::create(rw, l, pos, clamp(e1, c(0), n),
+                                           clamp(e1, c(-1), nm1));
+        // count = max(0, ceil((end - start) / step)).
+        Value span = arith::SubIOp::create(rw, l, e0, s0);
+        Value adj = arith::SelectOp::create(
+            rw, l, pos, arith::SubIOp::create(rw, l, sp, c(1)),
+            arith::AddIOp::create(rw, l, sp, c(1)));
+        Value cnt = arith::DivSIOp::create(
+            rw, l, arith::AddIOp::create(rw, l, span, adj), sp);
+        cnt = arith::MaxSIOp::create(rw, l, cnt, c(0));
+        Value here =
+            arith::CmpIOp::create(rw, l, arith::CmpIPredicate::eq, a, c(d));
+        first[d] = arith::SelectOp::create(rw, l, here, toIdx(s0), first[d]);
+        step[d] = arith::SelectOp::create(rw, l, here, toIdx(sp), step[d]);
+        count[d] = arith::SelectOp::create(rw, l, here, toIdx(cnt), count[d]);
+      }
+    }
+    cf::AssertOp::create(rw, l, ok,
+                         "tg.slice: an axis is out of range or a step is 0");
+    Value in = adaptor.getInput();
+    Value out = buildIndexed(
+        rw, l,
+        RankedTensorType::get(SmallVector<int64_t>(r, ShapedType::kDynamic),
+                              rt.getElementType()),
+        count, [&](OpBuilder &b, Location ll, ArrayRef<Value> ivs) -> Value {
+          SmallVector<Value> pos;
+          for (int64_t d = 0; d < r; ++d)
+            pos.push_back(addI(b, ll, first[d], mulI(b, ll, ivs[d], step[d])));
+          return tensor::ExtractOp::create(b, ll, in, pos);
+        });
+    rw.replaceOp(op, tensor::CastOp::create(rw, l, rt, out));
+    return success();
+  }
+
   LogicalResult
   matchAndRewrite(tg::SliceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     Location loc = op.getLoc();
     auto it = cast<RankedTensorType>(adaptor.getInput().getType());
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    if (failed(requireStatic(rw, op, it)) || failed(requireStatic(rw, op, rt)))
+    if (failed(requireStatic(rw, op, it)))
       return failure();
     SmallVector<int64_t> starts, ends, axes, steps;
-    if (!tg::getConstantInts(op.getStarts(), starts) ||
+    if (!tg::getConstantInts(op.getAxes(), axes) ||
+        !tg::getConstantInts(op.getStarts(), starts) ||
         !tg::getConstantInts(op.getEnds(), ends) ||
-        !tg::getConstantInts(op.getAxes(), axes) ||
         !tg::getConstantInts(op.getSteps(), steps))
-      return op.emitError("lowering needs constant starts, ends, axes, steps");
+      return lowerRuntime(op, adaptor, rw, it, rt);
+    if (failed(requireStatic(rw, op, rt)))
+      return failure();
     int64_t r = it.getRank();
     SmallVector<int64_t> first(r, 0), step(r, 1);
     for (size_t i = 0; i < axes.size(); ++i) {
@@ -382,6 +486,10 @@ struct GatherNDLowering : public OpConversionPattern<tg::GatherNDOp> {
   }
 };
 
+/// Pad by gathering: output element i reads input i - pad_begin (per mode:
+/// masked for constant, clamped for edge, mirrored for reflect, wrapped for
+/// wrap). Pads known only at run time give dynamic output dims
+/// `n + begin + end` (checked non-negative); negative pads crop.
 struct PadLowering : public OpConversionPattern<tg::PadOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -389,54 +497,90 @@ struct PadLowering : public OpConversionPattern<tg::PadOp> {
                   ConversionPatternRewriter &rw) const override {
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     auto it = cast<RankedTensorType>(adaptor.getInput().getType());
-    if (failed(requireStatic(rw, op, rt)) || failed(requireStatic(rw, op, it)))
+    if (failed(requireStatic(rw, op, it)))
       return failure();
-    SmallVector<int64_t> pads;
-    if (!tg::getConstantInts(op.getPads(), pads))
-      return op.emitError("lowering needs constant pads");
     StringRef mode = op.getMode();
     int64_t r = it.getRank();
+    Location loc = op.getLoc();
     Value in = adaptor.getInput(), value = adaptor.getValue();
     if (it.getNumElements() == 0 && mode != "constant")
       return op.emitError("cannot pad an empty tensor in mode ") << mode;
-    rw.replaceOp(op, buildIndexed(
-        rw, op.getLoc(), rt, {},
-        [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
-          Value inside = arith::ConstantIntOp::create(b, l, 1, 1);
-          SmallVector<Value> at;
-          for (int64_t d = 0; d < r; ++d) {
-            int64_t n = it.getDimSize(d);
-            Value s = subI(b, l, ivs[d], idx(b, l, pads[d]));
-            if (mode == "constant") {
-              inside = arith::AndIOp::create(
-                  b, l, inside,
-                  arith::AndIOp::create(
-                      b, l, cmpI(b, l, arith::CmpIPredicate::sge, s, idx(b, l, 0)),
-                      cmpI(b, l, arith::CmpIPredicate::slt, s, idx(b, l, n))));
-            } else if (mode == "reflect" && n > 1) {
-              // Fold into [0, 2n-2) then mirror the upper half.
-              int64_t period = 2 * n - 2;
-              Value m = arith::RemSIOp::create(b, l, s, idx(b, l, period));
-              m = sel(b, l, cmpI(b, l, arith::CmpIPredicate::slt, m, idx(b, l, 0)),
+    // The begin pads and the dynamic output dims, as index values.
+    SmallVector<int64_t> pads;
+    SmallVector<Value> begin, dynSizes;
+    if (tg::getConstantInts(op.getPads(), pads)) {
+      if (failed(requireStatic(rw, op, rt)))
+        return failure();
+      for (int64_t d = 0; d < r; ++d)
+        begin.push_back(idx(rw, loc, pads[d]));
+    } else {
+      Value ok = arith::ConstantIntOp::create(rw, loc, 1, 1);
+      for (int64_t d = 0; d < r; ++d) {
+        Value b =
+            readIndex(rw, loc, adaptor.getPads(), ValueRange{idx(rw, loc, d)});
+        Value e = readIndex(rw, loc, adaptor.getPads(),
+                            ValueRange{idx(rw, loc, d + r)});
+        Value size =
+            addI(rw, loc, addI(rw, loc, idx(rw, loc, it.getDimSize(d)), b), e);
+        Value nonNeg =
+            cmpI(rw, loc, arith::CmpIPredicate::sge, size, idx(rw, loc, 0));
+        ok = arith::AndIOp::create(rw, loc, ok, nonNeg);
+        begin.push_back(b);
+        if (rt.isDynamicDim(d))
+          dynSizes.push_back(sel(rw, loc, nonNeg, size, idx(rw, loc, 0)));
+      }
+      cf::AssertOp::create(rw, loc, ok,
+                           "tg.pad: the pads crop more than the input holds");
+    }
+    rw.replaceOp(
+        op,
+        buildIndexed(
+            rw, loc, rt, dynSizes,
+            [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
+              Value inside = arith::ConstantIntOp::create(b, l, 1, 1);
+              SmallVector<Value> at;
+              for (int64_t d = 0; d < r; ++d) {
+                int64_t n = it.getDimSize(d);
+                Value s = subI(b, l, ivs[d], begin[d]);
+                if (mode == "constant") {
+                  inside = arith::AndIOp::create(
+                      b, l, inside,
+                      arith::AndIOp::create(
+                          b, l,
+                          cmpI(b, l, arith::CmpIPredicate::sge, s,
+                               idx(b, l, 0)),
+                          cmpI(b, l, arith::CmpIPredicate::slt, s,
+                               idx(b, l, n))));
+                } else if (mode == "reflect" && n > 1) {
+                  // Fold into [0, 2n-2) then mirror the upper half.
+                  int64_t period = 2 * n - 2;
+                  Value m = arith::RemSIOp::create(b, l, s, idx(b, l, period));
+                  m = sel(
+                      b, l,
+                      cmpI(b, l, arith::CmpIPredicate::slt, m, idx(b, l, 0)),
                       addI(b, l, m, idx(b, l, period)), m);
-              s = sel(b, l, cmpI(b, l, arith::CmpIPredicate::sge, m, idx(b, l, n)),
+                  s = sel(
+                      b, l,
+                      cmpI(b, l, arith::CmpIPredicate::sge, m, idx(b, l, n)),
                       subI(b, l, idx(b, l, period), m), m);
-            } else if (mode == "wrap") {
-              Value m = arith::RemSIOp::create(b, l, s, idx(b, l, n));
-              s = sel(b, l, cmpI(b, l, arith::CmpIPredicate::slt, m, idx(b, l, 0)),
+                } else if (mode == "wrap") {
+                  Value m = arith::RemSIOp::create(b, l, s, idx(b, l, n));
+                  s = sel(
+                      b, l,
+                      cmpI(b, l, arith::CmpIPredicate::slt, m, idx(b, l, 0)),
                       addI(b, l, m, idx(b, l, n)), m);
-            }
-            // edge (and reflect of a size-1 dim) clamps; constant clamps
-            // only to keep the masked-off read in bounds.
-            at.push_back(clampI(b, l, s, 0, std::max<int64_t>(n - 1, 0)));
-          }
-          if (it.getNumElements() == 0)
-            return readScalar(b, l, value);
-          Value x = tensor::ExtractOp::create(b, l, in, at);
-          if (mode != "constant")
-            return x;
-          return sel(b, l, inside, x, readScalar(b, l, value));
-        }));
+                }
+                // edge (and reflect of a size-1 dim) clamps; constant clamps
+                // only to keep the masked-off read in bounds.
+                at.push_back(clampI(b, l, s, 0, std::max<int64_t>(n - 1, 0)));
+              }
+              if (it.getNumElements() == 0)
+                return readScalar(b, l, value);
+              Value x = tensor::ExtractOp::create(b, l, in, at);
+              if (mode != "constant")
+                return x;
+              return sel(b, l, inside, x, readScalar(b, l, value));
+            }));
     return success();
   }
 };
