@@ -23,18 +23,6 @@ static YieldOp yieldOf(Region &r) {
   return dyn_cast<YieldOp>(r.front().back());
 }
 
-/// One type for two: equal element types and ranks, `?` where dims differ.
-static FailureOr<Type> join(Type a, Type b) {
-  auto ta = cast<RankedTensorType>(a), tb = cast<RankedTensorType>(b);
-  if (ta.getElementType() != tb.getElementType() ||
-      ta.getRank() != tb.getRank())
-    return failure();
-  SmallVector<int64_t> shape;
-  for (auto [x, y] : llvm::zip(ta.getShape(), tb.getShape()))
-    shape.push_back(x == y ? x : ShapedType::kDynamic);
-  return Type(ta.clone(shape));
-}
-
 static LogicalResult checkScalar(OptLoc loc, Value v, StringRef what) {
   auto t = cast<RankedTensorType>(v.getType());
   if (t.getRank() > 1 || (t.getRank() == 1 && t.getDimSize(0) != 1))
@@ -55,7 +43,7 @@ LogicalResult IfOp::inferReturnTypes(MLIRContext *, OptLoc loc, Adaptor adaptor,
                              " and ", e.getValues().size(), " values");
   for (auto [i, a, b] :
        llvm::enumerate(t.getValues().getTypes(), e.getValues().getTypes())) {
-    auto j = join(a, b);
+    auto j = joinTypes(a, b, /*allowUnranked=*/false);
     if (failed(j))
       return emitOptionalError(loc, "the branches yield value ", i,
                                " with different element types or ranks");
@@ -79,10 +67,18 @@ LogicalResult LoopOp::inferReturnTypes(MLIRContext *ctx, OptLoc loc,
     return emitOptionalError(loc, "the body yields ", y.getValues().size(),
                              " values; it must yield the condition and the ", n,
                              " carried values first");
-  for (Value v : adaptor.getInits())
-    types.push_back(v.getType());
+  // Carried results have the body's argument types, which may be more
+  // general than the initial values' (a sequence that grows).
+  Region &body = adaptor.getBody();
+  if (body.empty() || body.front().getNumArguments() != n + 2)
+    return emitOptionalError(loc, "the body takes the iteration number, the "
+                                  "condition and the carried values");
+  for (BlockArgument a : body.front().getArguments().drop_front(2))
+    types.push_back(a.getType());
   for (Value v : y.getValues().drop_front(n + 1)) {
-    auto t = cast<RankedTensorType>(v.getType());
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    if (!t)
+      return emitOptionalError(loc, "scan values must be ranked tensors");
     SmallVector<int64_t> shape = {ShapedType::kDynamic};
     shape.append(t.getShape().begin(), t.getShape().end());
     types.push_back(t.clone(shape));
@@ -115,7 +111,8 @@ LogicalResult LoopOp::verify() {
     Type init = getInits()[k].getType(),
          arg = body.getArgument(k + 2).getType(),
          next = y.getValues()[k + 1].getType();
-    if (arg != init)
+    auto general = joinTypes(init, arg, /*allowUnranked=*/true);
+    if (failed(general) || *general != arg)
       return emitOpError("carried value ")
              << k << " has type " << init << " but the body takes " << arg;
     if (!areCompatibleReturnTypes(TypeRange(next), TypeRange(arg)))

@@ -32,7 +32,7 @@ def TG_IfOp : TG_Op<"if", [RecursiveMemoryEffects, NoRegionArguments]> {
     ```
   }];
   let arguments = (ins TG_BoolTensor:$cond);
-  let results = (outs Variadic<TG_Tensor>:$results);
+  let results = (outs Variadic<TG_Value>:$results);
   let regions = (region SizedRegion<1>:$then_region, SizedRegion<1>:$else_region);
   let assemblyFormat = [{
     $cond attr-dict `:` type($cond) (`->` type($results)^)? $then_region `else` $else_region
@@ -47,9 +47,10 @@ def TG_LoopOp : TG_Op<"loop", [RecursiveMemoryEffects]> {
     `max_trip_count` (a 0-D or one-element i64) and the condition is true
     (initially `cond`). The body's arguments are the iteration number
     (tensor<i64>), the condition (tensor<i1>) and the carried values (typed
-    as `inits`); it yields the next condition, the next carried values (of
-    compatible types: a carried value keeps its shape across iterations)
-    and any number of scan values. The results are the final carried values,
+    as `inits` or more generally, e.g. a sequence whose element type widens
+    as it grows); it yields the next condition, the next carried values (of
+    types compatible with the arguments') and any number of scan values.
+    The results are the final carried values (of the arguments' types),
     then each scan value stacked over the iterations along a new leading
     dim (`?`, the iteration count).
 
@@ -63,8 +64,8 @@ def TG_LoopOp : TG_Op<"loop", [RecursiveMemoryEffects]> {
     ```
   }];
   let arguments = (ins TG_I64Tensor:$max_trip_count, TG_BoolTensor:$cond,
-                       Variadic<TG_Tensor>:$inits);
-  let results = (outs Variadic<TG_Tensor>:$results);
+                       Variadic<TG_Value>:$inits);
+  let results = (outs Variadic<TG_Value>:$results);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
     $max_trip_count `,` $cond (`,` $inits^)? attr-dict `:` functional-type(operands, results) $body
@@ -88,7 +89,7 @@ def TG_YieldOp : Op<TG_Dialect, "yield",
     tg.yield %a : tensor<5xf32>
     ```
   }];
-  let arguments = (ins Variadic<TG_Tensor>:$values);
+  let arguments = (ins Variadic<TG_Value>:$values);
   let assemblyFormat = "($values^ `:` type($values))? attr-dict";
 }
 

@@ -8,8 +8,17 @@ using namespace mlir;
 using namespace mlir::tangram::tg;
 
 #include "Graph/GraphOpsDialect.cpp.inc"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#define GET_TYPEDEF_CLASSES
+#include "Graph/GraphOpsTypes.cpp.inc"
 
 void TGDialect::initialize() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "Graph/GraphOpsTypes.cpp.inc"
+      >();
   addOperations<
 #define GET_OP_LIST
 #include "Graph/GraphOps.cpp.inc"

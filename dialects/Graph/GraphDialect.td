@@ -25,6 +25,7 @@ def TG_Dialect : Dialect {
   }];
   let cppNamespace = "::mlir::tangram::tg";
   let hasConstantMaterializer = 1;
+  let useDefaultTypePrinterParser = 1;
 }
 
 #endif // TANGRAM_GRAPH_DIALECT

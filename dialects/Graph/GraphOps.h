@@ -13,7 +13,17 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#define GET_TYPEDEF_CLASSES
+#include "Graph/GraphOpsTypes.h.inc"
+
 namespace mlir::tangram::tg {
+
+/// One type for two values that may flow to one place (If branches,
+/// sequence elements): equal types stay; tensors of one element type join
+/// dim by dim (`?` where they differ) or, with `allowUnranked`, to an
+/// unranked tensor when ranks differ or one is unranked; sequences join
+/// their element types. Fails otherwise.
+FailureOr<Type> joinTypes(Type a, Type b, bool allowUnranked);
 
 /// Two result type lists are compatible when they agree on element types and
 /// ranks and every pair of dims is equal or has a dynamic side: shape

@@ -13,6 +13,7 @@
 #define TANGRAM_GRAPH_OPS
 
 include "GraphDialect.td"
+include "GraphTypes.td"
 include "mlir/IR/OpBase.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
@@ -1264,6 +1265,7 @@ def TG_QuantizeLinearOp : TG_Op<"quantize_linear", [Pure]> {
 include "VisionOps.td"
 include "SignalOps.td"
 include "RandomOps.td"
+include "SequenceOps.td"
 include "ControlFlowOps.td"
 
 #endif // TANGRAM_GRAPH_OPS

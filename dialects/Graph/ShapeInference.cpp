@@ -186,3 +186,30 @@ LogicalResult mlir::tangram::tg::checkWindowAttrs(std::optional<Location> loc,
       return emitOptionalError(loc, "pads must be non-negative");
   return success();
 }
+
+FailureOr<Type> mlir::tangram::tg::joinTypes(Type a, Type b,
+                                             bool allowUnranked) {
+  if (a == b)
+    return a;
+  if (auto sa = dyn_cast<SequenceType>(a)) {
+    auto sb = dyn_cast<SequenceType>(b);
+    if (!sb)
+      return failure();
+    auto e = joinTypes(sa.getElementType(), sb.getElementType(), true);
+    if (failed(e))
+      return failure();
+    return Type(SequenceType::get(a.getContext(), cast<TensorType>(*e)));
+  }
+  auto ta = dyn_cast<TensorType>(a), tb = dyn_cast<TensorType>(b);
+  if (!ta || !tb || ta.getElementType() != tb.getElementType())
+    return failure();
+  if (!ta.hasRank() || !tb.hasRank() || ta.getRank() != tb.getRank()) {
+    if (!allowUnranked)
+      return failure();
+    return Type(UnrankedTensorType::get(ta.getElementType()));
+  }
+  SmallVector<int64_t> shape;
+  for (auto [x, y] : llvm::zip(ta.getShape(), tb.getShape()))
+    shape.push_back(x == y ? x : ShapedType::kDynamic);
+  return Type(RankedTensorType::get(shape, ta.getElementType()));
+}

@@ -151,9 +151,14 @@ struct LoopLowering : public OpConversionPattern<tg::LoopOp> {
     Value cond0 = scalarOf(rw, l, adaptor.getCond());
     SmallVector<Value> inits = {indexConst(rw, l, 0), cond0};
     SmallVector<Type> types = {rw.getIndexType(), rw.getI1Type()};
-    for (Value v : adaptor.getInits()) {
-      inits.push_back(v);
-      types.push_back(v.getType());
+    // Carried values have the body's argument types (maybe more general).
+    for (auto [v, arg] : llvm::zip(adaptor.getInits(),
+                                   op.getBody().getArguments().drop_front(2))) {
+      Type t = tc.convertType(arg.getType());
+      if (!t)
+        return failure();
+      inits.push_back(castTo(rw, l, v, t));
+      types.push_back(t);
     }
     SmallVector<RankedTensorType> accTypes;
     for (Value r : op.getResults().drop_front(nCarried)) {

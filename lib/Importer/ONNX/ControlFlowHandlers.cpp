@@ -68,16 +68,27 @@ makeRegionOp(OpBinder &b, ValueRange operands,
   if (failed(OpTy::inferReturnTypes(
           b.ctx, b.loc, st.operands, st.attributes.getDictionary(b.ctx),
           st.getRawProperties(), RegionRange(rs), types)))
-    return (void)b.fail("inconsistent branches or body"), failure();
+    return (void)b.fail("inconsistent branches or body: " + b.lastDiagnostic()),
+           failure();
   st.addTypes(types);
   Operation *op = b.b.create(st);
   if (failed(mlir::verify(op)))
-    return (void)b.fail("the op does not verify"), failure();
+    return (void)b.fail("the op does not verify: " + b.lastDiagnostic()),
+           failure();
   return op;
 }
 
+/// Fails unless inputs `first`..`last` (when given) are ranked tensors: the
+/// condition and trip count, which the op's type inference reads.
+LogicalResult rankedInputs(OpBinder &b, unsigned first, unsigned last) {
+  for (unsigned i = first; i <= last && i < b.numInputs(); ++i)
+    if (Value v = b.input(i); v && !isa<RankedTensorType>(v.getType()))
+      return b.fail("input " + Twine(i) + " must be a ranked tensor");
+  return success();
+}
+
 LogicalResult ifHandler(OpBinder &b) {
-  if (failed(b.need(1)))
+  if (failed(b.need(1)) || failed(rankedInputs(b, 0, 0)))
     return failure();
   auto branch = [&](StringRef name) {
     return buildRegion(b, {}, [&](Block &) { return b.subgraph(name, {}); });
@@ -117,6 +128,8 @@ std::pair<Value, Value> tripAndCond(OpBinder &b) {
 }
 
 LogicalResult loopHandler(OpBinder &b) {
+  if (failed(rankedInputs(b, 0, 1)))
+    return failure();
   auto [m, c] = tripAndCond(b);
   SmallVector<Value> inits;
   for (unsigned i = 2; i < b.numInputs(); ++i) {
@@ -124,20 +137,43 @@ LogicalResult loopHandler(OpBinder &b) {
       return b.fail("loop-carried input " + Twine(i) + " is missing");
     inits.push_back(b.input(i));
   }
-  auto body = buildRegion(b, bodyArgTypes(b, inits), [&](Block &blk) {
-    auto outs = b.subgraph("body", blk.getArguments());
-    if (failed(outs))
+  // A carried value may widen in the body (a sequence that grows, a dim
+  // that changes): import the body again with the joined types until they
+  // hold (ONNX leaves the body's declared types loose).
+  SmallVector<Type> argTypes = bodyArgTypes(b, inits);
+  FailureOr<std::unique_ptr<Region>> body = failure();
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    body = buildRegion(b, argTypes, [&](Block &blk) {
+      auto outs = b.subgraph("body", blk.getArguments());
+      if (failed(outs))
+        return outs;
+      if (outs->size() < inits.size() + 1)
+        return (void)b.fail("the body yields too few values"), outs;
+      auto cond = toScalar(b, (*outs)[0]);
+      if (failed(cond))
+        return FailureOr<SmallVector<Value>>(failure());
+      (*outs)[0] = *cond;
       return outs;
-    if (outs->size() < inits.size() + 1)
-      return (void)b.fail("the body yields too few values"), outs;
-    auto cond = toScalar(b, (*outs)[0]);
-    if (failed(cond))
-      return FailureOr<SmallVector<Value>>(failure());
-    (*outs)[0] = *cond;
-    return outs;
-  });
-  if (failed(body))
-    return failure();
+    });
+    if (failed(body))
+      return failure();
+    auto yield = cast<tg::YieldOp>((*body)->front().getTerminator());
+    bool widened = false;
+    for (size_t k = 0; k < inits.size(); ++k) {
+      Type arg = argTypes[k + 2], next = yield.getValues()[k + 1].getType();
+      if (tg::areCompatibleReturnTypes(TypeRange(next), TypeRange(arg)))
+        continue;
+      auto j = tg::joinTypes(arg, next,
+                             /*allowUnranked=*/isa<tg::SequenceType>(arg));
+      if (failed(j))
+        return b.fail("loop-carried value " + Twine(k) +
+                      " changes its type in the body");
+      argTypes[k + 2] = *j;
+      widened = true;
+    }
+    if (!widened)
+      break;
+  }
   SmallVector<Value> operands = {m, c};
   operands.append(inits);
   SmallVector<std::unique_ptr<Region>> regions;

@@ -2,8 +2,11 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "FunctionExpansion.h"
+#include "Graph/GraphOps.h"
 #include "TensorConversion.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringSet.h"
+#include <functional>
 #include <onnx/defs/schema.h>
 
 using namespace mlir;
@@ -22,21 +25,63 @@ bool mlir::tangram::onnx_importer::hasFunctionBody(StringRef domain,
   return s && (s->HasFunction() || s->HasContextDependentFunction());
 }
 
-/// The TypeProto a context-dependent body builder sees for a value.
+/// The TypeProto a context-dependent body builder sees for a value:
+/// tensors (ranked or not), sequences and optionals of them.
 static onnx::TypeProto typeProtoOf(Type t) {
   onnx::TypeProto proto;
-  auto ranked = dyn_cast_if_present<RankedTensorType>(t);
-  if (!ranked)
+  if (!t)
     return proto; // Absent input: an empty TypeProto, as onnx expects.
+  if (auto seq = dyn_cast<mlir::tangram::tg::SequenceType>(t)) {
+    *proto.mutable_sequence_type()->mutable_elem_type() =
+        typeProtoOf(seq.getElementType());
+    return proto;
+  }
+  if (auto opt = dyn_cast<mlir::tangram::tg::OptionalType>(t)) {
+    *proto.mutable_optional_type()->mutable_elem_type() =
+        typeProtoOf(opt.getValueType());
+    return proto;
+  }
+  auto tensorT = dyn_cast<TensorType>(t);
+  if (!tensorT)
+    return proto;
   auto *tensor = proto.mutable_tensor_type();
-  tensor->set_elem_type(onnxElementType(ranked.getElementType()));
+  tensor->set_elem_type(onnxElementType(tensorT.getElementType()));
+  if (!tensorT.hasRank())
+    return proto;
   auto *shape = tensor->mutable_shape();
-  for (int64_t d : ranked.getShape()) {
+  for (int64_t d : tensorT.getShape()) {
     auto *dim = shape->add_dim();
     if (!ShapedType::isDynamic(d))
       dim->set_dim_value(d);
   }
   return proto;
+}
+
+/// Renames the names a subgraph of a body node reads from the function's
+/// scope (not defined in the subgraph or an enclosing one of it), as the
+/// body's own nodes are renamed.
+static void
+renameFreeNames(onnx::GraphProto &g,
+                const std::function<std::string(const std::string &)> &rename,
+                llvm::StringSet<> bound) {
+  for (const auto &in : g.input())
+    bound.insert(in.name());
+  for (const auto &init : g.initializer())
+    bound.insert(init.name());
+  for (const auto &n : g.node())
+    for (const auto &o : n.output())
+      bound.insert(o);
+  for (auto &n : *g.mutable_node()) {
+    for (int i = 0; i < n.input_size(); ++i)
+      if (!n.input(i).empty() && !bound.contains(n.input(i)))
+        n.set_input(i, rename(n.input(i)));
+    for (auto &a : *n.mutable_attribute())
+      if (a.has_g())
+        renameFreeNames(*a.mutable_g(), rename, bound);
+  }
+  for (auto &o : *g.mutable_output())
+    if (!bound.contains(o.name()))
+      o.set_name(rename(o.name()));
 }
 
 FailureOr<ExpandedFunction> mlir::tangram::onnx_importer::expandFunction(
@@ -116,7 +161,10 @@ FailureOr<ExpandedFunction> mlir::tangram::onnx_importer::expandFunction(
       n.set_name(prefix.str() + "/" + bodyNode.name());
     for (const auto &a : bodyNode.attribute()) {
       if (a.ref_attr_name().empty()) {
-        *n.add_attribute() = a;
+        onnx::AttributeProto &copy = *n.add_attribute();
+        copy = a;
+        if (copy.has_g())
+          renameFreeNames(*copy.mutable_g(), rename, {});
         continue;
       }
       auto it = attrs.find(a.ref_attr_name());

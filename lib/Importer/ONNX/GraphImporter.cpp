@@ -60,8 +60,8 @@ private:
                                                ValueRange inputs);
   LogicalResult importNode(const onnx::NodeProto &node, int64_t opset,
                            unsigned depth);
-  FailureOr<RankedTensorType> convertValueType(const onnx::ValueInfoProto &v,
-                                               StringRef what);
+  FailureOr<Type> convertValueType(const onnx::ValueInfoProto &v,
+                                   StringRef what);
   LogicalResult fail(const Twine &msg) {
     if (state.error.empty())
       state.error = state.modelName + ": " + msg.str();
@@ -310,29 +310,26 @@ GraphImporter::importSubgraph(const onnx::GraphProto &graph,
   return outs;
 }
 
-FailureOr<RankedTensorType>
-GraphImporter::convertValueType(const onnx::ValueInfoProto &v, StringRef what) {
-  if (!v.type().has_tensor_type())
-    return fail(what + " '" + v.name() +
-                "' is not a tensor (sequences, maps and optionals are not "
-                "supported)"),
+FailureOr<Type> GraphImporter::convertValueType(const onnx::ValueInfoProto &v,
+                                                StringRef what) {
+  std::string err;
+  Type t = convertTypeProto(v.type(), state.ctx, /*allowUnranked=*/false, err);
+  if (!t)
+    return fail(what + " '" + v.name() + "' " +
+                (StringRef(err).starts_with("is ") ? err : "has " + err)),
            failure();
-  const auto &tt = v.type().tensor_type();
-  Type elem = convertElementType(tt.elem_type(), state.ctx);
-  if (!elem)
-    return fail(what + " '" + v.name() + "' has unsupported dtype " +
-                dataTypeName(tt.elem_type())),
-           failure();
-  if (!tt.has_shape())
-    return fail(what + " '" + v.name() +
-                "' has no shape (unranked tensors are not supported)"),
-           failure();
-  SmallVector<int64_t> shape;
-  for (const auto &d : tt.shape().dim())
-    shape.push_back(d.has_dim_value() && d.dim_value() >= 0
-                        ? d.dim_value()
-                        : ShapedType::kDynamic);
-  return RankedTensorType::get(shape, elem);
+  return t;
+}
+
+/// Ops whose handlers take sequences, optionals and tensors of unknown
+/// rank; every other handler gets ranked tensors only.
+static bool takesNonTensors(StringRef op) {
+  return llvm::is_contained(
+      {"Identity", "If", "Loop", "SequenceConstruct", "SequenceEmpty",
+       "SequenceInsert", "SequenceAt", "SequenceErase", "SequenceLength",
+       "SplitToSequence", "ConcatFromSequence", "Optional",
+       "OptionalHasElement", "OptionalGetElement"},
+      op);
 }
 
 /// Imports one node with its handler, or expands it into its ONNX function
@@ -353,6 +350,14 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       return binder.fail("input '" + in + "' has no value");
   if (const Handler *h =
           HandlerTable::get().lookup(node.domain(), node.op_type(), opset)) {
+    if (!takesNonTensors(node.op_type()))
+      for (unsigned i = 0; i < binder.numInputs(); ++i)
+        if (Value v = binder.input(i); v && !isa<RankedTensorType>(v.getType()))
+          return binder.fail("input '" + node.input(i) + "' is " +
+                             (isa<TensorType>(v.getType())
+                                  ? "a tensor of unknown rank"
+                                  : "a sequence or an optional") +
+                             "; this op takes ranked tensors");
     if (failed((*h)(binder)))
       return binder.fail("cannot import this node");
     return success();
@@ -473,8 +478,11 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
   func.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, out] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "tg.name", b.getStringAttr(out.name()));
+    if (!out.type().has_tensor_type())
+      continue; // Sequences and optionals: their element types are joined.
     Type declared = convertElementType(out.type().tensor_type().elem_type(), ctx);
-    Type computed = cast<RankedTensorType>(results[i].getType()).getElementType();
+    auto computedT = dyn_cast<TensorType>(results[i].getType());
+    Type computed = computedT ? computedT.getElementType() : Type();
     if (declared != computed) {
       fail("graph output '" + out.name() + "' is declared " +
            dataTypeName(out.type().tensor_type().elem_type()) +

@@ -242,6 +242,7 @@ const HandlerTable &HandlerTable::get() {
     registerSignalHandlers(t);
     registerRandomHandlers(t);
     registerControlFlowHandlers(t);
+    registerSequenceHandlers(t);
     registerRecurrentHandlers(t);
     registerShapeHandlers(t);
     registerTrainingHandlers(t);

@@ -185,6 +185,8 @@ public:
   Value foldNow(Operation *op);
 
   StringRef baseDir() const { return state.baseDir; }
+  /// The last error diagnostic MLIR emitted (a verifier's message).
+  StringRef lastDiagnostic() const { return state.lastDiagnostic; }
 
   /// Records an error about this node and returns failure.
   LogicalResult fail(const Twine &message);
@@ -216,6 +218,7 @@ void registerVisionHandlers(HandlerTable &t);
 void registerSignalHandlers(HandlerTable &t);
 void registerRandomHandlers(HandlerTable &t);
 void registerControlFlowHandlers(HandlerTable &t);
+void registerSequenceHandlers(HandlerTable &t);
 /// Domain ai.onnx.preview.training: the optimizers.
 void registerTrainingHandlers(HandlerTable &t);
 /// Domain ai.onnx.ml: the ops that are plain tensor arithmetic.

@@ -2,11 +2,12 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "TensorConversion.h"
+#include "Graph/GraphOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include <fstream>
@@ -46,6 +47,53 @@ Type mlir::tangram::onnx_importer::convertElementType(int32_t t,
   case 22: return b.getIntegerType(4);        // INT4
   default: return nullptr;
   }
+}
+
+Type mlir::tangram::onnx_importer::convertTypeProto(const onnx::TypeProto &type,
+                                                    MLIRContext *ctx,
+                                                    bool allowUnranked,
+                                                    std::string &error) {
+  if (type.has_tensor_type()) {
+    const auto &tt = type.tensor_type();
+    Type elem = convertElementType(tt.elem_type(), ctx);
+    if (!elem) {
+      error = "unsupported dtype " + dataTypeName(tt.elem_type());
+      return nullptr;
+    }
+    if (!tt.has_shape()) {
+      if (allowUnranked)
+        return UnrankedTensorType::get(elem);
+      error = "no shape (unranked tensors are not supported)";
+      return nullptr;
+    }
+    SmallVector<int64_t> shape;
+    for (const auto &d : tt.shape().dim())
+      shape.push_back(d.has_dim_value() && d.dim_value() >= 0
+                          ? d.dim_value()
+                          : ShapedType::kDynamic);
+    return RankedTensorType::get(shape, elem);
+  }
+  if (type.has_sequence_type()) {
+    const auto &e = type.sequence_type().elem_type();
+    if (!e.has_tensor_type()) {
+      error = "a sequence of non-tensors is not supported";
+      return nullptr;
+    }
+    Type t = convertTypeProto(e, ctx, /*allowUnranked=*/true, error);
+    return t ? tangram::tg::SequenceType::get(ctx, cast<TensorType>(t))
+             : Type();
+  }
+  if (type.has_optional_type()) {
+    const auto &e = type.optional_type().elem_type();
+    if (!e.has_tensor_type() && !e.has_sequence_type()) {
+      error = "an optional of a non-tensor, non-sequence is not supported";
+      return nullptr;
+    }
+    Type t = convertTypeProto(e, ctx, /*allowUnranked=*/true, error);
+    return t ? tangram::tg::OptionalType::get(ctx, t) : Type();
+  }
+  error = "is a map or sparse tensor (not supported)";
+  return nullptr;
 }
 
 int32_t mlir::tangram::onnx_importer::onnxElementType(Type type) {

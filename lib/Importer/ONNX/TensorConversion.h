@@ -15,6 +15,13 @@ namespace mlir::tangram::onnx_importer {
 /// types Tangram does not handle (strings, complex, 4-bit floats).
 Type convertElementType(int32_t onnxType, MLIRContext *ctx);
 
+/// The MLIR type of an ONNX value type: a tensor (ranked when the shape is
+/// given, unranked only when `allowUnranked`), `!tg.seq<...>` or
+/// `!tg.optional<...>`. Null with `error` set for what Tangram cannot hold
+/// (maps, sparse tensors, unsupported element types).
+Type convertTypeProto(const onnx::TypeProto &type, MLIRContext *ctx,
+                      bool allowUnranked, std::string &error);
+
 /// The ONNX data type of an MLIR element type (the inverse of
 /// convertElementType), or 0 (UNDEFINED) for types with no ONNX spelling.
 int32_t onnxElementType(Type type);

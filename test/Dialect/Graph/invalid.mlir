@@ -535,3 +535,57 @@ func.func @loop_yields_too_few(%n: tensor<i64>, %c: tensor<i1>, %y: tensor<1xf32
   }
   return
 }
+
+// -----
+
+func.func @sequence_construct_types(%a: tensor<2xf32>, %b: tensor<2xi64>) {
+  // expected-error @+2 {{the tensors have different element types}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %s = "tg.sequence_construct"(%a, %b) : (tensor<2xf32>, tensor<2xi64>) -> !tg.seq<tensor<2xf32>>
+  return
+}
+
+// -----
+
+func.func @sequence_insert_type(%s: !tg.seq<tensor<2xf32>>, %b: tensor<2xi64>) {
+  // expected-error @+2 {{the tensor's element type is not the sequence's}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %t = "tg.sequence_insert"(%s, %b) : (!tg.seq<tensor<2xf32>>, tensor<2xi64>) -> !tg.seq<tensor<2xf32>>
+  return
+}
+
+// -----
+
+func.func @sequence_at_position(%s: !tg.seq<tensor<2xf32>>, %i: tensor<2xi64>) {
+  // expected-error @+2 {{position must hold one value}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %x = "tg.sequence_at"(%s, %i) : (!tg.seq<tensor<2xf32>>, tensor<2xi64>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @concat_from_unranked(%s: !tg.seq<tensor<*xf32>>) {
+  // expected-error @+2 {{the sequence's tensors must have a known rank}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %x = "tg.concat_from_sequence"(%s) {axis = 0 : i64} : (!tg.seq<tensor<*xf32>>) -> tensor<?xf32>
+  return
+}
+
+// -----
+
+func.func @split_to_sequence_axis(%x: tensor<2x3xf32>) {
+  // expected-error @+2 {{axis out of range}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %s = "tg.split_to_sequence"(%x) {axis = 2 : i64} : (tensor<2x3xf32>) -> !tg.seq<tensor<2x3xf32>>
+  return
+}
+
+// -----
+
+func.func @optional_without_type() {
+  // expected-error @+2 {{needs a value or a tensor or sequence type}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %o = "tg.optional"() : () -> !tg.optional<tensor<2xf32>>
+  return
+}

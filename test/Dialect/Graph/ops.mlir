@@ -280,3 +280,36 @@ func.func @control_flow(%c: tensor<i1>, %n: tensor<i64>, %y0: tensor<1xf32>) -> 
   }
   return %r, %y, %s : tensor<?xf32>, tensor<1xf32>, tensor<?x1xf32>
 }
+
+// -----
+
+// Sequences and optionals; a sequence's element type is the join of what it
+// holds.
+// CHECK-LABEL: func.func @sequences
+func.func @sequences(%a: tensor<2xf32>, %b: tensor<3xf32>, %m: tensor<2x3xf32>, %i: tensor<i64>) -> (!tg.seq<tensor<?xf32>>, tensor<?xf32>, tensor<i64>, tensor<?x3xf32>, !tg.optional<tensor<2xf32>>, tensor<i1>, tensor<2xf32>, !tg.seq<tensor<*xf32>>) {
+  // CHECK: tg.sequence_construct %{{.*}}, %{{.*}} : (tensor<2xf32>, tensor<3xf32>) -> !tg.seq<tensor<?xf32>>
+  %s = tg.sequence_construct %a, %b : (tensor<2xf32>, tensor<3xf32>) -> !tg.seq<tensor<?xf32>>
+  // CHECK: tg.sequence_insert %{{.*}}, %{{.*}}, %{{.*}} : (!tg.seq<tensor<?xf32>>, tensor<2xf32>, tensor<i64>) -> !tg.seq<tensor<?xf32>>
+  %t = tg.sequence_insert %s, %a, %i : (!tg.seq<tensor<?xf32>>, tensor<2xf32>, tensor<i64>) -> !tg.seq<tensor<?xf32>>
+  // CHECK: tg.sequence_at
+  %x = tg.sequence_at %t, %i : (!tg.seq<tensor<?xf32>>, tensor<i64>) -> tensor<?xf32>
+  // CHECK: tg.sequence_erase %{{.*}} : (!tg.seq<tensor<?xf32>>) -> !tg.seq<tensor<?xf32>>
+  %u = tg.sequence_erase %t : (!tg.seq<tensor<?xf32>>) -> !tg.seq<tensor<?xf32>>
+  // CHECK: tg.sequence_length %{{.*}} : !tg.seq<tensor<?xf32>> -> tensor<i64>
+  %n = tg.sequence_length %u : !tg.seq<tensor<?xf32>> -> tensor<i64>
+  // CHECK: tg.split_to_sequence %{{.*}} {axis = 0 : i64, keepdims = false} : (tensor<2x3xf32>) -> !tg.seq<tensor<3xf32>>
+  %p = tg.split_to_sequence %m {axis = 0 : i64, keepdims = false} : (tensor<2x3xf32>) -> !tg.seq<tensor<3xf32>>
+  // CHECK: tg.concat_from_sequence %{{.*}} {axis = 0 : i64, new_axis = true} : (!tg.seq<tensor<3xf32>>) -> tensor<?x3xf32>
+  %c = tg.concat_from_sequence %p {axis = 0 : i64, new_axis = true} : (!tg.seq<tensor<3xf32>>) -> tensor<?x3xf32>
+  // CHECK: tg.optional %{{.*}} : (tensor<2xf32>) -> !tg.optional<tensor<2xf32>>
+  %o = tg.optional %a : (tensor<2xf32>) -> !tg.optional<tensor<2xf32>>
+  // CHECK: tg.optional {type = tensor<2xf32>} : () -> !tg.optional<tensor<2xf32>>
+  %e = tg.optional {type = tensor<2xf32>} : () -> !tg.optional<tensor<2xf32>>
+  // CHECK: tg.optional_has_element %{{.*}} : !tg.optional<tensor<2xf32>> -> tensor<i1>
+  %h = tg.optional_has_element %e : !tg.optional<tensor<2xf32>> -> tensor<i1>
+  // CHECK: tg.optional_get_element %{{.*}} : !tg.optional<tensor<2xf32>> -> tensor<2xf32>
+  %g = tg.optional_get_element %o : !tg.optional<tensor<2xf32>> -> tensor<2xf32>
+  // CHECK: tg.sequence_empty {dtype = f32} : !tg.seq<tensor<*xf32>>
+  %z = tg.sequence_empty {dtype = f32} : !tg.seq<tensor<*xf32>>
+  return %s, %x, %n, %c, %o, %h, %g, %z : !tg.seq<tensor<?xf32>>, tensor<?xf32>, tensor<i64>, tensor<?x3xf32>, !tg.optional<tensor<2xf32>>, tensor<i1>, tensor<2xf32>, !tg.seq<tensor<*xf32>>
+}
