@@ -11,9 +11,11 @@ def TG_Dialect : Dialect {
   let summary = "Tangram's hardware-agnostic tensor graph dialect";
   let description = [{
     The `tg` dialect holds whole models as graphs of tensor operations with
-    value semantics on ranked tensors. Dimensions may be static or dynamic
+    value semantics on ranked tensors, plus ONNX's sequences
+    (`!tg.seq<...>`) and optionals (`!tg.optional<...>`) and structured
+    control flow (`tg.if`, `tg.loop` with regions). Dimensions may be static or dynamic
     (`?`); element types are f16, bf16, f32, f64, i1, i8..i64 (signless, read
-    as signed) and ui8..ui64, plus the 8-bit floats f8E4M3FN, f8E4M3FNUZ,
+    as signed), ui8..ui64 and i4/ui4 (unpacked), plus the 8-bit floats f8E4M3FN, f8E4M3FNUZ,
     f8E5M2 and f8E5M2FNUZ as storage (cast, quantize, data movement). Every op infers its result types from its
     operands and attributes, so a dynamic dimension stays `?` until shape
     inference (`tg-infer-shapes`) or folding makes it known.
