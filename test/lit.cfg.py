@@ -13,6 +13,8 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tangram_obj_root, "test")
 
 llvm_config.use_default_substitutions()
+# Sanitizer settings from the caller (scripts/test.sh sets them for asan).
+llvm_config.with_system_environment(["ASAN_OPTIONS", "UBSAN_OPTIONS"])
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.tangram_tools_dir, append_path=True)
 tool_dirs = [config.tangram_tools_dir, config.llvm_tools_dir]

@@ -7,13 +7,11 @@
 // carried values' types and stacks the scan values over a leading `?` dim.
 //
 //===----------------------------------------------------------------------===//
-#include "Graph/GraphOps.h"
+#include "InferenceUtils.h"
 
 using namespace mlir;
 using namespace mlir::tangram::tg;
-
-using TypeList = SmallVectorImpl<Type>;
-using OptLoc = std::optional<Location>;
+using namespace mlir::tangram::tg::detail;
 
 /// The values a single-block region yields, or null without a terminator
 /// (a region being built).
@@ -23,16 +21,9 @@ static YieldOp yieldOf(Region &r) {
   return dyn_cast<YieldOp>(r.front().back());
 }
 
-static LogicalResult checkScalar(OptLoc loc, Value v, StringRef what) {
-  auto t = cast<RankedTensorType>(v.getType());
-  if (t.getRank() > 1 || (t.getRank() == 1 && t.getDimSize(0) != 1))
-    return emitOptionalError(loc, what, " must hold one value");
-  return success();
-}
-
 LogicalResult IfOp::inferReturnTypes(MLIRContext *, OptLoc loc, Adaptor adaptor,
                                      TypeList &types) {
-  if (failed(checkScalar(loc, adaptor.getCond(), "cond")))
+  if (failed(checkOneValue(loc, adaptor.getCond(), "cond")))
     return failure();
   YieldOp t = yieldOf(adaptor.getThenRegion()),
           e = yieldOf(adaptor.getElseRegion());
@@ -56,8 +47,8 @@ LogicalResult IfOp::verify() { return success(); }
 
 LogicalResult LoopOp::inferReturnTypes(MLIRContext *ctx, OptLoc loc,
                                        Adaptor adaptor, TypeList &types) {
-  if (failed(checkScalar(loc, adaptor.getMaxTripCount(), "max_trip_count")) ||
-      failed(checkScalar(loc, adaptor.getCond(), "cond")))
+  if (failed(checkOneValue(loc, adaptor.getMaxTripCount(), "max_trip_count")) ||
+      failed(checkOneValue(loc, adaptor.getCond(), "cond")))
     return failure();
   YieldOp y = yieldOf(adaptor.getBody());
   if (!y)

@@ -6,7 +6,7 @@
 // GraphOps.td. Errors found while inferring are the op's verifier errors.
 //
 //===----------------------------------------------------------------------===//
-#include "Graph/GraphOps.h"
+#include "InferenceUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
@@ -14,14 +14,7 @@
 
 using namespace mlir;
 using namespace mlir::tangram::tg;
-
-using TypeList = SmallVectorImpl<Type>;
-using OptLoc = std::optional<Location>;
-static constexpr int64_t kDyn = ShapedType::kDynamic;
-
-static RankedTensorType tensorOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
+using namespace mlir::tangram::tg::detail;
 
 /// A dim product that stays dynamic when any factor is.
 static int64_t mulDims(int64_t a, int64_t b) {

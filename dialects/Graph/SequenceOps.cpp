@@ -7,22 +7,14 @@
 // computes the pieces' type from the split operand when it is constant.
 //
 //===----------------------------------------------------------------------===//
-#include "Graph/GraphOps.h"
+#include "InferenceUtils.h"
 
 using namespace mlir;
 using namespace mlir::tangram::tg;
-
-using TypeList = SmallVectorImpl<Type>;
-using OptLoc = std::optional<Location>;
-static constexpr int64_t kDyn = ShapedType::kDynamic;
+using namespace mlir::tangram::tg::detail;
 
 static LogicalResult checkPosition(OptLoc loc, Value p) {
-  if (!p)
-    return success();
-  auto t = cast<RankedTensorType>(p.getType());
-  if (t.getRank() > 1 || (t.getRank() == 1 && t.getDimSize(0) != 1))
-    return emitOptionalError(loc, "position must hold one value");
-  return success();
+  return p ? checkOneValue(loc, p, "position") : success();
 }
 
 static TensorType elementOf(Value seq) {

@@ -6,26 +6,18 @@
 // are known only when those operands are constants.
 //
 //===----------------------------------------------------------------------===//
-#include "Graph/GraphOps.h"
+#include "InferenceUtils.h"
 
 using namespace mlir;
 using namespace mlir::tangram::tg;
-
-using TypeList = SmallVectorImpl<Type>;
-using OptLoc = std::optional<Location>;
-static constexpr int64_t kDyn = ShapedType::kDynamic;
-
-static RankedTensorType tensorOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
+using namespace mlir::tangram::tg::detail;
 
 /// The value of a one-element integer operand: nullopt when it is not a
 /// constant, failure when it holds more than one element.
 static FailureOr<std::optional<int64_t>> scalarOperand(OptLoc loc, Value v,
                                                        StringRef what) {
-  auto t = tensorOf(v);
-  if (t.getRank() > 1 || (t.getRank() == 1 && t.getDimSize(0) != 1))
-    return emitOptionalError(loc, what, " must hold one value");
+  if (failed(checkOneValue(loc, v, what)))
+    return failure();
   SmallVector<int64_t> vals;
   if (!getConstantInts(v, vals))
     return std::optional<int64_t>();

@@ -7,23 +7,11 @@
 // are `?` (and checked where the op is lowered or run).
 //
 //===----------------------------------------------------------------------===//
-#include "Graph/GraphOps.h"
+#include "InferenceUtils.h"
 
 using namespace mlir;
 using namespace mlir::tangram::tg;
-
-using TypeList = SmallVectorImpl<Type>;
-using OptLoc = std::optional<Location>;
-static constexpr int64_t kDyn = ShapedType::kDynamic;
-
-static RankedTensorType tensorOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
-
-/// Whether two dims may be equal (either is `?` or they are).
-static bool mayEqual(int64_t a, int64_t b) {
-  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
-}
+using namespace mlir::tangram::tg::detail;
 
 /// The static length of a 1-D operand, or failure.
 static FailureOr<int64_t> vectorLength(OptLoc loc, Value v, StringRef what) {
@@ -33,14 +21,6 @@ static FailureOr<int64_t> vectorLength(OptLoc loc, Value v, StringRef what) {
                              " must be a 1-D tensor of static "
                              "length");
   return t.getDimSize(0);
-}
-
-/// Fails unless `v` holds exactly one element (0-D or 1-element 1-D).
-static LogicalResult checkScalar(OptLoc loc, Value v, StringRef what) {
-  auto t = tensorOf(v);
-  if (t.getRank() > 1 || (t.getRank() == 1 && t.getDimSize(0) != 1))
-    return emitOptionalError(loc, what, " must hold one value");
-  return success();
 }
 
 LogicalResult GridSampleOp::inferReturnTypes(MLIRContext *, OptLoc loc,
@@ -145,7 +125,7 @@ LogicalResult NonMaxSuppressionOp::inferReturnTypes(MLIRContext *ctx,
                   "max_output_boxes_per_class"),
         std::pair(adaptor.getIouThreshold(), "iou_threshold"),
         std::pair(adaptor.getScoreThreshold(), "score_threshold")})
-    if (v && failed(checkScalar(loc, v, what)))
+    if (v && failed(checkOneValue(loc, v, what)))
       return failure();
   types.push_back(RankedTensorType::get({kDyn, 3}, IntegerType::get(ctx, 64)));
   return success();

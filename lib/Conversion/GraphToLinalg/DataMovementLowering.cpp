@@ -282,14 +282,8 @@ struct SliceLowering : public OpConversionPattern<tg::SliceOp> {
       return op.emitError("lowering needs slice operands of static length");
     for (int64_t e = 0; e < k; ++e) {
       Value a = at(adaptor.getAxes(), e);
-      Value aNeg =
-          arith::CmpIOp::create(rw, l, arith::CmpIPredicate::slt, a, c(0));
-      a = arith::SelectOp::create(rw, l, aNeg,
-                                  arith::AddIOp::create(rw, l, a, c(r)), a);
-      Value aOk = arith::AndIOp::create(
-          rw, l,
-          arith::CmpIOp::create(rw, l, arith::CmpIPredicate::sge, a, c(0)),
-          arith::CmpIOp::create(rw, l, arith::CmpIPredicate::slt, a, c(r)));
+      auto [wrapped, aOk] = wrapAxis(rw, l, a, r);
+      a = wrapped;
       Value st = at(adaptor.getStarts(), e), en = at(adaptor.getEnds(), e),
             sp = at(adaptor.getSteps(), e);
       Value nonZero =

@@ -40,14 +40,8 @@ std::pair<Value, Value> axesMask(OpBuilder &rw, Location loc, Value axes,
   for (int64_t i = 0; i < k; ++i) {
     Value a = tensor::ExtractOp::create(rw, loc, axes,
                                         ValueRange{indexConst(rw, loc, i)});
-    Value neg =
-        arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::slt, a, c(0));
-    a = arith::SelectOp::create(rw, loc, neg,
-                                arith::AddIOp::create(rw, loc, a, c(rank)), a);
-    Value inRange = arith::AndIOp::create(
-        rw, loc,
-        arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::sge, a, c(0)),
-        arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::slt, a, c(rank)));
+    auto [wrapped, inRange] = wrapAxis(rw, loc, a, rank);
+    a = wrapped;
     a = arith::SelectOp::create(rw, loc, inRange, a, c(0));
     Value bit = arith::ShLIOp::create(rw, loc, c(1), a);
     Value fresh =

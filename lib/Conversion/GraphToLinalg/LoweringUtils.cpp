@@ -251,3 +251,17 @@ Value mlir::tangram::checkedIndex(OpBuilder &b, Location loc, Value i,
   cf::AssertOp::create(b, loc, ok, (what + ": an index is out of range").str());
   return arith::SelectOp::create(b, loc, ok, i, indexConst(b, loc, 0));
 }
+
+std::pair<Value, Value> mlir::tangram::wrapAxis(OpBuilder &b, Location loc,
+                                                Value axis, int64_t rank) {
+  Type i64 = b.getI64Type();
+  auto c = [&](int64_t v) { return scalarConst(b, loc, i64, (double)v); };
+  Value neg =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, axis, c(0));
+  Value a = arith::SelectOp::create(
+      b, loc, neg, arith::AddIOp::create(b, loc, axis, c(rank)), axis);
+  Value ok = arith::AndIOp::create(
+      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, a, c(0)),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a, c(rank)));
+  return {a, ok};
+}

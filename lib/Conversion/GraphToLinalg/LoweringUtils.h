@@ -75,6 +75,11 @@ Value castScalar(OpBuilder &b, Location loc, Value v, Type to,
 /// Reads an integer tensor element as an index (i32/i64 indices).
 Value readIndex(OpBuilder &b, Location loc, Value t, ValueRange at);
 
+/// An i64 axis from tensor data: negative counts back from `rank`. Returns
+/// the wrapped axis and whether it is in [0, rank).
+std::pair<Value, Value> wrapAxis(OpBuilder &b, Location loc, Value axis,
+                                 int64_t rank);
+
 /// A negative index counts from the end of a dim of size `n`.
 Value wrapNegative(OpBuilder &b, Location loc, Value i, int64_t n);
 
