@@ -520,3 +520,16 @@ func.func @slice_runtime(%x: tensor<3x4xf32>, %s: tensor<1xi64>, %e: tensor<1xi6
   %y = tg.slice %x, %s, %e, %a, %st : (tensor<3x4xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?x?xf32>
   return %y : tensor<?x?xf32>
 }
+
+// -----
+
+// GridSample: one index generic; linear 2-D sums 4 taps, each masked when
+// outside the image (zeros padding).
+// CHECK-LABEL: func.func @grid_sample_linear
+// CHECK: linalg.generic
+// CHECK-COUNT-4: tensor.extract %arg0
+// CHECK: linalg.yield
+func.func @grid_sample_linear(%x: tensor<1x1x4x4xf32>, %g: tensor<1x2x3x2xf32>) -> tensor<1x1x2x3xf32> {
+  %y = tg.grid_sample %x, %g : (tensor<1x1x4x4xf32>, tensor<1x2x3x2xf32>) -> tensor<1x1x2x3xf32>
+  return %y : tensor<1x1x2x3xf32>
+}

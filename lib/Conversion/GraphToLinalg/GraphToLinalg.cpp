@@ -34,6 +34,7 @@ struct LowerToLinalgPass
     populateDynamicAxesLowering(tc, patterns);
     populateRandomLowering(tc, patterns);
     populateControlFlowLowering(tc, patterns);
+    populateGridSampleLowering(tc, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, tc);
     populateReturnOpTypeConversionPattern(patterns, tc);
     populateCallOpTypeConversionPattern(patterns, tc);
