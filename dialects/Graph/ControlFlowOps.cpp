@@ -43,9 +43,7 @@ LogicalResult IfOp::inferReturnTypes(MLIRContext *, OptLoc loc, Adaptor adaptor,
   return success();
 }
 
-LogicalResult IfOp::verify() { return success(); }
-
-LogicalResult LoopOp::inferReturnTypes(MLIRContext *ctx, OptLoc loc,
+LogicalResult LoopOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                        Adaptor adaptor, TypeList &types) {
   if (failed(checkOneValue(loc, adaptor.getMaxTripCount(), "max_trip_count")) ||
       failed(checkOneValue(loc, adaptor.getCond(), "cond")))
@@ -74,7 +72,6 @@ LogicalResult LoopOp::inferReturnTypes(MLIRContext *ctx, OptLoc loc,
     shape.append(t.getShape().begin(), t.getShape().end());
     types.push_back(t.clone(shape));
   }
-  (void)ctx;
   return success();
 }
 

@@ -37,7 +37,6 @@ def TG_IfOp : TG_Op<"if", [RecursiveMemoryEffects, NoRegionArguments]> {
   let assemblyFormat = [{
     $cond attr-dict `:` type($cond) (`->` type($results)^)? $then_region `else` $else_region
   }];
-  let hasVerifier = 1;
 }
 
 def TG_LoopOp : TG_Op<"loop", [RecursiveMemoryEffects]> {

@@ -83,23 +83,6 @@ struct Sampler {
   }
 };
 
-/// Keys' cubic weights of the 4 taps around a point at fraction `t`.
-SmallVector<Value> cubicWeights(Sampler &s, Value t) {
-  const double a = -0.75;
-  auto w = [&](Value x) { // |x| <= 1
-    return s.add(s.mul(s.mul(s.sub(s.mul(s.f(a + 2), x), s.f(a + 3)), x), x),
-                 s.f(1));
-  };
-  auto w2 = [&](Value x) { // 1 < |x| < 2
-    return s.sub(
-        s.mul(s.add(s.mul(s.sub(s.mul(s.f(a), x), s.f(5 * a)), x), s.f(8 * a)),
-              x),
-        s.f(4 * a));
-  };
-  return {w2(s.add(t, s.f(1))), w(t), w(s.sub(s.f(1), t)),
-          w2(s.sub(s.f(2), t))};
-}
-
 struct GridSampleLowering : public OpConversionPattern<tg::GridSampleOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(tg::GridSampleOp op, OpAdaptor adaptor,
@@ -164,7 +147,7 @@ struct GridSampleLowering : public OpConversionPattern<tg::GridSampleOp> {
                   taps[i].push_back({s.add(base, s.f(1)), t});
                   continue;
                 }
-                SmallVector<Value> w = cubicWeights(s, t);
+                SmallVector<Value, 4> w = cubicWeights(b, l, t, -0.75);
                 for (int k = 0; k < 4; ++k)
                   taps[i].push_back({s.add(base, s.f(k - 1)), w[k]});
               }

@@ -265,3 +265,22 @@ std::pair<Value, Value> mlir::tangram::wrapAxis(OpBuilder &b, Location loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a, c(rank)));
   return {a, ok};
 }
+
+SmallVector<Value, 4> mlir::tangram::cubicWeights(OpBuilder &b, Location l,
+                                                  Value t, double a) {
+  Type ft = t.getType();
+  auto fc = [&](double v) { return scalarConst(b, l, ft, v); };
+  auto add = [&](Value x, Value y) { return (Value)arith::AddFOp::create(b, l, x, y); };
+  auto sub = [&](Value x, Value y) { return (Value)arith::SubFOp::create(b, l, x, y); };
+  auto mul = [&](Value x, Value y) { return (Value)arith::MulFOp::create(b, l, x, y); };
+  auto outer = [&](Value u) { // |u| in [1, 2]
+    return sub(add(mul(sub(mul(fc(a), u), fc(5 * a)), mul(u, u)),
+                   mul(fc(8 * a), u)),
+               fc(4 * a));
+  };
+  auto inner = [&](Value u) { // |u| in [0, 1]
+    return add(mul(sub(mul(fc(a + 2), u), fc(a + 3)), mul(u, u)), fc(1));
+  };
+  return {outer(add(t, fc(1))), inner(t), inner(sub(fc(1), t)),
+          outer(sub(fc(2), t))};
+}

@@ -75,6 +75,12 @@ Value castScalar(OpBuilder &b, Location loc, Value v, Type to,
 /// Reads an integer tensor element as an index (i32/i64 indices).
 Value readIndex(OpBuilder &b, Location loc, Value t, ValueRange at);
 
+/// Keys' cubic convolution weights of the 4 taps at -1, 0, 1, 2 around a
+/// point at fraction `t` in [0, 1) (of a float type), with coefficient `a`
+/// (-0.75 in ONNX GridSample and Resize's default).
+SmallVector<Value, 4> cubicWeights(OpBuilder &b, Location loc, Value t,
+                                   double a);
+
 /// An i64 axis from tensor data: negative counts back from `rank`. Returns
 /// the wrapped axis and whether it is in [0, rank).
 std::pair<Value, Value> wrapAxis(OpBuilder &b, Location loc, Value axis,

@@ -198,17 +198,7 @@ struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
               Value x0 = math::FloorOp::create(b, l, xo);
               Value t = sub(xo, x0);
               Value i0 = toIndex(x0);
-              auto outer = [&](Value u) { // |u| in [1, 2]
-                return sub(add(mul(sub(mul(fc(a), u), fc(5 * a)), mul(u, u)),
-                               mul(fc(8 * a), u)),
-                           fc(4 * a));
-              };
-              auto inner = [&](Value u) { // |u| in [0, 1]
-                return add(mul(sub(mul(fc(a + 2), u), fc(a + 3)), mul(u, u)),
-                           fc(1));
-              };
-              Value ws[4] = {outer(add(t, fc(1))), inner(t),
-                             inner(sub(fc(1), t)), outer(sub(fc(2), t))};
+              SmallVector<Value, 4> ws = cubicWeights(b, l, t, a);
               Value total = fc(0);
               Value valid[4];
               for (int k = 0; k < 4; ++k) {
