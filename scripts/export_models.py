@@ -4,12 +4,34 @@
 Run with Debian's interpreter, which has torch and torchvision:
 
     /usr/bin/python3 scripts/export_models.py --out build/models [--only resnet18,bert_like] [--force]
+    /usr/bin/python3 scripts/export_models.py --out build/models --dynamic [--force]
 
 For each model this writes
     DIR/<name>.onnx                                  opset 17, batch 1, static shapes
     DIR/<name>/test_data_set_0/input_<i>.pb          seeded random inputs
     DIR/<name>/test_data_set_0/output_<i>.pb         torch's outputs for them
 in the layout onnx's backend tests use, so the same tooling can run both.
+
+Which models: by default the six static ones (MODELS); `--dynamic` instead
+exports the dynamic-axes set (DYNAMIC_MODELS); `--only a,b` exports exactly
+the named models, from either set (it cannot be combined with --dynamic).
+
+The dynamic-axes set: `<model>_dyn` for each static model but bert_like (the
+same weights; the image input's dims are dim_params "batch", "height",
+"width", only "batch" for mnist_cnn_dyn, whose Linear fixes H and W; the
+output's batch is "batch"), bert_like_dyn (input_ids and attention_mask
+["batch", "sequence"], the output too; sequence at most 128, the position
+table), and two models that exist only dynamic: detector_dyn (a conv
+backbone down to 1/8, a neck that resizes deep maps to the run-time size of
+shallower ones, nearest and bilinear, so the graph holds Shape -> ... ->
+Resize(sizes); outputs "scores" and "boxes" at 1/4 resolution) and gru_dyn /
+lstm_dyn (a 2-layer GRU and a bidirectional LSTM over [sequence, batch,
+features], then a Linear). Each has three data sets at different
+shapes, DIR/<name>/test_data_set_<k>/ (set k's inputs come from
+np.random.default_rng(k); a `_dyn` CNN's or bert's set 0 has the shape and
+the values of the static model's set 0). The trace that exports a dynamic
+model runs on its set 1, whose dims are neither 1 nor the static defaults, so
+that no dynamic dim can be specialised to a traced value unnoticed.
 
 Model hubs are unreachable, so weights are random (torch.manual_seed(0) before
 each model is built, then BatchNorm statistics are randomised too); what
@@ -24,6 +46,7 @@ torch. A TensorProto holding raw_data is four protobuf fields, so
 """
 
 import argparse
+import collections
 import math
 import os
 import sys
@@ -32,6 +55,7 @@ import time
 import numpy as np
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 import torchvision
 
 OPSET = 17
@@ -179,6 +203,68 @@ class BertLike(nn.Module):
         return x
 
 
+def conv_bn_relu(cin, cout, stride=1):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False),
+                         nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+class TinyDetector(nn.Module):
+    """Detector-style network whose resizes take their sizes from the run-time
+    shapes of other feature maps.
+
+    Backbone: conv+BN+ReLU blocks, stride 2 to 1/2 (c1), 1/4 (c2), 1/8 (c3).
+    Neck: c3 resized (nearest) to c2's size and concatenated with it; the
+    result resized (bilinear, align_corners=False) to c1's size, concatenated
+    with c1, then brought back to 1/4 by a strided conv and concatenated with
+    the first neck level. Head: a shared conv, then 1x1 convs for the class
+    scores and the box regressions. For an input that is not a multiple of 8
+    the resize factors are not integers (e.g. 7 -> 13), which only sizes read
+    from the feature maps get right."""
+
+    def __init__(self, classes=5):
+        super().__init__()
+        self.stem = nn.Sequential(conv_bn_relu(3, 16, 2), conv_bn_relu(16, 16))
+        self.stage2 = nn.Sequential(conv_bn_relu(16, 32, 2), conv_bn_relu(32, 32))
+        self.stage3 = nn.Sequential(conv_bn_relu(32, 64, 2), conv_bn_relu(64, 64))
+        self.lateral3 = nn.Conv2d(64, 32, 1)
+        self.fuse2 = conv_bn_relu(64, 32)
+        self.fuse1 = conv_bn_relu(48, 32)
+        self.down1 = conv_bn_relu(32, 32, 2)
+        self.head = conv_bn_relu(64, 64)
+        self.scores = nn.Conv2d(64, classes, 1)
+        self.boxes = nn.Conv2d(64, 4, 1)
+
+    def forward(self, x):
+        c1 = self.stem(x)                                   # 1/2, 16 channels
+        c2 = self.stage2(c1)                                # 1/4, 32
+        c3 = self.stage3(c2)                                # 1/8, 64
+        up3 = F.interpolate(self.lateral3(c3), size=c2.shape[-2:], mode="nearest")
+        p2 = self.fuse2(torch.cat([up3, c2], dim=1))        # 1/4, 32
+        up2 = F.interpolate(p2, size=c1.shape[-2:], mode="bilinear", align_corners=False)
+        p1 = self.fuse1(torch.cat([up2, c1], dim=1))        # 1/2, 32
+        down = self.down1(p1)                               # back to 1/4 (c2's size for any input)
+        h = self.head(torch.cat([down, p2], dim=1))         # 1/4, 64
+        return self.scores(h), torch.sigmoid(self.boxes(h))
+
+
+class RecurrentTagger(nn.Module):
+    """A recurrent layer over [sequence, batch, features], then a Linear on
+    every step. gru_dyn also returns the GRU's final hidden state."""
+
+    def __init__(self, cell, features=16, hidden=32, layers=1, bidirectional=False, classes=8,
+                 return_hidden=False):
+        super().__init__()
+        self.rnn = cell(features, hidden, num_layers=layers, bidirectional=bidirectional)
+        self.classify = nn.Linear(hidden * (2 if bidirectional else 1), classes)
+        self.return_hidden = return_hidden
+
+    def forward(self, x):
+        y, state = self.rnn(x)
+        if self.return_hidden:
+            return self.classify(y), state
+        return self.classify(y)
+
+
 # ---------------------------------------------------------------------------
 # Model table: name -> (constructor, input names, output names, input maker).
 
@@ -208,6 +294,77 @@ MODELS = {
     "squeezenet1_1": (torchvision_model("squeezenet1_1"), ["input"], ["output"], image_input((1, 3, 224, 224))),
     "bert_like": (BertLike, ["input_ids", "attention_mask"], ["last_hidden_state"], bert_inputs),
     "mnist_cnn": (MnistCnn, ["input"], ["output"], image_input((1, 1, 28, 28))),
+}
+
+
+
+# The dynamic-axes set. data_sets: one input maker per test_data_set_<k>;
+# set k's rng is np.random.default_rng(k). axes: torch.onnx's dynamic_axes.
+DynamicModel = collections.namedtuple("DynamicModel", "build inputs outputs axes data_sets")
+
+IMAGE_AXES = {"input": {0: "batch", 2: "height", 3: "width"}, "output": {0: "batch"}}
+IMAGE_SETS = [image_input((1, 3, 224, 224)), image_input((2, 3, 160, 192)), image_input((3, 3, 97, 131))]
+
+
+def bert_batch_inputs(batch, seq, paddings, vocab=1000):
+    """input_ids [batch, seq] and attention_mask with paddings[b] masked tail
+    positions in row b."""
+
+    def make(rng):
+        input_ids = rng.integers(0, vocab, size=(batch, seq), dtype=np.int64)
+        attention_mask = np.ones((batch, seq), dtype=np.int64)
+        for row, padding in enumerate(paddings):
+            attention_mask[row, seq - padding:] = 0
+        return [input_ids, attention_mask]
+
+    return make
+
+
+def sequence_input(seq, batch, features=16):
+    return image_input((seq, batch, features))
+
+
+def gru_tagger():
+    return RecurrentTagger(nn.GRU, hidden=32, layers=2, return_hidden=True)
+
+
+def lstm_tagger():
+    return RecurrentTagger(nn.LSTM, hidden=24, layers=1, bidirectional=True)
+
+
+def cnn_dyn(static_name, axes=IMAGE_AXES, data_sets=IMAGE_SETS):
+    build, inputs, outputs, _ = MODELS[static_name]
+    return DynamicModel(build, inputs, outputs, axes, data_sets)
+
+
+DYNAMIC_MODELS = {
+    "resnet18_dyn": cnn_dyn("resnet18"),
+    "resnet50_dyn": cnn_dyn("resnet50"),
+    "mobilenet_v2_dyn": cnn_dyn("mobilenet_v2"),
+    "squeezenet1_1_dyn": cnn_dyn("squeezenet1_1"),
+    "mnist_cnn_dyn": cnn_dyn("mnist_cnn", {"input": {0: "batch"}, "output": {0: "batch"}},
+                             [image_input((1, 1, 28, 28)), image_input((4, 1, 28, 28)),
+                              image_input((7, 1, 28, 28))]),
+    # Set 0 is bert_like's (batch 1, seq 128, 28 padded); set 2 has seq 1.
+    "bert_like_dyn": DynamicModel(
+        BertLike, ["input_ids", "attention_mask"], ["last_hidden_state"],
+        {"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
+         "last_hidden_state": {0: "batch", 1: "sequence"}},
+        [bert_batch_inputs(1, 128, [28]), bert_batch_inputs(2, 37, [0, 11]), bert_batch_inputs(3, 1, [0, 0, 0])]),
+    "detector_dyn": DynamicModel(
+        TinyDetector, ["input"], ["scores", "boxes"],
+        {"input": {0: "batch", 2: "height", 3: "width"},
+         "scores": {0: "batch", 2: "out_height", 3: "out_width"},
+         "boxes": {0: "batch", 2: "out_height", 3: "out_width"}},
+        [image_input((1, 3, 96, 128)), image_input((2, 3, 64, 80)), image_input((1, 3, 52, 76))]),
+    "gru_dyn": DynamicModel(
+        gru_tagger, ["input"], ["output", "hidden"],
+        {"input": {0: "sequence", 1: "batch"}, "output": {0: "sequence", 1: "batch"}, "hidden": {1: "batch"}},
+        [sequence_input(10, 1), sequence_input(23, 3), sequence_input(1, 2)]),
+    "lstm_dyn": DynamicModel(
+        lstm_tagger, ["input"], ["output"],
+        {"input": {0: "sequence", 1: "batch"}, "output": {0: "sequence", 1: "batch"}},
+        [sequence_input(10, 1), sequence_input(23, 3), sequence_input(1, 2)]),
 }
 
 
@@ -263,16 +420,56 @@ def export_one(name, out_dir):
     return path
 
 
+def run_model(model, arrays):
+    """torch's outputs for numpy inputs, as a list of arrays."""
+    with torch.no_grad():
+        outputs = model(*(torch.from_numpy(a) for a in arrays))
+    if isinstance(outputs, torch.Tensor):
+        outputs = [outputs]
+    return [o.numpy() for o in outputs]
+
+
+def export_dynamic(name, out_dir):
+    """export_one for DYNAMIC_MODELS: every test_data_set_<k>, then the .onnx
+    (traced on set 1) renamed into place last."""
+    spec = DYNAMIC_MODELS[name]
+    torch.manual_seed(0)
+    model = spec.build().eval()
+    randomize_batchnorm(model)
+    data_sets = [make(np.random.default_rng(k)) for k, make in enumerate(spec.data_sets)]
+    for k, inputs in enumerate(data_sets):
+        data_dir = os.path.join(out_dir, name, f"test_data_set_{k}")
+        write_test_data(data_dir, spec.inputs, inputs, "input")
+        write_test_data(data_dir, spec.outputs, run_model(model, inputs), "output")
+
+    path = os.path.join(out_dir, f"{name}.onnx")
+    tmp = path + ".tmp"
+    example = tuple(torch.from_numpy(a) for a in data_sets[1])
+    torch.onnx.export(model, example, tmp, opset_version=OPSET, input_names=spec.inputs,
+                      output_names=spec.outputs, dynamic_axes=spec.axes, do_constant_folding=True)
+    os.replace(tmp, path)
+    return path
+
+
+ALL_MODELS = list(MODELS) + list(DYNAMIC_MODELS)
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, help="output directory")
-    parser.add_argument("--only", default="", help="comma-separated model names (default: all)")
+    parser.add_argument("--only", default="",
+                        help="comma-separated model names, static or dynamic (default: the static set)")
+    parser.add_argument("--dynamic", action="store_true",
+                        help=f"export the dynamic-axes set ({', '.join(DYNAMIC_MODELS)}) instead of the static one")
     parser.add_argument("--force", action="store_true", help="re-export models that already exist")
     args = parser.parse_args()
-    args.names = [n for n in args.only.split(",") if n] or list(MODELS)
-    unknown = [n for n in args.names if n not in MODELS]
+    only = [n for n in args.only.split(",") if n]
+    if only and args.dynamic:
+        parser.error("--only names the models itself; it cannot be combined with --dynamic")
+    args.names = only or list(DYNAMIC_MODELS if args.dynamic else MODELS)
+    unknown = [n for n in args.names if n not in ALL_MODELS]
     if unknown:
-        parser.error(f"unknown model(s) {', '.join(unknown)}; known: {', '.join(MODELS)}")
+        parser.error(f"unknown model(s) {', '.join(unknown)}; known: {', '.join(ALL_MODELS)}")
     return args
 
 
@@ -283,12 +480,12 @@ def main():
     for name in args.names:
         path = os.path.join(args.out, f"{name}.onnx")
         if os.path.exists(path) and not args.force:
-            print(f"{name:14s} {os.path.getsize(path) / 1e6:8.1f} MB  skipped (exists; --force to redo)")
+            print(f"{name:17s} {os.path.getsize(path) / 1e6:8.1f} MB  skipped (exists; --force to redo)")
             continue
         start = time.perf_counter()
-        export_one(name, args.out)
+        (export_dynamic if name in DYNAMIC_MODELS else export_one)(name, args.out)
         seconds = time.perf_counter() - start
-        print(f"{name:14s} {os.path.getsize(path) / 1e6:8.1f} MB  {seconds:6.2f} s  {path}", flush=True)
+        print(f"{name:17s} {os.path.getsize(path) / 1e6:8.1f} MB  {seconds:6.2f} s  {path}", flush=True)
     return 0
 
 

@@ -306,7 +306,10 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
 static OpFoldResult foldReshapeLike(Operation *op, Attribute input) {
   Value x = op->getOperand(0);
   RankedTensorType outT = resultType(op);
-  if (x.getType() == outT)
+  // Same type is the identity only when the element count pins every dim:
+  // ?x? -> ?x? may be a [2, 3] -> [3, 2] reshape.
+  if (x.getType() == outT &&
+      llvm::count_if(outT.getShape(), ShapedType::isDynamic) <= 1)
     return x;
   auto a = foldable(input);
   if (!a || !outT.hasStaticShape())
@@ -327,7 +330,8 @@ OpFoldResult UnsqueezeOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
-  if (getInput().getType() == getType())
+  // A `?` may be 1 at run time and broadcast: only static types are known.
+  if (getInput().getType() == getType() && getType().hasStaticShape())
     return getInput();
   auto a = foldable(adaptor.getInput());
   if (a && a.isSplat() && getType().hasStaticShape())

@@ -99,11 +99,11 @@ func.func @conv_2d(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<
 
 // Grouped 2-D convolutions are the named op over [N, G, C/G, ...].
 // CHECK-LABEL: func.func @conv_grouped
-// CHECK: tensor.reshape {{.*}} -> tensor<1x4x1x5x5xf32>
-// CHECK: tensor.reshape {{.*}} -> tensor<4x1x1x3x3xf32>
+// CHECK: tensor.expand_shape {{.*}} : tensor<1x4x5x5xf32> into tensor<1x4x1x5x5xf32>
+// CHECK: tensor.expand_shape {{.*}} : tensor<4x1x3x3xf32> into tensor<4x1x1x3x3xf32>
 // CHECK: linalg.conv_2d_ngchw_gfchw
 // CHECK-SAME: -> tensor<1x4x1x3x3xf32>
-// CHECK: tensor.reshape {{.*}} -> tensor<1x4x3x3xf32>
+// CHECK: tensor.collapse_shape {{.*}} into tensor<1x4x3x3xf32>
 func.func @conv_grouped(%x: tensor<1x4x5x5xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x3x3xf32> {
   %y = tg.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 4 : i64}
       : (tensor<1x4x5x5xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x3x3xf32>
@@ -532,4 +532,175 @@ func.func @slice_runtime(%x: tensor<3x4xf32>, %s: tensor<1xi64>, %e: tensor<1xi6
 func.func @grid_sample_linear(%x: tensor<1x1x4x4xf32>, %g: tensor<1x2x3x2xf32>) -> tensor<1x1x2x3xf32> {
   %y = tg.grid_sample %x, %g : (tensor<1x1x4x4xf32>, tensor<1x2x3x2xf32>) -> tensor<1x1x2x3xf32>
   return %y : tensor<1x1x2x3xf32>
+}
+
+// -----
+
+// Dynamic batch and spatial dims: output sizes come from the padded input's
+// run-time sizes; a window larger than the input is a run-time error.
+// CHECK-LABEL: func.func @conv_dynamic
+// CHECK: tensor.pad
+// CHECK: tensor.dim
+// CHECK: cf.assert {{.*}} "Conv: the input is smaller than the window"
+// CHECK: tensor.empty({{.*}}) : tensor<?x4x?x?xf32>
+// CHECK: linalg.conv_2d_nchw_fchw
+// CHECK-SAME: -> tensor<?x4x?x?xf32>
+func.func @conv_dynamic(%x: tensor<?x3x?x?xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<?x4x?x?xf32> {
+  %y = tg.conv %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64}
+      : (tensor<?x3x?x?xf32>, tensor<4x3x3x3xf32>) -> tensor<?x4x?x?xf32>
+  return %y : tensor<?x4x?x?xf32>
+}
+
+// -----
+
+// A depthwise convolution of run-time size keeps the named grouped form.
+// CHECK-LABEL: func.func @conv_grouped_dynamic
+// CHECK: tensor.expand_shape {{.*}} : tensor<?x4x?x?xf32> into tensor<?x4x1x?x?xf32>
+// CHECK: linalg.conv_2d_ngchw_gfchw
+// CHECK: tensor.collapse_shape {{.*}} into tensor<?x4x?x?xf32>
+func.func @conv_grouped_dynamic(%x: tensor<?x4x?x?xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<?x4x?x?xf32> {
+  %y = tg.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 4 : i64}
+      : (tensor<?x4x?x?xf32>, tensor<4x1x3x3xf32>) -> tensor<?x4x?x?xf32>
+  return %y : tensor<?x4x?x?xf32>
+}
+
+// -----
+
+// Pools over run-time sizes: the ceil_mode tail padding is computed.
+// CHECK-LABEL: func.func @max_pool_dynamic
+// CHECK: arith.divui
+// CHECK: tensor.pad {{.*}} low[0, 0, 0, 0] high[0, 0, %{{.*}}, %{{.*}}]
+// CHECK: linalg.generic
+// CHECK: -> tensor<?x2x?x?xf32>
+func.func @max_pool_dynamic(%x: tensor<?x2x?x?xf32>) -> tensor<?x2x?x?xf32> {
+  %y = tg.max_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = true} : tensor<?x2x?x?xf32> -> tensor<?x2x?x?xf32>
+  return %y : tensor<?x2x?x?xf32>
+}
+
+// -----
+
+// Average pooling's divisor is pooled from a mask of the run-time size.
+// CHECK-LABEL: func.func @avg_pool_dynamic
+// CHECK: linalg.fill {{.*}} -> tensor<1x1x?x?xf32>
+// CHECK: arith.divf
+func.func @avg_pool_dynamic(%x: tensor<1x2x?x?xf32>) -> tensor<1x2x?x?xf32> {
+  %y = tg.avg_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : tensor<1x2x?x?xf32> -> tensor<1x2x?x?xf32>
+  return %y : tensor<1x2x?x?xf32>
+}
+
+// -----
+
+// A mean over run-time dims divides by their run-time product; keepdims is
+// an expand_shape.
+// CHECK-LABEL: func.func @reduce_mean_dynamic
+// CHECK: linalg.generic
+// CHECK: arith.muli
+// CHECK: arith.uitofp
+// CHECK: arith.divf
+// CHECK: tensor.expand_shape {{.*}} into tensor<?x8x1x1xf32>
+func.func @reduce_mean_dynamic(%x: tensor<?x8x?x?xf32>) -> tensor<?x8x1x1xf32> {
+  %y = tg.reduce_mean %x {axes = array<i64: 2, 3>, keepdims = true} : tensor<?x8x?x?xf32> -> tensor<?x8x1x1xf32>
+  return %y : tensor<?x8x1x1xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @softmax_dynamic
+// CHECK: tensor.empty({{.*}}) : tensor<?x?xf32>
+// CHECK: math.exp
+// CHECK: arith.divf
+func.func @softmax_dynamic(%x: tensor<?x?x16xf32>) -> tensor<?x?x16xf32> {
+  %y = tg.softmax %x {axis = 2 : i64} : tensor<?x?x16xf32>
+  return %y : tensor<?x?x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @layer_norm_dynamic
+// CHECK: math.sqrt
+func.func @layer_norm_dynamic(%x: tensor<?x?x16xf32>, %s: tensor<16xf32>, %b: tensor<16xf32>) -> tensor<?x?x16xf32> {
+  %y = tg.layer_norm %x, %s, %b {axis = 2 : i64, epsilon = 1.0e-5 : f32} : (tensor<?x?x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<?x?x16xf32>
+  return %y : tensor<?x?x16xf32>
+}
+
+// -----
+
+// Flatten of run-time dims is a collapse; a reshape whose shape is data
+// but whose types line up is a view checked against the shape tensor.
+// CHECK-LABEL: func.func @reshape_dynamic
+// CHECK: tensor.collapse_shape {{.*}} into tensor<?x?xf32>
+// CHECK: tensor.expand_shape {{.*}} into tensor<?x?x4x2xf32>
+// CHECK: cf.assert {{.*}} "Reshape: the shape tensor does not fit the input"
+func.func @reshape_dynamic(%x: tensor<?x8x?xf32>, %y: tensor<?x?x8xf32>, %s: tensor<4xi64>) -> (tensor<?x?xf32>, tensor<?x?x4x2xf32>) {
+  %f = tg.flatten %x {axis = 1 : i64} : tensor<?x8x?xf32> -> tensor<?x?xf32>
+  %r = tg.reshape %y, %s : (tensor<?x?x8xf32>, tensor<4xi64>) -> tensor<?x?x4x2xf32>
+  return %f, %r : tensor<?x?xf32>, tensor<?x?x4x2xf32>
+}
+
+// -----
+
+// Concat of run-time sizes: the axis offset is a sum of dims, the other dims
+// must agree at run time.
+// CHECK-LABEL: func.func @concat_dynamic
+// CHECK: cf.assert {{.*}} "Concat: the inputs' dims off the axis disagree"
+// CHECK: tensor.insert_slice
+// CHECK: tensor.insert_slice {{.*}}[0, 2, 0]
+func.func @concat_dynamic(%a: tensor<?x2x?xf32>, %b: tensor<?x3x?xf32>) -> tensor<?x5x?xf32> {
+  %y = tg.concat %a, %b {axis = 1 : i64} : (tensor<?x2x?xf32>, tensor<?x3x?xf32>) -> tensor<?x5x?xf32>
+  return %y : tensor<?x5x?xf32>
+}
+
+// -----
+
+// Shape of a run-time shaped tensor reads tensor.dim; Shape -> Gather ->
+// ConstantOfShape / Range / Expand / Tile size their results at run time.
+// CHECK-LABEL: func.func @shape_chain_dynamic
+// CHECK: tensor.dim
+// CHECK: tensor.from_elements {{.*}} : tensor<2xi64>
+// CHECK: cf.assert {{.*}} "ConstantOfShape: a dim is negative"
+// CHECK: linalg.fill {{.*}} -> tensor<?x?xf32>
+// CHECK: cf.assert {{.*}} "Range: delta is 0"
+// CHECK: cf.assert {{.*}} "Expand: a dim known only at run time does not match the shape"
+// CHECK: cf.assert {{.*}} "Tile: a repeat count is negative"
+func.func @shape_chain_dynamic(%x: tensor<?x?xf32>, %n: tensor<i64>, %r: tensor<2xi64>) -> (tensor<?x?xf32>, tensor<?xi64>, tensor<?x?xf32>, tensor<?x?xf32>) {
+  %s = tg.shape %x {start = 0 : i64, end = 2 : i64} : tensor<?x?xf32> -> tensor<2xi64>
+  %c = tg.constant_of_shape %s {value = dense<1.0> : tensor<1xf32>} : (tensor<2xi64>) -> tensor<?x?xf32>
+  %zero = tg.constant dense<0> : tensor<i64>
+  %one = tg.constant dense<1> : tensor<i64>
+  %rg = tg.range %zero, %n, %one : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<?xi64>
+  %e = tg.expand %x, %r : (tensor<?x?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  %t = tg.tile %x, %r : (tensor<?x?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %c, %rg, %e, %t : tensor<?x?xf32>, tensor<?xi64>, tensor<?x?xf32>, tensor<?x?xf32>
+}
+
+// -----
+
+// A gather from a run-time sized dim checks indices against that size.
+// CHECK-LABEL: func.func @gather_dynamic
+// CHECK: tensor.dim
+// CHECK: linalg.generic
+// CHECK: cf.assert {{.*}} "Gather: an index is out of range"
+// CHECK: -> tensor<?x?x8xf32>
+func.func @gather_dynamic(%d: tensor<?x8xf32>, %i: tensor<?x?xi64>) -> tensor<?x?x8xf32> {
+  %y = tg.gather %d, %i {axis = 0 : i64} : (tensor<?x8xf32>, tensor<?x?xi64>) -> tensor<?x?x8xf32>
+  return %y : tensor<?x?x8xf32>
+}
+
+// -----
+
+// Slicing a run-time sized dim clamps at run time; untouched dynamic dims
+// keep their size in an extract_slice.
+// CHECK-LABEL: func.func @slice_dynamic
+// CHECK: tensor.extract_slice {{.*}} : tensor<?x8xf32> to tensor<?x4xf32>
+// CHECK: arith.minsi
+// CHECK: linalg.generic
+func.func @slice_dynamic(%x: tensor<?x8xf32>) -> (tensor<?x4xf32>, tensor<?x8xf32>) {
+  %st = tg.constant dense<[2]> : tensor<1xi64>
+  %en = tg.constant dense<[6]> : tensor<1xi64>
+  %a1 = tg.constant dense<[1]> : tensor<1xi64>
+  %a0 = tg.constant dense<[0]> : tensor<1xi64>
+  %sp = tg.constant dense<[1]> : tensor<1xi64>
+  %y = tg.slice %x, %st, %en, %a1, %sp : (tensor<?x8xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?x4xf32>
+  %z = tg.slice %x, %st, %en, %a0, %sp : (tensor<?x8xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?x8xf32>
+  return %y, %z : tensor<?x4xf32>, tensor<?x8xf32>
 }

@@ -178,7 +178,7 @@ Value addChannelBias(OpBuilder &b, Location loc, Value v, Value bias) {
                               b.getMultiDimIdentityMap(t.getRank())};
   SmallVector<utils::IteratorType> iters(t.getRank(),
                                          utils::IteratorType::parallel);
-  Value init = emptyTensor(b, loc, t, {});
+  Value init = emptyLike(b, loc, v);
   return linalg::GenericOp::create(
              b, loc, TypeRange{t}, ValueRange{v, bias}, ValueRange{init}, maps,
              iters,
@@ -197,10 +197,11 @@ struct ConvLowering : public OpConversionPattern<tg::ConvOp> {
                   ConversionPatternRewriter &rw) const override {
     Location loc = op.getLoc();
     auto rt = cast<RankedTensorType>(op.getType());
-    if (failed(requireStatic(rw, op, rt)) ||
-        failed(requireStatic(rw, op, op.getInput().getType())) ||
-        failed(requireStatic(rw, op, op.getWeight().getType())))
+    // Batch and spatial dims may be dynamic; channels and the kernel may not.
+    if (failed(requireStatic(rw, op, op.getWeight().getType())))
       return failure();
+    if (rt.isDynamicDim(1))
+      return op.emitError("lowering needs static output channels, got ") << rt;
     auto wt = cast<RankedTensorType>(adaptor.getWeight().getType());
     int64_t d = rt.getRank() - 2, G = op.getGroup();
     ArrayRef<int64_t> pads = op.getPads();
@@ -208,7 +209,15 @@ struct ConvLowering : public OpConversionPattern<tg::ConvOp> {
     Value input = padSpatial(rw, loc, adaptor.getInput(), pads.take_front(d),
                              pads.drop_front(d), scalarConst(rw, loc, et, 0));
     auto it = cast<RankedTensorType>(input.getType());
-    Value init = zeroFilled(rw, loc, rt, {});
+    // Output sizes from the padded input's run-time sizes.
+    auto outSize = [&](int64_t i) -> Value {
+      if (i == 0)
+        return dimOf(rw, loc, input, 0);
+      return windowOutSize(rw, loc, dimOf(rw, loc, input, i),
+                           wt.getDimSize(i), op.getStrides()[i - 2],
+                           op.getDilations()[i - 2], 0, false, "Conv");
+    };
+    Value init = zeroFilled(rw, loc, rt, dynSizesOf(rt, outSize));
     Value result;
     auto i64s = [&](ArrayRef<int64_t> v) {
       return DenseIntElementsAttr::get(
@@ -222,17 +231,37 @@ struct ConvLowering : public OpConversionPattern<tg::ConvOp> {
                    .getResult(0);
     } else {
       // Grouped N-d convolution: input [N, G, C/G, x...], weight
-      // [G, F/G, C/G, k...], output [N, G, F/G, o...].
-      int64_t N = it.getDimSize(0), C = it.getDimSize(1), F = rt.getDimSize(1);
-      auto expand = [&](Value v, ArrayRef<int64_t> lead, RankedTensorType t) {
-        SmallVector<int64_t> shape(lead);
-        llvm::append_range(shape, t.getShape().drop_front(2));
-        return reshapeStatic(rw, loc, v,
-                             RankedTensorType::get(shape, t.getElementType()));
+      // [G, F/G, C/G, k...], output [N, G, F/G, o...]: dim 1 splits in two.
+      if (it.isDynamicDim(1))
+        return op.emitError("lowering needs static input channels");
+      // Splits dim `at` (0 or 1) of `v` into [G, size / G].
+      auto expand = [&](Value v, int64_t at) {
+        auto t = cast<RankedTensorType>(v.getType());
+        SmallVector<int64_t> shape(t.getShape());
+        shape[at] = t.getDimSize(at) / G;
+        shape.insert(shape.begin() + at, G);
+        SmallVector<ReassociationIndices> re;
+        for (int64_t i = 0; i < t.getRank(); ++i)
+          re.push_back(i < at    ? ReassociationIndices{i}
+                       : i == at ? ReassociationIndices{i, i + 1}
+                                 : ReassociationIndices{i + 1});
+        SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rw, loc, v);
+        sizes[at] = rw.getIndexAttr(shape[at + 1]);
+        sizes.insert(sizes.begin() + at, rw.getIndexAttr(G));
+        return tensor::ExpandShapeOp::create(
+                   rw, loc, RankedTensorType::get(shape, t.getElementType()), v,
+                   re, sizes)
+            .getResult();
       };
-      Value in5 = expand(input, {N, G, C / G}, it);
-      Value w5 = expand(adaptor.getWeight(), {G, F / G, C / G}, wt);
-      Value init5 = expand(init, {N, G, F / G}, rt);
+      auto collapse = [&](Value v) {
+        SmallVector<ReassociationIndices> re{{0}, {1, 2}};
+        for (int64_t i = 2; i < rt.getRank(); ++i)
+          re.push_back({i + 1});
+        return tensor::CollapseShapeOp::create(rw, loc, rt, v, re).getResult();
+      };
+      Value in5 = expand(input, 1);
+      Value w5 = expand(adaptor.getWeight(), 0);
+      Value init5 = expand(init, 1);
       if (d == 2) {
         // The named form lets backends recognize it (CPU microkernels).
         Value g = linalg::Conv2DNgchwGfchwOp::create(
@@ -240,7 +269,7 @@ struct ConvLowering : public OpConversionPattern<tg::ConvOp> {
                       ValueRange{init5}, i64s(op.getStrides()),
                       i64s(op.getDilations()))
                       .getResult(0);
-        result = reshapeStatic(rw, loc, g, rt);
+        result = collapse(g);
         if (adaptor.getBias())
           result = addChannelBias(rw, loc, result, adaptor.getBias());
         rw.replaceOp(op, result);
@@ -270,7 +299,7 @@ struct ConvLowering : public OpConversionPattern<tg::ConvOp> {
           [&](OpBuilder &b, Location l, ValueRange a) {
             linalg::YieldOp::create(b, l, mulAcc(b, l, a[0], a[1], a[2]));
           });
-      result = reshapeStatic(rw, loc, g.getResult(0), rt);
+      result = collapse(g.getResult(0));
     }
     if (adaptor.getBias())
       result = addChannelBias(rw, loc, result, adaptor.getBias());

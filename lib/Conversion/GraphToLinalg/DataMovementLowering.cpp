@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include <cmath>
@@ -78,11 +79,25 @@ struct ReshapeLikeLowering : public OpConversionPattern<OpT> {
     auto rt = cast<RankedTensorType>(
         this->getTypeConverter()->convertType(op.getType()));
     Value in = adaptor.getOperands()[0];
-    if (failed(requireStatic(rw, op, rt)) ||
-        failed(requireStatic(rw, op,
-                             cast<RankedTensorType>(in.getType()))))
-      return failure();
-    rw.replaceOp(op, reshapeStatic(rw, op.getLoc(), in, rt));
+    if constexpr (std::is_same_v<OpT, tg::FlattenOp>) {
+      // [d0..d(a-1)] and [da..]: a collapse whatever is dynamic.
+      int64_t a = op.getAxis(), r = cast<RankedTensorType>(in.getType()).getRank();
+      if (a < 0)
+        a += r;
+      if (a > 0 && a < r) {
+        SmallVector<ReassociationIndices> re(2);
+        for (int64_t i = 0; i < r; ++i)
+          re[i < a ? 0 : 1].push_back(i);
+        rw.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, rt, in, re);
+        return success();
+      }
+    }
+    FailureOr<Value> r = reshapeTo(rw, op.getLoc(), in, rt);
+    if (failed(r))
+      return op.emitError("lowering cannot reshape ")
+             << in.getType() << " to " << rt
+             << ": more than one dim is known only at run time";
+    rw.replaceOp(op, *r);
     return success();
   }
 };
@@ -100,19 +115,40 @@ struct RuntimeReshapeLowering : public OpConversionPattern<tg::ReshapeOp> {
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     Value in = adaptor.getInput();
     auto it = cast<RankedTensorType>(in.getType());
-    if (rt.hasStaticShape() || !it.hasStaticShape())
+    if (rt.hasStaticShape())
       return failure();
     Location l = op.getLoc();
     Type i64 = rw.getI64Type();
     auto c = [&](int64_t v) { return scalarConst(rw, l, i64, v); };
+    auto inDim = [&](int64_t i) {
+      return arith::IndexCastOp::create(rw, l, i64, dimOf(rw, l, in, i))
+          .getResult();
+    };
     Value shape = adaptor.getShape();
     SmallVector<Value> dims;
     for (int64_t i = 0; i < rt.getRank(); ++i) {
       Value s = tensor::ExtractOp::create(rw, l, shape, ValueRange{idx(rw, l, i)});
       if (!op.getAllowzero() && i < it.getRank())
         s = sel(rw, l, cmpI(rw, l, arith::CmpIPredicate::eq, s, c(0)),
-                c(it.getDimSize(i)), s);
+                inDim(i), s);
       dims.push_back(s);
+    }
+    // Transformers' [B, S, H] <-> [B, S, heads, d] reshapes are views when
+    // the types line up; the shape tensor must then agree with the view.
+    if (FailureOr<Value> view = reshapeView(rw, l, in, rt); succeeded(view)) {
+      for (int64_t i = 0; i < rt.getRank(); ++i) {
+        if (!rt.isDynamicDim(i))
+          continue;
+        Value got = arith::IndexCastOp::create(rw, l, i64,
+                                               dimOf(rw, l, *view, i));
+        Value ok = arith::OrIOp::create(
+            rw, l, cmpI(rw, l, arith::CmpIPredicate::eq, dims[i], got),
+            cmpI(rw, l, arith::CmpIPredicate::eq, dims[i], c(-1)));
+        cf::AssertOp::create(rw, l, ok,
+                             "Reshape: the shape tensor does not fit the input");
+      }
+      rw.replaceOp(op, *view);
+      return success();
     }
     Value known = c(1), inferred = c(0);
     for (Value d : dims) {
@@ -120,7 +156,9 @@ struct RuntimeReshapeLowering : public OpConversionPattern<tg::ReshapeOp> {
       known = arith::MulIOp::create(rw, l, known, sel(rw, l, isInferred, c(1), d));
       inferred = addI(rw, l, inferred, sel(rw, l, isInferred, c(1), c(0)));
     }
-    Value numel = c(it.getNumElements());
+    Value numel = c(1);
+    for (int64_t i = 0; i < it.getRank(); ++i)
+      numel = arith::MulIOp::create(rw, l, numel, inDim(i));
     Value divisor = arith::MaxSIOp::create(rw, l, known, c(1));
     Value rest = arith::DivSIOp::create(rw, l, numel, divisor);
     for (Value &d : dims)
@@ -135,9 +173,13 @@ struct RuntimeReshapeLowering : public OpConversionPattern<tg::ReshapeOp> {
     }
     ok = arith::AndIOp::create(rw, l, ok,
                                cmpI(rw, l, arith::CmpIPredicate::eq, product, numel));
-    cf::AssertOp::create(rw, l, ok,
-                         "Reshape: the shape tensor does not fit the input's " +
-                             std::to_string(it.getNumElements()) + " elements");
+    cf::AssertOp::create(
+        rw, l, ok,
+        it.hasStaticShape()
+            ? "Reshape: the shape tensor does not fit the input's " +
+                  std::to_string(it.getNumElements()) + " elements"
+            : std::string("Reshape: the shape tensor does not fit the "
+                          "input's element count"));
     for (auto [i, d] : llvm::enumerate(dims))
       d = sel(rw, l, ok, d, i == 0 ? numel : c(1));
     Value target = tensor::FromElementsOp::create(
@@ -173,11 +215,46 @@ struct ExpandLowering : public OpConversionPattern<tg::ExpandOp> {
   matchAndRewrite(tg::ExpandOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    if (failed(requireStatic(rw, op, rt)))
-      return failure();
-    rw.replaceOp(op, *buildElementwise(
-                         rw, op.getLoc(), rt, ValueRange{adaptor.getInput()},
-                         [](OpBuilder &, Location, ValueRange a) { return a[0]; }));
+    Location l = op.getLoc();
+    Value in = adaptor.getInput();
+    auto it = cast<RankedTensorType>(in.getType());
+    int64_t off = rt.getRank() - it.getRank();
+    // A dynamic result dim is the shape value, or the input's dim where the
+    // shape says 1; a dynamic input dim must then equal it (no run-time
+    // broadcast of a `?` that turns out to be 1).
+    SmallVector<Value> dyn;
+    for (int64_t d = 0; d < rt.getRank(); ++d) {
+      bool inDyn = d >= off && it.isDynamicDim(d - off);
+      if (!rt.isDynamicDim(d) && !inDyn)
+        continue;
+      Value s = arith::IndexCastOp::create(
+          rw, l, rw.getIndexType(),
+          tensor::ExtractOp::create(rw, l, adaptor.getShape(),
+                                    ValueRange{idx(rw, l, d)}));
+      Value size = s;
+      if (d >= off) {
+        Value i = dimOf(rw, l, in, d - off);
+        size = sel(rw, l, cmpI(rw, l, arith::CmpIPredicate::eq, s, idx(rw, l, 1)),
+                   i, s);
+        if (inDyn)
+          assertEqual(rw, l, i, size,
+                      "Expand: a dim known only at run time does not match "
+                      "the shape");
+      }
+      if (rt.isDynamicDim(d))
+        dyn.push_back(size);
+    }
+    SmallVector<AffineMap> maps{broadcastMap(it, rt),
+                                rw.getMultiDimIdentityMap(rt.getRank())};
+    SmallVector<utils::IteratorType> iters(rt.getRank(),
+                                           utils::IteratorType::parallel);
+    rw.replaceOp(op, linalg::GenericOp::create(
+                         rw, l, TypeRange{rt}, ValueRange{in},
+                         ValueRange{emptyTensor(rw, l, rt, dyn)}, maps, iters,
+                         [](OpBuilder &b, Location ll, ValueRange a) {
+                           linalg::YieldOp::create(b, ll, a[0]);
+                         })
+                         .getResult(0));
     return success();
   }
 };
@@ -189,23 +266,42 @@ struct ConcatLowering : public OpConversionPattern<tg::ConcatOp> {
                   ConversionPatternRewriter &rw) const override {
     Location loc = op.getLoc();
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    if (failed(requireStatic(rw, op, rt)))
-      return failure();
-    int64_t axis = op.getAxis();
+    int64_t axis = op.getAxis(), r = rt.getRank();
     if (axis < 0)
-      axis += rt.getRank();
-    Value acc = emptyTensor(rw, loc, rt, {});
-    int64_t offset = 0;
-    for (Value in : adaptor.getInputs()) {
+      axis += r;
+    ValueRange ins = adaptor.getInputs();
+    // Sizes at run time: the other dims from the first input (the others
+    // must agree), the axis the sum.
+    SmallVector<Value> sizes;
+    for (int64_t d = 0; d < r; ++d)
+      sizes.push_back(dimOf(rw, loc, ins[0], d));
+    for (Value in : ins.drop_front()) {
+      sizes[axis] = addI(rw, loc, sizes[axis], dimOf(rw, loc, in, axis));
+      for (int64_t d = 0; d < r; ++d)
+        if (d != axis && (cast<RankedTensorType>(in.getType()).isDynamicDim(d) ||
+                          rt.isDynamicDim(d)))
+          assertEqual(rw, loc, dimOf(rw, loc, in, d), sizes[d],
+                      "Concat: the inputs' dims off the axis disagree");
+    }
+    SmallVector<Value> dyn;
+    for (int64_t d = 0; d < r; ++d)
+      if (rt.isDynamicDim(d))
+        dyn.push_back(sizes[d]);
+    Value acc = emptyTensor(rw, loc, rt, dyn);
+    OpFoldResult offset = rw.getIndexAttr(0);
+    for (Value in : ins) {
       auto t = cast<RankedTensorType>(in.getType());
-      if (t.getNumElements() == 0)
+      if (t.hasStaticShape() && t.getNumElements() == 0)
         continue;
-      SmallVector<int64_t> offs(rt.getRank(), 0), strides(rt.getRank(), 1);
+      SmallVector<OpFoldResult> offs(r, rw.getIndexAttr(0)),
+          strides(r, rw.getIndexAttr(1));
       offs[axis] = offset;
-      acc = tensor::InsertSliceOp::create(rw, loc, in, acc, ValueRange{},
-                                          ValueRange{}, ValueRange{}, offs,
-                                          t.getShape(), strides);
-      offset += t.getDimSize(axis);
+      acc = tensor::InsertSliceOp::create(rw, loc, in, acc, offs,
+                                          tensor::getMixedSizes(rw, loc, in),
+                                          strides);
+      offset = affine::makeComposedFoldedAffineApply(
+          rw, loc, rw.getAffineSymbolExpr(0) + rw.getAffineSymbolExpr(1),
+          {offset, tensor::getMixedSize(rw, loc, in, axis)});
     }
     rw.replaceOp(op, acc);
     return success();
@@ -221,22 +317,22 @@ struct SplitLowering : public OpConversionPattern<tg::SplitOp> {
       return failure(); // DynamicAxesLowering's pattern.
     Location loc = op.getLoc();
     auto it = cast<RankedTensorType>(adaptor.getInput().getType());
-    if (failed(requireStatic(rw, op, it)))
-      return failure();
     int64_t axis = op.getAxis();
     if (axis < 0)
       axis += it.getRank();
+    if (it.isDynamicDim(axis))
+      return op.emitError("lowering needs a static split axis, got ") << it;
     SmallVector<Value> results;
     int64_t offset = 0;
     for (auto [r, size] : llvm::zip(op.getResults(), op.getSizes())) {
-      SmallVector<int64_t> offs(it.getRank(), 0), sizes(it.getShape()),
-          strides(it.getRank(), 1);
-      offs[axis] = offset;
-      sizes[axis] = size;
+      SmallVector<OpFoldResult> offs(it.getRank(), rw.getIndexAttr(0)),
+          sizes = tensor::getMixedSizes(rw, loc, adaptor.getInput()),
+          strides(it.getRank(), rw.getIndexAttr(1));
+      offs[axis] = rw.getIndexAttr(offset);
+      sizes[axis] = rw.getIndexAttr(size);
       auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(r.getType()));
       results.push_back(tensor::ExtractSliceOp::create(
-          rw, loc, rt, adaptor.getInput(), ValueRange{}, ValueRange{},
-          ValueRange{}, offs, sizes, strides));
+          rw, loc, rt, adaptor.getInput(), offs, sizes, strides));
       offset += size;
     }
     rw.replaceOp(op, results);
@@ -270,7 +366,7 @@ struct SliceLowering : public OpConversionPattern<tg::SliceOp> {
     for (int64_t d = 0; d < r; ++d) {
       first[d] = idx(rw, l, 0);
       step[d] = idx(rw, l, 1);
-      count[d] = idx(rw, l, it.getDimSize(d));
+      count[d] = dimOf(rw, l, adaptor.getInput(), d);
     }
     Value ok = arith::ConstantIntOp::create(rw, l, 1, 1);
     auto toIdx = [&](Value v) {
@@ -292,7 +388,8 @@ struct SliceLowering : public OpConversionPattern<tg::SliceOp> {
                                  arith::AndIOp::create(rw, l, aOk, nonZero));
       sp = arith::SelectOp::create(rw, l, nonZero, sp, c(1));
       for (int64_t d = 0; d < r; ++d) {
-        Value n = c(it.getDimSize(d));
+        Value n = arith::IndexCastOp::create(rw, l, i64,
+                                             dimOf(rw, l, adaptor.getInput(), d));
         auto wrap = [&](Value v) {
           Value neg =
               arith::CmpIOp::create(rw, l, arith::CmpIPredicate::slt, v, c(0));
@@ -348,16 +445,22 @@ struct SliceLowering : public OpConversionPattern<tg::SliceOp> {
     Location loc = op.getLoc();
     auto it = cast<RankedTensorType>(adaptor.getInput().getType());
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    if (failed(requireStatic(rw, op, it)))
-      return failure();
     SmallVector<int64_t> starts, ends, axes, steps;
     if (!tg::getConstantInts(op.getAxes(), axes) ||
         !tg::getConstantInts(op.getStarts(), starts) ||
         !tg::getConstantInts(op.getEnds(), ends) ||
         !tg::getConstantInts(op.getSteps(), steps))
       return lowerRuntime(op, adaptor, rw, it, rt);
-    if (failed(requireStatic(rw, op, rt)))
-      return failure();
+    // A sliced dim of run-time size clamps at run time.
+    for (int64_t a : axes)
+      if (it.isDynamicDim(a < 0 ? a + it.getRank() : a))
+        return lowerRuntime(op, adaptor, rw, it, rt);
+    // Only dims the slice does not touch may be dynamic now.
+    SmallVector<OpFoldResult> outSizes;
+    for (int64_t d = 0; d < rt.getRank(); ++d)
+      outSizes.push_back(rt.isDynamicDim(d)
+                             ? OpFoldResult(dimOf(rw, loc, adaptor.getInput(), d))
+                             : OpFoldResult(rw.getIndexAttr(rt.getDimSize(d))));
     int64_t r = it.getRank();
     SmallVector<int64_t> first(r, 0), step(r, 1);
     for (size_t i = 0; i < axes.size(); ++i) {
@@ -373,13 +476,18 @@ struct SliceLowering : public OpConversionPattern<tg::SliceOp> {
     }
     if (llvm::all_of(step, [](int64_t s) { return s > 0; })) {
       rw.replaceOp(op, tensor::ExtractSliceOp::create(
-                           rw, loc, rt, adaptor.getInput(), ValueRange{},
-                           ValueRange{}, ValueRange{}, first, rt.getShape(),
-                           step));
+                           rw, loc, rt, adaptor.getInput(),
+                           getAsIndexOpFoldResult(rw.getContext(), first),
+                           outSizes,
+                           getAsIndexOpFoldResult(rw.getContext(), step)));
       return success();
     }
     Value in = adaptor.getInput();
-    rw.replaceOp(op, buildIndexed(rw, loc, rt, {},
+    SmallVector<Value> dyn;
+    for (int64_t d = 0; d < rt.getRank(); ++d)
+      if (rt.isDynamicDim(d))
+        dyn.push_back(cast<Value>(outSizes[d]));
+    rw.replaceOp(op, buildIndexed(rw, loc, rt, dyn,
                                   [&](OpBuilder &b, Location l,
                                       ArrayRef<Value> ivs) -> Value {
                                     SmallVector<Value> at;
@@ -401,17 +509,25 @@ struct GatherLowering : public OpConversionPattern<tg::GatherOp> {
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     auto dt = cast<RankedTensorType>(adaptor.getData().getType());
     auto qt = cast<RankedTensorType>(adaptor.getIndices().getType());
-    if (failed(requireStatic(rw, op, rt)) || failed(requireStatic(rw, op, dt)))
-      return failure();
     int64_t axis = op.getAxis(), q = qt.getRank();
     if (axis < 0)
       axis += dt.getRank();
     Value data = adaptor.getData(), ind = adaptor.getIndices();
+    Location loc = op.getLoc();
+    // Result dims: data's before the axis, the indices', data's after it.
+    SmallVector<Value> dyn = dynSizesOf(rt, [&](int64_t j) {
+      if (j < axis)
+        return dimOf(rw, loc, data, j);
+      if (j < axis + q)
+        return dimOf(rw, loc, ind, j - axis);
+      return dimOf(rw, loc, data, j - q + 1);
+    });
+    Value n = dimOf(rw, loc, data, axis);
     rw.replaceOp(op, buildIndexed(
-                         rw, op.getLoc(), rt, {},
+                         rw, loc, rt, dyn,
                          [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
                            Value i = readIndex(b, l, ind, ivs.slice(axis, q));
-                           i = checkedIndex(b, l, i, dt.getDimSize(axis), "Gather");
+                           i = checkedIndex(b, l, i, n, "Gather");
                            SmallVector<Value> at(ivs.take_front(axis));
                            at.push_back(i);
                            llvm::append_range(at, ivs.drop_front(axis + q));
@@ -586,16 +702,30 @@ struct TileLowering : public OpConversionPattern<tg::TileOp> {
                   ConversionPatternRewriter &rw) const override {
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     auto it = cast<RankedTensorType>(adaptor.getInput().getType());
-    if (failed(requireStatic(rw, op, rt)) || failed(requireStatic(rw, op, it)))
-      return failure();
     Value in = adaptor.getInput();
+    Location loc = op.getLoc();
+    // out dim d = in dim d * repeats[d] (repeats checked non-negative).
+    SmallVector<Value> inDims;
+    for (int64_t d = 0; d < it.getRank(); ++d)
+      inDims.push_back(dimOf(rw, loc, in, d));
+    SmallVector<Value> dyn = dynSizesOf(rt, [&](int64_t d) -> Value {
+      Value r = tensor::ExtractOp::create(rw, loc, adaptor.getRepeats(),
+                                          ValueRange{idx(rw, loc, d)});
+      Value ok = cmpI(rw, loc, arith::CmpIPredicate::sge, r,
+                      scalarConst(rw, loc, r.getType(), 0));
+      cf::AssertOp::create(rw, loc, ok, "Tile: a repeat count is negative");
+      r = arith::IndexCastOp::create(
+          rw, loc, rw.getIndexType(),
+          sel(rw, loc, ok, r, scalarConst(rw, loc, r.getType(), 0)));
+      return mulI(rw, loc, inDims[d], r);
+    });
     rw.replaceOp(op, buildIndexed(
-                         rw, op.getLoc(), rt, {},
+                         rw, loc, rt, dyn,
                          [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
                            SmallVector<Value> at;
                            for (int64_t d = 0; d < it.getRank(); ++d)
                              at.push_back(arith::RemUIOp::create(
-                                 b, l, ivs[d], idx(b, l, it.getDimSize(d))));
+                                 b, l, ivs[d], inDims[d]));
                            return tensor::ExtractOp::create(b, l, in, at);
                          }));
     return success();
@@ -610,22 +740,29 @@ struct ShapeLikeLowering : public OpConversionPattern<OpT> {
   matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     auto it = cast<RankedTensorType>(op.getInput().getType());
-    if (failed(requireStatic(rw, op, it)))
-      return failure();
     auto rt = cast<RankedTensorType>(op.getType());
-    SmallVector<int64_t> values;
+    Location l = op.getLoc();
+    Value in = adaptor.getInput();
+    auto dim64 = [&](int64_t i) -> Value {
+      return arith::IndexCastOp::create(rw, l, rw.getI64Type(),
+                                        dimOf(rw, l, in, i));
+    };
+    SmallVector<Value> values;
     if constexpr (std::is_same_v<OpT, tg::SizeOp>) {
-      values.push_back(it.getNumElements());
+      Value n = scalarConst(rw, l, rw.getI64Type(), 1);
+      for (int64_t i = 0; i < it.getRank(); ++i)
+        n = arith::MulIOp::create(rw, l, n, dim64(i));
+      values.push_back(n);
     } else {
       int64_t r = it.getRank();
       int64_t s = op.getStart(), e = op.getEnd();
       s = std::clamp<int64_t>(s < 0 ? s + r : s, 0, r);
       e = std::clamp<int64_t>(e < 0 ? e + r : e, 0, r);
       for (int64_t i = s; i < e; ++i)
-        values.push_back(it.getDimSize(i));
+        values.push_back(dim64(i));
     }
-    rw.replaceOpWithNewOp<arith::ConstantOp>(
-        op, DenseIntElementsAttr::get(rt, values));
+    // Constants fold to a dense constant; run-time dims read tensor.dim.
+    rw.replaceOpWithNewOp<tensor::FromElementsOp>(op, rt, values);
     return success();
   }
 };
@@ -634,19 +771,35 @@ struct ConstantOfShapeLowering
     : public OpConversionPattern<tg::ConstantOfShapeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
-  matchAndRewrite(tg::ConstantOfShapeOp op, OpAdaptor,
+  matchAndRewrite(tg::ConstantOfShapeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    if (failed(requireStatic(rw, op, rt)))
-      return failure();
     auto v = dyn_cast<DenseElementsAttr>(op.getValue());
     if (!v || v.getNumElements() != 1)
       return op.emitError("lowering needs a one-element dense value");
     Attribute splat = v.getValues<Attribute>()[0];
     if (auto i = dyn_cast<IntegerAttr>(splat); i && i.getType() != rt.getElementType())
       splat = IntegerAttr::get(rt.getElementType(), i.getValue());
-    rw.replaceOpWithNewOp<arith::ConstantOp>(op,
-                                             DenseElementsAttr::get(rt, splat));
+    if (rt.hasStaticShape()) {
+      rw.replaceOpWithNewOp<arith::ConstantOp>(
+          op, DenseElementsAttr::get(rt, splat));
+      return success();
+    }
+    // Sizes from the shape tensor at run time; negative ones are an error.
+    Location l = op.getLoc();
+    SmallVector<Value> dyn = dynSizesOf(rt, [&](int64_t d) -> Value {
+      Value s = tensor::ExtractOp::create(rw, l, adaptor.getShape(),
+                                          ValueRange{idx(rw, l, d)});
+      Value ok = cmpI(rw, l, arith::CmpIPredicate::sge, s,
+                      scalarConst(rw, l, s.getType(), 0));
+      cf::AssertOp::create(rw, l, ok, "ConstantOfShape: a dim is negative");
+      s = sel(rw, l, ok, s, scalarConst(rw, l, s.getType(), 0));
+      return arith::IndexCastOp::create(rw, l, rw.getIndexType(), s);
+    });
+    Value fill = arith::ConstantOp::create(rw, l, cast<TypedAttr>(splat));
+    rw.replaceOp(op, linalg::FillOp::create(rw, l, fill,
+                                            emptyTensor(rw, l, rt, dyn))
+                         .getResult(0));
     return success();
   }
 };
@@ -657,11 +810,31 @@ struct RangeLowering : public OpConversionPattern<tg::RangeOp> {
   matchAndRewrite(tg::RangeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    if (failed(requireStatic(rw, op, rt)))
-      return failure();
     Value start = adaptor.getStart(), delta = adaptor.getDelta();
+    SmallVector<Value> dyn;
+    if (rt.isDynamicDim(0)) {
+      // max(ceil((limit - start) / delta), 0) elements, in f64 as ONNX's
+      // reference computes it; a zero delta is an error.
+      Location l = op.getLoc();
+      Type f64 = rw.getF64Type();
+      bool u = isUnsignedElem(op.getStart().getType());
+      auto rd = [&](Value t) {
+        return castScalar(rw, l, readScalar(rw, l, t), f64, u, false);
+      };
+      Value s = rd(start), lim = rd(adaptor.getLimit()), d = rd(delta);
+      Value zero = scalarConst(rw, l, f64, 0);
+      Value ok = arith::CmpFOp::create(rw, l, arith::CmpFPredicate::ONE, d, zero);
+      cf::AssertOp::create(rw, l, ok, "Range: delta is 0");
+      Value n = math::CeilOp::create(
+          rw, l, arith::DivFOp::create(rw, l, arith::SubFOp::create(rw, l, lim, s),
+                                       sel(rw, l, ok, d, scalarConst(rw, l, f64, 1))));
+      n = arith::MaximumFOp::create(rw, l, n, zero);
+      dyn.push_back(arith::IndexCastOp::create(
+          rw, l, rw.getIndexType(),
+          arith::FPToSIOp::create(rw, l, rw.getI64Type(), n)));
+    }
     rw.replaceOp(op, buildIndexed(
-                         rw, op.getLoc(), rt, {},
+                         rw, op.getLoc(), rt, dyn,
                          [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
                            Value s = readScalar(b, l, start);
                            Value d = readScalar(b, l, delta);

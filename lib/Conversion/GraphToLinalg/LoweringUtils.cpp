@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 
 using namespace mlir;
 using namespace mlir::tangram;
@@ -201,18 +202,158 @@ Value mlir::tangram::reshapeStatic(OpBuilder &b, Location loc, Value v,
   return tensor::ReshapeOp::create(b, loc, to, v, shape);
 }
 
-Value mlir::tangram::padSpatial(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> low,
-                 ArrayRef<int64_t> high, Value padValue) {
-  if (llvm::all_of(low, [](int64_t x) { return x == 0; }) &&
-      llvm::all_of(high, [](int64_t x) { return x == 0; }))
+Value mlir::tangram::dimOf(OpBuilder &b, Location loc, Value v, int64_t i) {
+  auto t = cast<RankedTensorType>(v.getType());
+  if (!t.isDynamicDim(i))
+    return indexConst(b, loc, t.getDimSize(i));
+  return tensor::DimOp::create(b, loc, v, i);
+}
+
+Value mlir::tangram::emptyLike(OpBuilder &b, Location loc, Value v,
+                               Type elem) {
+  auto t = cast<RankedTensorType>(v.getType());
+  if (elem)
+    t = t.clone(elem);
+  return emptyTensor(b, loc, t,
+                     dynSizesOf(t, [&](int64_t d) { return dimOf(b, loc, v, d); }));
+}
+
+SmallVector<Value> mlir::tangram::dynSizesOf(RankedTensorType t,
+                                             function_ref<Value(int64_t)> size) {
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < t.getRank(); ++d)
+    if (t.isDynamicDim(d))
+      sizes.push_back(size(d));
+  return sizes;
+}
+
+void mlir::tangram::assertEqual(OpBuilder &b, Location loc, Value x, Value y,
+                                StringRef message) {
+  if (getConstantIntValue(x) && getConstantIntValue(y) &&
+      *getConstantIntValue(x) == *getConstantIntValue(y))
+    return;
+  cf::AssertOp::create(
+      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y),
+      message);
+}
+
+FailureOr<Value> mlir::tangram::reshapeView(OpBuilder &b, Location loc,
+                                            Value v, RankedTensorType to) {
+  auto from = cast<RankedTensorType>(v.getType());
+  if (from == to)
+    return v;
+  if (to.getRank() < from.getRank())
+    if (auto re = getReassociationIndicesForCollapse(from.getShape(),
+                                                     to.getShape()))
+      if (tensor::CollapseShapeOp::inferCollapsedType(from, *re) == to)
+        return tensor::CollapseShapeOp::create(b, loc, to, v, *re).getResult();
+  if (to.getRank() > from.getRank())
+    if (auto re = getReassociationIndicesForCollapse(to.getShape(),
+                                                     from.getShape())) {
+      // Each group's one dynamic dim (at most) takes what the others leave.
+      for (const ReassociationIndices &group : *re)
+        if (llvm::count_if(group, [&](int64_t i) {
+              return to.isDynamicDim(i);
+            }) > 1)
+          return failure();
+      if (tensor::CollapseShapeOp::inferCollapsedType(to, *re) != from)
+        return failure();
+      SmallVector<OpFoldResult> in = tensor::getMixedSizes(b, loc, v);
+      auto shape = tensor::ExpandShapeOp::inferOutputShape(b, loc, to, *re, in);
+      if (succeeded(shape))
+        return tensor::ExpandShapeOp::create(b, loc, to, v, *re, *shape)
+            .getResult();
+    }
+  return failure();
+}
+
+FailureOr<Value> mlir::tangram::reshapeTo(OpBuilder &b, Location loc, Value v,
+                                          RankedTensorType to) {
+  auto from = cast<RankedTensorType>(v.getType());
+  if (from == to)
+    return v;
+  if (from.hasStaticShape() && to.hasStaticShape())
+    return reshapeStatic(b, loc, v, to);
+  if (FailureOr<Value> view = reshapeView(b, loc, v, to); succeeded(view))
+    return view;
+  // A general reshape: at most one dim is left to the element count.
+  if (llvm::count_if(to.getShape(), ShapedType::isDynamic) > 1)
+    return failure();
+  Value numel = indexConst(b, loc, 1), known = indexConst(b, loc, 1);
+  for (int64_t i = 0; i < from.getRank(); ++i)
+    numel = arith::MulIOp::create(b, loc, numel, dimOf(b, loc, v, i));
+  for (int64_t d : to.getShape())
+    if (!ShapedType::isDynamic(d))
+      known = arith::MulIOp::create(b, loc, known, indexConst(b, loc, d));
+  Value rest = arith::DivUIOp::create(
+      b, loc, numel, arith::MaxUIOp::create(b, loc, known, indexConst(b, loc, 1)));
+  assertEqual(b, loc, arith::MulIOp::create(b, loc, rest, known), numel,
+              "Reshape: the input's element count does not fit the shape");
+  SmallVector<Value> dims;
+  for (int64_t d : to.getShape())
+    dims.push_back(arith::IndexCastOp::create(
+        b, loc, b.getI64Type(),
+        ShapedType::isDynamic(d) ? rest : indexConst(b, loc, d)));
+  Value shape = tensor::FromElementsOp::create(
+      b, loc, RankedTensorType::get({to.getRank()}, b.getI64Type()), dims);
+  return tensor::ReshapeOp::create(b, loc, to, v, shape).getResult();
+}
+
+Value mlir::tangram::windowOutSize(OpBuilder &b, Location loc, Value in,
+                                   int64_t k, int64_t stride, int64_t dil,
+                                   int64_t padSum, bool ceilMode,
+                                   StringRef what) {
+  auto c = [&](int64_t v) { return indexConst(b, loc, v); };
+  auto add = [&](Value x, Value y) {
+    return (Value)arith::AddIOp::create(b, loc, x, y);
+  };
+  Value num = arith::SubIOp::create(b, loc, add(in, c(padSum)),
+                                    c(dil * (k - 1) + 1));
+  Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, num, c(0));
+  cf::AssertOp::create(b, loc, ok,
+                       (what + ": the input is smaller than the window").str());
+  num = arith::SelectOp::create(b, loc, ok, num, c(0));
+  if (ceilMode)
+    num = add(num, c(stride - 1));
+  Value out = add(arith::DivUIOp::create(b, loc, num, c(stride)), c(1));
+  if (!ceilMode)
+    return out;
+  // ONNX/PyTorch: the last window must start inside the input or left pad.
+  Value start = arith::MulIOp::create(b, loc, arith::SubIOp::create(b, loc, out, c(1)),
+                                      c(stride));
+  Value drop = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, start,
+                                     add(in, c(padSum / 2 + padSum % 2)));
+  return arith::SelectOp::create(b, loc, drop,
+                                 arith::SubIOp::create(b, loc, out, c(1)), out);
+}
+
+Value mlir::tangram::padSpatial(OpBuilder &b, Location loc, Value v,
+                                ArrayRef<int64_t> low, ArrayRef<int64_t> high,
+                                Value padValue) {
+  SmallVector<OpFoldResult> lo, hi;
+  for (auto [l, h] : llvm::zip(low, high)) {
+    lo.push_back(b.getIndexAttr(l));
+    hi.push_back(b.getIndexAttr(h));
+  }
+  return padSpatial(b, loc, v, lo, hi, padValue);
+}
+
+Value mlir::tangram::padSpatial(OpBuilder &b, Location loc, Value v,
+                                ArrayRef<OpFoldResult> low,
+                                ArrayRef<OpFoldResult> high, Value padValue) {
+  auto isZero = [](OpFoldResult r) { return isConstantIntValue(r, 0); };
+  if (llvm::all_of(low, isZero) && llvm::all_of(high, isZero))
     return v;
   auto t = cast<RankedTensorType>(v.getType());
   SmallVector<OpFoldResult> lo(2, b.getIndexAttr(0)), hi(2, b.getIndexAttr(0));
   SmallVector<int64_t> shape(t.getShape().take_front(2));
   for (size_t i = 0; i < low.size(); ++i) {
-    lo.push_back(b.getIndexAttr(low[i]));
-    hi.push_back(b.getIndexAttr(high[i]));
-    shape.push_back(t.getDimSize(i + 2) + low[i] + high[i]);
+    lo.push_back(low[i]);
+    hi.push_back(high[i]);
+    auto l = getConstantIntValue(low[i]), h = getConstantIntValue(high[i]);
+    int64_t in = t.getDimSize(i + 2);
+    shape.push_back(l && h && !ShapedType::isDynamic(in) ? in + *l + *h
+                                                         : ShapedType::kDynamic);
   }
   auto pt = RankedTensorType::get(shape, t.getElementType());
   return tensor::PadOp::create(b, loc, pt, v, lo, hi, padValue);
@@ -222,7 +363,7 @@ LogicalResult mlir::tangram::requireStatic(ConversionPatternRewriter &rw,
                                            Operation *op, RankedTensorType t) {
   if (t.hasStaticShape())
     return success();
-  return op->emitError("lowering needs a static result shape, got ") << t;
+  return op->emitError("lowering needs a static shape, got ") << t;
 }
 
 Value mlir::tangram::readIndex(OpBuilder &b, Location loc, Value t,
@@ -241,13 +382,20 @@ Value mlir::tangram::wrapNegative(OpBuilder &b, Location loc, Value i,
 
 Value mlir::tangram::checkedIndex(OpBuilder &b, Location loc, Value i,
                                   int64_t n, StringRef what) {
-  i = wrapNegative(b, loc, i, n);
+  return checkedIndex(b, loc, i, indexConst(b, loc, n), what);
+}
+
+Value mlir::tangram::checkedIndex(OpBuilder &b, Location loc, Value i, Value n,
+                                  StringRef what) {
+  Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i,
+                                    indexConst(b, loc, 0));
+  i = arith::SelectOp::create(b, loc, neg, arith::AddIOp::create(b, loc, i, n),
+                              i);
   Value ok = arith::AndIOp::create(
       b, loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, i,
                             indexConst(b, loc, 0)),
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i,
-                            indexConst(b, loc, n)));
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, n));
   cf::AssertOp::create(b, loc, ok, (what + ": an index is out of range").str());
   return arith::SelectOp::create(b, loc, ok, i, indexConst(b, loc, 0));
 }

@@ -94,14 +94,59 @@ Value wrapNegative(OpBuilder &b, Location loc, Value i, int64_t n);
 /// "<what>: an index is out of range") and reads index 0 meanwhile.
 Value checkedIndex(OpBuilder &b, Location loc, Value i, int64_t n,
                    StringRef what);
+/// The same for a dim whose size `n` (index) is known at run time.
+Value checkedIndex(OpBuilder &b, Location loc, Value i, Value n,
+                   StringRef what);
 
 /// Reshapes `v` to the static type `to` (same element count).
 Value reshapeStatic(OpBuilder &b, Location loc, Value v, RankedTensorType to);
 
+/// Dim `i` of the tensor `v` as an index: a constant when it is static.
+Value dimOf(OpBuilder &b, Location loc, Value v, int64_t i);
+
+/// `tensor.empty` of `v`'s shape (run-time sizes included) with element
+/// type `elem` (default: `v`'s).
+Value emptyLike(OpBuilder &b, Location loc, Value v, Type elem = {});
+
+/// The sizes of `t`'s dynamic dims, in order: `size(d)` for each dynamic d.
+SmallVector<Value> dynSizesOf(RankedTensorType t,
+                              function_ref<Value(int64_t)> size);
+
+/// `v` reshaped to `to` when that is a pure collapse or expansion of dims
+/// (tensor.collapse_shape / expand_shape), else failure with no IR made.
+FailureOr<Value> reshapeView(OpBuilder &b, Location loc, Value v,
+                             RankedTensorType to);
+
+/// Reshapes `v` to `to`, which may have dynamic dims. A pure collapse or
+/// expansion of dims becomes tensor.collapse_shape / expand_shape (views the
+/// CPU and GPU pipelines see through); anything else a tensor.reshape whose
+/// shape is computed at run time, the one dynamic dim (if any) taking the
+/// elements the static dims leave. Fails when `to` has more than one dynamic
+/// dim and no collapse/expansion relates the shapes.
+FailureOr<Value> reshapeTo(OpBuilder &b, Location loc, Value v,
+                           RankedTensorType to);
+
+/// The output size of a sliding window over a run-time input size `in`
+/// (index): floor or ceil((in + padSum - span) / stride) + 1 with the ONNX
+/// ceil_mode rule of tg::windowOut. A window larger than the padded input is
+/// a run-time error ("<what>: the input is smaller than the window").
+Value windowOutSize(OpBuilder &b, Location loc, Value in, int64_t k,
+                    int64_t stride, int64_t dil, int64_t padSum, bool ceilMode,
+                    StringRef what);
+
+/// Asserts at run time that `a == b` (index values), with `message`.
+void assertEqual(OpBuilder &b, Location loc, Value x, Value y,
+                 StringRef message);
+
 /// Pads the spatial dims (2..) of an NC... tensor with `padValue`: `low` and
-/// `high` per spatial dim; no op when they are all 0.
+/// `high` per spatial dim; no op when they are all 0. Dynamic dims stay
+/// dynamic.
 Value padSpatial(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> low,
                  ArrayRef<int64_t> high, Value padValue);
+/// The same with padding known only at run time (index values or attrs).
+Value padSpatial(OpBuilder &b, Location loc, Value v,
+                 ArrayRef<OpFoldResult> low, ArrayRef<OpFoldResult> high,
+                 Value padValue);
 
 /// Per-family pattern lists.
 void populateElementwiseLowering(TGTypeConverter &tc, RewritePatternSet &p);

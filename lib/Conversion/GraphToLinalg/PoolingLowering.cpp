@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include <cmath>
 
 using namespace mlir;
@@ -18,25 +19,54 @@ namespace {
 
 struct PoolGeometry {
   int64_t d;
-  SmallVector<int64_t> low, high; // padding per spatial dim (incl. ceil tail)
-  SmallVector<int64_t> declaredHigh;
+  SmallVector<int64_t> low, declaredHigh;
+  /// End padding per spatial dim, including the ceil_mode tail (computed at
+  /// run time when the input's size is).
+  SmallVector<OpFoldResult> high;
+  /// The sizes of the output's dynamic dims.
+  SmallVector<Value> outDyn;
 };
 
-/// Padding so every window of the (static) output lies in the padded input:
+/// Padding so every window of the output lies in the padded input:
 /// ceil_mode windows may run past the declared end padding.
-PoolGeometry geometry(RankedTensorType in, RankedTensorType out,
-                      ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                      ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations) {
+PoolGeometry geometry(OpBuilder &b, Location loc, Value input,
+                      RankedTensorType out, ArrayRef<int64_t> kernel,
+                      ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                      ArrayRef<int64_t> dilations, bool ceilMode) {
+  auto in = cast<RankedTensorType>(input.getType());
   PoolGeometry g;
   g.d = in.getRank() - 2;
+  SmallVector<Value> outSizes;
   for (int64_t i = 0; i < g.d; ++i) {
-    int64_t need = (out.getDimSize(2 + i) - 1) * strides[i] +
-                   (kernel[i] - 1) * dilations[i] + 1;
-    int64_t have = in.getDimSize(2 + i) + pads[i] + pads[g.d + i];
-    g.low.push_back(pads[i]);
-    g.declaredHigh.push_back(pads[g.d + i]);
-    g.high.push_back(pads[g.d + i] + std::max<int64_t>(0, need - have));
+    int64_t lo = pads[i], hi = pads[g.d + i];
+    g.low.push_back(lo);
+    g.declaredHigh.push_back(hi);
+    int64_t span = (kernel[i] - 1) * dilations[i] + 1;
+    if (!in.isDynamicDim(2 + i) && !out.isDynamicDim(2 + i)) {
+      int64_t need = (out.getDimSize(2 + i) - 1) * strides[i] + span;
+      int64_t have = in.getDimSize(2 + i) + lo + hi;
+      g.high.push_back(b.getIndexAttr(hi + std::max<int64_t>(0, need - have)));
+      outSizes.push_back(indexConst(b, loc, out.getDimSize(2 + i)));
+      continue;
+    }
+    Value size = dimOf(b, loc, input, 2 + i);
+    Value o = windowOutSize(b, loc, size, kernel[i], strides[i], dilations[i],
+                            lo + hi, ceilMode, "Pool");
+    auto c = [&](int64_t v) { return indexConst(b, loc, v); };
+    Value need = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, arith::SubIOp::create(b, loc, o, c(1)),
+                              c(strides[i])),
+        c(span));
+    Value have = arith::AddIOp::create(b, loc, size, c(lo + hi));
+    Value extra = arith::MaxSIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, need, have), c(0));
+    g.high.push_back(arith::AddIOp::create(b, loc, extra, c(hi)).getResult());
+    outSizes.push_back(o);
   }
+  g.outDyn = dynSizesOf(out, [&](int64_t i) -> Value {
+    return i < 2 ? dimOf(b, loc, input, i) : outSizes[i - 2];
+  });
   return g;
 }
 
@@ -44,7 +74,8 @@ enum class PoolKind { Max, Sum, LpSum };
 
 /// The window reduction over an already padded input.
 Value windowReduce(OpBuilder &b, Location loc, Value padded,
-                   RankedTensorType out, ArrayRef<int64_t> kernel,
+                   RankedTensorType out, ValueRange outDyn,
+                   ArrayRef<int64_t> kernel,
                    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
                    PoolKind kind, int64_t p, bool isUnsigned) {
   MLIRContext *ctx = b.getContext();
@@ -59,7 +90,7 @@ Value windowReduce(OpBuilder &b, Location loc, Value padded,
                          : -std::ldexp(1.0, et.getIntOrFloatBitWidth() - 1);
   }
   Value init = linalg::FillOp::create(b, loc, scalarConst(b, loc, et, initV),
-                                      emptyTensor(b, loc, out, {}))
+                                      emptyTensor(b, loc, out, outDyn))
                    .getResult(0);
   Value window = emptyTensor(b, loc, RankedTensorType::get(kernel, et), {});
   int64_t nl = 2 + 2 * d;
@@ -107,10 +138,12 @@ struct PoolLowering : public OpConversionPattern<OpT> {
     auto rt = cast<RankedTensorType>(
         this->getTypeConverter()->convertType(op.getType()));
     auto it = cast<RankedTensorType>(adaptor.getInput().getType());
-    if (failed(requireStatic(rw, op, rt)) || failed(requireStatic(rw, op, it)))
-      return failure();
-    auto g = geometry(it, rt, op.getKernelShape(), op.getStrides(),
-                      op.getPads(), op.getDilations());
+    auto g = geometry(rw, loc, adaptor.getInput(), rt, op.getKernelShape(),
+                      op.getStrides(), op.getPads(), op.getDilations(),
+                      op.getCeilMode());
+    SmallVector<OpFoldResult> low;
+    for (int64_t l : g.low)
+      low.push_back(rw.getIndexAttr(l));
     Type et = rt.getElementType();
     bool isUnsigned = isUnsignedElem(op.getType());
     if constexpr (std::is_same_v<OpT, tg::MaxPoolOp>) {
@@ -119,23 +152,24 @@ struct PoolLowering : public OpConversionPattern<OpT> {
               ? -INFINITY
               : (isUnsigned ? 0
                             : -std::ldexp(1.0, et.getIntOrFloatBitWidth() - 1));
-      Value padded = padSpatial(rw, loc, adaptor.getInput(), g.low,
-                                       g.high, scalarConst(rw, loc, et, lowest));
-      rw.replaceOp(op, windowReduce(rw, loc, padded, rt, op.getKernelShape(),
+      Value padded = padSpatial(rw, loc, adaptor.getInput(), low, g.high,
+                                scalarConst(rw, loc, et, lowest));
+      rw.replaceOp(op, windowReduce(rw, loc, padded, rt, g.outDyn,
+                                    op.getKernelShape(),
                                     op.getStrides(), op.getDilations(),
                                     PoolKind::Max, 0, isUnsigned));
       return success();
     } else {
       Value zero = scalarConst(rw, loc, et, 0);
-      Value padded =
-          padSpatial(rw, loc, adaptor.getInput(), g.low, g.high, zero);
+      Value padded = padSpatial(rw, loc, adaptor.getInput(), low, g.high, zero);
       PoolKind kind = PoolKind::Sum;
       int64_t p = 0;
       if constexpr (std::is_same_v<OpT, tg::LpPoolOp>) {
         kind = PoolKind::LpSum;
         p = op.getP();
       }
-      Value sum = windowReduce(rw, loc, padded, rt, op.getKernelShape(),
+      Value sum = windowReduce(rw, loc, padded, rt, g.outDyn,
+                               op.getKernelShape(),
                                op.getStrides(), op.getDilations(), kind, p,
                                false);
       Value result;
@@ -149,23 +183,45 @@ struct PoolLowering : public OpConversionPattern<OpT> {
       } else {
         // Divisor per output position: pool a mask of the counted region
         // (the input, plus the declared pads when count_include_pad).
-        SmallVector<int64_t> ones(2, 1), low = g.low, high = g.high;
-        for (int64_t i = 0; i < g.d; ++i)
+        SmallVector<int64_t> ones(2, 1);
+        SmallVector<OpFoldResult> maskLow = low, maskHigh = g.high;
+        SmallVector<Value> maskDyn;
+        for (int64_t i = 0; i < g.d; ++i) {
           ones.push_back(it.getDimSize(2 + i));
+          if (it.isDynamicDim(2 + i))
+            maskDyn.push_back(dimOf(rw, loc, adaptor.getInput(), 2 + i));
+        }
         if (op.getCountIncludePad())
           for (int64_t i = 0; i < g.d; ++i) {
-            ones[2 + i] += g.low[i] + g.declaredHigh[i];
-            low[i] = 0;
-            high[i] = g.high[i] - g.declaredHigh[i];
+            int64_t extra = g.low[i] + g.declaredHigh[i];
+            if (!ShapedType::isDynamic(ones[2 + i]))
+              ones[2 + i] += extra;
+            else
+              maskDyn[llvm::count_if(ArrayRef(ones).slice(2, i),
+                                     ShapedType::isDynamic)] =
+                  arith::AddIOp::create(rw, loc,
+                                        dimOf(rw, loc, adaptor.getInput(), 2 + i),
+                                        indexConst(rw, loc, extra));
+            maskLow[i] = rw.getIndexAttr(0);
+            maskHigh[i] = affine::makeComposedFoldedAffineApply(
+                rw, loc,
+                rw.getAffineSymbolExpr(0) - g.declaredHigh[i],
+                {g.high[i]});
           }
         auto maskType = RankedTensorType::get(ones, et);
-        Value mask = arith::ConstantOp::create(
-            rw, loc, DenseElementsAttr::get(maskType, rw.getFloatAttr(et, 1.0)));
-        Value maskPadded = padSpatial(rw, loc, mask, low, high, zero);
+        Value mask = linalg::FillOp::create(rw, loc,
+                                            scalarConst(rw, loc, et, 1.0),
+                                            emptyTensor(rw, loc, maskType, maskDyn))
+                         .getResult(0);
+        Value maskPadded = padSpatial(rw, loc, mask, maskLow, maskHigh, zero);
         SmallVector<int64_t> cshape{1, 1};
         llvm::append_range(cshape, rt.getShape().drop_front(2));
-        Value count = windowReduce(rw, loc, maskPadded,
-                                   RankedTensorType::get(cshape, et),
+        auto countType = RankedTensorType::get(cshape, et);
+        SmallVector<Value> countDyn = dynSizesOf(countType, [&](int64_t i) {
+          return g.outDyn[llvm::count_if(rt.getShape().take_front(i),
+                                         ShapedType::isDynamic)];
+        });
+        Value count = windowReduce(rw, loc, maskPadded, countType, countDyn,
                                    op.getKernelShape(), op.getStrides(),
                                    op.getDilations(), PoolKind::Sum, 0, false);
         result = *buildElementwise(

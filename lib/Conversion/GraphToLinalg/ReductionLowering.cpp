@@ -29,18 +29,23 @@ AffineMap dropDimsMap(MLIRContext *ctx, int64_t rank, ArrayRef<int64_t> axes) {
   return AffineMap::get(rank, 0, e, ctx);
 }
 
-/// Reduces a static-shaped `input` over `axes`: the result drops them.
+/// Reduces `input` over `axes`: the result drops them (the kept dims may
+/// be dynamic).
 Value reduceDims(OpBuilder &b, Location loc, Value input,
                  ArrayRef<int64_t> axes, double initV, CombineFn combine) {
   auto it = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> shape;
+  SmallVector<Value> dyn;
   for (int64_t i = 0; i < it.getRank(); ++i)
-    if (!llvm::is_contained(axes, i))
+    if (!llvm::is_contained(axes, i)) {
       shape.push_back(it.getDimSize(i));
+      if (it.isDynamicDim(i))
+        dyn.push_back(dimOf(b, loc, input, i));
+    }
   auto rt = RankedTensorType::get(shape, it.getElementType());
   Value init = linalg::FillOp::create(
                    b, loc, scalarConst(b, loc, it.getElementType(), initV),
-                   emptyTensor(b, loc, rt, {}))
+                   emptyTensor(b, loc, rt, dyn))
                    .getResult(0);
   SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(it.getRank()),
                               dropDimsMap(b.getContext(), it.getRank(), axes)};
@@ -78,7 +83,8 @@ Value mapWithStats(OpBuilder &b, Location loc, Value full,
   SmallVector<utils::IteratorType> iters(t.getRank(),
                                          utils::IteratorType::parallel);
   return linalg::GenericOp::create(
-             b, loc, TypeRange{rt}, ins, ValueRange{emptyTensor(b, loc, rt, {})},
+             b, loc, TypeRange{rt}, ins,
+             ValueRange{emptyLike(b, loc, full, rt.getElementType())},
              maps, iters,
              [&](OpBuilder &nb, Location l, ValueRange a) {
                linalg::YieldOp::create(nb, l, body(nb, l, a.drop_back()));
@@ -95,16 +101,31 @@ Value mulS(OpBuilder &b, Location l, Value x, Value y) {
   return isF(x) ? (Value)arith::MulFOp::create(b, l, x, y)
                 : (Value)arith::MulIOp::create(b, l, x, y);
 }
-Value subS(OpBuilder &b, Location l, Value x, Value y) {
-  return isF(x) ? (Value)arith::SubFOp::create(b, l, x, y)
-                : (Value)arith::SubIOp::create(b, l, x, y);
-}
 Value divS(OpBuilder &b, Location l, Value x, Value y, bool isUnsigned) {
   if (isF(x))
     return arith::DivFOp::create(b, l, x, y);
   return isUnsigned ? (Value)arith::DivUIOp::create(b, l, x, y)
                     : (Value)arith::DivSIOp::create(b, l, x, y);
 }
+/// The number of elements `x` has over `axes`, as a scalar of type `t`
+/// (computed at run time when a dim is dynamic).
+Value elementCount(OpBuilder &b, Location l, Value x, ArrayRef<int64_t> axes,
+                   Type t) {
+  auto xt = cast<RankedTensorType>(x.getType());
+  if (llvm::none_of(axes, [&](int64_t a) { return xt.isDynamicDim(a); })) {
+    double count = 1;
+    for (int64_t a : axes)
+      count *= xt.getDimSize(a);
+    return scalarConst(b, l, t, count);
+  }
+  Value n = indexConst(b, l, 1);
+  for (int64_t a : axes)
+    n = arith::MulIOp::create(b, l, n, dimOf(b, l, x, a));
+  Value i = arith::IndexCastOp::create(b, l, b.getI64Type(), n);
+  return isa<FloatType>(t) ? (Value)arith::UIToFPOp::create(b, l, t, i)
+                           : castScalar(b, l, i, t, false, false);
+}
+
 /// sqrt/log/exp on any element type (integers through f64).
 template <typename OpT> Value fn(OpBuilder &b, Location l, Value x) {
   if (isF(x))
@@ -140,15 +161,10 @@ struct ReduceLowering : public OpConversionPattern<OpT> {
         this->getTypeConverter()->convertType(op.getType()));
     Value x = adaptor.getInput();
     auto it = cast<RankedTensorType>(x.getType());
-    if (failed(requireStatic(rw, op, it)))
-      return failure();
     ArrayRef<int64_t> axes = op.getAxes();
     Type et = it.getElementType();
     // i1 orders as unsigned: max is `or`, min is `and`.
     bool u = isUnsignedElem(op.getType()) || et.isInteger(1);
-    int64_t count = 1;
-    for (int64_t a : axes)
-      count *= it.getDimSize(a);
     auto add = [](OpBuilder &b, Location l, Value v, Value acc) {
       return addS(b, l, acc, v);
     };
@@ -230,18 +246,24 @@ struct ReduceLowering : public OpConversionPattern<OpT> {
     if constexpr (std::is_same_v<OpT, tg::ReduceMeanOp> ||
                   std::is_same_v<OpT, tg::ReduceL2Op> ||
                   std::is_same_v<OpT, tg::ReduceLogSumOp>) {
+      Value count;
+      if constexpr (std::is_same_v<OpT, tg::ReduceMeanOp>)
+        count = elementCount(rw, loc, x, axes, et);
       r = *buildElementwise(
           rw, loc, reducedType, ValueRange{r},
           [&](OpBuilder &b, Location l, ValueRange a) -> Value {
             if constexpr (std::is_same_v<OpT, tg::ReduceMeanOp>)
-              return divS(b, l, a[0], scalarConst(b, l, et, count), u);
+              return divS(b, l, a[0], count, u);
             else if constexpr (std::is_same_v<OpT, tg::ReduceL2Op>)
               return fn<math::SqrtOp>(b, l, a[0]);
             else
               return fn<math::LogOp>(b, l, a[0]);
           });
     }
-    rw.replaceOp(op, reshapeStatic(rw, loc, r, rt));
+    FailureOr<Value> shaped = reshapeTo(rw, loc, r, rt);
+    if (failed(shaped))
+      return op.emitError("lowering cannot reshape the reduction to ") << rt;
+    rw.replaceOp(op, *shaped);
     return success();
   }
 };
@@ -330,8 +352,6 @@ struct SoftmaxLowering : public OpConversionPattern<OpT> {
     Location loc = op.getLoc();
     Value x = adaptor.getInput();
     auto it = cast<RankedTensorType>(x.getType());
-    if (failed(requireStatic(rw, op, it)))
-      return failure();
     int64_t axis = op.getAxis();
     if (axis < 0)
       axis += it.getRank();
@@ -400,13 +420,11 @@ struct SoftmaxLowering : public OpConversionPattern<OpT> {
   }
 };
 
-/// Mean and biased variance over `axes` of a static float tensor.
+/// Mean and biased variance over `axes` of a float tensor.
 std::pair<Value, Value> moments(OpBuilder &b, Location loc, Value x,
                                 ArrayRef<int64_t> axes) {
   auto it = cast<RankedTensorType>(x.getType());
-  double count = 1;
-  for (int64_t a : axes)
-    count *= it.getDimSize(a);
+  Value count = elementCount(b, loc, x, axes, it.getElementType());
   auto add = [](OpBuilder &nb, Location l, Value v, Value acc) {
     return (Value)arith::AddFOp::create(nb, l, acc, v);
   };
@@ -414,8 +432,7 @@ std::pair<Value, Value> moments(OpBuilder &b, Location loc, Value x,
     return *buildElementwise(
         b, loc, cast<RankedTensorType>(sum.getType()), ValueRange{sum},
         [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-          return arith::DivFOp::create(
-              nb, l, a[0], scalarConst(nb, l, a[0].getType(), count));
+          return arith::DivFOp::create(nb, l, a[0], count);
         });
   };
   Value mean = scale(reduceDims(b, loc, x, axes, 0, add));
@@ -458,8 +475,6 @@ struct BatchNormChannelLowering : public OpConversionPattern<tg::BatchNormOp> {
                   ConversionPatternRewriter &rw) const override {
     auto x = adaptor.getInput();
     auto t = cast<RankedTensorType>(x.getType());
-    if (failed(requireStatic(rw, op, t)))
-      return failure();
     double eps = op.getEpsilon().convertToDouble();
     AffineMap cm = channelMap(rw.getContext(), t.getRank());
     rw.replaceOp(op, mapWithStats(
@@ -481,8 +496,6 @@ struct InstanceNormLowering : public OpConversionPattern<tg::InstanceNormOp> {
                   ConversionPatternRewriter &rw) const override {
     Value x = adaptor.getInput();
     auto t = cast<RankedTensorType>(x.getType());
-    if (failed(requireStatic(rw, op, t)))
-      return failure();
     SmallVector<int64_t> axes;
     for (int64_t i = 2; i < t.getRank(); ++i)
       axes.push_back(i);
@@ -507,19 +520,24 @@ struct GroupNormLowering : public OpConversionPattern<tg::GroupNormOp> {
     Location loc = op.getLoc();
     Value x = adaptor.getInput();
     auto t = cast<RankedTensorType>(x.getType());
-    if (failed(requireStatic(rw, op, t)))
-      return failure();
-    int64_t G = op.getNumGroups(), N = t.getDimSize(0), C = t.getDimSize(1);
-    int64_t rest = t.getNumElements() / std::max<int64_t>(1, N * C);
-    auto gt = RankedTensorType::get({N, G, C / G * rest}, t.getElementType());
-    Value xg = reshapeStatic(rw, loc, x, gt);
-    auto [mean, var] = moments(rw, loc, xg, {2});
+    int64_t G = op.getNumGroups(), C = t.getDimSize(1);
+    if (t.isDynamicDim(1))
+      return op.emitError("lowering needs a static channel count");
+    // [N, C, x...] -> [N, G, C/G, x...]: statistics over dims 2.. per group.
+    SmallVector<int64_t> shape{t.getDimSize(0), G, C / G};
+    llvm::append_range(shape, t.getShape().drop_front(2));
+    auto gt = RankedTensorType::get(shape, t.getElementType());
+    Value xg = *reshapeView(rw, loc, x, gt);
+    SmallVector<int64_t> axes;
+    for (int64_t i = 2; i < gt.getRank(); ++i)
+      axes.push_back(i);
+    auto [mean, var] = moments(rw, loc, xg, axes);
     double eps = op.getEpsilon().convertToDouble();
-    Value n = mapWithStats(rw, loc, xg, {mean, var}, {2}, {}, {},
+    Value n = mapWithStats(rw, loc, xg, {mean, var}, axes, {}, {},
                            [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                              return normalize(b, l, a[0], a[1], a[2], eps);
                            });
-    n = reshapeStatic(rw, loc, n, t);
+    n = *reshapeView(rw, loc, n, t);
     AffineMap cm = channelMap(rw.getContext(), t.getRank());
     rw.replaceOp(op, mapWithStats(
                          rw, loc, n, {}, {},
@@ -540,8 +558,6 @@ struct LayerNormLowering : public OpConversionPattern<tg::LayerNormOp> {
                   ConversionPatternRewriter &rw) const override {
     Value x = adaptor.getInput();
     auto t = cast<RankedTensorType>(x.getType());
-    if (failed(requireStatic(rw, op, t)))
-      return failure();
     int64_t axis = op.getAxis();
     if (axis < 0)
       axis += t.getRank();

@@ -97,3 +97,20 @@ func.func @int_unary_fold() -> (tensor<2xi64>, tensor<2xi64>, tensor<1xf32>) {
   %g = tg.neg %f : tensor<1xf32>
   return %n, %b, %g : tensor<2xi64>, tensor<2xi64>, tensor<1xf32>
 }
+
+// -----
+
+// Same-typed reshape/expand of run-time shapes are not identities: ?x? may
+// be a [2, 3] -> [3, 2] reshape, and a `?` may be a 1 that broadcasts. One
+// dynamic dim is pinned by the element count.
+// CHECK-LABEL: func @dynamic_identity_not_folded
+func.func @dynamic_identity_not_folded(%x: tensor<?x?xf32>, %s: tensor<2xi64>, %y: tensor<?x4xf32>) -> (tensor<?x?xf32>, tensor<?x?xf32>, tensor<?x4xf32>) {
+  // CHECK: tg.reshape %{{.*}}, %{{.*}} : (tensor<?x?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  // CHECK: tg.expand %{{.*}}, %{{.*}} : (tensor<?x?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  // CHECK-NOT: tg.reshape
+  %r = tg.reshape %x, %s : (tensor<?x?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  %e = tg.expand %x, %s : (tensor<?x?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  %t = tg.constant dense<[-1, 4]> : tensor<2xi64>
+  %q = tg.reshape %y, %t : (tensor<?x4xf32>, tensor<2xi64>) -> tensor<?x4xf32>
+  return %r, %e, %q : tensor<?x?xf32>, tensor<?x?xf32>, tensor<?x4xf32>
+}
