@@ -11,7 +11,6 @@
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include <cmath>
@@ -299,9 +298,7 @@ struct ConcatLowering : public OpConversionPattern<tg::ConcatOp> {
       acc = tensor::InsertSliceOp::create(rw, loc, in, acc, offs,
                                           tensor::getMixedSizes(rw, loc, in),
                                           strides);
-      offset = affine::makeComposedFoldedAffineApply(
-          rw, loc, rw.getAffineSymbolExpr(0) + rw.getAffineSymbolExpr(1),
-          {offset, tensor::getMixedSize(rw, loc, in, axis)});
+      offset = addOfr(rw, loc, offset, tensor::getMixedSize(rw, loc, in, axis));
     }
     rw.replaceOp(op, acc);
     return success();

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 
@@ -207,6 +208,16 @@ Value mlir::tangram::dimOf(OpBuilder &b, Location loc, Value v, int64_t i) {
   if (!t.isDynamicDim(i))
     return indexConst(b, loc, t.getDimSize(i));
   return tensor::DimOp::create(b, loc, v, i);
+}
+
+OpFoldResult mlir::tangram::addOfr(OpBuilder &b, Location loc, OpFoldResult x,
+                                   OpFoldResult y) {
+  auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+  if (cx && cy)
+    return b.getIndexAttr(*cx + *cy);
+  return arith::AddIOp::create(b, loc, getValueOrCreateConstantIndexOp(b, loc, x),
+                               getValueOrCreateConstantIndexOp(b, loc, y))
+      .getResult();
 }
 
 Value mlir::tangram::emptyLike(OpBuilder &b, Location loc, Value v,

@@ -104,6 +104,11 @@ Value reshapeStatic(OpBuilder &b, Location loc, Value v, RankedTensorType to);
 /// Dim `i` of the tensor `v` as an index: a constant when it is static.
 Value dimOf(OpBuilder &b, Location loc, Value v, int64_t i);
 
+/// x + y of index sizes: an attribute when both are constants (the
+/// lowering makes arith, not affine, so no dialect beyond it is needed).
+OpFoldResult addOfr(OpBuilder &b, Location loc, OpFoldResult x,
+                    OpFoldResult y);
+
 /// `tensor.empty` of `v`'s shape (run-time sizes included) with element
 /// type `elem` (default: `v`'s).
 Value emptyLike(OpBuilder &b, Location loc, Value v, Type elem = {});

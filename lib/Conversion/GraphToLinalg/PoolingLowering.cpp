@@ -9,7 +9,6 @@
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include <cmath>
 
 using namespace mlir;
@@ -203,10 +202,8 @@ struct PoolLowering : public OpConversionPattern<OpT> {
                                         dimOf(rw, loc, adaptor.getInput(), 2 + i),
                                         indexConst(rw, loc, extra));
             maskLow[i] = rw.getIndexAttr(0);
-            maskHigh[i] = affine::makeComposedFoldedAffineApply(
-                rw, loc,
-                rw.getAffineSymbolExpr(0) - g.declaredHigh[i],
-                {g.high[i]});
+            maskHigh[i] =
+                addOfr(rw, loc, g.high[i], rw.getIndexAttr(-g.declaredHigh[i]));
           }
         auto maskType = RankedTensorType::get(ones, et);
         Value mask = linalg::FillOp::create(rw, loc,

@@ -28,6 +28,8 @@ struct DimParams {
   bool identity = false; // the dim is not resized
   Value invScale, alignScale, symmetricOffset;
   Value outAboveOne; // i1: the (unrounded) output length exceeds 1
+  Value inLen;       // index: the input's length (run-time when dynamic)
+  Value inLast;      // f32: inLen - 1
 };
 
 struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
@@ -37,8 +39,6 @@ struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
                   ConversionPatternRewriter &rw) const override {
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     auto it = cast<RankedTensorType>(adaptor.getInput().getType());
-    if (failed(requireStatic(rw, op, it)))
-      return failure();
     StringRef mode = op.getMode(), ctm = op.getCoordinateTransformationMode(),
               nearest = op.getNearestMode();
     if (ctm == "tf_crop_and_resize")
@@ -62,11 +62,14 @@ struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
     // they are tensor data (the result dims are then dynamic).
     SmallVector<DimParams> params(r);
     SmallVector<Value> dynSizes;
-    bool dynamic = !rt.hasStaticShape() || (scalesGiven && !haveScales);
+    bool dynamic = !rt.hasStaticShape() || !it.hasStaticShape() ||
+                   (scalesGiven && !haveScales);
     for (int64_t d = 0; d < r; ++d) {
       int64_t inLen = it.getDimSize(d);
       DimParams &p = params[d];
+      p.inLen = dimOf(rw, loc, adaptor.getInput(), d);
       if (!dynamic) {
+        p.inLast = fcr(inLen - 1);
         int64_t outLen = rt.getDimSize(d);
         double sc = haveScales ? (*(scaleAttr.getValues<APFloat>().begin() + d))
                                      .convertToDouble()
@@ -85,17 +88,20 @@ struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
       auto divF = [&](Value x, Value y) { return (Value)arith::DivFOp::create(rw, loc, x, y); };
       auto subF = [&](Value x, Value y) { return (Value)arith::SubFOp::create(rw, loc, x, y); };
       Value sc, outLen; // f32 scale, i64 output length
+      Value inI64 = arith::IndexCastOp::create(rw, loc, rw.getI64Type(), p.inLen);
+      Value inF = arith::UIToFPOp::create(rw, loc, f32, inI64);
+      p.inLast = subF(inF, fcr(1));
       if (scalesGiven) {
         Value v = tensor::ExtractOp::create(rw, loc, adaptor.getScales(),
                                             ValueRange{indexConst(rw, loc, d)});
         sc = castScalar(rw, loc, v, f32, false, false);
         outLen = arith::FPToSIOp::create(
             rw, loc, rw.getI64Type(),
-            math::FloorOp::create(rw, loc, mulF(fcr(inLen), sc)));
+            math::FloorOp::create(rw, loc, mulF(inF, sc)));
       } else {
         outLen = tensor::ExtractOp::create(rw, loc, adaptor.getSizes(),
                                            ValueRange{indexConst(rw, loc, d)});
-        sc = divF(arith::SIToFPOp::create(rw, loc, f32, outLen), fcr(inLen));
+        sc = divF(arith::SIToFPOp::create(rw, loc, f32, outLen), inF);
       }
       // Data decides the size: check it, and go on with scale 1 if it is
       // not positive (the run then fails with the message).
@@ -105,8 +111,8 @@ struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
                            "Resize: scales and sizes must be positive");
       sc = arith::SelectOp::create(rw, loc, positive, sc, fcr(1));
       outLen = arith::SelectOp::create(
-          rw, loc, positive, outLen, scalarConst(rw, loc, rw.getI64Type(), inLen));
-      Value outF = scalesGiven ? mulF(fcr(inLen), sc)
+          rw, loc, positive, outLen, inI64);
+      Value outF = scalesGiven ? mulF(inF, sc)
                                : (Value)arith::SIToFPOp::create(rw, loc, f32, outLen);
       p.identity = false;
       p.invScale = divF(fcr(1), sc);
@@ -114,14 +120,14 @@ struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
                                           outF, fcr(1));
       p.alignScale = arith::SelectOp::create(
           rw, loc, isOne, fcr(0),
-          divF(fcr(inLen - 1),
+          divF(p.inLast,
                arith::SelectOp::create(rw, loc, isOne, fcr(1),
                                        subF(outF, fcr(1)))));
       p.outAboveOne = arith::CmpFOp::create(rw, loc, arith::CmpFPredicate::OGT,
                                             outF, fcr(1));
       Value adj = divF(arith::SIToFPOp::create(rw, loc, f32, outLen),
-                       mulF(sc, fcr(inLen)));
-      p.symmetricOffset = mulF(fcr(inLen / 2.0), subF(fcr(1), adj));
+                       mulF(sc, inF));
+      p.symmetricOffset = mulF(mulF(inF, fcr(0.5)), subF(fcr(1), adj));
       if (rt.isDynamicDim(d))
         dynSizes.push_back(arith::IndexCastOp::create(
             rw, loc, rw.getIndexType(),
@@ -143,15 +149,15 @@ struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
             Value i = arith::FPToSIOp::create(b, l, b.getI64Type(), f);
             return (Value)arith::IndexCastOp::create(b, l, b.getIndexType(), i);
           };
-          auto clampIdx = [&](Value i, int64_t n) {
+          auto clampIdx = [&](Value i, Value n) {
             return (Value)arith::MinSIOp::create(
                 b, l, arith::MaxSIOp::create(b, l, i, indexConst(b, l, 0)),
-                indexConst(b, l, n - 1));
+                arith::SubIOp::create(b, l, n, indexConst(b, l, 1)));
           };
           SmallVector<SmallVector<Tap>> taps(r);
           for (int64_t d = 0; d < r; ++d) {
-            int64_t inLen = it.getDimSize(d);
             const DimParams &p = params[d];
+            Value inLen = p.inLen;
             if (p.identity) {
               taps[d].push_back({ivs[d], Value()});
               continue;
@@ -185,7 +191,7 @@ struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
             } else if (mode == "linear") {
               xo = arith::MinimumFOp::create(
                   b, l, arith::MaximumFOp::create(b, l, xo, fc(0)),
-                  fc(inLen - 1));
+                  p.inLast);
               Value x0 = math::FloorOp::create(b, l, xo);
               Value w1 = sub(xo, x0);
               Value i0 = toIndex(x0);
@@ -210,7 +216,7 @@ struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
                       arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, idx,
                                             indexConst(b, l, 0)),
                       arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, idx,
-                                            indexConst(b, l, inLen)));
+                                            inLen));
                   ws[k] = arith::SelectOp::create(b, l, ok, ws[k], fc(0));
                   total = add(total, ws[k]);
                 }
