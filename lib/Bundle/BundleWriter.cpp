@@ -26,13 +26,17 @@ BundleWriter::BundleWriter(std::string model, std::string producer) {
   manifest_.producer = std::move(producer);
 }
 
-unsigned BundleWriter::addInput(std::string name, DType dtype, Shape shape) {
-  manifest_.inputs.push_back({std::move(name), dtype, std::move(shape)});
+unsigned BundleWriter::addInput(std::string name, DType dtype, Shape shape,
+                                std::vector<std::string> dimNames) {
+  manifest_.inputs.push_back(
+      {std::move(name), dtype, std::move(shape), std::move(dimNames)});
   return manifest_.inputs.size() - 1;
 }
 
-unsigned BundleWriter::addOutput(std::string name, DType dtype, Shape shape) {
-  manifest_.outputs.push_back({std::move(name), dtype, std::move(shape)});
+unsigned BundleWriter::addOutput(std::string name, DType dtype, Shape shape,
+                                 std::vector<std::string> dimNames) {
+  manifest_.outputs.push_back(
+      {std::move(name), dtype, std::move(shape), std::move(dimNames)});
   return manifest_.outputs.size() - 1;
 }
 

@@ -43,9 +43,26 @@ ordered_json tensorToJson(const TensorDesc &t) {
   j["name"] = t.name;
   j["dtype"] = dtypeName(t.dtype);
   j["shape"] = t.shape;
+  if (!t.dimNames.empty())
+    j["dim_names"] = t.dimNames;
   return j;
 }
 } // namespace
+
+std::string tangram::formatDims(const TensorDesc &t) {
+  std::string s = "[";
+  for (size_t i = 0; i < t.shape.size(); ++i) {
+    if (i)
+      s += ",";
+    if (t.shape[i] >= 0)
+      s += std::to_string(t.shape[i]);
+    else if (i < t.dimNames.size() && !t.dimNames[i].empty())
+      s += t.dimNames[i];
+    else
+      s += "?";
+  }
+  return s + "]";
+}
 
 std::string tangram::serializeManifest(const Manifest &m) {
   ordered_json root;
@@ -267,6 +284,28 @@ private:
     return true;
   }
 
+  /// The optional "dim_names" of a tensor: one string per dim, non-empty
+  /// only on dynamic dims.
+  bool getDimNames(const json &obj, const std::string &path, TensorDesc &t) {
+    auto it = obj.find("dim_names");
+    if (it == obj.end())
+      return true;
+    std::string p = join(path, "dim_names");
+    if (!it->is_array() || it->size() != t.shape.size())
+      return fail(p, "expected an array of " + std::to_string(t.shape.size()) +
+                         " strings (one per dim)");
+    for (size_t i = 0; i < it->size(); ++i) {
+      const json &d = (*it)[i];
+      if (!d.is_string())
+        return fail(at(p, i), "expected a string");
+      std::string name = d.get<std::string>();
+      if (!name.empty() && t.shape[i] >= 0)
+        return fail(at(p, i), "a static dim has no name");
+      t.dimNames.push_back(std::move(name));
+    }
+    return true;
+  }
+
   /// The array `key` of the root, each element an object whose "id" (when
   /// `withIds`) equals its position.
   const json *getArray(const json &root, const char *key, bool withIds) {
@@ -309,7 +348,8 @@ private:
       std::string p = at(key, i);
       TensorDesc t;
       if (!getString(e, p, "name", t.name) || !getDType(e, p, t.dtype) ||
-          !getShape(e, p, t.shape, /*allowDynamic=*/true))
+          !getShape(e, p, t.shape, /*allowDynamic=*/true) ||
+          !getDimNames(e, p, t))
         return false;
       out.push_back(std::move(t));
     }

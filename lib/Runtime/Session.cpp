@@ -3,6 +3,8 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Runtime/Session.h"
 
+#include <map>
+
 using namespace tangram;
 
 Session::~Session() {
@@ -91,6 +93,12 @@ bool Session::checkInputs(const Manifest &m, const std::vector<Buffer> &inputs,
             std::to_string(inputs.size());
     return false;
   }
+  /// The first input and dim that bound each symbolic dim, and its value.
+  struct Binding {
+    size_t input, dim;
+    int64_t value;
+  };
+  std::map<std::string, Binding> symbols;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const TensorDesc &t = m.inputs[i];
     const Buffer &b = inputs[i];
@@ -98,14 +106,34 @@ bool Session::checkInputs(const Manifest &m, const std::vector<Buffer> &inputs,
       error = "input '" + t.name + "': no data";
       return false;
     }
-    bool ok = b.dtype() == t.dtype && b.rank() == t.shape.size();
-    for (size_t d = 0; ok && d < t.shape.size(); ++d)
-      ok = t.shape[d] < 0 || t.shape[d] == b.shape()[d];
-    if (!ok) {
-      error = "input '" + t.name + "': expected shape " + formatShape(t.shape) +
-              " (" + dtypeName(t.dtype) + "), got " + formatShape(b.shape()) +
-              " (" + dtypeName(b.dtype()) + ")";
+    std::string expected = formatDims(t) + " (" + dtypeName(t.dtype) + ")";
+    std::string got =
+        formatShape(b.shape()) + " (" + dtypeName(b.dtype()) + ")";
+    if (b.dtype() != t.dtype || b.rank() != t.shape.size()) {
+      error = "input '" + t.name + "': expected " + expected + ", got " + got;
       return false;
+    }
+    for (size_t d = 0; d < t.shape.size(); ++d) {
+      int64_t v = b.shape()[d];
+      if (t.shape[d] >= 0 && t.shape[d] != v) {
+        error = "input '" + t.name + "': dim " + std::to_string(d) + " is " +
+                std::to_string(v) + ", the bundle needs " +
+                std::to_string(t.shape[d]) + " (expected " + expected +
+                ", got " + got + ")";
+        return false;
+      }
+      if (t.shape[d] >= 0 || t.dimNames.empty() || t.dimNames[d].empty())
+        continue;
+      auto [it, fresh] = symbols.try_emplace(t.dimNames[d], Binding{i, d, v});
+      const Binding &first = it->second;
+      if (!fresh && first.value != v) {
+        error = "input '" + t.name + "': dim " + std::to_string(d) + " ('" +
+                t.dimNames[d] + "') is " + std::to_string(v) + ", but input '" +
+                m.inputs[first.input].name + "' dim " +
+                std::to_string(first.dim) + " ('" + t.dimNames[d] + "') is " +
+                std::to_string(first.value);
+        return false;
+      }
     }
   }
   return true;

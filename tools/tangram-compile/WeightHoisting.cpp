@@ -49,6 +49,24 @@ bool describe(Type type, std::string name, TensorInfo &info,
   return true;
 }
 
+/// The `tg.dims` names of an argument or result; a dim made static (by
+/// --input-shape or inference) loses its name.
+std::vector<std::string> dimNamesOf(DictionaryAttr attrs, const TensorInfo &t) {
+  std::vector<std::string> names;
+  auto dims = attrs ? attrs.getAs<ArrayAttr>("tg.dims") : ArrayAttr();
+  if (!dims || dims.size() != t.shape.size())
+    return names;
+  bool any = false;
+  for (auto [attr, d] : llvm::zip(dims, t.shape)) {
+    auto s = dyn_cast<StringAttr>(attr);
+    names.push_back(s && d < 0 ? s.str() : "");
+    any |= !names.back().empty();
+  }
+  if (!any)
+    names.clear();
+  return names;
+}
+
 /// The raw little-endian bytes of a constant worth hoisting, or empty.
 ArrayRef<char> hoistableBytes(tg::ConstantOp c) {
   auto t = cast<RankedTensorType>(c.getType());
@@ -94,6 +112,7 @@ std::optional<ModelInterface> mlir::tangram::hoistWeights(ModuleOp module,
                   nameOf(f.getArgAttrDict(i), "input_" + std::to_string(i)),
                   info, error))
       return std::nullopt;
+    info.dimNames = dimNamesOf(f.getArgAttrDict(i), info);
     mi.inputs.push_back(info);
   }
   for (unsigned i = 0; i < f.getNumResults(); ++i) {
@@ -102,6 +121,7 @@ std::optional<ModelInterface> mlir::tangram::hoistWeights(ModuleOp module,
                   nameOf(f.getResultAttrDict(i), "output_" + std::to_string(i)),
                   info, error))
       return std::nullopt;
+    info.dimNames = dimNamesOf(f.getResultAttrDict(i), info);
     mi.outputs.push_back(info);
   }
   SmallVector<tg::ConstantOp> constants;

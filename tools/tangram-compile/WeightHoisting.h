@@ -23,6 +23,8 @@ struct TensorInfo {
   std::string name;
   ::tangram::DType dtype;
   ::tangram::Shape shape;
+  /// Symbolic names of dynamic dims (the `tg.dims` attribute), or empty.
+  std::vector<std::string> dimNames;
 };
 
 struct WeightInfo : TensorInfo {

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 //
 // tangram-compile MODEL.onnx -o OUT.tgb [--target cpu] [-O0..-O3]
+//                 [--input-shape NAME=DxDx... ...]
 // tangram-compile MODEL.onnx --emit=tg|linalg|llvm -o OUT
 //
 // Imports an ONNX model (binary, or textual `.onnxtxt`), lowers it and
@@ -14,6 +15,7 @@
 #include "tangram/Bundle/BundleWriter.h"
 #include "tangram/Importer/ONNX/Importer.h"
 #include "tangram/Target/CPU/CPUTarget.h"
+#include "tangram/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -22,6 +24,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/IR/LLVMContext.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -51,6 +54,11 @@ cl::opt<std::string> targetList("target", cl::desc("Targets (default: cpu)"),
                                 cl::init("cpu"), cl::cat(category));
 cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0-3"),
                            cl::Prefix, cl::init(2), cl::cat(category));
+cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Fix an input's dims at compile time, e.g. input=1x3x224x224; "
+             "'?' keeps a dim dynamic (repeatable, one per input)"),
+    cl::value_desc("NAME=DIMS"), cl::cat(category));
 cl::opt<bool> keepWeights("keep-weights",
                           cl::desc("Print weight blobs instead of eliding them"),
                           cl::init(false), cl::cat(category));
@@ -71,6 +79,82 @@ int writeText(function_ref<void(raw_ostream &)> print) {
   if (out->os().has_error())
     return fail(outputPath + ": write failed");
   out->keep();
+  return 0;
+}
+
+/// Applies each --input-shape to the entry function's argument types and
+/// re-runs shape inference so the fixed dims reach every op. The bundle
+/// then records them as static and the runtime rejects other shapes.
+int specializeInputs(mlir::ModuleOp module) {
+  if (inputShapes.empty())
+    return 0;
+  mlir::func::FuncOp f;
+  for (auto fn : module.getOps<mlir::func::FuncOp>())
+    if (fn.isPublic() && !fn.isExternal())
+      f = fn;
+  std::string names;
+  auto nameOf = [&](unsigned i) {
+    auto n = f.getArgAttrOfType<mlir::StringAttr>(i, "tg.name");
+    return n ? n.str() : "input_" + std::to_string(i);
+  };
+  for (unsigned i = 0; i < f.getNumArguments(); ++i)
+    names += (i ? ", " : "") + nameOf(i);
+  SmallVector<mlir::Type> types(f.getArgumentTypes());
+  llvm::StringSet<> seen;
+  for (StringRef spec : inputShapes) {
+    std::string what = "--input-shape " + spec.str() + ": ";
+    auto [name, dims] = spec.split('=');
+    if (name.empty() || dims.empty() || !spec.contains('='))
+      return fail(what + "expected NAME=DxDx... (e.g. input=1x3x224x224)");
+    if (!seen.insert(name).second)
+      return fail(what + "input '" + name + "' is given twice");
+    unsigned arg = 0;
+    while (arg < f.getNumArguments() && nameOf(arg) != name)
+      ++arg;
+    if (arg == f.getNumArguments())
+      return fail(what + "the model has no input '" + name + "' (inputs: " +
+                  names + ")");
+    auto t = dyn_cast<mlir::RankedTensorType>(types[arg]);
+    if (!t)
+      return fail(what + "input '" + name + "' is not a tensor");
+    SmallVector<StringRef> parts;
+    dims.split(parts, 'x');
+    if ((int64_t)parts.size() != t.getRank())
+      return fail(what + "input '" + name + "' has rank " +
+                  Twine(t.getRank()) + ", got " + Twine(parts.size()) +
+                  " dims");
+    SmallVector<int64_t> shape(t.getShape());
+    for (auto [d, p] : llvm::enumerate(parts)) {
+      if (p == "?")
+        continue;
+      int64_t v;
+      if (p.getAsInteger(10, v) || v < 0)
+        return fail(what + "dim " + Twine(d) + " '" + p +
+                    "' is not a size or '?'");
+      if (!t.isDynamicDim(d) && t.getDimSize(d) != v)
+        return fail(what + "dim " + Twine(d) + " of input '" + name +
+                    "' is " + Twine(t.getDimSize(d)) + " in the model, got " +
+                    Twine(v));
+      shape[d] = v;
+    }
+    types[arg] = t.clone(shape);
+  }
+  for (unsigned i = 0; i < f.getNumArguments(); ++i)
+    f.getArgument(i).setType(types[i]);
+  f.setType(mlir::FunctionType::get(module.getContext(), types,
+                                    f.getResultTypes()));
+  mlir::PassManager pm(module.getContext());
+  mlir::tangram::buildImportCleanupPipeline(pm);
+  std::string first;
+  mlir::ScopedDiagnosticHandler handler(module.getContext(),
+                                        [&](mlir::Diagnostic &d) {
+                                          if (first.empty())
+                                            first = d.str();
+                                          return mlir::success();
+                                        });
+  if (failed(pm.run(module)))
+    return fail(inputPath + ": --input-shape: the shapes do not fit the model" +
+                (first.empty() ? "" : ": " + first));
   return 0;
 }
 
@@ -115,6 +199,8 @@ int main(int argc, char **argv) {
   auto module = mlir::tangram::importONNXFile(inputPath, context, error);
   if (!module)
     return fail(error);
+  if (int rc = specializeInputs(*module))
+    return rc;
   if (emit == Stage::tg)
     return printModule(*module);
 
@@ -174,14 +260,14 @@ int main(int argc, char **argv) {
   std::vector<unsigned> args, results;
   for (auto &in : hoisted->inputs)
     args.push_back(writer.addInputBuffer(
-        writer.addInput(in.name, in.dtype, in.shape), device));
+        writer.addInput(in.name, in.dtype, in.shape, in.dimNames), device));
   for (auto &w : hoisted->weights)
     args.push_back(writer.addWeightBuffer(
         writer.addWeight(w.name, w.dtype, w.shape, w.data.data(), w.data.size()),
         device));
   for (auto &out : hoisted->outputs)
     results.push_back(writer.addOutputBuffer(
-        writer.addOutput(out.name, out.dtype, out.shape), device));
+        writer.addOutput(out.name, out.dtype, out.shape, out.dimNames), device));
   writer.addLaunch(device, codeObject, args, results);
   if (!writer.write(output, error))
     return fail(error);

@@ -29,8 +29,12 @@ public:
 
   /// Model inputs and outputs, in graph order; -1 dims are dynamic. Return
   /// the index of the new entry.
-  unsigned addInput(std::string name, DType dtype, Shape shape);
-  unsigned addOutput(std::string name, DType dtype, Shape shape);
+  /// `dimNames`: per dim, the symbolic name of a dynamic dim or "" (may be
+  /// empty when no dim is named).
+  unsigned addInput(std::string name, DType dtype, Shape shape,
+                    std::vector<std::string> dimNames = {});
+  unsigned addOutput(std::string name, DType dtype, Shape shape,
+                     std::vector<std::string> dimNames = {});
 
   /// A device, e.g. addDevice("cpu", "x86_64-unknown-linux-gnu", "+avx2").
   unsigned addDevice(std::string kind, std::string target = "",

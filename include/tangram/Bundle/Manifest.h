@@ -37,6 +37,10 @@ struct TensorDesc {
   std::string name;
   DType dtype = DType::F32;
   Shape shape;
+  /// Per dim, the model's symbolic name of a dynamic dim (ONNX dim_param,
+  /// e.g. "batch") or "" (static or unnamed); empty when no dim is named.
+  /// Dims of the same name must agree across all inputs at run time.
+  std::vector<std::string> dimNames;
 };
 
 struct DeviceDesc {
@@ -116,6 +120,10 @@ struct Manifest {
 };
 
 const char *bufferKindName(BufferKind kind);
+
+/// A tensor's dims as "[batch,3,?,224]": symbolic names where the manifest
+/// has them, "?" for unnamed dynamic dims.
+std::string formatDims(const TensorDesc &t);
 
 /// The manifest as JSON text (one object, keys in schema order).
 std::string serializeManifest(const Manifest &manifest);

@@ -393,6 +393,23 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   return success();
 }
 
+/// The ONNX dim_param names of a graph input's or output's dims ("" for
+/// the others), or null when it names none: the bundle records them so
+/// the runtime can check that dims of one name agree.
+static ArrayAttr dimNamesOf(const onnx::ValueInfoProto &v, OpBuilder &b) {
+  if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape())
+    return nullptr;
+  SmallVector<Attribute> names;
+  bool any = false;
+  for (const auto &d : v.type().tensor_type().shape().dim()) {
+    bool named = !d.has_dim_value() && d.has_dim_param() && !d.dim_param().empty();
+    any |= named;
+    names.push_back(b.getStringAttr(named ? d.dim_param() : ""));
+  }
+  return any ? b.getArrayAttr(names) : nullptr;
+}
+
+
 OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
   MLIRContext *ctx = state.ctx;
   ctx->loadDialect<tg::TGDialect, func::FuncDialect>();
@@ -430,6 +447,7 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
     initNames.insert(init.name());
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  SmallVector<ArrayAttr> argDims;
   for (const auto &in : graph.input()) {
     if (initNames.contains(in.name()))
       continue; // An initializer's default: imported as a constant.
@@ -438,6 +456,7 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
       return done();
     argTypes.push_back(*t);
     argNames.push_back(in.name());
+    argDims.push_back(dimNamesOf(in, b));
   }
   for (const auto &out : graph.output())
     if (failed(convertValueType(out, "graph output")))
@@ -448,6 +467,8 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
   Block *entry = func.addEntryBlock();
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "tg.name", b.getStringAttr(name));
+    if (argDims[i])
+      func.setArgAttr(i, "tg.dims", argDims[i]);
     state.values[name] = entry->getArgument(i);
   }
   b.setInsertionPointToStart(entry);
@@ -478,6 +499,8 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
   func.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, out] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "tg.name", b.getStringAttr(out.name()));
+    if (ArrayAttr dims = dimNamesOf(out, b))
+      func.setResultAttr(i, "tg.dims", dims);
     if (!out.type().has_tensor_type())
       continue; // Sequences and optionals: their element types are joined.
     Type declared = convertElementType(out.type().tensor_type().elem_type(), ctx);
