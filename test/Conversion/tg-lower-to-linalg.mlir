@@ -374,7 +374,7 @@ func.func @resize_runtime_sizes(%x: tensor<1x1x2x2xf32>, %sizes: tensor<4xi64>) 
 // CHECK: cf.assert {{.*}} "tg.squeeze: the axes are out of range, repeated or name dims that are not 1"
 // CHECK: scf.index_switch
 // CHECK: case 4 {
-// CHECK: tensor.reshape
+// CHECK: tensor.collapse_shape
 // CHECK: tensor.cast {{.*}} : tensor<1x3xf32> to tensor<?x?xf32>
 // CHECK: default {
 // CHECK: tensor.cast {{.*}} : tensor<3x1xf32> to tensor<?x?xf32>

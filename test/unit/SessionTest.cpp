@@ -88,12 +88,13 @@ TEST_F(SessionTest, ChecksInputs) {
   EXPECT_FALSE(session->run({}, outputs, error));
   EXPECT_EQ(error, "expected 1 input (x), got 0");
   EXPECT_FALSE(session->run({floats({2, 5}, {})}, outputs, error));
-  EXPECT_EQ(error, "input 'x': expected shape [?,4] (f32), got [2,5] (f32)");
+  EXPECT_EQ(error, "input 'x': dim 1 is 5, the bundle needs 4 (expected [?,4] "
+                   "(f32), got [2,5] (f32))");
   EXPECT_FALSE(session->run({floats({8}, {})}, outputs, error));
-  EXPECT_EQ(error, "input 'x': expected shape [?,4] (f32), got [8] (f32)");
+  EXPECT_EQ(error, "input 'x': expected [?,4] (f32), got [8] (f32)");
   EXPECT_FALSE(
       session->run({Buffer::allocate(DType::F64, {1, 4})}, outputs, error));
-  EXPECT_EQ(error, "input 'x': expected shape [?,4] (f32), got [1,4] (f64)");
+  EXPECT_EQ(error, "input 'x': expected [?,4] (f32), got [1,4] (f64)");
   EXPECT_FALSE(session->run({Buffer()}, outputs, error));
   EXPECT_EQ(error, "input 'x': no data");
 }
@@ -252,7 +253,8 @@ TEST_F(SessionTest, CApi) {
   in.byteSize = 8;
   EXPECT_EQ(tgRun(s, &in, 1, &out, &numOut), TG_RUNTIME_ERROR);
   EXPECT_STREQ(tgGetError(),
-               "input 'x': expected shape [?,4] (f32), got [1,2] (f32)");
+               "input 'x': dim 1 is 2, the bundle needs 4 (expected [?,4] "
+               "(f32), got [1,2] (f32))");
   tgCloseBundle(s);
 }
 

@@ -68,7 +68,27 @@ struct ConstantLowering : public OpConversionPattern<tg::ConstantOp> {
   }
 };
 
-/// reshape, flatten, squeeze, unsqueeze: a static reshape.
+/// Groups of an expanded rank-`rank` shape around its `unit` dims (the
+/// ones a squeeze removes or an unsqueeze inserts): each unit dim joins the
+/// next kept dim's group, trailing ones the last group.
+SmallVector<ReassociationIndices> unitReassociation(int64_t rank,
+                                                    ArrayRef<int64_t> unit) {
+  SmallVector<ReassociationIndices> groups;
+  ReassociationIndices pending;
+  for (int64_t i = 0; i < rank; ++i) {
+    pending.push_back(i);
+    if (!llvm::is_contained(unit, i)) {
+      groups.push_back(pending);
+      pending.clear();
+    }
+  }
+  if (!groups.empty())
+    llvm::append_range(groups.back(), pending);
+  return groups;
+}
+
+/// reshape, flatten, squeeze, unsqueeze: a reshape; squeeze and unsqueeze
+/// are always views (a squeezed `?` must be 1 at run time).
 template <typename OpT>
 struct ReshapeLikeLowering : public OpConversionPattern<OpT> {
   using OpConversionPattern<OpT>::OpConversionPattern;
@@ -78,6 +98,33 @@ struct ReshapeLikeLowering : public OpConversionPattern<OpT> {
     auto rt = cast<RankedTensorType>(
         this->getTypeConverter()->convertType(op.getType()));
     Value in = adaptor.getOperands()[0];
+    auto it = cast<RankedTensorType>(in.getType());
+    Location loc = op.getLoc();
+    if constexpr (std::is_same_v<OpT, tg::SqueezeOp> ||
+                  std::is_same_v<OpT, tg::UnsqueezeOp>) {
+      constexpr bool squeeze = std::is_same_v<OpT, tg::SqueezeOp>;
+      RankedTensorType big = squeeze ? it : rt;
+      SmallVector<int64_t> unit;
+      for (int64_t a : op.getAxes())
+        unit.push_back(a < 0 ? a + big.getRank() : a);
+      if (!op.getDynamicAxes() && rt.getRank() > 0) {
+        auto re = unitReassociation(big.getRank(), unit);
+        if constexpr (squeeze) {
+          for (int64_t a : unit)
+            if (it.isDynamicDim(a))
+              assertEqual(rw, loc, dimOf(rw, loc, in, a), idx(rw, loc, 1),
+                          "Squeeze: a squeezed dim is not 1");
+          rw.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, rt, in, re);
+        } else {
+          SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rw, loc, in);
+          llvm::sort(unit);
+          for (int64_t a : unit)
+            sizes.insert(sizes.begin() + a, rw.getIndexAttr(1));
+          rw.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, rt, in, re, sizes);
+        }
+        return success();
+      }
+    }
     if constexpr (std::is_same_v<OpT, tg::FlattenOp>) {
       // [d0..d(a-1)] and [da..]: a collapse whatever is dynamic.
       int64_t a = op.getAxis(), r = cast<RankedTensorType>(in.getType()).getRank();

@@ -2,7 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 //
-// RNN, GRU and LSTM unrolled over a static sequence length into core tg ops.
+// RNN, GRU and LSTM unrolled over a static sequence length into core tg ops,
+// or, when the length is known only at run time, a tg.loop over the steps
+// whose body is one step (the scan output stacks Y).
 // Per direction, X W^T (plus the biases that add to it) is one matmul for all
 // steps up front; each step adds the recurrent matmul and applies the ONNX
 // gate equations (LSTM gates in iofc order, GRU in zrh). With sequence_lens,
@@ -10,7 +12,7 @@
 // onnxruntime does, so a reverse direction starts at each row's last step.
 //
 //===----------------------------------------------------------------------===//
-#include "OpBinder.h"
+#include "RegionBuilders.h"
 
 using namespace mlir;
 using namespace mlir::tangram;
@@ -229,6 +231,10 @@ private:
   State gruStep(const Weights &w, Value xt, State s);
   State lstmStep(const Weights &w, Value xt, State s);
   Value validRows(int64_t steps);
+  /// The recurrence of one direction as a tg.loop over a run-time number of
+  /// steps: the final state and Y stacked in time order, [T, B, H].
+  std::pair<State, Value> loop(const Weights &w, Value x, State s,
+                               bool reverse, Value lens);
 };
 
 /// `v` split along its last axis into `n` blocks of hidden_size.
@@ -382,10 +388,75 @@ State Unroller::step(const Weights &w, Value xt, State s) {
 Value Unroller::validRows(int64_t steps) {
   Value lens = b.input(4);
   SmallVector<int64_t> values;
-  if (!lens || (OpBinder::constInts(lens, values) &&
+  if (!lens || (!ShapedType::isDynamic(steps) &&
+                OpBinder::constInts(lens, values) &&
                 llvm::all_of(values, [&](int64_t v) { return v >= steps; })))
     return nullptr;
   return unsqueeze(lens, {1});
+}
+
+std::pair<State, Value> Unroller::loop(const Weights &w, Value x, State s,
+                                       bool reverse, Value lens) {
+  bool lstm = spec.kind == Kind::LSTM;
+  Type i64 = b.b.getI64Type();
+  Value trip = op<tg::ShapeOp>(
+      {x}, {b.named("start", b.i64(0)), b.named("end", b.i64(1))});
+  auto trip0 = trip ? toScalar(b, trip) : FailureOr<Value>(failure());
+  if (failed(trip0) || !s.h || (lstm && !s.c))
+    return {};
+  if (lens) { // compared with the i64 step index in the body
+    auto l64 = b.castTo(lens, i64);
+    if (failed(l64))
+      return {};
+    lens = *l64;
+  }
+  SmallVector<Value> inits = {s.h};
+  if (lstm)
+    inits.push_back(s.c);
+  auto body = buildRegion(
+      b, bodyArgTypes(b, inits),
+      [&](Block &blk) -> FailureOr<SmallVector<Value>> {
+        Value t = blk.getArgument(0);
+        if (reverse) // steps - 1 - k
+          t = sub(sub(*trip0, b.scalar(i64, 1)), t);
+        State cur{blk.getArgument(2), lstm ? blk.getArgument(3) : Value()};
+        Value xt = op<tg::GatherOp>({w.xw, t}, {b.named("axis", b.i64(0))});
+        State next = step(w, xt, cur);
+        Value y = next.h;
+        if (lens) { // Rows past their length keep their state and output 0.
+          Value valid = op<tg::LessOp>({t, lens});
+          y = op<tg::SelectOp>({valid, next.h, scalar(0)});
+          next.h = op<tg::SelectOp>({valid, next.h, cur.h});
+          if (lstm)
+            next.c = op<tg::SelectOp>({valid, next.c, cur.c});
+        }
+        if (!next.h || (lstm && !next.c) || !y)
+          return failure();
+        SmallVector<Value> yielded = {blk.getArgument(1), next.h};
+        if (lstm)
+          yielded.push_back(next.c);
+        yielded.push_back(y);
+        return yielded;
+      });
+  if (failed(body))
+    return {};
+  SmallVector<Value> operands = {*trip0,
+                                 scalarOf(b.b, b.loc, b.b.getI1Type(),
+                                          b.b.getBoolAttr(true))};
+  operands.append(inits);
+  SmallVector<std::unique_ptr<Region>> regions;
+  regions.push_back(std::move(*body));
+  auto l = makeRegionOp<tg::LoopOp>(b, operands, std::move(regions));
+  if (failed(l))
+    return {};
+  ValueRange r = (*l)->getResults();
+  State final{r[0], lstm ? r[1] : Value()};
+  Value ys = r.back();
+  if (reverse) // the scan stacked the last step first
+    ys = op<tg::SliceOp>({ys, b.constI64({-1}),
+                          b.constI64({std::numeric_limits<int64_t>::min()}),
+                          b.constI64({0}), b.constI64({-1})});
+  return {final, ys};
 }
 
 LogicalResult Unroller::build() {
@@ -396,9 +467,10 @@ LogicalResult Unroller::build() {
   if (spec.batchwise) // [B, T, I] -> [T, B, I]
     x = op<tg::TransposeOp>({x}, {b.named("perm", b.array({1, 0, 2}))});
   int64_t steps = b.typeOf(x).getDimSize(0);
-  if (ShapedType::isDynamic(steps) || steps == 0)
+  if (steps == 0)
     return b.fail("the sequence length (X dim " + Twine(spec.batchwise) +
-                  ") must be static and non-zero to unroll the recurrence");
+                  ") must be non-zero");
+  bool dynamicSteps = ShapedType::isDynamic(steps);
   int64_t wDirs = b.typeOf(b.input(1)).getDimSize(0);
   if (!ShapedType::isDynamic(wDirs) && wDirs != spec.dirs)
     return b.fail("W has " + Twine(wDirs) + " directions; direction says " +
@@ -407,7 +479,7 @@ LogicalResult Unroller::build() {
   int64_t stateAxis = spec.batchwise ? 1 : 0; // of initial_h, Y_h, Y_c
   bool lstm = spec.kind == Kind::LSTM;
 
-  SmallVector<Value> ys, hs, cs; // per direction: Y, Y_h, Y_c
+  SmallVector<Value> yOut, hs, cs; // per direction: Y, Y_h, Y_c
   for (int64_t d = 0; d < spec.dirs; ++d) {
     Weights w = weights(x, d);
     State s;
@@ -415,6 +487,25 @@ LogicalResult Unroller::build() {
     if (lstm)
       s.c = b.input(6) ? pick(b.input(6), stateAxis, d) : zeroState(x);
     bool reverse = spec.reverse || d == 1;
+    if (dynamicSteps) {
+      auto [final, ys] = loop(w, x, s, reverse, lens);
+      if (!final.h || !ys)
+        return failure();
+      s = final;
+      if (b.outputUsed(0)) { // [T, 1, B, H], or batchwise [B, T, 1, H]
+        if (spec.batchwise)
+          ys = op<tg::TransposeOp>({ys}, {b.named("perm", b.array({1, 0, 2}))});
+        ys = unsqueeze(ys, {stateAxis + 1});
+        if (!ys)
+          return failure();
+        yOut.push_back(ys);
+      }
+      if (b.outputUsed(1))
+        hs.push_back(unsqueeze(s.h, {stateAxis}));
+      if (lstm && b.outputUsed(2))
+        cs.push_back(unsqueeze(s.c, {stateAxis}));
+      continue;
+    }
     SmallVector<Value> y(steps);
     for (int64_t k = 0; k < steps; ++k) {
       int64_t t = reverse ? steps - 1 - k : k;
@@ -436,7 +527,7 @@ LogicalResult Unroller::build() {
       SmallVector<int64_t, 2> axes = {stateAxis, stateAxis + 1};
       for (Value &v : y)
         v = unsqueeze(v, axes);
-      ys.push_back(concat(y, stateAxis));
+      yOut.push_back(concat(y, stateAxis));
     }
     if (b.outputUsed(1))
       hs.push_back(unsqueeze(s.h, {stateAxis}));
@@ -445,7 +536,7 @@ LogicalResult Unroller::build() {
   }
   SmallVector<Value> results(lstm ? 3 : 2);
   if (b.outputUsed(0))
-    results[0] = concat(ys, stateAxis + 1);
+    results[0] = concat(yOut, stateAxis + 1);
   if (b.outputUsed(1))
     results[1] = concat(hs, stateAxis);
   if (lstm && b.outputUsed(2))
