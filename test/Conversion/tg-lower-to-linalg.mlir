@@ -704,3 +704,17 @@ func.func @slice_dynamic(%x: tensor<?x8xf32>) -> (tensor<?x4xf32>, tensor<?x8xf3
   %z = tg.slice %x, %st, %en, %a0, %sp : (tensor<?x8xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?x8xf32>
   return %y, %z : tensor<?x4xf32>, tensor<?x8xf32>
 }
+
+// -----
+
+// Elementwise operands with run-time dims: the result takes the first
+// operand's size, the other operand's dims are checked against it.
+// CHECK-LABEL: func.func @add_dynamic
+// CHECK: tensor.dim %arg0
+// CHECK: tensor.dim %arg1
+// CHECK: cf.assert {{.*}} "Broadcast: operands' dims known only at run time disagree (a run-time 1 does not broadcast)"
+// CHECK: linalg.generic
+func.func @add_dynamic(%x: tensor<?x4xf32>, %y: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %z = tg.add %x, %y : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %z : tensor<?x4xf32>
+}

@@ -84,6 +84,27 @@ FailureOr<Value> mlir::tangram::buildElementwise(OpBuilder &b, Location loc,
   auto dyn = broadcastDynSizes(b, loc, result, operands);
   if (failed(dyn))
     return failure();
+  // An operand dim known only at run time is read at the result's index
+  // (broadcastMap): it must equal the result's size. A `?` that is 1 at run
+  // time and would broadcast is reported, never read out of bounds.
+  SmallVector<Value> resultSizes;
+  for (int64_t d = 0, k = 0; d < result.getRank(); ++d)
+    resultSizes.push_back(result.isDynamicDim(d)
+                              ? (*dyn)[k++]
+                              : indexConst(b, loc, result.getDimSize(d)));
+  auto isDimOf = [](Value size, Value v, int64_t i) {
+    auto d = size.getDefiningOp<tensor::DimOp>();
+    return d && d.getSource() == v && getConstantIntValue(d.getIndex()) == i;
+  };
+  for (Value v : operands) {
+    auto t = cast<RankedTensorType>(v.getType());
+    int64_t off = result.getRank() - t.getRank();
+    for (int64_t i = 0; i < t.getRank(); ++i)
+      if (t.isDynamicDim(i) && !isDimOf(resultSizes[i + off], v, i))
+        assertEqual(b, loc, dimOf(b, loc, v, i), resultSizes[i + off],
+                    "Broadcast: operands' dims known only at run time "
+                    "disagree (a run-time 1 does not broadcast)");
+  }
   Value init = emptyTensor(b, loc, result, *dyn);
   SmallVector<AffineMap> maps;
   for (Value v : operands)

@@ -51,8 +51,15 @@ public:
 private:
   LogicalResult readOpsets();
   LogicalResult checkOps();
+  /// An unsupported op type, how many nodes have it, and the first few of
+  /// their names (so a user can find them in the model).
+  struct MissingOp {
+    std::string entry;
+    int count = 0;
+    std::vector<std::string> nodes;
+  };
   LogicalResult checkNodes(const onnx::GraphProto &graph,
-                           std::vector<std::pair<std::string, int>> &missing);
+                           std::vector<MissingOp> &missing);
   LogicalResult orderNodes(const onnx::GraphProto &graph,
                            const llvm::StringSet<> &outer,
                            std::vector<const onnx::NodeProto *> &order);
@@ -113,10 +120,12 @@ LogicalResult GraphImporter::readOpsets() {
   return success();
 }
 
+/// How many node names an unsupported-op error gives per op type.
+static constexpr size_t kNodesNamed = 3;
+
 /// Collects the unsupported ops of `graph` and of its subgraphs.
-LogicalResult
-GraphImporter::checkNodes(const onnx::GraphProto &graph,
-                          std::vector<std::pair<std::string, int>> &missing) {
+LogicalResult GraphImporter::checkNodes(const onnx::GraphProto &graph,
+                                        std::vector<MissingOp> &missing) {
   const HandlerTable &table = HandlerTable::get();
   for (const auto &node : graph.node()) {
     for (const auto &a : node.attribute())
@@ -135,27 +144,38 @@ GraphImporter::checkNodes(const onnx::GraphProto &graph,
                                     : " (domain " + d + ")");
     if (entry.empty())
       continue;
-    auto it = llvm::find_if(missing, [&](auto &p) { return p.first == entry; });
+    auto it = llvm::find_if(missing, [&](auto &m) { return m.entry == entry; });
     if (it == missing.end())
-      missing.emplace_back(entry, 1);
-    else
-      ++it->second;
+      it = missing.insert(missing.end(), MissingOp{entry, 0, {}});
+    ++it->count;
+    // Unnamed nodes (textual ONNX, some exporters) go by their first output.
+    std::string name = !node.name().empty()    ? node.name()
+                       : node.output_size() > 0 ? node.output(0)
+                                                : std::string();
+    if (it->nodes.size() < kNodesNamed && !name.empty())
+      it->nodes.push_back(name);
   }
   return success();
 }
 
 LogicalResult GraphImporter::checkOps() {
-  std::vector<std::pair<std::string, int>> missing;
+  std::vector<MissingOp> missing;
   (void)checkNodes(model.graph(), missing);
   if (missing.empty())
     return success();
   std::string list;
   int total = 0;
-  for (auto &[op, count] : missing) {
+  for (const MissingOp &m : missing) {
     if (!list.empty())
       list += ", ";
-    list += "'" + op + "' x" + std::to_string(count);
-    total += count;
+    list += "'" + m.entry + "' x" + std::to_string(m.count);
+    if (!m.nodes.empty()) {
+      list += " (nodes";
+      for (auto [i, n] : llvm::enumerate(m.nodes))
+        list += (i ? ", '" : " '") + n + "'";
+      list += m.count > (int)m.nodes.size() ? ", ...)" : ")";
+    }
+    total += m.count;
   }
   std::string opset =
       opsetOf("") ? ", ai.onnx opset " + std::to_string(opsetOf("")) : "";
