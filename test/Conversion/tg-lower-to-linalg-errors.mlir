@@ -13,8 +13,8 @@ func.func @conv_dynamic_kernel(%x: tensor<?x3x8x8xf32>, %w: tensor<4x3x?x?xf32>)
 // -----
 
 // An op without a lowering stays illegal.
-func.func @compress(%x: tensor<3x2xf32>, %c: tensor<3xi1>) -> tensor<?x2xf32> {
-  // expected-error@+1 {{failed to legalize operation 'tg.compress'}}
-  %y = tg.compress %x, %c {axis = 0 : i64} : (tensor<3x2xf32>, tensor<3xi1>) -> tensor<?x2xf32>
-  return %y : tensor<?x2xf32>
+func.func @det(%x: tensor<3x3xf32>) -> tensor<f32> {
+  // expected-error@+1 {{failed to legalize operation 'tg.det'}}
+  %y = tg.det %x : tensor<3x3xf32> -> tensor<f32>
+  return %y : tensor<f32>
 }

@@ -718,3 +718,43 @@ func.func @add_dynamic(%x: tensor<?x4xf32>, %y: tensor<?x4xf32>) -> tensor<?x4xf
   %z = tg.add %x, %y : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
   return %z : tensor<?x4xf32>
 }
+
+// -----
+
+// NonZero counts first, allocates [rank, count] and fills it in one pass.
+// CHECK-LABEL: func.func @nonzero
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "reduction"]
+// CHECK: tensor.empty(%{{.*}}) : tensor<2x?xi64>
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.if
+// CHECK: tensor.insert
+func.func @nonzero(%x: tensor<?x3xf32>) -> tensor<2x?xi64> {
+  %i = tg.nonzero %x : tensor<?x3xf32> -> tensor<2x?xi64>
+  return %i : tensor<2x?xi64>
+}
+
+// -----
+
+// Compress keeps the slices whose condition entry is true, in one pass.
+// CHECK-LABEL: func.func @compress
+// CHECK: arith.minui
+// CHECK: tensor.empty(%{{.*}}) : tensor<?x2xf32>
+// CHECK: scf.for
+// CHECK: tensor.insert_slice
+func.func @compress(%x: tensor<3x2xf32>, %c: tensor<?xi1>) -> tensor<?x2xf32> {
+  %y = tg.compress %x, %c {axis = 0 : i64} : (tensor<3x2xf32>, tensor<?xi1>) -> tensor<?x2xf32>
+  return %y : tensor<?x2xf32>
+}
+
+// -----
+
+// OneHot with a depth known only at run time sizes its axis from it.
+// CHECK-LABEL: func.func @one_hot_dynamic_depth
+// CHECK: tensor.extract %arg1
+// CHECK: arith.maxsi
+// CHECK: tensor.empty(%{{.*}}) : tensor<3x?xf32>
+func.func @one_hot_dynamic_depth(%i: tensor<3xi64>, %d: tensor<i64>, %v: tensor<2xf32>) -> tensor<3x?xf32> {
+  %y = tg.one_hot %i, %d, %v {axis = 1 : i64} : (tensor<3xi64>, tensor<i64>, tensor<2xf32>) -> tensor<3x?xf32>
+  return %y : tensor<3x?xf32>
+}

@@ -959,18 +959,39 @@ struct OneHotLowering : public OpConversionPattern<tg::OneHotOp> {
   matchAndRewrite(tg::OneHotOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    if (failed(requireStatic(rw, op, rt)))
-      return failure();
     int64_t axis = op.getAxis();
     if (axis < 0)
       axis += rt.getRank();
-    int64_t depth = rt.getDimSize(axis);
+    Location loc = op.getLoc();
     Value ind = adaptor.getIndices(), values = adaptor.getValues();
     bool fromFloat = isa<FloatType>(
         cast<RankedTensorType>(ind.getType()).getElementType());
     bool u = isUnsignedElem(op.getIndices().getType());
+    // The depth: the result's dim when static, else the depth operand's
+    // value (any numeric type, truncated as ONNX does), at least 0.
+    Value depth;
+    if (!rt.isDynamicDim(axis)) {
+      depth = idx(rw, loc, rt.getDimSize(axis));
+    } else {
+      Value d = adaptor.getDepth();
+      auto dt = cast<RankedTensorType>(d.getType());
+      Value v = tensor::ExtractOp::create(
+          rw, loc, d, SmallVector<Value>(dt.getRank(), idx(rw, loc, 0)));
+      v = isa<FloatType>(v.getType())
+              ? (Value)arith::FPToSIOp::create(rw, loc, rw.getI64Type(), v)
+              : castScalar(rw, loc, v, rw.getI64Type(),
+                           isUnsignedElem(op.getDepth().getType()), false);
+      v = arith::MaxSIOp::create(rw, loc, v,
+                                 scalarConst(rw, loc, rw.getI64Type(), 0));
+      depth = arith::IndexCastOp::create(rw, loc, rw.getIndexType(), v);
+    }
+    SmallVector<Value> dyn = dynSizesOf(rt, [&](int64_t j) {
+      return j == axis  ? depth
+             : j < axis ? dimOf(rw, loc, ind, j)
+                        : dimOf(rw, loc, ind, j - 1);
+    });
     rw.replaceOp(op, buildIndexed(
-        rw, op.getLoc(), rt, {},
+        rw, loc, rt, dyn,
         [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
           SmallVector<Value> at(ivs.take_front(axis));
           llvm::append_range(at, ivs.drop_front(axis + 1));
@@ -980,7 +1001,8 @@ struct OneHotLowering : public OpConversionPattern<tg::OneHotOp> {
           else
             v = castScalar(b, l, v, b.getI64Type(), u, false);
           Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), v);
-          i = wrapNegative(b, l, i, depth);
+          Value neg = cmpI(b, l, arith::CmpIPredicate::slt, i, idx(b, l, 0));
+          i = sel(b, l, neg, addI(b, l, i, depth), i);
           Value hit = cmpI(b, l, arith::CmpIPredicate::eq, i, ivs[axis]);
           Value off = tensor::ExtractOp::create(b, l, values, ValueRange{idx(b, l, 0)});
           Value on = tensor::ExtractOp::create(b, l, values, ValueRange{idx(b, l, 1)});

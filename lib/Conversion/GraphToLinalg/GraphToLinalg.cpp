@@ -35,6 +35,7 @@ struct LowerToLinalgPass
     populateRandomLowering(tc, patterns);
     populateControlFlowLowering(tc, patterns);
     populateGridSampleLowering(tc, patterns);
+    populateDataDependentLowering(tc, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns, tc);
     populateReturnOpTypeConversionPattern(patterns, tc);
     populateCallOpTypeConversionPattern(patterns, tc);

@@ -166,6 +166,7 @@ void populateDynamicAxesLowering(TGTypeConverter &tc, RewritePatternSet &p);
 void populateRandomLowering(TGTypeConverter &tc, RewritePatternSet &p);
 void populateControlFlowLowering(TGTypeConverter &tc, RewritePatternSet &p);
 void populateGridSampleLowering(TGTypeConverter &tc, RewritePatternSet &p);
+void populateDataDependentLowering(TGTypeConverter &tc, RewritePatternSet &p);
 
 /// Requires a static result shape, else a match failure naming the op.
 LogicalResult requireStatic(ConversionPatternRewriter &rw, Operation *op,
