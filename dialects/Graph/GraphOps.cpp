@@ -500,7 +500,21 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, OptLoc loc,
   int64_t rank = st.getDimSize(0);
   SmallVector<int64_t> target;
   if (!getConstantInts(adaptor.getShape(), target)) {
-    types.push_back(x.clone(SmallVector<int64_t>(rank, kDyn)));
+    // Entries known at compile time give static dims even when others are
+    // run-time values (then a -1 or 0 among them is not resolved here).
+    SmallVector<int64_t> partial;
+    SmallVector<int64_t> shape(rank, kDyn);
+    if (getPartialInts(adaptor.getShape(), partial) &&
+        (int64_t)partial.size() == rank)
+      for (int64_t i = 0; i < rank; ++i) {
+        if (partial[i] > 0)
+          shape[i] = partial[i];
+        else if (partial[i] == 0 && !adaptor.getAllowzero() && i < x.getRank())
+          shape[i] = x.getDimSize(i);
+        else if (partial[i] == 0 && adaptor.getAllowzero())
+          shape[i] = 0;
+      }
+    types.push_back(x.clone(shape));
     return success();
   }
   SmallVector<int64_t> shape;

@@ -71,6 +71,14 @@ LogicalResult inferRandom(std::optional<Location> loc, Value shape, Type dtype,
 /// The values of `v` when it is a constant integer tensor.
 bool getConstantInts(Value v, SmallVectorImpl<int64_t> &values);
 
+/// The entries of a 1-D integer tensor of static length that are known at
+/// compile time, `ShapedType::kDynamic` for the others: constants, and
+/// through `concat` of pieces, `shape` of a tensor with static dims and
+/// `cast`/`unsqueeze`/`reshape` of a known piece. Exported models build
+/// shapes as Concat(Shape -> Gather, constants): [batch, seq, 4, 32] keeps
+/// its 4 and 32. False when `v` is not a 1-D tensor of static length.
+bool getPartialInts(Value v, SmallVectorImpl<int64_t> &values);
+
 /// The values of `v` when it is a constant floating-point tensor.
 bool getConstantFloats(Value v, SmallVectorImpl<double> &values);
 

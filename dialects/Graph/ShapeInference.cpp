@@ -133,6 +133,65 @@ bool mlir::tangram::tg::getConstantInts(Value v,
   return true;
 }
 
+bool mlir::tangram::tg::getPartialInts(Value v,
+                                       SmallVectorImpl<int64_t> &values) {
+  auto t = v ? dyn_cast<RankedTensorType>(v.getType()) : RankedTensorType();
+  if (!t || t.getRank() > 1 || !t.hasStaticShape() ||
+      !isa<IntegerType>(t.getElementType()))
+    return false;
+  int64_t n = t.getNumElements();
+  if (getConstantInts(v, values))
+    return true;
+  values.assign(n, ShapedType::kDynamic);
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return true;
+  if (auto concat = dyn_cast<ConcatOp>(def)) {
+    if (t.getRank() != 1)
+      return true;
+    SmallVector<int64_t> all;
+    for (Value in : concat.getInputs()) {
+      SmallVector<int64_t> part;
+      if (!getPartialInts(in, part))
+        return true;
+      llvm::append_range(all, part);
+    }
+    if ((int64_t)all.size() == n)
+      values.assign(all.begin(), all.end());
+    return true;
+  }
+  if (auto shape = dyn_cast<ShapeOp>(def)) {
+    auto x = dyn_cast<RankedTensorType>(shape.getInput().getType());
+    if (!x)
+      return true;
+    int64_t r = x.getRank(), s = shape.getStart(), e = shape.getEnd();
+    s = std::clamp<int64_t>(s < 0 ? s + r : s, 0, r);
+    e = std::clamp<int64_t>(e < 0 ? e + r : e, 0, r);
+    if (e - s == n)
+      for (int64_t i = 0; i < n; ++i)
+        values[i] = x.getDimSize(s + i);
+    return true;
+  }
+  if (auto gather = dyn_cast<GatherOp>(def)) { // shape[i] picks
+    SmallVector<int64_t> data, idx;
+    if (getPartialInts(gather.getData(), data) &&
+        getConstantInts(gather.getIndices(), idx) && (int64_t)idx.size() == n)
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t k = idx[i] < 0 ? idx[i] + (int64_t)data.size() : idx[i];
+        if (k >= 0 && k < (int64_t)data.size())
+          values[i] = data[k];
+      }
+    return true;
+  }
+  // Element-preserving ops of one known operand.
+  if (isa<CastOp, UnsqueezeOp, ReshapeOp, SqueezeOp>(def)) {
+    SmallVector<int64_t> in;
+    if (getPartialInts(def->getOperand(0), in) && (int64_t)in.size() == n)
+      values.assign(in.begin(), in.end());
+  }
+  return true;
+}
+
 bool mlir::tangram::tg::getConstantFloats(Value v,
                                           SmallVectorImpl<double> &values) {
   DenseFPElementsAttr attr;

@@ -47,10 +47,10 @@ func.func @matmul_2d(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>) -> tensor<4x16xf
 
 // A batched lhs times a 2-D rhs is one 2-D matmul on the folded batch.
 // CHECK-LABEL: func.func @matmul_folded_batch
-// CHECK: tensor.reshape
+// CHECK: tensor.collapse_shape {{.*}} into tensor<6x8xf32>
 // CHECK: linalg.matmul
 // CHECK-SAME: -> tensor<6x16xf32>
-// CHECK: tensor.reshape
+// CHECK: tensor.expand_shape {{.*}} into tensor<2x3x16xf32>
 func.func @matmul_folded_batch(%a: tensor<2x3x8xf32>, %b: tensor<8x16xf32>) -> tensor<2x3x16xf32> {
   %c = tg.matmul %a, %b : (tensor<2x3x8xf32>, tensor<8x16xf32>) -> tensor<2x3x16xf32>
   return %c : tensor<2x3x16xf32>
@@ -61,10 +61,10 @@ func.func @matmul_folded_batch(%a: tensor<2x3x8xf32>, %b: tensor<8x16xf32>) -> t
 // Equal static batch dims of rank > 3 (attention heads) fold into one for a
 // batch_matmul.
 // CHECK-LABEL: func.func @matmul_heads
-// CHECK: tensor.reshape {{.*}} -> tensor<8x5x3xf32>
-// CHECK: tensor.reshape {{.*}} -> tensor<8x3x7xf32>
+// CHECK: tensor.collapse_shape {{.*}} into tensor<8x5x3xf32>
+// CHECK: tensor.collapse_shape {{.*}} into tensor<8x3x7xf32>
 // CHECK: linalg.batch_matmul {{.*}} -> tensor<8x5x7xf32>
-// CHECK: tensor.reshape {{.*}} -> tensor<2x4x5x7xf32>
+// CHECK: tensor.expand_shape {{.*}} into tensor<2x4x5x7xf32>
 func.func @matmul_heads(%a: tensor<2x4x5x3xf32>, %b: tensor<2x4x3x7xf32>) -> tensor<2x4x5x7xf32> {
   %c = tg.matmul %a, %b : (tensor<2x4x5x3xf32>, tensor<2x4x3x7xf32>) -> tensor<2x4x5x7xf32>
   return %c : tensor<2x4x5x7xf32>
@@ -757,4 +757,24 @@ func.func @compress(%x: tensor<3x2xf32>, %c: tensor<?xi1>) -> tensor<?x2xf32> {
 func.func @one_hot_dynamic_depth(%i: tensor<3xi64>, %d: tensor<i64>, %v: tensor<2xf32>) -> tensor<3x?xf32> {
   %y = tg.one_hot %i, %d, %v {axis = 1 : i64} : (tensor<3xi64>, tensor<i64>, tensor<2xf32>) -> tensor<3x?xf32>
   return %y : tensor<3x?xf32>
+}
+
+// -----
+
+// Run-time batch dims keep the microkernel forms: [B, S, K] x [K, N] folds
+// B and S into the rows of one matmul (two dynamic dims in one group come
+// back by tensor.reshape), and attention's [B, H, S, D] x [B, H, D, T]
+// folds B and H for a batch_matmul, B checked equal at run time.
+// CHECK-LABEL: func.func @matmul_dynamic_batch
+// CHECK: tensor.collapse_shape {{.*}} into tensor<?x8xf32>
+// CHECK: linalg.matmul
+// CHECK: tensor.reshape {{.*}} -> tensor<?x?x16xf32>
+// CHECK: cf.assert {{.*}} "MatMul: the operands' batch dims disagree"
+// CHECK: tensor.collapse_shape {{.*}} into tensor<?x?x3xf32>
+// CHECK: linalg.batch_matmul
+// CHECK: tensor.expand_shape {{.*}} into tensor<?x4x?x?xf32>
+func.func @matmul_dynamic_batch(%a: tensor<?x?x8xf32>, %b: tensor<8x16xf32>, %q: tensor<?x4x?x3xf32>, %k: tensor<?x4x3x?xf32>) -> (tensor<?x?x16xf32>, tensor<?x4x?x?xf32>) {
+  %c = tg.matmul %a, %b : (tensor<?x?x8xf32>, tensor<8x16xf32>) -> tensor<?x?x16xf32>
+  %s = tg.matmul %q, %k : (tensor<?x4x?x3xf32>, tensor<?x4x3x?xf32>) -> tensor<?x4x?x?xf32>
+  return %c, %s : tensor<?x?x16xf32>, tensor<?x4x?x?xf32>
 }

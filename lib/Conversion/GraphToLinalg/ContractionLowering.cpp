@@ -29,6 +29,48 @@ Value mulAcc(OpBuilder &b, Location loc, Value x, Value y, Value acc) {
   return arith::AddIOp::create(b, loc, acc, arith::MulIOp::create(b, loc, x, y));
 }
 
+/// `v` with its first `n` dims collapsed into one (a view).
+Value foldLeading(OpBuilder &b, Location loc, Value v, int64_t n) {
+  auto t = cast<RankedTensorType>(v.getType());
+  if (n == 1)
+    return v;
+  SmallVector<ReassociationIndices> re(1);
+  for (int64_t i = 0; i < n; ++i)
+    re[0].push_back(i);
+  for (int64_t i = n; i < t.getRank(); ++i)
+    re.push_back({i});
+  return tensor::CollapseShapeOp::create(b, loc, v, re).getResult();
+}
+
+/// `v` (leading dims folded by foldLeading) expanded back to `to`, whose
+/// run-time sizes are those of `like` (a tensor of type `to`).
+Value unfoldLeading(OpBuilder &b, Location loc, Value v, RankedTensorType to,
+                    Value like) {
+  auto t = cast<RankedTensorType>(v.getType());
+  int64_t n = to.getRank() - t.getRank() + 1;
+  if (n == 1)
+    return v;
+  // MLIR 22's expand-strided-metadata crashes on an expand_shape group of
+  // two or more dynamic dims: such a group is a reshape to run-time sizes.
+  if (llvm::count_if(to.getShape().take_front(n), ShapedType::isDynamic) > 1) {
+    SmallVector<Value> dims;
+    for (int64_t i = 0; i < to.getRank(); ++i)
+      dims.push_back(arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                                dimOf(b, loc, like, i)));
+    Value shape = tensor::FromElementsOp::create(
+        b, loc, RankedTensorType::get({to.getRank()}, b.getI64Type()), dims);
+    return tensor::ReshapeOp::create(b, loc, to, v, shape).getResult();
+  }
+  SmallVector<ReassociationIndices> re(1);
+  for (int64_t i = 0; i < n; ++i)
+    re[0].push_back(i);
+  for (int64_t i = n; i < to.getRank(); ++i)
+    re.push_back({i});
+  return tensor::ExpandShapeOp::create(b, loc, to, v, re,
+                                       tensor::getMixedSizes(b, loc, like))
+      .getResult();
+}
+
 struct MatMulLowering : public OpConversionPattern<tg::MatMulOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -77,49 +119,57 @@ struct MatMulLowering : public OpConversionPattern<tg::MatMulOp> {
                            .getResult(0));
       return success();
     }
-    if (L == 3 && R == 3 && lt.getDimSize(0) == rtt.getDimSize(0) &&
-        !lt.isDynamicDim(0)) {
-      rw.replaceOp(op, linalg::BatchMatmulOp::create(
-                           rw, loc, ValueRange{lhs, rhs}, ValueRange{init})
-                           .getResult(0));
-      return success();
-    }
-    // [B..., M, K] x [B..., K, N] with the same static batch dims (attention
-    // heads): fold the batch dims into one for a batch_matmul.
-    if (L == R && L > 3 && lt.hasStaticShape() && rtt.hasStaticShape() &&
-        rt.hasStaticShape() &&
-        lt.getShape().drop_back(2) == rtt.getShape().drop_back(2)) {
-      int64_t batch = 1;
+    // [B..., M, K] x [B..., K, N] with the same batch dims (attention heads;
+    // run-time batch dims are checked equal): fold the batch dims into one
+    // for a batch_matmul. A batch dim that broadcasts (a static 1 against
+    // another size) takes the generic form below.
+    auto sameBatch = [&]() {
+      for (int64_t d = 0; d < L - 2; ++d) {
+        int64_t a = lt.getDimSize(d), b = rtt.getDimSize(d);
+        if (a == 1 || b == 1 ? a != b
+                             : !ShapedType::isDynamic(a) &&
+                                   !ShapedType::isDynamic(b) && a != b)
+          return false;
+      }
+      return true;
+    };
+    if (L == R && L >= 3 && sameBatch()) {
       for (int64_t d = 0; d < L - 2; ++d)
-        batch *= lt.getDimSize(d);
-      auto fold = [&](RankedTensorType t) {
-        return RankedTensorType::get(
-            {batch, t.getDimSize(t.getRank() - 2), t.getDimSize(t.getRank() - 1)},
-            t.getElementType());
-      };
-      Value l3 = reshapeStatic(rw, loc, lhs, fold(lt));
-      Value r3 = reshapeStatic(rw, loc, rhs, fold(rtt));
-      Value bmm = linalg::BatchMatmulOp::create(
-                      rw, loc, ValueRange{l3, r3},
-                      ValueRange{zeroFilled(rw, loc, fold(rt), {})})
+        if (lt.isDynamicDim(d) || rtt.isDynamicDim(d))
+          assertEqual(rw, loc, dimOf(rw, loc, lhs, d), dimOf(rw, loc, rhs, d),
+                      "MatMul: the operands' batch dims disagree");
+      Value l3 = foldLeading(rw, loc, lhs, L - 2);
+      Value r3 = foldLeading(rw, loc, rhs, L - 2);
+      auto o3 = cast<RankedTensorType>(l3.getType())
+                    .clone({cast<RankedTensorType>(l3.getType()).getDimSize(0),
+                            rt.getDimSize(P - 2), rt.getDimSize(P - 1)});
+      Value init3 = zeroFilled(
+          rw, loc, o3, dynSizesOf(o3, [&](int64_t i) {
+            return i == 0 ? dimOf(rw, loc, l3, 0)
+                   : i == 1 ? dimOf(rw, loc, lhs, L - 2)
+                            : dimOf(rw, loc, rhs, R - 1);
+          }));
+      Value bmm = linalg::BatchMatmulOp::create(rw, loc, ValueRange{l3, r3},
+                                                ValueRange{init3})
                       .getResult(0);
-      rw.replaceOp(op, reshapeStatic(rw, loc, bmm, rt));
+      rw.replaceOp(op, unfoldLeading(rw, loc, bmm, rt, init));
       return success();
     }
     // [B..., M, K] x [K, N]: fold the batch into M so it is one 2-D matmul.
-    if (L > 2 && R == 2 && lt.hasStaticShape() && rt.hasStaticShape()) {
-      int64_t m = 1;
-      for (int64_t d = 0; d < L - 1; ++d)
-        m *= lt.getDimSize(d);
-      auto l2 = RankedTensorType::get({m, lt.getDimSize(L - 1)},
-                                      lt.getElementType());
-      auto o2 = RankedTensorType::get({m, rtt.getDimSize(1)},
-                                      rt.getElementType());
-      Value l = reshapeStatic(rw, loc, lhs, l2);
-      Value mm = linalg::MatmulOp::create(rw, loc, ValueRange{l, rhs},
-                                          ValueRange{zeroFilled(rw, loc, o2, {})})
+    if (L > 2 && R == 2) {
+      Value l2 = foldLeading(rw, loc, lhs, L - 1);
+      auto o2 = RankedTensorType::get(
+          {cast<RankedTensorType>(l2.getType()).getDimSize(0),
+           rt.getDimSize(P - 1)},
+          rt.getElementType());
+      Value init2 = zeroFilled(rw, loc, o2, dynSizesOf(o2, [&](int64_t i) {
+                                 return i == 0 ? dimOf(rw, loc, l2, 0)
+                                               : dimOf(rw, loc, rhs, 1);
+                               }));
+      Value mm = linalg::MatmulOp::create(rw, loc, ValueRange{l2, rhs},
+                                          ValueRange{init2})
                      .getResult(0);
-      rw.replaceOp(op, reshapeStatic(rw, loc, mm, rt));
+      rw.replaceOp(op, unfoldLeading(rw, loc, mm, rt, init));
       return success();
     }
 
