@@ -87,7 +87,7 @@ LogicalResult mlir::tangram::lowerLinalgToLLVMDialect(ModuleOp module,
   MLIRContext *ctx = module.getContext();
   {
     PassManager pm(ctx);
-    pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+    pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
     if (failed(runCaptured(module, pm, "fusion", error)))

@@ -10,6 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/CPU/Passes.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/RegionUtils.h"
 
@@ -74,6 +76,32 @@ int64_t splitDim(scf::ParallelOp op) {
   return -1;
 }
 
+/// A split dim of run-time extent (a dynamic batch) may be 1 when the model
+/// runs, leaving one chunk and one busy thread: it is merged with the next
+/// parallel dim into one linear dim, whose range the threads split instead.
+/// Returns the loop to outline (a new one when merged).
+scf::ParallelOp mergeDynamicSplit(scf::ParallelOp op) {
+  int64_t d = splitDim(op);
+  if (d < 0 || d + 1 >= (int64_t)op.getNumLoops() ||
+      getConstantIntValue(op.getUpperBound()[d]))
+    return op;
+  std::vector<std::vector<unsigned>> dims;
+  for (unsigned i = 0; i < op.getNumLoops(); ++i)
+    if (i == (unsigned)d + 1)
+      dims.back().push_back(i);
+    else
+      dims.push_back({i});
+  Block *block = op->getBlock();
+  Operation *prev = op->getPrevNode();
+  IRRewriter rw(op);
+  collapseParallelLoops(rw, op, dims);
+  for (Operation *o = prev ? prev->getNextNode() : &block->front(); o;
+       o = o->getNextNode())
+    if (auto p = dyn_cast<scf::ParallelOp>(o))
+      return p;
+  return nullptr;
+}
+
 struct ParallelizeLoopsPass
     : public mlir::tangram::impl::ParallelizeLoopsPassBase<
           ParallelizeLoopsPass> {
@@ -98,7 +126,8 @@ struct ParallelizeLoopsPass
     while (symbols.lookup(("tg_par_body_" + Twine(next)).str()))
       ++next;
     for (scf::ParallelOp op : loops)
-      outline(module, op, next++);
+      if (scf::ParallelOp merged = mergeDynamicSplit(op))
+        outline(module, merged, next++);
   }
 
   void outline(ModuleOp module, scf::ParallelOp op, unsigned id) {

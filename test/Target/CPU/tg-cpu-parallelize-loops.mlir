@@ -103,3 +103,30 @@ func.func @stays(%a: memref<8x8xf32>, %big: memref<4096x64xf32>, %s: memref<f32>
   memref.store %sum, %s[] : memref<f32>
   return
 }
+
+// -----
+
+// A run-time first dim (a dynamic batch, maybe 1 at run time) is merged with
+// the next one, so the threads split their product.
+// CHECK-LABEL: func.func @dynamic_batch
+// CHECK: %[[D:.*]] = memref.dim
+// CHECK: %[[P:.*]] = arith.muli {{.*}}%[[D]]
+// CHECK: call @tg_par_launch_{{[0-9]+}}
+// CHECK: func.func private @tg_par_body_{{[0-9]+}}
+// CHECK: scf.parallel (%[[L:.*]], %[[K:.*]]) =
+// CHECK: arith.remsi %[[L]]
+// CHECK: arith.divsi %[[L]]
+func.func @dynamic_batch(%a: memref<?x64x32xf32>, %b: memref<?x64x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %n = memref.dim %a, %c0 : memref<?x64x32xf32>
+  scf.parallel (%i, %j, %k) = (%c0, %c0, %c0) to (%n, %c64, %c32) step (%c1, %c1, %c1) {
+    %v = memref.load %a[%i, %j, %k] : memref<?x64x32xf32>
+    %w = arith.addf %v, %v : f32
+    memref.store %w, %b[%i, %j, %k] : memref<?x64x32xf32>
+    scf.reduce
+  }
+  return
+}

@@ -6,6 +6,32 @@
 
 include "mlir/Pass/PassBase.td"
 
+def FuseElementwisePass : Pass<"tg-cpu-fuse-elementwise", "func::FuncOp"> {
+  let summary = "Fuses elementwise linalg.generics, keeping reshape views";
+  let description = [{
+    Fuses a `linalg.generic` producer into its single elementwise consumer,
+    as upstream's `linalg-fuse-elementwise-ops` does, but does not fold
+    `tensor.expand_shape`/`collapse_shape` into generics by expansion: the
+    views the lowering made (a batch folded into a matmul's rows, attention
+    heads) stay views, and each generic keeps the rank it was built with,
+    so its outermost loop is the one the thread pool splits.
+
+    Before:
+    ```mlir
+    %e = linalg.generic {...} ins(%x : tensor<4x8xf32>) outs(...)  // exp
+    %y = linalg.generic {...} ins(%e, %b : ...) outs(...)           // add
+    %v = tensor.expand_shape %y [[0, 1], [2]] ... into tensor<1x4x8xf32>
+    ```
+    After:
+    ```mlir
+    %y = linalg.generic {...} ins(%x, %b : ...) outs(...)           // exp + add
+    %v = tensor.expand_shape %y [[0, 1], [2]] ... into tensor<1x4x8xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def UseMicrokernelsPass : Pass<"tg-cpu-use-microkernels", "ModuleOp"> {
   let summary = "Replaces bufferized f32 matmuls and convolutions with calls "
                 "to the CPU microkernels";
@@ -77,7 +103,8 @@ def ParallelizeLoopsPass : Pass<"tg-cpu-parallelize-loops", "ModuleOp"> {
   ];
   let dependentDialects = ["::mlir::func::FuncDialect",
                            "::mlir::scf::SCFDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::affine::AffineDialect"];
 }
 
 def ApproximateMathPass : Pass<"tg-cpu-approximate-math", "ModuleOp"> {
