@@ -317,7 +317,8 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *, OptLoc loc,
 template <typename OpTy>
 static LogicalResult verifyAxis(OpTy op) {
   int64_t rank = cast<RankedTensorType>(op.getInput().getType()).getRank();
-  if (op.getAxis() < 0 || op.getAxis() >= std::max<int64_t>(rank, 1))
+  int64_t axis = op.getAxis(); // I64Attr reads as uint64_t
+  if (axis < 0 || axis >= std::max<int64_t>(rank, 1))
     return op.emitOpError("axis ") << op.getAxis() << " out of range for rank "
                                    << rank;
   return success();
@@ -807,8 +808,8 @@ LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                                  Adaptor adaptor,
                                                  TypeList &types) {
   auto d = tensorOf(adaptor.getData()), i = tensorOf(adaptor.getIndices());
-  if (d.getRank() != i.getRank() || adaptor.getAxis() < 0 ||
-      adaptor.getAxis() >= d.getRank())
+  int64_t axis = adaptor.getAxis(); // I64Attr reads as uint64_t
+  if (d.getRank() != i.getRank() || axis < 0 || axis >= d.getRank())
     return emitOptionalError(loc, "indices must have the data's rank and axis "
                                   "must be in range");
   types.push_back(d.clone(i.getShape()));
@@ -844,8 +845,9 @@ LogicalResult ScatterElementsOp::inferReturnTypes(MLIRContext *, OptLoc loc,
   auto d = tensorOf(adaptor.getData());
   auto i = tensorOf(adaptor.getIndices()), u = tensorOf(adaptor.getUpdates());
   if (i.getRank() != d.getRank() || u.getRank() != d.getRank() ||
-      u.getElementType() != d.getElementType() || adaptor.getAxis() < 0 ||
-      adaptor.getAxis() >= d.getRank())
+      u.getElementType() != d.getElementType() ||
+      (int64_t)adaptor.getAxis() < 0 ||
+      (int64_t)adaptor.getAxis() >= d.getRank())
     return emitOptionalError(loc, "data, indices and updates must share rank "
                                   "and axis must be in range");
   if (failed(checkReduction(loc, adaptor.getReduction())))

@@ -295,8 +295,7 @@ FailureOr<SmallVector<Value>>
 GraphImporter::importSubgraph(const onnx::GraphProto &graph,
                               ValueRange inputs) {
   llvm::StringMap<Value> saved = state.values;
-  auto restore =
-      llvm::make_scope_exit([&] { state.values = std::move(saved); });
+  llvm::scope_exit restore([&] { state.values = std::move(saved); });
   llvm::StringSet<> outer;
   for (const auto &entry : state.values)
     outer.insert(entry.getKey());
@@ -335,7 +334,7 @@ FailureOr<Type> GraphImporter::convertValueType(const onnx::ValueInfoProto &v,
   std::string err;
   Type t = convertTypeProto(v.type(), state.ctx, /*allowUnranked=*/false, err);
   if (!t)
-    return fail(what + " '" + v.name() + "' " +
+    return (void)fail(what + " '" + v.name() + "' " +
                 (StringRef(err).starts_with("is ") ? err : "has " + err)),
            failure();
   return t;
@@ -497,7 +496,7 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
     std::string err;
     ElementsAttr value = convertTensor(init, baseDir, ctx, err);
     if (!value) {
-      fail(err);
+      (void)fail(err);
       return done();
     }
     Location loc = NameLoc::get(b.getStringAttr(init.name()), fileLoc);
@@ -512,7 +511,7 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
   for (const auto &out : graph.output())
     results.push_back(state.values.lookup(out.name()));
   if (llvm::any_of(results, [](Value v) { return !v; })) {
-    fail("a graph output is not computed");
+    (void)fail("a graph output is not computed");
     return done();
   }
   func::ReturnOp::create(b, fileLoc, results);
@@ -527,7 +526,7 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
     auto computedT = dyn_cast<TensorType>(results[i].getType());
     Type computed = computedT ? computedT.getElementType() : Type();
     if (declared != computed) {
-      fail("graph output '" + out.name() + "' is declared " +
+      (void)fail("graph output '" + out.name() + "' is declared " +
            dataTypeName(out.type().tensor_type().elem_type()) +
            " but computes another element type");
       return done();
@@ -541,14 +540,14 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
   };
   state.lastDiagnostic.clear();
   if (failed(verify(*module))) {
-    fail(where() + "the imported graph does not verify: " +
+    (void)fail(where() + "the imported graph does not verify: " +
          state.lastDiagnostic);
     return done();
   }
   PassManager pm(ctx);
   buildImportCleanupPipeline(pm);
   if (failed(pm.run(*module))) {
-    fail(where() + "shape inference failed: " + state.lastDiagnostic);
+    (void)fail(where() + "shape inference failed: " + state.lastDiagnostic);
     return done();
   }
   return module;

@@ -106,19 +106,19 @@ FailureOr<SmallVector<int64_t>> resolvePads(OpBinder &b, Value input,
     if (b.attr("pads")) {
       pads = b.ints("pads");
       if ((int64_t)pads.size() != 2 * n)
-        return b.fail("expected " + Twine(2 * n) + " pads"), failure();
+        return (void)b.fail("expected " + Twine(2 * n) + " pads"), failure();
     }
     return pads;
   }
   if (autoPad == "VALID")
     return pads;
   if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
-    return b.fail("unknown auto_pad '" + autoPad + "'"), failure();
+    return (void)b.fail("unknown auto_pad '" + autoPad + "'"), failure();
   auto t = b.typeOf(input);
   for (int64_t i = 0; i < n; ++i) {
     int64_t in = t.getDimSize(i + 2);
     if (ShapedType::isDynamic(in))
-      return b.fail("auto_pad needs static spatial dims"), failure();
+      return (void)b.fail("auto_pad needs static spatial dims"), failure();
     int64_t out = (in + strides[i] - 1) / strides[i];
     int64_t total = std::max<int64_t>(
         (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - in, 0);
@@ -135,7 +135,7 @@ FailureOr<SmallVector<int64_t>> onesOr(OpBinder &b, StringRef name, int64_t n) {
   if (v.empty())
     v.assign(n, 1);
   if ((int64_t)v.size() != n)
-    return b.fail("expected " + Twine(n) + " " + name), failure();
+    return (void)b.fail("expected " + Twine(n) + " " + name), failure();
   return v;
 }
 
@@ -144,7 +144,7 @@ FailureOr<SmallVector<int64_t>> onesOr(OpBinder &b, StringRef name, int64_t n) {
 FailureOr<Value> convOf(OpBinder &b, Value x, Value w, Value bias) {
   int64_t n = b.rankOf(x) - 2;
   if (n < 1 || b.rankOf(w) != n + 2)
-    return b.fail("input and weight must have the same rank >= 3"), failure();
+    return (void)b.fail("input and weight must have the same rank >= 3"), failure();
   SmallVector<int64_t> kernel = b.ints("kernel_shape");
   if (kernel.empty())
     kernel.assign(b.typeOf(w).getShape().drop_front(2).begin(),
@@ -525,7 +525,7 @@ LogicalResult layerNorm(OpBinder &b) {
 FailureOr<Value> perChannel(OpBinder &b, Value v, int64_t groups,
                             int64_t channels) {
   if (ShapedType::isDynamic(channels))
-    return b.fail("needs a static channel count"), failure();
+    return (void)b.fail("needs a static channel count"), failure();
   auto r = b.make<tg::ReshapeOp>({v, b.constI64({groups, 1})});
   if (failed(r))
     return failure();

@@ -17,7 +17,7 @@ FailureOr<Type> dtypeAttr(OpBinder &b, Type def) {
   int64_t d = b.i("dtype", 0);
   Type t = convertElementType(d, b.ctx);
   if (!t || !isa<FloatType>(t) || t.getIntOrFloatBitWidth() < 16)
-    return b.fail("dtype must be a 16-, 32- or 64-bit float, not " +
+    return (void)b.fail("dtype must be a 16-, 32- or 64-bit float, not " +
                   dataTypeName(d)),
            failure();
   return t;

@@ -71,7 +71,7 @@ FailureOr<OptimizerOperands> optimizerOperands(OpBinder &b,
                                                unsigned perTensor) {
   unsigned num = b.numInputs();
   if (num < 2 + perTensor || (num - 2) % perTensor != 0)
-    return b.fail("expected R, T and " + Twine(perTensor) +
+    return (void)b.fail("expected R, T and " + Twine(perTensor) +
                   " inputs per optimized tensor, got " + Twine(num) +
                   " inputs"),
            failure();
@@ -79,16 +79,16 @@ FailureOr<OptimizerOperands> optimizerOperands(OpBinder &b,
     return failure();
   OptimizerOperands ops{b.input(0), b.input(1), (num - 2) / perTensor, {}};
   if (b.numOutputs() > (perTensor - 1) * ops.n)
-    return b.fail("expected at most " + Twine((perTensor - 1) * ops.n) +
+    return (void)b.fail("expected at most " + Twine((perTensor - 1) * ops.n) +
                   " outputs, got " + Twine(b.numOutputs())),
            failure();
   if (!b.typeOf(ops.t).getElementType().isInteger(64))
-    return b.fail("T must be an int64 tensor"), failure();
+    return (void)b.fail("T must be an int64 tensor"), failure();
   if (!isa<FloatType>(b.typeOf(ops.r).getElementType()))
-    return b.fail("R must be a float tensor"), failure();
+    return (void)b.fail("R must be a float tensor"), failure();
   ops.elem = b.typeOf(ops.at(b, 0, 0)).getElementType();
   if (!isa<FloatType>(ops.elem))
-    return b.fail("the optimized tensors must be float tensors"), failure();
+    return (void)b.fail("the optimized tensors must be float tensors"), failure();
   return ops;
 }
 

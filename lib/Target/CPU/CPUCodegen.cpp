@@ -185,7 +185,7 @@ mlir::tangram::buildSharedLibrary(llvm::Module &m, const CPUOptions &options,
     error = "cannot create a temporary directory: " + ec.message();
     return {};
   }
-  auto cleanup = llvm::make_scope_exit([&] {
+  llvm::scope_exit cleanup([&] {
     llvm::sys::fs::remove_directories(dir);
   });
   llvm::SmallString<128> objPath(dir), soPath(dir);

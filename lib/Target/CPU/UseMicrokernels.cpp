@@ -126,8 +126,9 @@ struct UseMicrokernelsPass
       auto [name, rank] = microkernelFor(op);
       if (name.empty() || !op.hasPureBufferSemantics())
         return;
+      int64_t r = rank; // structured bindings cannot be captured in C++17
       if (llvm::all_of(op->getOperands(),
-                       [&](Value v) { return isStridedF32(v, rank); }))
+                       [&](Value v) { return isStridedF32(v, r); }))
         ops.push_back(op);
     });
     OpBuilder b(ctx);

@@ -108,7 +108,7 @@ typedef struct {
   int64_t mc, nc, mtiles, ntiles;
   /* A packed once for every tile (tg_gemm_prepack), or null: each tile
    * packs its own block. Chunk p0 starts at p0 * mpad floats. */
-  const float *apacked;
+  float *apacked; // written once by the prepack, then read by every tile
   int64_t mpad;
 } tg_gemm;
 
@@ -219,7 +219,7 @@ static void tg_gemm_tile(const tg_gemm *g, int64_t tile, float *ap,
     int64_t kc = tg_min(TG_KC, g->k - p0);
     tg_pack_b(g->b, g->bkoff + p0, g->bnoff + j0, kc, nc, bp);
     if (g->apacked)
-      ap = (float *)g->apacked + p0 * g->mpad + i0 * kc;
+      ap = g->apacked + p0 * g->mpad + i0 * kc;
     else
       tg_pack_a(g->a + i0 * g->as0, g->as0, g->akoff + p0, mc, kc, ap);
     for (int64_t jr = 0; jr < nc; jr += TG_NR)
@@ -285,7 +285,7 @@ static void tg_gemm_prepack_body(void *ctx, int64_t begin, int64_t end) {
     int64_t kc = tg_min(TG_KC, g->k - p0);
     tg_pack_a(g->a + i0 * g->as0, g->as0, g->akoff + p0,
               tg_min(TG_MR, g->m - i0), kc,
-              (float *)g->apacked + p0 * g->mpad + i0 * kc);
+              g->apacked + p0 * g->mpad + i0 * kc);
   }
 }
 
