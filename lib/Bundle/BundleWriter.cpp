@@ -27,16 +27,17 @@ BundleWriter::BundleWriter(std::string model, std::string producer) {
 }
 
 unsigned BundleWriter::addInput(std::string name, DType dtype, Shape shape,
-                                std::vector<std::string> dimNames) {
-  manifest_.inputs.push_back(
-      {std::move(name), dtype, std::move(shape), std::move(dimNames)});
+                                std::vector<std::string> dimNames,
+                                std::vector<int64_t> dimMax) {
+  manifest_.inputs.push_back({std::move(name), dtype, std::move(shape),
+                              std::move(dimNames), std::move(dimMax)});
   return manifest_.inputs.size() - 1;
 }
 
 unsigned BundleWriter::addOutput(std::string name, DType dtype, Shape shape,
                                  std::vector<std::string> dimNames) {
   manifest_.outputs.push_back(
-      {std::move(name), dtype, std::move(shape), std::move(dimNames)});
+      {std::move(name), dtype, std::move(shape), std::move(dimNames), {}});
   return manifest_.outputs.size() - 1;
 }
 

@@ -45,6 +45,8 @@ ordered_json tensorToJson(const TensorDesc &t) {
   j["shape"] = t.shape;
   if (!t.dimNames.empty())
     j["dim_names"] = t.dimNames;
+  if (!t.dimMax.empty())
+    j["dim_max"] = t.dimMax;
   return j;
 }
 } // namespace
@@ -306,6 +308,28 @@ private:
     return true;
   }
 
+  /// The optional "dim_max" of a tensor: one integer per dim, -1 or a bound
+  /// (>= 0) on a dynamic dim.
+  bool getDimMax(const json &obj, const std::string &path, TensorDesc &t) {
+    auto it = obj.find("dim_max");
+    if (it == obj.end())
+      return true;
+    std::string p = join(path, "dim_max");
+    if (!it->is_array() || it->size() != t.shape.size())
+      return fail(p, "expected an array of " + std::to_string(t.shape.size()) +
+                         " integers (one per dim)");
+    for (size_t i = 0; i < it->size(); ++i) {
+      const json &d = (*it)[i];
+      if (!d.is_number_integer())
+        return fail(at(p, i), "expected an integer");
+      int64_t v = d.get<int64_t>();
+      if (v < -1 || (v >= 0 && t.shape[i] >= 0))
+        return fail(at(p, i), "expected -1, or a bound >= 0 on a dynamic dim");
+      t.dimMax.push_back(v);
+    }
+    return true;
+  }
+
   /// The array `key` of the root, each element an object whose "id" (when
   /// `withIds`) equals its position.
   const json *getArray(const json &root, const char *key, bool withIds) {
@@ -349,7 +373,7 @@ private:
       TensorDesc t;
       if (!getString(e, p, "name", t.name) || !getDType(e, p, t.dtype) ||
           !getShape(e, p, t.shape, /*allowDynamic=*/true) ||
-          !getDimNames(e, p, t))
+          !getDimNames(e, p, t) || !getDimMax(e, p, t))
         return false;
       out.push_back(std::move(t));
     }

@@ -122,6 +122,16 @@ bool Session::checkInputs(const Manifest &m, const std::vector<Buffer> &inputs,
                 ", got " + got + ")";
         return false;
       }
+      if (t.shape[d] < 0 && d < t.dimMax.size() && t.dimMax[d] >= 0 &&
+          v > t.dimMax[d]) {
+        error = "input '" + t.name + "': dim " + std::to_string(d) +
+                (d < t.dimNames.size() && !t.dimNames[d].empty()
+                     ? " ('" + t.dimNames[d] + "')"
+                     : std::string()) +
+                " is " + std::to_string(v) + ", the model allows at most " +
+                std::to_string(t.dimMax[d]);
+        return false;
+      }
       if (t.shape[d] >= 0 || t.dimNames.empty() || t.dimNames[d].empty())
         continue;
       auto [it, fresh] = symbols.try_emplace(t.dimNames[d], Binding{i, d, v});

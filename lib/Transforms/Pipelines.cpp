@@ -14,4 +14,5 @@ void mlir::tangram::buildImportCleanupPipeline(OpPassManager &pm) {
     pm.addPass(createCanonicalizerPass());
   }
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createInferDimBoundsPass());
 }

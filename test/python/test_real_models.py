@@ -194,7 +194,7 @@ def test_input_of_wrong_shape_is_rejected(bundle, runner, tmp_path):
     np.save(wrong, np.zeros((1, 1, 27, 28), np.float32))  # mnist_cnn takes [1,1,28,28]
     out = tmp_path / "out"
     proc = run_tangram(runner, bundle("mnist_cnn"), "--input", f"input={wrong}", "--output-dir", out)
-    assert_clean_failure(proc, out, r"wrong\.npy: .*shape")
+    assert_clean_failure(proc, out, r"wrong\.npy: input 'input': dim 2 is 27, the bundle needs 28")
 
 
 def test_missing_input_in_data_dir_is_rejected(bundle, runner, models_dir, tmp_path):

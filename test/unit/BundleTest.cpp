@@ -272,6 +272,43 @@ TEST_F(BundleTest, FieldsAndTypes) {
               HasSubstr("unknown buffer kind 'scratch'"));
 }
 
+TEST_F(BundleTest, SymbolicDimsAndBounds) {
+  json j = manifestJson();
+  size_t rank = j["inputs"][0]["shape"].size();
+  j["inputs"][0]["shape"] = json::array();
+  for (size_t d = 0; d < rank; ++d)
+    j["inputs"][0]["shape"].push_back(d == 0 ? -1 : 4);
+  std::vector<std::string> names(rank, "");
+  names[0] = "batch";
+  std::vector<int64_t> max(rank, -1);
+  max[0] = 16;
+  j["inputs"][0]["dim_names"] = names;
+  j["inputs"][0]["dim_max"] = max;
+  std::string error;
+  Manifest m;
+  ASSERT_TRUE(parseManifest(j.dump(), m, error)) << error;
+  EXPECT_EQ(m.inputs[0].dimNames, names);
+  EXPECT_EQ(m.inputs[0].dimMax, max);
+  EXPECT_EQ(formatDims(m.inputs[0]).substr(0, 7), "[batch,");
+  // One entry per dim; names and bounds only on dynamic dims.
+  json bad = j;
+  bad["inputs"][0]["dim_names"] = {"batch"};
+  EXPECT_FALSE(parseManifest(bad.dump(), m, error));
+  EXPECT_THAT(error, HasSubstr("inputs[0].dim_names: expected an array of"));
+  bad = j;
+  bad["inputs"][0]["dim_names"][1] = "c";
+  EXPECT_FALSE(parseManifest(bad.dump(), m, error));
+  EXPECT_THAT(error, HasSubstr("inputs[0].dim_names[1]: a static dim has no name"));
+  bad = j;
+  bad["inputs"][0]["dim_max"][1] = 4;
+  EXPECT_FALSE(parseManifest(bad.dump(), m, error));
+  EXPECT_THAT(error, HasSubstr("inputs[0].dim_max[1]: expected -1, or a bound"));
+  bad = j;
+  bad["inputs"][0]["dim_max"][0] = "16";
+  EXPECT_FALSE(parseManifest(bad.dump(), m, error));
+  EXPECT_THAT(error, HasSubstr("inputs[0].dim_max[0]: expected an integer"));
+}
+
 TEST_F(BundleTest, ScheduleOps) {
   json j = manifestJson();
   j["schedule"][0]["op"] = "host";

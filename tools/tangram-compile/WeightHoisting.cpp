@@ -67,6 +67,30 @@ std::vector<std::string> dimNamesOf(DictionaryAttr attrs, const TensorInfo &t) {
   return names;
 }
 
+/// Dims of one symbolic name are equal at run time, so a bound on one is a
+/// bound on all of them (a position table bounds input_ids' "sequence",
+/// hence attention_mask's too).
+void shareBoundsByName(std::vector<TensorInfo> &inputs) {
+  llvm::StringMap<int64_t> byName;
+  for (const TensorInfo &t : inputs)
+    for (size_t d = 0; d < t.dimMax.size() && d < t.dimNames.size(); ++d)
+      if (t.dimMax[d] >= 0 && !t.dimNames[d].empty()) {
+        auto [it, fresh] = byName.try_emplace(t.dimNames[d], t.dimMax[d]);
+        if (!fresh)
+          it->second = std::min(it->second, t.dimMax[d]);
+      }
+  for (TensorInfo &t : inputs)
+    for (size_t d = 0; d < t.dimNames.size(); ++d) {
+      auto it = byName.find(t.dimNames[d]);
+      if (t.dimNames[d].empty() || it == byName.end())
+        continue;
+      if (t.dimMax.empty())
+        t.dimMax.assign(t.shape.size(), -1);
+      t.dimMax[d] = t.dimMax[d] < 0 ? it->second
+                                    : std::min(t.dimMax[d], it->second);
+    }
+}
+
 /// The raw little-endian bytes of a constant worth hoisting, or empty.
 ArrayRef<char> hoistableBytes(tg::ConstantOp c) {
   auto t = cast<RankedTensorType>(c.getType());
@@ -113,6 +137,13 @@ std::optional<ModelInterface> mlir::tangram::hoistWeights(ModuleOp module,
                   info, error))
       return std::nullopt;
     info.dimNames = dimNamesOf(f.getArgAttrDict(i), info);
+    if (auto max = f.getArgAttrOfType<DenseI64ArrayAttr>(i, "tg.dim_max"))
+      if (max.size() == (int64_t)info.shape.size()) {
+        for (auto [m, d] : llvm::zip(max.asArrayRef(), info.shape))
+          info.dimMax.push_back(d < 0 ? m : -1);
+        if (llvm::all_of(info.dimMax, [](int64_t m) { return m < 0; }))
+          info.dimMax.clear();
+      }
     mi.inputs.push_back(info);
   }
   for (unsigned i = 0; i < f.getNumResults(); ++i) {
@@ -124,6 +155,7 @@ std::optional<ModelInterface> mlir::tangram::hoistWeights(ModuleOp module,
     info.dimNames = dimNamesOf(f.getResultAttrDict(i), info);
     mi.outputs.push_back(info);
   }
+  shareBoundsByName(mi.inputs);
   SmallVector<tg::ConstantOp> constants;
   f.walk([&](tg::ConstantOp c) {
     if (!hoistableBytes(c).empty())

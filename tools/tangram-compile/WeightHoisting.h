@@ -25,6 +25,8 @@ struct TensorInfo {
   ::tangram::Shape shape;
   /// Symbolic names of dynamic dims (the `tg.dims` attribute), or empty.
   std::vector<std::string> dimNames;
+  /// Bounds of dynamic dims (the `tg.dim_max` attribute), or empty.
+  std::vector<int64_t> dimMax;
 };
 
 struct WeightInfo : TensorInfo {

@@ -124,6 +124,7 @@ int specializeInputs(mlir::ModuleOp module) {
                   Twine(t.getRank()) + ", got " + Twine(parts.size()) +
                   " dims");
     SmallVector<int64_t> shape(t.getShape());
+    auto maxAttr = f.getArgAttrOfType<mlir::DenseI64ArrayAttr>(arg, "tg.dim_max");
     for (auto [d, p] : llvm::enumerate(parts)) {
       if (p == "?")
         continue;
@@ -135,6 +136,11 @@ int specializeInputs(mlir::ModuleOp module) {
         return fail(what + "dim " + Twine(d) + " of input '" + name +
                     "' is " + Twine(t.getDimSize(d)) + " in the model, got " +
                     Twine(v));
+      if (maxAttr && (int64_t)d < maxAttr.size() && maxAttr[d] >= 0 &&
+          v > maxAttr[d])
+        return fail(what + "dim " + Twine(d) + " of input '" + name +
+                    "' is " + Twine(v) + ", the model allows at most " +
+                    Twine(maxAttr[d]));
       shape[d] = v;
     }
     types[arg] = t.clone(shape);
@@ -260,7 +266,8 @@ int main(int argc, char **argv) {
   std::vector<unsigned> args, results;
   for (auto &in : hoisted->inputs)
     args.push_back(writer.addInputBuffer(
-        writer.addInput(in.name, in.dtype, in.shape, in.dimNames), device));
+        writer.addInput(in.name, in.dtype, in.shape, in.dimNames, in.dimMax),
+        device));
   for (auto &w : hoisted->weights)
     args.push_back(writer.addWeightBuffer(
         writer.addWeight(w.name, w.dtype, w.shape, w.data.data(), w.data.size()),

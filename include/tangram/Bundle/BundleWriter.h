@@ -32,7 +32,8 @@ public:
   /// `dimNames`: per dim, the symbolic name of a dynamic dim or "" (may be
   /// empty when no dim is named).
   unsigned addInput(std::string name, DType dtype, Shape shape,
-                    std::vector<std::string> dimNames = {});
+                    std::vector<std::string> dimNames = {},
+                    std::vector<int64_t> dimMax = {});
   unsigned addOutput(std::string name, DType dtype, Shape shape,
                      std::vector<std::string> dimNames = {});
 

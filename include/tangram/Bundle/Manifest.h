@@ -41,6 +41,9 @@ struct TensorDesc {
   /// e.g. "batch") or "" (static or unnamed); empty when no dim is named.
   /// Dims of the same name must agree across all inputs at run time.
   std::vector<std::string> dimNames;
+  /// Per dim, the largest size the model allows for a dynamic dim (a
+  /// position table's length, say) or -1; empty when no dim is bounded.
+  std::vector<int64_t> dimMax;
 };
 
 struct DeviceDesc {

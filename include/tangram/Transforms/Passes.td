@@ -35,4 +35,32 @@ def InferShapesPass : Pass<"tg-infer-shapes", "func::FuncOp"> {
   let dependentDialects = ["::mlir::tangram::tg::TGDialect"];
 }
 
+def InferDimBoundsPass : Pass<"tg-infer-dim-bounds", "func::FuncOp"> {
+  let summary = "Records upper bounds the model implies for dynamic input dims";
+  let description = [{
+    A dynamic input dim is bounded when the model slices a constant table
+    by it: `position_ids[:, :seq]` over a table of 128 positions means the
+    model has no positions past 128, so `seq <= 128`. Such slices (a constant
+    input, a constant start, step 1, the end an input's dim through a
+    Shape -> Gather -> Unsqueeze/Concat chain) set `tg.dim_max` on the
+    function argument: one i64 per dim, -1 where no bound is known. The
+    bundle's manifest records the bounds (`dim_max`) and the runtime rejects
+    larger inputs with a clear error; GPU targets may size buffers by them.
+
+    Before:
+    ```mlir
+    func.func @f(%ids: tensor<1x?xi64>) -> tensor<1x?xi64> {
+      %table = tg.constant dense<...> : tensor<1x128xi64>
+      %s = tg.shape %ids {start = 1 : i64, end = 2 : i64} : tensor<1x?xi64> -> tensor<1xi64>
+      %y = tg.slice %table, %zero, %s, %one, %one : (...) -> tensor<1x?xi64>
+      ...
+    ```
+    After:
+    ```mlir
+    func.func @f(%ids: tensor<1x?xi64> {tg.dim_max = [-1, 128]}) -> tensor<1x?xi64> {
+    ```
+  }];
+  let dependentDialects = ["::mlir::tangram::tg::TGDialect"];
+}
+
 #endif // TANGRAM_TRANSFORMS_PASSES
