@@ -238,23 +238,33 @@ def write_markdown(path, command, machine, settings, rows):
         lines.append(f"| {r['model']} | {fmt(r.get('tangram_median_ms'), '.3f')} | "
                      f"{fmt(r.get('ort_median_ms'), '.3f')} | {fmt(r.get('ratio'), '.2f')} | "
                      f"{fmt(r.get('compile_s'), '.2f')} | {r['runs']} | {verdict} |")
-    lines += [
+    lines += machine_section(
+        command, machine, settings, "both",
+        f"N = {settings['runs']}, fewer for resnet50, the slowest model: N = {settings['resnet50_runs']}",
+        "; outputs checked against the model's test_data_set_0 while timing (`--expect`)",
+        "each model's `test_data_set_0` from `scripts/export_models.py` (batch 1)")
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+
+
+def machine_section(command, machine, settings, who, runs, tangram_note, inputs):
+    """The "Machine and settings" and "Command" sections both reports end with."""
+    return [
         "",
         "## Machine and settings",
         "",
         f"- CPU: {machine['cpu']} ({machine['logical_cpus']} logical CPUs"
         f"{', virtual machine' if machine['virtual_machine'] else ''}; ISA: {', '.join(machine['isa'])})",
-        f"- threads: {settings['threads']} for both (Tangram `--threads`; onnxruntime intra-op "
+        f"- threads: {settings['threads']} for {who} (Tangram `--threads`; onnxruntime intra-op "
         f"{settings['threads']}, inter-op 1, ORT_ENABLE_ALL, CPUExecutionProvider)",
-        f"- runs: median of N timed runs after warm-up (both: at least {ORT_WARMUP} runs and "
-        f"{WARMUP_MS} ms); N = {settings['runs']}, fewer for resnet50, the slowest model: "
-        f"N = {settings['resnet50_runs']}",
-        f"- Tangram: source tree at {machine['tangram_commit']}, `tangram-compile -O{settings['opt']} --target cpu`; "
-        "outputs checked against the model's test_data_set_0 while timing (`--expect`)",
+        f"- runs: median of N timed runs after warm-up ({who}: at least {ORT_WARMUP} runs and "
+        f"{WARMUP_MS} ms); {runs}",
+        f"- Tangram: source tree at {machine['tangram_commit']}, `tangram-compile -O{settings['opt']} --target cpu`"
+        + tangram_note,
         f"- onnx {machine['onnx']}, onnxruntime {machine['onnxruntime']}, numpy {machine['numpy']}, "
         f"Python {machine['python']}, Linux {machine['kernel']}",
         f"- load average at start: {machine['load_average_at_start']:.2f}",
-        f"- inputs: each model's `test_data_set_0` from `scripts/export_models.py` (batch 1)",
+        f"- inputs: {inputs}",
         "",
         "Command:",
         "",
@@ -263,8 +273,6 @@ def write_markdown(path, command, machine, settings, rows):
         "```",
         "",
     ]
-    with open(path, "w") as f:
-        f.write("\n".join(lines))
 
 
 def write_dynamic_markdown(path, command, machine, settings, rows):
@@ -292,31 +300,12 @@ def write_dynamic_markdown(path, command, machine, settings, rows):
                      f"{fmt(r.get('specialized_median_ms'), '.3f')} | {ratio} | "
                      f"{fmt(r.get('ort_median_ms'), '.3f')} | {fmt(r.get('dynamic_compile_s'), '.2f')} / "
                      f"{fmt(r.get('specialized_compile_s'), '.2f')} | {r['runs']} |")
-    lines += [
-        "",
-        "## Machine and settings",
-        "",
-        f"- CPU: {machine['cpu']} ({machine['logical_cpus']} logical CPUs"
-        f"{', virtual machine' if machine['virtual_machine'] else ''}; ISA: {', '.join(machine['isa'])})",
-        f"- threads: {settings['threads']} for all (Tangram `--threads`; onnxruntime intra-op "
-        f"{settings['threads']}, inter-op 1, ORT_ENABLE_ALL, CPUExecutionProvider)",
-        f"- runs: median of N timed runs after warm-up (all: at least {ORT_WARMUP} runs and "
-        f"{WARMUP_MS} ms); N = {settings['runs']}, for resnet50 N = {settings['resnet50_runs']}",
-        f"- Tangram: source tree at {machine['tangram_commit']}, `tangram-compile -O{settings['opt']} --target cpu` "
-        "(plus `--input-shape NAME=DIMS` per input for the specialised bundle); outputs checked against "
-        "test_data_set_0 while timing (`--expect`)",
-        f"- onnx {machine['onnx']}, onnxruntime {machine['onnxruntime']}, numpy {machine['numpy']}, "
-        f"Python {machine['python']}, Linux {machine['kernel']}",
-        f"- load average at start: {machine['load_average_at_start']:.2f}",
-        "- inputs: each `_dyn` model's `test_data_set_0` from `scripts/export_models.py` (batch 1)",
-        "",
-        "Command:",
-        "",
-        "```sh",
-        command,
-        "```",
-        "",
-    ]
+    lines += machine_section(
+        command, machine, settings, "all",
+        f"N = {settings['runs']}, for resnet50 N = {settings['resnet50_runs']}",
+        " (plus `--input-shape NAME=DIMS` per input for the specialised bundle); outputs checked "
+        "against test_data_set_0 while timing (`--expect`)",
+        "each `_dyn` model's `test_data_set_0` from `scripts/export_models.py` (batch 1)")
     with open(path, "w") as f:
         f.write("\n".join(lines))
 

@@ -53,6 +53,25 @@ Value countWhere(OpBuilder &b, Location loc, Value t,
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), n);
 }
 
+/// One step of a fill pass carrying (result, next position): when `keep`,
+/// `write(result, position)` stores there and the position advances;
+/// otherwise both pass through.
+ValueRange appendIf(OpBuilder &b, Location l, Value keep, ValueRange iter,
+                    function_ref<Value(OpBuilder &, Location, Value, Value)> write) {
+  return scf::IfOp::create(
+             b, l, keep,
+             [&](OpBuilder &tb, Location tl) {
+               Value o = write(tb, tl, iter[0], iter[1]);
+               Value next = arith::AddIOp::create(tb, tl, iter[1],
+                                                  indexConst(tb, tl, 1));
+               scf::YieldOp::create(tb, tl, ValueRange{o, next});
+             },
+             [&](OpBuilder &eb, Location el) {
+               scf::YieldOp::create(eb, el, iter);
+             })
+      .getResults();
+}
+
 /// NonZero: [rank, count] i64 indices of the non-zero elements, in row-major
 /// order (numpy.nonzero stacked).
 struct NonZeroLowering : public OpConversionPattern<tg::NonZeroOp> {
@@ -87,26 +106,17 @@ struct NonZeroLowering : public OpConversionPattern<tg::NonZeroOp> {
               next = nest(nb, nl, d + 1, iter);
             } else {
               Value nz = isNonZero(nb, nl, tensor::ExtractOp::create(nb, nl, x, ivs));
-              auto write = scf::IfOp::create(
-                  nb, nl, nz,
-                  [&](OpBuilder &tb, Location tl) {
-                    Value o = iter[0];
+              next = SmallVector<Value>(appendIf(
+                  nb, nl, nz, iter,
+                  [&](OpBuilder &tb, Location tl, Value o, Value pos) {
                     for (int64_t k = 0; k < r; ++k)
                       o = tensor::InsertOp::create(
                           tb, tl,
                           arith::IndexCastOp::create(tb, tl, tb.getI64Type(),
                                                      ivs[k]),
-                          o, ValueRange{indexConst(tb, tl, k), iter[1]});
-                    scf::YieldOp::create(
-                        tb, tl,
-                        ValueRange{o, arith::AddIOp::create(tb, tl, iter[1],
-                                                            indexConst(tb, tl, 1))
-                                          .getResult()});
-                  },
-                  [&](OpBuilder &eb, Location el) {
-                    scf::YieldOp::create(eb, el, iter);
-                  });
-              next = SmallVector<Value>(write.getResults());
+                          o, ValueRange{indexConst(tb, tl, k), pos});
+                    return o;
+                  }));
             }
             ivs.pop_back();
             scf::YieldOp::create(nb, nl, next);
@@ -175,26 +185,18 @@ struct CompressLowering : public OpConversionPattern<tg::CompressOp> {
         rw, loc, zero, len, one, ValueRange{out, zero},
         [&](OpBuilder &b, Location l, Value j, ValueRange iter) {
           Value keep = tensor::ExtractOp::create(b, l, cond, ValueRange{j});
-          auto write = scf::IfOp::create(
-              b, l, keep,
-              [&](OpBuilder &tb, Location tl) {
+          ValueRange next = appendIf(
+              b, l, keep, iter,
+              [&](OpBuilder &tb, Location tl, Value o, Value pos) -> Value {
                 SmallVector<OpFoldResult> offs, sizes;
                 sliceAt(tb, tl, x, j, offs, sizes);
                 Value s = tensor::ExtractSliceOp::create(tb, tl, x, offs, sizes,
                                                          strides);
-                offs[axis] = iter[1];
-                Value o = tensor::InsertSliceOp::create(tb, tl, s, iter[0], offs,
-                                                        sizes, strides);
-                scf::YieldOp::create(
-                    tb, tl,
-                    ValueRange{o, arith::AddIOp::create(tb, tl, iter[1],
-                                                        indexConst(tb, tl, 1))
-                                      .getResult()});
-              },
-              [&](OpBuilder &eb, Location el) {
-                scf::YieldOp::create(eb, el, iter);
+                offs[axis] = pos;
+                return tensor::InsertSliceOp::create(tb, tl, s, o, offs, sizes,
+                                                     strides);
               });
-          scf::YieldOp::create(b, l, write.getResults());
+          scf::YieldOp::create(b, l, next);
         });
     rw.replaceOp(op, loop.getResult(0));
     return success();
