@@ -7,8 +7,8 @@
 // the code object; the code stays small and compiles fast.
 //
 //===----------------------------------------------------------------------===//
-#ifndef TANGRAM_TOOLS_TANGRAM_COMPILE_WEIGHTHOISTING_H
-#define TANGRAM_TOOLS_TANGRAM_COMPILE_WEIGHTHOISTING_H
+#ifndef TANGRAM_PIPELINES_WEIGHTHOISTING_H
+#define TANGRAM_PIPELINES_WEIGHTHOISTING_H
 
 #include "tangram/Bundle/DType.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -48,4 +48,4 @@ std::optional<ModelInterface> hoistWeights(ModuleOp module, std::string &error);
 
 } // namespace mlir::tangram
 
-#endif // TANGRAM_TOOLS_TANGRAM_COMPILE_WEIGHTHOISTING_H
+#endif // TANGRAM_PIPELINES_WEIGHTHOISTING_H

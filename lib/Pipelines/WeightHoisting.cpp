@@ -1,7 +1,7 @@
 //===- WeightHoisting.cpp - weights out of the code, into the bundle ------===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
-#include "WeightHoisting.h"
+#include "tangram/Pipelines/WeightHoisting.h"
 #include "Graph/GraphOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 

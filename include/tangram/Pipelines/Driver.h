@@ -1,0 +1,47 @@
+//===- Driver.h - the compile driver as a library ---------------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// ONNX model -> one stage of IR text or a .tgb bundle, configured by an
+// options struct. `tangram-compile` is a thin shell over it; the Python
+// module will call the same entry point.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_PIPELINES_DRIVER_H
+#define TANGRAM_PIPELINES_DRIVER_H
+
+#include "llvm/ADT/StringRef.h"
+#include <string>
+#include <vector>
+
+namespace mlir::tangram {
+
+/// What the driver writes.
+enum class CompileStage {
+  Bundle, ///< a .tgb bundle (the default)
+  TG,     ///< imported, shape-inferred tg IR (text)
+  Linalg, ///< linalg on tensors, weights as arguments (text)
+  LLVM,   ///< the CPU code's LLVM IR (text)
+};
+
+struct CompileOptions {
+  /// Targets, comma-separated; only "cpu" is available today.
+  std::string targets = "cpu";
+  unsigned optLevel = 2;
+  /// NAME=DxDx... fixes an input's dims ('?' keeps one dynamic).
+  std::vector<std::string> inputShapes;
+  CompileStage stage = CompileStage::Bundle;
+  /// Print weight blobs in full in text stages instead of eliding them.
+  bool keepWeights = false;
+};
+
+/// Compiles the model at `modelPath` (binary ONNX or `.onnxtxt`) and writes
+/// the requested stage to `outputPath` ('-' is stdout for text stages).
+/// On failure returns false with one line in `error` (without "error: ")
+/// and leaves no output file behind.
+bool compileModel(llvm::StringRef modelPath, llvm::StringRef outputPath,
+                  const CompileOptions &options, std::string &error);
+
+} // namespace mlir::tangram
+
+#endif // TANGRAM_PIPELINES_DRIVER_H
