@@ -11,7 +11,7 @@
 #include "tangram/Pipelines/Driver.h"
 #include "tangram/Bundle/BundleWriter.h"
 #include "tangram/Importer/ONNX/Importer.h"
-#include "tangram/Pipelines/WeightHoisting.h"
+#include "tangram/Pipelines/ModelInterface.h"
 #include "tangram/Target/CPU/CPUTarget.h"
 #include "tangram/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -173,9 +173,22 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   if (options.stage == CompileStage::TG)
     return printModule(*module, outputPath, options.keepWeights, error);
 
-  auto hoisted = hoistWeights(*module, error);
-  if (!hoisted)
-    return fail(modelPath + ": " + error);
+  std::optional<ModelInterface> hoisted;
+  {
+    PassManager pm(&context);
+    pm.addPass(createHoistWeightsPass());
+    std::string first;
+    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &d) {
+      if (first.empty())
+        first = d.str();
+      return success();
+    });
+    if (failed(pm.run(*module)))
+      return fail(modelPath + ": " + first);
+    hoisted = readModelInterface(*module, error);
+    if (!hoisted)
+      return fail(modelPath + ": " + error);
+  }
   {
     PassManager pm(&context);
     buildTGToLinalgPipeline(pm);

@@ -5,6 +5,7 @@
 #define TANGRAM_TRANSFORMS_PASSES_H
 
 #include "Graph/GraphDialect.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"
 

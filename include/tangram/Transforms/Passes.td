@@ -63,4 +63,35 @@ def InferDimBoundsPass : Pass<"tg-infer-dim-bounds", "func::FuncOp"> {
   let dependentDialects = ["::mlir::tangram::tg::TGDialect"];
 }
 
+def HoistWeightsPass : Pass<"tg-hoist-weights", "ModuleOp"> {
+  let summary = "Turns the model's large constants into entry arguments";
+  let description = [{
+    Every non-splat, non-i1 `tg.constant` of more than 64 elements in the
+    module's one public function becomes a trailing argument, so its bytes
+    go to the bundle's weights section (memory-mapped at run time) instead
+    of the code object, which stays small and compiles fast. The argument
+    carries `tg.weight` (its index among the weights), `tg.weight_name`
+    (the initializer's name) and `tg.weight_value` (the constant itself,
+    which the bundle writer reads). All arguments are marked
+    `bufferization.writable = false`: the runtime passes inputs and
+    memory-mapped weights, which the code must not write. Fails when the
+    module has no or several public functions.
+
+    Before:
+    ```mlir
+    func.func @main(%x: tensor<1x128xf32>) -> tensor<1x128xf32> {
+      %w = tg.constant dense_resource<w> : tensor<128x128xf32> loc("fc.weight")
+      %y = tg.matmul %x, %w : (...) -> tensor<1x128xf32>
+    ```
+    After:
+    ```mlir
+    func.func @main(%x: tensor<1x128xf32> {bufferization.writable = false},
+        %w: tensor<128x128xf32> {bufferization.writable = false, tg.weight = 0 : i64,
+            tg.weight_name = "fc.weight", tg.weight_value = dense_resource<w> : tensor<128x128xf32>})
+    ```
+  }];
+  let dependentDialects = ["::mlir::tangram::tg::TGDialect",
+                           "::mlir::bufferization::BufferizationDialect"];
+}
+
 #endif // TANGRAM_TRANSFORMS_PASSES

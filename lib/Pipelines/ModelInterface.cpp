@@ -1,7 +1,7 @@
-//===- WeightHoisting.cpp - weights out of the code, into the bundle ------===//
+//===- ModelInterface.cpp - a compiled model's inputs, outputs, weights ---===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
-#include "tangram/Pipelines/WeightHoisting.h"
+#include "tangram/Pipelines/ModelInterface.h"
 #include "Graph/GraphOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
@@ -91,25 +91,21 @@ void shareBoundsByName(std::vector<TensorInfo> &inputs) {
     }
 }
 
-/// The raw little-endian bytes of a constant worth hoisting, or empty.
-ArrayRef<char> hoistableBytes(tg::ConstantOp c) {
-  auto t = cast<RankedTensorType>(c.getType());
-  if (t.getElementType().isInteger(1) || t.getNumElements() <= 64)
-    return {};
-  if (auto res = dyn_cast<DenseResourceElementsAttr>(c.getValue())) {
+/// The raw little-endian bytes of a hoisted weight's value.
+ArrayRef<char> bytesOf(Attribute value) {
+  if (auto res = dyn_cast_or_null<DenseResourceElementsAttr>(value)) {
     if (AsmResourceBlob *blob = res.getRawHandle().getBlob())
       return blob->getData();
     return {};
   }
-  if (auto dense = dyn_cast<DenseElementsAttr>(c.getValue()))
-    if (!dense.isSplat())
-      return dense.getRawData();
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(value))
+    return dense.getRawData();
   return {};
 }
 } // namespace
 
-std::optional<ModelInterface> mlir::tangram::hoistWeights(ModuleOp module,
-                                                          std::string &error) {
+std::optional<ModelInterface>
+mlir::tangram::readModelInterface(ModuleOp module, std::string &error) {
   ModelInterface mi;
   for (auto f : module.getOps<func::FuncOp>())
     if (f.isPublic() && !f.isExternal()) {
@@ -124,19 +120,39 @@ std::optional<ModelInterface> mlir::tangram::hoistWeights(ModuleOp module,
     return std::nullopt;
   }
   func::FuncOp f = mi.entry;
-  auto nameOf = [](DictionaryAttr attrs, std::string fallback) {
+  auto nameOf = [](DictionaryAttr attrs, StringRef key, std::string fallback) {
     if (attrs)
-      if (auto n = attrs.getAs<StringAttr>("tg.name"))
+      if (auto n = attrs.getAs<StringAttr>(key))
         return n.str();
     return fallback;
   };
   for (unsigned i = 0; i < f.getNumArguments(); ++i) {
+    DictionaryAttr attrs = f.getArgAttrDict(i);
+    if (attrs && attrs.get("tg.weight")) {
+      WeightInfo w;
+      std::string name = nameOf(attrs, "tg.weight_name",
+                                "weight_" + std::to_string(mi.weights.size()));
+      if (!describe(f.getArgument(i).getType(), name, w, error))
+        return std::nullopt;
+      w.data = bytesOf(attrs.get("tg.weight_value"));
+      if (w.data.empty()) {
+        error = "weight '" + name + "' has no value";
+        return std::nullopt;
+      }
+      mi.weights.push_back(std::move(w));
+      f.removeArgAttr(i, "tg.weight_value");
+      continue;
+    }
+    if (!mi.weights.empty()) {
+      error = "an input follows the weights";
+      return std::nullopt;
+    }
     TensorInfo info;
     if (!describe(f.getArgument(i).getType(),
-                  nameOf(f.getArgAttrDict(i), "input_" + std::to_string(i)),
-                  info, error))
+                  nameOf(attrs, "tg.name", "input_" + std::to_string(i)), info,
+                  error))
       return std::nullopt;
-    info.dimNames = dimNamesOf(f.getArgAttrDict(i), info);
+    info.dimNames = dimNamesOf(attrs, info);
     if (auto max = f.getArgAttrOfType<DenseI64ArrayAttr>(i, "tg.dim_max"))
       if (max.size() == (int64_t)info.shape.size()) {
         for (auto [m, d] : llvm::zip(max.asArrayRef(), info.shape))
@@ -146,41 +162,16 @@ std::optional<ModelInterface> mlir::tangram::hoistWeights(ModuleOp module,
       }
     mi.inputs.push_back(info);
   }
+  shareBoundsByName(mi.inputs);
   for (unsigned i = 0; i < f.getNumResults(); ++i) {
     TensorInfo info;
     if (!describe(f.getResultTypes()[i],
-                  nameOf(f.getResultAttrDict(i), "output_" + std::to_string(i)),
+                  nameOf(f.getResultAttrDict(i), "tg.name",
+                         "output_" + std::to_string(i)),
                   info, error))
       return std::nullopt;
     info.dimNames = dimNamesOf(f.getResultAttrDict(i), info);
     mi.outputs.push_back(info);
   }
-  shareBoundsByName(mi.inputs);
-  SmallVector<tg::ConstantOp> constants;
-  f.walk([&](tg::ConstantOp c) {
-    if (!hoistableBytes(c).empty())
-      constants.push_back(c);
-  });
-  for (tg::ConstantOp c : constants) {
-    WeightInfo w;
-    std::string name = "weight_" + std::to_string(mi.weights.size());
-    if (auto loc = dyn_cast<NameLoc>(c.getLoc()))
-      name = loc.getName().str();
-    if (!describe(c.getType(), name, w, error))
-      return std::nullopt;
-    w.data = hoistableBytes(c);
-    unsigned index = f.getNumArguments();
-    if (failed(f.insertArgument(index, c.getType(), {}, c.getLoc())))
-      return std::nullopt;
-    f.setArgAttr(index, "tg.weight", IntegerAttr::get(
-        IntegerType::get(f.getContext(), 64), mi.weights.size()));
-    c.getResult().replaceAllUsesWith(f.getArgument(index));
-    c.erase();
-    mi.weights.push_back(std::move(w));
-  }
-  // The runtime passes inputs and memory-mapped weights: never write them.
-  for (unsigned i = 0; i < f.getNumArguments(); ++i)
-    f.setArgAttr(i, "bufferization.writable",
-                 BoolAttr::get(f.getContext(), false));
   return mi;
 }

@@ -1,14 +1,14 @@
-//===- WeightHoisting.h - weights out of the code, into the bundle -*- C++ -*-===//
+//===- ModelInterface.h - a compiled model's inputs, outputs, weights -*- C++ -*-===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 //
-// Large constants become arguments of the entry function so their bytes go
-// to the bundle's weights section (memory-mapped at run time) instead of
-// the code object; the code stays small and compiles fast.
+// What the bundle records about the entry function after tg-hoist-weights:
+// inputs and outputs (names, dtypes, shapes, symbolic dims and bounds) and
+// the weights with their bytes.
 //
 //===----------------------------------------------------------------------===//
-#ifndef TANGRAM_PIPELINES_WEIGHTHOISTING_H
-#define TANGRAM_PIPELINES_WEIGHTHOISTING_H
+#ifndef TANGRAM_PIPELINES_MODELINTERFACE_H
+#define TANGRAM_PIPELINES_MODELINTERFACE_H
 
 #include "tangram/Bundle/DType.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -34,18 +34,21 @@ struct WeightInfo : TensorInfo {
   ArrayRef<char> data;
 };
 
-/// The entry function's interface after hoisting: its arguments are
-/// `inputs` then `weights`, its results `outputs`.
+/// The entry function's interface after tg-hoist-weights: its arguments
+/// are `inputs` then `weights`, its results `outputs`.
 struct ModelInterface {
   func::FuncOp entry;
   std::vector<TensorInfo> inputs, outputs;
   std::vector<WeightInfo> weights;
 };
 
-/// Hoists every non-splat constant of more than 64 elements out of the one
-/// public function of `module`; marks all its arguments read-only.
-std::optional<ModelInterface> hoistWeights(ModuleOp module, std::string &error);
+/// Reads the interface of the one public function of `module` (run
+/// tg-hoist-weights first), then drops the `tg.weight_value` attributes:
+/// the weights' bytes stay owned by the context, later stages need only
+/// the arguments.
+std::optional<ModelInterface> readModelInterface(ModuleOp module,
+                                                 std::string &error);
 
 } // namespace mlir::tangram
 
-#endif // TANGRAM_PIPELINES_WEIGHTHOISTING_H
+#endif // TANGRAM_PIPELINES_MODELINTERFACE_H
