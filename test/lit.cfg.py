@@ -22,3 +22,5 @@ llvm_config.add_tool_substitutions(
     ["tangram-opt", "tangram-compile", "tangram-run", "tangram-unit-tests"], tool_dirs
 )
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
+config.substitutions.append(("%tangram_src", config.tangram_src_root))
+config.substitutions.append(("%llvm_include", config.mlir_include_dir.split(";")[0]))
