@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "Graph/GraphDialect.h"
 #include "tangram/Conversion/Passes.h"
+#include "tangram/Pipelines/Pipelines.h"
+#include "tangram/Target/CPU/CPUTarget.h"
 #include "tangram/Transforms/Passes.h"
 #include "tangram/Target/CPU/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -28,6 +30,9 @@ int main(int argc, char **argv) {
   mlir::tangram::registerTransformsPasses();
   mlir::tangram::registerConversionPasses();
   mlir::tangram::registerCPUPasses();
+  mlir::tangram::registerTangramPipelines();
+  // The pipelines reach bufferization, LLVM and the rest of the CPU stack.
+  mlir::tangram::registerCPUTargetDialects(registry);
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();

@@ -81,76 +81,61 @@ LogicalResult runCaptured(ModuleOp module, PassManager &pm, StringRef stage,
 }
 } // namespace
 
+void mlir::tangram::buildCPULoweringPipeline(OpPassManager &pm,
+                                            const CPUOptions &options) {
+  pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (options.optLevel > 0)
+    pm.addPass(createInterchangeContractionsPass());
+  bufferization::OneShotBufferizePassOptions bo;
+  bo.bufferizeFunctionBoundaries = true;
+  bo.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  // tg.loop carries tensors that the body replaces (and scan accumulators
+  // that grow); the deallocation pipeline frees what loops return.
+  bo.allowReturnAllocsFromLoops = true;
+  pm.addPass(bufferization::createOneShotBufferizePass(bo));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createFreshResultsPass());
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createStridedCopiesPass());
+  pm.addPass(createLowerAssertsPass());
+  if (options.optLevel > 0) {
+    pm.addPass(createUseMicrokernelsPass());
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+    pm.addPass(createParallelizeLoopsPass());
+  } else {
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  }
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  if (options.optLevel > 0)
+    pm.addPass(createApproximateMathPass());
+  pm.addPass(createExpandFloat8Pass());
+  arith::ArithEmulateUnsupportedFloatsOptions eo;
+  eo.sourceTypeStrs = {"bf16"};
+  pm.addNestedPass<func::FuncOp>(arith::createArithEmulateUnsupportedFloats(eo));
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
 LogicalResult mlir::tangram::lowerLinalgToLLVMDialect(ModuleOp module,
                                                       const CPUOptions &options,
                                                       std::string &error) {
-  MLIRContext *ctx = module.getContext();
-  {
-    PassManager pm(ctx);
-    pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
-    pm.addPass(createCanonicalizerPass());
-    pm.addPass(createCSEPass());
-    if (failed(runCaptured(module, pm, "fusion", error)))
-      return failure();
-  }
-  if (options.optLevel > 0)
-    interchangeContractions(module);
-  {
-    PassManager pm(ctx);
-    bufferization::OneShotBufferizePassOptions bo;
-    bo.bufferizeFunctionBoundaries = true;
-    bo.functionBoundaryTypeConversion =
-        bufferization::LayoutMapOption::IdentityLayoutMap;
-    // tg.loop carries tensors that the body replaces (and scan accumulators
-    // that grow); the deallocation pipeline frees what loops return.
-    bo.allowReturnAllocsFromLoops = true;
-    pm.addPass(bufferization::createOneShotBufferizePass(bo));
-    pm.addPass(createCanonicalizerPass());
-    if (failed(runCaptured(module, pm, "bufferization", error)))
-      return failure();
-  }
-  makeResultsFresh(module);
-  {
-    PassManager pm(ctx);
-    bufferization::buildBufferDeallocationPipeline(pm);
-    pm.addPass(createConvertBufferizationToMemRefPass());
-    pm.addPass(createCanonicalizerPass());
-    if (failed(runCaptured(module, pm, "deallocation", error)))
-      return failure();
-  }
-  rewriteStridedCopies(module);
-  {
-    PassManager pm(ctx);
-    pm.addPass(createLowerAssertsPass());
-    if (options.optLevel > 0) {
-      pm.addPass(createUseMicrokernelsPass());
-      pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
-      pm.addPass(createParallelizeLoopsPass());
-    } else {
-      pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-    }
-    pm.addPass(createLowerAffinePass());
-    pm.addPass(createSCFToControlFlowPass());
-    pm.addPass(memref::createExpandStridedMetadataPass());
-    pm.addPass(createLowerAffinePass());
-    if (options.optLevel > 0)
-      pm.addPass(createApproximateMathPass());
-    pm.addPass(createExpandFloat8Pass());
-    arith::ArithEmulateUnsupportedFloatsOptions eo;
-    eo.sourceTypeStrs = {"bf16"};
-    pm.addNestedPass<func::FuncOp>(arith::createArithEmulateUnsupportedFloats(eo));
-    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-    pm.addPass(createConvertMathToLLVMPass());
-    pm.addPass(createConvertMathToLibmPass());
-    pm.addPass(createConvertFuncToLLVMPass());
-    pm.addPass(createArithToLLVMConversionPass());
-    pm.addPass(createConvertControlFlowToLLVMPass());
-    pm.addPass(createConvertIndexToLLVMPass());
-    pm.addPass(createUBToLLVMConversionPass());
-    pm.addPass(createReconcileUnrealizedCastsPass());
-    pm.addPass(createCanonicalizerPass());
-    if (failed(runCaptured(module, pm, "lowering to LLVM", error)))
-      return failure();
-  }
-  return success();
+  PassManager pm(module.getContext());
+  buildCPULoweringPipeline(pm, options);
+  return runCaptured(module, pm, "lowering for the CPU", error);
 }

@@ -11,19 +11,6 @@
 
 namespace mlir::tangram {
 
-/// Every memref a public function returns becomes a buffer of its own (the
-/// caller frees it), never a view of an argument or a global.
-void makeResultsFresh(ModuleOp module);
-
-/// memref.copy between non-identity layouts would call a runtime helper
-/// (`memrefCopy`) we do not ship: make them linalg.copy loops.
-void rewriteStridedCopies(ModuleOp module);
-
-/// Contractions (matmul, conv) run their reductions outside the loop over
-/// the output's contiguous dim, so the innermost loop is a unit-stride
-/// parallel loop that LLVM vectorizes (i-k-j order for matmul).
-void interchangeContractions(ModuleOp module);
-
 /// True if `op` is a contraction tg-cpu-use-microkernels turns into a call
 /// (on tensors or buffers): interchanging it first would hide it.
 bool hasMicrokernel(linalg::LinalgOp op);

@@ -50,8 +50,14 @@ void registerCPUTargetDialects(DialectRegistry &registry);
 /// tg -> linalg on tensors (shared by every target).
 void buildTGToLinalgPipeline(OpPassManager &pm);
 
-/// linalg on tensors -> LLVM dialect, in place. `func` names the entry
-/// function (its results become fresh buffers).
+/// The CPU target's pipeline, linalg on tensors -> LLVM dialect: fusion,
+/// bufferization, deallocation, microkernels, parallel loops, LLVM
+/// conversion. Every step is a pass, so `tangram-opt` replays it
+/// (`-tg-cpu-lower-to-llvm`).
+void buildCPULoweringPipeline(OpPassManager &pm, const CPUOptions &options);
+
+/// Runs buildCPULoweringPipeline on `module` in place; the first error is
+/// returned in `error`.
 LogicalResult lowerLinalgToLLVMDialect(ModuleOp module,
                                        const CPUOptions &options,
                                        std::string &error);

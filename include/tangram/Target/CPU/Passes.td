@@ -32,6 +32,79 @@ def FuseElementwisePass : Pass<"tg-cpu-fuse-elementwise", "func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def InterchangeContractionsPass
+    : Pass<"tg-cpu-interchange-contractions", "ModuleOp"> {
+  let summary = "Puts a contraction's loop over the output's contiguous dim "
+                "innermost";
+  let description = [{
+    Contractions on tensors that no microkernel takes (grouped N-d convs,
+    broadcasting matmuls, einsums) are rewritten as generics whose innermost
+    loop walks the output's last dim, so it is a unit-stride parallel loop
+    that LLVM vectorizes (i-k-j order for a matmul) instead of a reduction.
+    Named ops with a microkernel are left for `tg-cpu-use-microkernels`.
+
+    Before (loops m, n, k; the output [m, n] is written along n):
+    ```mlir
+    linalg.generic {indexing_maps = [(m, n, k) -> (m, k), (m, n, k) -> (k, n),
+                                     (m, n, k) -> (m, n)],
+                    iterator_types = ["parallel", "parallel", "reduction"]}
+    ```
+    After (loops m, k, n):
+    ```mlir
+    linalg.generic {indexing_maps = [(m, k, n) -> (m, k), (m, k, n) -> (k, n),
+                                     (m, k, n) -> (m, n)],
+                    iterator_types = ["parallel", "reduction", "parallel"]}
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def FreshResultsPass : Pass<"tg-cpu-fresh-results", "ModuleOp"> {
+  let summary = "Makes every buffer a public function returns its own";
+  let description = [{
+    After bufferization a public function may return a view of an argument
+    or of a global; the runtime frees what the code object returns, so each
+    returned memref that is not a fresh `memref.alloc` is copied into one
+    (with its run-time sizes).
+
+    Before:
+    ```mlir
+    func.func @main(%a: memref<4xf32>) -> memref<4xf32> {
+      return %a : memref<4xf32>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @main(%a: memref<4xf32>) -> memref<4xf32> {
+      %0 = memref.alloc() : memref<4xf32>
+      linalg.copy ins(%a : memref<4xf32>) outs(%0 : memref<4xf32>)
+      return %0 : memref<4xf32>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def StridedCopiesPass : Pass<"tg-cpu-strided-copies", "ModuleOp"> {
+  let summary = "Turns memref.copy between strided layouts into linalg.copy";
+  let description = [{
+    A `memref.copy` whose source or target has a non-identity layout lowers
+    to a call of MLIR's runtime helper `memrefCopy`, which code objects do
+    not ship: such copies become `linalg.copy`, which lowers to loops.
+
+    Before:
+    ```mlir
+    memref.copy %a, %b : memref<4x4xf32, strided<[8, 1]>> to memref<4x4xf32>
+    ```
+    After:
+    ```mlir
+    linalg.copy ins(%a : memref<4x4xf32, strided<[8, 1]>>) outs(%b : memref<4x4xf32>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def UseMicrokernelsPass : Pass<"tg-cpu-use-microkernels", "ModuleOp"> {
   let summary = "Replaces bufferized f32 matmuls and convolutions with calls "
                 "to the CPU microkernels";
