@@ -15,6 +15,7 @@
 #include "Compare.h"
 #include "TensorFiles.h"
 #include "tangram/Runtime/Session.h"
+#include "tangram/Runtime/Device.h"
 
 #include <algorithm>
 #include <chrono>
@@ -34,6 +35,8 @@ const char *kUsage =
     "         [--output-dir OUTDIR] [--npy] [--expect DIR] [--rtol R] "
     "[--atol A]\n"
     "         [--benchmark N] [--threads T] [--device cpu] [--print]\n"
+    "       tangram-run OUT.tgb --describe\n"
+    "       tangram-run --list-devices\n"
     "\n"
     "  --data-dir DIR     inputs from DIR/input_<i>.pb (ONNX TensorProto, "
     "graph-input order)\n"
@@ -44,7 +47,11 @@ const char *kUsage =
     "  --benchmark N      time N runs after warm-up (min/median/max)\n"
     "  --threads T        CPU threads (default: one per hardware thread)\n"
     "  --device KIND      require the bundle's devices to be of KIND (cpu)\n"
-    "  --print            print each output's shape and first values\n";
+    "  --print            print each output's shape and first values\n"
+    "  --describe         print the bundle's manifest (inputs with symbolic "
+    "dims,\n"
+    "                     devices, code objects, weights, schedule) as JSON\n"
+    "  --list-devices     print the device kinds this runtime can run\n";
 
 struct Options {
   std::string bundle;
@@ -59,6 +66,8 @@ struct Options {
   long threads = 0;
   std::string device;
   bool print = false;
+  bool describe = false;
+  bool listDevices = false;
 };
 
 [[noreturn]] void fatal(const std::string &message) {
@@ -113,10 +122,14 @@ Options parseArgs(int argc, char **argv) {
         fatal(name + ": missing value");
       return argv[++i];
     };
-    if (name == "--npy" || name == "--print") {
+    if (name == "--npy" || name == "--print" || name == "--describe" ||
+        name == "--list-devices") {
       if (hasValue)
         fatal(name + " takes no value");
-      (name == "--npy" ? o.npy : o.print) = true;
+      (name == "--npy"        ? o.npy
+       : name == "--print"    ? o.print
+       : name == "--describe" ? o.describe
+                              : o.listDevices) = true;
     } else if (name == "--data-dir") {
       o.dataDir = needValue();
     } else if (name == "--input") {
@@ -148,7 +161,7 @@ Options parseArgs(int argc, char **argv) {
       fatal("unknown option '" + name + "' (see --help)");
     }
   }
-  if (o.bundle.empty())
+  if (o.bundle.empty() && !o.listDevices)
     fatal("no bundle given (usage: tangram-run OUT.tgb [options], see --help)");
   return o;
 }
@@ -320,11 +333,20 @@ void benchmark(const Options &o, Session &session,
 
 int main(int argc, char **argv) {
   Options o = parseArgs(argc, argv);
+  if (o.listDevices) {
+    for (const std::string &kind : driverKinds())
+      std::printf("%s\n", kind.c_str());
+    return 0;
+  }
   std::string error;
   std::shared_ptr<const Bundle> bundle = Bundle::open(o.bundle, error);
   if (!bundle)
     fatal(error);
   const Manifest &m = bundle->manifest();
+  if (o.describe) {
+    std::printf("%s\n", serializeManifest(m).c_str());
+    return 0;
+  }
 
   // Inputs are read and checked before code is loaded, so input mistakes are
   // reported first and cheaply.
