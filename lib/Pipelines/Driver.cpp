@@ -13,6 +13,7 @@
 #include "tangram/Importer/ONNX/Importer.h"
 #include "tangram/Pipelines/ModelInterface.h"
 #include "tangram/Target/CPU/CPUTarget.h"
+#include "tangram/Target/TargetBackend.h"
 #include "tangram/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -21,6 +22,7 @@
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/Support/Path.h"
@@ -155,13 +157,17 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   if (options.optLevel > 3)
     return fail("-O" + Twine(options.optLevel) +
                 ": optimization level must be 0-3");
-  if (options.targets != "cpu")
-    return fail("target '" + options.targets +
-                "' is not available (available: cpu)");
+  registerAllTargets();
+  const TargetBackend *target = lookupTarget(options.targets);
+  if (!target)
+    return fail("target '" + options.targets + "' is not available (available: " +
+                llvm::join(targetNames(), ", ") + ")");
+  TargetOptions targetOptions;
+  targetOptions.optLevel = options.optLevel;
 
   DialectRegistry registry;
   registerImporterDialects(registry);
-  registerCPUTargetDialects(registry);
+  target->registerDialects(registry);
   MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
 
@@ -209,35 +215,47 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   if (options.stage == CompileStage::Linalg)
     return printModule(*module, outputPath, options.keepWeights, error);
 
-  CPUOptions cpu;
-  cpu.optLevel = options.optLevel;
-  hoisted->entry->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
+  target->prepareEntry(hoisted->entry);
   std::string entryName = hoisted->entry.getSymName().str();
   unsigned numArgs = hoisted->entry.getNumArguments();
-  if (failed(lowerLinalgToLLVMDialect(*module, cpu, error)))
-    return fail(modelPath + ": " + error);
-  llvm::LLVMContext llvmContext;
-  auto llvmModule =
-      translateToLLVMIR(*module, llvmContext, entryName, numArgs, cpu, error);
-  if (!llvmModule)
-    return fail(modelPath + ": " + error);
-  if (options.stage == CompileStage::LLVM)
+  {
+    PassManager pm(&context);
+    target->buildPipeline(pm, targetOptions);
+    std::string first;
+    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &d) {
+      if (d.getSeverity() == DiagnosticSeverity::Error && first.empty())
+        first = d.str();
+      return success();
+    });
+    if (failed(pm.run(*module)))
+      return fail(modelPath + ": lowering for " + target->name() + ": " +
+                  (first.empty() ? "failed" : first));
+  }
+  if (options.stage == CompileStage::LLVM) {
+    // Printed to memory first: a failure leaves no partial file.
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    if (!target->printLowered(*module, entryName, numArgs, targetOptions, os,
+                              error))
+      return fail(modelPath + ": " + error);
     return writeText(
-        outputPath,
-        [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); }, error);
+        outputPath, [&](llvm::raw_ostream &out) { out << text; }, error);
+  }
 
   if (outputPath == "-")
     return fail("a bundle needs an output file: -o OUT.tgb");
   // lld resets LLVM's command-line options when it runs: copy what it reads.
   std::string model = modelPath.str(), output = outputPath.str();
-  std::vector<uint8_t> code = buildSharedLibrary(*llvmModule, cpu, error);
-  if (code.empty())
+  CodeObject code;
+  if (!target->serialize(*module, entryName, numArgs, targetOptions, code,
+                         error))
     return fail(model + ": " + error);
+  DeviceInfo dev = target->device(targetOptions);
 
   ::tangram::BundleWriter writer(llvm::sys::path::stem(model).str());
-  unsigned device = writer.addDevice("cpu", cpuTriple(), cpuFeatures(cpu));
-  unsigned codeObject = writer.addCodeObject(device, "elf-shared-object",
-                                             kCPUEntryName, std::move(code));
+  unsigned device = writer.addDevice(dev.kind, dev.triple, dev.features);
+  unsigned codeObject = writer.addCodeObject(device, code.format, code.entry,
+                                             std::move(code.bytes));
   std::vector<unsigned> args, results;
   for (auto &in : hoisted->inputs)
     args.push_back(writer.addInputBuffer(

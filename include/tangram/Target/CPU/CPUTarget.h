@@ -27,6 +27,11 @@
 
 namespace mlir::tangram {
 
+class TargetBackend;
+
+/// The CPU target for the registry (CPUBackend.cpp).
+std::unique_ptr<TargetBackend> createCPUTarget();
+
 struct CPUOptions {
   /// 0: naive loops, no LLVM optimization; 1-3: tiling, vectorization and
   /// LLVM's -O1..-O3.

@@ -1,0 +1,89 @@
+//===- TargetBackend.h - one interface per code generation target -*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// A target turns linalg on tensors (the model's entry function, weights as
+// arguments) into a code object the runtime loads. The compile driver finds
+// targets by name in a registry, never by string tests; a new target is one
+// folder that implements this interface plus one line in Targets.cpp.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_TARGET_TARGETBACKEND_H
+#define TANGRAM_TARGET_TARGETBACKEND_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/raw_ostream.h"
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir::tangram {
+
+/// What every target is configured with.
+struct TargetOptions {
+  unsigned optLevel = 2;
+};
+
+/// A serialized executable and what the manifest says about it.
+struct CodeObject {
+  std::string format;      ///< e.g. "elf-shared-object"
+  std::string entry;       ///< the symbol the runtime calls
+  std::vector<uint8_t> bytes;
+};
+
+/// The device a target's code runs on, as the manifest records it.
+struct DeviceInfo {
+  std::string kind;     ///< the runtime driver's kind, e.g. "cpu"
+  std::string triple;   ///< target triple or architecture
+  std::string features; ///< e.g. "+avx2,+fma"
+};
+
+class TargetBackend {
+public:
+  virtual ~TargetBackend();
+  /// The name `--target` uses, e.g. "cpu".
+  virtual llvm::StringRef name() const = 0;
+  /// Dialects the target's pipeline creates.
+  virtual void registerDialects(DialectRegistry &registry) const = 0;
+  /// Whether the target computes with element type `t` (placement asks;
+  /// many accelerators have no f64).
+  virtual bool supportsElementType(Type t) const = 0;
+  /// Marks the entry function for the target before its pipeline runs
+  /// (the CPU asks for MLIR's C interface wrapper).
+  virtual void prepareEntry(func::FuncOp entry) const {}
+  /// linalg on tensors -> the target's lowered IR, in place.
+  virtual void buildPipeline(OpPassManager &pm,
+                             const TargetOptions &options) const = 0;
+  /// The device the code object runs on.
+  virtual DeviceInfo device(const TargetOptions &options) const = 0;
+  /// Serializes the lowered `module`, whose `entry` function takes `numArgs`
+  /// buffers (inputs then weights), into a code object.
+  virtual bool serialize(ModuleOp module, llvm::StringRef entry,
+                         unsigned numArgs, const TargetOptions &options,
+                         CodeObject &out, std::string &error) const = 0;
+  /// Prints the target's own text form of the lowered module (`--emit`
+  /// of the last text stage: LLVM IR for the CPU).
+  virtual bool printLowered(ModuleOp module, llvm::StringRef entry,
+                            unsigned numArgs, const TargetOptions &options,
+                            llvm::raw_ostream &os, std::string &error) const = 0;
+};
+
+/// Adds `target` to the registry (one per name).
+void registerTarget(std::unique_ptr<TargetBackend> target);
+
+/// The target of `name`, or null.
+const TargetBackend *lookupTarget(llvm::StringRef name);
+
+/// The registered names, for error messages ("cpu").
+std::vector<std::string> targetNames();
+
+/// Registers every target this build has (lib/Target/Targets.cpp).
+void registerAllTargets();
+
+} // namespace mlir::tangram
+
+#endif // TANGRAM_TARGET_TARGETBACKEND_H

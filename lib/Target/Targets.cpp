@@ -1,0 +1,10 @@
+//===- Targets.cpp - every target of this build ---------------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#include "tangram/Target/CPU/CPUTarget.h"
+#include "tangram/Target/TargetBackend.h"
+
+/// One line per target: a new target adds its folder and its line here.
+void mlir::tangram::registerAllTargets() {
+  registerTarget(createCPUTarget());
+}
