@@ -15,4 +15,6 @@ void mlir::tangram::buildImportCleanupPipeline(OpPassManager &pm) {
   }
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createInferDimBoundsPass());
+  // What later stages rely on (docs/BackendContract.md), checked once here.
+  pm.addPass(createVerifyBackendContractPass());
 }

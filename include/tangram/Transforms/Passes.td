@@ -94,4 +94,27 @@ def HoistWeightsPass : Pass<"tg-hoist-weights", "ModuleOp"> {
                            "::mlir::bufferization::BufferizationDialect"];
 }
 
+def VerifyBackendContractPass
+    : Pass<"tg-verify-backend-contract", "ModuleOp"> {
+  let summary = "Checks that a module has the form docs/BackendContract.md "
+                "promises later stages";
+  let description = [{
+    Reports, as errors on the offending op or argument, anything that breaks
+    the contract the import clean-up establishes: the module holds one
+    public function with one block; its ops are `tg` ops (regions only in
+    `tg.if` and `tg.loop`, ended by `tg.yield`) and the final
+    `func.return`; every value is a ranked tensor of a tg element type (or
+    a `!tg.seq` / `!tg.optional` of one); arguments and results carry
+    `tg.name`; `axis` attributes are non-negative and `axes` lists sorted,
+    unique and non-negative. The pass changes nothing.
+
+    Example of a report:
+    ```mlir
+    func.func @main(%x: tensor<*xf32> {tg.name = "x"}) -> ... 
+    // error: backend contract: argument 0 ('x') is not a ranked tensor of a tg element type
+    ```
+  }];
+  let dependentDialects = ["::mlir::tangram::tg::TGDialect"];
+}
+
 #endif // TANGRAM_TRANSFORMS_PASSES
