@@ -41,6 +41,17 @@ Value clampI(OpBuilder &b, Location l, Value v, int64_t lo, int64_t hi) {
       b, l, arith::MaxSIOp::create(b, l, v, idx(b, l, lo)), idx(b, l, hi));
 }
 /// The first element of a 0-D or 1-element tensor.
+/// Entry `i` of the integer tensor `t` as a size (index): a negative value
+/// fails the run with "<what>" (cf.assert) and reads as 0 meanwhile.
+Value readSize(OpBuilder &b, Location l, Value t, int64_t i, StringRef what) {
+  Value v = tensor::ExtractOp::create(b, l, t, ValueRange{idx(b, l, i)});
+  Value zero = scalarConst(b, l, v.getType(), 0);
+  Value ok = cmpI(b, l, arith::CmpIPredicate::sge, v, zero);
+  cf::AssertOp::create(b, l, ok, what);
+  return arith::IndexCastOp::create(b, l, b.getIndexType(),
+                                    sel(b, l, ok, v, zero));
+}
+
 Value readScalar(OpBuilder &b, Location l, Value t) {
   auto tt = cast<RankedTensorType>(t.getType());
   SmallVector<Value> zeros(tt.getRank(), idx(b, l, 0));
@@ -753,15 +764,9 @@ struct TileLowering : public OpConversionPattern<tg::TileOp> {
     for (int64_t d = 0; d < it.getRank(); ++d)
       inDims.push_back(dimOf(rw, loc, in, d));
     SmallVector<Value> dyn = dynSizesOf(rt, [&](int64_t d) -> Value {
-      Value r = tensor::ExtractOp::create(rw, loc, adaptor.getRepeats(),
-                                          ValueRange{idx(rw, loc, d)});
-      Value ok = cmpI(rw, loc, arith::CmpIPredicate::sge, r,
-                      scalarConst(rw, loc, r.getType(), 0));
-      cf::AssertOp::create(rw, loc, ok, "Tile: a repeat count is negative");
-      r = arith::IndexCastOp::create(
-          rw, loc, rw.getIndexType(),
-          sel(rw, loc, ok, r, scalarConst(rw, loc, r.getType(), 0)));
-      return mulI(rw, loc, inDims[d], r);
+      return mulI(rw, loc, inDims[d],
+                  readSize(rw, loc, adaptor.getRepeats(), d,
+                           "Tile: a repeat count is negative"));
     });
     rw.replaceOp(op, buildIndexed(
                          rw, loc, rt, dyn,
@@ -832,13 +837,8 @@ struct ConstantOfShapeLowering
     // Sizes from the shape tensor at run time; negative ones are an error.
     Location l = op.getLoc();
     SmallVector<Value> dyn = dynSizesOf(rt, [&](int64_t d) -> Value {
-      Value s = tensor::ExtractOp::create(rw, l, adaptor.getShape(),
-                                          ValueRange{idx(rw, l, d)});
-      Value ok = cmpI(rw, l, arith::CmpIPredicate::sge, s,
-                      scalarConst(rw, l, s.getType(), 0));
-      cf::AssertOp::create(rw, l, ok, "ConstantOfShape: a dim is negative");
-      s = sel(rw, l, ok, s, scalarConst(rw, l, s.getType(), 0));
-      return arith::IndexCastOp::create(rw, l, rw.getIndexType(), s);
+      return readSize(rw, l, adaptor.getShape(), d,
+                      "ConstantOfShape: a dim is negative");
     });
     Value fill = arith::ConstantOp::create(rw, l, cast<TypedAttr>(splat));
     rw.replaceOp(op, linalg::FillOp::create(rw, l, fill,
