@@ -1001,8 +1001,7 @@ struct OneHotLowering : public OpConversionPattern<tg::OneHotOp> {
           else
             v = castScalar(b, l, v, b.getI64Type(), u, false);
           Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), v);
-          Value neg = cmpI(b, l, arith::CmpIPredicate::slt, i, idx(b, l, 0));
-          i = sel(b, l, neg, addI(b, l, i, depth), i);
+          i = wrapNegative(b, l, i, depth);
           Value hit = cmpI(b, l, arith::CmpIPredicate::eq, i, ivs[axis]);
           Value off = tensor::ExtractOp::create(b, l, values, ValueRange{idx(b, l, 0)});
           Value on = tensor::ExtractOp::create(b, l, values, ValueRange{idx(b, l, 1)});

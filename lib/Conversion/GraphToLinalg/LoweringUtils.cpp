@@ -317,8 +317,14 @@ FailureOr<Value> mlir::tangram::reshapeTo(OpBuilder &b, Location loc, Value v,
   for (int64_t d : to.getShape())
     if (!ShapedType::isDynamic(d))
       known = arith::MulIOp::create(b, loc, known, indexConst(b, loc, d));
-  Value rest = arith::DivUIOp::create(
-      b, loc, numel, arith::MaxUIOp::create(b, loc, known, indexConst(b, loc, 1)));
+  // With no dynamic dim the count must equal the static product exactly;
+  // with one, the product must divide it.
+  Value rest = to.hasStaticShape()
+                   ? indexConst(b, loc, 1)
+                   : (Value)arith::DivUIOp::create(
+                         b, loc, numel,
+                         arith::MaxUIOp::create(b, loc, known,
+                                                indexConst(b, loc, 1)));
   assertEqual(b, loc, arith::MulIOp::create(b, loc, rest, known), numel,
               "Reshape: the input's element count does not fit the shape");
   SmallVector<Value> dims;
@@ -406,10 +412,15 @@ Value mlir::tangram::readIndex(OpBuilder &b, Location loc, Value t,
 
 Value mlir::tangram::wrapNegative(OpBuilder &b, Location loc, Value i,
                                   int64_t n) {
+  return wrapNegative(b, loc, i, indexConst(b, loc, n));
+}
+
+Value mlir::tangram::wrapNegative(OpBuilder &b, Location loc, Value i,
+                                  Value n) {
   Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i,
                                     indexConst(b, loc, 0));
-  Value wrapped = arith::AddIOp::create(b, loc, i, indexConst(b, loc, n));
-  return arith::SelectOp::create(b, loc, neg, wrapped, i);
+  return arith::SelectOp::create(b, loc, neg,
+                                 arith::AddIOp::create(b, loc, i, n), i);
 }
 
 Value mlir::tangram::checkedIndex(OpBuilder &b, Location loc, Value i,
@@ -419,10 +430,7 @@ Value mlir::tangram::checkedIndex(OpBuilder &b, Location loc, Value i,
 
 Value mlir::tangram::checkedIndex(OpBuilder &b, Location loc, Value i, Value n,
                                   StringRef what) {
-  Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i,
-                                    indexConst(b, loc, 0));
-  i = arith::SelectOp::create(b, loc, neg, arith::AddIOp::create(b, loc, i, n),
-                              i);
+  i = wrapNegative(b, loc, i, n);
   Value ok = arith::AndIOp::create(
       b, loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, i,

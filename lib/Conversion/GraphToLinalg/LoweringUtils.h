@@ -88,6 +88,8 @@ std::pair<Value, Value> wrapAxis(OpBuilder &b, Location loc, Value axis,
 
 /// A negative index counts from the end of a dim of size `n`.
 Value wrapNegative(OpBuilder &b, Location loc, Value i, int64_t n);
+/// The same for a dim of run-time size `n` (index).
+Value wrapNegative(OpBuilder &b, Location loc, Value i, Value n);
 
 /// An index from tensor data into a dim of size `n` (n > 0): negative
 /// values count from the end; out of range is a run-time error (cf.assert
