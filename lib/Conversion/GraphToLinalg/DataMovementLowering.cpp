@@ -277,26 +277,23 @@ struct ExpandLowering : public OpConversionPattern<tg::ExpandOp> {
     auto it = cast<RankedTensorType>(in.getType());
     int64_t off = rt.getRank() - it.getRank();
     // A dynamic result dim is the shape value, or the input's dim where the
-    // shape says 1; a dynamic input dim must then equal it (no run-time
-    // broadcast of a `?` that turns out to be 1).
+    // shape says 1. An input dim other than a static 1 is read at the
+    // result's index, so it must equal the result dim (the shape says 1 or
+    // the same size): a `?` that is 1 at run time does not broadcast.
     SmallVector<Value> dyn;
     for (int64_t d = 0; d < rt.getRank(); ++d) {
       bool inDyn = d >= off && it.isDynamicDim(d - off);
       if (!rt.isDynamicDim(d) && !inDyn)
         continue;
-      Value s = arith::IndexCastOp::create(
-          rw, l, rw.getIndexType(),
-          tensor::ExtractOp::create(rw, l, adaptor.getShape(),
-                                    ValueRange{idx(rw, l, d)}));
-      Value size = s;
-      if (d >= off) {
+      Value size = readSize(rw, l, adaptor.getShape(), d,
+                            "Expand: a shape value is negative");
+      if (d >= off && it.getDimSize(d - off) != 1) {
         Value i = dimOf(rw, l, in, d - off);
-        size = sel(rw, l, cmpI(rw, l, arith::CmpIPredicate::eq, s, idx(rw, l, 1)),
-                   i, s);
-        if (inDyn)
-          assertEqual(rw, l, i, size,
-                      "Expand: a dim known only at run time does not match "
-                      "the shape");
+        size = sel(rw, l,
+                   cmpI(rw, l, arith::CmpIPredicate::eq, size, idx(rw, l, 1)),
+                   i, size);
+        assertEqual(rw, l, i, size,
+                    "Expand: the input's dim does not match the shape");
       }
       if (rt.isDynamicDim(d))
         dyn.push_back(size);
