@@ -112,6 +112,22 @@ struct MatMulLowering : public OpConversionPattern<tg::MatMulOp> {
       }
     }
     Value init = zeroFilled(rw, loc, rt, dyn);
+    // Sizes known only at run time are checked where they must agree: the
+    // contraction dim of both operands, and an operand's batch dim against
+    // the result's (a `?` that is 1 at run time does not broadcast).
+    int64_t lk = L - 1, rk = R >= 2 ? R - 2 : 0;
+    if (lt.isDynamicDim(lk) || rtt.isDynamicDim(rk))
+      assertEqual(rw, loc, dimOf(rw, loc, lhs, lk), dimOf(rw, loc, rhs, rk),
+                  "MatMul: the operands' inner dims disagree");
+    for (Value x : {lhs, rhs}) {
+      auto t = cast<RankedTensorType>(x.getType());
+      int64_t nb = t.getRank() - 2, rb = P - (L >= 2) - (R >= 2);
+      for (int64_t d = 0; d < nb; ++d)
+        if (t.isDynamicDim(d))
+          assertEqual(rw, loc, dimOf(rw, loc, x, d),
+                      dimOf(rw, loc, init, rb - nb + d),
+                      "MatMul: the operands' batch dims disagree");
+    }
 
     if (L == 2 && R == 2) {
       rw.replaceOp(op, linalg::MatmulOp::create(rw, loc, ValueRange{lhs, rhs},
@@ -120,7 +136,7 @@ struct MatMulLowering : public OpConversionPattern<tg::MatMulOp> {
       return success();
     }
     // [B..., M, K] x [B..., K, N] with the same batch dims (attention heads;
-    // run-time batch dims are checked equal): fold the batch dims into one
+    // run-time batch dims are checked above): fold the batch dims into one
     // for a batch_matmul. A batch dim that broadcasts (a static 1 against
     // another size) takes the generic form below.
     auto sameBatch = [&]() {
@@ -134,10 +150,6 @@ struct MatMulLowering : public OpConversionPattern<tg::MatMulOp> {
       return true;
     };
     if (L == R && L >= 3 && sameBatch()) {
-      for (int64_t d = 0; d < L - 2; ++d)
-        if (lt.isDynamicDim(d) || rtt.isDynamicDim(d))
-          assertEqual(rw, loc, dimOf(rw, loc, lhs, d), dimOf(rw, loc, rhs, d),
-                      "MatMul: the operands' batch dims disagree");
       Value l3 = foldLeading(rw, loc, lhs, L - 2);
       Value r3 = foldLeading(rw, loc, rhs, L - 2);
       auto o3 = cast<RankedTensorType>(l3.getType())
