@@ -266,6 +266,10 @@ struct ConvLowering : public OpConversionPattern<tg::ConvOp> {
       return op.emitError("lowering needs static output channels, got ") << rt;
     auto wt = cast<RankedTensorType>(adaptor.getWeight().getType());
     int64_t d = rt.getRank() - 2, G = op.getGroup();
+    if (cast<RankedTensorType>(adaptor.getInput().getType()).isDynamicDim(1))
+      assertEqual(rw, loc, dimOf(rw, loc, adaptor.getInput(), 1),
+                  indexConst(rw, loc, wt.getDimSize(1) * G),
+                  "Conv: the input's channels do not match the weight");
     ArrayRef<int64_t> pads = op.getPads();
     Type et = rt.getElementType();
     Value input = padSpatial(rw, loc, adaptor.getInput(), pads.take_front(d),

@@ -564,9 +564,21 @@ struct LayerNormLowering : public OpConversionPattern<tg::LayerNormOp> {
     SmallVector<int64_t> axes;
     for (int64_t i = axis; i < t.getRank(); ++i)
       axes.push_back(i);
+    Value scale = adaptor.getScale(), bias = adaptor.getBias();
+    // Scale and bias are read at x's index: a run-time dim of x they span
+    // must have their size.
+    for (Value p : {scale, bias}) {
+      auto pt = cast<RankedTensorType>(p.getType());
+      for (int64_t i = 0; i < pt.getRank(); ++i) {
+        int64_t xd = t.getRank() - pt.getRank() + i;
+        if (pt.getDimSize(i) != 1 && (t.isDynamicDim(xd) || pt.isDynamicDim(i)))
+          assertEqual(rw, op.getLoc(), dimOf(rw, op.getLoc(), x, xd),
+                      dimOf(rw, op.getLoc(), p, i),
+                      "LayerNorm: scale or bias does not fit the input");
+      }
+    }
     auto [mean, var] = moments(rw, op.getLoc(), x, axes);
     double eps = op.getEpsilon().convertToDouble();
-    Value scale = adaptor.getScale(), bias = adaptor.getBias();
     rw.replaceOp(
         op, mapWithStats(
                 rw, op.getLoc(), x, {mean, var}, axes, {scale, bias},
