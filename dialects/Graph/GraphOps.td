@@ -1267,5 +1267,6 @@ include "SignalOps.td"
 include "RandomOps.td"
 include "SequenceOps.td"
 include "ControlFlowOps.td"
+include "ScheduleOps.td"
 
 #endif // TANGRAM_GRAPH_OPS

@@ -41,23 +41,45 @@ unsigned BundleWriter::addOutput(std::string name, DType dtype, Shape shape,
   return manifest_.outputs.size() - 1;
 }
 
+BundleWriter BundleWriter::fromPlan(Manifest plan) {
+  BundleWriter w(plan.model, plan.producer);
+  w.codeBytes_.resize(plan.codeObjects.size());
+  w.weightBytes_.assign(plan.weights.size(), PendingWeight{nullptr, 0});
+  for (size_t i = 0; i < plan.weights.size(); ++i)
+    w.weightBytes_[i].size = plan.weights[i].size;
+  w.manifest_ = std::move(plan);
+  return w;
+}
+
 unsigned BundleWriter::addDevice(std::string kind, std::string target,
-                                 std::string features) {
-  manifest_.devices.push_back(
-      {std::move(kind), std::move(target), std::move(features)});
+                                 std::string features, std::string name) {
+  manifest_.devices.push_back({std::move(name), std::move(kind),
+                               std::move(target), std::move(features)});
   return manifest_.devices.size() - 1;
 }
 
 unsigned BundleWriter::addCodeObject(unsigned device, std::string format,
-                                     std::string entry,
+                                     std::vector<ExportDesc> exports,
                                      std::vector<uint8_t> bytes) {
   CodeObjectDesc c;
   c.device = device;
   c.format = std::move(format);
-  c.entry = std::move(entry);
+  c.exports = std::move(exports);
   manifest_.codeObjects.push_back(std::move(c));
   codeBytes_.push_back(std::move(bytes));
   return manifest_.codeObjects.size() - 1;
+}
+
+void BundleWriter::setCode(unsigned codeObject, std::string format,
+                           std::vector<uint8_t> bytes) {
+  manifest_.codeObjects.at(codeObject).format = std::move(format);
+  codeBytes_.at(codeObject) = std::move(bytes);
+}
+
+void BundleWriter::setWeightData(unsigned weight, const void *data,
+                                 size_t size) {
+  weightBytes_.at(weight) = {data, size};
+  manifest_.weights.at(weight).size = size;
 }
 
 unsigned BundleWriter::addWeight(std::string name, DType dtype, Shape shape,
@@ -112,11 +134,13 @@ unsigned BundleWriter::addIntermediateBuffer(DType dtype, Shape shape,
 
 void BundleWriter::addLaunch(unsigned device, unsigned codeObject,
                              std::vector<unsigned> args,
-                             std::vector<unsigned> results) {
+                             std::vector<unsigned> results,
+                             unsigned exportIndex) {
   ScheduleStep s;
   s.op = StepOp::Launch;
   s.device = device;
   s.codeObject = codeObject;
+  s.exportIndex = exportIndex;
   s.args = std::move(args);
   s.results = std::move(results);
   manifest_.schedule.push_back(std::move(s));
@@ -193,6 +217,13 @@ bool BundleWriter::write(const std::string &path, std::string &error) {
       return false;
     }
   }
+
+  for (size_t i = 0; i < codeBytes_.size(); ++i)
+    if (manifest_.codeObjects[i].format.empty()) {
+      error = path + ": code object " + std::to_string(i) +
+              " has no code (planned, never set)";
+      return false;
+    }
 
   // Lay out: header, one section per code object, the weights section, the
   // manifest.

@@ -273,6 +273,22 @@ bool checkSchedule(const Manifest &m, std::string &error) {
               ", not device " + std::to_string(s.device);
       return false;
     }
+    const CodeObjectDesc &code = m.codeObjects[s.codeObject];
+    if (s.exportIndex >= code.exports.size()) {
+      error = step + ": export " + std::to_string(s.exportIndex) +
+              " does not exist (code object " + std::to_string(s.codeObject) +
+              " has " + std::to_string(code.exports.size()) + ")";
+      return false;
+    }
+    const ExportDesc &x = code.exports[s.exportIndex];
+    if (s.args.size() != x.args || s.results.size() != x.results) {
+      error = step + ": export '" + x.name + "' takes " +
+              std::to_string(x.args) + " args and " +
+              std::to_string(x.results) + " results, the launch gives " +
+              std::to_string(s.args.size()) + " and " +
+              std::to_string(s.results.size());
+      return false;
+    }
     if (s.results.empty()) {
       error = step + ": a launch needs at least one result";
       return false;

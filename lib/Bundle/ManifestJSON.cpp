@@ -82,6 +82,7 @@ std::string tangram::serializeManifest(const Manifest &m) {
   for (size_t i = 0; i < m.devices.size(); ++i) {
     const DeviceDesc &d = m.devices[i];
     root["devices"].push_back({{"id", i},
+                               {"name", d.name},
                                {"kind", d.kind},
                                {"target", d.target},
                                {"features", d.features}});
@@ -98,11 +99,15 @@ std::string tangram::serializeManifest(const Manifest &m) {
   root["code_objects"] = ordered_json::array();
   for (size_t i = 0; i < m.codeObjects.size(); ++i) {
     const CodeObjectDesc &c = m.codeObjects[i];
+    ordered_json exports = ordered_json::array();
+    for (const ExportDesc &x : c.exports)
+      exports.push_back(
+          {{"name", x.name}, {"args", x.args}, {"results", x.results}});
     root["code_objects"].push_back({{"id", i},
                                     {"device", c.device},
                                     {"format", c.format},
                                     {"section", c.section},
-                                    {"entry", c.entry}});
+                                    {"exports", exports}});
   }
   root["weights"] = ordered_json::array();
   for (size_t i = 0; i < m.weights.size(); ++i) {
@@ -134,6 +139,7 @@ std::string tangram::serializeManifest(const Manifest &m) {
       root["schedule"].push_back({{"op", "launch"},
                                   {"device", s.device},
                                   {"code_object", s.codeObject},
+                                  {"export", s.exportIndex},
                                   {"args", s.args},
                                   {"results", s.results}});
     else
@@ -333,16 +339,22 @@ private:
   /// The array `key` of the root, each element an object whose "id" (when
   /// `withIds`) equals its position.
   const json *getArray(const json &root, const char *key, bool withIds) {
-    const json *v = field(root, "", key);
+    return getArray(root, "", key, withIds);
+  }
+  /// The same for the array `key` of the object at `path`.
+  const json *getArray(const json &obj, const std::string &path,
+                       const char *key, bool withIds) {
+    const json *v = field(obj, path, key);
     if (!v)
       return nullptr;
+    std::string here = join(path, key);
     if (!v->is_array()) {
-      fail(key, "expected an array");
+      fail(here, "expected an array");
       return nullptr;
     }
     for (size_t i = 0; i < v->size(); ++i) {
       const json &e = (*v)[i];
-      std::string p = at(key, i);
+      std::string p = at(here, i);
       if (!e.is_object()) {
         fail(p, "expected an object");
         return nullptr;
@@ -414,7 +426,8 @@ bool ManifestParser::parse(const json &root, Manifest &m) {
     const json &e = (*devices)[i];
     std::string p = at("devices", i);
     DeviceDesc d;
-    if (!getString(e, p, "kind", d.kind) ||
+    if (!getString(e, p, "name", d.name, false) ||
+        !getString(e, p, "kind", d.kind) ||
         !getString(e, p, "target", d.target, false) ||
         !getString(e, p, "features", d.features, false))
       return false;
@@ -444,11 +457,25 @@ bool ManifestParser::parse(const json &root, Manifest &m) {
     CodeObjectDesc c;
     if (!getIndex(e, p, "device", c.device) ||
         !getString(e, p, "format", c.format) ||
-        !getIndex(e, p, "section", c.section) ||
-        !getString(e, p, "entry", c.entry))
+        !getIndex(e, p, "section", c.section))
       return false;
-    if (c.entry.empty())
-      return fail(join(p, "entry"), "the entry symbol name is empty");
+    const json *exports = getArray(e, p, "exports", false);
+    if (!exports)
+      return false;
+    if (exports->empty())
+      return fail(join(p, "exports"), "a code object exports at least one function");
+    for (size_t k = 0; k < exports->size(); ++k) {
+      const json &x = (*exports)[k];
+      std::string px = join(p, "exports") + "[" + std::to_string(k) + "]";
+      ExportDesc d;
+      if (!getString(x, px, "name", d.name) ||
+          !getIndex(x, px, "args", d.args) ||
+          !getIndex(x, px, "results", d.results))
+        return false;
+      if (d.name.empty())
+        return fail(join(px, "name"), "the export name is empty");
+      c.exports.push_back(std::move(d));
+    }
     m.codeObjects.push_back(std::move(c));
   }
 
@@ -513,6 +540,7 @@ bool ManifestParser::parse(const json &root, Manifest &m) {
       s.op = StepOp::Launch;
       if (!getIndex(e, p, "device", s.device) ||
           !getIndex(e, p, "code_object", s.codeObject) ||
+          !getIndex(e, p, "export", s.exportIndex) ||
           !getIndexList(e, p, "args", s.args) ||
           !getIndexList(e, p, "results", s.results))
         return false;

@@ -2,16 +2,21 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 //
-// import -> (--input-shape specialization) -> weight hoisting -> lowering to
-// linalg -> the CPU target -> bundle. Each step's failure is one line in
+// import -> (--input-shape specialization) -> weight hoisting -> device
+// assignment -> per-device outlining -> the schedule's manifest plan -> per
+// device: lowering to linalg, the target's pipeline, a code object ->
+// bundle. Each step's failure is one line in
 // `error`; text and bundle outputs go through ToolOutputFile / the bundle
 // writer's temporary file, so a failure leaves nothing behind.
 //
 //===----------------------------------------------------------------------===//
 #include "tangram/Pipelines/Driver.h"
+#include "tangram/Bundle/Manifest.h"
+#include "tangram/Pipelines/DeviceCatalog.h"
+#include "tangram/Schedule/Passes.h"
 #include "tangram/Bundle/BundleWriter.h"
 #include "tangram/Importer/ONNX/Importer.h"
-#include "tangram/Pipelines/ModelInterface.h"
+#include "tangram/Schedule/ModelInterface.h"
 #include "tangram/Target/CPU/CPUTarget.h"
 #include "tangram/Target/TargetBackend.h"
 #include "tangram/Transforms/Passes.h"
@@ -150,6 +155,77 @@ bool specializeInputs(ModuleOp module, StringRef modelPath,
 
 } // namespace
 
+namespace {
+/// Runs `build`'s passes on `op`; the first error diagnostic (with its
+/// location when `withLocation`) becomes `error`.
+bool runPasses(Operation *op, llvm::function_ref<void(PassManager &)> build,
+               bool withLocation, std::string &error) {
+  PassManager pm(op->getContext(), op->getName().getStringRef());
+  build(pm);
+  std::string first;
+  ScopedDiagnosticHandler handler(op->getContext(), [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Error && first.empty()) {
+      first = d.str();
+      if (withLocation) {
+        std::string loc;
+        llvm::raw_string_ostream los(loc);
+        d.getLocation().print(los);
+        first += " (at " + loc + ")";
+      }
+    }
+    return success();
+  });
+  if (succeeded(pm.run(op)))
+    return true;
+  error = first.empty() ? "failed" : first;
+  return false;
+}
+
+/// The devices of the compile: the catalog's, or one per target ("cpu0").
+bool compileDevices(const CompileOptions &options,
+                    std::vector<DeviceEntry> &devices, std::string &error) {
+  if (!options.devicesPath.empty()) {
+    if (!readDeviceCatalog(options.devicesPath, devices, error))
+      return false;
+  } else {
+    SmallVector<StringRef> targets;
+    StringRef(options.targets).split(targets, ',', -1, false);
+    for (StringRef t : targets) {
+      if (!lookupTarget(t.trim()))
+        return error = "target '" + t.trim().str() +
+                       "' is not available (available: " +
+                       llvm::join(targetNames(), ", ") + ")",
+               false;
+      devices.push_back({t.trim().str() + "0", t.trim().str()});
+    }
+  }
+  if (devices.empty())
+    return error = "no devices to compile for", false;
+  for (const DeviceEntry &d : devices)
+    if (!lookupTarget(d.target))
+      return error = "device '" + d.id + "': target '" + d.target +
+                     "' is not available (available: " +
+                     llvm::join(targetNames(), ", ") + ")",
+             false;
+  return true;
+}
+
+/// One device's executables, public, in a module of their own, in the order
+/// of the code object's exports.
+OwningOpRef<ModuleOp> deviceModule(ModuleOp module, const ::tangram::CodeObjectDesc &code,
+                                   const TargetBackend &target) {
+  OwningOpRef<ModuleOp> m = ModuleOp::create(module.getLoc());
+  OpBuilder b = OpBuilder::atBlockEnd(m->getBody());
+  for (const ::tangram::ExportDesc &x : code.exports) {
+    auto fn = cast<func::FuncOp>(b.clone(*module.lookupSymbol(x.name)));
+    fn.setPublic();
+    fn->removeAttr(kDeviceAttr);
+    target.prepareExport(fn);
+  }
+  return m;
+}
+} // namespace
+
 bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
                                  const CompileOptions &options,
                                  std::string &error) {
@@ -158,16 +234,16 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
     return fail("-O" + Twine(options.optLevel) +
                 ": optimization level must be 0-3");
   registerAllTargets();
-  const TargetBackend *target = lookupTarget(options.targets);
-  if (!target)
-    return fail("target '" + options.targets + "' is not available (available: " +
-                llvm::join(targetNames(), ", ") + ")");
+  std::vector<DeviceEntry> devices;
+  if (!compileDevices(options, devices, error))
+    return false;
   TargetOptions targetOptions;
   targetOptions.optLevel = options.optLevel;
 
   DialectRegistry registry;
   registerImporterDialects(registry);
-  target->registerDialects(registry);
+  for (const DeviceEntry &d : devices)
+    lookupTarget(d.target)->registerDialects(registry);
   MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
 
@@ -179,95 +255,85 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   if (options.stage == CompileStage::TG)
     return printModule(*module, outputPath, options.keepWeights, error);
 
-  std::optional<ModelInterface> hoisted;
-  {
-    PassManager pm(&context);
+  // Weights become arguments, ops get devices, the public function becomes
+  // the schedule of per-device executables, and the schedule a manifest.
+  std::string message;
+  auto schedule = [&](PassManager &pm) {
     pm.addPass(createHoistWeightsPass());
-    std::string first;
-    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &d) {
-      if (first.empty())
-        first = d.str();
-      return success();
-    });
-    if (failed(pm.run(*module)))
-      return fail(modelPath + ": " + first);
-    hoisted = readModelInterface(*module, error);
-    if (!hoisted)
-      return fail(modelPath + ": " + error);
-  }
-  {
-    PassManager pm(&context);
-    buildTGToLinalgPipeline(pm);
-    std::string first;
-    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &d) {
-      if (d.getSeverity() == DiagnosticSeverity::Error && first.empty()) {
-        std::string loc;
-        llvm::raw_string_ostream los(loc);
-        d.getLocation().print(los);
-        first = d.str() + " (at " + loc + ")";
-      }
-      return success();
-    });
-    if (failed(pm.run(*module)))
-      return fail(modelPath + ": lowering to linalg: " +
-                  (first.empty() ? "failed" : first));
-  }
-  if (options.stage == CompileStage::Linalg)
+    AssignDevicesPassOptions assign;
+    for (const DeviceEntry &d : devices)
+      assign.devices.push_back(d.id + "=" + d.target);
+    assign.pins.assign(options.pins.begin(), options.pins.end());
+    pm.addPass(createAssignDevicesPass(assign));
+    pm.addPass(createOutlineExecutablesPass());
+    pm.addPass(createSerializeSchedulePass());
+  };
+  if (!runPasses(*module, schedule, false, message))
+    return fail(modelPath + ": " + message);
+  ::tangram::Manifest plan;
+  auto planText = (*module)->getAttrOfType<StringAttr>(kManifestAttr);
+  if (!::tangram::parseManifest(planText.getValue(), plan, message))
+    return fail(modelPath + ": the schedule's " + message);
+  std::optional<ModelInterface> interface = readModelInterface(*module, error);
+  if (!interface)
+    return fail(modelPath + ": " + error);
+  if (options.stage == CompileStage::Schedule) {
+    (*module)->removeAttr(kManifestAttr);
     return printModule(*module, outputPath, options.keepWeights, error);
-
-  target->prepareEntry(hoisted->entry);
-  std::string entryName = hoisted->entry.getSymName().str();
-  unsigned numArgs = hoisted->entry.getNumArguments();
-  {
-    PassManager pm(&context);
-    target->buildPipeline(pm, targetOptions);
-    std::string first;
-    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &d) {
-      if (d.getSeverity() == DiagnosticSeverity::Error && first.empty())
-        first = d.str();
-      return success();
-    });
-    if (failed(pm.run(*module)))
-      return fail(modelPath + ": lowering for " + target->name() + ": " +
-                  (first.empty() ? "failed" : first));
-  }
-  if (options.stage == CompileStage::LLVM) {
-    // Printed to memory first: a failure leaves no partial file.
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    if (!target->printLowered(*module, entryName, numArgs, targetOptions, os,
-                              error))
-      return fail(modelPath + ": " + error);
-    return writeText(
-        outputPath, [&](llvm::raw_ostream &out) { out << text; }, error);
   }
 
-  if (outputPath == "-")
-    return fail("a bundle needs an output file: -o OUT.tgb");
-  // lld resets LLVM's command-line options when it runs: copy what it reads.
+  // Each device's executables: linalg, the target's pipeline, a code object.
+  std::string text;
+  llvm::raw_string_ostream textOS(text);
   std::string model = modelPath.str(), output = outputPath.str();
-  CodeObject code;
-  if (!target->serialize(*module, entryName, numArgs, targetOptions, code,
-                         error))
-    return fail(model + ": " + error);
-  DeviceInfo dev = target->device(targetOptions);
+  std::vector<CodeObject> codes;
+  for (const ::tangram::CodeObjectDesc &code : plan.codeObjects) {
+    ::tangram::DeviceDesc &device = plan.devices[code.device];
+    const TargetBackend *target = lookupTarget(device.kind);
+    OwningOpRef<ModuleOp> dm = deviceModule(*module, code, *target);
+    if (!runPasses(*dm, buildTGToLinalgPipeline, true, message))
+      return fail(model + ": lowering to linalg: " + message);
+    if (options.stage == CompileStage::Linalg) {
+      if (plan.devices.size() > 1)
+        textOS << "// device " << device.name << "\n";
+      OpPrintingFlags flags;
+      if (!options.keepWeights)
+        flags.elideLargeResourceString(64);
+      dm->print(textOS, flags);
+      textOS << "\n";
+      continue;
+    }
+    auto lower = [&](PassManager &pm) { target->buildPipeline(pm, targetOptions); };
+    if (!runPasses(*dm, lower, false, message))
+      return fail(model + ": lowering for " + target->name() + ": " + message);
+    std::vector<ExportInfo> exports;
+    for (const ::tangram::ExportDesc &x : code.exports)
+      exports.push_back({x.name, x.args});
+    if (options.stage == CompileStage::LLVM) {
+      if (!target->printLowered(*dm, exports, targetOptions, textOS, error))
+        return fail(model + ": " + error);
+      continue;
+    }
+    codes.emplace_back();
+    if (!target->serialize(*dm, exports, targetOptions, codes.back(), error))
+      return fail(model + ": " + error);
+    DeviceInfo info = target->device(targetOptions);
+    device.kind = info.kind;
+    device.target = info.triple;
+    device.features = info.features;
+  }
+  if (options.stage != CompileStage::Bundle)
+    return writeText(
+        output, [&](llvm::raw_ostream &out) { out << text; }, error);
 
-  ::tangram::BundleWriter writer(llvm::sys::path::stem(model).str());
-  unsigned device = writer.addDevice(dev.kind, dev.triple, dev.features);
-  unsigned codeObject = writer.addCodeObject(device, code.format, code.entry,
-                                             std::move(code.bytes));
-  std::vector<unsigned> args, results;
-  for (auto &in : hoisted->inputs)
-    args.push_back(writer.addInputBuffer(
-        writer.addInput(in.name, in.dtype, in.shape, in.dimNames, in.dimMax),
-        device));
-  for (auto &w : hoisted->weights)
-    args.push_back(writer.addWeightBuffer(
-        writer.addWeight(w.name, w.dtype, w.shape, w.data.data(), w.data.size()),
-        device));
-  for (auto &out : hoisted->outputs)
-    results.push_back(writer.addOutputBuffer(
-        writer.addOutput(out.name, out.dtype, out.shape, out.dimNames), device));
-  writer.addLaunch(device, codeObject, args, results);
+  if (output == "-")
+    return fail("a bundle needs an output file: -o OUT.tgb");
+  plan.model = llvm::sys::path::stem(model).str();
+  auto writer = ::tangram::BundleWriter::fromPlan(std::move(plan));
+  for (unsigned i = 0; i < codes.size(); ++i)
+    writer.setCode(i, codes[i].format, std::move(codes[i].bytes));
+  for (unsigned i = 0; i < interface->weights.size(); ++i)
+    writer.setWeightData(i, interface->weights[i].data.data(),
+                         interface->weights[i].data.size());
   return writer.write(output, error);
 }

@@ -16,13 +16,22 @@ using namespace tangram;
 
 Device::~Device() = default;
 
+Queue &Device::queue() {
+  std::call_once(queueOnce_, [this] {
+    queue_ = std::make_unique<Queue>(desc_.name.empty() ? desc_.kind
+                                                        : desc_.name);
+  });
+  return *queue_;
+}
+
 namespace {
 
 class CPUExecutable : public Executable {
 public:
-  CPUExecutable(EntryFn entry, ThreadPool &pool, void *handle = nullptr,
-                int fd = -1, TakeErrorFn takeError = nullptr)
-      : entry(entry), pool(pool), handle(handle), fd(fd),
+  CPUExecutable(std::vector<EntryFn> entries, ThreadPool &pool,
+                void *handle = nullptr, int fd = -1,
+                TakeErrorFn takeError = nullptr)
+      : entries(std::move(entries)), pool(pool), handle(handle), fd(fd),
         takeError(takeError) {}
 
   ~CPUExecutable() override {
@@ -32,11 +41,17 @@ public:
       ::close(fd);
   }
 
-  bool launch(const std::vector<const Buffer *> &args,
+  unsigned numExports() const override { return entries.size(); }
+
+  bool launch(unsigned exportIndex, const std::vector<const Buffer *> &args,
               const std::vector<ResultSpec> &results,
               std::vector<Buffer> &outputs, std::string &error) override {
+    if (exportIndex >= entries.size()) {
+      error = "export " + std::to_string(exportIndex) + " does not exist";
+      return false;
+    }
     ScopedCurrentPool scope(&pool);
-    if (!callEntry(entry, args, results, outputs, error))
+    if (!callEntry(entries[exportIndex], args, results, outputs, error))
       return false;
     if (const char *message = takeError ? takeError() : nullptr) {
       error = std::string("the model failed at run time: ") + message;
@@ -47,7 +62,7 @@ public:
   }
 
 private:
-  EntryFn entry;
+  std::vector<EntryFn> entries;
   ThreadPool &pool;
   void *handle;
   /// The memfd the object was loaded from. It stays open while the object is
@@ -117,7 +132,7 @@ bool CPUDevice::copyIn(const Buffer &src, Buffer &dst, std::string &error) {
 }
 
 std::unique_ptr<Executable> CPUDevice::wrapEntry(EntryFn entry) {
-  return std::make_unique<CPUExecutable>(entry, pool_);
+  return std::make_unique<CPUExecutable>(std::vector<EntryFn>{entry}, pool_);
 }
 
 std::unique_ptr<Executable>
@@ -125,12 +140,16 @@ CPUDevice::loadExecutable(const CodeObjectDesc &desc, ByteSpan bytes,
                           std::string &error) {
   if (desc.format == kInProcessFormat) {
     std::lock_guard<std::mutex> lock(inProcessMutex());
-    auto it = inProcessEntries().find(desc.entry);
-    if (it == inProcessEntries().end()) {
-      error = "no in-process entry '" + desc.entry + "' is registered";
-      return nullptr;
+    std::vector<EntryFn> entries;
+    for (const ExportDesc &x : desc.exports) {
+      auto it = inProcessEntries().find(x.name);
+      if (it == inProcessEntries().end()) {
+        error = "no in-process entry '" + x.name + "' is registered";
+        return nullptr;
+      }
+      entries.push_back(it->second);
     }
-    return wrapEntry(it->second);
+    return std::make_unique<CPUExecutable>(std::move(entries), pool_);
   }
   if (desc.format != kElfSharedObjectFormat) {
     error = "format '" + desc.format +
@@ -170,13 +189,17 @@ CPUDevice::loadExecutable(const CodeObjectDesc &desc, ByteSpan bytes,
     ::close(fd);
     return nullptr;
   }
-  dlerror();
-  auto entry = reinterpret_cast<EntryFn>(dlsym(handle, desc.entry.c_str()));
-  if (!entry) {
-    error = "entry symbol '" + desc.entry + "' not found: " + dlerrorText();
-    dlclose(handle);
-    ::close(fd);
-    return nullptr;
+  std::vector<EntryFn> entries;
+  for (const ExportDesc &x : desc.exports) {
+    dlerror();
+    auto entry = reinterpret_cast<EntryFn>(dlsym(handle, x.name.c_str()));
+    if (!entry) {
+      error = "export '" + x.name + "' not found: " + dlerrorText();
+      dlclose(handle);
+      ::close(fd);
+      return nullptr;
+    }
+    entries.push_back(entry);
   }
   // Code objects that parallelize their loops ask for the pool this way.
   if (auto setParallelFor = reinterpret_cast<SetParallelForFn>(
@@ -184,5 +207,6 @@ CPUDevice::loadExecutable(const CodeObjectDesc &desc, ByteSpan bytes,
     setParallelFor(&tangram_parallel_for);
   auto takeError =
       reinterpret_cast<TakeErrorFn>(dlsym(handle, "tangram_take_error"));
-  return std::make_unique<CPUExecutable>(entry, pool_, handle, fd, takeError);
+  return std::make_unique<CPUExecutable>(std::move(entries), pool_, handle,
+                                         fd, takeError);
 }

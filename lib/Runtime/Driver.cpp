@@ -3,6 +3,8 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Runtime/CPUDevice.h"
 
+#include <map>
+
 using namespace tangram;
 
 Driver::~Driver() = default;
@@ -18,25 +20,55 @@ public:
   }
 };
 
-/// Every driver of this runtime; built on first use (no static
-/// constructors).
-std::vector<Driver *> &drivers() {
-  static CPUDriver cpu;
-  static std::vector<Driver *> all = {&cpu};
-  return all;
+/// A kind's factory and, once looked up, its driver.
+struct Entry {
+  DriverFactory factory;
+  std::unique_ptr<Driver> driver;
+};
+
+struct Registry {
+  std::mutex mutex;
+  std::map<std::string, Entry> entries;
+};
+
+/// Built on first use (no static constructors), with the built-in drivers.
+/// A new device kind is one factory line here (or a registerDriver call).
+Registry &registry() {
+  static Registry r;
+  static std::once_flag builtins;
+  std::call_once(builtins, [] {
+    r.entries["cpu"].factory = [] {
+      return std::unique_ptr<Driver>(new CPUDriver());
+    };
+  });
+  return r;
 }
 } // namespace
 
+void tangram::registerDriver(const std::string &kind, DriverFactory factory) {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  Entry &e = r.entries[kind];
+  if (!e.driver)
+    e.factory = factory;
+}
+
 Driver *tangram::lookupDriver(const std::string &kind) {
-  for (Driver *d : drivers())
-    if (kind == d->kind())
-      return d;
-  return nullptr;
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  auto it = r.entries.find(kind);
+  if (it == r.entries.end())
+    return nullptr;
+  if (!it->second.driver)
+    it->second.driver = it->second.factory();
+  return it->second.driver.get();
 }
 
 std::vector<std::string> tangram::driverKinds() {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
   std::vector<std::string> kinds;
-  for (Driver *d : drivers())
-    kinds.push_back(d->kind());
+  for (auto &e : r.entries)
+    kinds.push_back(e.first);
   return kinds;
 }

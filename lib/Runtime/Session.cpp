@@ -159,6 +159,111 @@ static bool fits(const Shape &shape, const Shape &declared) {
   return true;
 }
 
+bool Session::runStep(unsigned index, std::vector<Buffer> &values,
+                      std::string &error) {
+  const Manifest &m = manifest();
+  const ScheduleStep &step = m.schedule[index];
+  std::string prefix = "schedule step " + std::to_string(index) + ": ";
+  if (step.op == StepOp::Transfer) {
+    std::string message;
+    Device &dst = *devices_[m.buffers[step.dst].device];
+    if (!dst.copyIn(values[step.src], values[step.dst], message)) {
+      error = prefix + "transfer: " + message;
+      return false;
+    }
+    return true;
+  }
+  std::vector<const Buffer *> args;
+  for (unsigned id : step.args)
+    args.push_back(&values[id]);
+  std::vector<ResultSpec> specs;
+  for (unsigned id : step.results)
+    specs.push_back({m.buffers[id].dtype,
+                     static_cast<unsigned>(m.buffers[id].shape.size())});
+  std::vector<Buffer> results;
+  std::string message;
+  const std::string &name =
+      m.codeObjects[step.codeObject].exports[step.exportIndex].name;
+  if (!executables_[step.codeObject]->launch(step.exportIndex, args, specs,
+                                             results, message)) {
+    error = prefix + "'" + name + "': " + message;
+    return false;
+  }
+  for (size_t j = 0; j < step.results.size(); ++j) {
+    const BufferDesc &b = m.buffers[step.results[j]];
+    if (!fits(results[j].shape(), b.shape)) {
+      std::string what = b.kind == BufferKind::Output
+                             ? "output '" + m.outputs[b.index].name + "'"
+                             : "buffer " + std::to_string(step.results[j]);
+      error = prefix + "'" + name + "' returned shape " +
+              formatShape(results[j].shape()) + " for " + what +
+              ", the manifest says " + formatShape(b.shape);
+      return false;
+    }
+    values[step.results[j]] = std::move(results[j]);
+  }
+  return true;
+}
+
+/// The device a step runs on: a launch's own, a transfer's destination.
+static unsigned stepDevice(const Manifest &m, const ScheduleStep &s) {
+  return s.op == StepOp::Launch ? s.device : m.buffers[s.dst].device;
+}
+
+bool Session::runAsync(std::vector<Buffer> &values, std::string &error) {
+  const Manifest &m = manifest();
+  // One timeline per device: the k-th step submitted to a device's queue
+  // signals its semaphore to k. A step waits for the steps that wrote what
+  // it reads, and for the previous step of its own queue (so a failure
+  // stops everything after it on that queue).
+  std::vector<std::unique_ptr<Semaphore>> timeline;
+  for (size_t d = 0; d < devices_.size(); ++d)
+    timeline.push_back(std::make_unique<Semaphore>());
+  std::vector<uint64_t> submitted(devices_.size(), 0);
+  std::vector<SemaphorePoint> writer(m.buffers.size(), {nullptr, 0});
+  for (unsigned i = 0; i < m.schedule.size(); ++i) {
+    const ScheduleStep &step = m.schedule[i];
+    unsigned d = stepDevice(m, step);
+    std::vector<SemaphorePoint> waits;
+    if (submitted[d])
+      waits.push_back({timeline[d].get(), submitted[d]});
+    auto waitFor = [&](unsigned buffer) {
+      if (writer[buffer].semaphore &&
+          writer[buffer].semaphore != timeline[d].get())
+        waits.push_back(writer[buffer]);
+    };
+    if (step.op == StepOp::Transfer)
+      waitFor(step.src);
+    for (unsigned id : step.args)
+      waitFor(id);
+    SemaphorePoint signal{timeline[d].get(), ++submitted[d]};
+    if (step.op == StepOp::Transfer)
+      writer[step.dst] = signal;
+    for (unsigned id : step.results)
+      writer[id] = signal;
+    devices_[d]->queue().submit(
+        std::move(waits), signal,
+        [this, i, &values](std::string &e) { return runStep(i, values, e); });
+  }
+  // Drain: a fence after the last step of each queue, so nothing of this
+  // run is still running (or touching `values`) when run() returns.
+  std::vector<std::unique_ptr<Semaphore>> fences;
+  for (size_t d = 0; d < devices_.size(); ++d) {
+    if (!submitted[d])
+      continue;
+    fences.push_back(std::make_unique<Semaphore>());
+    devices_[d]->queue().submit({}, {fences.back().get(), 1},
+                                [](std::string &) { return true; });
+  }
+  std::string ignored;
+  for (auto &f : fences)
+    f->wait(1, ignored);
+  for (size_t d = 0; d < devices_.size(); ++d)
+    if (submitted[d] && !timeline[d]->wait(submitted[d], error))
+      return false;
+  return true;
+}
+
 bool Session::run(const std::vector<Buffer> &inputs,
                   std::vector<Buffer> &outputs, std::string &error) {
   const Manifest &m = manifest();
@@ -173,45 +278,16 @@ bool Session::run(const std::vector<Buffer> &inputs,
       values[i] = weights_[b.index];
   }
 
-  for (size_t s = 0; s < m.schedule.size(); ++s) {
-    const ScheduleStep &step = m.schedule[s];
-    std::string prefix = "schedule step " + std::to_string(s) + ": ";
-    if (step.op == StepOp::Transfer) {
-      std::string message;
-      Device &dst = *devices_[m.buffers[step.dst].device];
-      if (!dst.copyIn(values[step.src], values[step.dst], message)) {
-        error = prefix + "transfer: " + message;
-        return false;
-      }
-      continue;
-    }
-    std::vector<const Buffer *> args;
-    for (unsigned id : step.args)
-      args.push_back(&values[id]);
-    std::vector<ResultSpec> specs;
-    for (unsigned id : step.results)
-      specs.push_back({m.buffers[id].dtype,
-                       static_cast<unsigned>(m.buffers[id].shape.size())});
-    std::vector<Buffer> results;
-    std::string message;
-    if (!executables_[step.codeObject]->launch(args, specs, results, message)) {
-      error = prefix + "code object " + std::to_string(step.codeObject) + ": " +
-              message;
+  // One device: the steps run in order on the calling thread (no queue hop,
+  // and concurrent run() calls proceed in parallel). Several: each device's
+  // steps run on its queue, overlapping where the data allows.
+  if (devices_.size() > 1) {
+    if (!runAsync(values, error))
       return false;
-    }
-    for (size_t j = 0; j < step.results.size(); ++j) {
-      const BufferDesc &b = m.buffers[step.results[j]];
-      if (!fits(results[j].shape(), b.shape)) {
-        std::string what = b.kind == BufferKind::Output
-                               ? "output '" + m.outputs[b.index].name + "'"
-                               : "buffer " + std::to_string(step.results[j]);
-        error = prefix + "code object " + std::to_string(step.codeObject) +
-                " returned shape " + formatShape(results[j].shape()) + " for " +
-                what + ", the manifest says " + formatShape(b.shape);
+  } else {
+    for (unsigned s = 0; s < m.schedule.size(); ++s)
+      if (!runStep(s, values, error))
         return false;
-      }
-      values[step.results[j]] = std::move(results[j]);
-    }
   }
 
   outputs.assign(m.outputs.size(), Buffer());

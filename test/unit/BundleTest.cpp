@@ -93,7 +93,7 @@ TEST_F(BundleTest, RoundTrip) {
   unsigned z = writer.addOutput("z", DType::I1, {});
   unsigned cpu = writer.addDevice("cpu", "x86_64-unknown-linux-gnu", "+avx2");
   unsigned c =
-      writer.addCodeObject(cpu, "elf-shared-object", "tangram_entry", code);
+      writer.addCodeObject(cpu, "elf-shared-object", {{"tangram_entry", 3, 2}}, code);
   unsigned a = writer.addWeight("conv.weight", DType::F32, {8, 1, 3, 3},
                                 w0.data(), w0.size() * 4);
   unsigned b = writer.addWeight("idx", DType::I64, {3}, w1, sizeof(w1));
@@ -124,7 +124,9 @@ TEST_F(BundleTest, RoundTrip) {
   ASSERT_EQ(m.devices.size(), 1u);
   EXPECT_EQ(m.devices[0].features, "+avx2");
   ASSERT_EQ(m.codeObjects.size(), 1u);
-  EXPECT_EQ(m.codeObjects[0].entry, "tangram_entry");
+  ASSERT_EQ(m.codeObjects[0].exports.size(), 1u);
+  EXPECT_EQ(m.codeObjects[0].exports[0].name, "tangram_entry");
+  EXPECT_EQ(m.codeObjects[0].exports[0].args, 3u);
   ByteSpan codeBytes = bundle->codeObject(0);
   ASSERT_EQ(codeBytes.size, code.size());
   EXPECT_EQ(std::memcmp(codeBytes.data, code.data(), code.size()), 0);
@@ -210,9 +212,9 @@ TEST_F(BundleTest, VersionMismatch) {
   putLE(b, 12, 7, 4);
   EXPECT_EQ(openError(b), "");
   json j = manifestJson();
-  j["version"] = 2;
+  j["version"] = 1;
   EXPECT_THAT(openError(withManifest(j)),
-              HasSubstr("manifest: version: unsupported manifest version 2"));
+              HasSubstr("manifest: version: unsupported manifest version 1"));
 }
 
 TEST_F(BundleTest, ManifestOutOfBounds) {
@@ -322,6 +324,7 @@ TEST_F(BundleTest, ScheduleOps) {
               HasSubstr("output 0 'y' is never written by the schedule"));
   j = manifestJson();
   j["schedule"][0]["results"] = json::array();
+  j["code_objects"][0]["exports"][0]["results"] = 0;
   EXPECT_THAT(openError(withManifest(j)),
               HasSubstr("a launch needs at least one result"));
   j = manifestJson();
@@ -333,7 +336,7 @@ TEST_F(BundleTest, ScheduleOps) {
   EXPECT_THAT(openError(withManifest(j)),
               HasSubstr("schedule step 1: buffer 2 is written twice"));
   j = manifestJson();
-  j["schedule"][0]["args"] = {2};
+  j["schedule"][0]["args"] = {2, 1};
   EXPECT_THAT(openError(withManifest(j)),
               HasSubstr("buffer 2 is read before any step writes it"));
 }
@@ -424,6 +427,25 @@ TEST_F(BundleTest, References) {
   j["schedule"][0]["code_object"] = 2;
   EXPECT_THAT(openError(withManifest(j)),
               HasSubstr("code object 2 does not exist"));
+  j = manifestJson();
+  j["schedule"][0]["export"] = 1;
+  EXPECT_THAT(openError(withManifest(j)),
+              HasSubstr("schedule step 0: export 1 does not exist (code "
+                        "object 0 has 1)"));
+  j = manifestJson();
+  j["code_objects"][0]["exports"][0]["args"] = 3;
+  EXPECT_THAT(openError(withManifest(j)),
+              HasSubstr("export '" + std::string(kAddWeightEntry) + "' takes 3 args and 1 "
+                        "results, the launch gives 2 and 1"));
+  j = manifestJson();
+  j["code_objects"][0]["exports"] = json::array();
+  EXPECT_THAT(openError(withManifest(j)),
+              HasSubstr("code_objects[0].exports: a code object exports at "
+                        "least one function"));
+  j = manifestJson();
+  j["code_objects"][0]["exports"][0].erase("name");
+  EXPECT_THAT(openError(withManifest(j)),
+              HasSubstr("code_objects[0].exports[0].name"));
   j = manifestJson();
   j["code_objects"][0]["section"] = 1;
   EXPECT_THAT(openError(withManifest(j)),

@@ -148,12 +148,12 @@ void parallelEntry(void **args, int64_t *results) {
 }
 
 TEST(MemRefTest, CPUExecutableRunsOnThePool) {
-  CPUDevice device(DeviceDesc{"cpu", "", ""}, DeviceOptions{3});
+  CPUDevice device(DeviceDesc{"", "cpu", "", ""}, DeviceOptions{3});
   EXPECT_EQ(device.threadPool().numThreads(), 3u);
   std::unique_ptr<Executable> exe = device.wrapEntry(&parallelEntry);
   std::vector<Buffer> outputs;
   std::string error;
-  ASSERT_TRUE(exe->launch({}, {{DType::I1, 0}}, outputs, error)) << error;
+  ASSERT_TRUE(exe->launch(0, {}, {{DType::I1, 0}}, outputs, error)) << error;
   EXPECT_TRUE(sawPool);
   EXPECT_EQ(parallelChunks.load(), 100);
   EXPECT_EQ(currentThreadPool(), nullptr);
@@ -162,10 +162,10 @@ TEST(MemRefTest, CPUExecutableRunsOnThePool) {
 }
 
 TEST(MemRefTest, CPUDeviceRejectsBadCodeObjects) {
-  CPUDevice device(DeviceDesc{"cpu", "", ""}, DeviceOptions{1});
+  CPUDevice device(DeviceDesc{"", "cpu", "", ""}, DeviceOptions{1});
   std::string error;
   const uint8_t garbage[] = "not an ELF object";
-  CodeObjectDesc desc{0, "elf-shared-object", 0, "tangram_entry"};
+  CodeObjectDesc desc{0, "elf-shared-object", 0, {{"tangram_entry", 0, 1}}};
   EXPECT_FALSE(device.loadExecutable(desc, {garbage, sizeof(garbage)}, error));
   EXPECT_EQ(error, "not an ELF shared object (bad magic)");
   // ELF magic but nothing else: dlopen's own message is reported.
@@ -178,7 +178,7 @@ TEST(MemRefTest, CPUDeviceRejectsBadCodeObjects) {
   EXPECT_THAT(error, HasSubstr("format 'spirv' is not supported by the cpu "
                                "device"));
   desc.format = "in-process";
-  desc.entry = "nobody_registered_this";
+  desc.exports[0].name = "nobody_registered_this";
   EXPECT_FALSE(device.loadExecutable(desc, {}, error));
   EXPECT_THAT(error, HasSubstr("no in-process entry 'nobody_registered_this'"));
 }

@@ -44,7 +44,7 @@ bool writeVariant(const std::string &path, Shape outShape,
   unsigned y = writer.addOutput("y", DType::F32, std::move(outShape));
   unsigned dev = writer.addDevice(kind);
   unsigned code =
-      writer.addCodeObject(dev, kInProcessFormat, kAddWeightEntry, {});
+      writer.addCodeObject(dev, kInProcessFormat, {{kAddWeightEntry, 2, 1}}, {});
   unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
   writer.addLaunch(
       dev, code,
@@ -107,8 +107,8 @@ TEST_F(SessionTest, ChecksResultShapes) {
   ASSERT_TRUE(session) << error;
   std::vector<Buffer> outputs;
   EXPECT_FALSE(session->run({floats({2, 4}, {})}, outputs, error));
-  EXPECT_EQ(error, "schedule step 0: code object 0 returned shape [2,4] for "
-                   "output 'y', the manifest says [3,4]");
+  EXPECT_EQ(error, "schedule step 0: 'tangram_test_add_weight' returned "
+                   "shape [2,4] for output 'y', the manifest says [3,4]");
 }
 
 TEST_F(SessionTest, DeviceErrors) {
@@ -140,8 +140,8 @@ TEST_F(SessionTest, TwoDevicesWithTransfer) {
   unsigned x = writer.addInput("x", DType::F32, {-1, 4});
   unsigned y = writer.addOutput("y", DType::F32, {-1, 4});
   unsigned d0 = writer.addDevice("cpu"), d1 = writer.addDevice("cpu");
-  unsigned c0 = writer.addCodeObject(d0, kInProcessFormat, kAddWeightEntry, {});
-  unsigned c1 = writer.addCodeObject(d1, kInProcessFormat, kAddWeightEntry, {});
+  unsigned c0 = writer.addCodeObject(d0, kInProcessFormat, {{kAddWeightEntry, 2, 1}}, {});
+  unsigned c1 = writer.addCodeObject(d1, kInProcessFormat, {{kAddWeightEntry, 2, 1}}, {});
   unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
   unsigned t0 = writer.addIntermediateBuffer(DType::F32, {-1, 4}, d0);
   unsigned t1 = writer.addIntermediateBuffer(DType::F32, {-1, 4}, d1);
@@ -171,9 +171,9 @@ TEST_F(SessionTest, RunsRealCodeObjects) {
   unsigned y = writer.addOutput("y", DType::F32, {-1, 4});
   unsigned cpu = writer.addDevice("cpu");
   unsigned c0 =
-      writer.addCodeObject(cpu, kElfSharedObjectFormat, kAddWeightEntry, so);
+      writer.addCodeObject(cpu, kElfSharedObjectFormat, {{kAddWeightEntry, 2, 1}}, so);
   unsigned c1 =
-      writer.addCodeObject(cpu, kElfSharedObjectFormat, kAddWeightEntry, so);
+      writer.addCodeObject(cpu, kElfSharedObjectFormat, {{kAddWeightEntry, 2, 1}}, so);
   unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
   unsigned bw = writer.addWeightBuffer(w, cpu);
   unsigned t = writer.addIntermediateBuffer(DType::F32, {-1, 4}, cpu);
@@ -201,11 +201,11 @@ TEST_F(SessionTest, RunsRealCodeObjects) {
   unsigned d = missing.addDevice("cpu");
   missing.addOutput("y", DType::F32, {1});
   unsigned c =
-      missing.addCodeObject(d, kElfSharedObjectFormat, "no_such_entry", so);
+      missing.addCodeObject(d, kElfSharedObjectFormat, {{"no_such_entry", 0, 1}}, so);
   missing.addLaunch(d, c, {}, {missing.addOutputBuffer(0, d)});
   ASSERT_TRUE(missing.write(p, error)) << error;
   EXPECT_FALSE(Session::open(p, {}, error));
-  EXPECT_THAT(error, HasSubstr("code object 0: entry symbol 'no_such_entry' "
+  EXPECT_THAT(error, HasSubstr("code object 0: export 'no_such_entry' "
                                "not found: "));
 }
 

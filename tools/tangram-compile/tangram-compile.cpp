@@ -4,7 +4,8 @@
 //
 // tangram-compile MODEL.onnx -o OUT.tgb [--target cpu] [-O0..-O3]
 //                 [--input-shape NAME=DxDx... ...]
-// tangram-compile MODEL.onnx --emit=tg|linalg|llvm -o OUT
+//                 [--devices CATALOG.json] [--pin NODE=DEVICE ...]
+// tangram-compile MODEL.onnx --emit=tg|schedule|linalg|llvm -o OUT
 //
 // A thin shell over the compile driver (lib/Pipelines/Driver.cpp): command
 // line in, options struct out. Every failure is one `error:` line on stderr
@@ -30,6 +31,9 @@ cl::opt<CompileStage> emit(
     "emit", cl::desc("Stage to write instead of a bundle"),
     cl::values(
         clEnumValN(CompileStage::TG, "tg", "imported tg dialect IR (text)"),
+        clEnumValN(CompileStage::Schedule, "schedule",
+                   "tg IR split into per-device executables and the schedule "
+                   "that launches them (text)"),
         clEnumValN(CompileStage::Linalg, "linalg",
                    "linalg on tensors, weights as arguments (text)"),
         clEnumValN(CompileStage::LLVM, "llvm", "LLVM IR of the CPU code (text)")),
@@ -43,6 +47,14 @@ cl::list<std::string> inputShapes(
     cl::desc("Fix an input's dims at compile time, e.g. input=1x3x224x224; "
              "'?' keeps a dim dynamic (repeatable, one per input)"),
     cl::value_desc("NAME=DIMS"), cl::cat(category));
+cl::opt<std::string> devicesPath(
+    "devices", cl::desc("Device catalog (JSON): the devices to compile for"),
+    cl::value_desc("catalog.json"), cl::cat(category));
+cl::list<std::string> pins(
+    "pin",
+    cl::desc("Run the ops of ONNX nodes matching NODE (a glob) on DEVICE, a "
+             "device of --devices (repeatable; later pins win)"),
+    cl::value_desc("NODE=DEVICE"), cl::cat(category));
 cl::opt<bool> keepWeights("keep-weights",
                           cl::desc("Print weight blobs instead of eliding them"),
                           cl::init(false), cl::cat(category));
@@ -72,6 +84,8 @@ int main(int argc, char **argv) {
   options.optLevel = optLevel;
   options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   options.stage = emit;
+  options.devicesPath = devicesPath;
+  options.pins.assign(pins.begin(), pins.end());
   options.keepWeights = keepWeights;
   // The driver runs lld, which resets LLVM's command-line options: copy them.
   std::string model = inputPath, output = outputPath, error;

@@ -9,6 +9,7 @@
 #include "Graph/GraphDialect.h"
 #include "tangram/Conversion/Passes.h"
 #include "tangram/Pipelines/Pipelines.h"
+#include "tangram/Schedule/Passes.h"
 #include "tangram/Target/CPU/CPUTarget.h"
 #include "tangram/Transforms/Passes.h"
 #include "tangram/Target/CPU/Passes.h"
@@ -28,6 +29,7 @@ int main(int argc, char **argv) {
                   mlir::scf::SCFDialect, mlir::memref::MemRefDialect,
                   mlir::cf::ControlFlowDialect>();
   mlir::tangram::registerTransformsPasses();
+  mlir::tangram::registerSchedulePasses();
   mlir::tangram::registerConversionPasses();
   mlir::tangram::registerCPUPasses();
   mlir::tangram::registerTangramPipelines();

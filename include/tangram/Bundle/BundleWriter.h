@@ -37,20 +37,31 @@ public:
   unsigned addOutput(std::string name, DType dtype, Shape shape,
                      std::vector<std::string> dimNames = {});
 
+  /// Starts from a plan: a manifest whose code objects and weights are
+  /// described but have no bytes yet (tg-serialize-schedule writes one).
+  /// Give each its bytes with setCode and setWeightData before write().
+  static BundleWriter fromPlan(Manifest plan);
+
   /// A device, e.g. addDevice("cpu", "x86_64-unknown-linux-gnu", "+avx2").
   unsigned addDevice(std::string kind, std::string target = "",
-                     std::string features = "");
+                     std::string features = "", std::string name = "");
 
   /// A code object for `device` in a section of its own; the bytes are
   /// copied. `format` is "elf-shared-object" for the cpu device.
-  unsigned addCodeObject(unsigned device, std::string format, std::string entry,
+  unsigned addCodeObject(unsigned device, std::string format,
+                         std::vector<ExportDesc> exports,
                          std::vector<uint8_t> bytes);
+  /// The format and bytes of a planned code object.
+  void setCode(unsigned codeObject, std::string format,
+               std::vector<uint8_t> bytes);
 
   /// A weight in the shared weights section. The bytes are NOT copied: `data`
   /// must stay valid until write() returns. `size` must equal the elements
   /// of `shape` times the dtype size (checked by write()).
   unsigned addWeight(std::string name, DType dtype, Shape shape,
                      const void *data, size_t size);
+  /// The bytes of a planned weight (not copied, as for addWeight).
+  void setWeightData(unsigned weight, const void *data, size_t size);
 
   /// Buffers: the model input/output or weight of that index on `device`.
   unsigned addInputBuffer(unsigned input, unsigned device = 0);
@@ -59,10 +70,11 @@ public:
   /// A value passed between steps (on one device, or across a transfer).
   unsigned addIntermediateBuffer(DType dtype, Shape shape, unsigned device = 0);
 
-  /// Runs `codeObject` on `device`: `args` and `results` are buffer ids in
-  /// the entry's ABI order.
+  /// Runs export `exportIndex` of `codeObject` on `device`: `args` and
+  /// `results` are buffer ids in the export's ABI order.
   void addLaunch(unsigned device, unsigned codeObject,
-                 std::vector<unsigned> args, std::vector<unsigned> results);
+                 std::vector<unsigned> args, std::vector<unsigned> results,
+                 unsigned exportIndex = 0);
   /// Copies buffer `src` into buffer `dst` (on another device).
   void addTransfer(unsigned src, unsigned dst);
 
@@ -73,6 +85,7 @@ public:
 
   /// The manifest as built so far (sections are laid out by write()).
   const Manifest &manifest() const { return manifest_; }
+  Manifest &manifest() { return manifest_; }
 
 private:
   struct PendingWeight {

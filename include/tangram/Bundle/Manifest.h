@@ -30,7 +30,7 @@ constexpr uint64_t kBundleHeaderSize = 64;
 /// read-only mapping.
 constexpr uint64_t kBundleMinAlignment = 64;
 /// The manifest version this reader understands.
-constexpr int64_t kManifestVersion = 1;
+constexpr int64_t kManifestVersion = 2;
 
 /// A model input or output; -1 dims are dynamic.
 struct TensorDesc {
@@ -47,6 +47,9 @@ struct TensorDesc {
 };
 
 struct DeviceDesc {
+  /// The compile's name for the device ("cpu0"), from its device list;
+  /// may be empty.
+  std::string name;
   /// "cpu" today; the reader accepts any kind, the runtime needs a driver.
   std::string kind;
   std::string target;
@@ -61,13 +64,22 @@ struct SectionDesc {
   uint64_t alignment = kBundleMinAlignment;
 };
 
+/// One function a code object exports: for the cpu, the symbol
+/// `void name(void **args, int64_t *results)`.
+struct ExportDesc {
+  std::string name;
+  /// How many buffers a launch of it reads and writes.
+  unsigned args = 0;
+  unsigned results = 0;
+};
+
 struct CodeObjectDesc {
   unsigned device = 0;
   /// "elf-shared-object" for the cpu device.
   std::string format;
   unsigned section = 0;
-  /// The entry symbol: `void entry(void **args, int64_t *results)`.
-  std::string entry;
+  /// At least one; launches name one by its index.
+  std::vector<ExportDesc> exports;
 };
 
 /// A weight; offset and size are relative to its (weights) section.
@@ -99,9 +111,11 @@ enum class StepOp { Launch, Transfer };
 
 struct ScheduleStep {
   StepOp op = StepOp::Launch;
-  /// Launch: the device and code object, and buffer ids in ABI order.
+  /// Launch: the device, code object and export, and buffer ids in ABI
+  /// order.
   unsigned device = 0;
   unsigned codeObject = 0;
+  unsigned exportIndex = 0;
   std::vector<unsigned> args;
   std::vector<unsigned> results;
   /// Transfer: copies buffer `src` into buffer `dst` (another device).

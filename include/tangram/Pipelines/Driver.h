@@ -20,13 +20,19 @@ namespace mlir::tangram {
 enum class CompileStage {
   Bundle, ///< a .tgb bundle (the default)
   TG,     ///< imported, shape-inferred tg IR (text)
+  Schedule, ///< tg IR after outlining: the schedule and its executables
   Linalg, ///< linalg on tensors, weights as arguments (text)
   LLVM,   ///< the CPU code's LLVM IR (text)
 };
 
 struct CompileOptions {
-  /// Targets, comma-separated; only "cpu" is available today.
+  /// Targets, comma-separated, one device each ("cpu" -> device "cpu0");
+  /// only "cpu" is available today. Ignored when `devicesPath` is set.
   std::string targets = "cpu";
+  /// A device catalog (docs/DeviceCatalog.md): the devices to compile for.
+  std::string devicesPath;
+  /// NODE=DEVICE: ops of matching ONNX nodes run on DEVICE (globs).
+  std::vector<std::string> pins;
   unsigned optLevel = 2;
   /// NAME=DxDx... fixes an input's dims ('?' keeps one dynamic).
   std::vector<std::string> inputShapes;

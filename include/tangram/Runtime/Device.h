@@ -4,8 +4,9 @@
 //
 // IREE's HAL shape in small: a Driver knows one device kind ("cpu") and
 // creates Devices; a Device allocates Buffers and loads code objects into
-// Executables. Drivers are looked up by kind in a fixed registry; adding a
-// device kind is one driver plus one line in Driver.cpp.
+// Executables, and runs a schedule's steps on its Queue. Drivers register
+// by kind through factories (registerDriver); the built-in ones are listed
+// in Driver.cpp, and an embedder may add its own before opening a bundle.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TANGRAM_RUNTIME_DEVICE_H
@@ -14,8 +15,10 @@
 #include "tangram/Bundle/Bundle.h"
 #include "tangram/Runtime/Buffer.h"
 #include "tangram/Runtime/Executable.h"
+#include "tangram/Runtime/Queue.h"
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -46,11 +49,17 @@ public:
   /// Copies `src` (from any device) into a new buffer on this device.
   virtual bool copyIn(const Buffer &src, Buffer &dst, std::string &error) = 0;
 
+  /// The queue this device's schedule steps run on (its thread starts on
+  /// first use). Thread safe.
+  Queue &queue();
+
 protected:
   explicit Device(DeviceDesc desc) : desc_(std::move(desc)) {}
 
 private:
   DeviceDesc desc_;
+  std::once_flag queueOnce_;
+  std::unique_ptr<Queue> queue_;
 };
 
 class Driver {
@@ -62,6 +71,14 @@ public:
                                                const DeviceOptions &options,
                                                std::string &error) = 0;
 };
+
+/// Makes the driver of one kind; called once, on first lookup of the kind.
+using DriverFactory = std::unique_ptr<Driver> (*)();
+
+/// Registers a factory for device kind `kind`; a later registration of the
+/// same kind replaces an earlier one that has not been used yet. Thread
+/// safe.
+void registerDriver(const std::string &kind, DriverFactory factory);
 
 /// The driver for `kind`, or null when this runtime has none.
 Driver *lookupDriver(const std::string &kind);

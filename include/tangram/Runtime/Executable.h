@@ -18,15 +18,22 @@ struct ResultSpec {
   unsigned rank = 0;
 };
 
-/// A code object loaded on a device, ready to launch.
+/// A code object loaded on a device, ready to launch. It has one or more
+/// exports (the manifest's `exports`), each a function a launch names by
+/// its index.
 class Executable {
 public:
   virtual ~Executable();
 
-  /// Runs the code object on `args` (read only) and returns one buffer per
-  /// entry of `results` in `outputs`. Returns false with a message in
-  /// `error` when the results cannot be taken over (invalid descriptors).
-  virtual bool launch(const std::vector<const Buffer *> &args,
+  /// How many exports the code object has.
+  virtual unsigned numExports() const = 0;
+
+  /// Runs export `exportIndex` on `args` (read only) and returns one buffer
+  /// per entry of `results` in `outputs`. Returns false with a message in
+  /// `error` on a run-time error of the model or when the results cannot be
+  /// taken over (invalid descriptors).
+  virtual bool launch(unsigned exportIndex,
+                      const std::vector<const Buffer *> &args,
                       const std::vector<ResultSpec> &results,
                       std::vector<Buffer> &outputs, std::string &error) = 0;
 };

@@ -14,6 +14,9 @@
 //
 // Inputs are checked against the manifest (count, dtype, rank, static dims)
 // before anything runs. run() may be called from several threads at once.
+// With several devices, each device's steps run on its own queue and wait
+// on semaphores for the steps whose buffers they read (Queue.h), so steps
+// of different devices overlap and the host blocks only at the end.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TANGRAM_RUNTIME_SESSION_H
@@ -70,6 +73,11 @@ public:
 
 private:
   Session() = default;
+  /// Runs schedule step `index` on `values` (one per manifest buffer).
+  bool runStep(unsigned index, std::vector<Buffer> &values,
+               std::string &error);
+  /// Submits every step to its device's queue and waits for all of them.
+  bool runAsync(std::vector<Buffer> &values, std::string &error);
 
   std::shared_ptr<const Bundle> bundle_;
   std::vector<std::unique_ptr<Device>> devices_;

@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 //
-// A target turns linalg on tensors (the model's entry function, weights as
-// arguments) into a code object the runtime loads. The compile driver finds
+// A target turns linalg on tensors (one device's executables, each a
+// function whose arguments are inputs, weights and values from earlier
+// launches) into one code object the runtime loads, exporting every
+// executable under its own name. The compile driver finds
 // targets by name in a registry, never by string tests; a new target is one
 // folder that implements this interface plus one line in Targets.cpp.
 //
@@ -28,11 +30,17 @@ struct TargetOptions {
   unsigned optLevel = 2;
 };
 
-/// A serialized executable and what the manifest says about it.
+/// A serialized code object and what the manifest says about it.
 struct CodeObject {
   std::string format;      ///< e.g. "elf-shared-object"
-  std::string entry;       ///< the symbol the runtime calls
   std::vector<uint8_t> bytes;
+};
+
+/// One executable a code object exports: the function `name` of the
+/// lowered module, taking `numArgs` buffers; the runtime finds it by name.
+struct ExportInfo {
+  std::string name;
+  unsigned numArgs = 0;
 };
 
 /// The device a target's code runs on, as the manifest records it.
@@ -52,24 +60,24 @@ public:
   /// Whether the target computes with element type `t` (placement asks;
   /// many accelerators have no f64).
   virtual bool supportsElementType(Type t) const = 0;
-  /// Marks the entry function for the target before its pipeline runs
-  /// (the CPU asks for MLIR's C interface wrapper).
-  virtual void prepareEntry(func::FuncOp entry) const {}
+  /// Marks an executable for the target before its pipeline runs (the CPU
+  /// asks for MLIR's C interface wrapper).
+  virtual void prepareExport(func::FuncOp executable) const {}
   /// linalg on tensors -> the target's lowered IR, in place.
   virtual void buildPipeline(OpPassManager &pm,
                              const TargetOptions &options) const = 0;
   /// The device the code object runs on.
   virtual DeviceInfo device(const TargetOptions &options) const = 0;
-  /// Serializes the lowered `module`, whose `entry` function takes `numArgs`
-  /// buffers (inputs then weights), into a code object.
-  virtual bool serialize(ModuleOp module, llvm::StringRef entry,
-                         unsigned numArgs, const TargetOptions &options,
-                         CodeObject &out, std::string &error) const = 0;
+  /// Serializes the lowered `module` into one code object exporting
+  /// `exports`.
+  virtual bool serialize(ModuleOp module, llvm::ArrayRef<ExportInfo> exports,
+                         const TargetOptions &options, CodeObject &out,
+                         std::string &error) const = 0;
   /// Prints the target's own text form of the lowered module (`--emit`
   /// of the last text stage: LLVM IR for the CPU).
-  virtual bool printLowered(ModuleOp module, llvm::StringRef entry,
-                            unsigned numArgs, const TargetOptions &options,
-                            llvm::raw_ostream &os, std::string &error) const = 0;
+  virtual bool printLowered(ModuleOp module, llvm::ArrayRef<ExportInfo> exports,
+                            const TargetOptions &options, llvm::raw_ostream &os,
+                            std::string &error) const = 0;
 };
 
 /// Adds `target` to the registry (one per name).

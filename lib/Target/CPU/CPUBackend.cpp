@@ -22,12 +22,12 @@ class CPUBackend : public TargetBackend {
     return c;
   }
 
-  std::unique_ptr<llvm::Module> translate(ModuleOp module, StringRef entry,
-                                          unsigned numArgs,
+  std::unique_ptr<llvm::Module> translate(ModuleOp module,
+                                          ArrayRef<ExportInfo> exports,
                                           const TargetOptions &o,
                                           llvm::LLVMContext &ctx,
                                           std::string &error) const {
-    return translateToLLVMIR(module, ctx, entry, numArgs, cpuOptions(o), error);
+    return translateToLLVMIR(module, ctx, exports, cpuOptions(o), error);
   }
 
 public:
@@ -40,8 +40,9 @@ public:
   bool supportsElementType(Type t) const override {
     return isa<FloatType, IntegerType, IndexType>(t);
   }
-  void prepareEntry(func::FuncOp entry) const override {
-    entry->setAttr("llvm.emit_c_interface", UnitAttr::get(entry.getContext()));
+  void prepareExport(func::FuncOp executable) const override {
+    executable->setAttr("llvm.emit_c_interface",
+                        UnitAttr::get(executable.getContext()));
   }
   void buildPipeline(OpPassManager &pm, const TargetOptions &o) const override {
     buildCPULoweringPipeline(pm, cpuOptions(o));
@@ -49,23 +50,22 @@ public:
   DeviceInfo device(const TargetOptions &o) const override {
     return {"cpu", cpuTriple(), cpuFeatures(cpuOptions(o))};
   }
-  bool serialize(ModuleOp module, StringRef entry, unsigned numArgs,
+  bool serialize(ModuleOp module, ArrayRef<ExportInfo> exports,
                  const TargetOptions &o, CodeObject &out,
                  std::string &error) const override {
     llvm::LLVMContext ctx;
-    auto llvmModule = translate(module, entry, numArgs, o, ctx, error);
+    auto llvmModule = translate(module, exports, o, ctx, error);
     if (!llvmModule)
       return false;
     out.format = "elf-shared-object";
-    out.entry = kCPUEntryName;
     out.bytes = buildSharedLibrary(*llvmModule, cpuOptions(o), error);
     return !out.bytes.empty();
   }
-  bool printLowered(ModuleOp module, StringRef entry, unsigned numArgs,
+  bool printLowered(ModuleOp module, ArrayRef<ExportInfo> exports,
                     const TargetOptions &o, llvm::raw_ostream &os,
                     std::string &error) const override {
     llvm::LLVMContext ctx;
-    auto llvmModule = translate(module, entry, numArgs, o, ctx, error);
+    auto llvmModule = translate(module, exports, o, ctx, error);
     if (!llvmModule)
       return false;
     llvmModule->print(os, nullptr);

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/CPU/CPUTarget.h"
+#include "tangram/Target/TargetBackend.h"
 #include "Microkernels.h"
 #include "ParallelLaunch.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -62,22 +63,25 @@ std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const CPUOptions &o,
       std::nullopt, level));
 }
 
-/// tangram_entry(void **args, int64_t *results): unpacks the argument array
-/// and calls the C-interface wrapper MLIR emitted for the entry function.
-bool addEntryWrapper(llvm::Module &m, llvm::StringRef entryFunc,
-                     unsigned numArgs, std::string &error) {
+/// F(void **args, int64_t *results) for executable F: unpacks the argument
+/// array and calls the C-interface wrapper MLIR emitted for F, whose own
+/// body is renamed out of the way.
+llvm::Function *addExportWrapper(llvm::Module &m, llvm::StringRef entryFunc,
+                                 unsigned numArgs, std::string &error) {
   std::string ciface = ("_mlir_ciface_" + entryFunc).str();
   llvm::Function *callee = m.getFunction(ciface);
   if (!callee) {
     error = "no C interface for function '" + entryFunc.str() + "'";
-    return false;
+    return nullptr;
   }
+  if (llvm::Function *body = m.getFunction(entryFunc))
+    body->setName(entryFunc + ".body");
   llvm::LLVMContext &ctx = m.getContext();
   auto *ptrTy = llvm::PointerType::get(ctx, 0);
   auto *fnTy = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx),
                                        {ptrTy, ptrTy}, false);
   auto *entry = llvm::Function::Create(fnTy, llvm::Function::ExternalLinkage,
-                                       kCPUEntryName, m);
+                                       entryFunc, m);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", entry));
   llvm::Value *args = entry->getArg(0), *results = entry->getArg(1);
   SmallVector<llvm::Value *> callArgs;
@@ -86,7 +90,7 @@ bool addEntryWrapper(llvm::Module &m, llvm::StringRef entryFunc,
   // descriptors (laid out as consecutive 8-byte words, like `results`).
   if (n != numArgs && n != numArgs + 1) {
     error = "unexpected C interface for '" + entryFunc.str() + "'";
-    return false;
+    return nullptr;
   }
   unsigned first = n - numArgs;
   if (first)
@@ -97,23 +101,28 @@ bool addEntryWrapper(llvm::Module &m, llvm::StringRef entryFunc,
   }
   b.CreateCall(callee, callArgs);
   b.CreateRetVoid();
-  // Everything but the entry points is internal: LLVM may inline and drop
-  // it. The runtime looks up tangram_set_parallel_for (docs/BundleFormat.md).
+  return entry;
+}
+
+/// Everything but the exports is internal: LLVM may inline and drop it. The
+/// runtime also looks up tangram_set_parallel_for and tangram_take_error
+/// (docs/BundleFormat.md).
+void internalize(llvm::Module &m,
+                 const llvm::SmallPtrSetImpl<llvm::Function *> &exported) {
   for (llvm::Function &f : m)
-    if (&f != entry && !f.isDeclaration() &&
+    if (!exported.contains(&f) && !f.isDeclaration() &&
         f.getName() != kCPUSetParallelForName &&
         f.getName() != kCPUTakeErrorName)
       f.setLinkage(llvm::GlobalValue::InternalLinkage);
   for (llvm::GlobalVariable &g : m.globals())
     if (!g.isDeclaration())
       g.setLinkage(llvm::GlobalValue::InternalLinkage);
-  return true;
 }
 } // namespace
 
 std::unique_ptr<llvm::Module>
 mlir::tangram::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &ctx,
-                                 llvm::StringRef entryFunc, unsigned numArgs,
+                                 llvm::ArrayRef<ExportInfo> exports,
                                  const CPUOptions &options,
                                  std::string &error) {
   auto m = translateModuleToLLVMIR(module, ctx, "tangram");
@@ -129,8 +138,14 @@ mlir::tangram::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &ctx,
   if (!defineParallelLaunchers(*m, error) ||
       !linkMicrokernels(*m, tm->getTargetFeatureString(), error))
     return nullptr;
-  if (!addEntryWrapper(*m, entryFunc, numArgs, error))
-    return nullptr;
+  llvm::SmallPtrSet<llvm::Function *, 4> exported;
+  for (const ExportInfo &x : exports) {
+    llvm::Function *f = addExportWrapper(*m, x.name, x.numArgs, error);
+    if (!f)
+      return nullptr;
+    exported.insert(f);
+  }
+  internalize(*m, exported);
   return m;
 }
 

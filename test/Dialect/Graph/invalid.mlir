@@ -589,3 +589,37 @@ func.func @optional_without_type() {
   %o = "tg.optional"() : () -> !tg.optional<tensor<2xf32>>
   return
 }
+
+// -----
+
+func.func @launch_unknown(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'tg.launch' op 'nowhere' is not a function}}
+  %a = tg.launch @nowhere on "cpu0"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  return %a : tensor<4xf32>
+}
+
+// -----
+
+func.func private @exec(%x: tensor<4xf32>) -> tensor<4xf32> attributes {tg.device = "cpu0"}
+func.func @launch_wrong_device(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'tg.launch' op 'exec' is not an executable of device 'cpu1'}}
+  %a = tg.launch @exec on "cpu1"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  return %a : tensor<4xf32>
+}
+
+// -----
+
+func.func private @exec(%x: tensor<4xf32>) -> tensor<4xf32> attributes {tg.device = "cpu0"}
+func.func @launch_wrong_types(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'tg.launch' op types do not match 'exec'}}
+  %a = tg.launch @exec on "cpu0"(%x) : (tensor<8xf32>) -> tensor<8xf32>
+  return %a : tensor<8xf32>
+}
+
+// -----
+
+func.func @transfer_type(%x: tensor<4xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{all of {input, output} have same type}}
+  %a = "tg.transfer"(%x) {device = "cpu1"} : (tensor<4xf32>) -> tensor<8xf32>
+  return %a : tensor<8xf32>
+}

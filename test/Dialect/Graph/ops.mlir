@@ -313,3 +313,18 @@ func.func @sequences(%a: tensor<2xf32>, %b: tensor<3xf32>, %m: tensor<2x3xf32>, 
   %z = tg.sequence_empty {dtype = f32} : !tg.seq<tensor<*xf32>>
   return %s, %x, %n, %c, %o, %h, %g, %z : !tg.seq<tensor<?xf32>>, tensor<?xf32>, tensor<i64>, tensor<?x3xf32>, !tg.optional<tensor<2xf32>>, tensor<i1>, tensor<2xf32>, !tg.seq<tensor<*xf32>>
 }
+
+// -----
+
+// The schedule ops: a launch of a per-device executable and a transfer.
+// CHECK-LABEL: func.func @schedule
+// CHECK: %[[A:.*]] = tg.launch @exec_cpu0 on "cpu0"(%{{.*}}) : (tensor<?x4xf32>) -> tensor<?x4xf32>
+// CHECK: tg.transfer %[[A]] to "cpu1" : tensor<?x4xf32>
+func.func @schedule(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %a = tg.launch @exec_cpu0 on "cpu0"(%x) : (tensor<?x4xf32>) -> tensor<?x4xf32>
+  %b = tg.transfer %a to "cpu1" : tensor<?x4xf32>
+  return %b : tensor<?x4xf32>
+}
+func.func private @exec_cpu0(%x: tensor<?x4xf32>) -> tensor<?x4xf32> attributes {tg.device = "cpu0"} {
+  return %x : tensor<?x4xf32>
+}

@@ -6,11 +6,11 @@
 // LLVM dialect -> LLVM IR with the bundle entry point -> x86-64 object ->
 // shared library, linked in-process with lld.
 //
-// The entry point every CPU code object exports (docs/BundleFormat.md):
-//   extern "C" void tangram_entry(void **args, int64_t *results);
-// args[k] points to the memref descriptor of the k-th argument of the
-// lowered function; results receives the result descriptors, each a fresh
-// malloc'ed buffer the caller frees.
+// Each executable F of the module is exported as (docs/BundleFormat.md)
+//   extern "C" void F(void **args, int64_t *results);
+// args[k] points to the memref descriptor of F's k-th argument; results
+// receives the result descriptors, each a fresh malloc'ed buffer the
+// caller frees.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TANGRAM_TARGET_CPU_CPUTARGET_H
@@ -28,6 +28,7 @@
 namespace mlir::tangram {
 
 class TargetBackend;
+struct ExportInfo;
 
 /// The CPU target for the registry (CPUBackend.cpp).
 std::unique_ptr<TargetBackend> createCPUTarget();
@@ -41,8 +42,6 @@ struct CPUOptions {
   std::string features;
 };
 
-/// The symbol name of the bundle entry point.
-inline constexpr const char *kCPUEntryName = "tangram_entry";
 /// The optional export through which the runtime hands over its thread pool.
 inline constexpr const char *kCPUSetParallelForName =
     "tangram_set_parallel_for";
@@ -67,12 +66,12 @@ LogicalResult lowerLinalgToLLVMDialect(ModuleOp module,
                                        const CPUOptions &options,
                                        std::string &error);
 
-/// LLVM dialect -> LLVM IR with `tangram_entry` wrapping `entryFunc`, a
-/// function of `numArgs` memref arguments.
+/// LLVM dialect -> LLVM IR with one exported wrapper per executable of
+/// `exports` (each a function of `numArgs` memref arguments), named as the
+/// executable.
 std::unique_ptr<llvm::Module>
 translateToLLVMIR(ModuleOp module, llvm::LLVMContext &ctx,
-                  llvm::StringRef entryFunc, unsigned numArgs,
-                  const CPUOptions &options,
+                  llvm::ArrayRef<ExportInfo> exports, const CPUOptions &options,
                   std::string &error);
 
 /// Optimizes `module`, emits an object and links it into a shared library;

@@ -7,8 +7,8 @@
 // the weights with their bytes.
 //
 //===----------------------------------------------------------------------===//
-#ifndef TANGRAM_PIPELINES_MODELINTERFACE_H
-#define TANGRAM_PIPELINES_MODELINTERFACE_H
+#ifndef TANGRAM_SCHEDULE_MODELINTERFACE_H
+#define TANGRAM_SCHEDULE_MODELINTERFACE_H
 
 #include "tangram/Bundle/DType.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -34,6 +34,9 @@ struct WeightInfo : TensorInfo {
   ArrayRef<char> data;
 };
 
+/// The bundle dtype of an element type, if the bundle has one.
+std::optional<::tangram::DType> toDType(Type t);
+
 /// The entry function's interface after tg-hoist-weights: its arguments
 /// are `inputs` then `weights`, its results `outputs`.
 struct ModelInterface {
@@ -46,9 +49,12 @@ struct ModelInterface {
 /// tg-hoist-weights first), then drops the `tg.weight_value` attributes:
 /// the weights' bytes stay owned by the context, later stages need only
 /// the arguments.
+/// With `withData` false, the weights' bytes are neither read nor dropped
+/// (their sizes follow from the types).
 std::optional<ModelInterface> readModelInterface(ModuleOp module,
-                                                 std::string &error);
+                                                 std::string &error,
+                                                 bool withData = true);
 
 } // namespace mlir::tangram
 
-#endif // TANGRAM_PIPELINES_MODELINTERFACE_H
+#endif // TANGRAM_SCHEDULE_MODELINTERFACE_H

@@ -1,15 +1,14 @@
 //===- ModelInterface.cpp - a compiled model's inputs, outputs, weights ---===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
-#include "tangram/Pipelines/ModelInterface.h"
+#include "tangram/Schedule/ModelInterface.h"
 #include "Graph/GraphOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
 using namespace mlir;
 using namespace mlir::tangram;
 
-namespace {
-std::optional<::tangram::DType> toDType(Type t) {
+std::optional<::tangram::DType> mlir::tangram::toDType(Type t) {
   using ::tangram::DType;
   if (t.isF32()) return DType::F32;
   if (t.isF16()) return DType::F16;
@@ -32,6 +31,8 @@ std::optional<::tangram::DType> toDType(Type t) {
   default: return std::nullopt;
   }
 }
+
+namespace {
 
 bool describe(Type type, std::string name, TensorInfo &info,
               std::string &error) {
@@ -105,7 +106,8 @@ ArrayRef<char> bytesOf(Attribute value) {
 } // namespace
 
 std::optional<ModelInterface>
-mlir::tangram::readModelInterface(ModuleOp module, std::string &error) {
+mlir::tangram::readModelInterface(ModuleOp module, std::string &error,
+                                  bool withData) {
   ModelInterface mi;
   for (auto f : module.getOps<func::FuncOp>())
     if (f.isPublic() && !f.isExternal()) {
@@ -134,6 +136,10 @@ mlir::tangram::readModelInterface(ModuleOp module, std::string &error) {
                                 "weight_" + std::to_string(mi.weights.size()));
       if (!describe(f.getArgument(i).getType(), name, w, error))
         return std::nullopt;
+      if (!withData) {
+        mi.weights.push_back(std::move(w));
+        continue;
+      }
       w.data = bytesOf(attrs.get("tg.weight_value"));
       if (w.data.empty()) {
         error = "weight '" + name + "' has no value";

@@ -1,0 +1,95 @@
+//===- Passes.td - the schedule passes -------------------*- tablegen -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_SCHEDULE_PASSES
+#define TANGRAM_SCHEDULE_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def AssignDevicesPass : Pass<"tg-assign-devices", "ModuleOp"> {
+  let summary = "Gives every op of the model a device affinity";
+  let description = [{
+    Records the compile's device list on the module (`tg.devices`) and sets
+    `tg.device` on each top-level op of the model's public function. An op
+    goes to the device of the last pin whose pattern matches one of its
+    ONNX node names (from its location; `*` and `?` are wildcards, so
+    `/layer4/*` pins a whole block), and to the first device otherwise.
+    This is where placement will choose instead; pins then stay binding.
+
+    A pin whose device is not in the list, or whose pattern matches no
+    node, is an error: a typo must not silently leave a model on one
+    device.
+
+    Example (`devices=cpu0=cpu,cpu1=cpu pins=relu=cpu1`):
+    ```mlir
+    %0 = tg.conv %x, %w ... loc("conv")  // gets {tg.device = "cpu0"}
+    %1 = tg.relu %0 ... loc("relu")      // gets {tg.device = "cpu1"}
+    ```
+  }];
+  let options = [
+    ListOption<"devices", "devices", "std::string",
+               "The devices, in order, as ID=TARGET (e.g. cpu0=cpu); the "
+               "first takes every op no pin moves">,
+    ListOption<"pins", "pins", "std::string",
+               "NODE=DEVICE: ops of the ONNX nodes matching the glob NODE "
+               "go to DEVICE">
+  ];
+  let dependentDialects = ["::mlir::tangram::tg::TGDialect"];
+}
+
+def OutlineExecutablesPass : Pass<"tg-outline-executables", "ModuleOp"> {
+  let summary = "Outlines same-device regions into executables, with transfers";
+  let description = [{
+    Groups the public function's ops into maximal same-device segments
+    (a topological order that stays on one device as long as it can, so a
+    model split in two crosses devices once each way per split), moves each
+    segment into a private function carrying `tg.device` (an executable,
+    which that device's target compiles), and leaves in the public
+    function only the schedule: `tg.launch` of each executable in order
+    and a `tg.transfer` wherever a value crosses devices. Constants are
+    copied into every executable that uses them. Model inputs and weights
+    are bound directly on each device that reads them.
+
+    Every model output becomes the result of exactly one launch; an output
+    that is an input, a constant or another output is copied by a small
+    executable of its own.
+
+    Before (ops assigned to cpu0 and cpu1):
+    ```mlir
+    func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+      %0 = tg.relu %x {tg.device = "cpu0"} : tensor<4xf32>
+      %1 = tg.neg %0 {tg.device = "cpu1"} : tensor<4xf32>
+      return %1 : tensor<4xf32>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+      %0 = tg.launch @main_cpu0_0 on "cpu0"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+      %1 = tg.transfer %0 to "cpu1" : tensor<4xf32>
+      %2 = tg.launch @main_cpu1_1 on "cpu1"(%1) : (tensor<4xf32>) -> tensor<4xf32>
+      return %2 : tensor<4xf32>
+    }
+    func.func private @main_cpu0_0(%a: tensor<4xf32>) -> tensor<4xf32> attributes {tg.device = "cpu0"} { ... }
+    func.func private @main_cpu1_1(%a: tensor<4xf32>) -> tensor<4xf32> attributes {tg.device = "cpu1"} { ... }
+    ```
+  }];
+  let dependentDialects = ["::mlir::tangram::tg::TGDialect"];
+}
+
+def SerializeSchedulePass : Pass<"tg-serialize-schedule", "ModuleOp"> {
+  let summary = "Writes the schedule as the bundle's manifest plan";
+  let description = [{
+    Turns the schedule function (after tg-outline-executables) into a
+    manifest (docs/BundleFormat.md) and stores its JSON in the module's
+    `tg.manifest` attribute: the devices that run something, one code
+    object per device whose exports are its executables, the inputs,
+    outputs and weights, the buffers (each input and weight bound on every
+    device that reads it, one intermediate per launch result or transfer
+    that is not an output) and the steps in program order. Only what a
+    target produces is left to fill in: code bytes and format, weight
+    bytes, the devices' target triples.
+  }];
+}
+
+#endif // TANGRAM_SCHEDULE_PASSES

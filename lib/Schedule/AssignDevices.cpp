@@ -1,0 +1,147 @@
+//===- AssignDevices.cpp - tg-assign-devices ------------------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#include "tangram/Schedule/Passes.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/GlobPattern.h"
+
+namespace mlir::tangram {
+#define GEN_PASS_DEF_ASSIGNDEVICESPASS
+#include "tangram/Schedule/Passes.h.inc"
+} // namespace mlir::tangram
+
+using namespace mlir;
+using namespace mlir::tangram;
+
+std::vector<DeviceEntry> mlir::tangram::readDevices(ModuleOp module) {
+  std::vector<DeviceEntry> devices;
+  auto list = module->getAttrOfType<ArrayAttr>(kDevicesAttr);
+  if (!list)
+    return devices;
+  for (Attribute a : list) {
+    auto d = dyn_cast<DictionaryAttr>(a);
+    auto id = d ? d.getAs<StringAttr>("id") : StringAttr();
+    auto target = d ? d.getAs<StringAttr>("target") : StringAttr();
+    if (!id || !target)
+      return {};
+    devices.push_back({id.str(), target.str()});
+  }
+  return devices;
+}
+
+namespace {
+
+/// The ONNX node names in a location: NameLocs, also inside fused ones
+/// (canonicalization fuses the locations of ops it merges).
+void collectNames(Location loc, SmallVectorImpl<StringRef> &names) {
+  if (auto n = dyn_cast<NameLoc>(loc)) {
+    names.push_back(n.getName().getValue());
+    collectNames(n.getChildLoc(), names);
+  } else if (auto f = dyn_cast<FusedLoc>(loc)) {
+    for (Location l : f.getLocations())
+      collectNames(l, names);
+  } else if (auto c = dyn_cast<CallSiteLoc>(loc)) {
+    collectNames(c.getCallee(), names);
+  }
+}
+
+struct Pin {
+  std::string spec, device;
+  /// The glob; GlobPattern refers to this text, so it lives here.
+  std::string text;
+  llvm::GlobPattern pattern;
+  bool used = false;
+};
+
+struct AssignDevicesPass
+    : public tangram::impl::AssignDevicesPassBase<AssignDevicesPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    auto fail = [&](const Twine &message) {
+      module.emitError(message);
+      signalPassFailure();
+    };
+
+    // The device list: the option, else what the module already says.
+    std::vector<DeviceEntry> list;
+    llvm::StringSet<> ids;
+    for (const std::string &spec : devices) {
+      auto [id, target] = StringRef(spec).split('=');
+      if (id.empty() || target.empty())
+        return fail("device '" + spec + "': expected ID=TARGET (e.g. cpu0=cpu)");
+      if (!ids.insert(id).second)
+        return fail("device '" + id + "' is listed twice");
+      list.push_back({id.str(), target.str()});
+    }
+    if (list.empty())
+      list = readDevices(module);
+    if (list.empty())
+      return fail("no devices: give devices=ID=TARGET,... or a module "
+                  "'tg.devices' attribute");
+    SmallVector<Attribute> entries;
+    for (const DeviceEntry &d : list)
+      entries.push_back(DictionaryAttr::get(
+          ctx, {NamedAttribute(StringAttr::get(ctx, "id"),
+                               StringAttr::get(ctx, d.id)),
+                NamedAttribute(StringAttr::get(ctx, "target"),
+                               StringAttr::get(ctx, d.target))}));
+    module->setAttr(kDevicesAttr, ArrayAttr::get(ctx, entries));
+
+    // Pins refer to their own text: no reallocation once filled.
+    std::vector<Pin> parsed(pins.size());
+    for (auto [spec, pin] : llvm::zip(pins, parsed)) {
+      size_t eq = spec.rfind('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+        return fail("pin '" + spec + "': expected NODE=DEVICE");
+      std::string device = spec.substr(eq + 1);
+      if (llvm::none_of(list, [&](const DeviceEntry &d) { return d.id == device; })) {
+        std::string known;
+        for (const DeviceEntry &d : list)
+          known += (known.empty() ? "" : ", ") + d.id;
+        return fail("pin '" + spec + "': no device '" + device +
+                    "' (devices: " + known + ")");
+      }
+      pin.spec = spec;
+      pin.device = device;
+      pin.text = spec.substr(0, eq);
+      auto pattern = llvm::GlobPattern::create(pin.text);
+      if (!pattern) {
+        std::string message = llvm::toString(pattern.takeError());
+        return fail("pin '" + spec + "': " + message);
+      }
+      pin.pattern = std::move(*pattern);
+    }
+
+    func::FuncOp entry;
+    for (auto f : module.getOps<func::FuncOp>())
+      if (f.isPublic() && !f.isExternal()) {
+        if (entry)
+          return fail("more than one public function");
+        entry = f;
+      }
+    if (!entry)
+      return fail("no entry function");
+
+    StringAttr first = StringAttr::get(ctx, list.front().id);
+    for (Operation &op : entry.getBody().front().without_terminator()) {
+      StringAttr device = first;
+      SmallVector<StringRef> names;
+      collectNames(op.getLoc(), names);
+      for (Pin &p : parsed)
+        if (llvm::any_of(names, [&](StringRef n) { return p.pattern.match(n); })) {
+          device = StringAttr::get(ctx, p.device);
+          p.used = true;
+        }
+      op.setAttr(kDeviceAttr, device);
+    }
+    for (const Pin &p : parsed)
+      if (!p.used)
+        return fail("pin '" + p.spec + "' matches no node of the model");
+  }
+};
+
+} // namespace
