@@ -13,7 +13,10 @@
 #include "tangram/Runtime/CPUDevice.h"
 #include "tangram/Runtime/tangram_runtime.h"
 
+#include <atomic>
+#include <chrono>
 #include <gmock/gmock.h>
+#include <thread>
 #include <gtest/gtest.h>
 
 using namespace tangram;
@@ -160,6 +163,91 @@ TEST_F(SessionTest, TwoDevicesWithTransfer) {
   ASSERT_TRUE(session->run({floats({1, 4}, {1, 1, 1, 1})}, outputs, error))
       << error;
   EXPECT_EQ(values(outputs[0]), (std::vector<float>{3, 5, 7, 9}));
+}
+
+std::atomic<bool> secondRan{false};
+std::atomic<bool> firstSawSecond{false};
+
+/// Waits (up to 10 s) for the second device's step before computing.
+extern "C" void waitForSecondEntry(void **args, int64_t *results) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!secondRan && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  firstSawSecond = secondRan.load();
+  addWeightEntry(args, results);
+}
+
+extern "C" void secondEntry(void **args, int64_t *results) {
+  secondRan = true;
+  addWeightEntry(args, results);
+}
+
+TEST_F(SessionTest, StepsOfDifferentDevicesOverlap) {
+  // Step 0 (device 0) waits for step 1 (device 1), which reads nothing of
+  // step 0: run in order on one thread, step 0 would wait in vain.
+  registerInProcessEntry("wait_for_second", &waitForSecondEntry);
+  registerInProcessEntry("second", &secondEntry);
+  BundleWriter writer("overlap", "test");
+  unsigned x = writer.addInput("x", DType::F32, {-1, 4});
+  unsigned y0 = writer.addOutput("y0", DType::F32, {-1, 4});
+  unsigned y1 = writer.addOutput("y1", DType::F32, {-1, 4});
+  unsigned d0 = writer.addDevice("cpu", "", "", "cpu0");
+  unsigned d1 = writer.addDevice("cpu", "", "", "cpu1");
+  unsigned c0 =
+      writer.addCodeObject(d0, kInProcessFormat, {{"wait_for_second", 2, 1}}, {});
+  unsigned c1 = writer.addCodeObject(d1, kInProcessFormat, {{"second", 2, 1}}, {});
+  unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
+  writer.addLaunch(
+      d0, c0, {writer.addInputBuffer(x, d0), writer.addWeightBuffer(w, d0)},
+      {writer.addOutputBuffer(y0, d0)});
+  writer.addLaunch(
+      d1, c1, {writer.addInputBuffer(x, d1), writer.addWeightBuffer(w, d1)},
+      {writer.addOutputBuffer(y1, d1)});
+  std::string error;
+  std::string p = dir.file("overlap.tgb");
+  ASSERT_TRUE(writer.write(p, error)) << error;
+  auto session = Session::open(p, {}, error);
+  ASSERT_TRUE(session) << error;
+  std::vector<Buffer> outputs;
+  ASSERT_TRUE(session->run({floats({1, 4}, {0, 0, 0, 0})}, outputs, error))
+      << error;
+  EXPECT_TRUE(firstSawSecond);
+  EXPECT_EQ(values(outputs[0]), (std::vector<float>{1, 2, 3, 4}));
+  EXPECT_EQ(values(outputs[1]), (std::vector<float>{1, 2, 3, 4}));
+}
+
+TEST_F(SessionTest, FailureStopsDependentStepsOnOtherDevices) {
+  // Step 0's result does not fit its buffer: the run fails with step 0's
+  // message, and the steps after it (the transfer, device 1's launch) do
+  // not run.
+  BundleWriter writer("fail", "test");
+  unsigned x = writer.addInput("x", DType::F32, {-1, 4});
+  unsigned y = writer.addOutput("y", DType::F32, {-1, 4});
+  unsigned d0 = writer.addDevice("cpu"), d1 = writer.addDevice("cpu");
+  unsigned c0 =
+      writer.addCodeObject(d0, kInProcessFormat, {{kAddWeightEntry, 2, 1}}, {});
+  unsigned c1 = writer.addCodeObject(d1, kInProcessFormat, {{"second", 2, 1}}, {});
+  unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
+  unsigned t0 = writer.addIntermediateBuffer(DType::F32, {3, 4}, d0);
+  unsigned t1 = writer.addIntermediateBuffer(DType::F32, {3, 4}, d1);
+  writer.addLaunch(
+      d0, c0, {writer.addInputBuffer(x, d0), writer.addWeightBuffer(w, d0)},
+      {t0});
+  writer.addTransfer(t0, t1);
+  writer.addLaunch(d1, c1, {t1, writer.addWeightBuffer(w, d1)},
+                   {writer.addOutputBuffer(y, d1)});
+  std::string error;
+  std::string p = dir.file("fail.tgb");
+  ASSERT_TRUE(writer.write(p, error)) << error;
+  registerInProcessEntry("second", &secondEntry);
+  auto session = Session::open(p, {}, error);
+  ASSERT_TRUE(session) << error;
+  secondRan = false;
+  std::vector<Buffer> outputs;
+  EXPECT_FALSE(session->run({floats({2, 4}, {})}, outputs, error));
+  EXPECT_EQ(error, "schedule step 0: 'tangram_test_add_weight' returned shape "
+                   "[2,4] for buffer 0, the manifest says [3,4]");
+  EXPECT_FALSE(secondRan);
 }
 
 TEST_F(SessionTest, RunsRealCodeObjects) {
