@@ -100,9 +100,12 @@ std::string tangram::serializeManifest(const Manifest &m) {
   for (size_t i = 0; i < m.codeObjects.size(); ++i) {
     const CodeObjectDesc &c = m.codeObjects[i];
     ordered_json exports = ordered_json::array();
-    for (const ExportDesc &x : c.exports)
-      exports.push_back(
-          {{"name", x.name}, {"args", x.args}, {"results", x.results}});
+    for (const ExportDesc &x : c.exports) {
+      ordered_json j = {{"name", x.name}, {"args", x.args}, {"results", x.results}};
+      if (!x.shapes.empty())
+        j["shapes"] = x.shapes;
+      exports.push_back(j);
+    }
     root["code_objects"].push_back({{"id", i},
                                     {"device", c.device},
                                     {"format", c.format},
@@ -470,7 +473,8 @@ bool ManifestParser::parse(const json &root, Manifest &m) {
       ExportDesc d;
       if (!getString(x, px, "name", d.name) ||
           !getIndex(x, px, "args", d.args) ||
-          !getIndex(x, px, "results", d.results))
+          !getIndex(x, px, "results", d.results) ||
+          !getString(x, px, "shapes", d.shapes, false))
         return false;
       if (d.name.empty())
         return fail(join(px, "name"), "the export name is empty");

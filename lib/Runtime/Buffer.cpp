@@ -9,7 +9,7 @@
 
 using namespace tangram;
 
-Buffer Buffer::allocate(DType dtype, Shape shape) {
+Buffer Buffer::allocate(DType dtype, Shape shape, bool zeroed) {
   uint64_t bytes;
   int64_t n;
   if (!shapeByteSize(shape, dtype, bytes) || !shapeNumElements(shape, n) ||
@@ -22,7 +22,8 @@ Buffer Buffer::allocate(DType dtype, Shape shape) {
   void *memory = std::aligned_alloc(kAlignment, rounded);
   if (!memory)
     return Buffer();
-  std::memset(memory, 0, rounded);
+  if (zeroed)
+    std::memset(memory, 0, rounded);
   Buffer b;
   b.dtype_ = dtype;
   b.shape_ = std::move(shape);

@@ -26,9 +26,19 @@ Queue &Device::queue() {
 
 namespace {
 
+/// One export: the function, and the shape function that sizes its
+/// results when some are known only at run time.
+struct CPUExport {
+  std::string name;
+  DestinationFn fn = nullptr;
+  EntryFn shapes = nullptr;
+  /// A test entry with the old ABI: it allocates its own results.
+  EntryFn allocating = nullptr;
+};
+
 class CPUExecutable : public Executable {
 public:
-  CPUExecutable(std::vector<EntryFn> entries, ThreadPool &pool,
+  CPUExecutable(std::vector<CPUExport> entries, ThreadPool &pool,
                 void *handle = nullptr, int fd = -1,
                 TakeErrorFn takeError = nullptr)
       : entries(std::move(entries)), pool(pool), handle(handle), fd(fd),
@@ -51,8 +61,31 @@ public:
       return false;
     }
     ScopedCurrentPool scope(&pool);
-    if (!callEntry(entries[exportIndex], args, results, outputs, error))
+    const CPUExport &x = entries[exportIndex];
+    if (x.allocating)
+      return callEntry(x.allocating, args, results, outputs, error) &&
+             checkRunTimeError(outputs, error);
+    std::vector<Shape> shapes;
+    if (!resultShapes(x, args, results, shapes, error))
       return false;
+    outputs.clear();
+    for (size_t j = 0; j < results.size(); ++j) {
+      outputs.push_back(
+          Buffer::allocate(results[j].dtype, shapes[j], /*zeroed=*/false));
+      if (!outputs.back()) {
+        error = "cannot allocate result " + std::to_string(j) + " " +
+                formatShape(shapes[j]) + " " + dtypeName(results[j].dtype);
+        outputs.clear();
+        return false;
+      }
+    }
+    callDestinationEntry(x.fn, args, outputs);
+    return checkRunTimeError(outputs, error);
+  }
+
+private:
+  /// The first check that failed during the last call, if any.
+  bool checkRunTimeError(std::vector<Buffer> &outputs, std::string &error) {
     if (const char *message = takeError ? takeError() : nullptr) {
       error = std::string("the model failed at run time: ") + message;
       outputs.clear();
@@ -61,8 +94,52 @@ public:
     return true;
   }
 
-private:
-  std::vector<EntryFn> entries;
+  /// The result shapes: the declared ones, with run-time dims from the
+  /// export's shape function (every result dim, in order, as i64).
+  bool resultShapes(const CPUExport &x, const std::vector<const Buffer *> &args,
+                    const std::vector<ResultSpec> &results,
+                    std::vector<Shape> &shapes, std::string &error) {
+    size_t total = 0;
+    bool dynamic = false;
+    for (const ResultSpec &r : results) {
+      shapes.push_back(r.shape);
+      total += r.shape.size();
+      for (int64_t d : r.shape)
+        dynamic |= d < 0;
+    }
+    if (!dynamic)
+      return true;
+    if (!x.shapes) {
+      error = "export '" + x.name +
+              "' has results sized at run time but no shape function";
+      return false;
+    }
+    std::vector<Buffer> dims;
+    if (!callEntry(x.shapes, args, {{DType::I64, 1, {-1}}}, dims, error) ||
+        !checkRunTimeError(dims, error))
+      return false;
+    if (dims[0].numElements() != static_cast<int64_t>(total)) {
+      error = "the shape function of '" + x.name + "' returned " +
+              std::to_string(dims[0].numElements()) + " dims, expected " +
+              std::to_string(total);
+      return false;
+    }
+    const auto *d = static_cast<const int64_t *>(dims[0].data());
+    for (Shape &s : shapes)
+      for (int64_t &dim : s) {
+        int64_t v = *d++;
+        if (v < 0 || (dim >= 0 && dim != v)) {
+          error = "the shape function of '" + x.name + "' returned dim " +
+                  std::to_string(v) + " where the manifest says " +
+                  (dim < 0 ? std::string("a size >= 0") : std::to_string(dim));
+          return false;
+        }
+        dim = v;
+      }
+    return true;
+  }
+
+  std::vector<CPUExport> entries;
   ThreadPool &pool;
   void *handle;
   /// The memfd the object was loaded from. It stays open while the object is
@@ -132,7 +209,10 @@ bool CPUDevice::copyIn(const Buffer &src, Buffer &dst, std::string &error) {
 }
 
 std::unique_ptr<Executable> CPUDevice::wrapEntry(EntryFn entry) {
-  return std::make_unique<CPUExecutable>(std::vector<EntryFn>{entry}, pool_);
+  CPUExport x;
+  x.name = "entry";
+  x.allocating = entry;
+  return std::make_unique<CPUExecutable>(std::vector<CPUExport>{x}, pool_);
 }
 
 std::unique_ptr<Executable>
@@ -140,14 +220,17 @@ CPUDevice::loadExecutable(const CodeObjectDesc &desc, ByteSpan bytes,
                           std::string &error) {
   if (desc.format == kInProcessFormat) {
     std::lock_guard<std::mutex> lock(inProcessMutex());
-    std::vector<EntryFn> entries;
+    std::vector<CPUExport> entries;
     for (const ExportDesc &x : desc.exports) {
       auto it = inProcessEntries().find(x.name);
       if (it == inProcessEntries().end()) {
         error = "no in-process entry '" + x.name + "' is registered";
         return nullptr;
       }
-      entries.push_back(it->second);
+      CPUExport e;
+      e.name = x.name;
+      e.allocating = it->second;
+      entries.push_back(e);
     }
     return std::make_unique<CPUExecutable>(std::move(entries), pool_);
   }
@@ -189,17 +272,27 @@ CPUDevice::loadExecutable(const CodeObjectDesc &desc, ByteSpan bytes,
     ::close(fd);
     return nullptr;
   }
-  std::vector<EntryFn> entries;
+  std::vector<CPUExport> entries;
   for (const ExportDesc &x : desc.exports) {
-    dlerror();
-    auto entry = reinterpret_cast<EntryFn>(dlsym(handle, x.name.c_str()));
-    if (!entry) {
-      error = "export '" + x.name + "' not found: " + dlerrorText();
-      dlclose(handle);
-      ::close(fd);
-      return nullptr;
+    CPUExport e;
+    e.name = x.name;
+    for (const std::string *symbol : {&x.name, &x.shapes}) {
+      if (symbol->empty())
+        continue;
+      dlerror();
+      void *p = dlsym(handle, symbol->c_str());
+      if (!p) {
+        error = "export '" + *symbol + "' not found: " + dlerrorText();
+        dlclose(handle);
+        ::close(fd);
+        return nullptr;
+      }
+      if (symbol == &x.name)
+        e.fn = reinterpret_cast<DestinationFn>(p);
+      else
+        e.shapes = reinterpret_cast<EntryFn>(p);
     }
-    entries.push_back(entry);
+    entries.push_back(e);
   }
   // Code objects that parallelize their loops ask for the pool this way.
   if (auto setParallelFor = reinterpret_cast<SetParallelForFn>(

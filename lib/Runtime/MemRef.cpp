@@ -142,3 +142,22 @@ bool tangram::callEntry(EntryFn entry, const std::vector<const Buffer *> &args,
     outputs.clear();
   return ok;
 }
+
+void tangram::callDestinationEntry(DestinationFn fn,
+                                   const std::vector<const Buffer *> &args,
+                                   const std::vector<Buffer> &outputs) {
+  std::vector<std::vector<int64_t>> words(args.size() + outputs.size());
+  std::vector<void *> argPtrs, resultPtrs;
+  for (size_t k = 0; k < args.size(); ++k) {
+    words[k].resize(memrefDescriptorWords(args[k]->rank()));
+    buildMemRefDescriptor(*args[k], words[k].data());
+    argPtrs.push_back(words[k].data());
+  }
+  for (size_t j = 0; j < outputs.size(); ++j) {
+    std::vector<int64_t> &w = words[args.size() + j];
+    w.resize(memrefDescriptorWords(outputs[j].rank()));
+    buildMemRefDescriptor(outputs[j], w.data());
+    resultPtrs.push_back(w.data());
+  }
+  fn(argPtrs.data(), resultPtrs.data());
+}

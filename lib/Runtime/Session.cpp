@@ -179,7 +179,8 @@ bool Session::runStep(unsigned index, std::vector<Buffer> &values,
   std::vector<ResultSpec> specs;
   for (unsigned id : step.results)
     specs.push_back({m.buffers[id].dtype,
-                     static_cast<unsigned>(m.buffers[id].shape.size())});
+                     static_cast<unsigned>(m.buffers[id].shape.size()),
+                     m.buffers[id].shape});
   std::vector<Buffer> results;
   std::string message;
   const std::string &name =

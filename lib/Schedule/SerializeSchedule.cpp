@@ -12,6 +12,7 @@
 #include "Graph/GraphOps.h"
 #include "tangram/Bundle/Manifest.h"
 #include "tangram/Schedule/ModelInterface.h"
+#include "tangram/Transforms/Passes.h"
 #include "llvm/ADT/MapVector.h"
 
 namespace mlir::tangram {
@@ -152,10 +153,17 @@ struct SerializeSchedulePass
       tb::CodeObjectDesc &code = m.codeObjects[device];
       auto [it, fresh] = exportOf.try_emplace(launch.getCallee().str(),
                                               device, code.exports.size());
-      if (fresh)
-        code.exports.push_back({launch.getCallee().str(),
-                                (unsigned)launch.getArgs().size(),
-                                (unsigned)launch.getNumResults()});
+      if (fresh) {
+        // A result sized only at run time needs the executable's shape
+        // function (tg-destination-results makes it).
+        bool dynamic = llvm::any_of(launch.getResultTypes(), [](Type t) {
+          return !cast<ShapedType>(t).hasStaticShape();
+        });
+        std::string name = launch.getCallee().str();
+        code.exports.push_back({name, (unsigned)launch.getArgs().size(),
+                                (unsigned)launch.getNumResults(),
+                                dynamic ? shapeFunctionName(name) : ""});
+      }
       tb::ScheduleStep s;
       s.op = tb::StepOp::Launch;
       s.device = device;

@@ -3,12 +3,13 @@
 // The schedule as a manifest plan: devices that run something, one code
 // object per device exporting its executables, an input bound on each
 // device that reads it, a weight likewise, an intermediate per value
-// crossing devices, and the output as the last launch's result.
+// crossing devices, and the output as the last launch's result. Results
+// sized at run time name their executable's shape function.
 // CHECK: tg.manifest = "{\22format\22:\22tangram-bundle\22,\22version\22:2,
 // CHECK-SAME: \22inputs\22:[{\22name\22:\22X\22,\22dtype\22:\22f32\22,\22shape\22:[-1,4],\22dim_names\22:[\22N\22,\22\22]}]
 // CHECK-SAME: \22outputs\22:[{\22name\22:\22Y\22,\22dtype\22:\22f32\22,\22shape\22:[-1,4]
 // CHECK-SAME: \22devices\22:[{\22id\22:0,\22name\22:\22cpu0\22,\22kind\22:\22cpu\22,{{.*}}},{\22id\22:1,\22name\22:\22cpu1\22,\22kind\22:\22cpu\22
-// CHECK-SAME: \22code_objects\22:[{\22id\22:0,\22device\22:0,\22format\22:\22\22,\22section\22:0,\22exports\22:[{\22name\22:\22main_cpu0_0\22,\22args\22:1,\22results\22:1},{\22name\22:\22main_cpu0_2\22,\22args\22:3,\22results\22:1}]},{\22id\22:1,\22device\22:1,\22format\22:\22\22,\22section\22:0,\22exports\22:[{\22name\22:\22main_cpu1_1\22,\22args\22:2,\22results\22:1}]}]
+// CHECK-SAME: \22code_objects\22:[{\22id\22:0,\22device\22:0,\22format\22:\22\22,\22section\22:0,\22exports\22:[{\22name\22:\22main_cpu0_0\22,\22args\22:1,\22results\22:1,\22shapes\22:\22main_cpu0_0_shapes\22},{\22name\22:\22main_cpu0_2\22,\22args\22:3,\22results\22:1,\22shapes\22:\22main_cpu0_2_shapes\22}]},{\22id\22:1,\22device\22:1,\22format\22:\22\22,\22section\22:0,\22exports\22:[{\22name\22:\22main_cpu1_1\22,\22args\22:2,\22results\22:1,\22shapes\22:\22main_cpu1_1_shapes\22}]}]
 // CHECK-SAME: \22weights\22:[{\22id\22:0,\22name\22:\22w\22,\22dtype\22:\22f32\22,\22shape\22:[4],\22section\22:0,\22offset\22:0,\22size\22:16}]
 // CHECK-SAME: \22buffers\22:[{\22id\22:0,\22kind\22:\22input\22,\22index\22:0,\22device\22:0},{\22id\22:1,\22kind\22:\22intermediate\22,\22dtype\22:\22f32\22,\22shape\22:[-1,4],\22device\22:0},{\22id\22:2,\22kind\22:\22intermediate\22,\22dtype\22:\22f32\22,\22shape\22:[-1,4],\22device\22:1},{\22id\22:3,\22kind\22:\22weight\22,\22index\22:0,\22device\22:1},{\22id\22:4,\22kind\22:\22intermediate\22,{{[^}]*}}\22device\22:1},{\22id\22:5,\22kind\22:\22intermediate\22,{{[^}]*}}\22device\22:0},{\22id\22:6,\22kind\22:\22weight\22,\22index\22:0,\22device\22:0},{\22id\22:7,\22kind\22:\22output\22,\22index\22:0,\22device\22:0}]
 // CHECK-SAME: \22schedule\22:[{\22op\22:\22launch\22,\22device\22:0,\22code_object\22:0,\22export\22:0,\22args\22:[0],\22results\22:[1]},{\22op\22:\22transfer\22,\22src\22:1,\22dst\22:2},{\22op\22:\22launch\22,\22device\22:1,\22code_object\22:1,\22export\22:0,\22args\22:[2,3],\22results\22:[4]},{\22op\22:\22transfer\22,\22src\22:4,\22dst\22:5},{\22op\22:\22launch\22,\22device\22:0,\22code_object\22:0,\22export\22:1,\22args\22:[5,0,6],\22results\22:[7]}]

@@ -93,7 +93,7 @@ TEST_F(BundleTest, RoundTrip) {
   unsigned z = writer.addOutput("z", DType::I1, {});
   unsigned cpu = writer.addDevice("cpu", "x86_64-unknown-linux-gnu", "+avx2");
   unsigned c =
-      writer.addCodeObject(cpu, "elf-shared-object", {{"tangram_entry", 3, 2}}, code);
+      writer.addCodeObject(cpu, "elf-shared-object", {{"tangram_entry", 3, 2, ""}}, code);
   unsigned a = writer.addWeight("conv.weight", DType::F32, {8, 1, 3, 3},
                                 w0.data(), w0.size() * 4);
   unsigned b = writer.addWeight("idx", DType::I64, {3}, w1, sizeof(w1));

@@ -59,7 +59,7 @@ TEST(MemRefTest, CopyOutContiguousWithOffset) {
                       1};
   Buffer out;
   std::string error;
-  ASSERT_TRUE(copyOutMemRef(words, {DType::F32, 2}, out, error)) << error;
+  ASSERT_TRUE(copyOutMemRef(words, {DType::F32, 2, {}}, out, error)) << error;
   EXPECT_EQ(out.shape(), (Shape{2, 3}));
   EXPECT_EQ(values(out), (std::vector<float>{2, 3, 4, 5, 6, 7}));
 }
@@ -70,11 +70,11 @@ TEST(MemRefTest, CopyOutStrided) {
   int64_t words[7] = {0, reinterpret_cast<int64_t>(data), 0, 3, 2, 1, 3};
   Buffer out;
   std::string error;
-  ASSERT_TRUE(copyOutMemRef(words, {DType::F32, 2}, out, error)) << error;
+  ASSERT_TRUE(copyOutMemRef(words, {DType::F32, 2, {}}, out, error)) << error;
   EXPECT_EQ(values(out), (std::vector<float>{0, 3, 1, 4, 2, 5}));
   // A broadcast (stride 0) row.
   int64_t bcast[7] = {0, reinterpret_cast<int64_t>(data), 1, 2, 3, 0, 1};
-  ASSERT_TRUE(copyOutMemRef(bcast, {DType::F32, 2}, out, error)) << error;
+  ASSERT_TRUE(copyOutMemRef(bcast, {DType::F32, 2, {}}, out, error)) << error;
   EXPECT_EQ(values(out), (std::vector<float>{1, 2, 3, 1, 2, 3}));
 }
 
@@ -82,17 +82,17 @@ TEST(MemRefTest, CopyOutEdgeCases) {
   Buffer out;
   std::string error;
   int64_t empty[5] = {0, 0, 0, 0, 1};
-  ASSERT_TRUE(copyOutMemRef(empty, {DType::I64, 1}, out, error)) << error;
+  ASSERT_TRUE(copyOutMemRef(empty, {DType::I64, 1, {}}, out, error)) << error;
   EXPECT_EQ(out.numElements(), 0);
   int64_t negative[5] = {0, 0, 0, -3, 1};
-  EXPECT_FALSE(copyOutMemRef(negative, {DType::I64, 1}, out, error));
+  EXPECT_FALSE(copyOutMemRef(negative, {DType::I64, 1, {}}, out, error));
   EXPECT_THAT(error, HasSubstr("negative size -3"));
   int64_t null[5] = {0, 0, 0, 4, 1};
-  EXPECT_FALSE(copyOutMemRef(null, {DType::I64, 1}, out, error));
+  EXPECT_FALSE(copyOutMemRef(null, {DType::I64, 1, {}}, out, error));
   EXPECT_THAT(error, HasSubstr("null data pointer"));
   int8_t scalar = 42;
   int64_t rank0[3] = {0, reinterpret_cast<int64_t>(&scalar), 0};
-  ASSERT_TRUE(copyOutMemRef(rank0, {DType::I8, 0}, out, error)) << error;
+  ASSERT_TRUE(copyOutMemRef(rank0, {DType::I8, 0, {}}, out, error)) << error;
   EXPECT_EQ(*static_cast<const int8_t *>(out.data()), 42);
 }
 
@@ -121,7 +121,7 @@ TEST(MemRefTest, CallEntryCopiesOutAndFreesOnce) {
   Buffer x = iota(DType::F32, {5});
   std::vector<Buffer> outputs;
   std::string error;
-  std::vector<ResultSpec> specs(4, {DType::F32, 1});
+  std::vector<ResultSpec> specs(4, {DType::F32, 1, {}});
   // A double free or a free of the argument or global would be caught by
   // the sanitizers (and usually by glibc).
   ASSERT_TRUE(callEntry(&fakeEntry, {&x}, specs, outputs, error)) << error;
@@ -153,7 +153,7 @@ TEST(MemRefTest, CPUExecutableRunsOnThePool) {
   std::unique_ptr<Executable> exe = device.wrapEntry(&parallelEntry);
   std::vector<Buffer> outputs;
   std::string error;
-  ASSERT_TRUE(exe->launch(0, {}, {{DType::I1, 0}}, outputs, error)) << error;
+  ASSERT_TRUE(exe->launch(0, {}, {{DType::I1, 0, {}}}, outputs, error)) << error;
   EXPECT_TRUE(sawPool);
   EXPECT_EQ(parallelChunks.load(), 100);
   EXPECT_EQ(currentThreadPool(), nullptr);
@@ -165,7 +165,7 @@ TEST(MemRefTest, CPUDeviceRejectsBadCodeObjects) {
   CPUDevice device(DeviceDesc{"", "cpu", "", ""}, DeviceOptions{1});
   std::string error;
   const uint8_t garbage[] = "not an ELF object";
-  CodeObjectDesc desc{0, "elf-shared-object", 0, {{"tangram_entry", 0, 1}}};
+  CodeObjectDesc desc{0, "elf-shared-object", 0, {{"tangram_entry", 0, 1, ""}}};
   EXPECT_FALSE(device.loadExecutable(desc, {garbage, sizeof(garbage)}, error));
   EXPECT_EQ(error, "not an ELF shared object (bad magic)");
   // ELF magic but nothing else: dlopen's own message is reported.

@@ -69,7 +69,7 @@ bool tangram::test::writeSampleBundle(const std::string &path,
   unsigned y = writer.addOutput("y", DType::F32, {-1, 4});
   unsigned cpu = writer.addDevice("cpu", "x86_64-unknown-linux-gnu", "");
   unsigned code =
-      writer.addCodeObject(cpu, format, {{kAddWeightEntry, 2, 1}}, std::move(bytes));
+      writer.addCodeObject(cpu, format, {{kAddWeightEntry, 2, 1, kAddWeightShapes}}, std::move(bytes));
   unsigned wid = writer.addWeight("w", DType::F32, {4}, w, sizeof(w));
   unsigned bx = writer.addInputBuffer(x, cpu);
   unsigned bw = writer.addWeightBuffer(wid, cpu);

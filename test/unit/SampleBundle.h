@@ -19,6 +19,8 @@ namespace test {
 
 /// The entry name registered for addWeightEntry.
 constexpr const char *kAddWeightEntry = "tangram_test_add_weight";
+/// The shape function of the shared-object sample (SampleCodeObject.c).
+constexpr const char *kAddWeightShapes = "tangram_test_add_weight_shapes";
 
 /// y = x + w over memref descriptors: args[0] is x (rank 2), args[1] is w
 /// (rank 1); the result (rank 2) is malloc'ed.

@@ -35,12 +35,15 @@ static void addRows(void *ctx, int64_t begin, int64_t end) {
           r->x[i * r->xRowStride + j * r->xColStride] + r->w[j * r->wStride];
 }
 
+/* The result is allocated by the runtime: results[0] points to its
+ * descriptor, sized by the shape function below. */
 __attribute__((visibility("default"))) void
-tangram_test_add_weight(void **args, int64_t *results) {
+tangram_test_add_weight(void **args, void **results) {
   const int64_t *x = (const int64_t *)args[0];
   const int64_t *w = (const int64_t *)args[1];
+  const int64_t *out = (const int64_t *)results[0];
   int64_t rows = x[3], cols = x[4];
-  float *y = (float *)malloc(sizeof(float) * (size_t)(rows * cols + 1));
+  float *y = (float *)(intptr_t)out[1] + out[2];
   Rows r = {(const float *)(intptr_t)x[1] + x[2],
             (const float *)(intptr_t)w[1] + w[2],
             y,
@@ -52,11 +55,18 @@ tangram_test_add_weight(void **args, int64_t *results) {
     parallelFor(&r, rows, addRows);
   else
     addRows(&r, 0, rows);
-  results[0] = (int64_t)(intptr_t)y;
-  results[1] = (int64_t)(intptr_t)y;
+}
+
+/* The result dims, [rows, cols], as a malloc'ed rank-1 i64 memref. */
+__attribute__((visibility("default"))) void
+tangram_test_add_weight_shapes(void **args, int64_t *results) {
+  const int64_t *x = (const int64_t *)args[0];
+  int64_t *dims = (int64_t *)malloc(2 * sizeof(int64_t));
+  dims[0] = x[3];
+  dims[1] = x[4];
+  results[0] = (int64_t)(intptr_t)dims;
+  results[1] = (int64_t)(intptr_t)dims;
   results[2] = 0;
-  results[3] = rows;
-  results[4] = cols;
-  results[5] = cols;
-  results[6] = 1;
+  results[3] = 2;
+  results[4] = 1;
 }

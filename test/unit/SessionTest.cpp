@@ -47,7 +47,7 @@ bool writeVariant(const std::string &path, Shape outShape,
   unsigned y = writer.addOutput("y", DType::F32, std::move(outShape));
   unsigned dev = writer.addDevice(kind);
   unsigned code =
-      writer.addCodeObject(dev, kInProcessFormat, {{kAddWeightEntry, 2, 1}}, {});
+      writer.addCodeObject(dev, kInProcessFormat, {{kAddWeightEntry, 2, 1, ""}}, {});
   unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
   writer.addLaunch(
       dev, code,
@@ -143,8 +143,8 @@ TEST_F(SessionTest, TwoDevicesWithTransfer) {
   unsigned x = writer.addInput("x", DType::F32, {-1, 4});
   unsigned y = writer.addOutput("y", DType::F32, {-1, 4});
   unsigned d0 = writer.addDevice("cpu"), d1 = writer.addDevice("cpu");
-  unsigned c0 = writer.addCodeObject(d0, kInProcessFormat, {{kAddWeightEntry, 2, 1}}, {});
-  unsigned c1 = writer.addCodeObject(d1, kInProcessFormat, {{kAddWeightEntry, 2, 1}}, {});
+  unsigned c0 = writer.addCodeObject(d0, kInProcessFormat, {{kAddWeightEntry, 2, 1, ""}}, {});
+  unsigned c1 = writer.addCodeObject(d1, kInProcessFormat, {{kAddWeightEntry, 2, 1, ""}}, {});
   unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
   unsigned t0 = writer.addIntermediateBuffer(DType::F32, {-1, 4}, d0);
   unsigned t1 = writer.addIntermediateBuffer(DType::F32, {-1, 4}, d1);
@@ -194,8 +194,8 @@ TEST_F(SessionTest, StepsOfDifferentDevicesOverlap) {
   unsigned d0 = writer.addDevice("cpu", "", "", "cpu0");
   unsigned d1 = writer.addDevice("cpu", "", "", "cpu1");
   unsigned c0 =
-      writer.addCodeObject(d0, kInProcessFormat, {{"wait_for_second", 2, 1}}, {});
-  unsigned c1 = writer.addCodeObject(d1, kInProcessFormat, {{"second", 2, 1}}, {});
+      writer.addCodeObject(d0, kInProcessFormat, {{"wait_for_second", 2, 1, ""}}, {});
+  unsigned c1 = writer.addCodeObject(d1, kInProcessFormat, {{"second", 2, 1, ""}}, {});
   unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
   writer.addLaunch(
       d0, c0, {writer.addInputBuffer(x, d0), writer.addWeightBuffer(w, d0)},
@@ -225,8 +225,8 @@ TEST_F(SessionTest, FailureStopsDependentStepsOnOtherDevices) {
   unsigned y = writer.addOutput("y", DType::F32, {-1, 4});
   unsigned d0 = writer.addDevice("cpu"), d1 = writer.addDevice("cpu");
   unsigned c0 =
-      writer.addCodeObject(d0, kInProcessFormat, {{kAddWeightEntry, 2, 1}}, {});
-  unsigned c1 = writer.addCodeObject(d1, kInProcessFormat, {{"second", 2, 1}}, {});
+      writer.addCodeObject(d0, kInProcessFormat, {{kAddWeightEntry, 2, 1, ""}}, {});
+  unsigned c1 = writer.addCodeObject(d1, kInProcessFormat, {{"second", 2, 1, ""}}, {});
   unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
   unsigned t0 = writer.addIntermediateBuffer(DType::F32, {3, 4}, d0);
   unsigned t1 = writer.addIntermediateBuffer(DType::F32, {3, 4}, d1);
@@ -259,9 +259,9 @@ TEST_F(SessionTest, RunsRealCodeObjects) {
   unsigned y = writer.addOutput("y", DType::F32, {-1, 4});
   unsigned cpu = writer.addDevice("cpu");
   unsigned c0 =
-      writer.addCodeObject(cpu, kElfSharedObjectFormat, {{kAddWeightEntry, 2, 1}}, so);
+      writer.addCodeObject(cpu, kElfSharedObjectFormat, {{kAddWeightEntry, 2, 1, kAddWeightShapes}}, so);
   unsigned c1 =
-      writer.addCodeObject(cpu, kElfSharedObjectFormat, {{kAddWeightEntry, 2, 1}}, so);
+      writer.addCodeObject(cpu, kElfSharedObjectFormat, {{kAddWeightEntry, 2, 1, kAddWeightShapes}}, so);
   unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
   unsigned bw = writer.addWeightBuffer(w, cpu);
   unsigned t = writer.addIntermediateBuffer(DType::F32, {-1, 4}, cpu);
@@ -289,7 +289,7 @@ TEST_F(SessionTest, RunsRealCodeObjects) {
   unsigned d = missing.addDevice("cpu");
   missing.addOutput("y", DType::F32, {1});
   unsigned c =
-      missing.addCodeObject(d, kElfSharedObjectFormat, {{"no_such_entry", 0, 1}}, so);
+      missing.addCodeObject(d, kElfSharedObjectFormat, {{"no_such_entry", 0, 1, ""}}, so);
   missing.addLaunch(d, c, {}, {missing.addOutputBuffer(0, d)});
   ASSERT_TRUE(missing.write(p, error)) << error;
   EXPECT_FALSE(Session::open(p, {}, error));

@@ -15,7 +15,9 @@
 #include "tangram/Target/CPU/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
@@ -38,6 +40,10 @@ int main(int argc, char **argv) {
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
+  // Upstream steps of the CPU pipeline, to replay them one at a time.
+  mlir::memref::registerResolveRankedShapeTypeResultDimsPass();
+  mlir::bufferization::registerEmptyTensorEliminationPass();
+  mlir::bufferization::registerOneShotBufferizePass();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "Tangram optimizer driver\n", registry));
 }

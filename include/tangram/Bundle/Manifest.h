@@ -71,6 +71,9 @@ struct ExportDesc {
   /// How many buffers a launch of it reads and writes.
   unsigned args = 0;
   unsigned results = 0;
+  /// The host function that computes the result dims before a launch, when
+  /// a result has a run-time dim ("" when every result shape is static).
+  std::string shapes;
 };
 
 struct CodeObjectDesc {

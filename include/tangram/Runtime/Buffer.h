@@ -26,9 +26,10 @@ public:
   /// An empty, invalid buffer (`!buffer`).
   Buffer() = default;
 
-  /// Zero-filled owned memory for `shape` (static). Returns an invalid buffer
-  /// when a dim is negative, the size overflows, or memory runs out.
-  static Buffer allocate(DType dtype, Shape shape);
+  /// Owned memory for `shape` (static), zero-filled unless `zeroed` is
+  /// false (for results a launch overwrites in full). Returns an invalid
+  /// buffer when a dim is negative, the size overflows, or memory runs out.
+  static Buffer allocate(DType dtype, Shape shape, bool zeroed = true);
 
   /// A read-only view of `data`; `owner` (may be null) is kept alive with
   /// the view. `data` must hold the bytes of `shape`.

@@ -11,11 +11,13 @@
 
 namespace tangram {
 
-/// What the caller knows of a result before a launch: its dtype and rank
-/// (dims may be dynamic; the code object reports the actual shape).
+/// What the caller knows of a result before a launch: its dtype and rank,
+/// and its declared dims (-1 where only the run knows: the export's shape
+/// function says).
 struct ResultSpec {
   DType dtype = DType::F32;
   unsigned rank = 0;
+  Shape shape;
 };
 
 /// A code object loaded on a device, ready to launch. It has one or more
@@ -29,9 +31,10 @@ public:
   virtual unsigned numExports() const = 0;
 
   /// Runs export `exportIndex` on `args` (read only) and returns one buffer
-  /// per entry of `results` in `outputs`. Returns false with a message in
-  /// `error` on a run-time error of the model or when the results cannot be
-  /// taken over (invalid descriptors).
+  /// per entry of `results` in `outputs`, allocated by the device before
+  /// the code runs (sized by the export's shape function when a result has
+  /// a run-time dim). Returns false with a message in `error` on a run-time
+  /// error of the model or when the result sizes are invalid.
   virtual bool launch(unsigned exportIndex,
                       const std::vector<const Buffer *> &args,
                       const std::vector<ResultSpec> &results,

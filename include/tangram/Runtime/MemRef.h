@@ -22,8 +22,12 @@
 
 namespace tangram {
 
-/// The entry point of a CPU code object.
+/// A CPU export that allocates its results (shape functions, and the
+/// in-process test entries): `results` receives their descriptors.
 using EntryFn = void (*)(void **args, int64_t *results);
+/// A CPU export that writes into caller-allocated results: `results[j]`
+/// points to the descriptor of the j-th result buffer.
+using DestinationFn = void (*)(void **args, void **results);
 
 /// int64 words in a rank-`rank` memref descriptor.
 inline size_t memrefDescriptorWords(unsigned rank) { return 3 + 2 * rank; }
@@ -43,6 +47,12 @@ bool copyOutMemRef(const int64_t *words, const ResultSpec &spec, Buffer &out,
 bool callEntry(EntryFn entry, const std::vector<const Buffer *> &args,
                const std::vector<ResultSpec> &results,
                std::vector<Buffer> &outputs, std::string &error);
+
+/// Calls `fn` on descriptors of `args` and of `outputs`, which the caller
+/// allocated with the result shapes.
+void callDestinationEntry(DestinationFn fn,
+                          const std::vector<const Buffer *> &args,
+                          const std::vector<Buffer> &outputs);
 
 } // namespace tangram
 

@@ -5,7 +5,10 @@
 #define TANGRAM_TRANSFORMS_PASSES_H
 
 #include "Graph/GraphDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"
 
@@ -20,6 +23,14 @@ namespace mlir::tangram {
 /// The import clean-up pipeline: shape inference and canonicalization,
 /// repeated until shape computations have folded away.
 void buildImportCleanupPipeline(OpPassManager &pm);
+
+/// The attribute marking the `<name>_shapes` companion of an executable
+/// (tg-destination-results).
+inline constexpr llvm::StringLiteral kShapeFunctionAttr = "tg.shape_function";
+/// The name of an executable's shape function.
+inline std::string shapeFunctionName(llvm::StringRef executable) {
+  return (executable + "_shapes").str();
+}
 
 } // namespace mlir::tangram
 

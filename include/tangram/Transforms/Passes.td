@@ -117,4 +117,56 @@ def VerifyBackendContractPass
   let dependentDialects = ["::mlir::tangram::tg::TGDialect"];
 }
 
+def DestinationResultsPass : Pass<"tg-destination-results", "ModuleOp"> {
+  let summary = "Makes executables write their results into caller-allocated "
+                "buffers, with a shape function for run-time result sizes";
+  let description = [{
+    The runtime allocates every result before a launch (a GPU kernel cannot
+    allocate, and a result is then written once, in place, with no copy
+    out). On linalg on tensors, each public function:
+
+    - gets one memref argument per result, after its own arguments, and
+      ends by materializing each result into it
+      (`bufferization.materialize_in_destination ... restrict writable`);
+      empty-tensor elimination then lets the op that computes a result
+      write straight into the caller's buffer;
+    - when a result has a dynamic dim, gets a companion `<name>_shapes`
+      (marked `tg.shape_function`) that returns every result dim as one
+      `tensor<Nxi64>`, N the sum of the result ranks. The runtime calls it
+      first to size the buffers; `tensor.dim` folding
+      (resolve-ranked-shaped-type-result-dims, canonicalization) leaves
+      in it only the arithmetic on input sizes, unless a size depends on
+      data (NonZero), when it computes what it needs. Run-time checks on
+      data (`cf.assert` inside linalg bodies) are dropped from it, as the
+      executable makes them; checks on sizes stay, so a bad size fails
+      before anything is allocated from it.
+
+    Before:
+    ```mlir
+    func.func @f(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+      %y = math.exp ... : tensor<?x4xf32>
+      return %y : tensor<?x4xf32>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @f(%x: tensor<?x4xf32>, %out: memref<?x4xf32>) {
+      %y = math.exp ... : tensor<?x4xf32>
+      bufferization.materialize_in_destination %y in restrict writable %out
+          : (tensor<?x4xf32>, memref<?x4xf32>) -> ()
+      return
+    }
+    func.func @f_shapes(%x: tensor<?x4xf32>) -> tensor<2xi64> attributes {tg.shape_function} {
+      %d = tensor.dim %y, %c0 ... (folds to the dim of %x)
+      %s = tensor.from_elements %d64, %c4 : tensor<2xi64>
+      return %s : tensor<2xi64>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // TANGRAM_TRANSFORMS_PASSES

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/CPU/CPUTarget.h"
 #include "tangram/Target/TargetBackend.h"
+#include "tangram/Transforms/Passes.h"
 #include "Microkernels.h"
 #include "ParallelLaunch.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -63,15 +64,24 @@ std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const CPUOptions &o,
       std::nullopt, level));
 }
 
-/// F(void **args, int64_t *results) for executable F: unpacks the argument
-/// array and calls the C-interface wrapper MLIR emitted for F, whose own
-/// body is renamed out of the way.
+/// The exported wrapper of a function F with a C interface, named F (F's
+/// own body is renamed out of the way). Executables write into
+/// caller-allocated results: `void F(void **args, void **results)` loads
+/// each argument and result descriptor pointer in turn. Shape functions
+/// return their one result: `void F(void **args, int64_t *results)` passes
+/// `results` as the place for the returned descriptor.
 llvm::Function *addExportWrapper(llvm::Module &m, llvm::StringRef entryFunc,
-                                 unsigned numArgs, std::string &error) {
+                                 unsigned numArgs, bool destinations,
+                                 std::string &error) {
   std::string ciface = ("_mlir_ciface_" + entryFunc).str();
   llvm::Function *callee = m.getFunction(ciface);
   if (!callee) {
     error = "no C interface for function '" + entryFunc.str() + "'";
+    return nullptr;
+  }
+  unsigned n = callee->arg_size();
+  if (destinations ? n < numArgs : n != numArgs + 1) {
+    error = "unexpected C interface for '" + entryFunc.str() + "'";
     return nullptr;
   }
   if (llvm::Function *body = m.getFunction(entryFunc))
@@ -85,20 +95,14 @@ llvm::Function *addExportWrapper(llvm::Module &m, llvm::StringRef entryFunc,
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", entry));
   llvm::Value *args = entry->getArg(0), *results = entry->getArg(1);
   SmallVector<llvm::Value *> callArgs;
-  unsigned n = callee->arg_size();
-  // With results, the first C-interface parameter points at the result
-  // descriptors (laid out as consecutive 8-byte words, like `results`).
-  if (n != numArgs && n != numArgs + 1) {
-    error = "unexpected C interface for '" + entryFunc.str() + "'";
-    return nullptr;
-  }
-  unsigned first = n - numArgs;
-  if (first)
+  if (!destinations)
     callArgs.push_back(results);
-  for (unsigned i = first; i < n; ++i) {
-    llvm::Value *slot = b.CreateConstGEP1_64(ptrTy, args, i - first);
-    callArgs.push_back(b.CreateLoad(ptrTy, slot));
-  }
+  for (unsigned i = 0; i < numArgs; ++i)
+    callArgs.push_back(
+        b.CreateLoad(ptrTy, b.CreateConstGEP1_64(ptrTy, args, i)));
+  for (unsigned j = 0; destinations && j < n - numArgs; ++j)
+    callArgs.push_back(
+        b.CreateLoad(ptrTy, b.CreateConstGEP1_64(ptrTy, results, j)));
   b.CreateCall(callee, callArgs);
   b.CreateRetVoid();
   return entry;
@@ -140,7 +144,16 @@ mlir::tangram::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &ctx,
     return nullptr;
   llvm::SmallPtrSet<llvm::Function *, 4> exported;
   for (const ExportInfo &x : exports) {
-    llvm::Function *f = addExportWrapper(*m, x.name, x.numArgs, error);
+    llvm::Function *f =
+        addExportWrapper(*m, x.name, x.numArgs, /*destinations=*/true, error);
+    if (!f)
+      return nullptr;
+    exported.insert(f);
+    // Results sized at run time come with a shape function.
+    std::string shapes = shapeFunctionName(x.name);
+    if (!m->getFunction("_mlir_ciface_" + shapes))
+      continue;
+    f = addExportWrapper(*m, shapes, x.numArgs, /*destinations=*/false, error);
     if (!f)
       return nullptr;
     exported.insert(f);

@@ -5,6 +5,7 @@
 #include "tangram/Conversion/Passes.h"
 #include "CPUTransforms.h"
 #include "tangram/Target/CPU/Passes.h"
+#include "tangram/Transforms/Passes.h"
 #include "Graph/GraphDialect.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -83,6 +84,11 @@ LogicalResult runCaptured(ModuleOp module, PassManager &pm, StringRef stage,
 
 void mlir::tangram::buildCPULoweringPipeline(OpPassManager &pm,
                                             const CPUOptions &options) {
+  // Results go to caller-allocated buffers; run-time result sizes come from
+  // a shape function stripped down to the size arithmetic.
+  pm.addPass(createDestinationResultsPass());
+  pm.addPass(memref::createResolveRankedShapeTypeResultDimsPass());
+  pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -95,6 +101,8 @@ void mlir::tangram::buildCPULoweringPipeline(OpPassManager &pm,
   // tg.loop carries tensors that the body replaces (and scan accumulators
   // that grow); the deallocation pipeline frees what loops return.
   bo.allowReturnAllocsFromLoops = true;
+  // The op computing a result writes it straight into its destination.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bo));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createFreshResultsPass());

@@ -62,10 +62,12 @@ def InterchangeContractionsPass
 def FreshResultsPass : Pass<"tg-cpu-fresh-results", "ModuleOp"> {
   let summary = "Makes every buffer a public function returns its own";
   let description = [{
-    After bufferization a public function may return a view of an argument
-    or of a global; the runtime frees what the code object returns, so each
-    returned memref that is not a fresh `memref.alloc` is copied into one
-    (with its run-time sizes).
+    After bufferization a public function that still returns memrefs (a
+    shape function, see tg-destination-results; executables write into
+    caller-allocated buffers and return nothing) may return a view of an
+    argument or of a global; the runtime frees what such a function
+    returns, so each returned memref that is not a fresh `memref.alloc` is
+    copied into one (with its run-time sizes).
 
     Before:
     ```mlir
