@@ -3,35 +3,57 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Runtime/Buffer.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
 
 using namespace tangram;
 
-Buffer Buffer::allocate(DType dtype, Shape shape, bool zeroed) {
+Allocator::~Allocator() = default;
+
+namespace {
+class HostAllocator : public Allocator {
+public:
+  std::shared_ptr<void> allocate(size_t bytes, bool zeroed) override {
+    size_t rounded = (std::max<size_t>(bytes, 1) + Buffer::kAlignment - 1) /
+                     Buffer::kAlignment * Buffer::kAlignment;
+    void *memory = std::aligned_alloc(Buffer::kAlignment, rounded);
+    if (!memory)
+      return nullptr;
+    if (zeroed)
+      std::memset(memory, 0, rounded);
+    return std::shared_ptr<void>(memory, [](void *p) { std::free(p); });
+  }
+  bool hostVisible() const override { return true; }
+  const char *name() const override { return "host"; }
+};
+} // namespace
+
+Allocator &tangram::hostAllocator() {
+  static HostAllocator host;
+  return host;
+}
+
+Buffer Buffer::allocate(DType dtype, Shape shape, bool zeroed,
+                        Allocator &allocator) {
   uint64_t bytes;
   int64_t n;
   if (!shapeByteSize(shape, dtype, bytes) || !shapeNumElements(shape, n) ||
       bytes > std::numeric_limits<size_t>::max() - kAlignment)
     return Buffer();
-  // Never a null pointer, even for zero elements: null means invalid.
-  size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
-  if (rounded == 0)
-    rounded = kAlignment;
-  void *memory = std::aligned_alloc(kAlignment, rounded);
+  // Never a null handle, even for zero elements: null means invalid.
+  std::shared_ptr<void> memory = allocator.allocate(bytes, zeroed);
   if (!memory)
     return Buffer();
-  if (zeroed)
-    std::memset(memory, 0, rounded);
   Buffer b;
   b.dtype_ = dtype;
   b.shape_ = std::move(shape);
   b.numElements_ = n;
-  b.data_ = memory;
+  b.data_ = memory.get();
   b.readOnly_ = false;
-  b.owner_ = std::shared_ptr<const void>(
-      memory, [](const void *p) { std::free(const_cast<void *>(p)); });
+  b.allocator_ = &allocator;
+  b.owner_ = std::move(memory);
   return b;
 }
 

@@ -70,8 +70,8 @@ public:
       return false;
     outputs.clear();
     for (size_t j = 0; j < results.size(); ++j) {
-      outputs.push_back(
-          Buffer::allocate(results[j].dtype, shapes[j], /*zeroed=*/false));
+      outputs.push_back(Buffer::allocate(results[j].dtype, shapes[j],
+                                         /*zeroed=*/false, hostAllocator()));
       if (!outputs.back()) {
         error = "cannot allocate result " + std::to_string(j) + " " +
                 formatShape(shapes[j]) + " " + dtypeName(results[j].dtype);
@@ -193,12 +193,14 @@ CPUDevice::CPUDevice(DeviceDesc desc, const DeviceOptions &options)
   keepFreedMemory();
 }
 
-Buffer CPUDevice::allocate(DType dtype, const Shape &shape) {
-  return Buffer::allocate(dtype, shape);
-}
-
 bool CPUDevice::copyIn(const Buffer &src, Buffer &dst, std::string &error) {
-  dst = Buffer::allocate(src.dtype(), src.shape());
+  if (!src.hostVisible()) {
+    error = std::string("the cpu cannot read ") + src.allocator()->name() +
+            " memory (that device must copy it out)";
+    return false;
+  }
+  dst = Buffer::allocate(src.dtype(), src.shape(), /*zeroed=*/false,
+                         hostAllocator());
   if (!dst) {
     error = "cannot allocate " + std::to_string(src.byteSize()) + " bytes";
     return false;

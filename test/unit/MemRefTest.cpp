@@ -184,3 +184,43 @@ TEST(MemRefTest, CPUDeviceRejectsBadCodeObjects) {
 }
 
 } // namespace
+
+namespace {
+/// Device memory the host cannot read, as a GPU's would be.
+class OpaqueAllocator : public Allocator {
+public:
+  std::shared_ptr<void> allocate(size_t bytes, bool) override {
+    return std::shared_ptr<void>(new char[bytes ? bytes : 1],
+                                 [](void *p) { delete[] static_cast<char *>(p); });
+  }
+  bool hostVisible() const override { return false; }
+  const char *name() const override { return "opaque"; }
+};
+} // namespace
+
+TEST(MemRefTest, BuffersComeFromTheirDevicesAllocator) {
+  CPUDevice device(DeviceDesc{"", "cpu", "", ""}, DeviceOptions{1});
+  Buffer b = device.allocate(DType::F32, {2, 3});
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b.allocator(), &hostAllocator());
+  EXPECT_TRUE(b.hostVisible());
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(b.data()) % Buffer::kAlignment, 0u);
+  EXPECT_EQ(static_cast<const float *>(b.data())[5], 0.0f);
+  // Views of host memory have no allocator and are host-visible.
+  float x[2] = {1, 2};
+  Buffer v = Buffer::wrap(DType::F32, {2}, x);
+  EXPECT_EQ(v.allocator(), nullptr);
+  EXPECT_TRUE(v.hostVisible());
+  // A transfer from memory the CPU cannot read fails with a message.
+  OpaqueAllocator opaque;
+  Buffer d = Buffer::allocate(DType::F32, {2}, /*zeroed=*/false, opaque);
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d.hostVisible());
+  Buffer dst;
+  std::string error;
+  EXPECT_FALSE(device.copyIn(d, dst, error));
+  EXPECT_EQ(error, "the cpu cannot read opaque memory (that device must copy "
+                   "it out)");
+  EXPECT_TRUE(device.copyIn(v, dst, error)) << error;
+  EXPECT_EQ(static_cast<const float *>(dst.data())[1], 2.0f);
+}

@@ -39,7 +39,8 @@ public:
 
   ThreadPool &threadPool() { return pool_; }
 
-  Buffer allocate(DType dtype, const Shape &shape) override;
+  /// Host memory.
+  Allocator &allocator() override { return hostAllocator(); }
   std::unique_ptr<Executable> loadExecutable(const CodeObjectDesc &desc,
                                              ByteSpan bytes,
                                              std::string &error) override;

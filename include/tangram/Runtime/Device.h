@@ -37,8 +37,14 @@ public:
   /// The bundle's description of this device.
   const DeviceDesc &desc() const { return desc_; }
 
+  /// The allocator of this device's memory: every buffer the device makes
+  /// (results, transfer destinations) comes from it.
+  virtual Allocator &allocator() = 0;
+
   /// A zero-filled buffer in this device's memory; invalid on failure.
-  virtual Buffer allocate(DType dtype, const Shape &shape) = 0;
+  Buffer allocate(DType dtype, const Shape &shape) {
+    return Buffer::allocate(dtype, shape, /*zeroed=*/true, allocator());
+  }
 
   /// Loads a code object (its bytes stay owned by the bundle). Errors name
   /// the reason, e.g. the dlopen message.
@@ -46,7 +52,8 @@ public:
                                                      ByteSpan bytes,
                                                      std::string &error) = 0;
 
-  /// Copies `src` (from any device) into a new buffer on this device.
+  /// Copies `src` (from any device) into a new buffer on this device, or
+  /// fails with a message when it cannot read `src`'s memory.
   virtual bool copyIn(const Buffer &src, Buffer &dst, std::string &error) = 0;
 
   /// The queue this device's schedule steps run on (its thread starts on
