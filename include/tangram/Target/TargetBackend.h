@@ -13,6 +13,7 @@
 #ifndef TANGRAM_TARGET_TARGETBACKEND_H
 #define TANGRAM_TARGET_TARGETBACKEND_H
 
+#include "tangram/Target/TargetInfo.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -60,6 +61,9 @@ public:
   /// Whether the target computes with element type `t` (placement asks;
   /// many accelerators have no f64).
   virtual bool supportsElementType(Type t) const = 0;
+  /// What differs in emission (run-time error reports, 8-bit floats, math
+  /// approximations); the target's passes ask it.
+  virtual const TargetInfo &info() const = 0;
   /// Marks an executable for the target before its pipeline runs (the CPU
   /// asks for MLIR's C interface wrapper).
   virtual void prepareExport(func::FuncOp executable) const {}

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/CPU/Passes.h"
+#include "tangram/Target/CPU/CPUTarget.h"
+#include "tangram/Target/TargetInfo.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -11,6 +13,7 @@ namespace mlir::tangram {
 } // namespace mlir::tangram
 
 using namespace mlir;
+using mlir::tangram::cpuTargetInfo;
 
 namespace {
 struct ApproximateMathPass
@@ -20,10 +23,7 @@ struct ApproximateMathPass
     // The upstream patterns match f32 scalars and vectors only.
     // The predicate sees operation names ("math.exp").
     populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
-      return name.consume_front("math.") &&
-             llvm::is_contained({"exp", "expm1", "log", "log1p", "log2",
-                                 "tanh", "erf"},
-                                name);
+      return cpuTargetInfo().approximatesMath(name);
     });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -40,6 +40,7 @@ public:
   bool supportsElementType(Type t) const override {
     return isa<FloatType, IntegerType, IndexType>(t);
   }
+  const TargetInfo &info() const override { return cpuTargetInfo(); }
   void prepareExport(func::FuncOp executable) const override {
     executable->setAttr("llvm.emit_c_interface",
                         UnitAttr::get(executable.getContext()));

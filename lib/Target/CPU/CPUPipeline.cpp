@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/CPU/CPUTarget.h"
+#include "tangram/Target/TargetInfo.h"
 #include "tangram/Conversion/Passes.h"
 #include "CPUTransforms.h"
 #include "tangram/Target/CPU/Passes.h"
@@ -124,7 +125,8 @@ void mlir::tangram::buildCPULoweringPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   if (options.optLevel > 0)
     pm.addPass(createApproximateMathPass());
-  pm.addPass(createExpandFloat8Pass());
+  if (cpuTargetInfo().expandsFloat8())
+    pm.addPass(createExpandFloat8Pass());
   arith::ArithEmulateUnsupportedFloatsOptions eo;
   eo.sourceTypeStrs = {"bf16"};
   pm.addNestedPass<func::FuncOp>(arith::createArithEmulateUnsupportedFloats(eo));

@@ -28,10 +28,16 @@
 namespace mlir::tangram {
 
 class TargetBackend;
+class TargetInfo;
 struct ExportInfo;
 
 /// The CPU target for the registry (CPUBackend.cpp).
 std::unique_ptr<TargetBackend> createCPUTarget();
+
+/// What the CPU answers about emission (CPUTargetInfo.cpp): run-time
+/// errors through `tangram_take_error`, 8-bit floats expanded, f32
+/// exp/log/tanh/erf as polynomials.
+const TargetInfo &cpuTargetInfo();
 
 struct CPUOptions {
   /// 0: naive loops, no LLVM optimization; 1-3: tiling, vectorization and

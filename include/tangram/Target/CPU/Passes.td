@@ -191,7 +191,9 @@ def ApproximateMathPass : Pass<"tg-cpu-approximate-math", "ModuleOp"> {
     polynomial approximations of `math.exp`, `math.expm1`, `math.log`,
     `math.log1p`, `math.log2`, `math.tanh` and `math.erf` on f32 are a few
     ulp accurate, handle infinities and NaN, and are plain arithmetic that
-    LLVM vectorizes. Other element types keep their libm calls.
+    LLVM vectorizes. Other element types keep their libm calls. Which ops
+    are approximated is the CPU TargetInfo's answer (`approximatesMath`,
+    include/tangram/Target/TargetInfo.h).
   }];
   let dependentDialects = ["::mlir::math::MathDialect",
                            "::mlir::arith::ArithDialect",
@@ -221,7 +223,9 @@ def LowerAssertsPass : Pass<"tg-cpu-lower-asserts", "ModuleOp"> {
     Lowerings check what only run time can know (a shape given as a tensor
     value, for instance) with `cf.assert` and carry on with safe values.
     Upstream lowers a failed assert to abort(), which would kill the process
-    that runs the model. Instead, a failed check calls the microkernels'
+    that runs the model. Instead, the report is the CPU TargetInfo's
+    (`emitErrorReport`, include/tangram/Target/TargetInfo.h): a failed
+    check calls the microkernels'
     `tg_uk_report_error` with the assert's message (an LLVM global string);
     the code object keeps the first message and the runtime reads it with
     `tangram_take_error` after the run, failing it with that message
