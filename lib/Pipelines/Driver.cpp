@@ -259,14 +259,7 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   // the schedule of per-device executables, and the schedule a manifest.
   std::string message;
   auto schedule = [&](PassManager &pm) {
-    pm.addPass(createHoistWeightsPass());
-    AssignDevicesPassOptions assign;
-    for (const DeviceEntry &d : devices)
-      assign.devices.push_back(d.id + "=" + d.target);
-    assign.pins.assign(options.pins.begin(), options.pins.end());
-    pm.addPass(createAssignDevicesPass(assign));
-    pm.addPass(createOutlineExecutablesPass());
-    pm.addPass(createSerializeSchedulePass());
+    buildSchedulePipeline(pm, devices, options.pins);
   };
   if (!runPasses(*module, schedule, false, message))
     return fail(modelPath + ": " + message);

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "tangram/Schedule/Passes.h"
+#include "tangram/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/GlobPattern.h"
@@ -28,6 +30,19 @@ std::vector<DeviceEntry> mlir::tangram::readDevices(ModuleOp module) {
     devices.push_back({id.str(), target.str()});
   }
   return devices;
+}
+
+void mlir::tangram::buildSchedulePipeline(OpPassManager &pm,
+                                         const std::vector<DeviceEntry> &devices,
+                                         llvm::ArrayRef<std::string> pins) {
+  pm.addPass(createHoistWeightsPass());
+  AssignDevicesPassOptions assign;
+  for (const DeviceEntry &d : devices)
+    assign.devices.push_back(d.id + "=" + d.target);
+  assign.pins.assign(pins.begin(), pins.end());
+  pm.addPass(createAssignDevicesPass(assign));
+  pm.addPass(createOutlineExecutablesPass());
+  pm.addPass(createSerializeSchedulePass());
 }
 
 namespace {

@@ -163,6 +163,26 @@ TEST_F(SessionTest, TwoDevicesWithTransfer) {
   ASSERT_TRUE(session->run({floats({1, 4}, {1, 1, 1, 1})}, outputs, error))
       << error;
   EXPECT_EQ(values(outputs[0]), (std::vector<float>{3, 5, 7, 9}));
+
+  // Several threads run the two-device schedule at once: their steps
+  // interleave on the device queues, each run with its own semaphores.
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        float v = static_cast<float>(t * 100 + i);
+        std::vector<Buffer> out;
+        std::string e;
+        if (!session->run({floats({2, 4}, {v, v, v, v, v, v, v, v})}, out, e) ||
+            values(out[0]) != std::vector<float>{v + 2, v + 4, v + 6, v + 8,
+                                                 v + 2, v + 4, v + 6, v + 8})
+          ++wrong;
+      }
+    });
+  for (std::thread &t : threads)
+    t.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 std::atomic<bool> secondRan{false};

@@ -5,6 +5,7 @@
 // Every stage the compile driver runs is a registered pipeline, so
 // `tangram-opt` replays it on IR text:
 //   -tg-import-cleanup                  tg: shape inference, canonicalize, cse, bounds
+//   -tg-schedule{devices=.. pins=..}    tg -> schedule + per-device executables
 //   -tg-to-linalg                       tg -> linalg on tensors
 //   -tg-cpu-lower-to-llvm[=opt-level=N] linalg on tensors -> LLVM dialect
 //

@@ -34,6 +34,13 @@ inline constexpr llvm::StringLiteral kManifestAttr = "tg.manifest";
 struct DeviceEntry {
   std::string id, target;
 };
+
+/// The schedule stage (registered as -tg-schedule): tg-hoist-weights,
+/// tg-assign-devices with `devices` and `pins`, tg-outline-executables,
+/// tg-serialize-schedule.
+void buildSchedulePipeline(OpPassManager &pm,
+                           const std::vector<DeviceEntry> &devices,
+                           llvm::ArrayRef<std::string> pins);
 /// The module's `tg.devices`, or an empty list when it has none.
 std::vector<DeviceEntry> readDevices(ModuleOp module);
 
