@@ -137,26 +137,37 @@ TEST_F(SessionTest, DeviceErrors) {
             elf + ": code object 0: not an ELF shared object (bad magic)");
 }
 
-TEST_F(SessionTest, TwoDevicesWithTransfer) {
-  // y = (x + w) + w, one launch per device and a transfer between them.
+/// y = f1(f0(x, w), w) with f0 on device 0, f1 on device 1 and a transfer
+/// between them; the intermediate is declared `middle`.
+bool writeTwoDevices(const std::string &path, const char *first,
+                     const char *second, Shape middle, std::string &error) {
   BundleWriter writer("two", "test");
   unsigned x = writer.addInput("x", DType::F32, {-1, 4});
   unsigned y = writer.addOutput("y", DType::F32, {-1, 4});
   unsigned d0 = writer.addDevice("cpu"), d1 = writer.addDevice("cpu");
-  unsigned c0 = writer.addCodeObject(d0, kInProcessFormat, {{kAddWeightEntry, 2, 1, ""}}, {});
-  unsigned c1 = writer.addCodeObject(d1, kInProcessFormat, {{kAddWeightEntry, 2, 1, ""}}, {});
+  unsigned c0 =
+      writer.addCodeObject(d0, kInProcessFormat, {{first, 2, 1, ""}}, {});
+  unsigned c1 =
+      writer.addCodeObject(d1, kInProcessFormat, {{second, 2, 1, ""}}, {});
   unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
-  unsigned t0 = writer.addIntermediateBuffer(DType::F32, {-1, 4}, d0);
-  unsigned t1 = writer.addIntermediateBuffer(DType::F32, {-1, 4}, d1);
+  unsigned t0 = writer.addIntermediateBuffer(DType::F32, middle, d0);
+  unsigned t1 = writer.addIntermediateBuffer(DType::F32, middle, d1);
   writer.addLaunch(
       d0, c0, {writer.addInputBuffer(x, d0), writer.addWeightBuffer(w, d0)},
       {t0});
   writer.addTransfer(t0, t1);
   writer.addLaunch(d1, c1, {t1, writer.addWeightBuffer(w, d1)},
                    {writer.addOutputBuffer(y, d1)});
+  return writer.write(path, error);
+}
+
+TEST_F(SessionTest, TwoDevicesWithTransfer) {
+  // y = (x + w) + w, one launch per device and a transfer between them.
   std::string error;
   std::string p = dir.file("two.tgb");
-  ASSERT_TRUE(writer.write(p, error)) << error;
+  ASSERT_TRUE(
+      writeTwoDevices(p, kAddWeightEntry, kAddWeightEntry, {-1, 4}, error))
+      << error;
   auto session = Session::open(p, {}, error);
   ASSERT_TRUE(session) << error;
   std::vector<Buffer> outputs;
@@ -240,25 +251,10 @@ TEST_F(SessionTest, FailureStopsDependentStepsOnOtherDevices) {
   // Step 0's result does not fit its buffer: the run fails with step 0's
   // message, and the steps after it (the transfer, device 1's launch) do
   // not run.
-  BundleWriter writer("fail", "test");
-  unsigned x = writer.addInput("x", DType::F32, {-1, 4});
-  unsigned y = writer.addOutput("y", DType::F32, {-1, 4});
-  unsigned d0 = writer.addDevice("cpu"), d1 = writer.addDevice("cpu");
-  unsigned c0 =
-      writer.addCodeObject(d0, kInProcessFormat, {{kAddWeightEntry, 2, 1, ""}}, {});
-  unsigned c1 = writer.addCodeObject(d1, kInProcessFormat, {{"second", 2, 1, ""}}, {});
-  unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
-  unsigned t0 = writer.addIntermediateBuffer(DType::F32, {3, 4}, d0);
-  unsigned t1 = writer.addIntermediateBuffer(DType::F32, {3, 4}, d1);
-  writer.addLaunch(
-      d0, c0, {writer.addInputBuffer(x, d0), writer.addWeightBuffer(w, d0)},
-      {t0});
-  writer.addTransfer(t0, t1);
-  writer.addLaunch(d1, c1, {t1, writer.addWeightBuffer(w, d1)},
-                   {writer.addOutputBuffer(y, d1)});
   std::string error;
   std::string p = dir.file("fail.tgb");
-  ASSERT_TRUE(writer.write(p, error)) << error;
+  ASSERT_TRUE(writeTwoDevices(p, kAddWeightEntry, "second", {3, 4}, error))
+      << error;
   registerInProcessEntry("second", &secondEntry);
   auto session = Session::open(p, {}, error);
   ASSERT_TRUE(session) << error;
