@@ -6,6 +6,22 @@
 #include "tangram/Target/CPU/CPUTarget.h"
 #include "tangram/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "Graph/GraphDialect.h"
+#include "tangram/Conversion/Passes.h"
+#include "tangram/Target/CPU/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 using namespace mlir::tangram;
@@ -58,4 +74,71 @@ void mlir::tangram::registerTangramPipelines() {
         options.optLevel = o.optLevel;
         buildCPULoweringPipeline(pm, options);
       });
+}
+
+void mlir::tangram::registerTangramPasses() {
+  static bool once = [] {
+    registerTransformsPasses();
+    registerSchedulePasses();
+    registerConversionPasses();
+    registerCPUPasses();
+    registerTangramPipelines();
+    registerCanonicalizerPass();
+    registerCSEPass();
+    registerSymbolDCEPass();
+    // Upstream steps of the CPU pipeline, to replay them one at a time.
+    memref::registerResolveRankedShapeTypeResultDimsPass();
+    bufferization::registerEmptyTensorEliminationPass();
+    bufferization::registerOneShotBufferizePass();
+    return true;
+  }();
+  (void)once;
+}
+
+void mlir::tangram::registerTangramDialects(DialectRegistry &registry) {
+  registry.insert<tg::TGDialect, func::FuncDialect, arith::ArithDialect,
+                  tensor::TensorDialect, linalg::LinalgDialect,
+                  math::MathDialect, scf::SCFDialect, memref::MemRefDialect,
+                  cf::ControlFlowDialect>();
+  // The pipelines reach bufferization, LLVM and the rest of the CPU stack.
+  registerCPUTargetDialects(registry);
+}
+
+bool mlir::tangram::runPipelineOnText(llvm::StringRef ir,
+                                      llvm::StringRef pipeline,
+                                      std::string &out, std::string &error) {
+  registerTangramPasses();
+  DialectRegistry registry;
+  registerTangramDialects(registry);
+  MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+  std::string first;
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Error && first.empty()) {
+      std::string loc;
+      llvm::raw_string_ostream los(loc);
+      d.getLocation().print(los);
+      first = loc + ": " + d.str();
+    }
+    return success();
+  });
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(ir, &context);
+  if (!module) {
+    error = first.empty() ? "cannot parse the IR" : first;
+    return false;
+  }
+  PassManager pm(&context);
+  std::string message;
+  llvm::raw_string_ostream os(message);
+  if (failed(parsePassPipeline(pipeline, pm, os))) {
+    error = "pipeline '" + pipeline.str() + "': " + llvm::StringRef(message).trim().str();
+    return false;
+  }
+  if (failed(pm.run(*module))) {
+    error = first.empty() ? "the pipeline failed" : first;
+    return false;
+  }
+  llvm::raw_string_ostream result(out);
+  module->print(result);
+  return true;
 }
