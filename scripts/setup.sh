@@ -34,7 +34,7 @@ fi
 # Python packages for tests, conformance and benchmarks. onnx is pinned: the
 # conformance tables are measured against its backend node tests.
 PY=${PYTHON:-python3}
-PIP_PKGS=("onnx==1.17.0" "onnxruntime==1.20.1" "numpy<2.3" "pytest" "lit" "nanobind==3.1.0")
+PIP_PKGS=("onnx==1.17.0" "onnxruntime==1.20.1" "numpy<2.3" "pytest" "lit" "nanobind==3.1.0" "scikit-build-core==0.11.5")
 need_pip=0
 for spec in "${PIP_PKGS[@]}"; do
   name=${spec%%[=<>]*}

@@ -17,6 +17,11 @@ fi
 cmake --preset "$PRESET"
 cmake --build --preset "$PRESET"
 cmake --build --preset "$PRESET" --target check-tangram
+# The Python package installs from the same build tree (pyproject.toml):
+# `pip install .` only links and copies after the build above.
+if [ "$PRESET" = default ]; then
+  python3 -m pip install -q --no-build-isolation --root-user-action=ignore .
+fi
 TANGRAM_BUILD_DIR="$PWD/$BUILD_DIR" python3 -m pytest -q test/python
 # ONNX node tests end to end on the CPU; fails below the committed baseline.
 ctest --test-dir "$BUILD_DIR" --output-on-failure -R cpu-conformance

@@ -181,3 +181,24 @@ def test_devices_and_benchmark(models_dir):
     assert tangram.devices() == ["cpu"]
     session = tangram.Session(tangram.compile(os.path.join(models_dir, "mnist_cnn.onnx")))
     assert session.benchmark({"input": np.zeros((1, 1, 28, 28), np.float32)}, 5) > 0
+
+
+def test_python_m_tangram_mirrors_the_cli(models_dir, tmp_path):
+    env = dict(os.environ, PYTHONPATH=os.path.join(BUILD_DIR, "python"))
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "tangram", *args], capture_output=True, text=True,
+                              env=env, cwd=tmp_path)
+
+    assert cli("devices").stdout.split() == ["cpu"]
+    bundle = tmp_path / "m.tgb"
+    assert cli("compile", os.path.join(models_dir, "mnist_cnn.onnx"), "-o", str(bundle)).returncode == 0
+    x = np.random.default_rng(2).standard_normal((1, 1, 28, 28)).astype(np.float32)
+    np.save(tmp_path / "x.npy", x)
+    proc = cli("run", str(bundle), "--input", f"input={tmp_path / 'x.npy'}", "--output-dir", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    ref = ort_run(os.path.join(models_dir, "mnist_cnn.onnx"), {"input": x})[0]
+    np.testing.assert_allclose(np.load(tmp_path / "out" / "output.npy"), ref, rtol=1e-3, atol=1e-4)
+    bad = cli("compile", str(tmp_path / "missing.onnx"), "-o", str(tmp_path / "q.tgb"))
+    assert bad.returncode == 1 and bad.stderr.startswith("error: ") and len(bad.stderr.splitlines()) == 1
+    assert not (tmp_path / "q.tgb").exists()
