@@ -202,3 +202,12 @@ def test_python_m_tangram_mirrors_the_cli(models_dir, tmp_path):
     bad = cli("compile", str(tmp_path / "missing.onnx"), "-o", str(tmp_path / "q.tgb"))
     assert bad.returncode == 1 and bad.stderr.startswith("error: ") and len(bad.stderr.splitlines()) == 1
     assert not (tmp_path / "q.tgb").exists()
+
+
+def test_the_example_script_runs(models_dir):
+    env = dict(os.environ, PYTHONPATH=os.path.join(BUILD_DIR, "python"))
+    proc = subprocess.run([sys.executable, os.path.join(REPO, "python", "examples", "compile_and_run.py"),
+                           "--model", "mnist_cnn", "--models-dir", models_dir, "--runs", "5"],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "max abs difference from onnxruntime" in proc.stdout and "median latency" in proc.stdout
