@@ -34,10 +34,11 @@ fi
 # Python packages for tests, conformance and benchmarks. onnx is pinned: the
 # conformance tables are measured against its backend node tests.
 PY=${PYTHON:-python3}
-PIP_PKGS=("onnx==1.17.0" "onnxruntime==1.20.1" "numpy<2.3" "pytest" "lit" "nanobind==3.1.0" "scikit-build-core==0.11.5")
+PIP_PKGS=("onnx==1.17.0" "onnxruntime==1.20.1" "numpy<2.3" "pytest" "lit" "nanobind==3.1.0" "scikit-build-core==0.11.5" "ray[serve]==2.60.0")
 need_pip=0
 for spec in "${PIP_PKGS[@]}"; do
   name=${spec%%[=<>]*}
+  name=${name%%\[*}
   $PY -m pip show "$name" >/dev/null 2>&1 || need_pip=1
 done
 $PY -c "import onnx; assert onnx.__version__=='1.17.0'" 2>/dev/null || need_pip=1

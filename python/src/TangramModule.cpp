@@ -63,7 +63,7 @@ bool toDLPack(DType d, nb::dlpack::dtype &out) {
   }
 }
 
-std::string describeArray(const nb::ndarray<> &a) {
+std::string describeArray(const nb::ndarray<nb::ro> &a) {
   std::string s = "[";
   for (size_t i = 0; i < a.ndim(); ++i)
     s += (i ? "," : "") + std::to_string(a.shape(i));
@@ -73,7 +73,7 @@ std::string describeArray(const nb::ndarray<> &a) {
 /// An input as a Buffer: a view of the array's memory when it is C
 /// contiguous with the bundle's dtype, else an error (the Python layer
 /// converts with numpy first).
-Buffer inputBuffer(const TensorDesc &t, const nb::ndarray<> &a) {
+Buffer inputBuffer(const TensorDesc &t, const nb::ndarray<nb::ro> &a) {
   nb::dlpack::dtype want;
   if (!toDLPack(t.dtype, want))
     fail("input '" + t.name + "': dtype " + dtypeName(t.dtype) +
@@ -123,7 +123,7 @@ public:
 
   /// Runs on arrays in the manifest's input order; returns the outputs in
   /// the manifest's order.
-  std::vector<nb::object> run(const std::vector<nb::ndarray<>> &arrays) {
+  std::vector<nb::object> run(const std::vector<nb::ndarray<nb::ro>> &arrays) {
     const Manifest &m = manifest();
     if (arrays.size() != m.inputs.size())
       fail("expected " + std::to_string(m.inputs.size()) + " inputs, got " +
@@ -146,7 +146,7 @@ public:
   }
 
   /// Median milliseconds of `n` runs after 3 warm-up runs.
-  double benchmark(const std::vector<nb::ndarray<>> &arrays, unsigned n) {
+  double benchmark(const std::vector<nb::ndarray<nb::ro>> &arrays, unsigned n) {
     const Manifest &m = manifest();
     if (arrays.size() != m.inputs.size())
       fail("expected " + std::to_string(m.inputs.size()) + " inputs, got " +

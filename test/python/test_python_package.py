@@ -142,6 +142,10 @@ def test_non_contiguous_input_is_read_correctly(models_dir):
     x = np.random.default_rng(1).standard_normal((1, 1, 28, 56)).astype(np.float32)[:, :, :, ::2]
     assert not x.flags.c_contiguous
     got = session.run({"input": x})["output"]
+    # Read-only arrays (from Ray's object store, np.frombuffer) are read in place too.
+    frozen = np.ascontiguousarray(x)
+    frozen.setflags(write=False)
+    np.testing.assert_array_equal(session.run({"input": frozen})["output"], got)
     ref = ort_run(os.path.join(models_dir, "mnist_cnn.onnx"), {"input": np.ascontiguousarray(x)})[0]
     np.testing.assert_allclose(got, ref, rtol=1e-3, atol=1e-4)
 
