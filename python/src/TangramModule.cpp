@@ -124,13 +124,7 @@ public:
   /// Runs on arrays in the manifest's input order; returns the outputs in
   /// the manifest's order.
   std::vector<nb::object> run(const std::vector<nb::ndarray<nb::ro>> &arrays) {
-    const Manifest &m = manifest();
-    if (arrays.size() != m.inputs.size())
-      fail("expected " + std::to_string(m.inputs.size()) + " inputs, got " +
-           std::to_string(arrays.size()));
-    std::vector<Buffer> inputs, outputs;
-    for (size_t i = 0; i < arrays.size(); ++i)
-      inputs.push_back(inputBuffer(m.inputs[i], arrays[i]));
+    std::vector<Buffer> inputs = inputsOf(arrays), outputs;
     std::string error;
     bool ok;
     {
@@ -147,13 +141,7 @@ public:
 
   /// Median milliseconds of `n` runs after 3 warm-up runs.
   double benchmark(const std::vector<nb::ndarray<nb::ro>> &arrays, unsigned n) {
-    const Manifest &m = manifest();
-    if (arrays.size() != m.inputs.size())
-      fail("expected " + std::to_string(m.inputs.size()) + " inputs, got " +
-           std::to_string(arrays.size()));
-    std::vector<Buffer> inputs, outputs;
-    for (size_t i = 0; i < arrays.size(); ++i)
-      inputs.push_back(inputBuffer(m.inputs[i], arrays[i]));
+    std::vector<Buffer> inputs = inputsOf(arrays), outputs;
     std::vector<double> ms;
     std::string error;
     {
@@ -177,6 +165,18 @@ public:
   }
 
 private:
+  /// The arrays as input buffers, in the manifest's input order.
+  std::vector<Buffer> inputsOf(const std::vector<nb::ndarray<nb::ro>> &arrays) {
+    const Manifest &m = manifest();
+    if (arrays.size() != m.inputs.size())
+      fail("expected " + std::to_string(m.inputs.size()) + " inputs, got " +
+           std::to_string(arrays.size()));
+    std::vector<Buffer> inputs;
+    for (size_t i = 0; i < arrays.size(); ++i)
+      inputs.push_back(inputBuffer(m.inputs[i], arrays[i]));
+    return inputs;
+  }
+
   std::unique_ptr<Session> session_;
 };
 
