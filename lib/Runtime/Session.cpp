@@ -163,12 +163,13 @@ bool Session::runStep(unsigned index, std::vector<Buffer> &values,
                       std::string &error) {
   const Manifest &m = manifest();
   const ScheduleStep &step = m.schedule[index];
-  std::string prefix = "schedule step " + std::to_string(index) + ": ";
+  // Built only on failure: this runs for every step of every run.
+  auto prefix = [&] { return "schedule step " + std::to_string(index) + ": "; };
   if (step.op == StepOp::Transfer) {
     std::string message;
     Device &dst = *devices_[m.buffers[step.dst].device];
     if (!dst.copyIn(values[step.src], values[step.dst], message)) {
-      error = prefix + "transfer: " + message;
+      error = prefix() + "transfer: " + message;
       return false;
     }
     return true;
@@ -187,7 +188,7 @@ bool Session::runStep(unsigned index, std::vector<Buffer> &values,
       m.codeObjects[step.codeObject].exports[step.exportIndex].name;
   if (!executables_[step.codeObject]->launch(step.exportIndex, args, specs,
                                              results, message)) {
-    error = prefix + "'" + name + "': " + message;
+    error = prefix() + "'" + name + "': " + message;
     return false;
   }
   for (size_t j = 0; j < step.results.size(); ++j) {
@@ -196,7 +197,7 @@ bool Session::runStep(unsigned index, std::vector<Buffer> &values,
       std::string what = b.kind == BufferKind::Output
                              ? "output '" + m.outputs[b.index].name + "'"
                              : "buffer " + std::to_string(step.results[j]);
-      error = prefix + "'" + name + "' returned shape " +
+      error = prefix() + "'" + name + "' returned shape " +
               formatShape(results[j].shape()) + " for " + what +
               ", the manifest says " + formatShape(b.shape);
       return false;

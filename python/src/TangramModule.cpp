@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Pipelines/Driver.h"
 #include "tangram/Pipelines/Pipelines.h"
+#include "tangram/Bundle/Bundle.h"
 #include "tangram/Runtime/Device.h"
 #include "tangram/Runtime/Session.h"
 
@@ -244,6 +245,19 @@ NB_MODULE(_tangram, m) {
       "Runs a textual pass pipeline on IR text and returns the result.");
 
   m.def("device_kinds", &driverKinds, "The device kinds this runtime runs.");
+
+  m.def(
+      "read_manifest",
+      [](const std::string &path) {
+        std::string error;
+        std::unique_ptr<Bundle> bundle = Bundle::open(path, error);
+        if (!bundle)
+          fail(error);
+        return serializeManifest(bundle->manifest());
+      },
+      nb::arg("path"),
+      "Checks the bundle at `path` (no devices, no code loaded) and returns "
+      "its manifest as JSON.");
 
   nb::class_<PySession>(m, "Session")
       .def(nb::init<const std::string &, const std::string &, unsigned>(),

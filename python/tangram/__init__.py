@@ -22,6 +22,7 @@ from ._tangram import TangramError
 from ._tangram import compile_model as _compile_model
 from ._tangram import device_kinds as _device_kinds
 from ._tangram import opt as _opt
+from ._tangram import read_manifest as _read_manifest
 
 __all__ = ["Bundle", "Session", "TangramError", "compile", "devices", "ir", "load", "opt"]
 
@@ -112,13 +113,13 @@ def compile(model, targets=("cpu",), devices=None, objective=None, opt_level=2, 
         out = os.path.join(tmp, "model.tgb")
         _compile(model, out, "bundle", targets, devices, pins, opt_level, input_shapes)
         with open(out, "rb") as f:
-            return Bundle(f.read())
+            return Bundle(f.read(), _manifest_of(out))
 
 
 def _manifest_of(path):
-    # Opening checks the whole bundle (header, manifest, sections); errors
-    # name `path`.
-    return json.loads(_Session(os.fspath(path)).manifest_json)
+    # The reader checks the whole bundle (header, manifest, sections) without
+    # creating devices or loading code; errors name `path`.
+    return json.loads(_read_manifest(os.fspath(path)))
 
 
 def load(path):

@@ -300,6 +300,25 @@ TEST_F(SessionTest, RunsRealCodeObjects) {
   std::vector<float> got = values(outputs[0]);
   for (size_t i = 0; i < got.size(); ++i)
     ASSERT_EQ(got[i], in[i] + 2 * kWeight[i % 4]) << "element " << i;
+  // A result sized at run time needs the export's shape function.
+  BundleWriter noShapes("n", "test");
+  unsigned nd = noShapes.addDevice("cpu");
+  unsigned nx = noShapes.addInput("x", DType::F32, {-1, 4});
+  unsigned ny = noShapes.addOutput("y", DType::F32, {-1, 4});
+  unsigned nw = noShapes.addWeight("w", DType::F32, {4}, kWeight, 16);
+  unsigned nc = noShapes.addCodeObject(nd, kElfSharedObjectFormat,
+                                       {{kAddWeightEntry, 2, 1, ""}}, so);
+  noShapes.addLaunch(nd, nc,
+                     {noShapes.addInputBuffer(nx, nd),
+                      noShapes.addWeightBuffer(nw, nd)},
+                     {noShapes.addOutputBuffer(ny, nd)});
+  ASSERT_TRUE(noShapes.write(p, error)) << error;
+  auto unsized = Session::open(p, {}, error);
+  ASSERT_TRUE(unsized) << error;
+  EXPECT_FALSE(unsized->run({floats({2, 4}, {})}, outputs, error));
+  EXPECT_EQ(error, "schedule step 0: 'tangram_test_add_weight': export "
+                   "'tangram_test_add_weight' has results sized at run time "
+                   "but no shape function");
   // The entry symbol must exist.
   BundleWriter missing("m", "test");
   unsigned d = missing.addDevice("cpu");

@@ -29,8 +29,9 @@ using TakeErrorFn = const char *(*)();
 
 /// The code object format of the cpu device.
 constexpr const char *kElfSharedObjectFormat = "elf-shared-object";
-/// A test-only format: the entry is looked up among the functions given to
-/// registerInProcessEntry instead of being loaded from the bytes.
+/// A test-only format: each export is looked up among the functions given
+/// to registerInProcessEntry instead of being loaded from the bytes; those
+/// functions allocate their results (the shape functions' ABI).
 constexpr const char *kInProcessFormat = "in-process";
 
 class CPUDevice : public Device {
@@ -46,9 +47,10 @@ public:
                                              std::string &error) override;
   bool copyIn(const Buffer &src, Buffer &dst, std::string &error) override;
 
-  /// An executable that calls `entry` in process exactly as a loaded code
-  /// object's entry is called (descriptors, thread pool, result copy-out).
-  /// For tests, and for embedders that link generated code statically.
+  /// An executable whose one export is `entry`, an in-process function with
+  /// the allocating ABI of shape functions (it returns result descriptors
+  /// the runtime copies out and frees), run on the device's thread pool.
+  /// For tests; generated exports write into caller-allocated results.
   std::unique_ptr<Executable> wrapEntry(EntryFn entry);
 
 private:
