@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <exception>
 #include <limits>
 
@@ -48,6 +49,30 @@ ordered_json tensorToJson(const TensorDesc &t) {
   if (!t.dimMax.empty())
     j["dim_max"] = t.dimMax;
   return j;
+}
+const char *const kProgramOps[] = {"const", "dim", "add", "sub",
+                                   "mul", "divs", "floordiv", "ceildiv",
+                                   "rems", "mins", "maxs"};
+
+ordered_json programToJson(const GPUProgram &p) {
+  ordered_json values = ordered_json::array();
+  for (const ProgramValue &v : p.values)
+    values.push_back({kProgramOps[static_cast<int>(v.op)], v.a, v.b});
+  ordered_json kernels = ordered_json::array();
+  for (const KernelDispatch &k : p.kernels) {
+    ordered_json bindings = ordered_json::array();
+    for (const Binding &b : k.bindings)
+      bindings.push_back({b.scratch ? "scratch" : "arg", b.index});
+    kernels.push_back({{"name", k.kernel},
+                       {"workgroup", k.workgroup},
+                       {"grid", k.grid},
+                       {"params", k.params},
+                       {"bindings", bindings}});
+  }
+  return {{"values", values},
+          {"results", p.resultDims},
+          {"scratch", p.scratch},
+          {"kernels", kernels}};
 }
 } // namespace
 
@@ -104,13 +129,18 @@ std::string tangram::serializeManifest(const Manifest &m) {
       ordered_json j = {{"name", x.name}, {"args", x.args}, {"results", x.results}};
       if (!x.shapes.empty())
         j["shapes"] = x.shapes;
+      if (x.hasProgram)
+        j["program"] = programToJson(x.program);
       exports.push_back(j);
     }
-    root["code_objects"].push_back({{"id", i},
-                                    {"device", c.device},
-                                    {"format", c.format},
-                                    {"section", c.section},
-                                    {"exports", exports}});
+    ordered_json code = {{"id", i},
+                         {"device", c.device},
+                         {"format", c.format},
+                         {"section", c.section},
+                         {"exports", exports}};
+    if (!c.requires_.empty())
+      code["requires"] = c.requires_;
+    root["code_objects"].push_back(code);
   }
   root["weights"] = ordered_json::array();
   for (size_t i = 0; i < m.weights.size(); ++i) {
@@ -377,6 +407,133 @@ private:
     return v;
   }
 
+  /// A list of value ids, each below `limit`.
+  bool getValueIds(const json &v, const std::string &p, size_t limit,
+                   std::vector<unsigned> &out) {
+    if (!v.is_array())
+      return fail(p, "expected an array of value ids");
+    for (size_t i = 0; i < v.size(); ++i) {
+      unsigned id;
+      if (!toIndex(v[i], at(p, i), id))
+        return false;
+      if (id >= limit)
+        return fail(at(p, i), "value " + std::to_string(id) +
+                                  " does not exist (" + std::to_string(limit) +
+                                  " values)");
+      out.push_back(id);
+    }
+    return true;
+  }
+
+public:
+  /// A GPU export's program; every reference is checked here, since it
+  /// only refers to its own values and the export's `numBuffers` buffers.
+  bool parseProgram(const json &v, const std::string &p, unsigned numBuffers,
+                    unsigned numResults, GPUProgram &out) {
+    if (!v.is_object())
+      return fail(p, "expected an object");
+    const json *values = field(v, p, "values");
+    if (!values)
+      return false;
+    if (!values->is_array())
+      return fail(join(p, "values"), "expected an array");
+    for (size_t i = 0; i < values->size(); ++i) {
+      const json &e = (*values)[i];
+      std::string pe = at(join(p, "values"), i);
+      if (!e.is_array() || e.size() != 3 || !e[0].is_string() ||
+          !e[1].is_number_integer() || !e[2].is_number_integer())
+        return fail(pe, "expected [op, integer, integer]");
+      ProgramValue pv;
+      std::string op = e[0].get<std::string>();
+      auto it = std::find(std::begin(kProgramOps), std::end(kProgramOps), op);
+      if (it == std::end(kProgramOps))
+        return fail(pe, "unknown op '" + op + "'");
+      pv.op = static_cast<ProgramOp>(it - std::begin(kProgramOps));
+      pv.a = e[1].get<int64_t>();
+      pv.b = e[2].get<int64_t>();
+      if (pv.op == ProgramOp::Dim) {
+        if (pv.a < 0 || pv.a >= numBuffers || pv.b < 0)
+          return fail(pe, "dim of buffer " + std::to_string(pv.a) +
+                              ", which does not exist (" +
+                              std::to_string(numBuffers) + " buffers)");
+      } else if (pv.op != ProgramOp::Const &&
+                 (pv.a < 0 || pv.b < 0 || pv.a >= (int64_t)i ||
+                  pv.b >= (int64_t)i)) {
+        return fail(pe, "an operand is not an earlier value");
+      }
+      out.values.push_back(pv);
+    }
+    size_t n = out.values.size();
+    const json *results = field(v, p, "results");
+    if (!results)
+      return false;
+    if (!results->is_array() || results->size() != numResults)
+      return fail(join(p, "results"),
+                  "expected " + std::to_string(numResults) +
+                      " arrays of value ids (one per result)");
+    for (size_t i = 0; i < results->size(); ++i) {
+      out.resultDims.emplace_back();
+      if (!getValueIds((*results)[i], at(join(p, "results"), i), n,
+                       out.resultDims.back()))
+        return false;
+    }
+    const json *scratch = field(v, p, "scratch");
+    if (!scratch || !getValueIds(*scratch, join(p, "scratch"), n, out.scratch))
+      return false;
+    const json *kernels = getArray(v, p, "kernels", false);
+    if (!kernels)
+      return false;
+    for (size_t i = 0; i < kernels->size(); ++i) {
+      const json &e = (*kernels)[i];
+      std::string pk = at(join(p, "kernels"), i);
+      KernelDispatch k;
+      if (!getString(e, pk, "name", k.kernel))
+        return false;
+      const json *wg = field(e, pk, "workgroup");
+      const json *grid = field(e, pk, "grid");
+      const json *params = field(e, pk, "params");
+      const json *bindings = field(e, pk, "bindings");
+      if (!wg || !grid || !params || !bindings)
+        return false;
+      if (!wg->is_array() || wg->size() != 3)
+        return fail(join(pk, "workgroup"), "expected 3 sizes");
+      std::vector<unsigned> g;
+      for (size_t d = 0; d < 3; ++d)
+        if (!toIndex((*wg)[d], at(join(pk, "workgroup"), d), k.workgroup[d]) ||
+            k.workgroup[d] == 0)
+          return fail(at(join(pk, "workgroup"), d), "expected a size >= 1");
+      if (!grid->is_array() || grid->size() != 3 ||
+          !getValueIds(*grid, join(pk, "grid"), n, g))
+        return fail(join(pk, "grid"), "expected 3 value ids");
+      std::copy(g.begin(), g.end(), k.grid);
+      if (!getValueIds(*params, join(pk, "params"), n, k.params))
+        return false;
+      if (!bindings->is_array())
+        return fail(join(pk, "bindings"), "expected an array");
+      for (size_t b = 0; b < bindings->size(); ++b) {
+        const json &be = (*bindings)[b];
+        std::string pb = at(join(pk, "bindings"), b);
+        if (!be.is_array() || be.size() != 2 || !be[0].is_string())
+          return fail(pb, "expected [\"arg\" or \"scratch\", index]");
+        Binding bd;
+        std::string kind = be[0].get<std::string>();
+        if (kind != "arg" && kind != "scratch")
+          return fail(pb, "expected [\"arg\" or \"scratch\", index]");
+        bd.scratch = kind == "scratch";
+        if (!toIndex(be[1], at(pb, 1), bd.index))
+          return false;
+        size_t limit = bd.scratch ? out.scratch.size() : numBuffers;
+        if (bd.index >= limit)
+          return fail(pb, kind + " " + std::to_string(bd.index) +
+                              " does not exist");
+        k.bindings.push_back(bd);
+      }
+      out.kernels.push_back(std::move(k));
+    }
+    return true;
+  }
+
+private:
   bool parseTensors(const json &root, const char *key,
                     std::vector<TensorDesc> &out) {
     const json *arr = getArray(root, key, /*withIds=*/false);
@@ -478,7 +635,22 @@ bool ManifestParser::parse(const json &root, Manifest &m) {
         return false;
       if (d.name.empty())
         return fail(join(px, "name"), "the export name is empty");
+      if (const json *prog = field(x, px, "program", false)) {
+        d.hasProgram = true;
+        if (!parseProgram(*prog, join(px, "program"), d.args + d.results,
+                          d.results, d.program))
+          return false;
+      }
       c.exports.push_back(std::move(d));
+    }
+    if (const json *req = field(e, p, "requires", false)) {
+      if (!req->is_array())
+        return fail(join(p, "requires"), "expected an array of strings");
+      for (size_t k = 0; k < req->size(); ++k) {
+        if (!(*req)[k].is_string())
+          return fail(at(join(p, "requires"), k), "expected a string");
+        c.requires_.push_back((*req)[k].get<std::string>());
+      }
     }
     m.codeObjects.push_back(std::move(c));
   }
@@ -588,6 +760,27 @@ bool tangram::parseManifest(std::string_view text, Manifest &manifest,
     return false;
   } catch (...) {
     error = "manifest: unexpected error while parsing";
+    return false;
+  }
+}
+
+std::string tangram::serializeGPUProgram(const GPUProgram &program) {
+  return programToJson(program).dump();
+}
+
+bool tangram::parseGPUProgram(std::string_view text, unsigned numBuffers,
+                              unsigned numResults, GPUProgram &program,
+                              std::string &error) {
+  program = GPUProgram();
+  try {
+    json root = json::parse(text.begin(), text.end(), /*cb=*/nullptr,
+                            /*allow_exceptions=*/false);
+    if (root.is_discarded())
+      return error = "program: invalid JSON", false;
+    return ManifestParser(error).parseProgram(root, "program", numBuffers,
+                                              numResults, program);
+  } catch (const std::exception &e) {
+    error = std::string("program: ") + e.what();
     return false;
   }
 }

@@ -39,7 +39,13 @@ bool mlir::tangram::readDeviceCatalog(const std::string &path,
     std::string id = d["id"].get<std::string>();
     if (!ids.insert(id).second)
       return fail(at + ".id: device '" + id + "' is listed twice");
-    devices.push_back({id, d["target"].get<std::string>()});
+    std::string features;
+    if (d.contains("features")) {
+      if (!d["features"].is_string())
+        return fail(at + ".features: expected a string");
+      features = d["features"].get<std::string>();
+    }
+    devices.push_back({id, d["target"].get<std::string>(), features});
   }
   if (devices.empty())
     return fail("\"devices\" is empty");

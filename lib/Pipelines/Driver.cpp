@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tangram/Pipelines/Driver.h"
+#include "tangram/Bundle/KernelPack.h"
 #include "tangram/Bundle/Manifest.h"
 #include "tangram/Pipelines/DeviceCatalog.h"
 #include "tangram/Schedule/Passes.h"
@@ -30,6 +31,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/IR/LLVMContext.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -224,6 +226,32 @@ OwningOpRef<ModuleOp> deviceModule(ModuleOp module, const ::tangram::CodeObjectD
   }
   return m;
 }
+/// `--emit=spirv`: each kernel of a "spirv-kernels" code object as
+/// DIR/<kernel>.spv.
+bool writeKernels(const CodeObject &code, StringRef dir, std::string &error) {
+  if (code.format != "spirv-kernels")
+    return error = "--emit=spirv needs a Vulkan device (this code object is "
+                   "'" + code.format + "')",
+           false;
+  std::vector<::tangram::PackedKernel> kernels;
+  if (!::tangram::unpackKernels(code.bytes.data(), code.bytes.size(), kernels,
+                                error))
+    return false;
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    return error = (dir + ": " + ec.message()).str(), false;
+  for (const ::tangram::PackedKernel &k : kernels) {
+    llvm::SmallString<128> path(dir);
+    llvm::sys::path::append(path, k.name + ".spv");
+    std::string message;
+    auto out = openOutputFile(path, &message);
+    if (!out)
+      return error = (path + ": " + message).str(), false;
+    out->os().write(reinterpret_cast<const char *>(k.words.data()),
+                    k.words.size() * 4);
+    out->keep();
+  }
+  return true;
+}
 } // namespace
 
 bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
@@ -280,9 +308,12 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   llvm::raw_string_ostream textOS(text);
   std::string model = modelPath.str(), output = outputPath.str();
   std::vector<CodeObject> codes;
-  for (const ::tangram::CodeObjectDesc &code : plan.codeObjects) {
+  for (::tangram::CodeObjectDesc &code : plan.codeObjects) {
     ::tangram::DeviceDesc &device = plan.devices[code.device];
     const TargetBackend *target = lookupTarget(device.kind);
+    for (const DeviceEntry &d : devices)
+      if (d.id == device.name)
+        targetOptions.features = d.features;
     OwningOpRef<ModuleOp> dm = deviceModule(*module, code, *target);
     if (!runPasses(*dm, buildTGToLinalgPipeline, true, message))
       return fail(model + ": lowering to linalg: " + message);
@@ -310,11 +341,24 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
     codes.emplace_back();
     if (!target->serialize(*dm, exports, targetOptions, codes.back(), error))
       return fail(model + ": " + error);
+    if (options.stage == CompileStage::SPIRV) {
+      if (!writeKernels(codes.back(), output, error))
+        return fail(model + ": " + error);
+      continue;
+    }
+    code.requires_ = codes.back().requires_;
+    for (size_t k = 0; k < codes.back().programs.size(); ++k) {
+      code.exports[k].hasProgram = true;
+      code.exports[k].shapes.clear(); // the program sizes the results
+      code.exports[k].program = codes.back().programs[k];
+    }
     DeviceInfo info = target->device(targetOptions);
     device.kind = info.kind;
     device.target = info.triple;
     device.features = info.features;
   }
+  if (options.stage == CompileStage::SPIRV)
+    return true;
   if (options.stage != CompileStage::Bundle)
     return writeText(
         output, [&](llvm::raw_ostream &out) { out << text; }, error);

@@ -9,6 +9,9 @@
 #include "Graph/GraphDialect.h"
 #include "tangram/Conversion/Passes.h"
 #include "tangram/Target/CPU/Passes.h"
+#include "tangram/Target/GPU/GPUTarget.h"
+#include "tangram/Target/GPU/Passes.h"
+#include "tangram/Target/Vulkan/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
@@ -82,6 +85,8 @@ void mlir::tangram::registerTangramPasses() {
     registerSchedulePasses();
     registerConversionPasses();
     registerCPUPasses();
+    registerGPUPasses();
+    registerVulkanPasses();
     registerTangramPipelines();
     registerCanonicalizerPass();
     registerCSEPass();
@@ -101,7 +106,7 @@ void mlir::tangram::registerTangramDialects(DialectRegistry &registry) {
                   math::MathDialect, scf::SCFDialect, memref::MemRefDialect,
                   cf::ControlFlowDialect>();
   // The pipelines reach bufferization, LLVM and the rest of the CPU stack.
-  registerCPUTargetDialects(registry);
+  registerGPUTargetDialects(registry);
 }
 
 bool mlir::tangram::runPipelineOnText(llvm::StringRef ir,

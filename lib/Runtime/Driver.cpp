@@ -2,6 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "tangram/Runtime/CPUDevice.h"
+#include "tangram/Runtime/VulkanDevice.h"
+
+#include <thread>
 
 #include <map>
 
@@ -16,7 +19,17 @@ public:
   std::unique_ptr<Device> createDevice(const DeviceDesc &desc,
                                        const DeviceOptions &options,
                                        std::string &error) override {
+    if (options.ordinal != 0) {
+      error = "there is one cpu device (cpu:0), not cpu:" +
+              std::to_string(options.ordinal);
+      return nullptr;
+    }
     return std::make_unique<CPUDevice>(desc, options);
+  }
+  std::vector<std::string> listDevices() override {
+    return {"cpu:0  host CPU, " +
+            std::to_string(std::thread::hardware_concurrency()) +
+            " hardware threads"};
   }
 };
 
@@ -40,6 +53,9 @@ Registry &registry() {
     r.entries["cpu"].factory = [] {
       return std::unique_ptr<Driver>(new CPUDriver());
     };
+#ifdef TANGRAM_HAVE_VULKAN
+    r.entries["vulkan"].factory = createVulkanDriver;
+#endif
   });
   return r;
 }

@@ -28,6 +28,17 @@ std::unique_ptr<Session> Session::create(std::shared_ptr<const Bundle> bundle,
   const Manifest &m = bundle->manifest();
   const std::string &name = bundle->name();
   std::string wantedKind = options.device.substr(0, options.device.find(':'));
+  unsigned ordinal = 0;
+  if (size_t colon = options.device.find(':'); colon != std::string::npos) {
+    std::string n = options.device.substr(colon + 1);
+    if (n.empty() || n.size() > 6 ||
+        n.find_first_not_of("0123456789") != std::string::npos) {
+      error = name + ": --device " + options.device +
+              ": expected KIND or KIND:N (e.g. vulkan:1)";
+      return nullptr;
+    }
+    ordinal = static_cast<unsigned>(std::stoul(n));
+  }
   std::unique_ptr<Session> session(new Session());
   session->bundle_ = bundle;
 
@@ -50,6 +61,7 @@ std::unique_ptr<Session> Session::create(std::shared_ptr<const Bundle> bundle,
     }
     DeviceOptions deviceOptions;
     deviceOptions.threads = options.threads;
+    deviceOptions.ordinal = ordinal;
     std::string message;
     std::unique_ptr<Device> device =
         driver->createDevice(d, deviceOptions, message);

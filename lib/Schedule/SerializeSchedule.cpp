@@ -160,9 +160,12 @@ struct SerializeSchedulePass
           return !cast<ShapedType>(t).hasStaticShape();
         });
         std::string name = launch.getCallee().str();
-        code.exports.push_back({name, (unsigned)launch.getArgs().size(),
-                                (unsigned)launch.getNumResults(),
-                                dynamic ? shapeFunctionName(name) : ""});
+        tb::ExportDesc x;
+        x.name = name;
+        x.args = launch.getArgs().size();
+        x.results = launch.getNumResults();
+        x.shapes = dynamic ? shapeFunctionName(name) : "";
+        code.exports.push_back(std::move(x));
       }
       tb::ScheduleStep s;
       s.op = tb::StepOp::Launch;

@@ -3,8 +3,10 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/CPU/CPUTarget.h"
 #include "tangram/Target/TargetBackend.h"
+#include "tangram/Target/Vulkan/Passes.h"
 
 /// One line per target: a new target adds its folder and its line here.
 void mlir::tangram::registerAllTargets() {
   registerTarget(createCPUTarget());
+  registerTarget(createVulkanTarget());
 }

@@ -90,6 +90,7 @@ LogicalResult writeIntoDestinations(func::FuncOp f) {
         b, ret.getLoc(), TypeRange(), v, f.getArgument(first + j),
         /*restrict=*/true, /*writable=*/true);
   }
+  f->setAttr(kNumResultsAttr, b.getI64IntegerAttr(ret.getNumOperands()));
   ret->setOperands({});
   f.setType(b.getFunctionType(f.getArgumentTypes(), {}));
   return success();

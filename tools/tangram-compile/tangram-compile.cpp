@@ -5,7 +5,7 @@
 // tangram-compile MODEL.onnx -o OUT.tgb [--target cpu] [-O0..-O3]
 //                 [--input-shape NAME=DxDx... ...]
 //                 [--devices CATALOG.json] [--pin NODE=DEVICE ...]
-// tangram-compile MODEL.onnx --emit=tg|schedule|linalg|llvm -o OUT
+// tangram-compile MODEL.onnx --emit=tg|schedule|linalg|llvm|spirv -o OUT
 //
 // A thin shell over the compile driver (lib/Pipelines/Driver.cpp): command
 // line in, options struct out. Every failure is one `error:` line on stderr
@@ -36,7 +36,11 @@ cl::opt<CompileStage> emit(
                    "that launches them (text)"),
         clEnumValN(CompileStage::Linalg, "linalg",
                    "linalg on tensors, weights as arguments (text)"),
-        clEnumValN(CompileStage::LLVM, "llvm", "LLVM IR of the CPU code (text)")),
+        clEnumValN(CompileStage::LLVM, "llvm",
+                   "the lowered code as text (LLVM IR for the CPU, SPIR-V "
+                   "for vulkan)"),
+        clEnumValN(CompileStage::SPIRV, "spirv",
+                   "one .spv per kernel into the directory -o names")),
     cl::init(CompileStage::Bundle), cl::cat(category));
 cl::opt<std::string> targetList("target", cl::desc("Targets (default: cpu)"),
                                 cl::init("cpu"), cl::cat(category));

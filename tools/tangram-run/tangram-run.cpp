@@ -4,7 +4,7 @@
 //
 // tangram-run OUT.tgb [--data-dir DIR] [--input NAME=FILE.npy ...]
 //   [--output-dir OUTDIR] [--npy] [--expect DIR] [--rtol R] [--atol A]
-//   [--benchmark N] [--threads T] [--device cpu] [--print]
+//   [--benchmark N] [--threads T] [--device KIND[:N]] [--print]
 //
 // Reads inputs (ONNX TensorProto files DIR/input_<i>.pb in graph-input order,
 // or .npy files by name), runs the bundle, writes, prints and compares the
@@ -34,7 +34,7 @@ const char *kUsage =
     "usage: tangram-run OUT.tgb [--data-dir DIR] [--input NAME=FILE.npy ...]\n"
     "         [--output-dir OUTDIR] [--npy] [--expect DIR] [--rtol R] "
     "[--atol A]\n"
-    "         [--benchmark N] [--threads T] [--device cpu] [--print]\n"
+    "         [--benchmark N] [--threads T] [--device KIND[:N]] [--print]\n"
     "       tangram-run OUT.tgb --describe\n"
     "       tangram-run --list-devices\n"
     "\n"
@@ -46,12 +46,14 @@ const char *kUsage =
     "  --rtol R, --atol A tolerances of --expect (default 1e-3, 1e-4)\n"
     "  --benchmark N      time N runs after warm-up (min/median/max)\n"
     "  --threads T        CPU threads (default: one per hardware thread)\n"
-    "  --device KIND      require the bundle's devices to be of KIND (cpu)\n"
+    "  --device KIND[:N]  require the bundle's devices to be of KIND (cpu,\n"
+    "                     vulkan), the N-th device of the kind (default 0)\n"
     "  --print            print each output's shape and first values\n"
     "  --describe         print the bundle's manifest (inputs with symbolic "
     "dims,\n"
     "                     devices, code objects, weights, schedule) as JSON\n"
-    "  --list-devices     print the device kinds this runtime can run\n";
+    "  --list-devices     print each device this runtime can open (KIND:N,\n"
+    "                     name, memory, limits)\n";
 
 struct Options {
   std::string bundle;
@@ -335,7 +337,8 @@ int main(int argc, char **argv) {
   Options o = parseArgs(argc, argv);
   if (o.listDevices) {
     for (const std::string &kind : driverKinds())
-      std::printf("%s\n", kind.c_str());
+      for (const std::string &line : lookupDriver(kind)->listDevices())
+        std::printf("%s\n", line.c_str());
     return 0;
   }
   std::string error;

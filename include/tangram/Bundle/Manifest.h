@@ -64,6 +64,49 @@ struct SectionDesc {
   uint64_t alignment = kBundleMinAlignment;
 };
 
+/// One index value of a GPU export's program: an input dim, a constant, or
+/// integer arithmetic on earlier values (docs/BundleFormat.md, "GPU
+/// programs").
+enum class ProgramOp { Const, Dim, Add, Sub, Mul, DivS, FloorDiv, CeilDiv,
+                       RemS, MinS, MaxS };
+struct ProgramValue {
+  ProgramOp op = ProgramOp::Const;
+  /// Const: the value. Dim: the buffer (args, then results). Else: the
+  /// first operand's value id.
+  int64_t a = 0;
+  /// Dim: the dim. Binary ops: the second operand's value id.
+  int64_t b = 0;
+};
+
+/// A buffer a kernel binds: one of the export's args and results (in that
+/// order), or a scratch buffer of the launch.
+struct Binding {
+  bool scratch = false;
+  unsigned index = 0;
+};
+
+/// One dispatch of a compute kernel: `grid` workgroups (value ids) of
+/// `workgroup` invocations. Binding 0 is a buffer of 32-bit `params` (value
+/// ids); bindings 1.. are `bindings`.
+struct KernelDispatch {
+  std::string kernel;
+  unsigned workgroup[3] = {1, 1, 1};
+  unsigned grid[3] = {0, 0, 0};
+  std::vector<unsigned> params;
+  std::vector<Binding> bindings;
+};
+
+/// What a GPU export does when launched: its values are evaluated in order
+/// from the args' dims, then the results are allocated with `resultDims`,
+/// the `scratch` buffers (byte sizes) are allocated, and the kernels are
+/// dispatched in order, each seeing the writes of the ones before.
+struct GPUProgram {
+  std::vector<ProgramValue> values;
+  std::vector<std::vector<unsigned>> resultDims;
+  std::vector<unsigned> scratch;
+  std::vector<KernelDispatch> kernels;
+};
+
 /// One function a code object exports: for the cpu, the symbol
 /// `void name(void **args, int64_t *results)`.
 struct ExportDesc {
@@ -74,15 +117,21 @@ struct ExportDesc {
   /// The host function that computes the result dims before a launch, when
   /// a result has a run-time dim ("" when every result shape is static).
   std::string shapes;
+  /// GPU code objects: the dispatches a launch runs (empty otherwise).
+  bool hasProgram = false;
+  GPUProgram program{};
 };
 
 struct CodeObjectDesc {
   unsigned device = 0;
-  /// "elf-shared-object" for the cpu device.
+  /// "elf-shared-object" for the cpu device, "spirv" for vulkan.
   std::string format;
   unsigned section = 0;
   /// At least one; launches name one by its index.
   std::vector<ExportDesc> exports;
+  /// What the device must have to load it (SPIR-V capabilities such as
+  /// "Float64", and extensions); the device refuses what it lacks.
+  std::vector<std::string> requires_{};
 };
 
 /// A weight; offset and size are relative to its (weights) section.
@@ -155,6 +204,13 @@ std::string serializeManifest(const Manifest &manifest);
 /// non-negative integer".
 bool parseManifest(std::string_view json, Manifest &manifest,
                    std::string &error);
+
+/// A GPU program as JSON (the "program" of an export), and back; the
+/// parser checks every reference against `numBuffers` (args + results).
+std::string serializeGPUProgram(const GPUProgram &program);
+bool parseGPUProgram(std::string_view json, unsigned numBuffers,
+                     unsigned numResults, GPUProgram &program,
+                     std::string &error);
 
 /// Where the manifest lies in the file, for the overlap checks.
 struct BundleLayout {

@@ -22,12 +22,13 @@ enum class CompileStage {
   TG,     ///< imported, shape-inferred tg IR (text)
   Schedule, ///< tg IR after outlining: the schedule and its executables
   Linalg, ///< linalg on tensors, weights as arguments (text)
-  LLVM,   ///< the CPU code's LLVM IR (text)
+  LLVM,   ///< the lowered code as text (LLVM IR; SPIR-V for vulkan)
+  SPIRV,  ///< one .spv file per kernel into the output directory
 };
 
 struct CompileOptions {
   /// Targets, comma-separated, one device each ("cpu" -> device "cpu0");
-  /// only "cpu" is available today. Ignored when `devicesPath` is set.
+  /// "cpu" and "vulkan" are available. Ignored when `devicesPath` is set.
   std::string targets = "cpu";
   /// A device catalog (docs/DeviceCatalog.md): the devices to compile for.
   std::string devicesPath;

@@ -28,6 +28,8 @@ struct DeviceOptions {
   /// Worker threads of a CPU device, the calling thread included; 0 means
   /// one per hardware thread.
   unsigned threads = 0;
+  /// Which device of the kind (`--device vulkan:1`); 0 is the first.
+  unsigned ordinal = 0;
 };
 
 class Device {
@@ -77,6 +79,9 @@ public:
   virtual std::unique_ptr<Device> createDevice(const DeviceDesc &desc,
                                                const DeviceOptions &options,
                                                std::string &error) = 0;
+  /// One line per device this driver can open ("vulkan:0  llvmpipe ...");
+  /// on failure (no loader, no device) one line saying why.
+  virtual std::vector<std::string> listDevices() = 0;
 };
 
 /// Makes the driver of one kind; called once, on first lookup of the kind.

@@ -33,6 +33,9 @@ inline constexpr llvm::StringLiteral kManifestAttr = "tg.manifest";
 /// One device of the compile: its id and the target that compiles for it.
 struct DeviceEntry {
   std::string id, target;
+  /// Target features of the device (a catalog's "features"), e.g.
+  /// "-Float64" for a Vulkan device without f64.
+  std::string features{};
 };
 
 /// The schedule stage (registered as -tg-schedule): tg-hoist-weights,

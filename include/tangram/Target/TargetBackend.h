@@ -13,6 +13,7 @@
 #ifndef TANGRAM_TARGET_TARGETBACKEND_H
 #define TANGRAM_TARGET_TARGETBACKEND_H
 
+#include "tangram/Bundle/Manifest.h"
 #include "tangram/Target/TargetInfo.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -29,12 +30,19 @@ namespace mlir::tangram {
 /// What every target is configured with.
 struct TargetOptions {
   unsigned optLevel = 2;
+  /// The device's features from the catalog (e.g. "-Float64" for a Vulkan
+  /// device without f64); each target documents what it accepts.
+  std::string features;
 };
 
 /// A serialized code object and what the manifest says about it.
 struct CodeObject {
   std::string format;      ///< e.g. "elf-shared-object"
   std::vector<uint8_t> bytes;
+  /// GPU targets: per export (in order), the program a launch runs.
+  std::vector<::tangram::GPUProgram> programs;
+  /// What the device must have to load it (SPIR-V capabilities, say).
+  std::vector<std::string> requires_;
 };
 
 /// One executable a code object exports: the function `name` of the

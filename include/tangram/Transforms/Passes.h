@@ -27,6 +27,9 @@ void buildImportCleanupPipeline(OpPassManager &pm);
 /// The attribute marking the `<name>_shapes` companion of an executable
 /// (tg-destination-results).
 inline constexpr llvm::StringLiteral kShapeFunctionAttr = "tg.shape_function";
+/// How many trailing arguments of an executable are its results
+/// (tg-destination-results).
+inline constexpr llvm::StringLiteral kNumResultsAttr = "tg.num_results";
 /// The name of an executable's shape function.
 inline std::string shapeFunctionName(llvm::StringRef executable) {
   return (executable + "_shapes").str();

@@ -1,0 +1,77 @@
+//===- GPUTarget.h - what every GPU target shares ---------------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// A GPU target is plain data (GPUDescription: sizes, limits, the element
+// types and matrix operations it has) plus a few hooks; the pipeline from
+// linalg on tensors to kernels is shared (buildGPUKernelPipeline). IREE's
+// KnownTargets and Triton's TargetInfoBase have the same split.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_TARGET_GPU_GPUTARGET_H
+#define TANGRAM_TARGET_GPU_GPUTARGET_H
+
+#include "tangram/Target/TargetBackend.h"
+#include <string>
+#include <vector>
+
+namespace mlir::tangram {
+
+/// A GPU as the shared pipeline sees it.
+struct GPUDescription {
+  unsigned subgroupSize = 32;
+  unsigned maxWorkgroupSize[3] = {1024, 1024, 64};
+  /// Invocations per workgroup.
+  unsigned maxThreads = 1024;
+  /// Workgroups along x of one dispatch.
+  unsigned maxWorkgroups = 65535;
+  unsigned sharedMemoryBytes = 32768;
+  /// Width of index arithmetic in kernels.
+  unsigned indexBitwidth = 32;
+  /// Element types beyond f32/i32/i1 that kernels may compute with.
+  bool f16 = false, f64 = false, i8 = false, i16 = false, i64 = false;
+  /// Matrix operations (e.g. "coopmat_f16_16x16x16"); none are used yet.
+  std::vector<std::string> matrixOps;
+  /// Invocations per workgroup of a distributed (elementwise) kernel.
+  unsigned distributeWorkgroupSize = 64;
+};
+
+/// The reason a GPU lacks element type `t` (the capability or feature it
+/// would need, e.g. "Float64"), or "" when it has it.
+std::string missingElementType(const GPUDescription &d, Type t);
+
+/// A GPU target: the shared pipeline plus its hooks.
+class GPUTargetBackend : public TargetBackend {
+public:
+  /// The GPU the compile is for (options.features may change the default).
+  virtual GPUDescription description(const TargetOptions &options) const = 0;
+  /// The name of the capability a type needs, in the target's own terms.
+  virtual std::string featureName(Type t) const = 0;
+
+  /// Hooks, in pipeline order.
+  /// Marks the kernels for the target (target env, workgroup sizes) and
+  /// refuses ops on element types it lacks.
+  virtual void addAttachTarget(OpPassManager &pm,
+                               const TargetOptions &options) const = 0;
+  /// Math the target has no instruction for, as polynomials or expansions.
+  virtual void addMathLowering(OpPassManager &pm) const = 0;
+  /// Kernels -> the target's dialect (SPIR-V, NVVM, ROCDL).
+  virtual void addFinalConversion(OpPassManager &pm,
+                                  const TargetOptions &options) const = 0;
+
+  bool supportsElementType(Type t) const override;
+  void buildPipeline(OpPassManager &pm,
+                     const TargetOptions &options) const override;
+};
+
+/// linalg on tensors -> bufferized kernels (gpu.func) and their host
+/// programs: destination results, result-shape formulas, fusion,
+/// bufferization with identity layouts, loops, kernel building.
+void buildGPUKernelPipeline(OpPassManager &pm, const GPUDescription &d);
+
+/// Dialects every GPU target's pipeline creates.
+void registerGPUTargetDialects(DialectRegistry &registry);
+
+} // namespace mlir::tangram
+
+#endif // TANGRAM_TARGET_GPU_GPUTARGET_H

@@ -1,0 +1,92 @@
+//===- Passes.td - passes of the shared GPU pipeline ------*- tablegen -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_TARGET_GPU_PASSES
+#define TANGRAM_TARGET_GPU_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def GPUResultShapesPass : Pass<"tg-gpu-result-shapes", "ModuleOp"> {
+  let summary = "Turns shape functions into result-dim formulas of the "
+                "executables' GPU programs";
+  let description = [{
+    A GPU executable runs its shape arithmetic on the host, in the runtime,
+    from the launch's program (docs/BundleFormat.md, "GPU programs"). This
+    pass turns each `<name>_shapes` function (tg-destination-results) into
+    formulas over the executable's argument dims: `tg.gpu_values` (one
+    `[op, a, b]` per value, ops as in `tangram::ProgramOp`) and
+    `tg.gpu_result_dims` (the value ids of each result's dims) on the
+    executable, and erases the shape function. A result size that depends
+    on data (NonZero, a Reshape whose shape is an input) is an error naming
+    the op: such an executable needs a host step.
+
+    Before:
+    ```mlir
+    func.func @f(%x: tensor<?x4xf32>, %out: memref<?x4xf32>) attributes {tg.num_results = 1 : i64} {...}
+    func.func @f_shapes(%x: tensor<?x4xf32>) -> tensor<2xi64> attributes {tg.shape_function} {
+      %d = tensor.dim %x, %c0 ...
+      %s = tensor.from_elements %d64, %c4 : tensor<2xi64>
+      return %s : tensor<2xi64>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @f(...) attributes {tg.gpu_result_dims = [array<i64: 0, 1>],
+        tg.gpu_values = [array<i64: 1, 0, 0>, array<i64: 0, 4, 0>], ...}
+    ```
+  }];
+}
+
+def GPUCopiesToLinalgPass : Pass<"tg-gpu-copies-to-linalg", "func::FuncOp"> {
+  let summary = "Turns memref.copy into linalg.copy so copies become kernels";
+  let description = [{
+    Bufferization copies with `memref.copy`, which a GPU kernel cannot call
+    (it becomes a `memrefCopy` library call). As `linalg.copy` it lowers to
+    loops like every other linalg op and is distributed into a kernel.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
+  let summary = "Splits each bufferized executable into compute kernels and "
+                "the host program that dispatches them";
+  let description = [{
+    Input: executables after bufferization, linalg lowered to loops, views
+    expanded (`expand-strided-metadata`) and affine lowered. Each op of an
+    executable's body is either host work, done by the runtime from the
+    program in the manifest, or device work, which becomes one kernel:
+
+    - host work: index arithmetic, `memref.dim`, allocations (scratch
+      buffers), views (`extract_strided_metadata`, `reinterpret_cast`,
+      `cast`), deallocations; run-time checks are dropped (see the note);
+    - a top-level `scf.parallel` is *distributed*: its iteration space is
+      flattened and a grid-stride loop spreads it over `workgroup-size`
+      invocations per workgroup and at most `max-workgroups` workgroups;
+      loops inside it (reductions) stay sequential per invocation;
+    - any other op with memory effects (`scf.for` from a model loop, a
+      store of a scalar) becomes a kernel of one invocation.
+
+    Kernels take binding 0, a buffer of 32-bit params (the host values they
+    read), then one flat `memref<?xT>` per buffer they touch; loads and
+    stores are linearized with the view's offset and strides. Each kernel
+    is a `gpu.func` in a `gpu.module` of its own; the executable keeps its
+    signature, gets an empty body and a `tg.gpu_program` attribute: the
+    program's JSON (values, result dims, scratch sizes, dispatches).
+
+    Run-time checks (`cf.assert`) are dropped: a kernel cannot stop the
+    launch, and shape checks on inputs are made by the runtime against the
+    manifest before a launch.
+  }];
+  let options = [
+    Option<"workgroupSize", "workgroup-size", "unsigned", "64",
+           "invocations per workgroup of a distributed kernel">,
+    Option<"maxWorkgroups", "max-workgroups", "unsigned", "65535",
+           "the largest grid a distributed kernel launches">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+#endif // TANGRAM_TARGET_GPU_PASSES

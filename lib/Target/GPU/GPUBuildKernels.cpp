@@ -1,0 +1,537 @@
+//===- GPUBuildKernels.cpp - tg-gpu-build-kernels -------------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// One bufferized executable -> kernels (gpu.func, one gpu.module each) and
+// the host program that sizes, allocates and dispatches them. The program
+// is the only host code a GPU code object has: the runtime interprets it
+// (docs/BundleFormat.md, "GPU programs"), so no host compiler is needed to
+// run a GPU bundle.
+//
+//===----------------------------------------------------------------------===//
+#include "ProgramBuilder.h"
+#include "tangram/Target/GPU/Passes.h"
+#include "tangram/Transforms/Passes.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::tangram {
+#define GEN_PASS_DEF_GPUBUILDKERNELSPASS
+#include "tangram/Target/GPU/Passes.h.inc"
+} // namespace mlir::tangram
+
+using namespace mlir;
+using namespace mlir::tangram;
+using ::tangram::Binding;
+using ::tangram::KernelDispatch;
+using ::tangram::ProgramOp;
+
+namespace {
+
+/// A memref of the host code: a buffer and the strided layout of the view.
+struct View {
+  Binding binding;
+  unsigned offset = 0;
+  SmallVector<unsigned> sizes, strides;
+};
+
+/// Element bytes of a buffer (booleans take a byte).
+int64_t elementBytes(Type t) {
+  return std::max<int64_t>(1, (t.getIntOrFloatBitWidth() + 7) / 8);
+}
+
+/// Rewrites an scf.parallel without reductions into nested scf.for loops
+/// (parallel loops inside a kernel run sequentially per invocation).
+void parallelToFor(scf::ParallelOp p) {
+  OpBuilder b(p);
+  IRMapping map;
+  SmallVector<Value> ivs;
+  for (auto [lb, ub, st] :
+       llvm::zip(p.getLowerBound(), p.getUpperBound(), p.getStep())) {
+    auto loop = scf::ForOp::create(b, p.getLoc(), lb, ub, st);
+    ivs.push_back(loop.getInductionVar());
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+  }
+  for (auto [iv, nv] : llvm::zip(p.getInductionVars(), ivs))
+    map.map(iv, nv);
+  for (Operation &o : p.getBody()->without_terminator())
+    b.clone(o, map);
+  p.erase();
+}
+
+class ExecutableSplitter {
+public:
+  ExecutableSplitter(ModuleOp module, func::FuncOp f, unsigned wg,
+                     unsigned maxGroups)
+      : module(module), f(f), wg(wg), maxGroups(maxGroups) {}
+
+  LogicalResult run();
+
+private:
+  ModuleOp module;
+  func::FuncOp f;
+  unsigned wg, maxGroups;
+  ProgramBuilder pb;
+  DenseMap<Value, View> views;
+  unsigned numKernels = 0;
+
+  LogicalResult mapArguments();
+  LogicalResult visitHostOp(Operation &op);
+  LogicalResult makeKernel(Operation *op);
+  View identityView(Binding b, ArrayRef<unsigned> sizes) {
+    View v;
+    v.binding = b;
+    v.offset = pb.constant(0);
+    v.sizes.assign(sizes.begin(), sizes.end());
+    v.strides.resize(sizes.size());
+    unsigned s = pb.constant(1);
+    for (int k = (int)sizes.size() - 1; k >= 0; --k) {
+      v.strides[k] = s;
+      s = pb.binary(ProgramOp::Mul, s, sizes[k]);
+    }
+    return v;
+  }
+  /// The id of a host value the kernel reads, or null with an error.
+  std::optional<unsigned> hostValue(Operation *user, Value v) {
+    std::optional<unsigned> id = pb.lookup(v);
+    if (!id)
+      user->emitError("a kernel needs a value the GPU program cannot compute "
+                      "on the host");
+    return id;
+  }
+};
+
+LogicalResult ExecutableSplitter::mapArguments() {
+  auto numResultsAttr = f->getAttrOfType<IntegerAttr>(kNumResultsAttr);
+  if (!numResultsAttr)
+    return f.emitError("expected an executable with destination results "
+                       "(tg-destination-results)");
+  unsigned numResults = numResultsAttr.getInt();
+  unsigned numArgs = f.getNumArguments() - numResults;
+  if (Attribute values = f->getAttr("tg.gpu_values"))
+    if (!pb.loadValues(values))
+      return f.emitError("invalid tg.gpu_values");
+  auto resultDims = f->getAttrOfType<ArrayAttr>("tg.gpu_result_dims");
+  for (unsigned i = 0; i < f.getNumArguments(); ++i) {
+    auto t = dyn_cast<MemRefType>(f.getArgument(i).getType());
+    if (!t)
+      return f.emitError("argument ") << i << " is not a buffer";
+    SmallVector<unsigned> sizes;
+    for (int64_t d = 0; d < t.getRank(); ++d)
+      sizes.push_back(t.isDynamicDim(d) ? pb.dim(i, d)
+                                        : pb.constant(t.getDimSize(d)));
+    if (i >= numArgs) {
+      unsigned j = i - numArgs;
+      std::vector<unsigned> dims;
+      if (resultDims && j < resultDims.size()) {
+        for (int64_t id : cast<DenseI64ArrayAttr>(resultDims[j]).asArrayRef())
+          dims.push_back(id);
+      } else if (t.hasStaticShape()) {
+        dims.assign(sizes.begin(), sizes.end());
+      } else {
+        return f.emitError("result ") << j << " has a run-time dim and no "
+                                      << "shape formulas";
+      }
+      if (dims.size() != (size_t)t.getRank())
+        return f.emitError("result ") << j << " has the wrong number of dims";
+      pb.program.resultDims.push_back(dims);
+    }
+    views[f.getArgument(i)] = identityView({false, i}, sizes);
+  }
+  return success();
+}
+
+LogicalResult ExecutableSplitter::visitHostOp(Operation &op) {
+  if (isa<func::ReturnOp, memref::DeallocOp, cf::AssertOp>(op))
+    return success();
+  if (isa<memref::AllocOp, memref::AllocaOp>(op)) {
+    Value r = op.getResult(0);
+    auto t = cast<MemRefType>(r.getType());
+    if (!t.getLayout().isIdentity())
+      return op.emitError("an allocation with a layout");
+    SmallVector<unsigned> sizes;
+    unsigned dyn = 0;
+    unsigned bytes = pb.constant(elementBytes(t.getElementType()));
+    for (int64_t d = 0; d < t.getRank(); ++d) {
+      unsigned s;
+      if (t.isDynamicDim(d)) {
+        auto id = hostValue(&op, op.getOperand(dyn++));
+        if (!id)
+          return failure();
+        s = *id;
+      } else {
+        s = pb.constant(t.getDimSize(d));
+      }
+      sizes.push_back(s);
+      bytes = pb.binary(ProgramOp::Mul, bytes, s);
+    }
+    pb.program.scratch.push_back(bytes);
+    views[r] = identityView({true, (unsigned)pb.program.scratch.size() - 1},
+                            sizes);
+    return success();
+  }
+  if (auto m = dyn_cast<memref::ExtractStridedMetadataOp>(op)) {
+    auto it = views.find(m.getSource());
+    if (it == views.end())
+      return op.emitError("a view of an unknown buffer");
+    View v = it->second;
+    View base;
+    base.binding = v.binding;
+    base.offset = pb.constant(0);
+    views[m.getBaseBuffer()] = base;
+    pb.map(m.getOffset(), v.offset);
+    for (auto [r, id] : llvm::zip(m.getSizes(), v.sizes))
+      pb.map(r, id);
+    for (auto [r, id] : llvm::zip(m.getStrides(), v.strides))
+      pb.map(r, id);
+    return success();
+  }
+  if (auto rc = dyn_cast<memref::ReinterpretCastOp>(op)) {
+    auto it = views.find(rc.getSource());
+    if (it == views.end())
+      return op.emitError("a view of an unknown buffer");
+    View v;
+    v.binding = it->second.binding;
+    auto get = [&](OpFoldResult ofr) -> std::optional<unsigned> {
+      if (auto a = dyn_cast<Attribute>(ofr))
+        return pb.constant(cast<IntegerAttr>(a).getInt());
+      return hostValue(&op, cast<Value>(ofr));
+    };
+    auto off = get(rc.getMixedOffsets()[0]);
+    if (!off)
+      return failure();
+    // Offsets are relative to the source's base buffer.
+    v.offset = pb.binary(ProgramOp::Add, it->second.offset, *off);
+    for (OpFoldResult s : rc.getMixedSizes()) {
+      auto id = get(s);
+      if (!id)
+        return failure();
+      v.sizes.push_back(*id);
+    }
+    for (OpFoldResult s : rc.getMixedStrides()) {
+      auto id = get(s);
+      if (!id)
+        return failure();
+      v.strides.push_back(*id);
+    }
+    views[rc.getResult()] = v;
+    return success();
+  }
+  if (auto c = dyn_cast<memref::CastOp>(op)) {
+    auto it = views.find(c.getSource());
+    if (it == views.end())
+      return op.emitError("a view of an unknown buffer");
+    views[c.getResult()] = it->second;
+    return success();
+  }
+  if (auto d = dyn_cast<memref::DimOp>(op)) {
+    auto it = views.find(d.getSource());
+    std::optional<int64_t> index = d.getConstantIndex();
+    if (it == views.end() || !index)
+      return op.emitError("a dim the GPU program cannot compute");
+    pb.map(d.getResult(), it->second.sizes[*index]);
+    return success();
+  }
+  if (pb.mapScalarOp(&op))
+    return success();
+  // Pure scalar ops (float constants, say) are cloned into the kernels that
+  // use them.
+  if (op.getNumRegions() == 0 && isMemoryEffectFree(&op))
+    return success();
+  if (isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp>(
+          op))
+    return op.emitError("a view left for the host (run expand-strided-"
+                        "metadata first)");
+  for (Value r : op.getResults())
+    if (!r.use_empty())
+      return op.emitError("'")
+             << op.getName()
+             << "' computes a value the host needs between kernels; the op "
+                "needs a host step";
+  return makeKernel(&op);
+}
+
+LogicalResult ExecutableSplitter::makeKernel(Operation *op) {
+  MLIRContext *ctx = op->getContext();
+  Location loc = op->getLoc();
+  std::string name =
+      (f.getSymName() + "_k" + llvm::Twine(numKernels++)).str();
+  auto par = dyn_cast<scf::ParallelOp>(op);
+  if (par && par.getNumReductions())
+    return op->emitError("a parallel loop with reductions");
+
+  // What the op reads from outside: buffers become bindings, host values
+  // params, pure ops are cloned in.
+  llvm::SetVector<Value> captured;
+  getUsedValuesDefinedAbove(op->getRegions(), captured);
+  captured.insert(op->getOperands().begin(), op->getOperands().end());
+  SmallVector<std::pair<Binding, Type>> bindings;
+  DenseMap<Value, unsigned> bindingOf;
+  for (Value v : captured) {
+    auto mt = dyn_cast<MemRefType>(v.getType());
+    if (!mt)
+      continue;
+    auto it = views.find(v);
+    if (it == views.end())
+      return op->emitError("a kernel reads a buffer the program does not know");
+    Binding b = it->second.binding;
+    Type et = mt.getElementType();
+    unsigned k = 0;
+    while (k < bindings.size() &&
+           !(bindings[k].first.scratch == b.scratch &&
+             bindings[k].first.index == b.index && bindings[k].second == et))
+      ++k;
+    if (k == bindings.size())
+      bindings.push_back({b, et});
+    bindingOf[v] = k;
+  }
+
+  // The kernel: params, then one flat buffer per binding.
+  SmallVector<Type> argTypes;
+  auto i32 = IntegerType::get(ctx, 32);
+  argTypes.push_back(MemRefType::get({ShapedType::kDynamic}, i32));
+  for (auto &[b, et] : bindings)
+    argTypes.push_back(MemRefType::get({ShapedType::kDynamic}, et));
+  OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
+  auto gm = gpu::GPUModuleOp::create(mb, loc, name);
+  OpBuilder gb = OpBuilder::atBlockBegin(gm.getBody());
+  auto kf = gpu::GPUFuncOp::create(gb, loc, name,
+                                   FunctionType::get(ctx, argTypes, {}));
+  kf->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
+  unsigned groupSize = par ? wg : 1;
+  kf.setKnownBlockSizeAttr(DenseI32ArrayAttr::get(
+      ctx, {(int32_t)groupSize, 1, 1}));
+  Block &entry = kf.getBody().front();
+  // Two insertion points: the head (params, cloned host scalars, buffer
+  // placeholders; every op placed here comes before the body) and the body.
+  OpBuilder kb = OpBuilder::atBlockEnd(&entry);
+  Operation *anchor = arith::ConstantIndexOp::create(kb, loc, 0);
+  auto ret = gpu::ReturnOp::create(kb, loc);
+  kb.setInsertionPoint(ret);
+  OpBuilder hb(anchor);
+
+  KernelDispatch dispatch;
+  dispatch.kernel = name;
+  dispatch.workgroup[0] = groupSize;
+  DenseMap<std::pair<unsigned, Type>, Value> kernelValues;
+  auto kernelValue = [&](unsigned id, Type t) -> Value {
+    auto key = std::make_pair(id, t);
+    auto it = kernelValues.find(key);
+    if (it != kernelValues.end())
+      return it->second;
+    Value v;
+    if (std::optional<int64_t> c = pb.constantOf(id)) {
+      v = t.isIndex() ? (Value)arith::ConstantIndexOp::create(hb, loc, *c)
+                      : (Value)arith::ConstantIntOp::create(hb, loc, t, *c);
+    } else {
+      auto slot = llvm::find(dispatch.params, id) - dispatch.params.begin();
+      if ((size_t)slot == dispatch.params.size())
+        dispatch.params.push_back(id);
+      Value s = arith::ConstantIndexOp::create(hb, loc, slot);
+      Value p = memref::LoadOp::create(hb, loc, entry.getArgument(0), s);
+      if (t.isIndex())
+        v = arith::IndexCastOp::create(hb, loc, t, p);
+      else if (t.getIntOrFloatBitWidth() > 32)
+        v = arith::ExtSIOp::create(hb, loc, t, p);
+      else if (t.getIntOrFloatBitWidth() < 32)
+        v = arith::TruncIOp::create(hb, loc, t, p);
+      else
+        v = p;
+    }
+    return kernelValues[key] = v;
+  };
+
+  IRMapping map;
+  // Host scalars: values of the program, or pure ops cloned in.
+  std::function<LogicalResult(Value)> materialize = [&](Value v) -> LogicalResult {
+    if (map.contains(v))
+      return success();
+    if (std::optional<unsigned> id = pb.lookup(v)) {
+      map.map(v, kernelValue(*id, v.getType()));
+      return success();
+    }
+    Operation *def = v.getDefiningOp();
+    if (!def || def->getNumRegions() || !isMemoryEffectFree(def))
+      return op->emitError("a kernel needs a value the host cannot give it");
+    for (Value o : def->getOperands())
+      if (failed(materialize(o)))
+        return failure();
+    hb.clone(*def, map);
+    return success();
+  };
+  for (Value v : captured)
+    if (!isa<MemRefType>(v.getType()) && failed(materialize(v)))
+      return failure();
+
+  // Buffers: a placeholder of the original type, rewritten below.
+  SmallVector<std::pair<Value, Value>> placeholders;
+  for (auto [v, k] : bindingOf) {
+    auto cast = UnrealizedConversionCastOp::create(
+        hb, loc, v.getType(), entry.getArgument(1 + k));
+    map.map(v, cast.getResult(0));
+    placeholders.push_back({v, cast.getResult(0)});
+  }
+
+  if (par) {
+    // Flatten the iteration space; a grid-stride loop covers it.
+    SmallVector<unsigned> lbs, trips, steps;
+    unsigned total = pb.constant(1);
+    for (auto [lb, ub, st] : llvm::zip(par.getLowerBound(),
+                                       par.getUpperBound(), par.getStep())) {
+      auto l = hostValue(op, lb), u = hostValue(op, ub), s = hostValue(op, st);
+      if (!l || !u || !s)
+        return failure();
+      lbs.push_back(*l);
+      steps.push_back(*s);
+      trips.push_back(pb.binary(ProgramOp::CeilDiv,
+                                pb.binary(ProgramOp::Sub, *u, *l), *s));
+      total = pb.binary(ProgramOp::Mul, total, trips.back());
+    }
+    unsigned groups = pb.binary(
+        ProgramOp::MinS,
+        pb.binary(ProgramOp::CeilDiv, total, pb.constant(wg)),
+        pb.constant(maxGroups));
+    dispatch.grid[0] = groups;
+    dispatch.grid[1] = dispatch.grid[2] = pb.constant(1);
+    Type idx = kb.getIndexType();
+    Value wgSize = arith::ConstantIndexOp::create(kb, loc, wg);
+    Value bid = gpu::BlockIdOp::create(kb, loc, gpu::Dimension::x);
+    Value tid = gpu::ThreadIdOp::create(kb, loc, gpu::Dimension::x);
+    Value gdim = gpu::GridDimOp::create(kb, loc, gpu::Dimension::x);
+    Value first = arith::AddIOp::create(
+        kb, loc, arith::MulIOp::create(kb, loc, bid, wgSize), tid);
+    Value stride = arith::MulIOp::create(kb, loc, gdim, wgSize);
+    auto loop = scf::ForOp::create(kb, loc, first, kernelValue(total, idx),
+                                   stride);
+    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+    Value rest = loop.getInductionVar();
+    SmallVector<Value> ivs(lbs.size());
+    for (int k = (int)lbs.size() - 1; k >= 0; --k) {
+      Value trip = kernelValue(trips[k], idx);
+      Value i = k == 0 ? rest : (Value)arith::RemSIOp::create(lb, loc, rest, trip);
+      if (k)
+        rest = arith::DivSIOp::create(lb, loc, rest, trip);
+      ivs[k] = arith::AddIOp::create(
+          lb, loc, kernelValue(lbs[k], idx),
+          arith::MulIOp::create(lb, loc, i, kernelValue(steps[k], idx)));
+    }
+    for (auto [iv, nv] : llvm::zip(par.getInductionVars(), ivs))
+      map.map(iv, nv);
+    for (Operation &o : par.getBody()->without_terminator())
+      lb.clone(o, map);
+  } else {
+    dispatch.grid[0] = dispatch.grid[1] = dispatch.grid[2] = pb.constant(1);
+    kb.clone(*op, map);
+  }
+
+  // Loads, stores and dims of a captured buffer go through the flat
+  // binding with the view's offset and strides.
+  for (auto [v, ph] : placeholders) {
+    const View &view = views[v];
+    Value flat = ph.getDefiningOp()->getOperand(0);
+    for (OpOperand &use : llvm::make_early_inc_range(ph.getUses())) {
+      Operation *user = use.getOwner();
+      OpBuilder ub(user);
+      auto linear = [&](ValueRange indices) {
+        Value at = kernelValue(view.offset, ub.getIndexType());
+        for (auto [i, s] : llvm::zip(indices, view.strides)) {
+          // kernelValue inserts at the kernel head, the arithmetic here.
+          Value stride = kernelValue(s, ub.getIndexType());
+          at = arith::AddIOp::create(
+              ub, user->getLoc(), at,
+              arith::MulIOp::create(ub, user->getLoc(), i, stride));
+        }
+        return at;
+      };
+      if (auto l = dyn_cast<memref::LoadOp>(user)) {
+        Value at = linear(l.getIndices());
+        l.replaceAllUsesWith(
+            memref::LoadOp::create(ub, l.getLoc(), flat, at).getResult());
+        l.erase();
+      } else if (auto s = dyn_cast<memref::StoreOp>(user)) {
+        Value at = linear(s.getIndices());
+        memref::StoreOp::create(ub, s.getLoc(), s.getValueToStore(), flat, at);
+        s.erase();
+      } else if (auto d = dyn_cast<memref::DimOp>(user)) {
+        std::optional<int64_t> index = d.getConstantIndex();
+        if (!index)
+          return user->emitError("a dim of a buffer in a kernel");
+        d.replaceAllUsesWith(
+            kernelValue(view.sizes[*index], ub.getIndexType()));
+        d.erase();
+      } else {
+        return user->emitError("'")
+               << user->getName() << "' on a buffer inside a kernel is not "
+               << "supported by the GPU pipeline yet";
+      }
+    }
+    ph.getDefiningOp()->erase();
+  }
+  // Parallel loops nested in the kernel run sequentially per invocation.
+  SmallVector<scf::ParallelOp> inner;
+  kf.walk([&](scf::ParallelOp p) { inner.push_back(p); });
+  for (scf::ParallelOp p : llvm::reverse(inner)) {
+    if (p.getNumReductions())
+      return p->emitError("a parallel loop with reductions");
+    parallelToFor(p);
+  }
+
+  anchor->erase();
+  for (auto &[b, et] : bindings)
+    dispatch.bindings.push_back(b);
+  pb.program.kernels.push_back(std::move(dispatch));
+  return success();
+}
+
+LogicalResult ExecutableSplitter::run() {
+  if (failed(mapArguments()))
+    return failure();
+  Block &body = f.getBody().front();
+  for (Operation &op : body)
+    if (failed(visitHostOp(op)))
+      return failure();
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body))) {
+    if (isa<func::ReturnOp>(op))
+      continue;
+    op.dropAllUses();
+    op.erase();
+  }
+  f->removeAttr("tg.gpu_values");
+  f->removeAttr("tg.gpu_result_dims");
+  f->setAttr(kGPUProgramAttr,
+             StringAttr::get(f.getContext(),
+                             ::tangram::serializeGPUProgram(pb.program)));
+  return success();
+}
+
+struct GPUBuildKernelsPass
+    : public mlir::tangram::impl::GPUBuildKernelsPassBase<GPUBuildKernelsPass> {
+  using GPUBuildKernelsPassBase::GPUBuildKernelsPassBase;
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (workgroupSize == 0 || maxWorkgroups == 0) {
+      module.emitError("workgroup-size and max-workgroups must be positive");
+      return signalPassFailure();
+    }
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    UnitAttr::get(&getContext()));
+    SmallVector<func::FuncOp> executables;
+    for (auto f : module.getOps<func::FuncOp>())
+      if (!f.isExternal() && f->hasAttr(kNumResultsAttr))
+        executables.push_back(f);
+    for (func::FuncOp f : executables) {
+      if (!f.getBody().hasOneBlock()) {
+        f.emitError("expected an executable with one block");
+        return signalPassFailure();
+      }
+      if (failed(ExecutableSplitter(module, f, workgroupSize, maxWorkgroups)
+                     .run()))
+        return signalPassFailure();
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,90 @@
+//===- GPUPipeline.cpp - linalg on tensors to kernels, for every GPU ------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#include "tangram/Target/GPU/GPUTarget.h"
+#include "tangram/Target/CPU/CPUTarget.h"
+#include "tangram/Target/CPU/Passes.h"
+#include "tangram/Target/GPU/Passes.h"
+#include "tangram/Transforms/Passes.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::tangram;
+
+std::string mlir::tangram::missingElementType(const GPUDescription &d,
+                                              Type t) {
+  if (t.isF16())
+    return d.f16 ? "" : "f16";
+  if (t.isF64())
+    return d.f64 ? "" : "f64";
+  if (t.isInteger(8))
+    return d.i8 ? "" : "i8";
+  if (t.isInteger(16))
+    return d.i16 ? "" : "i16";
+  if (t.isInteger(64))
+    return d.i64 ? "" : "i64";
+  if (t.isF32() || t.isInteger(32) || t.isInteger(1) || t.isIndex())
+    return "";
+  // bf16, 8-bit floats: no GPU target computes with them yet.
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  t.print(os);
+  return s;
+}
+
+bool GPUTargetBackend::supportsElementType(Type t) const {
+  return missingElementType(description(TargetOptions()), t).empty();
+}
+
+void mlir::tangram::registerGPUTargetDialects(DialectRegistry &registry) {
+  registerCPUTargetDialects(registry);
+  registry.insert<gpu::GPUDialect, spirv::SPIRVDialect>();
+}
+
+void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
+                                           const GPUDescription &d) {
+  // Caller-allocated results; result sizes as formulas of input dims.
+  pm.addPass(createDestinationResultsPass());
+  pm.addPass(memref::createResolveRankedShapeTypeResultDimsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createGPUResultShapesPass());
+  pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // Identity layouts at the boundaries: kernels bind whole buffers.
+  bufferization::OneShotBufferizePassOptions bo;
+  bo.bufferizeFunctionBoundaries = true;
+  bo.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  bo.allowReturnAllocsFromLoops = true;
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  pm.addPass(bufferization::createOneShotBufferizePass(bo));
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createGPUCopiesToLinalgPass());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  // Views become offset/size/stride arithmetic the host program computes.
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  GPUBuildKernelsPassOptions ko;
+  ko.workgroupSize = d.distributeWorkgroupSize;
+  ko.maxWorkgroups = d.maxWorkgroups;
+  pm.addPass(createGPUBuildKernelsPass(ko));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void GPUTargetBackend::buildPipeline(OpPassManager &pm,
+                                     const TargetOptions &options) const {
+  buildGPUKernelPipeline(pm, description(options));
+  addAttachTarget(pm, options);
+  addMathLowering(pm);
+  addFinalConversion(pm, options);
+}

@@ -1,0 +1,161 @@
+//===- ProgramBuilder.cpp - the index values of a GPU program -------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#include "ProgramBuilder.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::tangram;
+using ::tangram::ProgramOp;
+using ::tangram::ProgramValue;
+
+unsigned ProgramBuilder::constant(int64_t v) {
+  auto it = constants_.find(v);
+  if (it != constants_.end())
+    return it->second;
+  program.values.push_back({ProgramOp::Const, v, 0});
+  unsigned id = program.values.size() - 1;
+  constants_[v] = id;
+  return id;
+}
+
+unsigned ProgramBuilder::dim(unsigned buffer, unsigned d) {
+  for (unsigned i = 0; i < program.values.size(); ++i) {
+    const ProgramValue &v = program.values[i];
+    if (v.op == ProgramOp::Dim && v.a == buffer && v.b == d)
+      return i;
+  }
+  program.values.push_back({ProgramOp::Dim, buffer, d});
+  return program.values.size() - 1;
+}
+
+std::optional<int64_t> ProgramBuilder::constantOf(unsigned id) const {
+  const ProgramValue &v = program.values[id];
+  if (v.op == ProgramOp::Const)
+    return v.a;
+  return std::nullopt;
+}
+
+static int64_t floorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+unsigned ProgramBuilder::binary(ProgramOp op, unsigned a, unsigned b) {
+  auto ca = constantOf(a), cb = constantOf(b);
+  if (ca && cb) {
+    int64_t x = *ca, y = *cb;
+    bool divides = op == ProgramOp::DivS || op == ProgramOp::FloorDiv ||
+                   op == ProgramOp::CeilDiv || op == ProgramOp::RemS;
+    if (!divides || y != 0) {
+      switch (op) {
+      case ProgramOp::Add: return constant(x + y);
+      case ProgramOp::Sub: return constant(x - y);
+      case ProgramOp::Mul: return constant(x * y);
+      case ProgramOp::DivS: return constant(x / y);
+      case ProgramOp::FloorDiv: return constant(floorDiv(x, y));
+      case ProgramOp::CeilDiv: return constant(-floorDiv(-x, y));
+      case ProgramOp::RemS: return constant(x % y);
+      case ProgramOp::MinS: return constant(std::min(x, y));
+      case ProgramOp::MaxS: return constant(std::max(x, y));
+      default: break;
+      }
+    }
+  }
+  // x + 0, x * 1, x / 1: no new value.
+  if ((op == ProgramOp::Add || op == ProgramOp::Sub) && cb && *cb == 0)
+    return a;
+  if (op == ProgramOp::Add && ca && *ca == 0)
+    return b;
+  if ((op == ProgramOp::Mul || op == ProgramOp::DivS ||
+       op == ProgramOp::FloorDiv || op == ProgramOp::CeilDiv) &&
+      cb && *cb == 1)
+    return a;
+  if (op == ProgramOp::Mul && ca && *ca == 1)
+    return b;
+  program.values.push_back({op, a, b});
+  return program.values.size() - 1;
+}
+
+std::optional<unsigned> ProgramBuilder::lookup(Value v) const {
+  auto it = values_.find(v);
+  if (it != values_.end())
+    return it->second;
+  return std::nullopt;
+}
+
+bool ProgramBuilder::mapScalarOp(Operation *op) {
+  if (op->getNumResults() != 1 ||
+      !op->getResult(0).getType().isIntOrIndex())
+    return false;
+  Value r = op->getResult(0);
+  APInt c;
+  if (matchPattern(r, m_ConstantInt(&c))) {
+    map(r, constant(r.getType().isInteger(1) ? c.getZExtValue()
+                                             : c.getSExtValue()));
+    return true;
+  }
+  SmallVector<unsigned, 2> in;
+  for (Value o : op->getOperands()) {
+    auto id = lookup(o);
+    if (!id)
+      return false;
+    in.push_back(*id);
+  }
+  // Casts between integer widths and index keep the value: shape values
+  // fit every width the program uses.
+  if (isa<arith::IndexCastOp, arith::IndexCastUIOp, arith::ExtSIOp,
+          arith::ExtUIOp, arith::TruncIOp>(op)) {
+    map(r, in[0]);
+    return true;
+  }
+  std::optional<ProgramOp> kind =
+      llvm::TypeSwitch<Operation *, std::optional<ProgramOp>>(op)
+          .Case<arith::AddIOp>([](auto) { return ProgramOp::Add; })
+          .Case<arith::SubIOp>([](auto) { return ProgramOp::Sub; })
+          .Case<arith::MulIOp>([](auto) { return ProgramOp::Mul; })
+          .Case<arith::DivSIOp, arith::DivUIOp>(
+              [](auto) { return ProgramOp::DivS; })
+          .Case<arith::FloorDivSIOp>([](auto) { return ProgramOp::FloorDiv; })
+          .Case<arith::CeilDivSIOp, arith::CeilDivUIOp>(
+              [](auto) { return ProgramOp::CeilDiv; })
+          .Case<arith::RemSIOp, arith::RemUIOp>(
+              [](auto) { return ProgramOp::RemS; })
+          .Case<arith::MinSIOp, arith::MinUIOp>(
+              [](auto) { return ProgramOp::MinS; })
+          .Case<arith::MaxSIOp, arith::MaxUIOp>(
+              [](auto) { return ProgramOp::MaxS; })
+          .Default([](Operation *) { return std::nullopt; });
+  if (!kind || in.size() != 2)
+    return false;
+  map(r, binary(*kind, in[0], in[1]));
+  return true;
+}
+
+Attribute ProgramBuilder::valuesAttr(MLIRContext *ctx) const {
+  SmallVector<Attribute> all;
+  for (const ProgramValue &v : program.values)
+    all.push_back(DenseI64ArrayAttr::get(
+        ctx, {static_cast<int64_t>(v.op), v.a, v.b}));
+  return ArrayAttr::get(ctx, all);
+}
+
+bool ProgramBuilder::loadValues(Attribute attr) {
+  auto all = dyn_cast_or_null<ArrayAttr>(attr);
+  if (!all)
+    return false;
+  for (Attribute a : all) {
+    auto v = dyn_cast<DenseI64ArrayAttr>(a);
+    if (!v || v.size() != 3 || v[0] < 0 ||
+        v[0] > static_cast<int64_t>(ProgramOp::MaxS))
+      return false;
+    program.values.push_back({static_cast<ProgramOp>(v[0]), v[1], v[2]});
+    if (v[0] == static_cast<int64_t>(ProgramOp::Const))
+      constants_.try_emplace(v[1], program.values.size() - 1);
+  }
+  return true;
+}

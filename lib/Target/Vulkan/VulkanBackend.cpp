@@ -1,0 +1,154 @@
+//===- VulkanBackend.cpp - SPIR-V compute kernels for Vulkan --------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// The shared GPU pipeline (kernels + host programs), then: target env and
+// workgroup sizes (tg-vulkan-attach-target), math GLSL lacks
+// (tg-vulkan-lower-math), SPIR-V conversion with 32-bit indices, ABI
+// lowering, minimal version/capabilities/extensions. The code object is a
+// pack of one SPIR-V module per kernel ("spirv-kernels"); the manifest
+// carries each export's program and the capabilities the modules use.
+//
+//===----------------------------------------------------------------------===//
+#include "tangram/Bundle/KernelPack.h"
+#include "tangram/Target/GPU/GPUTarget.h"
+#include "tangram/Target/GPU/Passes.h"
+#include "tangram/Target/Vulkan/Passes.h"
+#include "mlir/Conversion/GPUToSPIRV/GPUToSPIRVPass.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
+#include "mlir/Dialect/SPIRV/Transforms/Passes.h"
+#include "mlir/Target/SPIRV/Serialization.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringExtras.h"
+#include <set>
+
+using namespace mlir;
+using namespace mlir::tangram;
+
+namespace {
+
+/// Vulkan has no error channel from a kernel: checks are dropped (the
+/// runtime checks input shapes before a launch); math follows GLSL.
+class VulkanTargetInfo : public TargetInfo {
+public:
+  void emitErrorReport(OpBuilder &, Location, Value, StringRef) const override {}
+  bool expandsFloat8() const override { return true; }
+  bool approximatesMath(StringRef name) const override {
+    return name == "math.erf" || name == "math.erfc";
+  }
+};
+
+class VulkanBackend : public GPUTargetBackend {
+public:
+  StringRef name() const override { return "vulkan"; }
+  void registerDialects(DialectRegistry &registry) const override {
+    registerGPUTargetDialects(registry);
+  }
+  const TargetInfo &info() const override {
+    static VulkanTargetInfo info;
+    return info;
+  }
+  GPUDescription description(const TargetOptions &o) const override {
+    std::vector<std::string> caps = vulkanCapabilities(o.features);
+    auto has = [&](const char *c) { return llvm::is_contained(caps, c); };
+    GPUDescription d;
+    d.subgroupSize = 32;
+    d.maxThreads = 128; // SPIR-V's default resource limits
+    d.maxWorkgroupSize[0] = d.maxWorkgroupSize[1] = 128;
+    d.maxWorkgroupSize[2] = 64;
+    d.sharedMemoryBytes = 16384;
+    d.indexBitwidth = 32;
+    d.f64 = has("Float64");
+    d.f16 = has("Float16") && has("StorageBuffer16BitAccess");
+    d.i64 = has("Int64");
+    d.i16 = has("Int16") && has("StorageBuffer16BitAccess");
+    d.i8 = has("Int8") && has("StorageBuffer8BitAccess");
+    return d;
+  }
+  std::string featureName(Type t) const override {
+    return t.isF64() ? "Float64" : t.isF16() ? "Float16" : t.isInteger(64) ? "Int64"
+           : t.isInteger(16) ? "Int16" : t.isInteger(8) ? "Int8" : "";
+  }
+  void addAttachTarget(OpPassManager &pm,
+                       const TargetOptions &o) const override {
+    VulkanAttachTargetPassOptions ao;
+    ao.capabilities = o.features;
+    pm.addPass(createVulkanAttachTargetPass(ao));
+  }
+  void addMathLowering(OpPassManager &pm) const override {
+    pm.addPass(createVulkanLowerMathPass());
+  }
+  void addFinalConversion(OpPassManager &pm,
+                          const TargetOptions &) const override {
+    pm.addNestedPass<gpu::GPUModuleOp>(createConvertMathToSPIRVPass());
+    pm.addPass(createConvertGPUToSPIRVPass(/*mapMemorySpace=*/true));
+    OpPassManager &spv = pm.nest<spirv::ModuleOp>();
+    spv.addPass(spirv::createSPIRVLowerABIAttributesPass());
+    spv.addPass(spirv::createSPIRVUpdateVCEPass());
+  }
+  DeviceInfo device(const TargetOptions &o) const override {
+    return {"vulkan", "spirv-1.3-vulkan",
+            llvm::join(vulkanCapabilities(o.features), ",")};
+  }
+
+  bool serialize(ModuleOp module, ArrayRef<ExportInfo> exports,
+                 const TargetOptions &, CodeObject &out,
+                 std::string &error) const override {
+    std::vector<::tangram::PackedKernel> kernels;
+    std::set<std::string> requires_;
+    for (auto m : module.getOps<spirv::ModuleOp>()) {
+      ::tangram::PackedKernel k;
+      for (auto ep : m.getOps<spirv::EntryPointOp>())
+        k.name = ep.getFn().str();
+      SmallVector<uint32_t> words;
+      if (failed(spirv::serialize(m, words)))
+        return error = "SPIR-V serialization of '" + k.name + "' failed",
+               false;
+      k.words.assign(words.begin(), words.end());
+      if (auto vce = m.getVceTriple()) {
+        for (spirv::Capability c : vce->getCapabilities())
+          requires_.insert(spirv::stringifyCapability(c).str());
+        for (spirv::Extension e : vce->getExtensions())
+          requires_.insert(spirv::stringifyExtension(e).str());
+      }
+      kernels.push_back(std::move(k));
+    }
+    for (const ExportInfo &x : exports) {
+      auto f = module.lookupSymbol<func::FuncOp>(x.name);
+      auto text = f ? f->getAttrOfType<StringAttr>(kGPUProgramAttr)
+                    : StringAttr();
+      auto numResults = f ? f->getAttrOfType<IntegerAttr>("tg.num_results")
+                          : IntegerAttr();
+      if (!text || !numResults)
+        return error = "export '" + x.name + "' has no GPU program", false;
+      out.programs.emplace_back();
+      if (!::tangram::parseGPUProgram(text.getValue(),
+                                      x.numArgs + numResults.getInt(),
+                                      numResults.getInt(), out.programs.back(),
+                                      error))
+        return error = "export '" + x.name + "': " + error, false;
+    }
+    out.format = "spirv-kernels";
+    out.bytes = ::tangram::packKernels(kernels);
+    out.requires_.assign(requires_.begin(), requires_.end());
+    return true;
+  }
+  bool printLowered(ModuleOp module, ArrayRef<ExportInfo>,
+                    const TargetOptions &, llvm::raw_ostream &os,
+                    std::string &) const override {
+    for (auto m : module.getOps<spirv::ModuleOp>())
+      os << m << "\n";
+    for (auto f : module.getOps<func::FuncOp>())
+      if (auto p = f->getAttrOfType<StringAttr>(kGPUProgramAttr))
+        os << "// program of @" << f.getSymName() << ": " << p.getValue()
+           << "\n";
+    return true;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<TargetBackend> mlir::tangram::createVulkanTarget() {
+  return std::make_unique<VulkanBackend>();
+}
