@@ -50,6 +50,7 @@ ordered_json tensorToJson(const TensorDesc &t) {
     j["dim_max"] = t.dimMax;
   return j;
 }
+const char *const kBindingKinds[] = {"arg", "scratch", "constant"};
 const char *const kProgramOps[] = {"const", "dim", "add", "sub",
                                    "mul", "divs", "floordiv", "ceildiv",
                                    "rems", "mins", "maxs"};
@@ -62,16 +63,27 @@ ordered_json programToJson(const GPUProgram &p) {
   for (const KernelDispatch &k : p.kernels) {
     ordered_json bindings = ordered_json::array();
     for (const Binding &b : k.bindings)
-      bindings.push_back({b.scratch ? "scratch" : "arg", b.index});
+      bindings.push_back({kBindingKinds[static_cast<int>(b.kind)], b.index});
     kernels.push_back({{"name", k.kernel},
                        {"workgroup", k.workgroup},
                        {"grid", k.grid},
                        {"params", k.params},
                        {"bindings", bindings}});
   }
+  ordered_json constants = ordered_json::array();
+  static const char hex[] = "0123456789abcdef";
+  for (const std::vector<uint8_t> &c : p.constants) {
+    std::string h;
+    for (uint8_t b : c) {
+      h += hex[b >> 4];
+      h += hex[b & 15];
+    }
+    constants.push_back(h);
+  }
   return {{"values", values},
           {"results", p.resultDims},
           {"scratch", p.scratch},
+          {"constants", constants},
           {"kernels", kernels}};
 }
 } // namespace
@@ -480,6 +492,31 @@ public:
     const json *scratch = field(v, p, "scratch");
     if (!scratch || !getValueIds(*scratch, join(p, "scratch"), n, out.scratch))
       return false;
+    const json *constants = field(v, p, "constants");
+    if (!constants)
+      return false;
+    if (!constants->is_array())
+      return fail(join(p, "constants"), "expected an array of hex strings");
+    for (size_t i = 0; i < constants->size(); ++i) {
+      const json &c = (*constants)[i];
+      std::string pc = at(join(p, "constants"), i);
+      if (!c.is_string() || c.get<std::string>().size() % 2)
+        return fail(pc, "expected a hex string");
+      std::string h = c.get<std::string>();
+      std::vector<uint8_t> bytes;
+      for (size_t k = 0; k < h.size(); k += 2) {
+        auto digit = [](char ch) {
+          return ch >= '0' && ch <= '9'   ? ch - '0'
+                 : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                                          : -1;
+        };
+        int hi = digit(h[k]), lo = digit(h[k + 1]);
+        if (hi < 0 || lo < 0)
+          return fail(pc, "expected a hex string");
+        bytes.push_back(static_cast<uint8_t>(hi * 16 + lo));
+      }
+      out.constants.push_back(std::move(bytes));
+    }
     const json *kernels = getArray(v, p, "kernels", false);
     if (!kernels)
       return false;
@@ -513,16 +550,23 @@ public:
       for (size_t b = 0; b < bindings->size(); ++b) {
         const json &be = (*bindings)[b];
         std::string pb = at(join(pk, "bindings"), b);
+        const char *expected = "expected [\"arg\", \"scratch\" or "
+                               "\"constant\", index]";
         if (!be.is_array() || be.size() != 2 || !be[0].is_string())
-          return fail(pb, "expected [\"arg\" or \"scratch\", index]");
+          return fail(pb, expected);
         Binding bd;
         std::string kind = be[0].get<std::string>();
-        if (kind != "arg" && kind != "scratch")
-          return fail(pb, "expected [\"arg\" or \"scratch\", index]");
-        bd.scratch = kind == "scratch";
+        auto it = std::find(std::begin(kBindingKinds), std::end(kBindingKinds),
+                            kind);
+        if (it == std::end(kBindingKinds))
+          return fail(pb, expected);
+        bd.kind = static_cast<BindingKind>(it - std::begin(kBindingKinds));
         if (!toIndex(be[1], at(pb, 1), bd.index))
           return false;
-        size_t limit = bd.scratch ? out.scratch.size() : numBuffers;
+        size_t limit = bd.kind == BindingKind::Scratch ? out.scratch.size()
+                       : bd.kind == BindingKind::Constant
+                           ? out.constants.size()
+                           : numBuffers;
         if (bd.index >= limit)
           return fail(pb, kind + " " + std::to_string(bd.index) +
                               " does not exist");

@@ -11,6 +11,7 @@
 #include "tangram/Target/CPU/Passes.h"
 #include "tangram/Target/GPU/GPUTarget.h"
 #include "tangram/Target/GPU/Passes.h"
+#include "tangram/Target/TargetBackend.h"
 #include "tangram/Target/Vulkan/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -30,11 +31,23 @@ using namespace mlir;
 using namespace mlir::tangram;
 
 namespace {
+const TargetBackend *vulkanTarget() {
+  registerAllTargets();
+  return lookupTarget("vulkan");
+}
+
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   Option<unsigned> optLevel{*this, "opt-level",
                             llvm::cl::desc("0: naive loops; 1-3: microkernels, "
                                            "parallel loops, approximate math"),
                             llvm::cl::init(2)};
+};
+struct VulkanPipelineOptions
+    : public PassPipelineOptions<VulkanPipelineOptions> {
+  Option<std::string> capabilities{
+      *this, "capabilities",
+      llvm::cl::desc("SPIR-V capabilities of the device (e.g. -Float64)"),
+      llvm::cl::init("")};
 };
 struct ScheduleOptions : public PassPipelineOptions<ScheduleOptions> {
   ListOption<std::string> devices{
@@ -68,6 +81,25 @@ void mlir::tangram::registerTangramPipelines() {
   PassPipelineRegistration<>(
       "tg-to-linalg", "tg -> linalg on tensors (shared by every target)",
       [](OpPassManager &pm) { buildTGToLinalgPipeline(pm); });
+  PassPipelineRegistration<VulkanPipelineOptions>(
+      "tg-gpu-kernels",
+      "The shared GPU pipeline: linalg on tensors -> kernels (gpu.func) and "
+      "host programs, for the Vulkan target's description",
+      [](OpPassManager &pm, const VulkanPipelineOptions &o) {
+        TargetOptions options;
+        options.features = o.capabilities;
+        auto *gpu = static_cast<const GPUTargetBackend *>(vulkanTarget());
+        buildGPUKernelPipeline(pm, gpu->description(options));
+      });
+  PassPipelineRegistration<VulkanPipelineOptions>(
+      "tg-vulkan-lower-to-spirv",
+      "The Vulkan target: linalg on tensors -> SPIR-V kernels and host "
+      "programs",
+      [](OpPassManager &pm, const VulkanPipelineOptions &o) {
+        TargetOptions options;
+        options.features = o.capabilities;
+        vulkanTarget()->buildPipeline(pm, options);
+      });
   PassPipelineRegistration<CPUPipelineOptions>(
       "tg-cpu-lower-to-llvm",
       "The CPU target: linalg on tensors (weights as arguments) -> LLVM "

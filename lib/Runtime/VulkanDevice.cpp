@@ -718,7 +718,8 @@ bool VulkanExecutable::launch(unsigned exportIndex,
   LaunchResources res(d_);
   // Device buffers: args and results (uploaded/downloaded through staging
   // when the device memory is not host visible), then scratch.
-  std::vector<size_t> argBuf(numArgs + results.size()), scratchBuf;
+  std::vector<size_t> argBuf(numArgs + results.size()), scratchBuf,
+      constantBuf;
   std::vector<std::pair<size_t, size_t>> uploads, downloads; // (staging, dev)
   auto hostBytes = [&](unsigned i) -> const Buffer & {
     return i < numArgs ? *args[i] : outputs[i - numArgs];
@@ -745,6 +746,21 @@ bool VulkanExecutable::launch(unsigned exportIndex,
         return false;
       std::memcpy(res.buffers[s].mapped, h.data(), h.byteSize());
       uploads.push_back({s, argBuf[i]});
+    }
+  }
+  for (const std::vector<uint8_t> &c : p.constants) {
+    constantBuf.emplace_back();
+    if (!res.add(c.size(), false, constantBuf.back(), error))
+      return false;
+    VkBuf &db = res.buffers[constantBuf.back()];
+    if (db.mapped) {
+      std::memcpy(db.mapped, c.data(), c.size());
+    } else {
+      size_t s;
+      if (!res.add(c.size(), true, s, error))
+        return false;
+      std::memcpy(res.buffers[s].mapped, c.data(), c.size());
+      uploads.push_back({s, constantBuf.back()});
     }
   }
   for (unsigned id : p.scratch) {
@@ -846,7 +862,9 @@ bool VulkanExecutable::launch(unsigned exportIndex,
                 std::max<size_t>(1, k.params.size()) * 4};
     for (size_t b = 0; b < k.bindings.size(); ++b) {
       const Binding &bd = k.bindings[b];
-      size_t buf = bd.scratch ? scratchBuf[bd.index] : argBuf[bd.index];
+      size_t buf = bd.kind == BindingKind::Scratch    ? scratchBuf[bd.index]
+                   : bd.kind == BindingKind::Constant ? constantBuf[bd.index]
+                                                      : argBuf[bd.index];
       infos[1 + b] = {res.buffers[buf].buffer, 0, VK_WHOLE_SIZE};
     }
     std::vector<VkWriteDescriptorSet> writes(infos.size());

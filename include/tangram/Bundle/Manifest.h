@@ -79,9 +79,11 @@ struct ProgramValue {
 };
 
 /// A buffer a kernel binds: one of the export's args and results (in that
-/// order), or a scratch buffer of the launch.
+/// order), a scratch buffer of the launch, or one of the program's
+/// constants.
+enum class BindingKind { Arg, Scratch, Constant };
 struct Binding {
-  bool scratch = false;
+  BindingKind kind = BindingKind::Arg;
   unsigned index = 0;
 };
 
@@ -104,6 +106,9 @@ struct GPUProgram {
   std::vector<ProgramValue> values;
   std::vector<std::vector<unsigned>> resultDims;
   std::vector<unsigned> scratch;
+  /// Constant tensors the kernels read (small: large ones are weights),
+  /// as raw little-endian bytes.
+  std::vector<std::vector<uint8_t>> constants;
   std::vector<KernelDispatch> kernels;
 };
 

@@ -8,6 +8,8 @@
 //   -tg-schedule{devices=.. pins=..}    tg -> schedule + per-device executables
 //   -tg-to-linalg                       tg -> linalg on tensors
 //   -tg-cpu-lower-to-llvm[=opt-level=N] linalg on tensors -> LLVM dialect
+//   -tg-gpu-kernels{capabilities=..}    linalg on tensors -> kernels + host programs
+//   -tg-vulkan-lower-to-spirv{..}       linalg on tensors -> SPIR-V kernels
 //
 //===----------------------------------------------------------------------===//
 #ifndef TANGRAM_PIPELINES_PIPELINES_H

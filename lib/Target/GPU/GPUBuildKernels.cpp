@@ -16,7 +16,10 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SetVector.h"
+#include <map>
+#include <tuple>
 
 namespace mlir::tangram {
 #define GEN_PASS_DEF_GPUBUILDKERNELSPASS
@@ -26,6 +29,7 @@ namespace mlir::tangram {
 using namespace mlir;
 using namespace mlir::tangram;
 using ::tangram::Binding;
+using ::tangram::BindingKind;
 using ::tangram::KernelDispatch;
 using ::tangram::ProgramOp;
 
@@ -77,10 +81,54 @@ private:
   ProgramBuilder pb;
   DenseMap<Value, View> views;
   unsigned numKernels = 0;
+  /// Elements of buffers the host knows (shape tensors built from dims,
+  /// integer constants): (binding kind, index, element) -> value id.
+  std::map<std::tuple<int, unsigned, int64_t>, unsigned> hostElements;
+
+  /// The linear element a constant access of `view` reaches, if the view's
+  /// layout and the indices are all constants.
+  std::optional<int64_t> constantElement(const View &view,
+                                         ValueRange indices) {
+    std::optional<int64_t> at = pb.constantOf(view.offset);
+    for (auto [i, s] : llvm::zip(indices, view.strides)) {
+      APInt c;
+      std::optional<int64_t> stride = pb.constantOf(s);
+      if (!at || !stride || !matchPattern(i, m_ConstantInt(&c)))
+        return std::nullopt;
+      *at += c.getSExtValue() * *stride;
+    }
+    return at;
+  }
+  std::tuple<int, unsigned, int64_t> elementKey(const View &v, int64_t e) {
+    return {static_cast<int>(v.binding.kind), v.binding.index, e};
+  }
+  LogicalResult visitGlobal(memref::GetGlobalOp g);
 
   LogicalResult mapArguments();
   LogicalResult visitHostOp(Operation &op);
-  LogicalResult makeKernel(Operation *op);
+  /// Ops of the body not yet in a kernel that run on the device, in order:
+  /// they become one kernel of a single invocation when flushed.
+  SmallVector<Operation *> pending;
+  llvm::SmallPtrSet<Operation *, 16> pendingSet;
+  void addPending(Operation *op) {
+    pending.push_back(op);
+    pendingSet.insert(op);
+  }
+  LogicalResult flush() {
+    if (pending.empty())
+      return success();
+    SmallVector<Operation *> ops = std::move(pending);
+    pending.clear();
+    pendingSet.clear();
+    return makeKernel(ops);
+  }
+  bool usesPending(Operation &op) {
+    return llvm::any_of(op.getOperands(), [&](Value v) {
+      Operation *d = v.getDefiningOp();
+      return d && pendingSet.contains(d);
+    });
+  }
+  LogicalResult makeKernel(ArrayRef<Operation *> ops);
   View identityView(Binding b, ArrayRef<unsigned> sizes) {
     View v;
     v.binding = b;
@@ -139,7 +187,7 @@ LogicalResult ExecutableSplitter::mapArguments() {
         return f.emitError("result ") << j << " has the wrong number of dims";
       pb.program.resultDims.push_back(dims);
     }
-    views[f.getArgument(i)] = identityView({false, i}, sizes);
+    views[f.getArgument(i)] = identityView({BindingKind::Arg, i}, sizes);
   }
   return success();
 }
@@ -147,6 +195,17 @@ LogicalResult ExecutableSplitter::mapArguments() {
 LogicalResult ExecutableSplitter::visitHostOp(Operation &op) {
   if (isa<func::ReturnOp, memref::DeallocOp, cf::AssertOp>(op))
     return success();
+  // A value computed by device work feeds only more device work.
+  if (usesPending(op)) {
+    if ((op.getNumRegions() == 0 && isMemoryEffectFree(&op)) ||
+        isa<memref::StoreOp>(op)) {
+      addPending(&op);
+      return success();
+    }
+    return op.emitError("'") << op.getName() << "' needs on the host a "
+                             << "value computed on the device; the op "
+                             << "needs a host step";
+  }
   if (isa<memref::AllocOp, memref::AllocaOp>(op)) {
     Value r = op.getResult(0);
     auto t = cast<MemRefType>(r.getType());
@@ -169,8 +228,8 @@ LogicalResult ExecutableSplitter::visitHostOp(Operation &op) {
       bytes = pb.binary(ProgramOp::Mul, bytes, s);
     }
     pb.program.scratch.push_back(bytes);
-    views[r] = identityView({true, (unsigned)pb.program.scratch.size() - 1},
-                            sizes);
+    views[r] = identityView(
+        {BindingKind::Scratch, (unsigned)pb.program.scratch.size() - 1}, sizes);
     return success();
   }
   if (auto m = dyn_cast<memref::ExtractStridedMetadataOp>(op)) {
@@ -235,6 +294,61 @@ LogicalResult ExecutableSplitter::visitHostOp(Operation &op) {
     pb.map(d.getResult(), it->second.sizes[*index]);
     return success();
   }
+  if (auto g = dyn_cast<memref::GetGlobalOp>(op))
+    return visitGlobal(g);
+  if (auto l = dyn_cast<memref::LoadOp>(op)) {
+    auto it = views.find(l.getMemRef());
+    std::optional<int64_t> e;
+    if (it != views.end())
+      e = constantElement(it->second, l.getIndices());
+    auto known = e ? hostElements.find(elementKey(it->second, *e))
+                   : hostElements.end();
+    if (known == hostElements.end()) {
+      // A load of device data feeds device work.
+      addPending(&op);
+      return success();
+    }
+    pb.map(l.getResult(), known->second);
+    return success();
+  }
+  if (auto st = dyn_cast<memref::StoreOp>(op)) {
+    // A host value stored at a constant place (a shape tensor built from
+    // dims): the host remembers it, and a kernel stores it on the device.
+    auto it = views.find(st.getMemRef());
+    std::optional<unsigned> id = pb.lookup(st.getValueToStore());
+    if (it != views.end() && id)
+      if (std::optional<int64_t> e = constantElement(it->second, st.getIndices()))
+        hostElements[elementKey(it->second, *e)] = *id;
+    addPending(&op);
+    return success();
+  }
+  if (auto rs = dyn_cast<memref::ReshapeOp>(op)) {
+    auto src = views.find(rs.getSource());
+    auto shape = views.find(rs.getShape());
+    if (src == views.end() || shape == views.end())
+      return op.emitError("a reshape of an unknown buffer");
+    auto type = cast<MemRefType>(rs.getResult().getType());
+    SmallVector<unsigned> sizes;
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!type.isDynamicDim(d)) {
+        sizes.push_back(pb.constant(type.getDimSize(d)));
+        continue;
+      }
+      std::optional<int64_t> base = pb.constantOf(shape->second.offset);
+      std::optional<int64_t> stride = pb.constantOf(shape->second.strides[0]);
+      auto known = base && stride ? hostElements.find(elementKey(
+                                        shape->second, *base + d * *stride))
+                                  : hostElements.end();
+      if (known == hostElements.end())
+        return op.emitError("a reshape to a shape computed on the device; "
+                            "the op needs a host step");
+      sizes.push_back(known->second);
+    }
+    View v = identityView(src->second.binding, sizes);
+    v.offset = src->second.offset;
+    views[rs.getResult()] = v;
+    return success();
+  }
   if (pb.mapScalarOp(&op))
     return success();
   // Pure scalar ops (float constants, say) are cloned into the kernels that
@@ -245,29 +359,81 @@ LogicalResult ExecutableSplitter::visitHostOp(Operation &op) {
           op))
     return op.emitError("a view left for the host (run expand-strided-"
                         "metadata first)");
-  for (Value r : op.getResults())
-    if (!r.use_empty())
-      return op.emitError("'")
-             << op.getName()
-             << "' computes a value the host needs between kernels; the op "
-                "needs a host step";
-  return makeKernel(&op);
+  if (auto par = dyn_cast<scf::ParallelOp>(op)) {
+    if (failed(flush()))
+      return failure();
+    return makeKernel({&op});
+  }
+  addPending(&op);
+  return success();
 }
 
-LogicalResult ExecutableSplitter::makeKernel(Operation *op) {
+/// A constant tensor: a constant buffer of the program, and its elements
+/// known to the host when they are integers.
+LogicalResult ExecutableSplitter::visitGlobal(memref::GetGlobalOp g) {
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      g, g.getNameAttr());
+  auto init = global ? dyn_cast_or_null<DenseElementsAttr>(
+                           global.getInitialValueAttr())
+                     : DenseElementsAttr();
+  if (!init || !global.getConstant())
+    return g.emitError("a global buffer that is not a constant");
+  auto type = cast<MemRefType>(g.getType());
+  Type et = type.getElementType();
+  if (!et.isIntOrFloat())
+    return g.emitError("a constant of type ") << et;
+  int64_t width = elementBytes(et);
+  std::vector<uint8_t> bytes;
+  auto put = [&](const APInt &v) {
+    for (int64_t b = 0; b < width; ++b)
+      bytes.push_back(static_cast<uint8_t>(
+          v.getBitWidth() > 8 * b ? v.extractBitsAsZExtValue(
+                                        std::min<int64_t>(8, v.getBitWidth() - 8 * b), 8 * b)
+                                  : 0));
+  };
+  unsigned index = pb.program.constants.size();
+  Binding b{BindingKind::Constant, index};
+  SmallVector<unsigned> sizes;
+  for (int64_t d : type.getShape())
+    sizes.push_back(pb.constant(d));
+  View v = identityView(b, sizes);
+  int64_t e = 0;
+  if (isa<FloatType>(et)) {
+    for (APFloat f : init.getValues<APFloat>())
+      put(f.bitcastToAPInt());
+  } else {
+    for (APInt i : init.getValues<APInt>()) {
+      put(i);
+      if (type.getNumElements() <= 64)
+        hostElements[elementKey(v, e++)] =
+            pb.constant(et.isInteger(1) ? i.getZExtValue() : i.getSExtValue());
+    }
+  }
+  pb.program.constants.push_back(std::move(bytes));
+  views[g.getResult()] = v;
+  return success();
+}
+
+LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
+  Operation *op = ops.front();
   MLIRContext *ctx = op->getContext();
   Location loc = op->getLoc();
   std::string name =
       (f.getSymName() + "_k" + llvm::Twine(numKernels++)).str();
-  auto par = dyn_cast<scf::ParallelOp>(op);
+  auto par = ops.size() == 1 ? dyn_cast<scf::ParallelOp>(op) : nullptr;
   if (par && par.getNumReductions())
     return op->emitError("a parallel loop with reductions");
 
-  // What the op reads from outside: buffers become bindings, host values
+  // What the ops read from outside: buffers become bindings, host values
   // params, pure ops are cloned in.
   llvm::SetVector<Value> captured;
-  getUsedValuesDefinedAbove(op->getRegions(), captured);
-  captured.insert(op->getOperands().begin(), op->getOperands().end());
+  llvm::SmallPtrSet<Operation *, 16> inKernel(ops.begin(), ops.end());
+  for (Operation *o : ops) {
+    getUsedValuesDefinedAbove(o->getRegions(), captured);
+    for (Value v : o->getOperands())
+      if (!v.getDefiningOp() || !inKernel.contains(v.getDefiningOp()))
+        captured.insert(v);
+  }
   SmallVector<std::pair<Binding, Type>> bindings;
   DenseMap<Value, unsigned> bindingOf;
   for (Value v : captured) {
@@ -281,7 +447,7 @@ LogicalResult ExecutableSplitter::makeKernel(Operation *op) {
     Type et = mt.getElementType();
     unsigned k = 0;
     while (k < bindings.size() &&
-           !(bindings[k].first.scratch == b.scratch &&
+           !(bindings[k].first.kind == b.kind &&
              bindings[k].first.index == b.index && bindings[k].second == et))
       ++k;
     if (k == bindings.size())
@@ -424,7 +590,8 @@ LogicalResult ExecutableSplitter::makeKernel(Operation *op) {
       lb.clone(o, map);
   } else {
     dispatch.grid[0] = dispatch.grid[1] = dispatch.grid[2] = pb.constant(1);
-    kb.clone(*op, map);
+    for (Operation *o : ops)
+      kb.clone(*o, map);
   }
 
   // Loads, stores and dims of a captured buffer go through the flat
@@ -470,6 +637,8 @@ LogicalResult ExecutableSplitter::makeKernel(Operation *op) {
     }
     ph.getDefiningOp()->erase();
   }
+  // A kernel cannot stop the launch: its checks are dropped.
+  kf.walk([](cf::AssertOp a) { a.erase(); });
   // Parallel loops nested in the kernel run sequentially per invocation.
   SmallVector<scf::ParallelOp> inner;
   kf.walk([&](scf::ParallelOp p) { inner.push_back(p); });
@@ -493,6 +662,8 @@ LogicalResult ExecutableSplitter::run() {
   for (Operation &op : body)
     if (failed(visitHostOp(op)))
       return failure();
+  if (failed(flush()))
+    return failure();
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body))) {
     if (isa<func::ReturnOp>(op))
       continue;
