@@ -51,14 +51,22 @@ ordered_json tensorToJson(const TensorDesc &t) {
   return j;
 }
 const char *const kBindingKinds[] = {"arg", "scratch", "constant"};
-const char *const kProgramOps[] = {"const", "dim", "add", "sub",
-                                   "mul", "divs", "floordiv", "ceildiv",
-                                   "rems", "mins", "maxs"};
+const char *const kProgramOps[] = {
+    "const", "dim", "add", "sub", "mul", "divs", "floordiv", "ceildiv",
+    "rems", "mins", "maxs", "eq", "ne", "lt", "le", "gt", "ge", "and", "or",
+    "xor", "select", "load"};
 
 ordered_json programToJson(const GPUProgram &p) {
   ordered_json values = ordered_json::array();
-  for (const ProgramValue &v : p.values)
-    values.push_back({kProgramOps[static_cast<int>(v.op)], v.a, v.b});
+  for (const ProgramValue &v : p.values) {
+    if (v.op == ProgramOp::Select)
+      values.push_back({kProgramOps[static_cast<int>(v.op)], v.a, v.b, v.c});
+    else
+      values.push_back({kProgramOps[static_cast<int>(v.op)], v.a, v.b});
+  }
+  ordered_json checks = ordered_json::array();
+  for (const ProgramCheck &c : p.checks)
+    checks.push_back({c.value, c.message});
   ordered_json kernels = ordered_json::array();
   for (const KernelDispatch &k : p.kernels) {
     ordered_json bindings = ordered_json::array();
@@ -82,6 +90,7 @@ ordered_json programToJson(const GPUProgram &p) {
   }
   return {{"values", values},
           {"results", p.resultDims},
+          {"checks", checks},
           {"scratch", p.scratch},
           {"constants", constants},
           {"kernels", kernels}};
@@ -452,9 +461,13 @@ public:
     for (size_t i = 0; i < values->size(); ++i) {
       const json &e = (*values)[i];
       std::string pe = at(join(p, "values"), i);
-      if (!e.is_array() || e.size() != 3 || !e[0].is_string() ||
-          !e[1].is_number_integer() || !e[2].is_number_integer())
-        return fail(pe, "expected [op, integer, integer]");
+      bool select = e.is_array() && !e.empty() && e[0] == "select";
+      if (!e.is_array() || e.size() != (select ? 4u : 3u) ||
+          !e[0].is_string() || !e[1].is_number_integer() ||
+          !e[2].is_number_integer() ||
+          (select && !e[3].is_number_integer()))
+        return fail(pe, "expected [op, integer, integer] (select: 3 "
+                        "integers)");
       ProgramValue pv;
       std::string op = e[0].get<std::string>();
       auto it = std::find(std::begin(kProgramOps), std::end(kProgramOps), op);
@@ -463,14 +476,19 @@ public:
       pv.op = static_cast<ProgramOp>(it - std::begin(kProgramOps));
       pv.a = e[1].get<int64_t>();
       pv.b = e[2].get<int64_t>();
-      if (pv.op == ProgramOp::Dim) {
-        if (pv.a < 0 || pv.a >= numBuffers || pv.b < 0)
-          return fail(pe, "dim of buffer " + std::to_string(pv.a) +
+      if (select)
+        pv.c = e[3].get<int64_t>();
+      auto earlier = [&](int64_t id) { return id >= 0 && id < (int64_t)i; };
+      if (pv.op == ProgramOp::Dim || pv.op == ProgramOp::Load) {
+        if (pv.a < 0 || pv.a >= numBuffers)
+          return fail(pe, op + " of buffer " + std::to_string(pv.a) +
                               ", which does not exist (" +
                               std::to_string(numBuffers) + " buffers)");
+        if (pv.op == ProgramOp::Dim ? pv.b < 0 : !earlier(pv.b))
+          return fail(pe, "an operand is not an earlier value");
       } else if (pv.op != ProgramOp::Const &&
-                 (pv.a < 0 || pv.b < 0 || pv.a >= (int64_t)i ||
-                  pv.b >= (int64_t)i)) {
+                 (!earlier(pv.a) || !earlier(pv.b) ||
+                  (select && !earlier(pv.c)))) {
         return fail(pe, "an operand is not an earlier value");
       }
       out.values.push_back(pv);
@@ -488,6 +506,21 @@ public:
       if (!getValueIds((*results)[i], at(join(p, "results"), i), n,
                        out.resultDims.back()))
         return false;
+    }
+    const json *checks = field(v, p, "checks");
+    if (!checks)
+      return false;
+    if (!checks->is_array())
+      return fail(join(p, "checks"), "expected an array");
+    for (size_t i = 0; i < checks->size(); ++i) {
+      const json &c = (*checks)[i];
+      std::string pc = at(join(p, "checks"), i);
+      ProgramCheck check;
+      if (!c.is_array() || c.size() != 2 || !c[1].is_string() ||
+          !toIndex(c[0], at(pc, 0), check.value) || check.value >= n)
+        return fail(pc, "expected [value id, message]");
+      check.message = c[1].get<std::string>();
+      out.checks.push_back(std::move(check));
     }
     const json *scratch = field(v, p, "scratch");
     if (!scratch || !getValueIds(*scratch, join(p, "scratch"), n, out.scratch))

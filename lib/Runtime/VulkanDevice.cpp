@@ -612,19 +612,41 @@ bool VulkanExecutable::load(ByteSpan bytes, std::string &error) {
   return true;
 }
 
-/// The program's values, in order, from the buffers' dims.
-bool evaluate(const GPUProgram &p, std::vector<Shape> &shapes,
-              unsigned numArgs, std::vector<int64_t> &values,
-              std::vector<bool> &resultKnown, std::string &error) {
+/// Element `i` of an integer (or boolean) host buffer.
+bool readInteger(const Buffer &b, int64_t i, int64_t &out) {
+  if (i < 0 || i >= b.numElements())
+    return false;
+  const char *p = static_cast<const char *>(b.data());
+  switch (b.dtype()) {
+  case DType::I8: out = reinterpret_cast<const int8_t *>(p)[i]; return true;
+  case DType::I16: out = reinterpret_cast<const int16_t *>(p)[i]; return true;
+  case DType::I32: out = reinterpret_cast<const int32_t *>(p)[i]; return true;
+  case DType::I64: out = reinterpret_cast<const int64_t *>(p)[i]; return true;
+  case DType::U8:
+  case DType::I1: out = reinterpret_cast<const uint8_t *>(p)[i]; return true;
+  case DType::U16: out = reinterpret_cast<const uint16_t *>(p)[i]; return true;
+  case DType::U32: out = reinterpret_cast<const uint32_t *>(p)[i]; return true;
+  case DType::U64:
+    out = static_cast<int64_t>(reinterpret_cast<const uint64_t *>(p)[i]);
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// The program's values, in order, from the buffers' dims and the
+/// elements of integer args.
+bool evaluate(const GPUProgram &p, const std::vector<const Buffer *> &args,
+              std::vector<Shape> &shapes, unsigned numArgs,
+              std::vector<int64_t> &values, std::vector<bool> &resultKnown,
+              std::string &error) {
   values.assign(p.values.size(), 0);
   for (size_t i = 0; i < p.values.size(); ++i) {
     const ProgramValue &v = p.values[i];
-    int64_t a = v.op == ProgramOp::Const || v.op == ProgramOp::Dim
-                    ? 0
-                    : values[v.a];
-    int64_t b = v.op == ProgramOp::Const || v.op == ProgramOp::Dim
-                    ? 0
-                    : values[v.b];
+    bool leaf = v.op == ProgramOp::Const || v.op == ProgramOp::Dim ||
+                v.op == ProgramOp::Load;
+    int64_t a = leaf ? 0 : values[v.a];
+    int64_t b = leaf ? 0 : values[v.b];
     bool divides = v.op == ProgramOp::DivS || v.op == ProgramOp::FloorDiv ||
                    v.op == ProgramOp::CeilDiv || v.op == ProgramOp::RemS;
     if (divides && b == 0)
@@ -671,6 +693,27 @@ bool evaluate(const GPUProgram &p, std::vector<Shape> &shapes,
     case ProgramOp::RemS: values[i] = a % b; break;
     case ProgramOp::MinS: values[i] = std::min(a, b); break;
     case ProgramOp::MaxS: values[i] = std::max(a, b); break;
+    case ProgramOp::CmpEQ: values[i] = a == b; break;
+    case ProgramOp::CmpNE: values[i] = a != b; break;
+    case ProgramOp::CmpLT: values[i] = a < b; break;
+    case ProgramOp::CmpLE: values[i] = a <= b; break;
+    case ProgramOp::CmpGT: values[i] = a > b; break;
+    case ProgramOp::CmpGE: values[i] = a >= b; break;
+    case ProgramOp::And: values[i] = a & b; break;
+    case ProgramOp::Or: values[i] = a | b; break;
+    case ProgramOp::Xor: values[i] = a ^ b; break;
+    case ProgramOp::Select: values[i] = a ? b : values[v.c]; break;
+    case ProgramOp::Load: {
+      int64_t element = values[v.b];
+      if (v.a >= numArgs ||
+          !readInteger(*args[v.a], element, values[i]))
+        return error = "program value " + std::to_string(i) +
+                       " reads element " + std::to_string(element) +
+                       " of buffer " + std::to_string(v.a) +
+                       ", which it does not have",
+               false;
+      break;
+    }
     }
   }
   return true;
@@ -693,8 +736,11 @@ bool VulkanExecutable::launch(unsigned exportIndex,
     shapes[i] = args[i]->shape();
   std::vector<int64_t> values;
   std::vector<bool> resultKnown(results.size(), false);
-  if (!evaluate(p, shapes, numArgs, values, resultKnown, error))
+  if (!evaluate(p, args, shapes, numArgs, values, resultKnown, error))
     return false;
+  for (const ProgramCheck &c : p.checks)
+    if (!values[c.value])
+      return error = c.message, false;
   outputs.clear();
   for (unsigned j = 0; j < results.size(); ++j) {
     Shape s;

@@ -67,15 +67,28 @@ struct SectionDesc {
 /// One index value of a GPU export's program: an input dim, a constant, or
 /// integer arithmetic on earlier values (docs/BundleFormat.md, "GPU
 /// programs").
+/// Comparisons give 0 or 1; And/Or/Xor are bitwise; Select is `a ? b : c`;
+/// Load reads element `b` (a value id) of argument buffer `a`, an integer
+/// tensor the host has (a shape or an axes input).
 enum class ProgramOp { Const, Dim, Add, Sub, Mul, DivS, FloorDiv, CeilDiv,
-                       RemS, MinS, MaxS };
+                       RemS, MinS, MaxS, CmpEQ, CmpNE, CmpLT, CmpLE, CmpGT,
+                       CmpGE, And, Or, Xor, Select, Load };
 struct ProgramValue {
   ProgramOp op = ProgramOp::Const;
-  /// Const: the value. Dim: the buffer (args, then results). Else: the
-  /// first operand's value id.
+  /// Const: the value. Dim and Load: the buffer (args, then results).
+  /// Else: the first operand's value id.
   int64_t a = 0;
-  /// Dim: the dim. Binary ops: the second operand's value id.
+  /// Dim: the dim. Load and binary ops: the second operand's value id.
   int64_t b = 0;
+  /// Select: the third operand's value id.
+  int64_t c = 0;
+};
+
+/// A check the host makes before dispatching (an input too small for a
+/// window, say): the launch fails with `message` when `value` is 0.
+struct ProgramCheck {
+  unsigned value = 0;
+  std::string message;
 };
 
 /// A buffer a kernel binds: one of the export's args and results (in that
@@ -99,12 +112,13 @@ struct KernelDispatch {
 };
 
 /// What a GPU export does when launched: its values are evaluated in order
-/// from the args' dims, then the results are allocated with `resultDims`,
+/// from the args' dims, the checks are made, the results are allocated with `resultDims`,
 /// the `scratch` buffers (byte sizes) are allocated, and the kernels are
 /// dispatched in order, each seeing the writes of the ones before.
 struct GPUProgram {
   std::vector<ProgramValue> values;
   std::vector<std::vector<unsigned>> resultDims;
+  std::vector<ProgramCheck> checks;
   std::vector<unsigned> scratch;
   /// Constant tensors the kernels read (small: large ones are weights),
   /// as raw little-endian bytes.

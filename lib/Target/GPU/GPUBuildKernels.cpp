@@ -81,6 +81,7 @@ private:
   ProgramBuilder pb;
   DenseMap<Value, View> views;
   unsigned numKernels = 0;
+  unsigned numInputs = 0;
   /// Elements of buffers the host knows (shape tensors built from dims,
   /// integer constants): (binding kind, index, element) -> value id.
   std::map<std::tuple<int, unsigned, int64_t>, unsigned> hostElements;
@@ -159,10 +160,16 @@ LogicalResult ExecutableSplitter::mapArguments() {
                        "(tg-destination-results)");
   unsigned numResults = numResultsAttr.getInt();
   unsigned numArgs = f.getNumArguments() - numResults;
+  numInputs = numArgs;
   if (Attribute values = f->getAttr("tg.gpu_values"))
     if (!pb.loadValues(values))
       return f.emitError("invalid tg.gpu_values");
   auto resultDims = f->getAttrOfType<ArrayAttr>("tg.gpu_result_dims");
+  auto checkValues = f->getAttrOfType<DenseI64ArrayAttr>("tg.gpu_check_values");
+  auto checkMessages = f->getAttrOfType<ArrayAttr>("tg.gpu_check_messages");
+  if (checkValues && checkMessages)
+    for (auto [v, m] : llvm::zip(checkValues.asArrayRef(), checkMessages))
+      pb.program.checks.push_back({(unsigned)v, cast<StringAttr>(m).str()});
   for (unsigned i = 0; i < f.getNumArguments(); ++i) {
     auto t = dyn_cast<MemRefType>(f.getArgument(i).getType());
     if (!t)
@@ -193,8 +200,14 @@ LogicalResult ExecutableSplitter::mapArguments() {
 }
 
 LogicalResult ExecutableSplitter::visitHostOp(Operation &op) {
-  if (isa<func::ReturnOp, memref::DeallocOp, cf::AssertOp>(op))
+  if (isa<func::ReturnOp, memref::DeallocOp>(op))
     return success();
+  // Checks on sizes are made by the host; checks on data are dropped.
+  if (auto a = dyn_cast<cf::AssertOp>(op)) {
+    if (std::optional<unsigned> c = pb.lookup(a.getArg()))
+      pb.program.checks.push_back({*c, a.getMsg().str()});
+    return success();
+  }
   // A value computed by device work feeds only more device work.
   if (usesPending(op)) {
     if ((op.getNumRegions() == 0 && isMemoryEffectFree(&op)) ||
@@ -303,6 +316,25 @@ LogicalResult ExecutableSplitter::visitHostOp(Operation &op) {
       e = constantElement(it->second, l.getIndices());
     auto known = e ? hostElements.find(elementKey(it->second, *e))
                    : hostElements.end();
+    if (known == hostElements.end() && it != views.end() &&
+        it->second.binding.kind == BindingKind::Arg &&
+        it->second.binding.index < numInputs &&
+        l.getType().isIntOrIndex()) {
+      // An element of an integer input: the host reads it.
+      std::optional<unsigned> at = it->second.offset;
+      for (auto [i, st] : llvm::zip(l.getIndices(), it->second.strides)) {
+        std::optional<unsigned> iv = pb.lookup(i);
+        if (!iv) {
+          at.reset();
+          break;
+        }
+        at = pb.binary(ProgramOp::Add, *at, pb.binary(ProgramOp::Mul, *iv, st));
+      }
+      if (at) {
+        pb.map(l.getResult(), pb.load(it->second.binding.index, *at));
+        return success();
+      }
+    }
     if (known == hostElements.end()) {
       // A load of device data feeds device work.
       addPending(&op);
@@ -670,8 +702,9 @@ LogicalResult ExecutableSplitter::run() {
     op.dropAllUses();
     op.erase();
   }
-  f->removeAttr("tg.gpu_values");
-  f->removeAttr("tg.gpu_result_dims");
+  for (StringRef a : {"tg.gpu_values", "tg.gpu_result_dims",
+                      "tg.gpu_check_values", "tg.gpu_check_messages"})
+    f->removeAttr(a);
   f->setAttr(kGPUProgramAttr,
              StringAttr::get(f.getContext(),
                              ::tangram::serializeGPUProgram(pb.program)));

@@ -4,6 +4,7 @@
 #include "ProgramBuilder.h"
 #include "tangram/Target/GPU/Passes.h"
 #include "tangram/Transforms/Passes.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace mlir::tangram {
@@ -13,14 +14,17 @@ namespace mlir::tangram {
 
 using namespace mlir;
 using namespace mlir::tangram;
+using ::tangram::ProgramOp;
 
 namespace {
 
-/// The formulas of `sf`'s result dims, or an error naming the op that
-/// makes them depend on data.
+/// The formulas of `sf`'s result dims and of its checks on sizes, or an
+/// error naming the op that makes a dim depend on data the host lacks.
 LogicalResult buildFormulas(func::FuncOp sf, ProgramBuilder &pb,
-                            SmallVector<int64_t> &dims) {
-  // Only what the returned dims are computed from matters.
+                            SmallVector<int64_t> &dims,
+                            SmallVector<::tangram::ProgramCheck> &checks) {
+  // What the returned dims are computed from must be computable; the
+  // checks are made when their conditions are.
   llvm::SmallPtrSet<Operation *, 16> needed;
   SmallVector<Value> work(sf.getBody().front().getTerminator()->getOperands());
   while (!work.empty()) {
@@ -29,20 +33,53 @@ LogicalResult buildFormulas(func::FuncOp sf, ProgramBuilder &pb,
       continue;
     work.append(def->operand_begin(), def->operand_end());
   }
+  auto dataError = [&](Operation &op) {
+    return op.emitError("a result size of this executable depends on '")
+           << op.getName() << "', which a GPU program cannot compute; the op "
+           << "needs a host step";
+  };
   for (Operation &op : sf.getBody().front()) {
-    if (!needed.contains(&op) && !isa<func::ReturnOp>(op))
-      continue;
     if (auto d = dyn_cast<tensor::DimOp>(op)) {
       auto arg = dyn_cast<BlockArgument>(d.getSource());
       std::optional<int64_t> index = d.getConstantIndex();
-      if (!arg || !index)
-        return op.emitError("a result size of this executable depends on "
-                            "data, which a GPU program cannot compute; the "
-                            "op needs a host step");
-      pb.map(d.getResult(), pb.dim(arg.getArgNumber(), *index));
+      if (arg && index)
+        pb.map(d.getResult(), pb.dim(arg.getArgNumber(), *index));
+      else if (needed.contains(&op))
+        return dataError(op);
+      continue;
+    }
+    if (auto x = dyn_cast<tensor::ExtractOp>(op)) {
+      // An element of an integer input (axes, pads, a shape): the host
+      // reads it.
+      auto arg = dyn_cast<BlockArgument>(x.getTensor());
+      auto t = cast<RankedTensorType>(x.getTensor().getType());
+      std::optional<unsigned> at;
+      if (arg && t.getElementType().isIntOrIndex()) {
+        at = pb.constant(0);
+        unsigned stride = pb.constant(1);
+        for (int64_t k = t.getRank() - 1; k >= 0 && at; --k) {
+          std::optional<unsigned> i = pb.lookup(x.getIndices()[k]);
+          if (!i) {
+            at.reset();
+            break;
+          }
+          at = pb.binary(ProgramOp::Add, *at,
+                         pb.binary(ProgramOp::Mul, *i, stride));
+          unsigned size = t.isDynamicDim(k)
+                              ? pb.dim(arg.getArgNumber(), k)
+                              : pb.constant(t.getDimSize(k));
+          stride = pb.binary(ProgramOp::Mul, stride, size);
+        }
+      }
+      if (at)
+        pb.map(x.getResult(), pb.load(arg.getArgNumber(), *at));
+      else if (needed.contains(&op))
+        return dataError(op);
       continue;
     }
     if (auto fe = dyn_cast<tensor::FromElementsOp>(op)) {
+      if (!needed.contains(&op))
+        continue;
       for (Value e : fe.getElements()) {
         std::optional<unsigned> id = pb.lookup(e);
         if (!id)
@@ -51,11 +88,14 @@ LogicalResult buildFormulas(func::FuncOp sf, ProgramBuilder &pb,
       }
       continue;
     }
-    if (isa<func::ReturnOp>(op) || pb.mapScalarOp(&op))
+    if (auto a = dyn_cast<cf::AssertOp>(op)) {
+      if (std::optional<unsigned> c = pb.lookup(a.getArg()))
+        checks.push_back({*c, a.getMsg().str()});
       continue;
-    return op.emitError("a result size of this executable depends on '")
-           << op.getName() << "', which a GPU program cannot compute; the op "
-           << "needs a host step";
+    }
+    if (isa<func::ReturnOp>(op) || pb.mapScalarOp(&op) || !needed.contains(&op))
+      continue;
+    return dataError(op);
   }
   return success();
 }
@@ -80,7 +120,8 @@ struct GPUResultShapesPass
       }
       ProgramBuilder pb;
       SmallVector<int64_t> dims;
-      if (failed(buildFormulas(sf, pb, dims)))
+      SmallVector<::tangram::ProgramCheck> checks;
+      if (failed(buildFormulas(sf, pb, dims, checks)))
         return signalPassFailure();
       // Split the flat dim list by result rank.
       SmallVector<Attribute> perResult;
@@ -98,6 +139,16 @@ struct GPUResultShapesPass
       }
       f->setAttr("tg.gpu_values", pb.valuesAttr(&getContext()));
       f->setAttr("tg.gpu_result_dims", ArrayAttr::get(&getContext(), perResult));
+      SmallVector<int64_t> checkValues;
+      SmallVector<Attribute> checkMessages;
+      for (const ::tangram::ProgramCheck &c : checks) {
+        checkValues.push_back(c.value);
+        checkMessages.push_back(StringAttr::get(&getContext(), c.message));
+      }
+      f->setAttr("tg.gpu_check_values",
+                 DenseI64ArrayAttr::get(&getContext(), checkValues));
+      f->setAttr("tg.gpu_check_messages",
+                 ArrayAttr::get(&getContext(), checkMessages));
       sf.erase();
     }
   }

@@ -17,7 +17,7 @@ unsigned ProgramBuilder::constant(int64_t v) {
   auto it = constants_.find(v);
   if (it != constants_.end())
     return it->second;
-  program.values.push_back({ProgramOp::Const, v, 0});
+  program.values.push_back({ProgramOp::Const, v, 0, 0});
   unsigned id = program.values.size() - 1;
   constants_[v] = id;
   return id;
@@ -29,7 +29,21 @@ unsigned ProgramBuilder::dim(unsigned buffer, unsigned d) {
     if (v.op == ProgramOp::Dim && v.a == buffer && v.b == d)
       return i;
   }
-  program.values.push_back({ProgramOp::Dim, buffer, d});
+  program.values.push_back({ProgramOp::Dim, buffer, d, 0});
+  return program.values.size() - 1;
+}
+
+unsigned ProgramBuilder::select(unsigned cond, unsigned a, unsigned b) {
+  if (std::optional<int64_t> c = constantOf(cond))
+    return *c ? a : b;
+  if (a == b)
+    return a;
+  program.values.push_back({ProgramOp::Select, cond, a, b});
+  return program.values.size() - 1;
+}
+
+unsigned ProgramBuilder::load(unsigned buffer, unsigned element) {
+  program.values.push_back({ProgramOp::Load, buffer, element, 0});
   return program.values.size() - 1;
 }
 
@@ -62,6 +76,15 @@ unsigned ProgramBuilder::binary(ProgramOp op, unsigned a, unsigned b) {
       case ProgramOp::RemS: return constant(x % y);
       case ProgramOp::MinS: return constant(std::min(x, y));
       case ProgramOp::MaxS: return constant(std::max(x, y));
+      case ProgramOp::CmpEQ: return constant(x == y);
+      case ProgramOp::CmpNE: return constant(x != y);
+      case ProgramOp::CmpLT: return constant(x < y);
+      case ProgramOp::CmpLE: return constant(x <= y);
+      case ProgramOp::CmpGT: return constant(x > y);
+      case ProgramOp::CmpGE: return constant(x >= y);
+      case ProgramOp::And: return constant(x & y);
+      case ProgramOp::Or: return constant(x | y);
+      case ProgramOp::Xor: return constant(x ^ y);
       default: break;
       }
     }
@@ -77,7 +100,7 @@ unsigned ProgramBuilder::binary(ProgramOp op, unsigned a, unsigned b) {
     return a;
   if (op == ProgramOp::Mul && ca && *ca == 1)
     return b;
-  program.values.push_back({op, a, b});
+  program.values.push_back({op, a, b, 0});
   return program.values.size() - 1;
 }
 
@@ -113,6 +136,28 @@ bool ProgramBuilder::mapScalarOp(Operation *op) {
     map(r, in[0]);
     return true;
   }
+  if (isa<arith::SelectOp>(op)) {
+    map(r, select(in[0], in[1], in[2]));
+    return true;
+  }
+  if (auto cmp = dyn_cast<arith::CmpIOp>(op)) {
+    // Sizes are non-negative, so unsigned and signed orders agree.
+    ProgramOp k;
+    switch (cmp.getPredicate()) {
+    case arith::CmpIPredicate::eq: k = ProgramOp::CmpEQ; break;
+    case arith::CmpIPredicate::ne: k = ProgramOp::CmpNE; break;
+    case arith::CmpIPredicate::slt:
+    case arith::CmpIPredicate::ult: k = ProgramOp::CmpLT; break;
+    case arith::CmpIPredicate::sle:
+    case arith::CmpIPredicate::ule: k = ProgramOp::CmpLE; break;
+    case arith::CmpIPredicate::sgt:
+    case arith::CmpIPredicate::ugt: k = ProgramOp::CmpGT; break;
+    case arith::CmpIPredicate::sge:
+    case arith::CmpIPredicate::uge: k = ProgramOp::CmpGE; break;
+    }
+    map(r, binary(k, in[0], in[1]));
+    return true;
+  }
   std::optional<ProgramOp> kind =
       llvm::TypeSwitch<Operation *, std::optional<ProgramOp>>(op)
           .Case<arith::AddIOp>([](auto) { return ProgramOp::Add; })
@@ -129,6 +174,9 @@ bool ProgramBuilder::mapScalarOp(Operation *op) {
               [](auto) { return ProgramOp::MinS; })
           .Case<arith::MaxSIOp, arith::MaxUIOp>(
               [](auto) { return ProgramOp::MaxS; })
+          .Case<arith::AndIOp>([](auto) { return ProgramOp::And; })
+          .Case<arith::OrIOp>([](auto) { return ProgramOp::Or; })
+          .Case<arith::XOrIOp>([](auto) { return ProgramOp::Xor; })
           .Default([](Operation *) { return std::nullopt; });
   if (!kind || in.size() != 2)
     return false;
@@ -140,7 +188,7 @@ Attribute ProgramBuilder::valuesAttr(MLIRContext *ctx) const {
   SmallVector<Attribute> all;
   for (const ProgramValue &v : program.values)
     all.push_back(DenseI64ArrayAttr::get(
-        ctx, {static_cast<int64_t>(v.op), v.a, v.b}));
+        ctx, {static_cast<int64_t>(v.op), v.a, v.b, v.c}));
   return ArrayAttr::get(ctx, all);
 }
 
@@ -150,10 +198,10 @@ bool ProgramBuilder::loadValues(Attribute attr) {
     return false;
   for (Attribute a : all) {
     auto v = dyn_cast<DenseI64ArrayAttr>(a);
-    if (!v || v.size() != 3 || v[0] < 0 ||
-        v[0] > static_cast<int64_t>(ProgramOp::MaxS))
+    if (!v || v.size() != 4 || v[0] < 0 ||
+        v[0] > static_cast<int64_t>(ProgramOp::Load))
       return false;
-    program.values.push_back({static_cast<ProgramOp>(v[0]), v[1], v[2]});
+    program.values.push_back({static_cast<ProgramOp>(v[0]), v[1], v[2], v[3]});
     if (v[0] == static_cast<int64_t>(ProgramOp::Const))
       constants_.try_emplace(v[1], program.values.size() - 1);
   }

@@ -30,6 +30,10 @@ public:
   unsigned dim(unsigned buffer, unsigned d);
   /// `op` on two values, folded when both are constants.
   unsigned binary(::tangram::ProgramOp op, unsigned a, unsigned b);
+  /// `cond ? a : b`, folded when `cond` is a constant.
+  unsigned select(unsigned cond, unsigned a, unsigned b);
+  /// Element `element` (a value id) of argument buffer `buffer`.
+  unsigned load(unsigned buffer, unsigned element);
   std::optional<int64_t> constantOf(unsigned id) const;
 
   /// The value an integer or index SSA value was mapped to.
@@ -37,7 +41,8 @@ public:
   void map(Value v, unsigned id) { values_[v] = id; }
 
   /// Maps the result of an integer/index op on mapped values (constants,
-  /// arith arithmetic, casts). Returns false when `op` is not one.
+  /// arith arithmetic, comparisons, selects, casts). Returns false when
+  /// `op` is not one.
   bool mapScalarOp(Operation *op);
 
   /// The values as an attribute, and back (tg-gpu-result-shapes hands them
