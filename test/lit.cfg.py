@@ -24,3 +24,18 @@ llvm_config.add_tool_substitutions(
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 config.substitutions.append(("%tangram_src", config.tangram_src_root))
 config.substitutions.append(("%llvm_include", config.mlir_include_dir.split(";")[0]))
+
+# A Vulkan device (lavapipe in CI) runs the Vulkan end-to-end tests;
+# spirv-val (spirv-tools) checks the SPIR-V the Vulkan target writes.
+import shutil
+import subprocess
+try:
+    _devices = subprocess.run(
+        [os.path.join(config.tangram_tools_dir, "tangram-run"), "--list-devices"],
+        capture_output=True, text=True, timeout=60).stdout
+except (OSError, subprocess.TimeoutExpired):
+    _devices = ""
+if "vulkan:0" in _devices:
+    config.available_features.add("vulkan")
+if shutil.which("spirv-val"):
+    config.available_features.add("spirv-val")

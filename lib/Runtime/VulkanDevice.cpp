@@ -97,7 +97,22 @@ struct Loader {
 };
 
 std::string vkError(const char *call, VkResult r) {
-  return std::string(call) + " failed (VkResult " + std::to_string(r) + ")";
+  const char *name = nullptr;
+  switch (r) {
+  case VK_ERROR_OUT_OF_HOST_MEMORY: name = "out of host memory"; break;
+  case VK_ERROR_OUT_OF_DEVICE_MEMORY: name = "out of device memory"; break;
+  case VK_ERROR_INITIALIZATION_FAILED: name = "initialization failed"; break;
+  case VK_ERROR_DEVICE_LOST: name = "device lost"; break;
+  case VK_ERROR_FEATURE_NOT_PRESENT: name = "feature not present"; break;
+  case VK_ERROR_INCOMPATIBLE_DRIVER:
+    name = "no compatible Vulkan driver is installed";
+    break;
+  case VK_ERROR_TOO_MANY_OBJECTS: name = "too many objects"; break;
+  default: break;
+  }
+  return std::string(call) + " failed (" +
+         (name ? std::string(name) + ", " : std::string()) + "VkResult " +
+         std::to_string(r) + ")";
 }
 
 Loader &loader() {
@@ -740,7 +755,7 @@ bool VulkanExecutable::launch(unsigned exportIndex,
     return false;
   for (const ProgramCheck &c : p.checks)
     if (!values[c.value])
-      return error = c.message, false;
+      return error = "the model failed at run time: " + c.message, false;
   outputs.clear();
   for (unsigned j = 0; j < results.size(); ++j) {
     Shape s;

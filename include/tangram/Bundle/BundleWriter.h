@@ -54,6 +54,10 @@ public:
   /// The format and bytes of a planned code object.
   void setCode(unsigned codeObject, std::string format,
                std::vector<uint8_t> bytes);
+  /// What the device must have to load a code object (SPIR-V capabilities).
+  void setRequirements(unsigned codeObject, std::vector<std::string> names) {
+    manifest_.codeObjects.at(codeObject).requires_ = std::move(names);
+  }
 
   /// A weight in the shared weights section. The bytes are NOT copied: `data`
   /// must stay valid until write() returns. `size` must equal the elements
