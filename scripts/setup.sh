@@ -10,6 +10,7 @@ APT_PKGS=(
   libonnx-dev protobuf-compiler libprotobuf-dev nlohmann-json3-dev
   libgtest-dev googletest zlib1g-dev libzstd-dev libedit-dev libxml2-dev libcurl4-openssl-dev
   python3-torch python3-torchvision
+  mesa-vulkan-drivers libvulkan-dev spirv-tools
 )
 missing=()
 for p in "${APT_PKGS[@]}"; do

@@ -5,6 +5,7 @@
 // memref argument, and a shape function returns its dims.
 // CHECK-LABEL: func.func @f
 // CHECK-SAME: (%[[X:.*]]: tensor<?x4xf32>, %[[OUT:.*]]: memref<?x4xf32>)
+// CHECK-SAME: tg.num_results = 1 : i64
 // CHECK-NOT: ->
 // CHECK: %[[Y:.*]] = linalg.generic
 // CHECK: bufferization.materialize_in_destination %[[Y]] in restrict writable %[[OUT]] : (tensor<?x4xf32>, memref<?x4xf32>) -> ()
