@@ -782,47 +782,41 @@ bool VulkanExecutable::launch(unsigned exportIndex,
   std::vector<size_t> argBuf(numArgs + results.size()), scratchBuf,
       constantBuf;
   std::vector<std::pair<size_t, size_t>> uploads, downloads; // (staging, dev)
-  auto hostBytes = [&](unsigned i) -> const Buffer & {
-    return i < numArgs ? *args[i] : outputs[i - numArgs];
-  };
-  for (unsigned i = 0; i < argBuf.size(); ++i) {
-    const Buffer &h = hostBytes(i);
-    if (!res.add(h.byteSize(), false, argBuf[i], error))
+  // A device buffer holding `size` bytes of `data`: written in place when
+  // the device memory is host visible, else through a staging buffer
+  // copied before the first dispatch.
+  auto upload = [&](const void *data, size_t size, size_t &index) {
+    if (!res.add(size, false, index, error))
       return false;
-    VkBuf &db = res.buffers[argBuf[i]];
-    if (i >= numArgs) {
-      if (!db.mapped) {
-        size_t s;
-        if (!res.add(h.byteSize(), true, s, error))
-          return false;
-        downloads.push_back({s, argBuf[i]});
-      }
-      continue;
+    if (void *mapped = res.buffers[index].mapped) {
+      std::memcpy(mapped, data, size);
+      return true;
     }
-    if (db.mapped) {
-      std::memcpy(db.mapped, h.data(), h.byteSize());
-    } else {
+    size_t s;
+    if (!res.add(size, true, s, error))
+      return false;
+    std::memcpy(res.buffers[s].mapped, data, size);
+    uploads.push_back({s, index});
+    return true;
+  };
+  for (unsigned i = 0; i < numArgs; ++i)
+    if (!upload(args[i]->data(), args[i]->byteSize(), argBuf[i]))
+      return false;
+  for (unsigned i = numArgs; i < argBuf.size(); ++i) {
+    size_t bytes = outputs[i - numArgs].byteSize();
+    if (!res.add(bytes, false, argBuf[i], error))
+      return false;
+    if (!res.buffers[argBuf[i]].mapped) {
       size_t s;
-      if (!res.add(h.byteSize(), true, s, error))
+      if (!res.add(bytes, true, s, error))
         return false;
-      std::memcpy(res.buffers[s].mapped, h.data(), h.byteSize());
-      uploads.push_back({s, argBuf[i]});
+      downloads.push_back({s, argBuf[i]});
     }
   }
   for (const std::vector<uint8_t> &c : p.constants) {
     constantBuf.emplace_back();
-    if (!res.add(c.size(), false, constantBuf.back(), error))
+    if (!upload(c.data(), c.size(), constantBuf.back()))
       return false;
-    VkBuf &db = res.buffers[constantBuf.back()];
-    if (db.mapped) {
-      std::memcpy(db.mapped, c.data(), c.size());
-    } else {
-      size_t s;
-      if (!res.add(c.size(), true, s, error))
-        return false;
-      std::memcpy(res.buffers[s].mapped, c.data(), c.size());
-      uploads.push_back({s, constantBuf.back()});
-    }
   }
   for (unsigned id : p.scratch) {
     if (values[id] < 0)

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "tangram/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
@@ -17,4 +18,14 @@ void mlir::tangram::buildImportCleanupPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createInferDimBoundsPass());
   // What later stages rely on (docs/BackendContract.md), checked once here.
   pm.addPass(createVerifyBackendContractPass());
+}
+
+void mlir::tangram::buildBufferizationPipeline(OpPassManager &pm) {
+  bufferization::OneShotBufferizePassOptions bo;
+  bo.bufferizeFunctionBoundaries = true;
+  bo.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  bo.allowReturnAllocsFromLoops = true;
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  pm.addPass(bufferization::createOneShotBufferizePass(bo));
 }

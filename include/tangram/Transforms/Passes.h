@@ -24,6 +24,13 @@ namespace mlir::tangram {
 /// repeated until shape computations have folded away.
 void buildImportCleanupPipeline(OpPassManager &pm);
 
+/// Bufferization as every target does it: empty-tensor elimination (the
+/// op computing a result writes it straight into its destination), then
+/// one-shot bufferization with identity layouts at function boundaries and
+/// loops allowed to return allocations (tg.loop carries tensors the body
+/// replaces, and scan accumulators that grow).
+void buildBufferizationPipeline(OpPassManager &pm);
+
 /// The attribute marking the `<name>_shapes` companion of an executable
 /// (tg-destination-results).
 inline constexpr llvm::StringLiteral kShapeFunctionAttr = "tg.shape_function";

@@ -95,16 +95,8 @@ void mlir::tangram::buildCPULoweringPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   if (options.optLevel > 0)
     pm.addPass(createInterchangeContractionsPass());
-  bufferization::OneShotBufferizePassOptions bo;
-  bo.bufferizeFunctionBoundaries = true;
-  bo.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  // tg.loop carries tensors that the body replaces (and scan accumulators
-  // that grow); the deallocation pipeline frees what loops return.
-  bo.allowReturnAllocsFromLoops = true;
-  // The op computing a result writes it straight into its destination.
-  pm.addPass(bufferization::createEmptyTensorEliminationPass());
-  pm.addPass(bufferization::createOneShotBufferizePass(bo));
+  // The deallocation pipeline below frees what loops return.
+  buildBufferizationPipeline(pm);
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createFreshResultsPass());
   bufferization::buildBufferDeallocationPipeline(pm);

@@ -566,11 +566,13 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
 
   // Buffers: a placeholder of the original type, rewritten below.
   SmallVector<std::pair<Value, Value>> placeholders;
+  DenseMap<Value, Value> placeholderFlat;
   for (auto [v, k] : bindingOf) {
     auto cast = UnrealizedConversionCastOp::create(
         hb, loc, v.getType(), entry.getArgument(1 + k));
     map.map(v, cast.getResult(0));
     placeholders.push_back({v, cast.getResult(0)});
+    placeholderFlat[v] = entry.getArgument(1 + k);
   }
 
   if (par) {
@@ -628,9 +630,15 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
 
   // Loads, stores and dims of a captured buffer go through the flat
   // binding with the view's offset and strides.
-  for (auto [v, ph] : placeholders) {
+  // A cast of a buffer inside the kernel (static to dynamic dims) is the
+  // same view: its uses are rewritten like the buffer's.
+  SmallVector<std::tuple<Value, Value, Operation *>> work;
+  for (auto [v, ph] : placeholders)
+    work.push_back({v, ph, ph.getDefiningOp()});
+  while (!work.empty()) {
+    auto [v, ph, def] = work.pop_back_val();
     const View &view = views[v];
-    Value flat = ph.getDefiningOp()->getOperand(0);
+    Value flat = placeholderFlat[v];
     for (OpOperand &use : llvm::make_early_inc_range(ph.getUses())) {
       Operation *user = use.getOwner();
       OpBuilder ub(user);
@@ -654,6 +662,8 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
         Value at = linear(s.getIndices());
         memref::StoreOp::create(ub, s.getLoc(), s.getValueToStore(), flat, at);
         s.erase();
+      } else if (auto c = dyn_cast<memref::CastOp>(user)) {
+        work.push_back({v, c.getResult(), c});
       } else if (auto d = dyn_cast<memref::DimOp>(user)) {
         std::optional<int64_t> index = d.getConstantIndex();
         if (!index)
@@ -667,7 +677,10 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
                << "supported by the GPU pipeline yet";
       }
     }
-    ph.getDefiningOp()->erase();
+    if (def->use_empty())
+      def->erase();
+    else
+      work.insert(work.begin(), {v, ph, def}); // its casts go first
   }
   // A kernel cannot stop the launch: its checks are dropped.
   kf.walk([](cf::AssertOp a) { a.erase(); });
