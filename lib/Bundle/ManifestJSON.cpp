@@ -54,7 +54,7 @@ const char *const kBindingKinds[] = {"arg", "scratch", "constant"};
 const char *const kProgramOps[] = {
     "const", "dim", "add", "sub", "mul", "divs", "floordiv", "ceildiv",
     "rems", "mins", "maxs", "eq", "ne", "lt", "le", "gt", "ge", "and", "or",
-    "xor", "select", "load"};
+    "xor", "select", "load", "shl"};
 
 ordered_json programToJson(const GPUProgram &p) {
   ordered_json values = ordered_json::array();
@@ -72,11 +72,14 @@ ordered_json programToJson(const GPUProgram &p) {
     ordered_json bindings = ordered_json::array();
     for (const Binding &b : k.bindings)
       bindings.push_back({kBindingKinds[static_cast<int>(b.kind)], b.index});
-    kernels.push_back({{"name", k.kernel},
+    ordered_json kj = {{"name", k.kernel},
                        {"workgroup", k.workgroup},
                        {"grid", k.grid},
                        {"params", k.params},
-                       {"bindings", bindings}});
+                       {"bindings", bindings}};
+    if (k.conditional)
+      kj["when"] = k.when;
+    kernels.push_back(kj);
   }
   ordered_json constants = ordered_json::array();
   static const char hex[] = "0123456789abcdef";
@@ -578,6 +581,11 @@ public:
       std::copy(g.begin(), g.end(), k.grid);
       if (!getValueIds(*params, join(pk, "params"), n, k.params))
         return false;
+      if (const json *when = field(e, pk, "when", false)) {
+        k.conditional = true;
+        if (!toIndex(*when, join(pk, "when"), k.when) || k.when >= n)
+          return fail(join(pk, "when"), "expected a value id");
+      }
       if (!bindings->is_array())
         return fail(join(pk, "bindings"), "expected an array");
       for (size_t b = 0; b < bindings->size(); ++b) {

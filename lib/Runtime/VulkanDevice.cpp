@@ -664,10 +664,13 @@ bool evaluate(const GPUProgram &p, const std::vector<const Buffer *> &args,
     int64_t b = leaf ? 0 : values[v.b];
     bool divides = v.op == ProgramOp::DivS || v.op == ProgramOp::FloorDiv ||
                    v.op == ProgramOp::CeilDiv || v.op == ProgramOp::RemS;
-    if (divides && b == 0)
-      return error = "program value " + std::to_string(i) +
-                     " divides by zero",
-             false;
+    // Values of a branch not taken are computed too (programs have no
+    // control flow; dispatches and checks are conditional instead): a
+    // division by zero there is 0, not an error.
+    if (divides && b == 0) {
+      values[i] = 0;
+      continue;
+    }
     switch (v.op) {
     case ProgramOp::Const: values[i] = v.a; break;
     case ProgramOp::Dim: {
@@ -718,15 +721,21 @@ bool evaluate(const GPUProgram &p, const std::vector<const Buffer *> &args,
     case ProgramOp::Or: values[i] = a | b; break;
     case ProgramOp::Xor: values[i] = a ^ b; break;
     case ProgramOp::Select: values[i] = a ? b : values[v.c]; break;
+    case ProgramOp::Shl:
+      values[i] = b >= 0 && b < 63 ? static_cast<int64_t>(
+                                         static_cast<uint64_t>(a) << b)
+                                   : 0;
+      break;
     case ProgramOp::Load: {
       int64_t element = values[v.b];
-      if (v.a >= numArgs ||
-          !readInteger(*args[v.a], element, values[i]))
+      if (v.a >= numArgs)
         return error = "program value " + std::to_string(i) +
-                       " reads element " + std::to_string(element) +
-                       " of buffer " + std::to_string(v.a) +
-                       ", which it does not have",
+                       " reads buffer " + std::to_string(v.a) +
+                       ", which is not an argument",
                false;
+      // Out of range only on a branch not taken (checks guard the rest).
+      if (!readInteger(*args[v.a], element, values[i]))
+        values[i] = 0;
       break;
     }
     }
@@ -946,7 +955,8 @@ bool VulkanExecutable::launch(unsigned exportIndex,
                        " workgroups exceed the device's limit",
                false;
     }
-    if (grid[0] && grid[1] && grid[2])
+    bool taken = !k.conditional || values[k.when] != 0;
+    if (taken && grid[0] && grid[1] && grid[2])
       d_.vk.vkCmdDispatch(res.cmd, grid[0], grid[1], grid[2]);
     barrier();
   }

@@ -67,12 +67,12 @@ struct SectionDesc {
 /// One index value of a GPU export's program: an input dim, a constant, or
 /// integer arithmetic on earlier values (docs/BundleFormat.md, "GPU
 /// programs").
-/// Comparisons give 0 or 1; And/Or/Xor are bitwise; Select is `a ? b : c`;
+/// Comparisons give 0 or 1; And/Or/Xor/Shl are bitwise; Select is `a ? b : c`;
 /// Load reads element `b` (a value id) of argument buffer `a`, an integer
 /// tensor the host has (a shape or an axes input).
 enum class ProgramOp { Const, Dim, Add, Sub, Mul, DivS, FloorDiv, CeilDiv,
                        RemS, MinS, MaxS, CmpEQ, CmpNE, CmpLT, CmpLE, CmpGT,
-                       CmpGE, And, Or, Xor, Select, Load };
+                       CmpGE, And, Or, Xor, Select, Load, Shl };
 struct ProgramValue {
   ProgramOp op = ProgramOp::Const;
   /// Const: the value. Dim and Load: the buffer (args, then results).
@@ -109,6 +109,10 @@ struct KernelDispatch {
   unsigned grid[3] = {0, 0, 0};
   std::vector<unsigned> params;
   std::vector<Binding> bindings;
+  /// When `conditional`, the dispatch runs only if value `when` is not 0
+  /// (the case of a branch on a host value).
+  bool conditional = false;
+  unsigned when = 0;
 };
 
 /// What a GPU export does when launched: its values are evaluated in order

@@ -82,6 +82,14 @@ private:
   DenseMap<Value, View> views;
   unsigned numKernels = 0;
   unsigned numInputs = 0;
+  /// Inside a branch on a host value: when its dispatches run (0 or 1).
+  std::optional<unsigned> condition;
+  /// `v` where the current branch is taken, `otherwise` elsewhere.
+  unsigned guarded(unsigned v, unsigned otherwise) {
+    return condition ? pb.select(*condition, v, otherwise) : v;
+  }
+  LogicalResult visitBranch(Operation *branch);
+  LogicalResult visitRegion(Region &region, unsigned taken);
   /// Elements of buffers the host knows (shape tensors built from dims,
   /// integer constants): (binding kind, index, element) -> value id.
   std::map<std::tuple<int, unsigned, int64_t>, unsigned> hostElements;
@@ -205,9 +213,13 @@ LogicalResult ExecutableSplitter::visitHostOp(Operation &op) {
   // Checks on sizes are made by the host; checks on data are dropped.
   if (auto a = dyn_cast<cf::AssertOp>(op)) {
     if (std::optional<unsigned> c = pb.lookup(a.getArg()))
-      pb.program.checks.push_back({*c, a.getMsg().str()});
+      pb.program.checks.push_back({guarded(*c, pb.constant(1)),
+                                   a.getMsg().str()});
     return success();
   }
+  if (isa<scf::IndexSwitchOp, scf::IfOp>(op) && op.getNumResults() == 0 &&
+      pb.lookup(op.getOperand(0)) && !usesPending(op))
+    return visitBranch(&op);
   // A value computed by device work feeds only more device work.
   if (usesPending(op)) {
     if ((op.getNumRegions() == 0 && isMemoryEffectFree(&op)) ||
@@ -240,7 +252,8 @@ LogicalResult ExecutableSplitter::visitHostOp(Operation &op) {
       sizes.push_back(s);
       bytes = pb.binary(ProgramOp::Mul, bytes, s);
     }
-    pb.program.scratch.push_back(bytes);
+    // A branch not taken allocates nothing (its sizes may be nonsense).
+    pb.program.scratch.push_back(guarded(bytes, pb.constant(0)));
     views[r] = identityView(
         {BindingKind::Scratch, (unsigned)pb.program.scratch.size() - 1}, sizes);
     return success();
@@ -400,6 +413,45 @@ LogicalResult ExecutableSplitter::visitHostOp(Operation &op) {
   return success();
 }
 
+/// A branch on a host value without results (tg-gpu-sink-into-branches):
+/// each region's work is visited under its condition, so its kernels are
+/// dispatched only when the branch is taken.
+LogicalResult ExecutableSplitter::visitBranch(Operation *branch) {
+  if (failed(flush()))
+    return failure();
+  unsigned arg = *pb.lookup(branch->getOperand(0));
+  if (auto sw = dyn_cast<scf::IndexSwitchOp>(branch)) {
+    unsigned none = pb.constant(1);
+    for (auto [value, region] : llvm::zip(sw.getCases(), sw.getCaseRegions())) {
+      unsigned c = pb.constant(value);
+      if (failed(visitRegion(region, pb.binary(ProgramOp::CmpEQ, arg, c))))
+        return failure();
+      none = pb.binary(ProgramOp::And, none,
+                       pb.binary(ProgramOp::CmpNE, arg, c));
+    }
+    return visitRegion(sw.getDefaultRegion(), none);
+  }
+  auto i = cast<scf::IfOp>(branch);
+  unsigned taken = pb.binary(ProgramOp::CmpNE, arg, pb.constant(0));
+  if (failed(visitRegion(i.getThenRegion(), taken)))
+    return failure();
+  if (i.getElseRegion().empty())
+    return success();
+  return visitRegion(i.getElseRegion(),
+                     pb.binary(ProgramOp::CmpEQ, arg, pb.constant(0)));
+}
+
+LogicalResult ExecutableSplitter::visitRegion(Region &region, unsigned taken) {
+  std::optional<unsigned> outer = condition;
+  condition = outer ? pb.binary(ProgramOp::And, *outer, taken) : taken;
+  for (Operation &op : region.front().without_terminator())
+    if (failed(visitHostOp(op)))
+      return failure();
+  LogicalResult result = flush();
+  condition = outer;
+  return result;
+}
+
 /// A constant tensor: a constant buffer of the program, and its elements
 /// known to the host when they are integers.
 LogicalResult ExecutableSplitter::visitGlobal(memref::GetGlobalOp g) {
@@ -513,6 +565,10 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
 
   KernelDispatch dispatch;
   dispatch.kernel = name;
+  if (condition) {
+    dispatch.conditional = true;
+    dispatch.when = *condition;
+  }
   dispatch.workgroup[0] = groupSize;
   DenseMap<std::pair<unsigned, Type>, Value> kernelValues;
   auto kernelValue = [&](unsigned id, Type t) -> Value {

@@ -5,6 +5,7 @@
 #include "tangram/Target/GPU/Passes.h"
 #include "tangram/Transforms/Passes.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace mlir::tangram {
@@ -17,6 +18,53 @@ using namespace mlir::tangram;
 using ::tangram::ProgramOp;
 
 namespace {
+
+/// Dim `d` of a result of a branch on a host value (the cases of a
+/// reduction over axes given as an input): a select over the branches of
+/// their static dims.
+std::optional<unsigned> branchDim(Value v, int64_t d, ProgramBuilder &pb) {
+  auto r = dyn_cast<OpResult>(v);
+  if (!r)
+    return std::nullopt;
+  Operation *branch = r.getOwner();
+  auto staticDim = [&](Region &region) -> std::optional<unsigned> {
+    Value y = region.front().getTerminator()->getOperand(r.getResultNumber());
+    while (auto c = y.getDefiningOp<tensor::CastOp>())
+      if (cast<RankedTensorType>(y.getType()).isDynamicDim(d))
+        y = c.getSource();
+      else
+        break;
+    auto t = dyn_cast<RankedTensorType>(y.getType());
+    if (!t || t.isDynamicDim(d))
+      return std::nullopt;
+    return pb.constant(t.getDimSize(d));
+  };
+  if (auto sw = dyn_cast<scf::IndexSwitchOp>(branch)) {
+    std::optional<unsigned> arg = pb.lookup(sw.getArg());
+    std::optional<unsigned> result = staticDim(sw.getDefaultRegion());
+    if (!arg || !result)
+      return std::nullopt;
+    for (auto [value, region] : llvm::zip(sw.getCases(), sw.getCaseRegions())) {
+      std::optional<unsigned> dim = staticDim(region);
+      if (!dim)
+        return std::nullopt;
+      result = pb.select(pb.binary(ProgramOp::CmpEQ, *arg, pb.constant(value)),
+                         *dim, *result);
+    }
+    return result;
+  }
+  if (auto i = dyn_cast<scf::IfOp>(branch)) {
+    std::optional<unsigned> cond = pb.lookup(i.getCondition());
+    if (!cond || i.getElseRegion().empty())
+      return std::nullopt;
+    std::optional<unsigned> a = staticDim(i.getThenRegion());
+    std::optional<unsigned> b = staticDim(i.getElseRegion());
+    if (!a || !b)
+      return std::nullopt;
+    return pb.select(*cond, *a, *b);
+  }
+  return std::nullopt;
+}
 
 /// The formulas of `sf`'s result dims and of its checks on sizes, or an
 /// error naming the op that makes a dim depend on data the host lacks.
@@ -42,8 +90,13 @@ LogicalResult buildFormulas(func::FuncOp sf, ProgramBuilder &pb,
     if (auto d = dyn_cast<tensor::DimOp>(op)) {
       auto arg = dyn_cast<BlockArgument>(d.getSource());
       std::optional<int64_t> index = d.getConstantIndex();
+      std::optional<unsigned> id;
       if (arg && index)
-        pb.map(d.getResult(), pb.dim(arg.getArgNumber(), *index));
+        id = pb.dim(arg.getArgNumber(), *index);
+      else if (index)
+        id = branchDim(d.getSource(), *index, pb);
+      if (id)
+        pb.map(d.getResult(), *id);
       else if (needed.contains(&op))
         return dataError(op);
       continue;

@@ -85,6 +85,10 @@ unsigned ProgramBuilder::binary(ProgramOp op, unsigned a, unsigned b) {
       case ProgramOp::And: return constant(x & y);
       case ProgramOp::Or: return constant(x | y);
       case ProgramOp::Xor: return constant(x ^ y);
+      case ProgramOp::Shl:
+        if (y >= 0 && y < 63)
+          return constant(x << y);
+        break;
       default: break;
       }
     }
@@ -177,6 +181,7 @@ bool ProgramBuilder::mapScalarOp(Operation *op) {
           .Case<arith::AndIOp>([](auto) { return ProgramOp::And; })
           .Case<arith::OrIOp>([](auto) { return ProgramOp::Or; })
           .Case<arith::XOrIOp>([](auto) { return ProgramOp::Xor; })
+          .Case<arith::ShLIOp>([](auto) { return ProgramOp::Shl; })
           .Default([](Operation *) { return std::nullopt; });
   if (!kind || in.size() != 2)
     return false;
@@ -199,7 +204,7 @@ bool ProgramBuilder::loadValues(Attribute attr) {
   for (Attribute a : all) {
     auto v = dyn_cast<DenseI64ArrayAttr>(a);
     if (!v || v.size() != 4 || v[0] < 0 ||
-        v[0] > static_cast<int64_t>(ProgramOp::Load))
+        v[0] > static_cast<int64_t>(ProgramOp::Shl))
       return false;
     program.values.push_back({static_cast<ProgramOp>(v[0]), v[1], v[2], v[3]});
     if (v[0] == static_cast<int64_t>(ProgramOp::Const))

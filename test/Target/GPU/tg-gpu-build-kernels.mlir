@@ -104,3 +104,42 @@ func.func @check(%x: memref<?xf32>, %y: memref<?xf32>) attributes {tg.num_result
   cf.assert %ok, "too small"
   return
 }
+
+// -----
+
+// A branch on a host value: each case's kernels run `when` its condition
+// holds (CmpEQ of the switch value, or none of the cases for the
+// default); a scratch buffer of a case is 0 bytes when it is not taken.
+// CHECK-LABEL: func.func @branch
+// CHECK-SAME: [\22load\22,1,1],[\22eq\22,3,2],[\22const\22,16,0],[\22select\22,4,5,1]
+// CHECK-SAME: [\22ne\22,3,2],[\22and\22,2,9]]
+// CHECK-SAME: \22scratch\22:[6]
+// CHECK-SAME: \22name\22:\22branch_k0\22{{[^}]*}}\22when\22:4}
+// CHECK-SAME: \22name\22:\22branch_k1\22{{[^}]*}}\22when\22:10}
+func.func @branch(%x: memref<4xf32>, %k: memref<1xi64>, %y: memref<4xf32>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %e = memref.load %k[%c0] : memref<1xi64>
+  %i = arith.index_cast %e : i64 to index
+  scf.index_switch %i
+  case 1 {
+    %t = memref.alloc() : memref<4xf32>
+    scf.parallel (%j) = (%c0) to (%c4) step (%c1) {
+      %v = memref.load %x[%j] : memref<4xf32>
+      memref.store %v, %y[%j] : memref<4xf32>
+      scf.reduce
+    }
+    scf.yield
+  }
+  default {
+    scf.parallel (%j) = (%c0) to (%c4) step (%c1) {
+      %v = memref.load %x[%j] : memref<4xf32>
+      %w = arith.addf %v, %v : f32
+      memref.store %w, %y[%j] : memref<4xf32>
+      scf.reduce
+    }
+    scf.yield
+  }
+  return
+}

@@ -37,6 +37,38 @@ def GPUResultShapesPass : Pass<"tg-gpu-result-shapes", "ModuleOp"> {
   }];
 }
 
+def GPUSinkIntoBranchesPass
+    : Pass<"tg-gpu-sink-into-branches", "func::FuncOp"> {
+  let summary = "Moves the writes of a branch's results to their "
+                "destinations into the branches";
+  let description = [{
+    A model whose kernels depend on input data (reduction axes or a CumSum
+    axis given as an input) lowers to an `scf.index_switch` (or `scf.if`)
+    whose cases compute differently shaped tensors. On a GPU the host
+    program picks the case at run time and dispatches only its kernels; a
+    branch result used after the branch would be a buffer chosen at run
+    time, which kernels cannot bind. When every result of a branch is only
+    written to a destination (`bufferization.materialize_in_destination`,
+    tg-destination-results), each case writes it itself and the branch
+    loses its results.
+
+    Before:
+    ```mlir
+    %r = scf.index_switch %k -> tensor<?xf32>
+    case 2 { ...; scf.yield %a : tensor<?xf32> }
+    default { ...; scf.yield %b : tensor<?xf32> }
+    bufferization.materialize_in_destination %r in restrict writable %out
+    ```
+    After:
+    ```mlir
+    scf.index_switch %k
+    case 2 { ...; bufferization.materialize_in_destination %a in restrict writable %out; scf.yield }
+    default { ...; bufferization.materialize_in_destination %b in restrict writable %out; scf.yield }
+    ```
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
 def GPUCopiesToLinalgPass : Pass<"tg-gpu-copies-to-linalg", "func::FuncOp"> {
   let summary = "Turns memref.copy into linalg.copy so copies become kernels";
   let description = [{
@@ -58,7 +90,9 @@ def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
 
     - host work: index arithmetic, `memref.dim`, allocations (scratch
       buffers), views (`extract_strided_metadata`, `reinterpret_cast`,
-      `cast`), deallocations; run-time checks are dropped (see the note);
+      `cast`), deallocations, checks on sizes; an `scf.index_switch` or
+      `scf.if` without results on a host value is host control flow: the
+      kernels of each case are dispatched `when` its condition holds;
     - a top-level `scf.parallel` is *distributed*: its iteration space is
       flattened and a grid-stride loop spreads it over `workgroup-size`
       invocations per workgroup and at most `max-workgroups` workgroups;
