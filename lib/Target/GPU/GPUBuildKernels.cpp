@@ -47,6 +47,16 @@ int64_t elementBytes(Type t) {
   return std::max<int64_t>(1, (t.getIntOrFloatBitWidth() + 7) / 8);
 }
 
+/// How a kernel stores elements of type `t`: floats the GPU has no type
+/// for (bf16, the 8-bit floats) as integers of their width; kernels
+/// bitcast them after loading and before storing, and the pipeline
+/// expands their conversions into integer arithmetic.
+Type storageType(Type t) {
+  if (isa<FloatType>(t) && (t.isBF16() || t.getIntOrFloatBitWidth() == 8))
+    return IntegerType::get(t.getContext(), t.getIntOrFloatBitWidth());
+  return t;
+}
+
 /// Rewrites an scf.parallel without reductions into nested scf.for loops
 /// (parallel loops inside a kernel run sequentially per invocation).
 void parallelToFor(scf::ParallelOp p) {
@@ -544,7 +554,8 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
   auto i32 = IntegerType::get(ctx, 32);
   argTypes.push_back(MemRefType::get({ShapedType::kDynamic}, i32));
   for (auto &[b, et] : bindings)
-    argTypes.push_back(MemRefType::get({ShapedType::kDynamic}, et));
+    argTypes.push_back(
+        MemRefType::get({ShapedType::kDynamic}, storageType(et)));
   OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
   auto gm = gpu::GPUModuleOp::create(mb, loc, name);
   OpBuilder gb = OpBuilder::atBlockBegin(gm.getBody());
@@ -711,12 +722,18 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
       };
       if (auto l = dyn_cast<memref::LoadOp>(user)) {
         Value at = linear(l.getIndices());
-        l.replaceAllUsesWith(
-            memref::LoadOp::create(ub, l.getLoc(), flat, at).getResult());
+        Value v = memref::LoadOp::create(ub, l.getLoc(), flat, at);
+        if (v.getType() != l.getType())
+          v = arith::BitcastOp::create(ub, l.getLoc(), l.getType(), v);
+        l.replaceAllUsesWith(v);
         l.erase();
       } else if (auto s = dyn_cast<memref::StoreOp>(user)) {
         Value at = linear(s.getIndices());
-        memref::StoreOp::create(ub, s.getLoc(), s.getValueToStore(), flat, at);
+        Value v = s.getValueToStore();
+        Type stored = cast<MemRefType>(flat.getType()).getElementType();
+        if (v.getType() != stored)
+          v = arith::BitcastOp::create(ub, s.getLoc(), stored, v);
+        memref::StoreOp::create(ub, s.getLoc(), v, flat, at);
         s.erase();
       } else if (auto c = dyn_cast<memref::CastOp>(user)) {
         work.push_back({v, c.getResult(), c});

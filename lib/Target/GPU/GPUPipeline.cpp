@@ -7,6 +7,7 @@
 #include "tangram/Target/GPU/Passes.h"
 #include "tangram/Transforms/Passes.h"
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -72,6 +73,18 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   ko.workgroupSize = d.distributeWorkgroupSize;
   ko.maxWorkgroups = d.maxWorkgroups;
   pm.addPass(createGPUBuildKernelsPass(ko));
+  // bf16 and 8-bit floats (stored as integers): arithmetic in f32, and the
+  // conversions as integer arithmetic.
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  arith::ArithEmulateUnsupportedFloatsOptions eo;
+  eo.sourceTypeStrs = {"bf16"};
+  eo.targetTypeStr = "f32";
+  kernels.addNestedPass<gpu::GPUFuncOp>(
+      arith::createArithEmulateUnsupportedFloats(eo));
+  arith::ArithExpandOpsPassOptions xo;
+  xo.includeBf16 = true;
+  kernels.addPass(arith::createArithExpandOpsPass(xo));
+  pm.addPass(createExpandFloat8Pass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

@@ -35,3 +35,31 @@ func.func @keep(%x: f32) -> f32 {
   %b = math.tanh %a : f32
   return %b : f32
 }
+
+// -----
+
+// trunc as a select of ceil and floor.
+// CHECK-LABEL: func.func @trunc
+// CHECK-NOT: math.trunc
+// CHECK: arith.cmpf olt
+// CHECK: math.ceil
+// CHECK: math.floor
+// CHECK: arith.select
+func.func @trunc(%x: f32) -> f32 {
+  %y = math.trunc %x : f32
+  return %y : f32
+}
+
+// -----
+
+// f64 transcendentals are computed in f32; other f64 math stays.
+// CHECK-LABEL: func.func @f64
+// CHECK: %[[N:.*]] = arith.truncf %{{.*}} : f64 to f32
+// CHECK: %[[E:.*]] = math.exp %[[N]] : f32
+// CHECK: arith.extf %[[E]] : f32 to f64
+// CHECK: math.sqrt %{{.*}} : f64
+func.func @f64(%x: f64) -> (f64, f64) {
+  %a = math.exp %x : f64
+  %b = math.sqrt %x : f64
+  return %a, %b : f64, f64
+}

@@ -39,9 +39,12 @@ def VulkanLowerMathPass : Pass<"tg-vulkan-lower-math", "ModuleOp"> {
   let description = [{
     GLSL has no erf, erfc, log1p, expm1, cbrt, and the SPIR-V math
     conversion has no pattern for several others (hyperbolic functions,
-    powers with integer exponents, rounding variants). They are expanded
-    (`math-expand-ops` patterns) or computed as f32 polynomials
+    powers with integer exponents, rounding variants, trunc). They are
+    expanded (`math-expand-ops` patterns, trunc as a select of ceil and
+    floor) or computed as f32 polynomials
     (`populateMathPolynomialApproximationPatterns`) before the conversion.
+    GLSL's transcendental instructions take 16- and 32-bit floats only: on
+    f64 they are computed in f32.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
