@@ -81,6 +81,9 @@ public:
   }
   void addFinalConversion(OpPassManager &pm,
                           const TargetOptions &) const override {
+    // Workgroup memory (the reduce strategy's partials) as SPIR-V storage
+    // classes.
+    pm.addPass(createMapMemRefStorageClassPass());
     pm.addNestedPass<gpu::GPUModuleOp>(createConvertMathToSPIRVPass());
     pm.addPass(createConvertGPUToSPIRVPass(/*mapMemorySpace=*/true));
     OpPassManager &spv = pm.nest<spirv::ModuleOp>();

@@ -143,3 +143,71 @@ func.func @branch(%x: memref<4xf32>, %k: memref<1xi64>, %y: memref<4xf32>) attri
   }
   return
 }
+
+// -----
+
+// A row reduction (one operand varies with the reduction loop) gets the
+// reduce strategy: one workgroup per output element, slots of workgroup
+// memory (space 3) seeded with the identity, a tree with barriers, and the
+// first invocation folding the result into the element.
+// CHECK-LABEL: func.func @rowmax
+// CHECK-SAME: \22grid\22:[{{[0-9]+}},
+// CHECK: gpu.func @rowmax_k0
+// CHECK: %[[SLOTS:.*]] = memref.alloc() : memref<64xf32, 3>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK: memref.store %{{.*}}, %[[SLOTS]]
+// CHECK: scf.for
+// CHECK: arith.maximumf
+// CHECK: memref.store %{{.*}}, %[[SLOTS]]
+// CHECK: gpu.barrier
+// CHECK: arith.cmpi ult
+// CHECK: scf.if
+// CHECK: gpu.barrier
+// CHECK: arith.cmpi eq
+// CHECK: scf.if
+// CHECK: arith.maximumf
+// CHECK: gpu.barrier
+func.func @rowmax(%x: memref<8x100xf32>, %y: memref<8xf32>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c100 = arith.constant 100 : index
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    scf.for %k = %c0 to %c100 step %c1 {
+      %a = memref.load %y[%i] : memref<8xf32>
+      %v = memref.load %x[%i, %k] : memref<8x100xf32>
+      %m = arith.maximumf %a, %v : f32
+      memref.store %m, %y[%i] : memref<8xf32>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A contraction (two operands vary with the loop) keeps the distribute
+// strategy: no workgroup memory.
+// CHECK-LABEL: func.func @dot
+// CHECK: gpu.func @dot_k0
+// CHECK-NOT: memref<64xf32, 3>
+// CHECK-NOT: gpu.barrier
+// CHECK: gpu.return
+func.func @dot(%a: memref<4x8xf32>, %b: memref<8xf32>, %y: memref<4xf32>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+    scf.for %k = %c0 to %c8 step %c1 {
+      %acc = memref.load %y[%i] : memref<4xf32>
+      %u = memref.load %a[%i, %k] : memref<4x8xf32>
+      %v = memref.load %b[%k] : memref<8xf32>
+      %p = arith.mulf %u, %v : f32
+      %s = arith.addf %acc, %p : f32
+      memref.store %s, %y[%i] : memref<4xf32>
+    }
+    scf.reduce
+  }
+  return
+}

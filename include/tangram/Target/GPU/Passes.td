@@ -96,7 +96,14 @@ def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
     - a top-level `scf.parallel` is *distributed*: its iteration space is
       flattened and a grid-stride loop spreads it over `workgroup-size`
       invocations per workgroup and at most `max-workgroups` workgroups;
-      loops inside it (reductions) stay sequential per invocation;
+      loops inside it stay sequential per invocation;
+    - a parallel loop whose body folds one reduction loop into one element
+      (`out[i] = combine(out[i], x(i, k))` with one operand varying with
+      `k`: reduction, softmax and norm rows, not contractions) gets the
+      *reduce* strategy when `reduce` is set: one workgroup per output
+      element (a grid-stride loop over them), its invocations fold strided
+      parts of the row into their slots of workgroup memory, and a tree
+      with barriers folds the slots into the element;
     - any other op with memory effects (`scf.for` from a model loop, a
       store of a scalar) becomes a kernel of one invocation.
 
@@ -116,6 +123,8 @@ def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
            "invocations per workgroup of a distributed kernel">,
     Option<"maxWorkgroups", "max-workgroups", "unsigned", "65535",
            "the largest grid a distributed kernel launches">,
+    Option<"reduceStrategy", "reduce", "bool", "true",
+           "row reductions as one workgroup per output element">,
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::scf::SCFDialect",
