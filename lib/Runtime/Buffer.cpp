@@ -79,3 +79,21 @@ Buffer Buffer::reinterpret(DType dtype) const {
   b.dtype_ = dtype;
   return b;
 }
+
+bool tangram::copyToHost(const Buffer &src, Buffer &dst, const char *reader,
+                         std::string &error) {
+  if (!src.hostVisible()) {
+    error = std::string("the ") + reader + " cannot read " +
+            src.allocator()->name() + " memory (that device must copy it out)";
+    return false;
+  }
+  dst = Buffer::allocate(src.dtype(), src.shape(), /*zeroed=*/false,
+                         hostAllocator());
+  if (!dst) {
+    error = "cannot allocate " + std::to_string(src.byteSize()) + " bytes";
+    return false;
+  }
+  if (src.byteSize())
+    std::memcpy(dst.mutableData(), src.data(), src.byteSize());
+  return true;
+}

@@ -194,20 +194,7 @@ CPUDevice::CPUDevice(DeviceDesc desc, const DeviceOptions &options)
 }
 
 bool CPUDevice::copyIn(const Buffer &src, Buffer &dst, std::string &error) {
-  if (!src.hostVisible()) {
-    error = std::string("the cpu cannot read ") + src.allocator()->name() +
-            " memory (that device must copy it out)";
-    return false;
-  }
-  dst = Buffer::allocate(src.dtype(), src.shape(), /*zeroed=*/false,
-                         hostAllocator());
-  if (!dst) {
-    error = "cannot allocate " + std::to_string(src.byteSize()) + " bytes";
-    return false;
-  }
-  if (src.byteSize())
-    std::memcpy(dst.mutableData(), src.data(), src.byteSize());
-  return true;
+  return copyToHost(src, dst, "cpu", error);
 }
 
 std::unique_ptr<Executable> CPUDevice::wrapEntry(EntryFn entry) {

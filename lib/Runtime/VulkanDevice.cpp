@@ -309,16 +309,7 @@ public:
                                              ByteSpan bytes,
                                              std::string &error) override;
   bool copyIn(const Buffer &src, Buffer &dst, std::string &error) override {
-    if (!src.hostVisible()) {
-      error = std::string("vulkan cannot read ") + src.allocator()->name() +
-              " memory";
-      return false;
-    }
-    dst = Buffer::allocate(src.dtype(), src.shape(), false, hostAllocator());
-    if (!dst)
-      return error = "out of host memory", false;
-    std::memcpy(dst.mutableData(), src.data(), src.byteSize());
-    return true;
+    return copyToHost(src, dst, "vulkan device", error);
   }
 
   /// `size` bytes of device memory; host visible when `hostVisible` (else

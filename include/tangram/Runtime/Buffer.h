@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 namespace tangram {
 
@@ -91,6 +92,12 @@ private:
   const Allocator *allocator_ = nullptr;
   std::shared_ptr<const void> owner_;
 };
+
+/// `src` copied into a new buffer of host memory, for a device (`reader`,
+/// "cpu") whose launches read host memory; fails with a message when `src`
+/// is not host visible or the allocation fails.
+bool copyToHost(const Buffer &src, Buffer &dst, const char *reader,
+                std::string &error);
 
 } // namespace tangram
 

@@ -45,6 +45,42 @@ std::vector<std::string> mlir::tangram::vulkanCapabilities(StringRef spec) {
   return caps;
 }
 
+std::vector<std::string>
+mlir::tangram::vulkanCapabilitiesFor(StringRef name) {
+  static const std::pair<const char *, std::vector<std::string>> needs[] = {
+      {"f16", {"Float16", "StorageBuffer16BitAccess"}},
+      {"f64", {"Float64"}},
+      {"i8", {"Int8", "StorageBuffer8BitAccess"}},
+      {"i16", {"Int16", "StorageBuffer16BitAccess"}},
+      {"i64", {"Int64"}}};
+  for (const auto &[type, caps] : needs)
+    if (name == type)
+      return caps;
+  return {};
+}
+
+GPUDescription
+mlir::tangram::vulkanDescription(ArrayRef<std::string> capabilities) {
+  auto has = [&](StringRef type) {
+    return llvm::all_of(vulkanCapabilitiesFor(type), [&](const std::string &c) {
+      return llvm::is_contained(capabilities, c);
+    });
+  };
+  GPUDescription d;
+  d.subgroupSize = 32;
+  d.maxThreads = 128; // SPIR-V's default resource limits
+  d.maxWorkgroupSize[0] = d.maxWorkgroupSize[1] = 128;
+  d.maxWorkgroupSize[2] = 64;
+  d.sharedMemoryBytes = 16384;
+  d.indexBitwidth = 32;
+  d.f16 = has("f16");
+  d.f64 = has("f64");
+  d.i8 = has("i8");
+  d.i16 = has("i16");
+  d.i64 = has("i64");
+  return d;
+}
+
 namespace {
 
 /// The ONNX node of an op (the first name in its location), for messages.
@@ -91,28 +127,7 @@ struct VulkanAttachTargetPass
                         triple, spirv::getDefaultResourceLimits(ctx),
                         spirv::ClientAPI::Vulkan));
 
-    // What each element type needs.
-    auto missing = [&](Type t) -> std::string {
-      if (t.isF64())
-        return has("Float64") ? "" : "Float64";
-      if (t.isF16())
-        return !has("Float16") ? "Float16"
-               : !has("StorageBuffer16BitAccess") ? "StorageBuffer16BitAccess"
-                                                  : "";
-      if (t.isInteger(64))
-        return has("Int64") ? "" : "Int64";
-      if (t.isInteger(16))
-        return !has("Int16") ? "Int16"
-               : !has("StorageBuffer16BitAccess") ? "StorageBuffer16BitAccess"
-                                                  : "";
-      if (t.isInteger(8))
-        return !has("Int8") ? "Int8"
-               : !has("StorageBuffer8BitAccess") ? "StorageBuffer8BitAccess"
-                                                 : "";
-      if (t.isF32() || t.isInteger(32) || t.isInteger(1) || t.isIndex())
-        return "";
-      return "a SPIR-V type for it";
-    };
+    GPUDescription description = vulkanDescription(names);
     WalkResult r = module.walk([&](gpu::GPUFuncOp f) {
       if (!f.isKernel())
         return WalkResult::advance();
@@ -126,15 +141,24 @@ struct VulkanAttachTargetPass
           return WalkResult::advance();
         auto check = [&](Type t) {
           Type e = getElementTypeOrSelf(t);
-          std::string need = missing(e);
-          if (need.empty())
+          std::string lacking = missingElementType(description, e);
+          if (lacking.empty())
             return true;
+          SmallVector<std::string> need;
+          for (const std::string &c : vulkanCapabilitiesFor(lacking))
+            if (!has(c))
+              need.push_back(c);
           std::string node = nodeName(op->getLoc());
           auto diag = op->emitError("'") << op->getName() << "'";
           if (!node.empty())
             diag << " (ONNX node '" << node << "')";
-          diag << " computes with " << e << ", which the Vulkan device lacks"
-               << " (it needs the SPIR-V capability " << need << ")";
+          diag << " computes with " << e << ", which the Vulkan device lacks";
+          if (need.empty())
+            diag << " (SPIR-V has no type for it)";
+          else
+            diag << " (it needs the SPIR-V capabilit"
+                 << (need.size() == 1 ? "y " : "ies ")
+                 << llvm::join(need, " and ") << ")";
           return false;
         };
         for (Type t : op->getOperandTypes())

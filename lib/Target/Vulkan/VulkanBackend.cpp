@@ -35,7 +35,7 @@ public:
   void emitErrorReport(OpBuilder &, Location, Value, StringRef) const override {}
   bool expandsFloat8() const override { return true; }
   bool approximatesMath(StringRef name) const override {
-    return name == "math.erf" || name == "math.erfc";
+    return vulkanApproximatesMath(name);
   }
 };
 
@@ -50,25 +50,7 @@ public:
     return info;
   }
   GPUDescription description(const TargetOptions &o) const override {
-    std::vector<std::string> caps = vulkanCapabilities(o.features);
-    auto has = [&](const char *c) { return llvm::is_contained(caps, c); };
-    GPUDescription d;
-    d.subgroupSize = 32;
-    d.maxThreads = 128; // SPIR-V's default resource limits
-    d.maxWorkgroupSize[0] = d.maxWorkgroupSize[1] = 128;
-    d.maxWorkgroupSize[2] = 64;
-    d.sharedMemoryBytes = 16384;
-    d.indexBitwidth = 32;
-    d.f64 = has("Float64");
-    d.f16 = has("Float16") && has("StorageBuffer16BitAccess");
-    d.i64 = has("Int64");
-    d.i16 = has("Int16") && has("StorageBuffer16BitAccess");
-    d.i8 = has("Int8") && has("StorageBuffer8BitAccess");
-    return d;
-  }
-  std::string featureName(Type t) const override {
-    return t.isF64() ? "Float64" : t.isF16() ? "Float16" : t.isInteger(64) ? "Int64"
-           : t.isInteger(16) ? "Int16" : t.isInteger(8) ? "Int8" : "";
+    return vulkanDescription(vulkanCapabilities(o.features));
   }
   void addAttachTarget(OpPassManager &pm,
                        const TargetOptions &o) const override {

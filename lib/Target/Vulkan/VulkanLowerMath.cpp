@@ -13,6 +13,11 @@ namespace mlir::tangram {
 
 using namespace mlir;
 
+bool mlir::tangram::vulkanApproximatesMath(StringRef name) {
+  return name == "math.erf" || name == "math.erfc" || name == "math.log1p" ||
+         name == "math.expm1" || name == "math.cbrt" || name == "math.log2";
+}
+
 namespace {
 /// trunc(x) = x < 0 ? ceil(x) : floor(x) (no SPIR-V pattern exists).
 struct ExpandTrunc : OpRewritePattern<math::TruncOp> {
@@ -72,11 +77,8 @@ struct VulkanLowerMathPass
                    "ipowi", "round", "roundeven", "ctlz", "exp2"});
     patterns.add<ExpandTrunc, TranscendentalInF32>(&getContext());
     // GLSL has none of these: f32 polynomials.
-    populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
-      return name == "math.erf" || name == "math.erfc" ||
-             name == "math.log1p" || name == "math.expm1" ||
-             name == "math.cbrt" || name == "math.log2";
-    });
+    populateMathPolynomialApproximationPatterns(patterns,
+                                                mlir::tangram::vulkanApproximatesMath);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

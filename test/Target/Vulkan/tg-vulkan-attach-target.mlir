@@ -2,6 +2,7 @@
 // RUN: not tangram-opt %s -split-input-file -tg-vulkan-attach-target='capabilities=-Float64' 2>&1 | FileCheck %s --check-prefix=NOF64
 // RUN: not tangram-opt %s -split-input-file -tg-vulkan-attach-target='capabilities=Shader' 2>&1 | FileCheck %s --check-prefix=PLAIN
 // RUN: not tangram-opt %s -split-input-file -tg-vulkan-attach-target='capabilities=+Teleport' 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// RUN: not tangram-opt %s -split-input-file -tg-vulkan-attach-target='capabilities=-StorageBuffer16BitAccess' 2>&1 | FileCheck %s --check-prefix=NO16
 
 // The target env and each kernel's workgroup size.
 // CHECK-LABEL: module attributes
@@ -35,6 +36,22 @@ module attributes {gpu.container_module} {
       %x = memref.load %a[%c0] : memref<?xf64> loc("load_node")
       %y = arith.addf %x, %x : f64
       memref.store %y, %a[%c0] : memref<?xf64>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// f16 needs two capabilities; the error names the one the device lacks.
+// CHECK-LABEL: module attributes
+// CHECK: arith.addf %{{.*}} : f16
+// NO16: error: {{.*}}'arith.addf' computes with 'f16', which the Vulkan device lacks (it needs the SPIR-V capability StorageBuffer16BitAccess)
+// PLAIN-DAG: error: {{.*}}'arith.addf' computes with 'f16', which the Vulkan device lacks (it needs the SPIR-V capabilities Float16 and StorageBuffer16BitAccess)
+module attributes {gpu.container_module} {
+  gpu.module @k {
+    gpu.func @k(%p: memref<?xi32>, %x: f16) kernel attributes {known_block_size = array<i32: 1, 1, 1>} {
+      %y = arith.addf %x, %x : f16
       gpu.return
     }
   }

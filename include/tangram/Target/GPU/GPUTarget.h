@@ -36,8 +36,8 @@ struct GPUDescription {
   unsigned distributeWorkgroupSize = 64;
 };
 
-/// The reason a GPU lacks element type `t` (the capability or feature it
-/// would need, e.g. "Float64"), or "" when it has it.
+/// The name of element type `t` ("f64") when the GPU does not compute with
+/// it, or "" when it does.
 std::string missingElementType(const GPUDescription &d, Type t);
 
 /// A GPU target: the shared pipeline plus its hooks.
@@ -45,9 +45,6 @@ class GPUTargetBackend : public TargetBackend {
 public:
   /// The GPU the compile is for (options.features may change the default).
   virtual GPUDescription description(const TargetOptions &options) const = 0;
-  /// The name of the capability a type needs, in the target's own terms.
-  virtual std::string featureName(Type t) const = 0;
-
   /// Hooks, in pipeline order.
   /// Marks the kernels for the target (target env, workgroup sizes) and
   /// refuses ops on element types it lacks.

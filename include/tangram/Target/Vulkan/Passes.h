@@ -11,11 +11,10 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "tangram/Target/GPU/GPUTarget.h"
 #include <memory>
 
 namespace mlir::tangram {
-
-class TargetBackend;
 
 #define GEN_PASS_DECL
 #include "tangram/Target/Vulkan/Passes.h.inc"
@@ -29,6 +28,18 @@ std::unique_ptr<TargetBackend> createVulkanTarget();
 /// The capabilities of the default Vulkan profile, changed by `spec`
 /// ("-Float64", "+Int64", or a plain list that replaces them).
 std::vector<std::string> vulkanCapabilities(llvm::StringRef spec);
+
+/// The SPIR-V capabilities computing with element type `name` ("f16", as
+/// missingElementType names it) needs; empty for the types a Vulkan device
+/// always has, and for those SPIR-V has no type for (bf16).
+std::vector<std::string> vulkanCapabilitiesFor(llvm::StringRef name);
+
+/// A Vulkan device with `capabilities` as the shared GPU pipeline sees it.
+GPUDescription vulkanDescription(llvm::ArrayRef<std::string> capabilities);
+
+/// Whether tg-vulkan-lower-math computes the f32 math op `name` as a
+/// polynomial (GLSL has no instruction for it).
+bool vulkanApproximatesMath(llvm::StringRef name);
 
 } // namespace mlir::tangram
 
