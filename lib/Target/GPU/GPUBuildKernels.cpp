@@ -9,6 +9,7 @@
 // run a GPU bundle.
 //
 //===----------------------------------------------------------------------===//
+#include "KernelStrategies.h"
 #include "ProgramBuilder.h"
 #include "tangram/Target/GPU/Passes.h"
 #include "tangram/Transforms/Passes.h"
@@ -77,114 +78,31 @@ void parallelToFor(scf::ParallelOp p) {
   p.erase();
 }
 
-/// A parallel loop whose body is one reduction loop that folds values into
-/// one element: `out[I] = combine(out[I], x(k))` for k in the loop (a
-/// reduction or softmax row, not a contraction).
-struct RowReduction {
-  scf::ForOp loop;
-  memref::LoadOp acc;
-  Operation *combine = nullptr;
-  memref::StoreOp store;
-  arith::AtomicRMWKind kind;
+/// The pass's options, checked.
+struct KernelOptions {
+  unsigned wg = 64, maxGroups = 65535, sharedMemoryBytes = 16384;
+  bool reduceStrategy = true, contractStrategy = true;
+  SmallVector<arith::AtomicRMWKind> subgroupReduce;
 };
-
-std::optional<arith::AtomicRMWKind> combinerKind(Operation *op) {
-  using K = arith::AtomicRMWKind;
-  return llvm::TypeSwitch<Operation *, std::optional<K>>(op)
-      .Case<arith::AddFOp>([](auto) { return K::addf; })
-      .Case<arith::MulFOp>([](auto) { return K::mulf; })
-      .Case<arith::MaximumFOp>([](auto) { return K::maximumf; })
-      .Case<arith::MinimumFOp>([](auto) { return K::minimumf; })
-      .Case<arith::MaxNumFOp>([](auto) { return K::maxnumf; })
-      .Case<arith::MinNumFOp>([](auto) { return K::minnumf; })
-      .Case<arith::AddIOp>([](auto) { return K::addi; })
-      .Case<arith::MulIOp>([](auto) { return K::muli; })
-      .Case<arith::MaxSIOp>([](auto) { return K::maxs; })
-      .Case<arith::MinSIOp>([](auto) { return K::mins; })
-      .Default([](Operation *) { return std::nullopt; });
-}
-
-/// Whether `v` is computed (inside `region`) from `iv`.
-bool dependsOn(Value v, Value iv, Region &region) {
-  SmallVector<Value> work = {v};
-  llvm::SmallPtrSet<Operation *, 16> seen;
-  while (!work.empty()) {
-    Value x = work.pop_back_val();
-    if (x == iv)
-      return true;
-    Operation *d = x.getDefiningOp();
-    if (!d || !region.isAncestor(d->getParentRegion()) || !seen.insert(d).second)
-      continue;
-    work.append(d->operand_begin(), d->operand_end());
-  }
-  return false;
-}
-
-std::optional<RowReduction> matchRowReduction(scf::ParallelOp par) {
-  Block *body = par.getBody();
-  if (!llvm::hasSingleElement(body->without_terminator()))
-    return std::nullopt;
-  auto loop = dyn_cast<scf::ForOp>(body->front());
-  if (!loop || loop.getNumResults())
-    return std::nullopt;
-  RowReduction r;
-  r.loop = loop;
-  unsigned varyingBuffers = 0;
-  for (Operation &op : loop.getBody()->without_terminator()) {
-    if (op.getNumRegions())
-      return std::nullopt;
-    if (auto st = dyn_cast<memref::StoreOp>(op)) {
-      if (r.store)
-        return std::nullopt;
-      r.store = st;
-    } else if (auto ld = dyn_cast<memref::LoadOp>(op)) {
-      if (llvm::any_of(ld.getIndices(), [&](Value i) {
-            return dependsOn(i, loop.getInductionVar(), loop.getRegion());
-          }))
-        ++varyingBuffers;
-    } else if (!isMemoryEffectFree(&op)) {
-      return std::nullopt;
-    }
-  }
-  // Two operands that vary with the loop: a contraction (matmul, conv),
-  // which the contract strategy (not built yet) is for.
-  if (!r.store || varyingBuffers != 1)
-    return std::nullopt;
-  r.combine = r.store.getValueToStore().getDefiningOp();
-  if (!r.combine || !r.combine->hasOneUse() ||
-      r.combine->getBlock() != loop.getBody())
-    return std::nullopt;
-  std::optional<arith::AtomicRMWKind> kind = combinerKind(r.combine);
-  if (!kind)
-    return std::nullopt;
-  r.kind = *kind;
-  for (Value o : r.combine->getOperands()) {
-    auto ld = o.getDefiningOp<memref::LoadOp>();
-    if (ld && ld.getMemRef() == r.store.getMemRef() &&
-        ld.getIndices() == r.store.getIndices() && ld->hasOneUse())
-      r.acc = ld;
-  }
-  if (!r.acc || llvm::any_of(r.store.getIndices(), [&](Value i) {
-        return dependsOn(i, loop.getInductionVar(), loop.getRegion());
-      }))
-    return std::nullopt;
-  return r;
-}
 
 class ExecutableSplitter {
 public:
-  ExecutableSplitter(ModuleOp module, func::FuncOp f, unsigned wg,
-                     unsigned maxGroups, bool reduceStrategy)
-      : module(module), f(f), wg(wg), maxGroups(maxGroups),
-        reduceStrategy(reduceStrategy) {}
+  ExecutableSplitter(ModuleOp module, func::FuncOp f,
+                     const KernelOptions &options)
+      : module(module), f(f), wg(options.wg), maxGroups(options.maxGroups),
+        sharedMemoryBytes(options.sharedMemoryBytes),
+        reduceStrategy(options.reduceStrategy),
+        contractStrategy(options.contractStrategy),
+        subgroupReduce(options.subgroupReduce) {}
 
   LogicalResult run();
 
 private:
   ModuleOp module;
   func::FuncOp f;
-  unsigned wg, maxGroups;
-  bool reduceStrategy;
+  unsigned wg, maxGroups, sharedMemoryBytes;
+  bool reduceStrategy, contractStrategy;
+  ArrayRef<arith::AtomicRMWKind> subgroupReduce;
   ProgramBuilder pb;
   DenseMap<Value, View> views;
   unsigned numKernels = 0;
@@ -246,49 +164,6 @@ private:
   }
   LogicalResult makeKernel(ArrayRef<Operation *> ops);
 
-  /// A parallel loop's iteration space flattened: per dim its lower bound,
-  /// trip count and step, and the number of points (value ids).
-  struct Space {
-    SmallVector<unsigned> lbs, trips, steps;
-    unsigned total = 0;
-  };
-  using KernelValueFn = llvm::function_ref<Value(unsigned, Type)>;
-  LogicalResult flatten(scf::ParallelOp par, Space &space) {
-    space.total = pb.constant(1);
-    for (auto [lb, ub, st] : llvm::zip(par.getLowerBound(),
-                                       par.getUpperBound(), par.getStep())) {
-      auto l = hostValue(par, lb), u = hostValue(par, ub),
-           s = hostValue(par, st);
-      if (!l || !u || !s)
-        return failure();
-      space.lbs.push_back(*l);
-      space.steps.push_back(*s);
-      space.trips.push_back(pb.binary(
-          ProgramOp::CeilDiv, pb.binary(ProgramOp::Sub, *u, *l), *s));
-      space.total = pb.binary(ProgramOp::Mul, space.total, space.trips.back());
-    }
-    return success();
-  }
-  /// The loop's induction variables at flat point `flat`.
-  SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value flat,
-                                 const Space &space, KernelValueFn value) {
-    Type idx = b.getIndexType();
-    SmallVector<Value> ivs(space.lbs.size());
-    Value rest = flat;
-    for (int k = (int)space.lbs.size() - 1; k >= 0; --k) {
-      Value trip = value(space.trips[k], idx);
-      Value i = k == 0 ? rest : (Value)arith::RemSIOp::create(b, loc, rest, trip);
-      if (k)
-        rest = arith::DivSIOp::create(b, loc, rest, trip);
-      ivs[k] = arith::AddIOp::create(
-          b, loc, value(space.lbs[k], idx),
-          arith::MulIOp::create(b, loc, i, value(space.steps[k], idx)));
-    }
-    return ivs;
-  }
-  LogicalResult buildRowReduction(scf::ParallelOp par, RowReduction row,
-                                  KernelDispatch &dispatch, OpBuilder &kb,
-                                  KernelValueFn kernelValue, IRMapping &map);
   View identityView(Binding b, ArrayRef<unsigned> sizes) {
     View v;
     v.binding = b;
@@ -783,39 +658,25 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
     placeholderFlat[v] = entry.getArgument(1 + k);
   }
 
-  std::optional<RowReduction> row =
-      par && reduceStrategy ? matchRowReduction(par) : std::nullopt;
-  if (row) {
-    if (failed(buildRowReduction(par, *row, dispatch, kb, kernelValue, map)))
+  if (par) {
+    KernelContext ctx{pb,  dispatch,   kernelValue,       map,
+                      wg,  maxGroups,  sharedMemoryBytes, subgroupReduce};
+    std::optional<Contraction> contraction =
+        contractStrategy ? matchContraction(par) : std::nullopt;
+    FailureOr<bool> built = false;
+    if (contraction)
+      built = buildContraction(ctx, kb, par, *contraction);
+    if (failed(built))
       return failure();
-  } else if (par) {
-    // Flatten the iteration space; a grid-stride loop covers it.
-    Space space;
-    if (failed(flatten(par, space)))
+    std::optional<RowReduction> row = !*built && reduceStrategy
+                                          ? matchRowReduction(par)
+                                          : std::nullopt;
+    if (row) {
+      if (failed(buildRowReduction(ctx, kb, par, *row)))
+        return failure();
+    } else if (!*built && failed(buildDistributed(ctx, kb, par))) {
       return failure();
-    unsigned groups = pb.binary(
-        ProgramOp::MinS,
-        pb.binary(ProgramOp::CeilDiv, space.total, pb.constant(wg)),
-        pb.constant(maxGroups));
-    dispatch.grid[0] = groups;
-    dispatch.grid[1] = dispatch.grid[2] = pb.constant(1);
-    Type idx = kb.getIndexType();
-    Value wgSize = arith::ConstantIndexOp::create(kb, loc, wg);
-    Value bid = gpu::BlockIdOp::create(kb, loc, gpu::Dimension::x);
-    Value tid = gpu::ThreadIdOp::create(kb, loc, gpu::Dimension::x);
-    Value gdim = gpu::GridDimOp::create(kb, loc, gpu::Dimension::x);
-    Value first = arith::AddIOp::create(
-        kb, loc, arith::MulIOp::create(kb, loc, bid, wgSize), tid);
-    Value stride = arith::MulIOp::create(kb, loc, gdim, wgSize);
-    auto loop = scf::ForOp::create(kb, loc, first,
-                                   kernelValue(space.total, idx), stride);
-    OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
-    SmallVector<Value> ivs =
-        delinearize(lb, loc, loop.getInductionVar(), space, kernelValue);
-    for (auto [iv, nv] : llvm::zip(par.getInductionVars(), ivs))
-      map.map(iv, nv);
-    for (Operation &o : par.getBody()->without_terminator())
-      lb.clone(o, map);
+    }
   } else {
     dispatch.grid[0] = dispatch.grid[1] = dispatch.grid[2] = pb.constant(1);
     for (Operation *o : ops)
@@ -900,108 +761,6 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
   return success();
 }
 
-/// The *reduce* strategy: one workgroup per output element (a grid-stride
-/// loop over them); its invocations fold strided parts of the reduction
-/// loop, then a tree in workgroup memory folds the partials, and the first
-/// invocation combines the result with the element's initial value.
-LogicalResult ExecutableSplitter::buildRowReduction(
-    scf::ParallelOp par, RowReduction row, KernelDispatch &dispatch,
-    OpBuilder &kb, KernelValueFn kernelValue, IRMapping &map) {
-  Location loc = par.getLoc();
-  Space space;
-  if (failed(flatten(par, space)))
-    return failure();
-  dispatch.grid[0] =
-      pb.binary(ProgramOp::MinS, space.total, pb.constant(maxGroups));
-  dispatch.grid[1] = dispatch.grid[2] = pb.constant(1);
-  Type idx = kb.getIndexType();
-  Type et = row.acc.getType();
-  // Memory space 3 is workgroup memory in every GPU dialect's numbering
-  // (NVVM, ROCDL, and the SPIR-V storage class map).
-  auto shared = MemRefType::get({(int64_t)wg}, et, AffineMap(),
-                                kb.getI64IntegerAttr(3));
-  Value partials = memref::AllocOp::create(kb, loc, shared);
-  Value tid = gpu::ThreadIdOp::create(kb, loc, gpu::Dimension::x);
-  Value bid = gpu::BlockIdOp::create(kb, loc, gpu::Dimension::x);
-  Value gdim = gpu::GridDimOp::create(kb, loc, gpu::Dimension::x);
-  auto outputs =
-      scf::ForOp::create(kb, loc, bid, kernelValue(space.total, idx), gdim);
-  OpBuilder b = OpBuilder::atBlockBegin(outputs.getBody());
-  for (auto [iv, nv] : llvm::zip(par.getInductionVars(),
-                                 delinearize(b, loc, outputs.getInductionVar(),
-                                             space, kernelValue)))
-    map.map(iv, nv);
-
-  // Each invocation folds k = lb + tid*step, + wg*step, ... into its slot
-  // of workgroup memory, starting from the identity. (Not through loop
-  // iter_args: MLIR's SCF-to-SPIR-V conversion leaves the result of a loop
-  // that runs no iteration undefined instead of its initial value.)
-  scf::ForOp red = row.loop;
-  Value step = map.lookupOrDefault(red.getStep());
-  Value wgValue = arith::ConstantIndexOp::create(b, loc, wg);
-  Value start = arith::AddIOp::create(
-      b, loc, map.lookupOrDefault(red.getLowerBound()),
-      arith::MulIOp::create(b, loc, tid, step));
-  Value identity = arith::getIdentityValue(row.kind, et, b, loc);
-  memref::StoreOp::create(b, loc, identity, partials, tid);
-  auto part = scf::ForOp::create(
-      b, loc, start, map.lookupOrDefault(red.getUpperBound()),
-      arith::MulIOp::create(b, loc, step, wgValue));
-  {
-    OpBuilder pbld(part.getBody()->getTerminator());
-    IRMapping inner = map;
-    inner.map(red.getInductionVar(), part.getInductionVar());
-    Value mine = memref::LoadOp::create(pbld, loc, partials, tid);
-    inner.map(row.acc.getResult(), mine);
-    for (Operation &o : red.getBody()->without_terminator()) {
-      if (&o == row.acc.getOperation() || &o == row.store.getOperation())
-        continue;
-      pbld.clone(o, inner);
-    }
-    memref::StoreOp::create(pbld, loc, inner.lookup(row.combine->getResult(0)),
-                            partials, tid);
-  }
-  // Fold the partials in workgroup memory.
-  gpu::BarrierOp::create(b, loc);
-  auto combine = [&](OpBuilder &cb, Value x, Value y) {
-    IRMapping m;
-    m.map(row.combine->getOperand(0), x);
-    m.map(row.combine->getOperand(1), y);
-    return cb.clone(*row.combine, m)->getResult(0);
-  };
-  for (unsigned width = wg / 2; width >= 1; width /= 2) {
-    Value w = arith::ConstantIndexOp::create(b, loc, width);
-    Value active =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tid, w);
-    auto ifOp = scf::IfOp::create(b, loc, active, /*withElse=*/false);
-    OpBuilder tb = ifOp.getThenBodyBuilder();
-    Value other = arith::AddIOp::create(tb, loc, tid, w);
-    Value x = memref::LoadOp::create(tb, loc, partials, tid);
-    Value y = memref::LoadOp::create(tb, loc, partials, other);
-    memref::StoreOp::create(tb, loc, combine(tb, x, y), partials, tid);
-    gpu::BarrierOp::create(b, loc);
-  }
-  // The first invocation folds the sum into the element.
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value isFirst =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, zero);
-  auto last = scf::IfOp::create(b, loc, isFirst, /*withElse=*/false);
-  {
-    OpBuilder tb = last.getThenBodyBuilder();
-    Value total = memref::LoadOp::create(tb, loc, partials, zero);
-    IRMapping m = map;
-    Value acc = tb.clone(*row.acc, m)->getResult(0);
-    Value folded = row.combine->getOperand(0) == row.acc.getResult()
-                       ? combine(tb, acc, total)
-                       : combine(tb, total, acc);
-    m.map(row.store.getValueToStore(), folded);
-    tb.clone(*row.store, m);
-  }
-  // The partials are reused by the next output.
-  gpu::BarrierOp::create(b, loc);
-  return success();
-}
-
 LogicalResult ExecutableSplitter::run() {
   if (failed(mapArguments()))
     return failure();
@@ -1035,6 +794,22 @@ struct GPUBuildKernelsPass
       module.emitError("workgroup-size and max-workgroups must be positive");
       return signalPassFailure();
     }
+    KernelOptions options;
+    options.wg = workgroupSize;
+    options.maxGroups = maxWorkgroups;
+    options.sharedMemoryBytes = sharedMemoryBytes;
+    options.reduceStrategy = reduceStrategy;
+    options.contractStrategy = contractStrategy;
+    for (const std::string &k : subgroupReduce) {
+      std::optional<arith::AtomicRMWKind> kind =
+          arith::symbolizeAtomicRMWKind(k);
+      if (!kind) {
+        module.emitError("unknown reduction kind '") << k << "' in "
+                                                     << "subgroup-reduce";
+        return signalPassFailure();
+      }
+      options.subgroupReduce.push_back(*kind);
+    }
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                     UnitAttr::get(&getContext()));
     SmallVector<func::FuncOp> executables;
@@ -1046,9 +821,7 @@ struct GPUBuildKernelsPass
         f.emitError("expected an executable with one block");
         return signalPassFailure();
       }
-      if (failed(ExecutableSplitter(module, f, workgroupSize, maxWorkgroups,
-                                    reduceStrategy)
-                     .run()))
+      if (failed(ExecutableSplitter(module, f, options).run()))
         return signalPassFailure();
     }
   }

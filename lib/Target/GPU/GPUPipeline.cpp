@@ -72,6 +72,8 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   GPUBuildKernelsPassOptions ko;
   ko.workgroupSize = d.distributeWorkgroupSize;
   ko.maxWorkgroups = d.maxWorkgroups;
+  ko.sharedMemoryBytes = d.sharedMemoryBytes;
+  ko.subgroupReduce.assign(d.subgroupReduce.begin(), d.subgroupReduce.end());
   pm.addPass(createGPUBuildKernelsPass(ko));
   // bf16 and 8-bit floats (stored as integers): arithmetic in f32, and the
   // conversions as integer arithmetic.

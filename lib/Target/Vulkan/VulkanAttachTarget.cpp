@@ -78,6 +78,12 @@ mlir::tangram::vulkanDescription(ArrayRef<std::string> capabilities) {
   d.i8 = has("i8");
   d.i16 = has("i16");
   d.i64 = has("i64");
+  // GroupNonUniform{F,I}{Add,Mul} and S{Min,Max} are exact; SPIR-V leaves
+  // FMin/FMax of a NaN undefined, so float min/max stay in workgroup
+  // memory.
+  if (llvm::is_contained(capabilities, "GroupNonUniform") &&
+      llvm::is_contained(capabilities, "GroupNonUniformArithmetic"))
+    d.subgroupReduce = {"addf", "mulf", "addi", "muli", "maxs", "mins"};
   return d;
 }
 

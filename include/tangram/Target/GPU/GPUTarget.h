@@ -32,6 +32,11 @@ struct GPUDescription {
   bool f16 = false, f64 = false, i8 = false, i16 = false, i64 = false;
   /// Matrix operations (e.g. "coopmat_f16_16x16x16"); none are used yet.
   std::vector<std::string> matrixOps;
+  /// The subgroup-reduce hook: combiners (arith atomic kinds: "addf",
+  /// "maxs", ...) the target folds exactly across a subgroup, which its
+  /// final conversion lowers gpu.subgroup_reduce of. The reduce strategy
+  /// folds the others through workgroup memory.
+  std::vector<std::string> subgroupReduce;
   /// Invocations per workgroup of a distributed (elementwise) kernel.
   unsigned distributeWorkgroupSize = 64;
 };

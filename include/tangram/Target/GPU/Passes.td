@@ -125,6 +125,15 @@ def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
            "the largest grid a distributed kernel launches">,
     Option<"reduceStrategy", "reduce", "bool", "true",
            "row reductions as one workgroup per output element">,
+    Option<"contractStrategy", "contract", "bool", "true",
+           "contractions as output tiles per workgroup, operands staged "
+           "through workgroup memory">,
+    Option<"sharedMemoryBytes", "shared-memory", "unsigned", "16384",
+           "workgroup memory a kernel may allocate (bytes)">,
+    ListOption<"subgroupReduce", "subgroup-reduce", "std::string",
+               "combiners the target folds exactly across a subgroup "
+               "(arith atomic kinds: addf, mulf, addi, muli, maxs, mins, "
+               "...); the reduce strategy uses gpu.subgroup_reduce for them">,
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::scf::SCFDialect",

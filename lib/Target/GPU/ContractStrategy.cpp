@@ -1,0 +1,442 @@
+//===- ContractStrategy.cpp - output tiles, operands in workgroup memory --===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// Matmul, batch matmul and convs (as implicit GEMM): a loop nest
+//
+//   parallel (P...) { for (K...) { out[P] = combine(out[P], f(x, y)) } }
+//
+// where x varies with the "row" dims of P and y with the "col" dims (the
+// dims both or neither vary with are "batch"). Each workgroup computes a
+// tile of rows x cols of one batch point; each invocation a 4x4 block of
+// it, accumulated in registers. Per step of the K nest the workgroup
+// stages the tile's x and y values (whatever ops compute them from the
+// buffers: loads, casts, index arithmetic of a conv window) in workgroup
+// memory, once per element instead of once per use, and every invocation
+// reads its rows and cols from there.
+//
+//===----------------------------------------------------------------------===//
+#include "KernelStrategies.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SetVector.h"
+
+using namespace mlir;
+using namespace mlir::tangram;
+using ::tangram::ProgramOp;
+
+namespace {
+
+/// Outputs per invocation along rows and along cols.
+constexpr unsigned kBlock = 4;
+/// Points of the reduction nest staged per step.
+constexpr unsigned kDepth = 16;
+
+/// Whether a value can live in workgroup memory as it is.
+bool stageable(Type t) {
+  if (auto i = dyn_cast<IntegerType>(t))
+    return i.getWidth() >= 8 && i.getWidth() <= 64;
+  return t.isF16() || t.isF32() || t.isF64();
+}
+
+uint64_t bit(unsigned i) { return uint64_t(1) << i; }
+
+/// Clones the ops of `body` that `v` is computed from (those not mapped
+/// yet) and returns `v`'s clone.
+Value cloneSlice(OpBuilder &b, Value v, IRMapping &m, Block *body) {
+  if (m.contains(v))
+    return m.lookup(v);
+  Operation *d = v.getDefiningOp();
+  if (!d || d->getBlock() != body)
+    return v;
+  for (Value o : d->getOperands())
+    cloneSlice(b, o, m, body);
+  b.clone(*d, m);
+  return m.lookup(v);
+}
+
+} // namespace
+
+std::optional<Contraction>
+mlir::tangram::matchContraction(scf::ParallelOp par) {
+  unsigned n = par.getNumLoops();
+  Block *body = par.getBody();
+  if (n < 2 || n > 16 || !llvm::hasSingleElement(body->without_terminator()))
+    return std::nullopt;
+  Contraction c;
+  // A perfect nest of reduction loops with bounds of the host.
+  for (Operation *op = &body->front(); auto loop = dyn_cast<scf::ForOp>(op);) {
+    if (loop.getNumResults() || c.loops.size() == 8)
+      return std::nullopt;
+    for (Value v :
+         {loop.getLowerBound(), loop.getUpperBound(), loop.getStep()})
+      if (par.getRegion().isAncestor(v.getParentRegion()))
+        return std::nullopt;
+    c.loops.push_back(loop);
+    Block *lb = loop.getBody();
+    if (!llvm::hasSingleElement(lb->without_terminator()))
+      break;
+    op = &lb->front();
+  }
+  if (c.loops.empty())
+    return std::nullopt;
+  Block *inner = c.loops.back().getBody();
+
+  // What each value of the innermost body varies with: bit i for parallel
+  // dim i, bit n+j for reduction loop j.
+  DenseMap<Value, uint64_t> deps;
+  for (auto [i, iv] : llvm::enumerate(par.getInductionVars()))
+    deps[iv] = bit(i);
+  for (auto [j, loop] : llvm::enumerate(c.loops))
+    deps[loop.getInductionVar()] = bit(n + j);
+  auto depsOf = [&](Value v) { return deps.lookup(v); };
+  uint64_t parMask = bit(n) - 1;
+  uint64_t redMask = (bit(c.loops.size()) - 1) << n;
+  SmallVector<memref::LoadOp> loads;
+  for (Operation &o : inner->without_terminator()) {
+    if (o.getNumRegions())
+      return std::nullopt;
+    uint64_t d = 0;
+    for (Value v : o.getOperands())
+      d |= depsOf(v);
+    for (Value r : o.getResults())
+      deps[r] = d;
+    if (auto st = dyn_cast<memref::StoreOp>(o)) {
+      if (c.store)
+        return std::nullopt;
+      c.store = st;
+    } else if (auto ld = dyn_cast<memref::LoadOp>(o)) {
+      loads.push_back(ld);
+    } else if (!isMemoryEffectFree(&o)) {
+      return std::nullopt;
+    }
+  }
+  // out[P] = combine(out[P], x): the element of every parallel point,
+  // independent of the reduction.
+  if (!c.store)
+    return std::nullopt;
+  c.combine = c.store.getValueToStore().getDefiningOp();
+  if (!c.combine || !c.combine->hasOneUse() || c.combine->getBlock() != inner)
+    return std::nullopt;
+  std::optional<arith::AtomicRMWKind> kind = combinerKind(c.combine);
+  if (!kind)
+    return std::nullopt;
+  c.kind = *kind;
+  for (Value o : c.combine->getOperands()) {
+    auto ld = o.getDefiningOp<memref::LoadOp>();
+    if (ld && ld.getMemRef() == c.store.getMemRef() &&
+        ld.getIndices() == c.store.getIndices() && ld->hasOneUse())
+      c.acc = ld;
+  }
+  uint64_t outDeps = 0;
+  for (Value i : c.store.getIndices())
+    outDeps |= depsOf(i);
+  if (!c.acc || outDeps != parMask)
+    return std::nullopt;
+
+  // The operands: loads that vary with the reduction. The parallel dims
+  // all of them vary with are batch; the rest split in two groups, the
+  // cols holding the last parallel dim (the output's innermost, so that
+  // neighbouring invocations store neighbouring elements).
+  SmallVector<uint64_t> rests;
+  uint64_t batch = parMask;
+  for (memref::LoadOp ld : loads)
+    if (ld != c.acc && (depsOf(ld.getResult()) & redMask)) {
+      rests.push_back(depsOf(ld.getResult()) & parMask);
+      batch &= rests.back();
+    }
+  if (rests.size() < 2)
+    return std::nullopt;
+  uint64_t rows = 0, cols = 0;
+  for (uint64_t &r : rests) {
+    r &= ~batch;
+    if (r & bit(n - 1))
+      cols |= r;
+  }
+  if (!cols)
+    for (uint64_t r : rests)
+      if (r) {
+        cols = r;
+        break;
+      }
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (uint64_t r : rests)
+      if ((r & cols) && (r & ~cols)) {
+        cols |= r;
+        grew = true;
+      }
+  }
+  for (uint64_t r : rests)
+    if (!(r & cols))
+      rows |= r;
+  if (!rows || !cols)
+    return std::nullopt;
+  // No buffer may be read at a point of both a row and a col: only values
+  // of one side are staged.
+  for (memref::LoadOp ld : loads) {
+    uint64_t d = depsOf(ld.getResult());
+    if (ld != c.acc && (d & rows) && (d & cols))
+      return std::nullopt;
+  }
+  for (unsigned i = 0; i < n; ++i)
+    (rows & bit(i)   ? c.rowDims
+     : cols & bit(i) ? c.colDims
+                     : c.batchDims)
+        .push_back(i);
+
+  // The ops that mix a row and a col value, and what they read.
+  llvm::SetVector<Value> rowValues, colValues;
+  for (Operation &o : inner->without_terminator()) {
+    uint64_t d = o.getNumResults() ? depsOf(o.getResult(0)) : 0;
+    if (&o == c.acc.getOperation() || &o == c.store.getOperation() ||
+        !(d & rows) || !(d & cols))
+      continue;
+    c.mixOps.push_back(&o);
+    for (Value v : o.getOperands()) {
+      uint64_t vd = depsOf(v);
+      if (v == c.acc.getResult() || ((vd & rows) && (vd & cols)))
+        continue;
+      if (vd & (rows | cols)) {
+        if (!stageable(v.getType()) || v.getParentBlock() != inner)
+          return std::nullopt;
+        (vd & rows ? rowValues : colValues).insert(v);
+      }
+    }
+  }
+  if (c.mixOps.empty() || c.mixOps.back() != c.combine)
+    return std::nullopt;
+  c.rowValues.assign(rowValues.begin(), rowValues.end());
+  c.colValues.assign(colValues.begin(), colValues.end());
+  return c;
+}
+
+FailureOr<bool> mlir::tangram::buildContraction(KernelContext &ctx,
+                                                OpBuilder &b,
+                                                scf::ParallelOp par,
+                                                Contraction c) {
+  // Invocations as a side x side square; each computes kBlock x kBlock.
+  unsigned side = 1;
+  while (side * side < ctx.wg)
+    side *= 2;
+  if (side * side != ctx.wg || side < 2)
+    return false;
+  unsigned tileRows = side * kBlock, tileCols = side * kBlock;
+  uint64_t bytes = 0;
+  for (Value v : c.rowValues)
+    bytes += uint64_t(tileRows) * kDepth * v.getType().getIntOrFloatBitWidth() / 8;
+  for (Value v : c.colValues)
+    bytes += uint64_t(tileCols) * kDepth * v.getType().getIntOrFloatBitWidth() / 8;
+  if (bytes > ctx.sharedMemoryBytes)
+    return false;
+
+  IterationSpace rowSpace, colSpace, batchSpace, redSpace;
+  if (failed(ctx.flatten(par, c.rowDims, rowSpace)) ||
+      failed(ctx.flatten(par, c.colDims, colSpace)) ||
+      failed(ctx.flatten(par, c.batchDims, batchSpace)))
+    return failure();
+  for (scf::ForOp loop : c.loops)
+    if (failed(ctx.addDim(loop, loop.getLowerBound(), loop.getUpperBound(),
+                          loop.getStep(), redSpace)))
+      return failure();
+  ProgramBuilder &pb = ctx.pb;
+  unsigned rowTiles =
+      pb.binary(ProgramOp::CeilDiv, rowSpace.total, pb.constant(tileRows));
+  unsigned colTiles =
+      pb.binary(ProgramOp::CeilDiv, colSpace.total, pb.constant(tileCols));
+  unsigned tiles = pb.binary(ProgramOp::Mul, batchSpace.total,
+                             pb.binary(ProgramOp::Mul, rowTiles, colTiles));
+  ctx.dispatch.grid[0] =
+      pb.binary(ProgramOp::MinS, tiles, pb.constant(ctx.maxGroups));
+  ctx.dispatch.grid[1] = ctx.dispatch.grid[2] = pb.constant(1);
+
+  Location loc = par.getLoc();
+  Type idx = b.getIndexType();
+  auto cidx = [&](OpBuilder &ob, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(ob, loc, v);
+  };
+  Block *inner = c.loops.back().getBody();
+  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value gdim = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
+  Value tx = arith::RemUIOp::create(b, loc, tid, cidx(b, side));
+  Value ty = arith::DivUIOp::create(b, loc, tid, cidx(b, side));
+  // Memory space 3: workgroup memory (see buildRowReduction).
+  auto sharedOf = [&](Value v, unsigned size) -> Value {
+    auto t = MemRefType::get({(int64_t)size}, v.getType(), AffineMap(),
+                             b.getI64IntegerAttr(3));
+    return memref::AllocOp::create(b, loc, t);
+  };
+  SmallVector<Value> rowShared, colShared;
+  for (Value v : c.rowValues)
+    rowShared.push_back(sharedOf(v, tileRows * kDepth));
+  for (Value v : c.colValues)
+    colShared.push_back(sharedOf(v, kDepth * tileCols));
+  Value numRows = ctx.value(rowSpace.total, idx);
+  Value numCols = ctx.value(colSpace.total, idx);
+  Value depth = ctx.value(redSpace.total, idx);
+  Value colTilesV = ctx.value(colTiles, idx);
+  Value rowTilesV = ctx.value(rowTiles, idx);
+
+  // A grid-stride loop over the tiles of all batch points.
+  auto tileLoop = scf::ForOp::create(b, loc, bid, ctx.value(tiles, idx), gdim);
+  OpBuilder tb = OpBuilder::atBlockBegin(tileLoop.getBody());
+  Value t = tileLoop.getInductionVar();
+  Value tc = arith::RemUIOp::create(tb, loc, t, colTilesV);
+  Value rest = arith::DivUIOp::create(tb, loc, t, colTilesV);
+  Value tr = arith::RemUIOp::create(tb, loc, rest, rowTilesV);
+  Value bt = arith::DivUIOp::create(tb, loc, rest, rowTilesV);
+  IRMapping tileMap = ctx.map;
+  for (auto [d, v] :
+       llvm::zip(c.batchDims, ctx.delinearize(tb, loc, bt, batchSpace)))
+    tileMap.map(par.getInductionVars()[d], v);
+  Value row0 = arith::MulIOp::create(tb, loc, tr, cidx(tb, tileRows));
+  Value col0 = arith::MulIOp::create(tb, loc, tc, cidx(tb, tileCols));
+  auto mapDims = [&](OpBuilder &ob, IRMapping &m, ArrayRef<unsigned> dims,
+                     const IterationSpace &space, Value flat) {
+    for (auto [d, v] : llvm::zip(dims, ctx.delinearize(ob, loc, flat, space)))
+      m.map(par.getInductionVars()[d], v);
+  };
+  auto mapReduction = [&](OpBuilder &ob, IRMapping &m, Value k) {
+    for (auto [loop, v] :
+         llvm::zip(c.loops, ctx.delinearize(ob, loc, k, redSpace)))
+      m.map(loop.getInductionVar(), v);
+  };
+  auto lessThan = [&](OpBuilder &ob, Value x, Value y) -> Value {
+    return arith::CmpIOp::create(ob, loc, arith::CmpIPredicate::ult, x, y);
+  };
+
+  // Nothing to fold when the reduction is empty; inside, every loop runs
+  // at least once (SCF-to-SPIR-V leaves the results of a loop that runs
+  // no iteration undefined).
+  Value any = arith::CmpIOp::create(tb, loc, arith::CmpIPredicate::sgt, depth,
+                                    cidx(tb, 0));
+  auto ifAny = scf::IfOp::create(tb, loc, any, /*withElse=*/false);
+  OpBuilder ab = ifAny.getThenBodyBuilder();
+  Type et = c.acc.getType();
+  SmallVector<Value> init(kBlock * kBlock,
+                          arith::getIdentityValue(c.kind, et, ab, loc));
+  auto kLoop = scf::ForOp::create(ab, loc, cidx(ab, 0), depth,
+                                  cidx(ab, kDepth), init);
+  {
+    OpBuilder kb = OpBuilder::atBlockBegin(kLoop.getBody());
+    Value k0 = kLoop.getInductionVar();
+    // Stage the tile's values of one side: element e of the tile is
+    // (e / minor, e % minor), computed where it is in range.
+    auto stage = [&](ArrayRef<Value> values, ArrayRef<Value> shared,
+                     bool isRows) {
+      unsigned size = (isRows ? tileRows : tileCols) * kDepth;
+      auto loop = scf::ForOp::create(kb, loc, tid, cidx(kb, size),
+                                     cidx(kb, ctx.wg));
+      OpBuilder sb(loop.getBody()->getTerminator());
+      Value e = loop.getInductionVar();
+      unsigned minor = isRows ? kDepth : tileCols;
+      Value major = arith::DivUIOp::create(sb, loc, e, cidx(sb, minor));
+      Value minorV = arith::RemUIOp::create(sb, loc, e, cidx(sb, minor));
+      Value local = isRows ? major : minorV, kk = isRows ? minorV : major;
+      Value point = arith::AddIOp::create(sb, loc, isRows ? row0 : col0, local);
+      Value k = arith::AddIOp::create(sb, loc, k0, kk);
+      Value in = arith::AndIOp::create(
+          sb, loc, lessThan(sb, point, isRows ? numRows : numCols),
+          lessThan(sb, k, depth));
+      auto ifIn = scf::IfOp::create(sb, loc, in, /*withElse=*/false);
+      OpBuilder ib = ifIn.getThenBodyBuilder();
+      IRMapping m = tileMap;
+      mapDims(ib, m, isRows ? c.rowDims : c.colDims,
+              isRows ? rowSpace : colSpace, point);
+      mapReduction(ib, m, k);
+      for (auto [v, s] : llvm::zip(values, shared))
+        memref::StoreOp::create(ib, loc, cloneSlice(ib, v, m, inner), s, e);
+    };
+    stage(c.rowValues, rowShared, /*isRows=*/true);
+    stage(c.colValues, colShared, /*isRows=*/false);
+    gpu::BarrierOp::create(kb, loc);
+
+    // Fold the staged depth into the block of accumulators.
+    Value left = arith::SubIOp::create(kb, loc, depth, k0);
+    Value steps =
+        arith::MinSIOp::create(kb, loc, left, cidx(kb, kDepth));
+    auto kkLoop = scf::ForOp::create(kb, loc, cidx(kb, 0), steps, cidx(kb, 1),
+                                     kLoop.getRegionIterArgs());
+    {
+      OpBuilder fb = OpBuilder::atBlockBegin(kkLoop.getBody());
+      Value kk = kkLoop.getInductionVar();
+      IRMapping m = tileMap;
+      mapReduction(fb, m, arith::AddIOp::create(fb, loc, k0, kk));
+      auto readAll = [&](ArrayRef<Value> shared, bool isRows) {
+        SmallVector<SmallVector<Value>> out(shared.size());
+        for (unsigned i = 0; i < kBlock; ++i) {
+          Value mine = arith::AddIOp::create(
+              fb, loc, isRows ? ty : tx, cidx(fb, side * i));
+          Value at =
+              isRows ? arith::AddIOp::create(
+                           fb, loc,
+                           arith::MulIOp::create(fb, loc, mine, cidx(fb, kDepth)),
+                           kk)
+                     : arith::AddIOp::create(
+                           fb, loc,
+                           arith::MulIOp::create(fb, loc, kk,
+                                                 cidx(fb, tileCols)),
+                           mine);
+          for (auto [f, s] : llvm::enumerate(shared))
+            out[f].push_back(memref::LoadOp::create(fb, loc, s, at));
+        }
+        return out;
+      };
+      SmallVector<SmallVector<Value>> xs = readAll(rowShared, true);
+      SmallVector<SmallVector<Value>> ys = readAll(colShared, false);
+      SmallVector<Value> accs;
+      for (unsigned i = 0; i < kBlock; ++i)
+        for (unsigned j = 0; j < kBlock; ++j) {
+          IRMapping mi = m;
+          for (auto [f, v] : llvm::enumerate(c.rowValues))
+            mi.map(v, xs[f][i]);
+          for (auto [f, v] : llvm::enumerate(c.colValues))
+            mi.map(v, ys[f][j]);
+          mi.map(c.acc.getResult(), kkLoop.getRegionIterArgs()[i * kBlock + j]);
+          for (Operation *o : c.mixOps) {
+            for (Value v : o->getOperands())
+              cloneSlice(fb, v, mi, inner);
+            fb.clone(*o, mi);
+          }
+          accs.push_back(mi.lookup(c.combine->getResult(0)));
+        }
+      scf::YieldOp::create(fb, loc, accs);
+    }
+    // The staged tiles are overwritten by the next step.
+    gpu::BarrierOp::create(kb, loc);
+    scf::YieldOp::create(kb, loc, kkLoop.getResults());
+  }
+
+  // Fold each accumulator into its element.
+  for (unsigned i = 0; i < kBlock; ++i)
+    for (unsigned j = 0; j < kBlock; ++j) {
+      Value r = arith::AddIOp::create(
+          ab, loc, row0,
+          arith::AddIOp::create(ab, loc, ty, cidx(ab, side * i)));
+      Value col = arith::AddIOp::create(
+          ab, loc, col0,
+          arith::AddIOp::create(ab, loc, tx, cidx(ab, side * j)));
+      Value in = arith::AndIOp::create(ab, loc, lessThan(ab, r, numRows),
+                                       lessThan(ab, col, numCols));
+      auto ifIn = scf::IfOp::create(ab, loc, in, /*withElse=*/false);
+      OpBuilder ib = ifIn.getThenBodyBuilder();
+      IRMapping m = tileMap;
+      mapDims(ib, m, c.rowDims, rowSpace, r);
+      mapDims(ib, m, c.colDims, colSpace, col);
+      Value old = cloneSlice(ib, c.acc.getResult(), m, inner);
+      Value sum = kLoop.getResult(i * kBlock + j);
+      IRMapping cm;
+      bool accFirst = c.combine->getOperand(0) == c.acc.getResult();
+      cm.map(c.combine->getOperand(0), accFirst ? old : sum);
+      cm.map(c.combine->getOperand(1), accFirst ? sum : old);
+      Value folded = ib.clone(*c.combine, cm)->getResult(0);
+      // The store's indices come from the body: clone their slice.
+      for (Value v : c.store.getIndices())
+        cloneSlice(ib, v, m, inner);
+      m.map(c.store.getValueToStore(), folded);
+      ib.clone(*c.store, m);
+    }
+  return true;
+}

@@ -1,0 +1,123 @@
+//===- KernelStrategies.h - how a parallel loop becomes a kernel -*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// tg-gpu-build-kernels picks one strategy per top-level parallel loop:
+//   - contract (ContractStrategy.cpp): sums of products of two operands
+//     (matmul, batch matmul, convs as implicit GEMM), output tiles per
+//     workgroup, operand tiles staged through workgroup memory;
+//   - reduce (ReduceStrategy.cpp): one element folded from a row, one
+//     workgroup per output element;
+//   - distribute (KernelStrategies.cpp): everything else, a grid-stride
+//     loop over the flattened iteration space.
+// Each builds the kernel body from a KernelContext; the caller has mapped
+// the loop's captured values into the kernel and rewrites its buffer
+// accesses afterwards.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_LIB_TARGET_GPU_KERNELSTRATEGIES_H
+#define TANGRAM_LIB_TARGET_GPU_KERNELSTRATEGIES_H
+
+#include "ProgramBuilder.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+namespace mlir::tangram {
+
+/// Part of a parallel loop's iteration space, flattened: per dim its lower
+/// bound, trip count and step, and the number of points (program value
+/// ids).
+struct IterationSpace {
+  SmallVector<unsigned> lbs, trips, steps;
+  unsigned total = 0;
+};
+
+/// What a strategy builds one kernel body with.
+struct KernelContext {
+  ProgramBuilder &pb;
+  ::tangram::KernelDispatch &dispatch;
+  /// Program value `id` as a kernel value of type `t` (a constant or a
+  /// param, materialized at the kernel's head).
+  llvm::function_ref<Value(unsigned, Type)> value;
+  /// Values of the host code -> their kernel values (captured buffers map
+  /// to placeholders the caller linearizes).
+  IRMapping &map;
+  /// Invocations per workgroup, and the largest grid.
+  unsigned wg, maxGroups;
+  /// Workgroup memory a kernel may allocate.
+  unsigned sharedMemoryBytes;
+  /// Reductions the target folds across a subgroup exactly
+  /// (gpu.subgroup_reduce); the rest go through workgroup memory.
+  ArrayRef<arith::AtomicRMWKind> subgroupReduce;
+
+  /// Flattens dims `dims` of `par` (one point when there are none).
+  LogicalResult flatten(scf::ParallelOp par, ArrayRef<unsigned> dims,
+                        IterationSpace &space);
+  /// Adds the dim [lb, ub) by step, values of the host, to `space`.
+  LogicalResult addDim(Operation *user, Value lb, Value ub, Value step,
+                       IterationSpace &space);
+  /// The dims' induction variables at flat point `flat`.
+  SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value flat,
+                                 const IterationSpace &space);
+};
+
+/// 0, 1, ..., the number of dims of `par` - 1.
+SmallVector<unsigned> allDims(scf::ParallelOp par);
+
+/// How a reduction op folds (addf, maximumf, ...), if it is one.
+std::optional<arith::AtomicRMWKind> combinerKind(Operation *op);
+
+/// distribute: a grid-stride loop of `ctx.wg`-invocation workgroups over
+/// the flattened iteration space.
+LogicalResult buildDistributed(KernelContext &ctx, OpBuilder &b,
+                               scf::ParallelOp par);
+
+/// A parallel loop whose body is one reduction loop that folds values into
+/// one element: `out[I] = combine(out[I], x(k))` for k in the loop, with
+/// one operand varying along it (a reduction or softmax row, not a
+/// contraction).
+struct RowReduction {
+  scf::ForOp loop;
+  memref::LoadOp acc;
+  Operation *combine = nullptr;
+  memref::StoreOp store;
+  arith::AtomicRMWKind kind;
+};
+std::optional<RowReduction> matchRowReduction(scf::ParallelOp par);
+LogicalResult buildRowReduction(KernelContext &ctx, OpBuilder &b,
+                                scf::ParallelOp par, RowReduction row);
+
+/// A parallel loop whose body is a nest of reduction loops folding
+/// products of two operands into one element: the parallel dims split
+/// into rows (the dims only the first operand varies with), cols (only
+/// the second) and batch (both, or neither).
+struct Contraction {
+  SmallVector<scf::ForOp> loops;
+  memref::LoadOp acc;
+  Operation *combine = nullptr;
+  memref::StoreOp store;
+  arith::AtomicRMWKind kind;
+  SmallVector<unsigned> rowDims, colDims, batchDims;
+  /// Values of the innermost body read by the ops that mix both operands:
+  /// those of the row side and of the col side (staged in workgroup
+  /// memory per tile).
+  SmallVector<Value> rowValues, colValues;
+  /// The ops that mix them, in order (the last is `combine`).
+  SmallVector<Operation *> mixOps;
+};
+std::optional<Contraction> matchContraction(scf::ParallelOp par);
+/// False (nothing built) when the tiles do not fit the workgroup size or
+/// workgroup memory; the caller then distributes the loop.
+FailureOr<bool> buildContraction(KernelContext &ctx, OpBuilder &b,
+                                 scf::ParallelOp par, Contraction c);
+
+/// Whether `v` is computed (inside `region`) from `iv`.
+bool dependsOn(Value v, Value iv, Region &region);
+
+} // namespace mlir::tangram
+
+#endif // TANGRAM_LIB_TARGET_GPU_KERNELSTRATEGIES_H
