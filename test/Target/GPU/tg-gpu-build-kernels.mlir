@@ -1,4 +1,9 @@
 // RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels -verify-diagnostics | FileCheck %s
+// RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='subgroup-reduce=addf,maxs' -verify-diagnostics | FileCheck %s --check-prefix=SUBGROUP
+// RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='contract=false' -verify-diagnostics | FileCheck %s --check-prefix=NOTILES
+// RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='shared-memory=1024' -verify-diagnostics | FileCheck %s --check-prefix=NOTILES
+// RUN: not tangram-opt %s -split-input-file -tg-gpu-build-kernels='subgroup-reduce=addf,teleport' 2>&1 | FileCheck %s --check-prefix=BADKIND
+// BADKIND: error: unknown reduction kind 'teleport' in subgroup-reduce
 
 // A parallel loop over a run-time dim: one distributed kernel (params, then
 // one flat binding per buffer) and a program that sizes its grid from the
@@ -150,7 +155,12 @@ func.func @branch(%x: memref<4xf32>, %k: memref<1xi64>, %y: memref<4xf32>) attri
 // reduce strategy: one workgroup per output element, slots of workgroup
 // memory (space 3) seeded with the identity, a tree with barriers, and the
 // first invocation folding the result into the element.
+// With subgroup reduction of addf and maxs only, maximumf still folds
+// through the tree.
 // CHECK-LABEL: func.func @rowmax
+// SUBGROUP-LABEL: func.func @rowmax
+// SUBGROUP-NOT: gpu.subgroup_reduce
+// SUBGROUP: arith.cmpi ult
 // CHECK-SAME: \22grid\22:[{{[0-9]+}},
 // CHECK: gpu.func @rowmax_k0
 // CHECK: %[[SLOTS:.*]] = memref.alloc() : memref<64xf32, 3>
@@ -186,8 +196,9 @@ func.func @rowmax(%x: memref<8x100xf32>, %y: memref<8xf32>) attributes {tg.num_r
 
 // -----
 
-// A contraction (two operands vary with the loop) keeps the distribute
-// strategy: no workgroup memory.
+// A matrix-vector product: the vector varies with no parallel dim, so
+// there are no cols to tile (and two operands vary with the loop, so it is
+// no row reduction): distributed, no workgroup memory.
 // CHECK-LABEL: func.func @dot
 // CHECK: gpu.func @dot_k0
 // CHECK-NOT: memref<64xf32, 3>
@@ -206,6 +217,146 @@ func.func @dot(%a: memref<4x8xf32>, %b: memref<8xf32>, %y: memref<4xf32>) attrib
       %p = arith.mulf %u, %v : f32
       %s = arith.addf %acc, %p : f32
       memref.store %s, %y[%i] : memref<4xf32>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A row sum on a target that folds addf across a subgroup: each subgroup
+// reduces its partials, its first lane writes the subgroup's slot, and the
+// first invocation folds the slots (as many as there are subgroups).
+// CHECK-LABEL: func.func @rowsum
+// CHECK-NOT: gpu.subgroup_reduce
+// SUBGROUP-LABEL: func.func @rowsum
+// SUBGROUP: gpu.func @rowsum_k0
+// SUBGROUP: %[[SLOTS:.*]] = memref.alloc() : memref<64xf32, 3>
+// SUBGROUP: %[[SUM:.*]] = gpu.subgroup_reduce add %{{.*}} : (f32) -> f32
+// SUBGROUP: gpu.barrier
+// SUBGROUP: %[[LANE:.*]] = gpu.lane_id
+// SUBGROUP: %[[SG:.*]] = gpu.subgroup_id : index
+// SUBGROUP: arith.cmpi eq, %[[LANE]]
+// SUBGROUP: memref.store %[[SUM]], %[[SLOTS]][%[[SG]]]
+// SUBGROUP: gpu.barrier
+// SUBGROUP: gpu.num_subgroups : index
+// SUBGROUP: scf.for
+// SUBGROUP: arith.addf
+// SUBGROUP-NOT: arith.cmpi ult
+// SUBGROUP: gpu.return
+func.func @rowsum(%x: memref<8x100xf32>, %y: memref<8xf32>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c100 = arith.constant 100 : index
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    scf.for %k = %c0 to %c100 step %c1 {
+      %a = memref.load %y[%i] : memref<8xf32>
+      %v = memref.load %x[%i, %k] : memref<8x100xf32>
+      %m = arith.addf %a, %v : f32
+      memref.store %m, %y[%i] : memref<8xf32>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A matmul gets the contract strategy: 32x32 output tiles (8x8
+// invocations, 4x4 each) in a grid-stride loop over ceil(40/32) *
+// ceil(30/32) tiles;
+// per step of 16 along k, the tile's a and b values are staged in
+// workgroup memory (32x16 each) where they are in range, and 16
+// accumulators are carried in registers; nothing is folded when k is
+// empty, and each accumulator is folded into its element where it is in
+// range. Without the strategy, or with too little workgroup memory for
+// the tiles, the loop is distributed.
+// CHECK-LABEL: func.func @matmul
+// CHECK-SAME: [\22const\22,32,0]
+// CHECK: gpu.func @matmul_k0
+// CHECK-DAG: %[[A:.*]] = memref.alloc() : memref<512xf32, 3>
+// CHECK-DAG: %[[B:.*]] = memref.alloc() : memref<512xf32, 3>
+// CHECK: scf.for
+// CHECK: arith.cmpi sgt
+// CHECK: scf.if
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
+// CHECK: scf.if
+// CHECK: memref.store %{{.*}}, %[[A]]
+// CHECK: scf.if
+// CHECK: memref.store %{{.*}}, %[[B]]
+// CHECK: gpu.barrier
+// CHECK: scf.for
+// CHECK-COUNT-4: memref.load %[[A]]
+// CHECK-COUNT-4: memref.load %[[B]]
+// CHECK-COUNT-16: arith.mulf
+// CHECK: scf.yield
+// CHECK: gpu.barrier
+// CHECK-COUNT-16: arith.addf
+// CHECK: gpu.return
+// NOTILES-LABEL: func.func @matmul
+// NOTILES-NOT: memref<512xf32, 3>
+// NOTILES-NOT: gpu.barrier
+// NOTILES: gpu.return
+func.func @matmul(%a: memref<40x20xf32>, %b: memref<20x30xf32>, %c: memref<40x30xf32>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c20 = arith.constant 20 : index
+  %c30 = arith.constant 30 : index
+  %c40 = arith.constant 40 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c40, %c30) step (%c1, %c1) {
+    scf.for %k = %c0 to %c20 step %c1 {
+      %u = memref.load %a[%i, %k] : memref<40x20xf32>
+      %v = memref.load %b[%k, %j] : memref<20x30xf32>
+      %acc = memref.load %c[%i, %j] : memref<40x30xf32>
+      %p = arith.mulf %u, %v : f32
+      %s = arith.addf %acc, %p : f32
+      memref.store %s, %c[%i, %j] : memref<40x30xf32>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A convolution as an implicit GEMM: rows are the output channels (what
+// the filter varies with), cols the batch and output pixels (what the
+// input varies with, the window index arithmetic staged with it), the
+// reduction nest (channels, kh, kw) flattened into one k; a widened
+// operand (extf) is staged after the cast; 2*6*6 = 72 cols.
+// CHECK-LABEL: func.func @conv
+// CHECK-SAME: [\22const\22,72,0]
+// CHECK: gpu.func @conv_k0
+// CHECK-DAG: memref.alloc() : memref<512xf32, 3>
+// CHECK-DAG: memref.alloc() : memref<512xf32, 3>
+// CHECK: arith.extf
+// CHECK: gpu.barrier
+// CHECK-COUNT-16: arith.mulf
+// CHECK: gpu.return
+func.func @conv(%x: memref<2x3x8x8xf16>, %w: memref<8x3x3x3xf32>, %y: memref<2x8x6x6xf32>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %c6 = arith.constant 6 : index
+  %c8 = arith.constant 8 : index
+  scf.parallel (%n, %f, %oh, %ow) = (%c0, %c0, %c0, %c0) to (%c2, %c8, %c6, %c6) step (%c1, %c1, %c1, %c1) {
+    scf.for %c = %c0 to %c3 step %c1 {
+      scf.for %kh = %c0 to %c3 step %c1 {
+        scf.for %kw = %c0 to %c3 step %c1 {
+          %h = arith.addi %oh, %kh : index
+          %w2 = arith.addi %ow, %kw : index
+          %u = memref.load %x[%n, %c, %h, %w2] : memref<2x3x8x8xf16>
+          %ue = arith.extf %u : f16 to f32
+          %v = memref.load %w[%f, %c, %kh, %kw] : memref<8x3x3x3xf32>
+          %acc = memref.load %y[%n, %f, %oh, %ow] : memref<2x8x6x6xf32>
+          %p = arith.mulf %ue, %v : f32
+          %s = arith.addf %acc, %p : f32
+          memref.store %s, %y[%n, %f, %oh, %ow] : memref<2x8x6x6xf32>
+        }
+      }
     }
     scf.reduce
   }

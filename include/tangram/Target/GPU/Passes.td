@@ -97,13 +97,25 @@ def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
       flattened and a grid-stride loop spreads it over `workgroup-size`
       invocations per workgroup and at most `max-workgroups` workgroups;
       loops inside it stay sequential per invocation;
+    - a parallel loop whose body is a nest of reduction loops folding
+      products of two operands into one element (`out[p] = combine(out[p],
+      f(x, y))`, x varying with some parallel dims, y with others: matmul,
+      batch matmul, convs as implicit GEMM) gets the *contract* strategy
+      when `contract` is set: each workgroup computes tiles of rows x cols
+      (a grid-stride loop over the tiles of all batch points), each
+      invocation a 4x4 block of it accumulated in registers; per step of
+      16 along the flattened reduction nest, the workgroup stages the
+      tile's x and y values (with the ops that compute them) in workgroup
+      memory, and every invocation reads its rows and cols from there.
+      Loops whose tiles do not fit `shared-memory` are distributed;
     - a parallel loop whose body folds one reduction loop into one element
       (`out[i] = combine(out[i], x(i, k))` with one operand varying with
-      `k`: reduction, softmax and norm rows, not contractions) gets the
-      *reduce* strategy when `reduce` is set: one workgroup per output
-      element (a grid-stride loop over them), its invocations fold strided
-      parts of the row into their slots of workgroup memory, and a tree
-      with barriers folds the slots into the element;
+      `k`: reduction, softmax and norm rows) gets the *reduce* strategy
+      when `reduce` is set: one workgroup per output element (a grid-stride
+      loop over them), its invocations fold strided parts of the row into
+      their slots of workgroup memory, then the slots are folded: by
+      `gpu.subgroup_reduce` and a fold of the subgroups' results when the
+      combiner is in `subgroup-reduce`, by a tree with barriers otherwise;
     - any other op with memory effects (`scf.for` from a model loop, a
       store of a scalar) becomes a kernel of one invocation.
 
