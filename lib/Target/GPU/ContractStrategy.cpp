@@ -116,23 +116,12 @@ mlir::tangram::matchContraction(scf::ParallelOp par) {
   // independent of the reduction.
   if (!c.store)
     return std::nullopt;
-  c.combine = c.store.getValueToStore().getDefiningOp();
-  if (!c.combine || !c.combine->hasOneUse() || c.combine->getBlock() != inner)
+  if (!matchAccumulation(c.store, c.acc, c.combine, c.kind))
     return std::nullopt;
-  std::optional<arith::AtomicRMWKind> kind = combinerKind(c.combine);
-  if (!kind)
-    return std::nullopt;
-  c.kind = *kind;
-  for (Value o : c.combine->getOperands()) {
-    auto ld = o.getDefiningOp<memref::LoadOp>();
-    if (ld && ld.getMemRef() == c.store.getMemRef() &&
-        ld.getIndices() == c.store.getIndices() && ld->hasOneUse())
-      c.acc = ld;
-  }
   uint64_t outDeps = 0;
   for (Value i : c.store.getIndices())
     outDeps |= depsOf(i);
-  if (!c.acc || outDeps != parMask)
+  if (outDeps != parMask)
     return std::nullopt;
 
   // The operands: loads that vary with the reduction. The parallel dims

@@ -60,8 +60,8 @@ SmallVector<unsigned> mlir::tangram::allDims(scf::ParallelOp par) {
   return llvm::to_vector(llvm::seq<unsigned>(0, par.getNumLoops()));
 }
 
-std::optional<arith::AtomicRMWKind>
-mlir::tangram::combinerKind(Operation *op) {
+/// How a reduction op folds, if it is one.
+static std::optional<arith::AtomicRMWKind> combinerKind(Operation *op) {
   using K = arith::AtomicRMWKind;
   return llvm::TypeSwitch<Operation *, std::optional<K>>(op)
       .Case<arith::AddFOp>([](auto) { return K::addf; })
@@ -75,6 +75,28 @@ mlir::tangram::combinerKind(Operation *op) {
       .Case<arith::MaxSIOp>([](auto) { return K::maxs; })
       .Case<arith::MinSIOp>([](auto) { return K::mins; })
       .Default([](Operation *) { return std::nullopt; });
+}
+
+bool mlir::tangram::matchAccumulation(memref::StoreOp store,
+                                      memref::LoadOp &acc,
+                                      Operation *&combine,
+                                      arith::AtomicRMWKind &kind) {
+  combine = store.getValueToStore().getDefiningOp();
+  if (!combine || !combine->hasOneUse() ||
+      combine->getBlock() != store->getBlock())
+    return false;
+  std::optional<arith::AtomicRMWKind> k = combinerKind(combine);
+  if (!k)
+    return false;
+  kind = *k;
+  acc = nullptr;
+  for (Value o : combine->getOperands()) {
+    auto ld = o.getDefiningOp<memref::LoadOp>();
+    if (ld && ld.getMemRef() == store.getMemRef() &&
+        ld.getIndices() == store.getIndices() && ld->hasOneUse())
+      acc = ld;
+  }
+  return (bool)acc;
 }
 
 bool mlir::tangram::dependsOn(Value v, Value iv, Region &region) {

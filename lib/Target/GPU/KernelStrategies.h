@@ -68,8 +68,12 @@ struct KernelContext {
 /// 0, 1, ..., the number of dims of `par` - 1.
 SmallVector<unsigned> allDims(scf::ParallelOp par);
 
-/// How a reduction op folds (addf, maximumf, ...), if it is one.
-std::optional<arith::AtomicRMWKind> combinerKind(Operation *op);
+/// Whether `store` writes `combine(acc, x)` (either operand order), `acc`
+/// a load of the element it stores to, used only there, and `combine` a
+/// reduction op (addf, maximumf, ...) of the store's block, used only by
+/// it: the accumulation of a reduction.
+bool matchAccumulation(memref::StoreOp store, memref::LoadOp &acc,
+                       Operation *&combine, arith::AtomicRMWKind &kind);
 
 /// distribute: a grid-stride loop of `ctx.wg`-invocation workgroups over
 /// the flattened iteration space.

@@ -50,21 +50,9 @@ mlir::tangram::matchRowReduction(scf::ParallelOp par) {
   // which the contract strategy is for.
   if (!r.store || varyingBuffers != 1)
     return std::nullopt;
-  r.combine = r.store.getValueToStore().getDefiningOp();
-  if (!r.combine || !r.combine->hasOneUse() ||
-      r.combine->getBlock() != loop.getBody())
+  if (!matchAccumulation(r.store, r.acc, r.combine, r.kind))
     return std::nullopt;
-  std::optional<arith::AtomicRMWKind> kind = combinerKind(r.combine);
-  if (!kind)
-    return std::nullopt;
-  r.kind = *kind;
-  for (Value o : r.combine->getOperands()) {
-    auto ld = o.getDefiningOp<memref::LoadOp>();
-    if (ld && ld.getMemRef() == r.store.getMemRef() &&
-        ld.getIndices() == r.store.getIndices() && ld->hasOneUse())
-      r.acc = ld;
-  }
-  if (!r.acc || llvm::any_of(r.store.getIndices(), [&](Value i) {
+  if (llvm::any_of(r.store.getIndices(), [&](Value i) {
         return dependsOn(i, loop.getInductionVar(), loop.getRegion());
       }))
     return std::nullopt;
