@@ -31,7 +31,7 @@ std::vector<uint8_t> tangram::packKernels(const std::vector<PackedKernel> &ks) {
 
 bool tangram::unpackKernels(const uint8_t *data, size_t size,
                             std::vector<PackedKernel> &kernels,
-                            std::string &error) {
+                            std::string &error, KernelCode code) {
   size_t at = 0;
   auto getU32 = [&](uint32_t &v) {
     if (size - at < 4)
@@ -59,8 +59,25 @@ bool tangram::unpackKernels(const uint8_t *data, size_t size,
     k.words.resize(words);
     for (uint32_t &w : k.words)
       getU32(w);
-    if (words < 5 || k.words[0] != 0x07230203u)
-      return error = where + " ('" + k.name + "'): not a SPIR-V module", false;
+    const char *bytes = reinterpret_cast<const char *>(k.words.data());
+    bool valid = false;
+    const char *what = "";
+    switch (code) {
+    case KernelCode::SPIRV:
+      valid = words >= 5 && k.words[0] == 0x07230203u;
+      what = "a SPIR-V module";
+      break;
+    case KernelCode::PTX: // text, NUL terminated
+      valid = words > 0 && bytes[words * 4 - 1] == 0 && bytes[0] != 0;
+      what = "NUL-terminated PTX";
+      break;
+    case KernelCode::ELF:
+      valid = words > 4 && std::memcmp(bytes, "\x7f" "ELF", 4) == 0;
+      what = "an ELF object";
+      break;
+    }
+    if (!valid)
+      return error = where + " ('" + k.name + "'): not " + what, false;
     kernels.push_back(std::move(k));
   }
   if (at != size)

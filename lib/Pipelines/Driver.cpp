@@ -193,22 +193,31 @@ bool compileDevices(const CompileOptions &options,
     SmallVector<StringRef> targets;
     StringRef(options.targets).split(targets, ',', -1, false);
     for (StringRef t : targets) {
-      if (!lookupTarget(t.trim()))
-        return error = "target '" + t.trim().str() +
+      // NAME or NAME:FEATURES ("cuda:sm_90").
+      auto [name, features] = t.trim().split(':');
+      if (!lookupTarget(name))
+        return error = "target '" + name.str() +
                        "' is not available (available: " +
                        llvm::join(targetNames(), ", ") + ")",
                false;
-      devices.push_back({t.trim().str() + "0", t.trim().str()});
+      DeviceEntry d{name.str() + "0", name.str()};
+      d.features = features.str();
+      devices.push_back(d);
     }
   }
   if (devices.empty())
     return error = "no devices to compile for", false;
-  for (const DeviceEntry &d : devices)
-    if (!lookupTarget(d.target))
+  for (const DeviceEntry &d : devices) {
+    const TargetBackend *target = lookupTarget(d.target);
+    if (!target)
       return error = "device '" + d.id + "': target '" + d.target +
                      "' is not available (available: " +
                      llvm::join(targetNames(), ", ") + ")",
              false;
+    std::string message;
+    if (!target->checkFeatures(d.features, message))
+      return error = "device '" + d.id + "': " + message, false;
+  }
   return true;
 }
 
@@ -226,28 +235,61 @@ OwningOpRef<ModuleOp> deviceModule(ModuleOp module, const ::tangram::CodeObjectD
   }
   return m;
 }
-/// `--emit=spirv`: each kernel of a "spirv-kernels" code object as
-/// DIR/<kernel>.spv.
-bool writeKernels(const CodeObject &code, StringRef dir, std::string &error) {
-  if (code.format != "spirv-kernels")
-    return error = "--emit=spirv needs a Vulkan device (this code object is "
-                   "'" + code.format + "')",
+/// `--emit=spirv|ptx|hsaco`: the code object's format and its kernels'
+/// file extension.
+std::pair<StringRef, StringRef> kernelFiles(CompileStage stage) {
+  switch (stage) {
+  case CompileStage::PTX:
+    return {"ptx-kernels", ".ptx"};
+  case CompileStage::HSACO:
+    return {"hsaco-kernels", ".hsaco"};
+  default:
+    return {"spirv-kernels", ".spv"};
+  }
+}
+
+bool writesKernels(CompileStage stage) {
+  return stage == CompileStage::SPIRV || stage == CompileStage::PTX ||
+         stage == CompileStage::HSACO;
+}
+
+/// `--emit=spirv|ptx|hsaco`: each kernel of the code object as
+/// DIR/<kernel>.spv (.ptx, .hsaco).
+bool writeKernels(const CodeObject &code, CompileStage stage, StringRef dir,
+                  std::string &error) {
+  auto [format, extension] = kernelFiles(stage);
+  if (code.format != format)
+    return error = ("--emit=" + extension.drop_front() + " needs a " +
+                    (stage == CompileStage::SPIRV  ? "vulkan"
+                     : stage == CompileStage::PTX ? "cuda"
+                                                  : "rocm") +
+                    " device (this code object is '" + code.format + "')")
+                       .str(),
            false;
   std::vector<::tangram::PackedKernel> kernels;
   if (!::tangram::unpackKernels(code.bytes.data(), code.bytes.size(), kernels,
-                                error))
+                                error,
+                                stage == CompileStage::SPIRV
+                                    ? ::tangram::KernelCode::SPIRV
+                                : stage == CompileStage::PTX
+                                    ? ::tangram::KernelCode::PTX
+                                    : ::tangram::KernelCode::ELF))
     return false;
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     return error = (dir + ": " + ec.message()).str(), false;
   for (const ::tangram::PackedKernel &k : kernels) {
     llvm::SmallString<128> path(dir);
-    llvm::sys::path::append(path, k.name + ".spv");
+    llvm::sys::path::append(path, k.name + extension);
     std::string message;
     auto out = openOutputFile(path, &message);
     if (!out)
       return error = (path + ": " + message).str(), false;
-    out->os().write(reinterpret_cast<const char *>(k.words.data()),
+    StringRef bytes(reinterpret_cast<const char *>(k.words.data()),
                     k.words.size() * 4);
+    // PTX is packed NUL terminated and padded: the file is the text.
+    if (stage == CompileStage::PTX)
+      bytes = bytes.take_until([](char c) { return c == 0; });
+    out->os() << bytes;
     out->keep();
   }
   return true;
@@ -341,8 +383,8 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
     codes.emplace_back();
     if (!target->serialize(*dm, exports, targetOptions, codes.back(), error))
       return fail(model + ": " + error);
-    if (options.stage == CompileStage::SPIRV) {
-      if (!writeKernels(codes.back(), output, error))
+    if (writesKernels(options.stage)) {
+      if (!writeKernels(codes.back(), options.stage, output, error))
         return fail(model + ": " + error);
       continue;
     }
@@ -357,7 +399,7 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
     device.target = info.triple;
     device.features = info.features;
   }
-  if (options.stage == CompileStage::SPIRV)
+  if (writesKernels(options.stage))
     return true;
   if (options.stage != CompileStage::Bundle)
     return writeText(

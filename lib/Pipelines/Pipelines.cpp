@@ -31,10 +31,11 @@ using namespace mlir;
 using namespace mlir::tangram;
 
 namespace {
-const TargetBackend *vulkanTarget() {
+const TargetBackend *target(llvm::StringRef name) {
   registerAllTargets();
-  return lookupTarget("vulkan");
+  return lookupTarget(name);
 }
+const TargetBackend *vulkanTarget() { return target("vulkan"); }
 
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   Option<unsigned> optLevel{*this, "opt-level",
@@ -47,6 +48,12 @@ struct VulkanPipelineOptions
   Option<std::string> capabilities{
       *this, "capabilities",
       llvm::cl::desc("SPIR-V capabilities of the device (e.g. -Float64)"),
+      llvm::cl::init("")};
+};
+struct FeaturesOptions : public PassPipelineOptions<FeaturesOptions> {
+  Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("the device's features (e.g. sm_90, gfx942)"),
       llvm::cl::init("")};
 };
 struct ScheduleOptions : public PassPipelineOptions<ScheduleOptions> {
@@ -100,6 +107,34 @@ void mlir::tangram::registerTangramPipelines() {
         options.features = o.capabilities;
         vulkanTarget()->buildPipeline(pm, options);
       });
+  // The LLVM GPU targets; features they do not take are an error.
+  for (auto [pipeline, name, what] :
+       {std::tuple{"tg-cuda-lower-to-ptx", "cuda", "PTX"},
+        std::tuple{"tg-rocm-lower-to-hsaco", "rocm", "HSACO"}}) {
+    std::string targetName = name;
+    registerPassPipeline(
+        pipeline,
+        "The " + targetName + " target: linalg on tensors -> " + what +
+            " kernels and host programs",
+        [targetName](OpPassManager &pm, llvm::StringRef text,
+                     llvm::function_ref<LogicalResult(const llvm::Twine &)>
+                         errorHandler) {
+          FeaturesOptions o;
+          if (failed(o.parseFromString(text)))
+            return failure();
+          const TargetBackend *t = target(targetName);
+          std::string error;
+          if (!t->checkFeatures(o.features, error))
+            return errorHandler(error);
+          TargetOptions options;
+          options.features = o.features;
+          t->buildPipeline(pm, options);
+          return success();
+        },
+        [](llvm::function_ref<void(const detail::PassOptions &)> handler) {
+          handler(FeaturesOptions());
+        });
+  }
   PassPipelineRegistration<CPUPipelineOptions>(
       "tg-cpu-lower-to-llvm",
       "The CPU target: linalg on tensors (weights as arguments) -> LLVM "
@@ -137,8 +172,11 @@ void mlir::tangram::registerTangramDialects(DialectRegistry &registry) {
                   tensor::TensorDialect, linalg::LinalgDialect,
                   math::MathDialect, scf::SCFDialect, memref::MemRefDialect,
                   cf::ControlFlowDialect>();
-  // The pipelines reach bufferization, LLVM and the rest of the CPU stack.
-  registerGPUTargetDialects(registry);
+  // The pipelines reach bufferization, LLVM, the GPU dialects and each
+  // target's own.
+  registerAllTargets();
+  for (const std::string &name : targetNames())
+    lookupTarget(name)->registerDialects(registry);
 }
 
 bool mlir::tangram::runPipelineOnText(llvm::StringRef ir,

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/CPU/CPUTarget.h"
+#include "tangram/Target/CUDA/CUDATarget.h"
+#include "tangram/Target/ROCm/ROCmTarget.h"
 #include "tangram/Target/TargetBackend.h"
 #include "tangram/Target/Vulkan/Passes.h"
 
@@ -9,4 +11,6 @@
 void mlir::tangram::registerAllTargets() {
   registerTarget(createCPUTarget());
   registerTarget(createVulkanTarget());
+  registerTarget(createCUDATarget());
+  registerTarget(createROCmTarget());
 }

@@ -5,7 +5,7 @@
 // tangram-compile MODEL.onnx -o OUT.tgb [--target cpu] [-O0..-O3]
 //                 [--input-shape NAME=DxDx... ...]
 //                 [--devices CATALOG.json] [--pin NODE=DEVICE ...]
-// tangram-compile MODEL.onnx --emit=tg|schedule|linalg|llvm|spirv -o OUT
+// tangram-compile MODEL.onnx --emit=tg|schedule|linalg|llvm|spirv|ptx|hsaco -o OUT
 //
 // A thin shell over the compile driver (lib/Pipelines/Driver.cpp): command
 // line in, options struct out. Every failure is one `error:` line on stderr
@@ -40,9 +40,17 @@ cl::opt<CompileStage> emit(
                    "the lowered code as text (LLVM IR for the CPU, SPIR-V "
                    "for vulkan)"),
         clEnumValN(CompileStage::SPIRV, "spirv",
-                   "one .spv per kernel into the directory -o names")),
+                   "one .spv per kernel into the directory -o names"),
+        clEnumValN(CompileStage::PTX, "ptx",
+                   "one .ptx per kernel (cuda) into the directory -o names"),
+        clEnumValN(CompileStage::HSACO, "hsaco",
+                   "one .hsaco per kernel (rocm) into the directory -o "
+                   "names")),
     cl::init(CompileStage::Bundle), cl::cat(category));
-cl::opt<std::string> targetList("target", cl::desc("Targets (default: cpu)"),
+cl::opt<std::string> targetList("target",
+                                cl::desc("Targets, comma-separated: cpu, "
+                                         "vulkan, cuda[:sm_XX], "
+                                         "rocm[:gfxNNN] (default: cpu)"),
                                 cl::init("cpu"), cl::cat(category));
 cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0-3"),
                            cl::Prefix, cl::init(2), cl::cat(category));

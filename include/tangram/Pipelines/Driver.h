@@ -24,11 +24,14 @@ enum class CompileStage {
   Linalg, ///< linalg on tensors, weights as arguments (text)
   LLVM,   ///< the lowered code as text (LLVM IR; SPIR-V for vulkan)
   SPIRV,  ///< one .spv file per kernel into the output directory
+  PTX,    ///< one .ptx file per kernel (cuda) into the output directory
+  HSACO,  ///< one .hsaco file per kernel (rocm) into the output directory
 };
 
 struct CompileOptions {
   /// Targets, comma-separated, one device each ("cpu" -> device "cpu0");
-  /// "cpu" and "vulkan" are available. Ignored when `devicesPath` is set.
+  /// "cpu", "vulkan", "cuda" and "rocm" are available; "NAME:FEATURES"
+  /// gives the device's features ("cuda:sm_90", "rocm:gfx942"). Ignored when `devicesPath` is set.
   std::string targets = "cpu";
   /// A device catalog (docs/DeviceCatalog.md): the devices to compile for.
   std::string devicesPath;

@@ -66,6 +66,12 @@ public:
   virtual llvm::StringRef name() const = 0;
   /// Dialects the target's pipeline creates.
   virtual void registerDialects(DialectRegistry &registry) const = 0;
+  /// Whether the target takes a device's `features` (TargetOptions);
+  /// otherwise `error` says what it expected.
+  virtual bool checkFeatures(llvm::StringRef features,
+                             std::string &error) const {
+    return true;
+  }
   /// Whether the target computes with element type `t` (placement asks;
   /// many accelerators have no f64).
   virtual bool supportsElementType(Type t) const = 0;

@@ -99,21 +99,8 @@ public:
       }
       kernels.push_back(std::move(k));
     }
-    for (const ExportInfo &x : exports) {
-      auto f = module.lookupSymbol<func::FuncOp>(x.name);
-      auto text = f ? f->getAttrOfType<StringAttr>(kGPUProgramAttr)
-                    : StringAttr();
-      auto numResults = f ? f->getAttrOfType<IntegerAttr>("tg.num_results")
-                          : IntegerAttr();
-      if (!text || !numResults)
-        return error = "export '" + x.name + "' has no GPU program", false;
-      out.programs.emplace_back();
-      if (!::tangram::parseGPUProgram(text.getValue(),
-                                      x.numArgs + numResults.getInt(),
-                                      numResults.getInt(), out.programs.back(),
-                                      error))
-        return error = "export '" + x.name + "': " + error, false;
-    }
+    if (!exportGPUPrograms(module, exports, out, error))
+      return false;
     out.format = "spirv-kernels";
     out.bytes = ::tangram::packKernels(kernels);
     out.requires_.assign(requires_.begin(), requires_.end());
@@ -124,10 +111,7 @@ public:
                     std::string &) const override {
     for (auto m : module.getOps<spirv::ModuleOp>())
       os << m << "\n";
-    for (auto f : module.getOps<func::FuncOp>())
-      if (auto p = f->getAttrOfType<StringAttr>(kGPUProgramAttr))
-        os << "// program of @" << f.getSymName() << ": " << p.getValue()
-           << "\n";
+    printGPUPrograms(module, os);
     return true;
   }
 };

@@ -74,6 +74,37 @@ void buildGPUKernelPipeline(OpPassManager &pm, const GPUDescription &d);
 /// Dialects every GPU target's pipeline creates.
 void registerGPUTargetDialects(DialectRegistry &registry);
 
+/// Each export's program (the `tg.gpu_program` of its executable), in
+/// order, into `out.programs`.
+bool exportGPUPrograms(ModuleOp module, ArrayRef<ExportInfo> exports,
+                       CodeObject &out, std::string &error);
+
+/// What the LLVM GPU targets' conversions need: the dialects' conversions
+/// to LLVM (convert-gpu-to-nvvm and -rocdl apply those registered) and
+/// the translation to LLVM IR of the GPU dialects.
+void registerLLVMGPUTargetDialects(DialectRegistry &registry);
+
+/// Each executable's program as a comment line (`--emit=llvm`).
+void printGPUPrograms(ModuleOp module, llvm::raw_ostream &os);
+
+/// The LLVM GPU targets (NVVM, ROCDL): workgroup memory as attributions,
+/// kernels to LLVM with 64-bit indices (each buffer argument a memref
+/// descriptor: allocated and aligned pointers, offset, size, stride), then
+/// `gpu-module-to-binary` with `format` ("isa": PTX text, "bin": HSACO).
+/// `toLLVM` adds the target's own conversion (convert-gpu-to-nvvm, ...).
+void addLLVMGPUFinalConversion(
+    OpPassManager &pm, llvm::function_ref<void(OpPassManager &)> toLLVM,
+    StringRef format, StringRef toolkitPath);
+
+/// The code object of an LLVM GPU target: each kernel's binary (from
+/// `gpu.binary`) in a kernel pack of `format`, text NUL terminated, plus
+/// the programs. A binary that `accept` refuses (unresolved library
+/// calls, say) is an error with its message.
+bool packGPUBinaries(
+    ModuleOp module, ArrayRef<ExportInfo> exports, StringRef format,
+    llvm::function_ref<std::string(StringRef name, StringRef binary)> accept,
+    CodeObject &out, std::string &error);
+
 } // namespace mlir::tangram
 
 #endif // TANGRAM_TARGET_GPU_GPUTARGET_H

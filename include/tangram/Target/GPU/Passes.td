@@ -69,6 +69,23 @@ def GPUSinkIntoBranchesPass
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }
 
+def GPUWorkgroupAttributionsPass
+    : Pass<"tg-gpu-workgroup-attributions", "gpu::GPUModuleOp"> {
+  let summary = "Turns workgroup-memory allocations of kernels into "
+                "workgroup attributions";
+  let description = [{
+    The kernel strategies allocate workgroup memory with `memref.alloc` in
+    memory space 3 at the top of a kernel (what the SPIR-V conversion
+    takes). The LLVM targets (NVVM, ROCDL) lower only workgroup
+    attributions to shared memory (an `alloc` would become a `malloc`
+    call): each such allocation of a static shape becomes an attribution
+    of the `gpu.func` in `#gpu.address_space<workgroup>`. An allocation in
+    space 3 that is not at the top of a kernel, or of a dynamic shape, is
+    an error.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 def GPUCopiesToLinalgPass : Pass<"tg-gpu-copies-to-linalg", "func::FuncOp"> {
   let summary = "Turns memref.copy into linalg.copy so copies become kernels";
   let description = [{

@@ -1,0 +1,186 @@
+//===- CUDABackend.cpp - PTX kernels for NVIDIA GPUs ----------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// The shared GPU pipeline (kernels + host programs), then NVVM: the target
+// attached with the architecture and libdevice (math as __nv_* calls),
+// workgroup memory as attributions, kernels to LLVM with 64-bit indices,
+// PTX from `gpu-module-to-binary{format=isa}`. The code object is a pack
+// of one PTX module per kernel ("ptx-kernels"), loaded with the driver's
+// JIT; a PTX that still calls a library function (libdevice not found) is
+// refused at compile time.
+//
+//===----------------------------------------------------------------------===//
+#include "tangram/Target/CUDA/CUDATarget.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlir;
+using namespace mlir::tangram;
+
+#ifndef TANGRAM_CUDA_PATH
+#define TANGRAM_CUDA_PATH "/usr/local/cuda"
+#endif
+
+/// The architectures PTX ISA 8.0 covers that the target is tested for.
+static const char *const kChips[] = {"sm_70", "sm_75", "sm_80", "sm_86",
+                                     "sm_87", "sm_89", "sm_90"};
+
+bool mlir::tangram::parseCUDAFeatures(StringRef features, CUDAOptions &out,
+                                      std::string &error) {
+  out.toolkit = TANGRAM_CUDA_PATH;
+  SmallVector<StringRef> items;
+  features.split(items, ',', -1, false);
+  for (StringRef item : items) {
+    item = item.trim();
+    if (item.consume_front("cuda-path=")) {
+      out.toolkit = item.str();
+    } else if (llvm::is_contained(kChips, item)) {
+      out.chip = item.str();
+    } else {
+      std::string chips;
+      for (const char *c : kChips)
+        chips += (chips.empty() ? "" : ", ") + std::string(c);
+      return error = "unknown CUDA feature '" + item.str() +
+                     "' (expected an architecture: " + chips +
+                     "; or cuda-path=DIR)",
+             false;
+    }
+  }
+  return true;
+}
+
+GPUDescription mlir::tangram::cudaDescription(StringRef chip) {
+  GPUDescription d;
+  d.subgroupSize = 32;
+  d.maxThreads = 1024;
+  d.maxWorkgroupSize[0] = d.maxWorkgroupSize[1] = 1024;
+  d.maxWorkgroupSize[2] = 64;
+  d.maxWorkgroups = 65535;
+  // Static shared memory; more needs a per-kernel opt-in at launch.
+  d.sharedMemoryBytes = 48 * 1024;
+  d.indexBitwidth = 64;
+  d.f16 = d.f64 = d.i8 = d.i16 = d.i64 = true;
+  if (chip == "sm_80" || chip == "sm_86" || chip == "sm_87" ||
+      chip == "sm_89" || chip == "sm_90")
+    d.matrixOps = {"mma_sync_m16n8k16_f16", "mma_sync_m16n8k16_bf16",
+                   "mma_sync_m16n8k8_tf32"};
+  return d;
+}
+
+namespace {
+
+/// CUDA kernels cannot stop a launch either: checks are made by the
+/// runtime from the program; math comes from libdevice.
+class CUDATargetInfo : public TargetInfo {
+public:
+  void emitErrorReport(OpBuilder &, Location, Value, StringRef) const override {}
+  bool expandsFloat8() const override { return true; }
+  bool approximatesMath(StringRef) const override { return false; }
+};
+
+class CUDABackend : public GPUTargetBackend {
+public:
+  StringRef name() const override { return "cuda"; }
+  void registerDialects(DialectRegistry &registry) const override {
+    registerLLVMGPUTargetDialects(registry);
+    registry.insert<NVVM::NVVMDialect>();
+    NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  }
+  const TargetInfo &info() const override {
+    static CUDATargetInfo info;
+    return info;
+  }
+  bool checkFeatures(StringRef features, std::string &error) const override {
+    CUDAOptions o;
+    return parseCUDAFeatures(features, o, error);
+  }
+  GPUDescription description(const TargetOptions &o) const override {
+    return cudaDescription(options(o).chip);
+  }
+  void addAttachTarget(OpPassManager &pm,
+                       const TargetOptions &o) const override {
+    CUDAOptions c = options(o);
+    GpuNVVMAttachTargetOptions ao;
+    ao.chip = c.chip;
+    // LLVM's default PTX version aborts for sm_80 and later.
+    ao.features = "+ptx80";
+    ao.optLevel = 3;
+    std::string libdevice = libdevicePath(c.toolkit);
+    if (llvm::sys::fs::exists(libdevice))
+      ao.linkLibs.push_back(libdevice);
+    pm.addPass(createGpuNVVMAttachTarget(ao));
+  }
+  void addMathLowering(OpPassManager &) const override {}
+  void addFinalConversion(OpPassManager &pm,
+                          const TargetOptions &o) const override {
+    addLLVMGPUFinalConversion(
+        pm,
+        [](OpPassManager &kernels) {
+          ConvertGpuOpsToNVVMOpsOptions no;
+          no.indexBitwidth = 64;
+          kernels.addPass(createConvertGpuOpsToNVVMOps(no));
+        },
+        "isa", options(o).toolkit);
+  }
+  DeviceInfo device(const TargetOptions &o) const override {
+    return {"cuda", options(o).chip, "+ptx80"};
+  }
+  bool serialize(ModuleOp module, ArrayRef<ExportInfo> exports,
+                 const TargetOptions &o, CodeObject &out,
+                 std::string &error) const override {
+    std::string toolkit = options(o).toolkit;
+    auto accept = [&](StringRef, StringRef ptx) -> std::string {
+      // An unresolved libdevice function: the JIT would fail at load.
+      size_t at = ptx.find(".extern .func");
+      if (at == StringRef::npos)
+        return "";
+      StringRef line = ptx.substr(at).take_until([](char c) {
+        return c == '(' || c == '\n';
+      });
+      return "the PTX calls '" + line.rsplit(' ').second.str() +
+             "', which libdevice provides: it was not found at '" +
+             libdevicePath(toolkit) + "' (set the toolkit with the " +
+             "feature cuda-path=DIR)";
+    };
+    if (!packGPUBinaries(module, exports, "ptx-kernels", accept, out, error))
+      return false;
+    out.requires_ = {options(o).chip};
+    return true;
+  }
+  bool printLowered(ModuleOp module, ArrayRef<ExportInfo>,
+                    const TargetOptions &, llvm::raw_ostream &os,
+                    std::string &) const override {
+    for (auto b : module.getOps<gpu::BinaryOp>())
+      if (auto obj = dyn_cast<gpu::ObjectAttr>(b.getObjects()[0]))
+        os << "// kernel " << b.getName() << "\n"
+           << obj.getObject().getValue() << "\n";
+    printGPUPrograms(module, os);
+    return true;
+  }
+
+private:
+  static CUDAOptions options(const TargetOptions &o) {
+    CUDAOptions c;
+    std::string ignored; // checkFeatures reported it before the compile
+    parseCUDAFeatures(o.features, c, ignored);
+    return c;
+  }
+  static std::string libdevicePath(StringRef toolkit) {
+    SmallString<128> p(toolkit);
+    llvm::sys::path::append(p, "nvvm", "libdevice", "libdevice.10.bc");
+    return std::string(p);
+  }
+};
+
+} // namespace
+
+std::unique_ptr<TargetBackend> mlir::tangram::createCUDATarget() {
+  return std::make_unique<CUDABackend>();
+}
