@@ -11,6 +11,7 @@ APT_PKGS=(
   libgtest-dev googletest zlib1g-dev libzstd-dev libedit-dev libxml2-dev libcurl4-openssl-dev
   python3-torch python3-torchvision
   mesa-vulkan-drivers libvulkan-dev spirv-tools
+  rocm-device-libs
 )
 missing=()
 for p in "${APT_PKGS[@]}"; do

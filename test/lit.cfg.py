@@ -39,3 +39,13 @@ if "vulkan:0" in _devices:
     config.available_features.add("vulkan")
 if shutil.which("spirv-val"):
     config.available_features.add("spirv-val")
+
+# The CUDA toolkit's ptxas checks the PTX the cuda target writes; the
+# device libraries (rocm-device-libs, linked into the build's toolkit
+# layout) let the rocm target compile math.
+_ptxas = os.path.join(os.environ.get("TANGRAM_CUDA_PATH", "/usr/local/cuda"), "bin", "ptxas")
+if os.access(_ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", _ptxas))
+if os.path.exists(os.path.join(config.tangram_obj_root, "rocm-toolkit", "amdgcn", "bitcode", "ocml.bc")):
+    config.available_features.add("rocm-device-libs")

@@ -28,6 +28,7 @@
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include <algorithm>
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/IR/LLVMContext.h"
@@ -193,7 +194,8 @@ bool compileDevices(const CompileOptions &options,
     SmallVector<StringRef> targets;
     StringRef(options.targets).split(targets, ',', -1, false);
     for (StringRef t : targets) {
-      // NAME or NAME:FEATURES ("cuda:sm_90").
+      // NAME or NAME:FEATURE[:FEATURE...] ("cuda:sm_90"; commas separate
+      // targets, so colons separate a target's features here).
       auto [name, features] = t.trim().split(':');
       if (!lookupTarget(name))
         return error = "target '" + name.str() +
@@ -202,6 +204,7 @@ bool compileDevices(const CompileOptions &options,
                false;
       DeviceEntry d{name.str() + "0", name.str()};
       d.features = features.str();
+      std::replace(d.features.begin(), d.features.end(), ':', ',');
       devices.push_back(d);
     }
   }
@@ -259,12 +262,12 @@ bool writeKernels(const CodeObject &code, CompileStage stage, StringRef dir,
                   std::string &error) {
   auto [format, extension] = kernelFiles(stage);
   if (code.format != format)
-    return error = ("--emit=" + extension.drop_front() + " needs a " +
-                    (stage == CompileStage::SPIRV  ? "vulkan"
-                     : stage == CompileStage::PTX ? "cuda"
-                                                  : "rocm") +
+    return error = (std::string("--emit=") +
+                    (stage == CompileStage::SPIRV  ? "spirv needs a Vulkan"
+                     : stage == CompileStage::PTX ? "ptx needs a CUDA"
+                                                  : "hsaco needs a ROCm") +
                     " device (this code object is '" + code.format + "')")
-                       .str(),
+                       ,
            false;
   std::vector<::tangram::PackedKernel> kernels;
   if (!::tangram::unpackKernels(code.bytes.data(), code.bytes.size(), kernels,

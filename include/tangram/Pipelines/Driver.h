@@ -30,8 +30,9 @@ enum class CompileStage {
 
 struct CompileOptions {
   /// Targets, comma-separated, one device each ("cpu" -> device "cpu0");
-  /// "cpu", "vulkan", "cuda" and "rocm" are available; "NAME:FEATURES"
-  /// gives the device's features ("cuda:sm_90", "rocm:gfx942"). Ignored when `devicesPath` is set.
+  /// "cpu", "vulkan", "cuda" and "rocm" are available;
+  /// "NAME:FEATURE[:FEATURE...]" gives the device's features ("cuda:sm_90",
+  /// "rocm:gfx942:rocm-path=DIR"). Ignored when `devicesPath` is set.
   std::string targets = "cpu";
   /// A device catalog (docs/DeviceCatalog.md): the devices to compile for.
   std::string devicesPath;

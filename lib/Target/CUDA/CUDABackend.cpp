@@ -141,10 +141,12 @@ public:
       size_t at = ptx.find(".extern .func");
       if (at == StringRef::npos)
         return "";
+      // ".extern .func  (.param .b32 func_retval0) __nv_erff" then "(".
       StringRef line = ptx.substr(at).take_until([](char c) {
-        return c == '(' || c == '\n';
+        return c == '\n';
       });
-      return "the PTX calls '" + line.rsplit(' ').second.str() +
+      StringRef callee = line.rtrim(" (").rsplit(' ').second.rtrim("(");
+      return "the PTX calls '" + callee.str() +
              "', which libdevice provides: it was not found at '" +
              libdevicePath(toolkit) + "' (set the toolkit with the " +
              "feature cuda-path=DIR)";

@@ -70,6 +70,7 @@ void mlir::tangram::addLLVMGPUFinalConversion(
     StringRef format, StringRef toolkitPath) {
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createGPUWorkgroupAttributionsPass());
+  kernels.addPass(createGPUExpandTruncPass());
   kernels.addPass(createSCFToControlFlowPass());
   toLLVM(kernels);
   kernels.addPass(createReconcileUnrealizedCastsPass());

@@ -18,7 +18,9 @@
 #include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
 #include "mlir/Target/LLVM/ROCDL/Target.h"
 #include "llvm/Object/ELFObjectFile.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 using namespace mlir;
 using namespace mlir::tangram;
@@ -114,7 +116,17 @@ public:
   }
   bool checkFeatures(StringRef features, std::string &error) const override {
     ROCmOptions o;
-    return parseROCmFeatures(features, o, error);
+    if (!parseROCmFeatures(features, o, error))
+      return false;
+    // gpu-module-to-binary fails without saying why when they are missing.
+    SmallString<128> ocml(o.toolkit);
+    llvm::sys::path::append(ocml, "amdgcn", "bitcode", "ocml.bc");
+    if (!llvm::sys::fs::exists(ocml))
+      return error = "the ROCm device libraries are not in '" + o.toolkit +
+                     "/amdgcn/bitcode' (install rocm-device-libs and "
+                     "reconfigure, or give the feature rocm-path=DIR)",
+             false;
+    return true;
   }
   GPUDescription description(const TargetOptions &o) const override {
     return rocmDescription(options(o).chip);

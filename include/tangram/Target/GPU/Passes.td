@@ -86,6 +86,17 @@ def GPUWorkgroupAttributionsPass
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
+def GPUExpandTruncPass : Pass<"tg-gpu-expand-trunc", "gpu::GPUModuleOp"> {
+  let summary = "Expands math.trunc for the LLVM GPU targets";
+  let description = [{
+    The NVVM and ROCDL conversions leave `math.trunc` unconverted (and
+    `math-expand-ops` has no expansion for it): `trunc(x)` becomes
+    `copysign(floor(|x|), x)`, which both lower (libdevice, ocml). Exact
+    for every float, infinities and NaN included.
+  }];
+  let dependentDialects = ["::mlir::math::MathDialect"];
+}
+
 def GPUCopiesToLinalgPass : Pass<"tg-gpu-copies-to-linalg", "func::FuncOp"> {
   let summary = "Turns memref.copy into linalg.copy so copies become kernels";
   let description = [{
