@@ -142,11 +142,20 @@ def main():
     ap.add_argument("--filter", default="")
     ap.add_argument("--cases-from", default="docs/conformance/vulkan.json",
                     help="node cases that pass in this conformance JSON")
-    ap.add_argument("--models", default="build/models", help="directory of real models (*.onnx)")
+    ap.add_argument("--models", default="build/models",
+                    help="directory of real models (*.onnx); 'none' compiles node cases only")
     ap.add_argument("--out", default="")
     ap.add_argument("--json", default="")
     ap.add_argument("--baseline", default="")
     args = ap.parse_args()
+    if not re.fullmatch(r"cuda:sm_\d+|rocm:gfx\w+", args.target):
+        print(f"error: --target {args.target}: expected cuda:sm_XX or rocm:gfxNNN")
+        return 1
+    tool = (os.path.join(CUDA, "bin", "ptxas") if args.target.startswith("cuda")
+            else os.path.join(LLVM, "llvm-readelf"))
+    if not os.access(tool, os.X_OK):
+        print(f"error: {tool} is not installed: it validates the kernels of {args.target}")
+        return 1
     stem = args.target.replace(":", "_")
     args.out = args.out or f"docs/conformance/{stem}.md"
     args.json = args.json or f"docs/conformance/{stem}.json"
@@ -154,7 +163,8 @@ def main():
     with open(args.cases_from) as f:
         passing = sorted(c for c, s in json.load(f)["cases"].items() if s == "pass")
     work = [(c, os.path.join(root, c, "model.onnx")) for c in passing]
-    models = sorted(glob.glob(os.path.join(args.models, "*.onnx"))) if os.path.isdir(args.models) else []
+    models = (sorted(glob.glob(os.path.join(args.models, "*.onnx")))
+              if args.models != "none" and os.path.isdir(args.models) else [])
     work += [("model:" + os.path.basename(m)[:-len(".onnx")], m) for m in models]
     if args.filter:
         work = [w for w in work if re.search(args.filter, w[0])]

@@ -23,6 +23,7 @@ if [ "$PRESET" = default ]; then
   python3 -m pip install -q --no-build-isolation --root-user-action=ignore .
 fi
 TANGRAM_REQUIRE_VULKAN=1 TANGRAM_BUILD_DIR="$PWD/$BUILD_DIR" python3 -m pytest -q test/python
-# ONNX node tests end to end on the CPU and on Vulkan (lavapipe); each fails
-# below its committed baseline.
-ctest --test-dir "$BUILD_DIR" --output-on-failure -R '(cpu|vulkan)-conformance'
+# ONNX node tests end to end on the CPU and on Vulkan (lavapipe), and
+# compiled and validated for cuda and rocm; each fails below its committed
+# baseline.
+ctest --test-dir "$BUILD_DIR" --output-on-failure -R '(cpu|vulkan)-conformance|gpu-compile-'

@@ -67,6 +67,9 @@ GPUDescription mlir::tangram::cudaDescription(StringRef chip) {
   d.sharedMemoryBytes = 48 * 1024;
   d.indexBitwidth = 64;
   d.f16 = d.f64 = d.i8 = d.i16 = d.i64 = true;
+  // Butterfly shuffles apply the combiner itself: every kind is exact.
+  d.subgroupReduce = {"addf", "mulf", "maximumf", "minimumf", "maxnumf",
+                      "minnumf", "addi", "muli", "maxs", "mins"};
   if (chip == "sm_80" || chip == "sm_86" || chip == "sm_87" ||
       chip == "sm_89" || chip == "sm_90")
     d.matrixOps = {"mma_sync_m16n8k16_f16", "mma_sync_m16n8k16_bf16",
@@ -127,7 +130,7 @@ public:
           no.indexBitwidth = 64;
           kernels.addPass(createConvertGpuOpsToNVVMOps(no));
         },
-        "isa", options(o).toolkit);
+        "isa", options(o).toolkit, description(o).subgroupSize);
   }
   DeviceInfo device(const TargetOptions &o) const override {
     return {"cuda", options(o).chip, "+ptx80"};

@@ -67,10 +67,13 @@ void mlir::tangram::printGPUPrograms(ModuleOp module, llvm::raw_ostream &os) {
 
 void mlir::tangram::addLLVMGPUFinalConversion(
     OpPassManager &pm, llvm::function_ref<void(OpPassManager &)> toLLVM,
-    StringRef format, StringRef toolkitPath) {
+    StringRef format, StringRef toolkitPath, unsigned subgroupSize) {
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createGPUWorkgroupAttributionsPass());
   kernels.addPass(createGPUExpandTruncPass());
+  GPUSubgroupReduceToShufflesPassOptions so;
+  so.subgroupSize = subgroupSize;
+  kernels.addPass(createGPUSubgroupReduceToShufflesPass(so));
   kernels.addPass(createSCFToControlFlowPass());
   toLLVM(kernels);
   kernels.addPass(createReconcileUnrealizedCastsPass());

@@ -83,8 +83,11 @@ static void foldPartials(KernelContext &ctx, OpBuilder &b, Location loc,
                          llvm::function_ref<Value(OpBuilder &, Value, Value)>
                              combine) {
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  // Up to 32 bits: what every target's subgroup operations take (the LLVM
+  // targets shuffle 32-bit lanes).
+  Type et = cast<MemRefType>(partials.getType()).getElementType();
   if (llvm::is_contained(ctx.subgroupReduce, row.kind) &&
-      subgroupOperation(row.kind)) {
+      subgroupOperation(row.kind) && et.getIntOrFloatBitWidth() <= 32) {
     // Each subgroup folds its invocations' partials; its first invocation
     // writes the result to the subgroup's slot, and the first invocation
     // of the workgroup folds the slots (a few: wg / subgroup size).

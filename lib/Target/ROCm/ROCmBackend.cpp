@@ -63,6 +63,9 @@ GPUDescription mlir::tangram::rocmDescription(StringRef chip) {
   d.sharedMemoryBytes = 64 * 1024;
   d.indexBitwidth = 64;
   d.f16 = d.f64 = d.i8 = d.i16 = d.i64 = true;
+  // Butterfly shuffles apply the combiner itself: every kind is exact.
+  d.subgroupReduce = {"addf", "mulf", "maximumf", "minimumf", "maxnumf",
+                      "minnumf", "addi", "muli", "maxs", "mins"};
   d.matrixOps = {"mfma_f32_32x32x8_f16", "mfma_f32_16x16x16_f16",
                  "mfma_f32_32x32x2_f32"};
   return d;
@@ -152,7 +155,7 @@ public:
           ro.runtime = gpu::amd::Runtime::HIP;
           kernels.addPass(createConvertGpuOpsToROCDLOps(ro));
         },
-        "bin", options(o).toolkit);
+        "bin", options(o).toolkit, description(o).subgroupSize);
   }
   DeviceInfo device(const TargetOptions &o) const override {
     return {"hip", options(o).chip, "code-object-v5"};

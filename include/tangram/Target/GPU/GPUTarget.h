@@ -88,13 +88,14 @@ void registerLLVMGPUTargetDialects(DialectRegistry &registry);
 void printGPUPrograms(ModuleOp module, llvm::raw_ostream &os);
 
 /// The LLVM GPU targets (NVVM, ROCDL): workgroup memory as attributions,
-/// kernels to LLVM with 64-bit indices (each buffer argument a memref
+/// subgroup reductions as shuffles over `subgroupSize` lanes, kernels to
+/// LLVM with 64-bit indices (each buffer argument a memref
 /// descriptor: allocated and aligned pointers, offset, size, stride), then
 /// `gpu-module-to-binary` with `format` ("isa": PTX text, "bin": HSACO).
 /// `toLLVM` adds the target's own conversion (convert-gpu-to-nvvm, ...).
 void addLLVMGPUFinalConversion(
     OpPassManager &pm, llvm::function_ref<void(OpPassManager &)> toLLVM,
-    StringRef format, StringRef toolkitPath);
+    StringRef format, StringRef toolkitPath, unsigned subgroupSize);
 
 /// The code object of an LLVM GPU target: each kernel's binary (from
 /// `gpu.binary`) in a kernel pack of `format`, text NUL terminated, plus

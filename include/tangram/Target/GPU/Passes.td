@@ -97,6 +97,32 @@ def GPUExpandTruncPass : Pass<"tg-gpu-expand-trunc", "gpu::GPUModuleOp"> {
   let dependentDialects = ["::mlir::math::MathDialect"];
 }
 
+def GPUSubgroupReduceToShufflesPass
+    : Pass<"tg-gpu-subgroup-reduce-to-shuffles", "gpu::GPUModuleOp"> {
+  let summary = "Lowers gpu.subgroup_reduce to butterfly shuffles for the "
+                "LLVM GPU targets";
+  let description = [{
+    The reduce strategy folds partials with `gpu.subgroup_reduce`. SPIR-V
+    has an instruction for it; NVVM and ROCDL lower `gpu.shuffle`
+    instead: each reduction becomes log2(`subgroup-size`) xor shuffles
+    of 32-bit values (narrower values packed, with MLIR's patterns), the
+    combiner applied after each, so every combiner (NaN-propagating
+    maximum included) is exact. A reduction of wider values is an error
+    (the strategy only uses subgroup reductions up to 32 bits).
+    `gpu.subgroup_id` and `gpu.num_subgroups`, which those conversions do
+    not lower either, become `thread_id x / subgroup-size` and
+    `ceildiv(block_dim x, subgroup-size)` (the kernels' workgroups are
+    1-D).
+  }];
+  let options = [
+    Option<"subgroupSize", "subgroup-size", "unsigned", "32",
+           "lanes per subgroup (32 on NVIDIA, 64 on AMD CDNA)">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def GPUCopiesToLinalgPass : Pass<"tg-gpu-copies-to-linalg", "func::FuncOp"> {
   let summary = "Turns memref.copy into linalg.copy so copies become kernels";
   let description = [{
