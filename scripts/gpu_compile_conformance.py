@@ -34,16 +34,15 @@ import tempfile
 
 import onnx
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cpu_conformance import cell, first_error, node_test_dir  # noqa: E402  (shared report helpers)
+
 TIMEOUT_S = 300
 ERROR_LINE = re.compile(r"^error:", re.MULTILINE)
 CUDA = os.environ.get("TANGRAM_CUDA_PATH", "/usr/local/cuda")
 LLVM = "/usr/lib/llvm-22/bin"
 
 Result = collections.namedtuple("Result", "case status detail kernels")
-
-
-def node_test_dir():
-    return os.path.join(os.path.dirname(onnx.__file__), "backend", "test", "data", "node")
 
 
 def validate(target, path):
@@ -68,15 +67,6 @@ def validate(target, path):
     return "undefined symbols: " + " ".join(s for s in undefined if s != "U") if undefined else ""
 
 
-def first_error(text, root=""):
-    if root:
-        text = text.replace(root + os.sep, "")
-    for line in text.splitlines():
-        if line.startswith("error:"):
-            return line[len("error:"):].strip()
-    return text.strip().splitlines()[-1] if text.strip() else ""
-
-
 def run_case(build, target, name, model, root):
     emit = "ptx" if target.startswith("cuda") else "hsaco"
     with tempfile.TemporaryDirectory(prefix="tg-gpuc-") as tmp:
@@ -94,11 +84,6 @@ def run_case(build, target, name, model, root):
             if problem:
                 return Result(name, "invalid", f"{os.path.basename(f)}: {problem}", len(files))
         return Result(name, "valid", "", len(files))
-
-
-def cell(text, limit=110):
-    text = text.replace("|", "\\|").replace("\n", " ")
-    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def write_reports(target, results, md_path, json_path, source):

@@ -37,6 +37,10 @@ except (OSError, subprocess.TimeoutExpired):
     _devices = ""
 if "vulkan:0" in _devices:
     config.available_features.add("vulkan")
+if "cuda:0" in _devices:
+    config.available_features.add("cuda-device")
+if "hip:0" in _devices:
+    config.available_features.add("hip-device")
 if shutil.which("spirv-val"):
     config.available_features.add("spirv-val")
 

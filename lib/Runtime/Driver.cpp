@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "tangram/Runtime/CPUDevice.h"
+#include "tangram/Runtime/CUDAHIPDevice.h"
 #include "tangram/Runtime/VulkanDevice.h"
 
 #include <thread>
@@ -56,6 +57,8 @@ Registry &registry() {
 #ifdef TANGRAM_HAVE_VULKAN
     r.entries["vulkan"].factory = createVulkanDriver;
 #endif
+    r.entries["cuda"].factory = createCUDADriver;
+    r.entries["hip"].factory = createHIPDriver;
   });
   return r;
 }

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Runtime/VulkanDevice.h"
 #include "tangram/Bundle/KernelPack.h"
+#include "tangram/Runtime/GPUProgram.h"
 
 #define VK_NO_PROTOTYPES
 #include <vulkan/vulkan.h>
@@ -618,122 +619,6 @@ bool VulkanExecutable::load(ByteSpan bytes, std::string &error) {
   return true;
 }
 
-/// Element `i` of an integer (or boolean) host buffer.
-bool readInteger(const Buffer &b, int64_t i, int64_t &out) {
-  if (i < 0 || i >= b.numElements())
-    return false;
-  const char *p = static_cast<const char *>(b.data());
-  switch (b.dtype()) {
-  case DType::I8: out = reinterpret_cast<const int8_t *>(p)[i]; return true;
-  case DType::I16: out = reinterpret_cast<const int16_t *>(p)[i]; return true;
-  case DType::I32: out = reinterpret_cast<const int32_t *>(p)[i]; return true;
-  case DType::I64: out = reinterpret_cast<const int64_t *>(p)[i]; return true;
-  case DType::U8:
-  case DType::I1: out = reinterpret_cast<const uint8_t *>(p)[i]; return true;
-  case DType::U16: out = reinterpret_cast<const uint16_t *>(p)[i]; return true;
-  case DType::U32: out = reinterpret_cast<const uint32_t *>(p)[i]; return true;
-  case DType::U64:
-    out = static_cast<int64_t>(reinterpret_cast<const uint64_t *>(p)[i]);
-    return true;
-  default:
-    return false;
-  }
-}
-
-/// The program's values, in order, from the buffers' dims and the
-/// elements of integer args.
-bool evaluate(const GPUProgram &p, const std::vector<const Buffer *> &args,
-              std::vector<Shape> &shapes, unsigned numArgs,
-              std::vector<int64_t> &values, std::vector<bool> &resultKnown,
-              std::string &error) {
-  values.assign(p.values.size(), 0);
-  for (size_t i = 0; i < p.values.size(); ++i) {
-    const ProgramValue &v = p.values[i];
-    bool leaf = v.op == ProgramOp::Const || v.op == ProgramOp::Dim ||
-                v.op == ProgramOp::Load;
-    int64_t a = leaf ? 0 : values[v.a];
-    int64_t b = leaf ? 0 : values[v.b];
-    bool divides = v.op == ProgramOp::DivS || v.op == ProgramOp::FloorDiv ||
-                   v.op == ProgramOp::CeilDiv || v.op == ProgramOp::RemS;
-    // Values of a branch not taken are computed too (programs have no
-    // control flow; dispatches and checks are conditional instead): a
-    // division by zero there is 0, not an error.
-    if (divides && b == 0) {
-      values[i] = 0;
-      continue;
-    }
-    switch (v.op) {
-    case ProgramOp::Const: values[i] = v.a; break;
-    case ProgramOp::Dim: {
-      unsigned buf = static_cast<unsigned>(v.a);
-      if (buf >= numArgs && !resultKnown[buf - numArgs]) {
-        // A result's dims come from its formulas, which only read earlier
-        // values.
-        unsigned j = buf - numArgs;
-        Shape s;
-        for (unsigned id : p.resultDims[j]) {
-          if (id >= i)
-            return error = "program: result " + std::to_string(j) +
-                           " is sized by a later value",
-                   false;
-          s.push_back(values[id]);
-        }
-        shapes[buf] = s;
-        resultKnown[j] = true;
-      }
-      if (static_cast<size_t>(v.b) >= shapes[buf].size())
-        return error = "program: dim " + std::to_string(v.b) +
-                       " of a rank-" + std::to_string(shapes[buf].size()) +
-                       " buffer",
-               false;
-      values[i] = shapes[buf][v.b];
-      break;
-    }
-    case ProgramOp::Add: values[i] = a + b; break;
-    case ProgramOp::Sub: values[i] = a - b; break;
-    case ProgramOp::Mul: values[i] = a * b; break;
-    case ProgramOp::DivS: values[i] = a / b; break;
-    case ProgramOp::FloorDiv:
-      values[i] = a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
-      break;
-    case ProgramOp::CeilDiv:
-      values[i] = a / b + ((a % b != 0) && ((a < 0) == (b < 0)));
-      break;
-    case ProgramOp::RemS: values[i] = a % b; break;
-    case ProgramOp::MinS: values[i] = std::min(a, b); break;
-    case ProgramOp::MaxS: values[i] = std::max(a, b); break;
-    case ProgramOp::CmpEQ: values[i] = a == b; break;
-    case ProgramOp::CmpNE: values[i] = a != b; break;
-    case ProgramOp::CmpLT: values[i] = a < b; break;
-    case ProgramOp::CmpLE: values[i] = a <= b; break;
-    case ProgramOp::CmpGT: values[i] = a > b; break;
-    case ProgramOp::CmpGE: values[i] = a >= b; break;
-    case ProgramOp::And: values[i] = a & b; break;
-    case ProgramOp::Or: values[i] = a | b; break;
-    case ProgramOp::Xor: values[i] = a ^ b; break;
-    case ProgramOp::Select: values[i] = a ? b : values[v.c]; break;
-    case ProgramOp::Shl:
-      values[i] = b >= 0 && b < 63 ? static_cast<int64_t>(
-                                         static_cast<uint64_t>(a) << b)
-                                   : 0;
-      break;
-    case ProgramOp::Load: {
-      int64_t element = values[v.b];
-      if (v.a >= numArgs)
-        return error = "program value " + std::to_string(i) +
-                       " reads buffer " + std::to_string(v.a) +
-                       ", which is not an argument",
-               false;
-      // Out of range only on a branch not taken (checks guard the rest).
-      if (!readInteger(*args[v.a], element, values[i]))
-        values[i] = 0;
-      break;
-    }
-    }
-  }
-  return true;
-}
-
 bool VulkanExecutable::launch(unsigned exportIndex,
                               const std::vector<const Buffer *> &args,
                               const std::vector<ResultSpec> &results,
@@ -745,35 +630,10 @@ bool VulkanExecutable::launch(unsigned exportIndex,
   if (args.size() != x.args || results.size() != x.results)
     return error = "export '" + x.name + "': wrong number of buffers", false;
 
-  // Sizes: argument dims, then every value; result shapes from formulas.
-  std::vector<Shape> shapes(numArgs + results.size());
-  for (unsigned i = 0; i < numArgs; ++i)
-    shapes[i] = args[i]->shape();
+  std::vector<Shape> shapes;
   std::vector<int64_t> values;
-  std::vector<bool> resultKnown(results.size(), false);
-  if (!evaluate(p, args, shapes, numArgs, values, resultKnown, error))
+  if (!prepareGPULaunch(x, args, results, outputs, values, shapes, error))
     return false;
-  for (const ProgramCheck &c : p.checks)
-    if (!values[c.value])
-      return error = "the model failed at run time: " + c.message, false;
-  outputs.clear();
-  for (unsigned j = 0; j < results.size(); ++j) {
-    Shape s;
-    for (unsigned id : p.resultDims[j])
-      s.push_back(values[id]);
-    for (size_t k = 0; k < s.size(); ++k)
-      if (s[k] < 0 || (k < results[j].shape.size() &&
-                       results[j].shape[k] >= 0 && results[j].shape[k] != s[k]))
-        return error = "result " + std::to_string(j) + " of '" + x.name +
-                       "' would have dims " + formatShape(s),
-               false;
-    outputs.push_back(
-        Buffer::allocate(results[j].dtype, s, false, hostAllocator()));
-    if (!outputs.back())
-      return error = "out of host memory for result " + std::to_string(j),
-             false;
-    shapes[numArgs + j] = s;
-  }
 
   std::lock_guard<std::mutex> lock(d_.mutex);
   LaunchResources res(d_);
@@ -842,14 +702,8 @@ bool VulkanExecutable::launch(unsigned exportIndex,
   for (size_t i = 0; i < p.kernels.size(); ++i) {
     auto *dst = reinterpret_cast<int32_t *>(
         static_cast<char *>(res.buffers[paramBuf].mapped) + paramOffset[i]);
-    for (size_t k = 0; k < p.kernels[i].params.size(); ++k) {
-      int64_t v = values[p.kernels[i].params[k]];
-      if (v < INT32_MIN || v > INT32_MAX)
-        return error = "kernel '" + p.kernels[i].kernel +
-                       "': a size exceeds 32-bit indexing",
-               false;
-      dst[k] = static_cast<int32_t>(v);
-    }
+    if (!kernelParams(p.kernels[i], values, dst, error))
+      return false;
   }
 
   // Descriptor sets, one per dispatch.

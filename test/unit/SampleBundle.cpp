@@ -102,3 +102,30 @@ TempDir::~TempDir() {
   if (!path_.empty())
     std::filesystem::remove_all(path_, ec);
 }
+
+bool tangram::test::writeGPUCopyBundle(
+    const std::string &path, const std::string &kind, const std::string &format,
+    std::vector<uint8_t> bytes, std::vector<std::string> requires_,
+    const std::string &kernel, std::string &error) {
+  BundleWriter writer("copy", "test");
+  unsigned x = writer.addInput("x", DType::F32, {4});
+  unsigned y = writer.addOutput("y", DType::F32, {4});
+  unsigned dev = writer.addDevice(kind);
+  ExportDesc e;
+  e.name = "copy";
+  e.args = 1;
+  e.results = 1;
+  e.hasProgram = true;
+  e.program.values = {{ProgramOp::Const, 4, 0, 0}, {ProgramOp::Const, 1, 0, 0}};
+  e.program.resultDims = {{0}};
+  KernelDispatch k;
+  k.kernel = kernel;
+  k.grid[0] = k.grid[1] = k.grid[2] = 1;
+  k.bindings = {{BindingKind::Arg, 0}, {BindingKind::Arg, 1}};
+  e.program.kernels = {k};
+  unsigned code = writer.addCodeObject(dev, format, {e}, bytes);
+  writer.setRequirements(code, std::move(requires_));
+  writer.addLaunch(dev, code, {writer.addInputBuffer(x, dev)},
+                   {writer.addOutputBuffer(y, dev)});
+  return writer.write(path, error);
+}

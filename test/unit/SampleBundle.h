@@ -39,6 +39,14 @@ std::string sampleCodeObjectPath();
 bool writeSampleBundle(const std::string &path, const std::string &mode,
                        std::string &error);
 
+/// A GPU bundle by hand: y = x (f32[4]) through one kernel `kernel` of a
+/// `format` code object holding `bytes`, on a `kind` device, needing
+/// `requires_`.
+bool writeGPUCopyBundle(const std::string &path, const std::string &kind,
+                        const std::string &format, std::vector<uint8_t> bytes,
+                        std::vector<std::string> requires_,
+                        const std::string &kernel, std::string &error);
+
 /// The bytes of a file.
 std::vector<uint8_t> readFile(const std::string &path);
 bool writeFile(const std::string &path, const std::vector<uint8_t> &bytes);

@@ -31,31 +31,11 @@ bool haveVulkanDevice() {
   return false;
 }
 
-/// y = x through one kernel named `kernel`, whose code is `bytes`.
 bool writeCopy(const std::string &path, std::vector<uint8_t> bytes,
                std::vector<std::string> requires_, const std::string &kernel,
                std::string &error) {
-  BundleWriter writer("copy", "test");
-  unsigned x = writer.addInput("x", DType::F32, {4});
-  unsigned y = writer.addOutput("y", DType::F32, {4});
-  unsigned dev = writer.addDevice("vulkan");
-  ExportDesc e;
-  e.name = "copy";
-  e.args = 1;
-  e.results = 1;
-  e.hasProgram = true;
-  e.program.values = {{ProgramOp::Const, 4, 0, 0}, {ProgramOp::Const, 1, 0, 0}};
-  e.program.resultDims = {{0}};
-  KernelDispatch k;
-  k.kernel = kernel;
-  k.grid[0] = k.grid[1] = k.grid[2] = 1;
-  k.bindings = {{BindingKind::Arg, 0}, {BindingKind::Arg, 1}};
-  e.program.kernels = {k};
-  unsigned code = writer.addCodeObject(dev, "spirv-kernels", {e}, bytes);
-  writer.setRequirements(code, std::move(requires_));
-  writer.addLaunch(dev, code, {writer.addInputBuffer(x, dev)},
-                   {writer.addOutputBuffer(y, dev)});
-  return writer.write(path, error);
+  return writeGPUCopyBundle(path, "vulkan", "spirv-kernels", std::move(bytes),
+                            std::move(requires_), kernel, error);
 }
 
 TEST(VulkanTest, RefusesMissingCapabilities) {

@@ -57,19 +57,8 @@ bool mlir::tangram::parseCUDAFeatures(StringRef features, CUDAOptions &out,
 }
 
 GPUDescription mlir::tangram::cudaDescription(StringRef chip) {
-  GPUDescription d;
-  d.subgroupSize = 32;
-  d.maxThreads = 1024;
-  d.maxWorkgroupSize[0] = d.maxWorkgroupSize[1] = 1024;
-  d.maxWorkgroupSize[2] = 64;
-  d.maxWorkgroups = 65535;
   // Static shared memory; more needs a per-kernel opt-in at launch.
-  d.sharedMemoryBytes = 48 * 1024;
-  d.indexBitwidth = 64;
-  d.f16 = d.f64 = d.i8 = d.i16 = d.i64 = true;
-  // Butterfly shuffles apply the combiner itself: every kind is exact.
-  d.subgroupReduce = {"addf", "mulf", "maximumf", "minimumf", "maxnumf",
-                      "minnumf", "addi", "muli", "maxs", "mins"};
+  GPUDescription d = llvmGPUDescription(/*subgroupSize=*/32, 48 * 1024);
   if (chip == "sm_80" || chip == "sm_86" || chip == "sm_87" ||
       chip == "sm_89" || chip == "sm_90")
     d.matrixOps = {"mma_sync_m16n8k16_f16", "mma_sync_m16n8k16_bf16",
@@ -79,15 +68,6 @@ GPUDescription mlir::tangram::cudaDescription(StringRef chip) {
 
 namespace {
 
-/// CUDA kernels cannot stop a launch either: checks are made by the
-/// runtime from the program; math comes from libdevice.
-class CUDATargetInfo : public TargetInfo {
-public:
-  void emitErrorReport(OpBuilder &, Location, Value, StringRef) const override {}
-  bool expandsFloat8() const override { return true; }
-  bool approximatesMath(StringRef) const override { return false; }
-};
-
 class CUDABackend : public GPUTargetBackend {
 public:
   StringRef name() const override { return "cuda"; }
@@ -96,10 +76,7 @@ public:
     registry.insert<NVVM::NVVMDialect>();
     NVVM::registerNVVMTargetInterfaceExternalModels(registry);
   }
-  const TargetInfo &info() const override {
-    static CUDATargetInfo info;
-    return info;
-  }
+  const TargetInfo &info() const override { return llvmGPUTargetInfo(); }
   bool checkFeatures(StringRef features, std::string &error) const override {
     CUDAOptions o;
     return parseCUDAFeatures(features, o, error);

@@ -58,6 +58,36 @@ void mlir::tangram::registerLLVMGPUTargetDialects(DialectRegistry &registry) {
   registerAllGPUToLLVMIRTranslations(registry);
 }
 
+GPUDescription mlir::tangram::llvmGPUDescription(unsigned subgroupSize,
+                                                 unsigned sharedMemoryBytes) {
+  GPUDescription d;
+  d.subgroupSize = subgroupSize;
+  d.maxThreads = 1024;
+  d.maxWorkgroupSize[0] = d.maxWorkgroupSize[1] = 1024;
+  d.maxWorkgroupSize[2] = 64;
+  d.maxWorkgroups = 65535;
+  d.sharedMemoryBytes = sharedMemoryBytes;
+  d.indexBitwidth = 64;
+  d.f16 = d.f64 = d.i8 = d.i16 = d.i64 = true;
+  d.subgroupReduce = {"addf", "mulf", "maximumf", "minimumf", "maxnumf",
+                      "minnumf", "addi", "muli", "maxs", "mins"};
+  return d;
+}
+
+namespace {
+class LLVMGPUTargetInfo : public TargetInfo {
+public:
+  void emitErrorReport(OpBuilder &, Location, Value, StringRef) const override {}
+  bool expandsFloat8() const override { return true; }
+  bool approximatesMath(StringRef) const override { return false; }
+};
+} // namespace
+
+const TargetInfo &mlir::tangram::llvmGPUTargetInfo() {
+  static LLVMGPUTargetInfo info;
+  return info;
+}
+
 void mlir::tangram::printGPUPrograms(ModuleOp module, llvm::raw_ostream &os) {
   for (auto f : module.getOps<func::FuncOp>())
     if (auto p = f->getAttrOfType<StringAttr>(kGPUProgramAttr))

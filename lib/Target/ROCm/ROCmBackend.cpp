@@ -54,31 +54,13 @@ bool mlir::tangram::parseROCmFeatures(StringRef features, ROCmOptions &out,
 }
 
 GPUDescription mlir::tangram::rocmDescription(StringRef chip) {
-  GPUDescription d;
-  d.subgroupSize = 64; // wave64 on CDNA
-  d.maxThreads = 1024;
-  d.maxWorkgroupSize[0] = d.maxWorkgroupSize[1] = d.maxWorkgroupSize[2] =
-      1024;
-  d.maxWorkgroups = 65535;
-  d.sharedMemoryBytes = 64 * 1024;
-  d.indexBitwidth = 64;
-  d.f16 = d.f64 = d.i8 = d.i16 = d.i64 = true;
-  // Butterfly shuffles apply the combiner itself: every kind is exact.
-  d.subgroupReduce = {"addf", "mulf", "maximumf", "minimumf", "maxnumf",
-                      "minnumf", "addi", "muli", "maxs", "mins"};
+  GPUDescription d = llvmGPUDescription(/*subgroupSize=*/64, 64 * 1024);
   d.matrixOps = {"mfma_f32_32x32x8_f16", "mfma_f32_16x16x16_f16",
                  "mfma_f32_32x32x2_f32"};
   return d;
 }
 
 namespace {
-
-class ROCmTargetInfo : public TargetInfo {
-public:
-  void emitErrorReport(OpBuilder &, Location, Value, StringRef) const override {}
-  bool expandsFloat8() const override { return true; }
-  bool approximatesMath(StringRef) const override { return false; }
-};
 
 /// The undefined symbols of an HSACO (ELF), or an error.
 std::string undefinedSymbols(StringRef bytes) {
@@ -113,10 +95,7 @@ public:
     registry.insert<ROCDL::ROCDLDialect>();
     ROCDL::registerROCDLTargetInterfaceExternalModels(registry);
   }
-  const TargetInfo &info() const override {
-    static ROCmTargetInfo info;
-    return info;
-  }
+  const TargetInfo &info() const override { return llvmGPUTargetInfo(); }
   bool checkFeatures(StringRef features, std::string &error) const override {
     ROCmOptions o;
     if (!parseROCmFeatures(features, o, error))

@@ -84,6 +84,17 @@ bool exportGPUPrograms(ModuleOp module, ArrayRef<ExportInfo> exports,
 /// the translation to LLVM IR of the GPU dialects.
 void registerLLVMGPUTargetDialects(DialectRegistry &registry);
 
+/// A GPU of the LLVM targets: 64-bit indices, every element type, and
+/// every combiner in `subgroupReduce` (butterfly shuffles apply the
+/// combiner itself), with its subgroup size and workgroup memory.
+GPUDescription llvmGPUDescription(unsigned subgroupSize,
+                                  unsigned sharedMemoryBytes);
+
+/// What the LLVM GPU targets emit differently from the CPU: no error
+/// reports from kernels (the program checks sizes on the host), 8-bit
+/// floats expanded, math from the vendor's device library.
+const TargetInfo &llvmGPUTargetInfo();
+
 /// Each executable's program as a comment line (`--emit=llvm`).
 void printGPUPrograms(ModuleOp module, llvm::raw_ostream &os);
 

@@ -1,0 +1,540 @@
+//===- CUDAHIPDevice.cpp - NVIDIA and AMD devices through dlopen ----------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#include "tangram/Runtime/CUDAHIPDevice.h"
+#include "tangram/Bundle/KernelPack.h"
+#include "tangram/Runtime/GPUProgram.h"
+
+#include <cstring>
+#include <dlfcn.h>
+#include <map>
+#include <mutex>
+
+using namespace tangram;
+
+namespace {
+
+/// CUresult / hipError_t: 0 is success.
+using Status = int;
+/// CUdeviceptr / hipDeviceptr_t: 64 bits either way.
+using DevicePtr = uint64_t;
+
+/// One vendor's driver API, opened once per process. The functions the
+/// two APIs share have the same arguments; where they differ (pinned
+/// memory, error names, JIT options) the vendor is asked.
+struct API {
+  bool hip = false;
+  const char *kind = "";
+  const char *library = "";
+  void *lib = nullptr;
+  std::string error; ///< why the API is unusable, when it is
+  Status (*init)(unsigned) = nullptr;
+  Status (*deviceCount)(int *) = nullptr;
+  Status (*deviceGet)(int *, int) = nullptr;
+  Status (*deviceName)(char *, int, int) = nullptr;
+  Status (*totalMem)(size_t *, int) = nullptr;
+  Status (*attribute)(int *, int, int) = nullptr;
+  Status (*primaryCtxRetain)(void **, int) = nullptr;
+  Status (*ctxSetCurrent)(void *) = nullptr;
+  Status (*moduleLoad)(void **, const void *) = nullptr;
+  Status (*moduleLoadEx)(void **, const void *, unsigned, int *,
+                         void **) = nullptr; // cuda: with a JIT log
+  Status (*moduleUnload)(void *) = nullptr;
+  Status (*getFunction)(void **, void *, const char *) = nullptr;
+  Status (*memAlloc)(DevicePtr *, size_t) = nullptr;
+  Status (*memFree)(DevicePtr) = nullptr;
+  Status (*hostAllocCuda)(void **, size_t) = nullptr;
+  Status (*hostAllocHip)(void **, size_t, unsigned) = nullptr;
+  Status (*hostFree)(void *) = nullptr;
+  Status (*htod)(DevicePtr, const void *, size_t, void *) = nullptr;
+  Status (*dtoh)(void *, DevicePtr, size_t, void *) = nullptr;
+  Status (*streamCreate)(void **, unsigned) = nullptr;
+  Status (*streamSync)(void *) = nullptr;
+  Status (*streamDestroy)(void *) = nullptr;
+  Status (*launch)(void *, unsigned, unsigned, unsigned, unsigned, unsigned,
+                   unsigned, unsigned, void *, void **, void **) = nullptr;
+  Status (*errorNameCuda)(Status, const char **) = nullptr;
+  const char *(*errorNameHip)(Status) = nullptr;
+
+  std::string failed(const char *call, Status s) const {
+    const char *name = nullptr;
+    if (errorNameCuda)
+      errorNameCuda(s, &name);
+    else if (errorNameHip)
+      name = errorNameHip(s);
+    return std::string(kind) + ": " + call + " failed (" +
+           (name ? name : "error") + ", " + std::to_string(s) + ")";
+  }
+  Status hostAlloc(void **p, size_t n) const {
+    return hip ? hostAllocHip(p, n, 0) : hostAllocCuda(p, n);
+  }
+};
+
+template <typename F> bool bind(API &a, F &fn, const char *name) {
+  fn = reinterpret_cast<F>(dlsym(a.lib, name));
+  if (!fn && a.error.empty())
+    a.error = std::string(a.library) + " has no " + name;
+  return fn != nullptr;
+}
+
+API &api(bool hip) {
+  static API apis[2];
+  static std::once_flag once[2];
+  API &a = apis[hip];
+  std::call_once(once[hip], [&a, hip] {
+    a.hip = hip;
+    a.kind = hip ? "hip" : "cuda";
+    a.library = hip ? "libamdhip64.so" : "libcuda.so.1";
+    a.lib = dlopen(a.library, RTLD_NOW | RTLD_LOCAL);
+    if (!a.lib) {
+      const char *e = dlerror();
+      a.error = std::string("cannot load ") + a.library + " (" +
+                (e ? e : "not found") + ")";
+      return;
+    }
+    if (hip) {
+      bind(a, a.init, "hipInit");
+      bind(a, a.deviceCount, "hipGetDeviceCount");
+      bind(a, a.deviceGet, "hipDeviceGet");
+      bind(a, a.deviceName, "hipDeviceGetName");
+      bind(a, a.totalMem, "hipDeviceTotalMem");
+      bind(a, a.attribute, "hipDeviceGetAttribute");
+      bind(a, a.primaryCtxRetain, "hipDevicePrimaryCtxRetain");
+      bind(a, a.ctxSetCurrent, "hipCtxSetCurrent");
+      bind(a, a.moduleLoad, "hipModuleLoadData");
+      bind(a, a.moduleUnload, "hipModuleUnload");
+      bind(a, a.getFunction, "hipModuleGetFunction");
+      bind(a, a.memAlloc, "hipMalloc");
+      bind(a, a.memFree, "hipFree");
+      bind(a, a.hostAllocHip, "hipHostMalloc");
+      bind(a, a.hostFree, "hipHostFree");
+      bind(a, a.htod, "hipMemcpyHtoDAsync");
+      bind(a, a.dtoh, "hipMemcpyDtoHAsync");
+      bind(a, a.streamCreate, "hipStreamCreateWithFlags");
+      bind(a, a.streamSync, "hipStreamSynchronize");
+      bind(a, a.streamDestroy, "hipStreamDestroy");
+      bind(a, a.launch, "hipModuleLaunchKernel");
+      bind(a, a.errorNameHip, "hipGetErrorName");
+    } else {
+      bind(a, a.init, "cuInit");
+      bind(a, a.deviceCount, "cuDeviceGetCount");
+      bind(a, a.deviceGet, "cuDeviceGet");
+      bind(a, a.deviceName, "cuDeviceGetName");
+      bind(a, a.totalMem, "cuDeviceTotalMem_v2");
+      bind(a, a.attribute, "cuDeviceGetAttribute");
+      bind(a, a.primaryCtxRetain, "cuDevicePrimaryCtxRetain");
+      bind(a, a.ctxSetCurrent, "cuCtxSetCurrent");
+      bind(a, a.moduleLoadEx, "cuModuleLoadDataEx");
+      bind(a, a.moduleUnload, "cuModuleUnload");
+      bind(a, a.getFunction, "cuModuleGetFunction");
+      bind(a, a.memAlloc, "cuMemAlloc_v2");
+      bind(a, a.memFree, "cuMemFree_v2");
+      bind(a, a.hostAllocCuda, "cuMemAllocHost_v2");
+      bind(a, a.hostFree, "cuMemFreeHost");
+      bind(a, a.htod, "cuMemcpyHtoDAsync_v2");
+      bind(a, a.dtoh, "cuMemcpyDtoHAsync_v2");
+      bind(a, a.streamCreate, "cuStreamCreate");
+      bind(a, a.streamSync, "cuStreamSynchronize");
+      bind(a, a.streamDestroy, "cuStreamDestroy_v2");
+      bind(a, a.launch, "cuLaunchKernel");
+      bind(a, a.errorNameCuda, "cuGetErrorName");
+    }
+    if (!a.error.empty())
+      return;
+    if (Status s = a.init(0))
+      a.error = a.failed(hip ? "hipInit" : "cuInit", s);
+  });
+  return a;
+}
+
+/// Compute capability attributes of the CUDA driver API.
+constexpr int kCCMajor = 75, kCCMinor = 76;
+
+struct Info {
+  std::string name;
+  size_t memory = 0;
+  int ccMajor = 0, ccMinor = 0; ///< cuda only
+};
+
+bool describe(API &a, int ordinal, int &device, Info &info,
+              std::string &error) {
+  if (Status s = a.deviceGet(&device, ordinal))
+    return error = a.failed("deviceGet", s), false;
+  char name[256] = {0};
+  if (Status s = a.deviceName(name, sizeof(name) - 1, device))
+    return error = a.failed("deviceGetName", s), false;
+  info.name = name;
+  if (Status s = a.totalMem(&info.memory, device))
+    return error = a.failed("deviceTotalMem", s), false;
+  if (!a.hip) {
+    if (Status s = a.attribute(&info.ccMajor, kCCMajor, device))
+      return error = a.failed("cuDeviceGetAttribute", s), false;
+    if (Status s = a.attribute(&info.ccMinor, kCCMinor, device))
+      return error = a.failed("cuDeviceGetAttribute", s), false;
+  }
+  return true;
+}
+
+class GPUDevice : public Device {
+public:
+  GPUDevice(DeviceDesc desc, API &a) : Device(std::move(desc)), a(a) {}
+  ~GPUDevice() override {
+    if (stream)
+      a.streamDestroy(stream);
+  }
+  bool init(unsigned ordinal, std::string &error) {
+    int count = 0;
+    if (Status s = a.deviceCount(&count))
+      return error = a.failed("deviceCount", s), false;
+    if (ordinal >= static_cast<unsigned>(count))
+      return error = std::string("there is no ") + a.kind + " device " +
+                     std::to_string(ordinal) + " (" + std::to_string(count) +
+                     " found)",
+             false;
+    if (!describe(a, ordinal, device, info, error))
+      return false;
+    if (Status s = a.primaryCtxRetain(&context, device))
+      return error = a.failed("primaryCtxRetain", s), false;
+    if (!makeCurrent(error))
+      return false;
+    if (Status s = a.streamCreate(&stream, /*non-blocking=*/1))
+      return error = a.failed("streamCreate", s), false;
+    return true;
+  }
+  bool makeCurrent(std::string &error) {
+    if (Status s = a.ctxSetCurrent(context))
+      return error = a.failed("ctxSetCurrent", s), false;
+    return true;
+  }
+  Allocator &allocator() override { return hostAllocator(); }
+  bool copyIn(const Buffer &src, Buffer &dst, std::string &error) override {
+    return copyToHost(src, dst, a.kind, error);
+  }
+  std::unique_ptr<Executable> loadExecutable(const CodeObjectDesc &desc,
+                                             ByteSpan bytes,
+                                             std::string &error) override;
+
+  API &a;
+  int device = 0;
+  Info info;
+  void *context = nullptr;
+  void *stream = nullptr;
+  /// One launch at a time on the stream.
+  std::mutex mutex;
+};
+
+/// Device and pinned memory of one launch, freed when it ends.
+struct LaunchMemory {
+  explicit LaunchMemory(API &a) : a(a) {}
+  ~LaunchMemory() {
+    for (DevicePtr p : device)
+      a.memFree(p);
+    if (pinned)
+      a.hostFree(pinned);
+  }
+  bool alloc(size_t bytes, DevicePtr &out, std::string &error) {
+    // Zero-sized buffers still get an address.
+    if (Status s = a.memAlloc(&out, std::max<size_t>(bytes, 1)))
+      return error = a.failed("memAlloc", s), false;
+    device.push_back(out);
+    return true;
+  }
+  API &a;
+  std::vector<DevicePtr> device;
+  void *pinned = nullptr;
+};
+
+class GPUExecutable : public Executable {
+public:
+  GPUExecutable(GPUDevice &d, const CodeObjectDesc &desc) : d_(d), desc_(desc) {}
+  ~GPUExecutable() override {
+    for (auto &[name, m] : modules_)
+      d_.a.moduleUnload(m);
+  }
+  unsigned numExports() const override { return desc_.exports.size(); }
+  bool load(ByteSpan bytes, std::string &error);
+  bool launch(unsigned exportIndex, const std::vector<const Buffer *> &args,
+              const std::vector<ResultSpec> &results,
+              std::vector<Buffer> &outputs, std::string &error) override;
+
+private:
+  GPUDevice &d_;
+  CodeObjectDesc desc_;
+  std::map<std::string, void *> modules_, functions_;
+};
+
+bool GPUExecutable::load(ByteSpan bytes, std::string &error) {
+  API &a = d_.a;
+  const char *format = a.hip ? "hsaco-kernels" : "ptx-kernels";
+  if (desc_.format != format)
+    return error = std::string("the ") + a.kind + " device runs '" + format +
+                   "' code objects, not '" + desc_.format + "'",
+           false;
+  // PTX is JIT-compiled for any newer architecture; HSACO must match (the
+  // loader says so).
+  for (const std::string &r : desc_.requires_)
+    if (!a.hip && r.rfind("sm_", 0) == 0) {
+      int need = std::atoi(r.c_str() + 3);
+      int have = d_.info.ccMajor * 10 + d_.info.ccMinor;
+      if (have < need)
+        return error = "the kernels need " + r + ", which " + d_.info.name +
+                       " (sm_" + std::to_string(have) + ") does not have",
+               false;
+    }
+  std::vector<PackedKernel> kernels;
+  if (!unpackKernels(bytes.data, bytes.size, kernels, error,
+                     a.hip ? KernelCode::ELF : KernelCode::PTX))
+    return false;
+  std::lock_guard<std::mutex> lock(d_.mutex);
+  if (!d_.makeCurrent(error))
+    return false;
+  for (const PackedKernel &k : kernels) {
+    void *module = nullptr;
+    if (a.hip) {
+      if (Status s = a.moduleLoad(&module, k.words.data()))
+        return error = "kernel '" + k.name + "': " +
+                       a.failed("hipModuleLoadData", s),
+               false;
+    } else {
+      // The JIT's log says why a PTX does not compile.
+      char log[8192] = {0};
+      int options[] = {/*CU_JIT_ERROR_LOG_BUFFER=*/5,
+                       /*CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES=*/6};
+      void *values[] = {log, reinterpret_cast<void *>(sizeof(log) - 1)};
+      if (Status s = a.moduleLoadEx(&module, k.words.data(), 2, options,
+                                    values))
+        return error = "kernel '" + k.name + "': " +
+                       a.failed("cuModuleLoadDataEx", s) +
+                       (log[0] ? std::string(": ") + log : std::string()),
+               false;
+    }
+    modules_[k.name] = module;
+    void *fn = nullptr;
+    if (Status s = a.getFunction(&fn, module, k.name.c_str()))
+      return error = "kernel '" + k.name + "': " +
+                     a.failed("moduleGetFunction", s),
+             false;
+    functions_[k.name] = fn;
+  }
+  for (const ExportDesc &x : desc_.exports)
+    for (const KernelDispatch &k : x.program.kernels)
+      if (!functions_.count(k.kernel))
+        return error = "the program dispatches kernel '" + k.kernel +
+                       "', which the code object does not have",
+               false;
+  return true;
+}
+
+bool GPUExecutable::launch(unsigned exportIndex,
+                           const std::vector<const Buffer *> &args,
+                           const std::vector<ResultSpec> &results,
+                           std::vector<Buffer> &outputs, std::string &error) {
+  const ExportDesc &x = desc_.exports[exportIndex];
+  const GPUProgram &p = x.program;
+  unsigned numArgs = args.size();
+  if (args.size() != x.args || results.size() != x.results)
+    return error = "export '" + x.name + "': wrong number of buffers", false;
+  std::vector<int64_t> values;
+  std::vector<Shape> shapes;
+  if (!prepareGPULaunch(x, args, results, outputs, values, shapes, error))
+    return false;
+
+  API &a = d_.a;
+  std::lock_guard<std::mutex> lock(d_.mutex);
+  if (!d_.makeCurrent(error))
+    return false;
+  LaunchMemory mem(a);
+  // Every byte that crosses to the device, then back, in one pinned
+  // staging buffer: args, constants, each dispatch's params; results.
+  std::vector<size_t> argBytes, argAt;
+  size_t staged = 0;
+  auto place = [&](size_t bytes) {
+    size_t at = staged;
+    staged += (bytes + 15) / 16 * 16;
+    return at;
+  };
+  for (const Buffer *b : args) {
+    argBytes.push_back(b->byteSize());
+    argAt.push_back(place(b->byteSize()));
+  }
+  std::vector<size_t> constAt;
+  for (const std::vector<uint8_t> &c : p.constants)
+    constAt.push_back(place(c.size()));
+  std::vector<size_t> paramAt;
+  for (const KernelDispatch &k : p.kernels)
+    paramAt.push_back(place(std::max<size_t>(1, k.params.size()) * 4));
+  std::vector<size_t> resultAt;
+  for (const Buffer &o : outputs)
+    resultAt.push_back(place(o.byteSize()));
+  if (Status s = a.hostAlloc(&mem.pinned, std::max<size_t>(staged, 1)))
+    return error = a.failed("hostAlloc", s), false;
+  char *pinned = static_cast<char *>(mem.pinned);
+
+  // Device buffers: args, results, scratch, constants, params.
+  std::vector<DevicePtr> argDev(numArgs + outputs.size()), scratchDev,
+      constDev, paramDev;
+  std::vector<size_t> argSize(numArgs + outputs.size());
+  for (unsigned i = 0; i < numArgs; ++i) {
+    argSize[i] = argBytes[i];
+    std::memcpy(pinned + argAt[i], args[i]->data(), argBytes[i]);
+    if (!mem.alloc(argBytes[i], argDev[i], error))
+      return false;
+    if (Status s = a.htod(argDev[i], pinned + argAt[i], argBytes[i], d_.stream))
+      return error = a.failed("memcpyHtoDAsync", s), false;
+  }
+  for (unsigned j = 0; j < outputs.size(); ++j) {
+    argSize[numArgs + j] = outputs[j].byteSize();
+    if (!mem.alloc(outputs[j].byteSize(), argDev[numArgs + j], error))
+      return false;
+  }
+  for (unsigned id : p.scratch) {
+    if (values[id] < 0)
+      return error = "a scratch buffer of negative size", false;
+    scratchDev.emplace_back();
+    if (!mem.alloc(values[id], scratchDev.back(), error))
+      return false;
+  }
+  for (size_t c = 0; c < p.constants.size(); ++c) {
+    std::memcpy(pinned + constAt[c], p.constants[c].data(),
+                p.constants[c].size());
+    constDev.emplace_back();
+    if (!mem.alloc(p.constants[c].size(), constDev.back(), error))
+      return false;
+    if (Status s = a.htod(constDev.back(), pinned + constAt[c],
+                          p.constants[c].size(), d_.stream))
+      return error = a.failed("memcpyHtoDAsync", s), false;
+  }
+  for (size_t i = 0; i < p.kernels.size(); ++i) {
+    const KernelDispatch &k = p.kernels[i];
+    if (!kernelParams(k, values, reinterpret_cast<int32_t *>(pinned + paramAt[i]),
+                      error))
+      return false;
+    size_t bytes = std::max<size_t>(1, k.params.size()) * 4;
+    paramDev.emplace_back();
+    if (!mem.alloc(bytes, paramDev.back(), error))
+      return false;
+    if (Status s = a.htod(paramDev.back(), pinned + paramAt[i], bytes,
+                          d_.stream))
+      return error = a.failed("memcpyHtoDAsync", s), false;
+  }
+
+  // Dispatches, in order on the stream: each kernel takes the params then
+  // its buffers, each as a memref descriptor (allocated and aligned
+  // pointers, offset, size, stride: docs/BundleFormat.md).
+  for (size_t i = 0; i < p.kernels.size(); ++i) {
+    const KernelDispatch &k = p.kernels[i];
+    if (k.conditional && values[k.when] == 0)
+      continue;
+    int64_t grid[3];
+    for (int g = 0; g < 3; ++g) {
+      grid[g] = values[k.grid[g]];
+      if (grid[g] < 0 || grid[g] > (g == 0 ? INT32_MAX : 65535))
+        return error = "kernel '" + k.kernel + "': " +
+                       std::to_string(grid[g]) +
+                       " workgroups exceed the device's limit",
+               false;
+    }
+    if (!grid[0] || !grid[1] || !grid[2])
+      continue;
+    std::vector<uint64_t> words;
+    auto descriptor = [&](DevicePtr ptr, size_t bytes) {
+      words.insert(words.end(), {ptr, ptr, 0, bytes, 1});
+    };
+    descriptor(paramDev[i], std::max<size_t>(1, k.params.size()) * 4);
+    for (const Binding &b : k.bindings) {
+      if (b.kind == BindingKind::Scratch)
+        descriptor(scratchDev[b.index], values[p.scratch[b.index]]);
+      else if (b.kind == BindingKind::Constant)
+        descriptor(constDev[b.index], p.constants[b.index].size());
+      else
+        descriptor(argDev[b.index], argSize[b.index]);
+    }
+    std::vector<void *> params;
+    for (uint64_t &w : words)
+      params.push_back(&w);
+    if (Status s = a.launch(functions_[k.kernel], grid[0], grid[1], grid[2],
+                            k.workgroup[0], k.workgroup[1], k.workgroup[2],
+                            /*sharedBytes=*/0, d_.stream, params.data(),
+                            nullptr))
+      return error = "kernel '" + k.kernel + "': " + a.failed("launch", s),
+             false;
+  }
+  for (unsigned j = 0; j < outputs.size(); ++j)
+    if (Status s = a.dtoh(pinned + resultAt[j], argDev[numArgs + j],
+                          outputs[j].byteSize(), d_.stream))
+      return error = a.failed("memcpyDtoHAsync", s), false;
+  if (Status s = a.streamSync(d_.stream))
+    return error = a.failed("streamSynchronize", s), false;
+  for (unsigned j = 0; j < outputs.size(); ++j)
+    std::memcpy(outputs[j].mutableData(), pinned + resultAt[j],
+                outputs[j].byteSize());
+  return true;
+}
+
+std::unique_ptr<Executable>
+GPUDevice::loadExecutable(const CodeObjectDesc &desc, ByteSpan bytes,
+                          std::string &error) {
+  auto exe = std::make_unique<GPUExecutable>(*this, desc);
+  if (!exe->load(bytes, error))
+    return nullptr;
+  return exe;
+}
+
+class GPUDriver : public Driver {
+public:
+  explicit GPUDriver(bool hip) : hip_(hip) {}
+  const char *kind() const override { return hip_ ? "hip" : "cuda"; }
+  std::unique_ptr<Device> createDevice(const DeviceDesc &desc,
+                                       const DeviceOptions &options,
+                                       std::string &error) override {
+    API &a = api(hip_);
+    if (!a.error.empty())
+      return error = std::string("no ") + a.kind + " device: " + a.error,
+             nullptr;
+    auto device = std::make_unique<GPUDevice>(desc, a);
+    if (!device->init(options.ordinal, error))
+      return nullptr;
+    return device;
+  }
+  std::vector<std::string> listDevices() override {
+    API &a = api(hip_);
+    if (!a.error.empty())
+      return {std::string(a.kind) + ": none (" + a.error + ")"};
+    int count = 0;
+    if (Status s = a.deviceCount(&count))
+      return {std::string(a.kind) + ": none (" +
+              a.failed("deviceCount", s) + ")"};
+    if (count == 0)
+      return {std::string(a.kind) + ": none (no device)"};
+    std::vector<std::string> lines;
+    for (int i = 0; i < count; ++i) {
+      int device;
+      Info info;
+      std::string error;
+      std::string line = std::string(a.kind) + ":" + std::to_string(i) + "  ";
+      if (!describe(a, i, device, info, error)) {
+        lines.push_back(line + error);
+        continue;
+      }
+      line += info.name;
+      if (!hip_)
+        line += " (sm_" + std::to_string(info.ccMajor * 10 + info.ccMinor) +
+                ")";
+      line += ", " + std::to_string(info.memory >> 20) + " MiB";
+      lines.push_back(line);
+    }
+    return lines;
+  }
+
+private:
+  bool hip_;
+};
+
+} // namespace
+
+std::unique_ptr<Driver> tangram::createCUDADriver() {
+  return std::make_unique<GPUDriver>(false);
+}
+std::unique_ptr<Driver> tangram::createHIPDriver() {
+  return std::make_unique<GPUDriver>(true);
+}
