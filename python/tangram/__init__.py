@@ -145,7 +145,8 @@ def opt(ir_text, pipeline):
 
 
 def devices():
-    """The device kinds this runtime can run ("cpu")."""
+    """The device kinds this runtime has drivers for ("cpu", "cuda", "hip",
+    "vulkan"); a driver whose vendor library is missing says so when used."""
     return list(_device_kinds())
 
 
