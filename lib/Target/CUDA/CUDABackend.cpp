@@ -35,25 +35,8 @@ static const char *const kChips[] = {"sm_70", "sm_75", "sm_80", "sm_86",
 bool mlir::tangram::parseCUDAFeatures(StringRef features, CUDAOptions &out,
                                       std::string &error) {
   out.toolkit = TANGRAM_CUDA_PATH;
-  SmallVector<StringRef> items;
-  features.split(items, ',', -1, false);
-  for (StringRef item : items) {
-    item = item.trim();
-    if (item.consume_front("cuda-path=")) {
-      out.toolkit = item.str();
-    } else if (llvm::is_contained(kChips, item)) {
-      out.chip = item.str();
-    } else {
-      std::string chips;
-      for (const char *c : kChips)
-        chips += (chips.empty() ? "" : ", ") + std::string(c);
-      return error = "unknown CUDA feature '" + item.str() +
-                     "' (expected an architecture: " + chips +
-                     "; or cuda-path=DIR)",
-             false;
-    }
-  }
-  return true;
+  return parseGPUArchFeatures(features, "CUDA", kChips, "cuda-path", out.chip,
+                              out.toolkit, error);
 }
 
 GPUDescription mlir::tangram::cudaDescription(StringRef chip) {

@@ -58,6 +58,32 @@ void mlir::tangram::registerLLVMGPUTargetDialects(DialectRegistry &registry) {
   registerAllGPUToLLVMIRTranslations(registry);
 }
 
+bool mlir::tangram::parseGPUArchFeatures(StringRef features, StringRef target,
+                                         ArrayRef<const char *> chips,
+                                         StringRef pathKey, std::string &chip,
+                                         std::string &path,
+                                         std::string &error) {
+  SmallVector<StringRef> items;
+  features.split(items, ',', -1, false);
+  for (StringRef item : items) {
+    item = item.trim();
+    if (item.consume_front((pathKey + "=").str())) {
+      path = item.str();
+    } else if (llvm::is_contained(chips, item)) {
+      chip = item.str();
+    } else {
+      std::string expected;
+      for (const char *c : chips)
+        expected += (expected.empty() ? "" : ", ") + std::string(c);
+      return error = "unknown " + target.str() + " feature '" + item.str() +
+                     "' (expected an architecture: " + expected + "; or " +
+                     pathKey.str() + "=DIR)",
+             false;
+    }
+  }
+  return true;
+}
+
 GPUDescription mlir::tangram::llvmGPUDescription(unsigned subgroupSize,
                                                  unsigned sharedMemoryBytes) {
   GPUDescription d;

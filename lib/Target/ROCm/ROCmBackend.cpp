@@ -35,22 +35,8 @@ static const char *const kChips[] = {"gfx90a", "gfx942"};
 bool mlir::tangram::parseROCmFeatures(StringRef features, ROCmOptions &out,
                                       std::string &error) {
   out.toolkit = TANGRAM_ROCM_TOOLKIT;
-  SmallVector<StringRef> items;
-  features.split(items, ',', -1, false);
-  for (StringRef item : items) {
-    item = item.trim();
-    if (item.consume_front("rocm-path=")) {
-      out.toolkit = item.str();
-    } else if (llvm::is_contained(kChips, item)) {
-      out.chip = item.str();
-    } else {
-      return error = "unknown ROCm feature '" + item.str() +
-                     "' (expected an architecture: gfx90a, gfx942; or "
-                     "rocm-path=DIR)",
-             false;
-    }
-  }
-  return true;
+  return parseGPUArchFeatures(features, "ROCm", kChips, "rocm-path", out.chip,
+                              out.toolkit, error);
 }
 
 GPUDescription mlir::tangram::rocmDescription(StringRef chip) {

@@ -84,6 +84,14 @@ bool exportGPUPrograms(ModuleOp module, ArrayRef<ExportInfo> exports,
 /// the translation to LLVM IR of the GPU dialects.
 void registerLLVMGPUTargetDialects(DialectRegistry &registry);
 
+/// The features of an LLVM GPU target: one architecture of `chips` and
+/// `<pathKey>=DIR` (a toolkit), comma-separated; anything else is an error
+/// naming what `target` ("CUDA") expects.
+bool parseGPUArchFeatures(StringRef features, StringRef target,
+                          ArrayRef<const char *> chips, StringRef pathKey,
+                          std::string &chip, std::string &path,
+                          std::string &error);
+
 /// A GPU of the LLVM targets: 64-bit indices, every element type, and
 /// every combiner in `subgroupReduce` (butterfly shuffles apply the
 /// combiner itself), with its subgroup size and workgroup memory.
