@@ -223,10 +223,13 @@ public:
   std::mutex mutex;
 };
 
-/// Device and pinned memory of one launch, freed when it ends.
+/// Device and pinned memory of one launch, freed when it ends: after the
+/// stream drains, since a launch that fails half way may leave copies and
+/// kernels in flight that still use them.
 struct LaunchMemory {
-  explicit LaunchMemory(API &a) : a(a) {}
+  LaunchMemory(API &a, void *stream) : a(a), stream(stream) {}
   ~LaunchMemory() {
+    a.streamSync(stream);
     for (DevicePtr p : device)
       a.memFree(p);
     if (pinned)
@@ -240,6 +243,7 @@ struct LaunchMemory {
     return true;
   }
   API &a;
+  void *stream;
   std::vector<DevicePtr> device;
   void *pinned = nullptr;
 };
@@ -343,7 +347,7 @@ bool GPUExecutable::launch(unsigned exportIndex,
   std::lock_guard<std::mutex> lock(d_.mutex);
   if (!d_.makeCurrent(error))
     return false;
-  LaunchMemory mem(a);
+  LaunchMemory mem(a, d_.stream);
   // Every byte that crosses to the device, then back, in one pinned
   // staging buffer: args, constants, each dispatch's params; results.
   std::vector<size_t> argBytes, argAt;
