@@ -5,6 +5,7 @@
 #define TANGRAM_DIALECTS_GRAPH_GRAPHOPS_H
 
 #include "Graph/GraphDialect.h"
+#include "Graph/Work.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"

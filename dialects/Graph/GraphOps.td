@@ -18,6 +18,7 @@ include "mlir/IR/OpBase.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "WorkInterface.td"
 
 //===----------------------------------------------------------------------===//
 // Types
@@ -55,8 +56,10 @@ def TG_InferType : InferTypeOpAdaptorBase<[{
   }
 }]>;
 
+/// Every op reports its work (WorkInterface.td) for placement's cost model.
 class TG_Op<string mnemonic, list<Trait> traits = []>
-    : Op<TG_Dialect, mnemonic, !listconcat(traits, [TG_InferType])>;
+    : Op<TG_Dialect, mnemonic,
+         !listconcat(traits, [TG_InferType, TG_WorkOpInterface])>;
 
 /// `y = f(x)` elementwise: the result has the operand's type.
 class TG_UnaryOp<string mnemonic, Type T, string fn, list<Trait> traits = []>

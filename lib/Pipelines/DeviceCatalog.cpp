@@ -7,10 +7,44 @@
 #include <set>
 
 using namespace mlir::tangram;
+using nlohmann::json;
+
+namespace {
+
+/// A non-negative number field, when present.
+bool readNumber(const json &d, const char *key, const std::string &at,
+                double &out, std::string &error) {
+  if (!d.contains(key))
+    return true;
+  if (!d[key].is_number() || d[key].get<double>() < 0)
+    return error = at + "." + key + ": expected a non-negative number", false;
+  out = d[key].get<double>();
+  return true;
+}
+
+/// An object of non-negative numbers per element type, when present.
+bool readRates(const json &d, const char *key, const std::string &at,
+               std::map<std::string, double> &out, std::string &error) {
+  if (!d.contains(key))
+    return true;
+  if (!d[key].is_object())
+    return error = at + "." + key +
+                   ": expected an object of GFLOP/s per element type",
+           false;
+  for (auto &[dtype, value] : d[key].items()) {
+    if (!value.is_number() || value.get<double>() < 0)
+      return error = at + "." + key + "." + dtype +
+                     ": expected a non-negative number",
+             false;
+    out[dtype] = value.get<double>();
+  }
+  return true;
+}
+
+} // namespace
 
 bool mlir::tangram::readDeviceCatalog(const std::string &path,
-                                      std::vector<DeviceEntry> &devices,
-                                      std::string &error) {
+                                      Catalog &catalog, std::string &error) {
   auto fail = [&](const std::string &m) {
     error = path + ": " + m;
     return false;
@@ -18,17 +52,17 @@ bool mlir::tangram::readDeviceCatalog(const std::string &path,
   auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!file)
     return fail(file.getError().message());
-  nlohmann::json root = nlohmann::json::parse(
-      (*file)->getBufferStart(), (*file)->getBufferEnd(), nullptr,
-      /*allow_exceptions=*/false);
+  json root = json::parse((*file)->getBufferStart(), (*file)->getBufferEnd(),
+                          nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded())
     return fail("not valid JSON");
   if (!root.is_object() || !root.contains("devices") ||
       !root["devices"].is_array())
     return fail("expected an object with a \"devices\" array");
   std::set<std::string> ids;
+  std::string message;
   for (size_t i = 0; i < root["devices"].size(); ++i) {
-    const nlohmann::json &d = root["devices"][i];
+    const json &d = root["devices"][i];
     std::string at = "devices[" + std::to_string(i) + "]";
     if (!d.is_object())
       return fail(at + ": expected an object");
@@ -36,18 +70,67 @@ bool mlir::tangram::readDeviceCatalog(const std::string &path,
       if (!d.contains(key) || !d[key].is_string() ||
           d[key].get<std::string>().empty())
         return fail(at + "." + key + ": expected a non-empty string");
-    std::string id = d["id"].get<std::string>();
-    if (!ids.insert(id).second)
-      return fail(at + ".id: device '" + id + "' is listed twice");
-    std::string features;
+    DeviceEntry e{d["id"].get<std::string>(), d["target"].get<std::string>()};
+    if (!ids.insert(e.id).second)
+      return fail(at + ".id: device '" + e.id + "' is listed twice");
     if (d.contains("features")) {
       if (!d["features"].is_string())
         return fail(at + ".features: expected a string");
-      features = d["features"].get<std::string>();
+      e.features = d["features"].get<std::string>();
     }
-    devices.push_back({id, d["target"].get<std::string>(), features});
+    if (!readRates(d, "peak_gflops", at, e.peakGflops, message) ||
+        !readNumber(d, "mem_bandwidth_gbs", at, e.memBandwidthGBs, message) ||
+        !readNumber(d, "memory_bytes", at, e.memoryBytes, message) ||
+        !readNumber(d, "launch_us", at, e.launchUs, message) ||
+        !readNumber(d, "price_per_hour", at, e.pricePerHour, message))
+      return fail(message);
+    if (d.contains("peak_gflops") && e.memBandwidthGBs <= 0)
+      return fail(at + ".mem_bandwidth_gbs: a device with peak_gflops needs "
+                       "a positive memory bandwidth");
+    if (d.contains("calibration")) {
+      const json &c = d["calibration"];
+      if (!c.is_object())
+        return fail(at + ".calibration: expected an object");
+      if (!readRates(c, "gemm_gflops", at + ".calibration", e.gemmGflops,
+                     message) ||
+          !readNumber(c, "copy_gbs", at + ".calibration", e.copyGBs, message))
+        return fail(message);
+    }
+    catalog.devices.push_back(std::move(e));
   }
-  if (devices.empty())
+  if (catalog.devices.empty())
     return fail("\"devices\" is empty");
+  bool priced = catalog.devices.front().priced();
+  for (size_t i = 0; i < catalog.devices.size(); ++i)
+    if (catalog.devices[i].priced() != priced)
+      return fail("devices[" + std::to_string(i) +
+                  "]: either every device has peak_gflops (placement by "
+                  "cost) or none has");
+  if (root.contains("links")) {
+    if (!root["links"].is_array())
+      return fail("links: expected an array");
+    for (size_t i = 0; i < root["links"].size(); ++i) {
+      const json &l = root["links"][i];
+      std::string at = "links[" + std::to_string(i) + "]";
+      if (!l.is_object())
+        return fail(at + ": expected an object");
+      LinkEntry link;
+      for (const char *key : {"from", "to"}) {
+        if (!l.contains(key) || !l[key].is_string())
+          return fail(at + "." + key + ": expected a device id");
+        std::string id = l[key].get<std::string>();
+        if (!ids.count(id))
+          return fail(at + "." + key + ": no device '" + id + "'");
+        (std::string(key) == "from" ? link.from : link.to) = id;
+      }
+      if (!l.contains("bandwidth_gbs") || !l["bandwidth_gbs"].is_number() ||
+          l["bandwidth_gbs"].get<double>() <= 0)
+        return fail(at + ".bandwidth_gbs: expected a positive number");
+      link.bandwidthGBs = l["bandwidth_gbs"].get<double>();
+      if (!readNumber(l, "latency_us", at, link.latencyUs, message))
+        return fail(message);
+      catalog.links.push_back(link);
+    }
+  }
   return true;
 }

@@ -14,6 +14,7 @@
 #include "tangram/Bundle/KernelPack.h"
 #include "tangram/Bundle/Manifest.h"
 #include "tangram/Pipelines/DeviceCatalog.h"
+#include "tangram/Pipelines/PlacementReport.h"
 #include "tangram/Schedule/Passes.h"
 #include "tangram/Bundle/BundleWriter.h"
 #include "tangram/Importer/ONNX/Importer.h"
@@ -185,10 +186,11 @@ bool runPasses(Operation *op, llvm::function_ref<void(PassManager &)> build,
 }
 
 /// The devices of the compile: the catalog's, or one per target ("cpu0").
-bool compileDevices(const CompileOptions &options,
-                    std::vector<DeviceEntry> &devices, std::string &error) {
+bool compileDevices(const CompileOptions &options, Catalog &catalog,
+                    std::string &error) {
+  std::vector<DeviceEntry> &devices = catalog.devices;
   if (!options.devicesPath.empty()) {
-    if (!readDeviceCatalog(options.devicesPath, devices, error))
+    if (!readDeviceCatalog(options.devicesPath, catalog, error))
       return false;
   } else {
     SmallVector<StringRef> targets;
@@ -307,9 +309,10 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
     return fail("-O" + Twine(options.optLevel) +
                 ": optimization level must be 0-3");
   registerAllTargets();
-  std::vector<DeviceEntry> devices;
-  if (!compileDevices(options, devices, error))
+  Catalog catalog;
+  if (!compileDevices(options, catalog, error))
     return false;
+  const std::vector<DeviceEntry> &devices = catalog.devices;
   TargetOptions targetOptions;
   targetOptions.optLevel = options.optLevel;
 
@@ -331,11 +334,23 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   // Weights become arguments, ops get devices, the public function becomes
   // the schedule of per-device executables, and the schedule a manifest.
   std::string message;
+  writeCatalog(*module, catalog);
   auto schedule = [&](PassManager &pm) {
-    buildSchedulePipeline(pm, devices, options.pins);
+    buildSchedulePipeline(pm, {}, options.pins, options.placement);
   };
   if (!runPasses(*module, schedule, false, message))
     return fail(modelPath + ": " + message);
+  if (auto placement = (*module)->getAttrOfType<StringAttr>(kPlacementAttr)) {
+    if (options.stage == CompileStage::Placement)
+      return writeText(
+          outputPath.str(),
+          [&](llvm::raw_ostream &out) { out << placement.getValue() << "\n"; },
+          error);
+    if (!options.reportPath.empty() &&
+        !writePlacementReport(placement.getValue(), options.reportPath,
+                              llvm::sys::path::filename(modelPath), error))
+      return fail(modelPath + ": " + error);
+  }
   ::tangram::Manifest plan;
   auto planText = (*module)->getAttrOfType<StringAttr>(kManifestAttr);
   if (!::tangram::parseManifest(planText.getValue(), plan, message))

@@ -59,9 +59,13 @@ struct FeaturesOptions : public PassPipelineOptions<FeaturesOptions> {
 struct ScheduleOptions : public PassPipelineOptions<ScheduleOptions> {
   ListOption<std::string> devices{
       *this, "devices",
-      llvm::cl::desc("The devices as ID=TARGET, in order (default cpu0=cpu)")};
+      llvm::cl::desc("The devices as ID=TARGET, in order (default: the module's tg.devices)")};
   ListOption<std::string> pins{
       *this, "pins", llvm::cl::desc("NODE=DEVICE pins (globs over node names)")};
+  Option<std::string> objective{
+      *this, "objective",
+      llvm::cl::desc("What placement minimizes: latency, throughput, cost"),
+      llvm::cl::init("latency")};
 };
 } // namespace
 
@@ -76,9 +80,10 @@ void mlir::tangram::registerTangramPipelines() {
           auto [id, target] = llvm::StringRef(spec).split('=');
           devices.push_back({id.str(), target.str()});
         }
-        if (devices.empty())
-          devices.push_back({"cpu0", "cpu"});
-        buildSchedulePipeline(pm, devices, o.pins);
+        PlacementOptions placement;
+        placement.objective = o.objective;
+        // No devices: the module's catalog (`tg.devices`).
+        buildSchedulePipeline(pm, devices, o.pins, placement);
       });
   PassPipelineRegistration<>(
       "tg-import-cleanup",

@@ -16,50 +16,39 @@ namespace mlir::tangram {
 using namespace mlir;
 using namespace mlir::tangram;
 
-std::vector<DeviceEntry> mlir::tangram::readDevices(ModuleOp module) {
-  std::vector<DeviceEntry> devices;
-  auto list = module->getAttrOfType<ArrayAttr>(kDevicesAttr);
-  if (!list)
-    return devices;
-  for (Attribute a : list) {
-    auto d = dyn_cast<DictionaryAttr>(a);
-    auto id = d ? d.getAs<StringAttr>("id") : StringAttr();
-    auto target = d ? d.getAs<StringAttr>("target") : StringAttr();
-    if (!id || !target)
-      return {};
-    devices.push_back({id.str(), target.str()});
-  }
-  return devices;
-}
-
 void mlir::tangram::buildSchedulePipeline(OpPassManager &pm,
                                          const std::vector<DeviceEntry> &devices,
-                                         llvm::ArrayRef<std::string> pins) {
+                                         llvm::ArrayRef<std::string> pins,
+                                         const PlacementOptions &placement) {
   pm.addPass(createHoistWeightsPass());
   AssignDevicesPassOptions assign;
   for (const DeviceEntry &d : devices)
     assign.devices.push_back(d.id + "=" + d.target);
   assign.pins.assign(pins.begin(), pins.end());
   pm.addPass(createAssignDevicesPass(assign));
+  PlaceOpsPassOptions place;
+  place.objective = placement.objective;
+  place.dynamicDim = placement.dynamicDim;
+  place.timeLimitMs = placement.timeLimitMs;
+  pm.addPass(createPlaceOpsPass(place));
   pm.addPass(createOutlineExecutablesPass());
   pm.addPass(createSerializeSchedulePass());
 }
 
-namespace {
-
-/// The ONNX node names in a location: NameLocs, also inside fused ones
-/// (canonicalization fuses the locations of ops it merges).
-void collectNames(Location loc, SmallVectorImpl<StringRef> &names) {
+void mlir::tangram::collectNodeNames(Location loc,
+                                     SmallVectorImpl<StringRef> &names) {
   if (auto n = dyn_cast<NameLoc>(loc)) {
     names.push_back(n.getName().getValue());
-    collectNames(n.getChildLoc(), names);
+    collectNodeNames(n.getChildLoc(), names);
   } else if (auto f = dyn_cast<FusedLoc>(loc)) {
     for (Location l : f.getLocations())
-      collectNames(l, names);
+      collectNodeNames(l, names);
   } else if (auto c = dyn_cast<CallSiteLoc>(loc)) {
-    collectNames(c.getCallee(), names);
+    collectNodeNames(c.getCallee(), names);
   }
 }
+
+namespace {
 
 struct Pin {
   std::string spec, device;
@@ -92,19 +81,15 @@ struct AssignDevicesPass
         return fail("device '" + id + "' is listed twice");
       list.push_back({id.str(), target.str()});
     }
-    if (list.empty())
+    // Devices given here replace the module's catalog; otherwise the
+    // catalog the driver recorded (with its cost fields) stays.
+    if (!list.empty())
+      writeCatalog(module, Catalog{list, {}});
+    else
       list = readDevices(module);
     if (list.empty())
       return fail("no devices: give devices=ID=TARGET,... or a module "
                   "'tg.devices' attribute");
-    SmallVector<Attribute> entries;
-    for (const DeviceEntry &d : list)
-      entries.push_back(DictionaryAttr::get(
-          ctx, {NamedAttribute(StringAttr::get(ctx, "id"),
-                               StringAttr::get(ctx, d.id)),
-                NamedAttribute(StringAttr::get(ctx, "target"),
-                               StringAttr::get(ctx, d.target))}));
-    module->setAttr(kDevicesAttr, ArrayAttr::get(ctx, entries));
 
     // Pins refer to their own text: no reallocation once filled.
     std::vector<Pin> parsed(pins.size());
@@ -144,14 +129,17 @@ struct AssignDevicesPass
     StringAttr first = StringAttr::get(ctx, list.front().id);
     for (Operation &op : entry.getBody().front().without_terminator()) {
       StringAttr device = first;
+      bool pinned = false;
       SmallVector<StringRef> names;
-      collectNames(op.getLoc(), names);
+      collectNodeNames(op.getLoc(), names);
       for (Pin &p : parsed)
         if (llvm::any_of(names, [&](StringRef n) { return p.pattern.match(n); })) {
           device = StringAttr::get(ctx, p.device);
-          p.used = true;
+          p.used = pinned = true;
         }
       op.setAttr(kDeviceAttr, device);
+      if (pinned)
+        op.setAttr(kPinnedAttr, UnitAttr::get(ctx));
     }
     for (const Pin &p : parsed)
       if (!p.used)

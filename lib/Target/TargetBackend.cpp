@@ -9,6 +9,29 @@ using namespace mlir::tangram;
 
 TargetBackend::~TargetBackend() = default;
 
+bool TargetBackend::supportsOp(Operation *op, llvm::StringRef,
+                               std::string &why) const {
+  auto check = [&](Type t) {
+    auto shaped = dyn_cast<ShapedType>(t);
+    Type e = shaped ? shaped.getElementType() : t;
+    if (!shaped || supportsElementType(e))
+      return true;
+    llvm::raw_string_ostream os(why);
+    os << "target '" << name() << "' does not compute with " << e;
+    return false;
+  };
+  WalkResult r = op->walk([&](Operation *nested) {
+    for (Type t : nested->getOperandTypes())
+      if (!check(t))
+        return WalkResult::interrupt();
+    for (Type t : nested->getResultTypes())
+      if (!check(t))
+        return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return !r.wasInterrupted();
+}
+
 namespace {
 std::vector<std::unique_ptr<TargetBackend>> &registry() {
   static std::vector<std::unique_ptr<TargetBackend>> targets;

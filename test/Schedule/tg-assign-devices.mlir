@@ -2,13 +2,14 @@
 
 // The device list goes on the module; each top-level op gets the device of
 // the last pin matching one of its node names (fused locations count), and
-// the first device otherwise.
+// the first device otherwise; a pinned op is marked `tg.pinned` so that
+// placement keeps it.
 // CHECK: module attributes {tg.devices = [{id = "cpu0", target = "cpu"}, {id = "cpu1", target = "cpu"}]}
 // CHECK-LABEL: func.func @main
 // CHECK: tg.relu %{{.*}} {tg.device = "cpu0"}
-// CHECK: tg.neg %{{.*}} {tg.device = "cpu1"}
-// CHECK: tg.exp %{{.*}} {tg.device = "cpu0"}
-// CHECK: tg.abs %{{.*}} {tg.device = "cpu1"}
+// CHECK: tg.neg %{{.*}} {tg.device = "cpu1", tg.pinned}
+// CHECK: tg.exp %{{.*}} {tg.device = "cpu0", tg.pinned}
+// CHECK: tg.abs %{{.*}} {tg.device = "cpu1", tg.pinned}
 func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = tg.relu %x : tensor<4xf32> loc("/block1/a")
   %1 = tg.neg %0 : tensor<4xf32> loc("/block2/a")

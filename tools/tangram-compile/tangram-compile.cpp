@@ -5,6 +5,7 @@
 // tangram-compile MODEL.onnx -o OUT.tgb [--target cpu] [-O0..-O3]
 //                 [--input-shape NAME=DxDx... ...]
 //                 [--devices CATALOG.json] [--pin NODE=DEVICE ...]
+//                 [--objective latency|throughput|cost] [--report R.json|R.html]
 // tangram-compile MODEL.onnx --emit=tg|schedule|linalg|llvm|spirv|ptx|hsaco -o OUT
 //
 // A thin shell over the compile driver (lib/Pipelines/Driver.cpp): command
@@ -31,6 +32,9 @@ cl::opt<CompileStage> emit(
     "emit", cl::desc("Stage to write instead of a bundle"),
     cl::values(
         clEnumValN(CompileStage::TG, "tg", "imported tg dialect IR (text)"),
+        clEnumValN(CompileStage::Placement, "placement",
+                   "the placement decision and its predicted figures "
+                   "(JSON)"),
         clEnumValN(CompileStage::Schedule, "schedule",
                    "tg IR split into per-device executables and the schedule "
                    "that launches them (text)"),
@@ -67,6 +71,20 @@ cl::list<std::string> pins(
     cl::desc("Run the ops of ONNX nodes matching NODE (a glob) on DEVICE, a "
              "device of --devices (repeatable; later pins win)"),
     cl::value_desc("NODE=DEVICE"), cl::cat(category));
+cl::opt<std::string> objective(
+    "objective",
+    cl::desc("What placement minimizes: latency, throughput (pipelined "
+             "inferences per second) or cost (money per inference)"),
+    cl::init("latency"), cl::cat(category));
+cl::opt<std::string> reportPath(
+    "report",
+    cl::desc("Write the placement report: FILE.html (the graph by device, "
+             "with times) or FILE.json"),
+    cl::value_desc("path"), cl::cat(category));
+cl::opt<int64_t> placementDim(
+    "placement-dim",
+    cl::desc("The size a run-time dim counts as in placement's cost model"),
+    cl::init(1), cl::cat(category));
 cl::opt<bool> keepWeights("keep-weights",
                           cl::desc("Print weight blobs instead of eliding them"),
                           cl::init(false), cl::cat(category));
@@ -99,6 +117,9 @@ int main(int argc, char **argv) {
   options.devicesPath = devicesPath;
   options.pins.assign(pins.begin(), pins.end());
   options.keepWeights = keepWeights;
+  options.placement.objective = objective;
+  options.placement.dynamicDim = placementDim;
+  options.reportPath = reportPath;
   // The driver runs lld, which resets LLVM's command-line options: copy them.
   std::string model = inputPath, output = outputPath, error;
   if (!mlir::tangram::compileModel(model, output, options, error))

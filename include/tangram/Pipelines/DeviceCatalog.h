@@ -3,9 +3,8 @@
 //===----------------------------------------------------------------------===//
 //
 // `--devices CATALOG.json` (docs/DeviceCatalog.md): the device list of a
-// compile. Today each device needs an `id` and a `target`; the cost fields
-// placement will price are read by the placement issue's cost model and
-// are ignored here.
+// compile: each device's id, target and features, its cost fields, and the
+// links between devices.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TANGRAM_PIPELINES_DEVICECATALOG_H
@@ -17,10 +16,10 @@
 
 namespace mlir::tangram {
 
-/// Reads the catalog at `path` into `devices` (in file order). On failure
-/// returns false with one line naming the file and the field.
-bool readDeviceCatalog(const std::string &path,
-                       std::vector<DeviceEntry> &devices, std::string &error);
+/// Reads the catalog at `path` into `catalog` (devices in file order). On
+/// failure returns false with one line naming the file and the field.
+bool readDeviceCatalog(const std::string &path, Catalog &catalog,
+                       std::string &error);
 
 } // namespace mlir::tangram
 

@@ -10,6 +10,7 @@
 #ifndef TANGRAM_PIPELINES_DRIVER_H
 #define TANGRAM_PIPELINES_DRIVER_H
 
+#include "tangram/Schedule/Passes.h"
 #include "llvm/ADT/StringRef.h"
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ namespace mlir::tangram {
 enum class CompileStage {
   Bundle, ///< a .tgb bundle (the default)
   TG,     ///< imported, shape-inferred tg IR (text)
+  Placement, ///< the placement decision and its predicted figures (JSON)
   Schedule, ///< tg IR after outlining: the schedule and its executables
   Linalg, ///< linalg on tensors, weights as arguments (text)
   LLVM,   ///< the lowered code as text (LLVM IR; SPIR-V for vulkan)
@@ -42,6 +44,10 @@ struct CompileOptions {
   /// NAME=DxDx... fixes an input's dims ('?' keeps one dynamic).
   std::vector<std::string> inputShapes;
   CompileStage stage = CompileStage::Bundle;
+  /// How placement chooses devices (objective, run-time dim size).
+  PlacementOptions placement;
+  /// Where to write the placement report (.html or .json); empty: none.
+  std::string reportPath;
   /// Print weight blobs in full in text stages instead of eliding them.
   bool keepWeights = false;
 };

@@ -12,6 +12,7 @@
 #include "Graph/GraphDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"
+#include "tangram/Schedule/Catalog.h"
 
 namespace mlir::tangram {
 
@@ -21,31 +22,38 @@ namespace mlir::tangram {
 #define GEN_PASS_REGISTRATION
 #include "tangram/Schedule/Passes.h.inc"
 
-/// The module attribute listing the compile's devices, in order: an array
-/// of dictionaries `{id = "cpu0", target = "cpu"}`.
-inline constexpr llvm::StringLiteral kDevicesAttr = "tg.devices";
 /// The device affinity of an op, and the device of an executable: the id of
 /// one of the module's devices.
 inline constexpr llvm::StringLiteral kDeviceAttr = "tg.device";
 /// The manifest plan tg-serialize-schedule leaves on the module (JSON).
 inline constexpr llvm::StringLiteral kManifestAttr = "tg.manifest";
 
-/// One device of the compile: its id and the target that compiles for it.
-struct DeviceEntry {
-  std::string id, target;
-  /// Target features of the device (a catalog's "features"), e.g.
-  /// "-Float64" for a Vulkan device without f64.
-  std::string features{};
+/// A pinned op: tg-assign-devices set its `tg.device` from a pin, and
+/// placement keeps it.
+inline constexpr llvm::StringLiteral kPinnedAttr = "tg.pinned";
+/// The placement decision and its predicted figures (JSON), left on the
+/// module by tg-place-ops for reports.
+inline constexpr llvm::StringLiteral kPlacementAttr = "tg.placement";
+
+/// The ONNX node names in a location: NameLocs, also inside fused ones
+/// (canonicalization fuses the locations of ops it merges).
+void collectNodeNames(Location loc, SmallVectorImpl<StringRef> &names);
+
+/// How placement chooses (tg-place-ops' options).
+struct PlacementOptions {
+  std::string objective = "latency";
+  int64_t dynamicDim = 1;
+  unsigned timeLimitMs = 2000;
 };
 
 /// The schedule stage (registered as -tg-schedule): tg-hoist-weights,
-/// tg-assign-devices with `devices` and `pins`, tg-outline-executables,
+/// tg-assign-devices with `devices` (ID=TARGET; when empty, the module's
+/// catalog) and `pins`, tg-place-ops, tg-outline-executables,
 /// tg-serialize-schedule.
 void buildSchedulePipeline(OpPassManager &pm,
                            const std::vector<DeviceEntry> &devices,
-                           llvm::ArrayRef<std::string> pins);
-/// The module's `tg.devices`, or an empty list when it has none.
-std::vector<DeviceEntry> readDevices(ModuleOp module);
+                           llvm::ArrayRef<std::string> pins,
+                           const PlacementOptions &placement = {});
 
 } // namespace mlir::tangram
 

@@ -37,6 +37,55 @@ def AssignDevicesPass : Pass<"tg-assign-devices", "ModuleOp"> {
   let dependentDialects = ["::mlir::tangram::tg::TGDialect"];
 }
 
+def PlaceOpsPass : Pass<"tg-place-ops", "ModuleOp"> {
+  let summary = "Places the model's ops on the catalog's devices by a cost model";
+  let description = [{
+    Chooses a device for every op that no pin placed (after
+    tg-assign-devices), from the module's catalog (`tg.devices`,
+    `tg.links`; docs/DeviceCatalog.md), and rewrites its `tg.device`.
+
+    - **Capabilities first.** An op goes only where the device's target
+      takes it (`TargetBackend::supportsOp`: host-only ops, element types
+      the device lacks) and the catalog gives a rate for its floating-point
+      type. An op no device can take is an error naming the op, its ONNX
+      node and each device's reason; so is a pin to a device that cannot
+      take its op.
+    - **Fusion groups.** An op that is not a contraction joins its
+      producer's group when it is that producer's only user and its only
+      producer; a group moves as one.
+    - **Cost model** (CostModel.cpp): each op's work (`WorkOpInterface`)
+      on a roofline of the device plus its launch; each value that crosses
+      devices pays the link (latency plus bytes over bandwidth), once per
+      destination device. Model inputs arrive and outputs leave on the
+      first CPU device.
+    - **Objectives.** `latency`: the finish time of a simulated run with
+      one queue per device and per link (devices overlap). `throughput`:
+      pipelined inferences per second, bounded by the busiest device or
+      link. `cost`: money per inference, each device's price per second
+      times the time it is occupied (its compute plus its transfers).
+    - **Search.** An integer program over (group, device) choices and
+      (value, link) transfers, solved by GLPK within `time-limit-ms`, with
+      the memory of each device as a constraint; every single-device plan
+      and the per-op greedy plan are candidates too, and a local search
+      moves single groups while the objective improves. The best plan under
+      the objective wins, so it is never worse than the best single device
+      under the model.
+
+    Without cost fields in the catalog, each op goes to the first device
+    that can take it. The decision and its predicted figures are left on
+    the module as JSON (`tg.placement`) for `--report` and
+    `--emit=placement`.
+  }];
+  let options = [
+    Option<"objective", "objective", "std::string", "\"latency\"",
+           "latency, throughput or cost">,
+    Option<"dynamicDim", "dynamic-dim", "int64_t", "1",
+           "The size a run-time dim counts as in the cost model">,
+    Option<"timeLimitMs", "time-limit-ms", "unsigned", "2000",
+           "Time cap of the integer program (ms)">
+  ];
+}
+
 def OutlineExecutablesPass : Pass<"tg-outline-executables", "ModuleOp"> {
   let summary = "Outlines same-device regions into executables, with transfers";
   let description = [{

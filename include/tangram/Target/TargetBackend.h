@@ -75,6 +75,12 @@ public:
   /// Whether the target computes with element type `t` (placement asks;
   /// many accelerators have no f64).
   virtual bool supportsElementType(Type t) const = 0;
+  /// Whether a device of this target with `features` can run `op` (and
+  /// the ops nested in it); otherwise `why` says what it lacks. Placement
+  /// asks before it puts an op on a device. The default checks every
+  /// element type with supportsElementType.
+  virtual bool supportsOp(Operation *op, llvm::StringRef features,
+                          std::string &why) const;
   /// What differs in emission (run-time error reports, 8-bit floats, math
   /// approximations); the target's passes ask it.
   virtual const TargetInfo &info() const = 0;

@@ -43,6 +43,54 @@ bool GPUTargetBackend::supportsElementType(Type t) const {
   return missingElementType(description(TargetOptions()), t).empty();
 }
 
+bool GPUTargetBackend::supportsOp(Operation *op, llvm::StringRef features,
+                                  std::string &why) const {
+  TargetOptions options;
+  options.features = features.str();
+  GPUDescription d = description(options);
+  WalkResult r = op->walk([&](Operation *nested) {
+    StringRef name = nested->getName().getStringRef();
+    // A kernel's grid and buffers are sized before it runs, from the input
+    // dims and small integer inputs: results sized by the data, random
+    // state, sequences and loops over run-time trip counts stay on a host.
+    if (llvm::is_contained({"tg.nonzero", "tg.unique", "tg.compress",
+                            "tg.non_max_suppression"},
+                           name)) {
+      why = "'" + name.str() + "' sizes its result by the data";
+      return WalkResult::interrupt();
+    }
+    if (llvm::is_contained({"tg.random_uniform", "tg.random_normal"}, name)) {
+      why = "'" + name.str() + "' keeps random state between runs";
+      return WalkResult::interrupt();
+    }
+    if (name.starts_with("tg.sequence") ||
+        llvm::is_contained({"tg.split_to_sequence", "tg.concat_from_sequence",
+                            "tg.loop", "tg.image_decode"},
+                           name)) {
+      why = "'" + name.str() + "' runs only on a host";
+      return WalkResult::interrupt();
+    }
+    for (TypeRange types : {TypeRange(nested->getOperandTypes()),
+                            TypeRange(nested->getResultTypes())})
+      for (Type t : types) {
+        auto shaped = dyn_cast<ShapedType>(t);
+        if (!shaped)
+          continue;
+        Type e = shaped.getElementType();
+        // bf16 and 8-bit floats are stored as integers and widened.
+        if (e.isBF16() || (isa<FloatType>(e) && e.getIntOrFloatBitWidth() == 8))
+          continue;
+        std::string missing = missingElementType(d, e);
+        if (!missing.empty()) {
+          why = "the device has no " + missing;
+          return WalkResult::interrupt();
+        }
+      }
+    return WalkResult::advance();
+  });
+  return !r.wasInterrupted();
+}
+
 void mlir::tangram::registerGPUTargetDialects(DialectRegistry &registry) {
   registerCPUTargetDialects(registry);
   registry.insert<gpu::GPUDialect, spirv::SPIRVDialect>();
