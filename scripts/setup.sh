@@ -12,7 +12,7 @@ APT_PKGS=(
   python3-torch python3-torchvision
   mesa-vulkan-drivers libvulkan-dev spirv-tools
   rocm-device-libs
-  libglpk-dev
+  libglpk-dev chromium
 )
 missing=()
 for p in "${APT_PKGS[@]}"; do

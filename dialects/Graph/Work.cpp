@@ -142,30 +142,39 @@ OpWork mlir::tangram::tg::estimateWork(Operation *op, int64_t dynamicDim) {
 
   // Nothing runs: folded at compile time or a view of its operand.
   if (isa<ConstantOp, ShapeOp, SizeOp>(op))
-    return OpWork{0, {}, 0, 0, false};
+    return OpWork{0, {}, 0, 0, false, ""};
   if (isa<ReshapeOp, FlattenOp, SqueezeOp, UnsqueezeOp>(op))
-    return OpWork{0, {}, 0, 0, false};
+    return OpWork{0, {}, 0, 0, false, ""};
 
   if (auto mm = dyn_cast<MatMulOp>(op)) {
     auto lhs = cast<ShapedType>(mm.getLhs().getType());
     double k = dimOf(mm.getLhs(), lhs.getRank() - 1, dynamicDim);
     w.flops = 2 * out * k;
     w.contraction = true;
+    w.kind = "gemm";
   } else if (auto conv = dyn_cast<ConvOp>(op)) {
     // Per output element: a dot product over (C/group) x window.
     w.flops = 2 * out * trailing(conv.getWeight(), 1, dynamicDim);
     w.contraction = true;
+    // One input channel per group: a depthwise conv, memory-bound.
+    // One input channel per group: a depthwise conv, memory-bound.
+    w.kind = dimOf(conv.getWeight(), 1, dynamicDim) == 1 && conv.getGroup() > 1
+                 ? "depthwise"
+                 : "conv";
   } else if (auto conv = dyn_cast<DeformConvOp>(op)) {
     // The conv, plus a bilinear sample per input point it reads.
     w.flops = 10 * out * trailing(conv.getWeight(), 1, dynamicDim);
     w.contraction = true;
+    w.kind = "conv";
   } else if (auto conv = dyn_cast<ConvTransposeOp>(op)) {
     // Each input element scatters into (C_out/group) x window outputs.
     w.flops = 2 * in * trailing(conv.getWeight(), 1, dynamicDim);
     w.contraction = true;
+    w.kind = "conv";
   } else if (auto einsum = dyn_cast<EinsumOp>(op)) {
     w.flops = 2 * einsumPoints(einsum, dynamicDim);
     w.contraction = true;
+    w.kind = "gemm";
   } else if (auto pool = dyn_cast<MaxPoolOp>(op)) {
     double window = 1;
     for (int64_t k : pool.getKernelShape())

@@ -26,6 +26,10 @@ struct OpWork {
   /// Whether the op is a contraction (matmul, conv, einsum): devices run
   /// those at their GEMM rate, other math at their peak.
   bool contraction = false;
+  /// Which kind of kernel runs it, for devices calibrated per kind:
+  /// "gemm" (matmul, einsum), "conv" (dense convolutions), "depthwise"
+  /// (one input channel per group), or "" (everything else).
+  const char *kind = "";
 };
 
 /// Elements of a shaped type, with each run-time dim taken as `dynamicDim`

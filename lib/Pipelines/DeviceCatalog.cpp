@@ -41,6 +41,35 @@ bool readRates(const json &d, const char *key, const std::string &at,
   return true;
 }
 
+/// Calibration curves: {"kind": [[work, ms], ...]} with positive figures
+/// and increasing work.
+bool readCurves(const json &c, const std::string &at,
+                std::map<std::string, std::vector<std::pair<double, double>>> &out,
+                std::string &error) {
+  if (!c.contains("curves"))
+    return true;
+  if (!c["curves"].is_object())
+    return error = at + ".curves: expected an object", false;
+  for (auto &[kind, points] : c["curves"].items()) {
+    std::string where = at + ".curves." + kind;
+    if (!points.is_array() || points.empty())
+      return error = where + ": expected an array of [work, ms] points", false;
+    double last = 0;
+    for (const json &p : points) {
+      if (!p.is_array() || p.size() != 2 || !p[0].is_number() ||
+          !p[1].is_number() || p[0].get<double>() <= last ||
+          p[1].get<double>() <= 0)
+        return error = where +
+                       ": expected [work, ms] points with positive figures "
+                       "and increasing work",
+               false;
+      last = p[0].get<double>();
+      out[kind].push_back({p[0].get<double>(), p[1].get<double>()});
+    }
+  }
+  return true;
+}
+
 } // namespace
 
 bool mlir::tangram::readDeviceCatalog(const std::string &path,
@@ -93,6 +122,7 @@ bool mlir::tangram::readDeviceCatalog(const std::string &path,
         return fail(at + ".calibration: expected an object");
       if (!readRates(c, "gemm_gflops", at + ".calibration", e.gemmGflops,
                      message) ||
+          !readCurves(c, at + ".calibration", e.curves, message) ||
           !readNumber(c, "copy_gbs", at + ".calibration", e.copyGBs, message))
         return fail(message);
     }

@@ -17,6 +17,19 @@ Attribute rates(Builder &b, const std::map<std::string, double> &m) {
   return b.getDictionaryAttr(entries);
 }
 
+/// Curves as flat arrays: work, ms, work, ms, ...
+Attribute curves(Builder &b,
+                 const std::map<std::string, std::vector<std::pair<double, double>>> &m) {
+  SmallVector<NamedAttribute> entries;
+  for (auto &[kind, points] : m) {
+    SmallVector<double> flat;
+    for (auto [work, ms] : points)
+      flat.append({work, ms});
+    entries.push_back(b.getNamedAttr(kind, b.getDenseF64ArrayAttr(flat)));
+  }
+  return b.getDictionaryAttr(entries);
+}
+
 /// A number field (float or integer attribute), or `fallback`.
 double number(DictionaryAttr d, StringRef key, double fallback = 0) {
   Attribute a = d ? d.get(key) : Attribute();
@@ -53,9 +66,10 @@ void mlir::tangram::writeCatalog(ModuleOp module, const Catalog &catalog) {
       f.push_back(b.getNamedAttr("launch_us", b.getF64FloatAttr(d.launchUs)));
       f.push_back(b.getNamedAttr("price_per_hour", b.getF64FloatAttr(d.pricePerHour)));
     }
-    if (!d.gemmGflops.empty() || d.copyGBs > 0) {
+    if (!d.gemmGflops.empty() || !d.curves.empty() || d.copyGBs > 0) {
       SmallVector<NamedAttribute> c = {
           b.getNamedAttr("gemm_gflops", rates(b, d.gemmGflops)),
+          b.getNamedAttr("curves", curves(b, d.curves)),
           b.getNamedAttr("copy_gbs", b.getF64FloatAttr(d.copyGBs))};
       f.push_back(b.getNamedAttr("calibration", b.getDictionaryAttr(c)));
     }
@@ -97,6 +111,12 @@ Catalog mlir::tangram::readCatalog(ModuleOp module) {
     e.pricePerHour = number(d, "price_per_hour");
     auto calibration = d.getAs<DictionaryAttr>("calibration");
     e.gemmGflops = readRates(calibration, "gemm_gflops");
+    if (auto c = calibration ? calibration.getAs<DictionaryAttr>("curves")
+                             : DictionaryAttr())
+      for (NamedAttribute kind : c)
+        if (auto points = dyn_cast<DenseF64ArrayAttr>(kind.getValue()))
+          for (int64_t i = 0; i + 1 < points.size(); i += 2)
+            e.curves[kind.getName().str()].push_back({points[i], points[i + 1]});
     e.copyGBs = number(calibration, "copy_gbs");
     catalog.devices.push_back(std::move(e));
   }

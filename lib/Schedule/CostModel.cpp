@@ -4,6 +4,7 @@
 #include "CostModel.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include <algorithm>
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::tangram;
@@ -46,34 +47,69 @@ bool CostModel::supportsType(Type t, unsigned d, std::string &why) const {
   return true;
 }
 
+namespace {
+/// Milliseconds for `work` on a measured curve: interpolated between the
+/// points around it in log-log space, and at the nearest point's rate
+/// outside them.
+double onCurve(const std::vector<std::pair<double, double>> &points,
+               double work) {
+  if (work <= points.front().first)
+    return work * points.front().second / points.front().first;
+  if (work >= points.back().first)
+    return work * points.back().second / points.back().first;
+  for (size_t i = 1; i < points.size(); ++i)
+    if (work <= points[i].first) {
+      auto [w0, t0] = points[i - 1];
+      auto [w1, t1] = points[i];
+      double f = std::log(work / w0) / std::log(w1 / w0);
+      return std::exp(std::log(t0) + f * (std::log(t1) - std::log(t0)));
+    }
+  return work * points.back().second / points.back().first;
+}
+} // namespace
+
 double CostModel::computeMs(const tg::OpWork &w, unsigned d) const {
   const DeviceEntry &e = devices[d];
-  if (w.flops <= 0 && w.bytesRead + w.bytesWritten <= 0)
+  double bytes = w.bytesRead + w.bytesWritten;
+  if ((w.flops <= 0 && bytes <= 0) || !e.priced())
     return 0;
-  if (!e.priced())
-    return 0;
+  std::string key = w.computeType ? dtypeKey(w.computeType) : "";
+  double fixedMs = e.launchUs * 1e-3;
+
+  // Calibrated f32 kernels: the device's measured curve for the kind.
+  if (key == "f32" && *w.kind) {
+    auto curve = e.curves.find(w.kind);
+    if (curve == e.curves.end() && w.contraction)
+      curve = e.curves.find("gemm");
+    if (curve != e.curves.end())
+      return onCurve(curve->second, w.flops) + fixedMs;
+  }
+
+  // The roofline: arithmetic at the rate for the element type (measured
+  // GEMM rate for contractions when calibrated; other math reaches no more
+  // of the peak than a GEMM does), traffic at the memory bandwidth (or the
+  // measured elementwise curve).
   double rate = 0; // GFLOP/s
-  if (w.computeType) {
-    std::string key = dtypeKey(w.computeType);
+  if (!key.empty()) {
     auto peak = e.peakGflops.find(key);
     if (peak != e.peakGflops.end())
       rate = peak->second;
     else if (isa<IntegerType>(w.computeType) && e.peakGflops.count("f32"))
       rate = e.peakGflops.at("f32");
     auto gemm = e.gemmGflops.find(key);
-    if (w.contraction && gemm != e.gemmGflops.end() && gemm->second > 0)
-      rate = gemm->second;
-    else if (!w.contraction && gemm != e.gemmGflops.end() && rate > 0)
-      // Calibration measured what the device reaches on a GEMM; other math
-      // reaches no more of its peak than that.
-      rate = std::min(rate, gemm->second);
+    if (gemm != e.gemmGflops.end() && gemm->second > 0)
+      rate = w.contraction ? gemm->second : std::min(rate, gemm->second);
   }
-  double computeS = w.flops > 0 ? (rate > 0 ? w.flops / (rate * 1e9) : kInfinity)
-                                : 0;
+  double computeMs = w.flops > 0 ? (rate > 0 ? w.flops / (rate * 1e6) : kInfinity)
+                                 : 0;
+  double memoryMs = 0;
+  auto traffic = e.curves.find("elementwise");
   double bandwidth = e.copyGBs > 0 ? e.copyGBs : e.memBandwidthGBs;
-  double bytes = w.bytesRead + w.bytesWritten;
-  double memoryS = bytes > 0 && bandwidth > 0 ? bytes / (bandwidth * 1e9) : 0;
-  return std::max(computeS, memoryS) * 1e3 + e.launchUs * 1e-3;
+  if (bytes > 0 && traffic != e.curves.end())
+    memoryMs = onCurve(traffic->second, bytes);
+  else if (bytes > 0 && bandwidth > 0)
+    memoryMs = bytes / (bandwidth * 1e6);
+  return std::max(computeMs, memoryMs) + fixedMs;
 }
 
 const LinkEntry *CostModel::link(unsigned from, unsigned to) const {

@@ -45,6 +45,11 @@ struct DeviceEntry {
   /// bandwidth; when present they replace the peaks for what they measure.
   std::map<std::string, double> gemmGflops{};
   double copyGBs = 0;
+  /// Measured f32 times per kernel kind ("gemm", "conv", "depthwise":
+  /// (FLOPs, ms) points; "elementwise": (bytes, ms) points), by increasing
+  /// work: an op's time is interpolated between them, so the efficiency of
+  /// small and large ops is what the device showed at those sizes.
+  std::map<std::string, std::vector<std::pair<double, double>>> curves{};
 
   /// Whether the catalog gives the device a cost model (peak rates).
   bool priced() const { return !peakGflops.empty(); }
