@@ -10,6 +10,9 @@
 using namespace mlir;
 using namespace mlir::tangram;
 
+/// How much better than the best single device a split must be.
+static constexpr double kSplitMargin = 0.02;
+
 PlanCost mlir::tangram::evaluate(const PlaceGraph &graph,
                                  const CostModel &model,
                                  const std::vector<unsigned> &plan) {
@@ -145,6 +148,8 @@ Solution mlir::tangram::solvePlacement(const PlaceGraph &graph,
   // Single devices first: on a tie they win over split plans.
   for (unsigned d = 0; d < model.numDevices(); ++d)
     consider(singleDevicePlan(graph, d), "single device " + model.device(d).id);
+  Solution single = best;
+  double singleValue = bestValue;
   consider(greedyPlan(graph), "per-group greedy");
   std::string status;
   consider(solveILP(graph, model, objective, timeLimitMs, status), "ilp " + status);
@@ -182,5 +187,14 @@ Solution mlir::tangram::solvePlacement(const PlaceGraph &graph,
   }
   if (moved)
     best.method += " + local search";
+  // A split must beat the best single device by a margin the model can
+  // stand behind: a gain of a fraction of a percent is within its error,
+  // and a split costs what it does not see (queues, synchronization).
+  if (!single.plan.empty() && best.plan != single.plan &&
+      bestValue > singleValue * (1 - kSplitMargin)) {
+    single.method += " (a split gained less than " +
+                     std::to_string(int(kSplitMargin * 100)) + "%)";
+    return single;
+  }
   return best;
 }

@@ -13,7 +13,9 @@
 //     a 3x3 conv and a depthwise 3x3 conv (f32);
 //   - copy: a 4M-element Add (three streams of memory traffic);
 //   - transfer (devices other than the CPU): a 4M-element Relu, whose
-//     arguments cross to the device and back in every launch.
+//     arguments cross to the device and back in every launch, and the
+//     fixed cost of a crossing (a one-element op pinned to the device
+//     between two on the CPU), the link's bandwidth and latency.
 // Without --devices every present device is measured (one per kind).
 // Prices are not measurable: they are written as 0 for the user to set.
 //
@@ -64,10 +66,12 @@ struct Bench {
 
   /// Compiles a one-node ONNX model `body` over `inputs` and returns its
   /// median time per run in milliseconds, or a negative value with `error`.
+  /// With `catalog` and `pins`, the model is compiled for those devices.
   double time(const std::string &name, const std::string &signature,
               const std::string &body,
               const std::vector<std::pair<tangram::DType, tangram::Shape>> &inputs,
-              std::string &error) {
+              std::string &error, const std::string &catalog = "",
+              const std::vector<std::string> &pins = {}) {
     std::string model = dir + "/" + name + ".onnxtxt";
     std::string bundle = dir + "/" + name + ".tgb";
     {
@@ -80,6 +84,8 @@ struct Bench {
     }
     mlir::tangram::CompileOptions options;
     options.targets = target;
+    options.devicesPath = catalog;
+    options.pins = pins;
     if (!mlir::tangram::compileModel(model, bundle, options, error))
       return -1;
     tangram::SessionOptions so;
@@ -232,6 +238,26 @@ json measure(const std::string &target, const std::string &id,
                                 "Y = Relu(X)", {{DType::F32, {elems}}}, error),
                          "transfer benchmark");
     device["transfer_gbs"] = 2.0 * elems * 4 / (std::max(reluMs - launchMs, 1e-3) * 1e-3) / 1e9;
+    // A crossing's fixed cost: three one-element ops on the CPU against
+    // the same with the middle one pinned to this device; what the split
+    // adds beyond the device's own run is two crossings (queues, semaphores,
+    // the device's submission and wait).
+    std::string catalog = dir + "/split.json";
+    {
+      std::error_code ec;
+      llvm::raw_fd_ostream out(catalog, ec);
+      out << "{\"devices\": [{\"id\": \"cpu0\", \"target\": \"cpu\"}, "
+          << "{\"id\": \"" << id << "\", \"target\": \"" << target << "\"}]}\n";
+    }
+    std::string three = "A = Relu(X)\n  B = Neg(A)\n  Y = Relu(B)";
+    Bench host{"cpu", dir, threads};
+    double cpuMs = must(host.time("three_cpu", "(float[1] X) => (float[1] Y)", three,
+                                  {{DType::F32, {1}}}, error),
+                        "crossing benchmark");
+    double splitMs = must(b.time("three_split", "(float[1] X) => (float[1] Y)", three,
+                                 {{DType::F32, {1}}}, error, catalog, {"B=" + id}),
+                          "crossing benchmark");
+    device["crossing_us"] = std::max(0.0, (splitMs - cpuMs - launchMs) / 2 * 1e3);
   }
   std::fprintf(stderr,
                "%s (%s): run %.1f us, per op %.1f us, GEMM f32 %.1f, conv %.1f, "
@@ -296,8 +322,9 @@ int main(int argc, char **argv) {
         catalog["links"].push_back({{"from", "cpu0"},
                                     {"to", d["id"]},
                                     {"bandwidth_gbs", d["transfer_gbs"]},
-                                    {"latency_us", 0}});
+                                    {"latency_us", d["crossing_us"]}});
       d.erase("transfer_gbs");
+      d.erase("crossing_us");
     }
     catalog["devices"].push_back(d);
   }
