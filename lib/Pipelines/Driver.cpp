@@ -341,15 +341,16 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   if (!runPasses(*module, schedule, false, message))
     return fail(modelPath + ": " + message);
   if (auto placement = (*module)->getAttrOfType<StringAttr>(kPlacementAttr)) {
+    if (!options.reportPath.empty() &&
+        !writePlacementReport(placement.getValue(), options.reportPath,
+                              llvm::sys::path::filename(modelPath), error))
+      return fail(modelPath + ": " + error);
     if (options.stage == CompileStage::Placement)
       return writeText(
           outputPath.str(),
           [&](llvm::raw_ostream &out) { out << placement.getValue() << "\n"; },
           error);
-    if (!options.reportPath.empty() &&
-        !writePlacementReport(placement.getValue(), options.reportPath,
-                              llvm::sys::path::filename(modelPath), error))
-      return fail(modelPath + ": " + error);
+    (*module)->removeAttr(kPlacementAttr);
   }
   ::tangram::Manifest plan;
   auto planText = (*module)->getAttrOfType<StringAttr>(kManifestAttr);
