@@ -22,7 +22,7 @@ cmake --build --preset "$PRESET" --target check-tangram
 if [ "$PRESET" = default ]; then
   python3 -m pip install -q --no-build-isolation --root-user-action=ignore .
 fi
-TANGRAM_REQUIRE_VULKAN=1 TANGRAM_BUILD_DIR="$PWD/$BUILD_DIR" python3 -m pytest -q test/python
+TANGRAM_REQUIRE_VULKAN=1 TANGRAM_REQUIRE_CHROMIUM=1 TANGRAM_BUILD_DIR="$PWD/$BUILD_DIR" python3 -m pytest -q test/python
 # ONNX node tests end to end on the CPU and on Vulkan (lavapipe), and
 # compiled and validated for cuda and rocm; each fails below its committed
 # baseline.
