@@ -60,18 +60,6 @@ f64_middle (float[64,64] X) => (float[64,64] Y) {
 """
 
 
-def vulkan_device():
-    out = subprocess.run([RUNNER, "--list-devices"], capture_output=True, text=True, timeout=120).stdout
-    return any(line.startswith("vulkan:0") for line in out.splitlines())
-
-
-def needs_vulkan():
-    if not vulkan_device():
-        if os.environ.get("TANGRAM_REQUIRE_VULKAN") == "1":
-            pytest.fail("no Vulkan device (scripts/setup.sh installs lavapipe: mesa-vulkan-drivers)")
-        pytest.skip("no Vulkan device")
-
-
 @pytest.fixture(scope="module")
 def models_dir():
     out = os.path.join(BUILD_DIR, "models")
@@ -106,8 +94,7 @@ def run_outputs(bundle, data, out_dir):
     return {f: np.load(os.path.join(out_dir, f)) for f in sorted(os.listdir(out_dir))}
 
 
-def test_resnet18_split_across_cpu_and_vulkan(models_dir, tmp_path):
-    needs_vulkan()
+def test_resnet18_split_across_cpu_and_vulkan(vulkan, models_dir, tmp_path):
     model = os.path.join(models_dir, "resnet18.onnx")
     catalog = write_json(tmp_path / "equal.json", EQUAL)
     plan = placement(model, catalog, tmp_path, "--objective", "throughput")
@@ -127,8 +114,7 @@ def test_resnet18_split_across_cpu_and_vulkan(models_dir, tmp_path):
         np.testing.assert_allclose(b[f], a[f], rtol=1e-3, atol=1e-4)
 
 
-def test_op_vulkan_cannot_take_runs_on_cpu(tmp_path):
-    needs_vulkan()
+def test_op_vulkan_cannot_take_runs_on_cpu(vulkan, tmp_path):
     model = tmp_path / "f64.onnxtxt"
     model.write_text(F64_MODEL)
     catalog = write_json(tmp_path / "nof64.json", NO_F64)

@@ -27,13 +27,8 @@ RUNNER = os.path.join(BUILD_DIR, "bin", "tangram-run")
 
 
 @pytest.fixture(scope="module", autouse=True)
-def needs_vulkan():
-    assert os.access(RUNNER, os.X_OK), f"{RUNNER} is not built"
-    out = subprocess.run([RUNNER, "--list-devices"], capture_output=True, text=True, timeout=120).stdout
-    if not any(line.startswith("vulkan:0") for line in out.splitlines()):
-        if os.environ.get("TANGRAM_REQUIRE_VULKAN") == "1":
-            pytest.fail("no Vulkan device (scripts/setup.sh installs lavapipe: mesa-vulkan-drivers)")
-        pytest.skip("no Vulkan device")
+def needs_vulkan(vulkan):
+    pass
 
 
 def compile_model(graph, tmp_path, opset=17):
