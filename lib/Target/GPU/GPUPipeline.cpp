@@ -51,16 +51,14 @@ bool GPUTargetBackend::supportsOp(Operation *op, llvm::StringRef features,
   WalkResult r = op->walk([&](Operation *nested) {
     StringRef name = nested->getName().getStringRef();
     // A kernel's grid and buffers are sized before it runs, from the input
-    // dims and small integer inputs: results sized by the data, random
-    // state, sequences and loops over run-time trip counts stay on a host.
+    // dims and small integer inputs: results sized by the data, sequences
+    // and loops over run-time trip counts stay on a host. (Random ops are
+    // refused later, and only when their state is used: dropout with a
+    // ratio of 0 folds it away.)
     if (llvm::is_contained({"tg.nonzero", "tg.unique", "tg.compress",
                             "tg.non_max_suppression"},
                            name)) {
       why = "'" + name.str() + "' sizes its result by the data";
-      return WalkResult::interrupt();
-    }
-    if (llvm::is_contained({"tg.random_uniform", "tg.random_normal"}, name)) {
-      why = "'" + name.str() + "' keeps random state between runs";
       return WalkResult::interrupt();
     }
     if (name.starts_with("tg.sequence") ||

@@ -62,9 +62,9 @@ public:
                                   const TargetOptions &options) const = 0;
 
   bool supportsElementType(Type t) const override;
-  /// Refuses ops only the host can run (results sized by the data, random
-  /// state, sequences, run-time loops) and element types the device's
-  /// description lacks.
+  /// Refuses ops only the host can run (results sized by the data,
+  /// sequences, run-time loops) and element types the device's description
+  /// lacks.
   bool supportsOp(Operation *op, llvm::StringRef features,
                   std::string &why) const override;
   void buildPipeline(OpPassManager &pm,
