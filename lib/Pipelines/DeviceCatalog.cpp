@@ -123,6 +123,7 @@ bool mlir::tangram::readDeviceCatalog(const std::string &path,
       if (!readRates(c, "gemm_gflops", at + ".calibration", e.gemmGflops,
                      message) ||
           !readCurves(c, at + ".calibration", e.curves, message) ||
+          !readNumber(c, "scale", at + ".calibration", e.scale, message) ||
           !readNumber(c, "copy_gbs", at + ".calibration", e.copyGBs, message))
         return fail(message);
     }

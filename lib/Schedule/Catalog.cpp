@@ -66,10 +66,12 @@ void mlir::tangram::writeCatalog(ModuleOp module, const Catalog &catalog) {
       f.push_back(b.getNamedAttr("launch_us", b.getF64FloatAttr(d.launchUs)));
       f.push_back(b.getNamedAttr("price_per_hour", b.getF64FloatAttr(d.pricePerHour)));
     }
-    if (!d.gemmGflops.empty() || !d.curves.empty() || d.copyGBs > 0) {
+    if (!d.gemmGflops.empty() || !d.curves.empty() || d.copyGBs > 0 ||
+        d.scale != 1) {
       SmallVector<NamedAttribute> c = {
           b.getNamedAttr("gemm_gflops", rates(b, d.gemmGflops)),
           b.getNamedAttr("curves", curves(b, d.curves)),
+          b.getNamedAttr("scale", b.getF64FloatAttr(d.scale)),
           b.getNamedAttr("copy_gbs", b.getF64FloatAttr(d.copyGBs))};
       f.push_back(b.getNamedAttr("calibration", b.getDictionaryAttr(c)));
     }
@@ -118,6 +120,7 @@ Catalog mlir::tangram::readCatalog(ModuleOp module) {
           for (int64_t i = 0; i + 1 < points.size(); i += 2)
             e.curves[kind.getName().str()].push_back({points[i], points[i + 1]});
     e.copyGBs = number(calibration, "copy_gbs");
+    e.scale = number(calibration, "scale", 1);
     catalog.devices.push_back(std::move(e));
   }
   if (auto links = module->getAttrOfType<ArrayAttr>(kLinksAttr))

@@ -82,7 +82,7 @@ double CostModel::computeMs(const tg::OpWork &w, unsigned d) const {
     if (curve == e.curves.end() && w.contraction)
       curve = e.curves.find("gemm");
     if (curve != e.curves.end())
-      return onCurve(curve->second, w.flops) + fixedMs;
+      return (onCurve(curve->second, w.flops) + fixedMs) * e.scale;
   }
 
   // The roofline: arithmetic at the rate for the element type (measured
@@ -109,7 +109,7 @@ double CostModel::computeMs(const tg::OpWork &w, unsigned d) const {
     memoryMs = onCurve(traffic->second, bytes);
   else if (bytes > 0 && bandwidth > 0)
     memoryMs = bytes / (bandwidth * 1e6);
-  return std::max(computeMs, memoryMs) + fixedMs;
+  return (std::max(computeMs, memoryMs) + fixedMs) * e.scale;
 }
 
 const LinkEntry *CostModel::link(unsigned from, unsigned to) const {

@@ -24,6 +24,7 @@
 #include "tangram/Runtime/Device.h"
 #include "tangram/Runtime/Session.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include <algorithm>
@@ -123,6 +124,36 @@ const char *onnxType(tangram::DType t) {
   default: return "float";
   }
 }
+
+/// The reference network of the composition scale: a residual block,
+/// a pointwise expansion, a strided depthwise conv with squeeze-excitation
+/// gating, and an attention block with layer norm. It is none of the
+/// models the docs measure, and has a bit of each kind of kernel.
+const char *kNetworkSignature =
+    "(float[1,32,56,56] X, float[32,32,3,3] W1, float[32,32,3,3] W2, "
+    "float[64,32,1,1] Wp, float[64,1,3,3] Wd, float[64,256] T, "
+    "float[256,256] Q, float[256,256] K, float[256] G, float[256] Bt) "
+    "=> (float[1,64,28,28] L, float[64,256] N)";
+const char *kNetworkBody =
+    "A = Conv <pads = [1, 1, 1, 1]> (X, W1)\n"
+    "  B = Relu(A)\n"
+    "  C = Conv <pads = [1, 1, 1, 1]> (B, W2)\n"
+    "  D = Add(C, X)\n"
+    "  E = Relu(D)\n"
+    "  F = Conv(E, Wp)\n"
+    "  Fr = Relu(F)\n"
+    "  H = Conv <group = 64, pads = [1, 1, 1, 1], strides = [2, 2]> (Fr, Wd)\n"
+    "  I = Relu(H)\n"
+    "  J = GlobalAveragePool(I)\n"
+    "  S = Sigmoid(J)\n"
+    "  L = Mul(I, S)\n"
+    "  P = MatMul(T, Q)\n"
+    "  R = MatMul(T, K)\n"
+    "  Rt = Transpose(R)\n"
+    "  M = MatMul(P, Rt)\n"
+    "  Sm = Softmax <axis = -1> (M)\n"
+    "  O = MatMul(Sm, T)\n"
+    "  N = LayerNormalization <axis = -1> (O, G, Bt)";
 
 json measure(const std::string &target, const std::string &id,
              unsigned threads, const std::string &dir) {
@@ -230,6 +261,37 @@ json measure(const std::string &target, const std::string &id,
                                   {"copy_gbs", copyGBs},
                                   {"curves", curves},
                                   {"run_us", launchMs * 1e3}}}};
+  // The composition scale: the reference network measured, over its
+  // prediction from the figures above (a placement of it on this device
+  // alone).
+  {
+    using tangram::DType;
+    std::vector<std::pair<DType, tangram::Shape>> inputs = {
+        {DType::F32, {1, 32, 56, 56}}, {DType::F32, {32, 32, 3, 3}},
+        {DType::F32, {32, 32, 3, 3}},  {DType::F32, {64, 32, 1, 1}},
+        {DType::F32, {64, 1, 3, 3}},   {DType::F32, {64, 256}},
+        {DType::F32, {256, 256}},      {DType::F32, {256, 256}},
+        {DType::F32, {256}},           {DType::F32, {256}}};
+    double measured = must(b.time("network", kNetworkSignature, kNetworkBody, inputs, error),
+                           "reference network");
+    std::string catalog = dir + "/alone.json", plan = dir + "/network.json";
+    {
+      std::error_code ec;
+      llvm::raw_fd_ostream out(catalog, ec);
+      out << json{{"devices", json::array({device})}}.dump() << "\n";
+    }
+    mlir::tangram::CompileOptions options;
+    options.devicesPath = catalog;
+    options.stage = mlir::tangram::CompileStage::Placement;
+    if (!mlir::tangram::compileModel(dir + "/network.onnxtxt", plan, options, error))
+      fatal("device '" + id + "': predicting the reference network: " + error);
+    auto text = llvm::MemoryBuffer::getFile(plan);
+    json predicted = text ? json::parse((*text)->getBuffer().str(), nullptr, false) : json();
+    if (predicted.is_discarded() || !predicted.contains("predicted"))
+      fatal("device '" + id + "': predicting the reference network: no placement record");
+    double predictedMs = predicted["predicted"]["latency_ms"].get<double>();
+    device["calibration"]["scale"] = predictedMs > 0 ? (measured - launchMs) / predictedMs : 1.0;
+  }
   if (target == "cpu")
     device["memory_bytes"] =
         double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGE_SIZE));
@@ -261,9 +323,10 @@ json measure(const std::string &target, const std::string &id,
   }
   std::fprintf(stderr,
                "%s (%s): run %.1f us, per op %.1f us, GEMM f32 %.1f, conv %.1f, "
-               "depthwise %.2f GFLOP/s, copy %.2f GB/s\n",
+               "depthwise %.2f GFLOP/s, copy %.2f GB/s, network scale %.2f\n",
                id.c_str(), target.c_str(), launchMs * 1e3, perOpUs,
-               gemm["f32"].get<double>(), rateAt("conv"), rateAt("depthwise"), copyGBs);
+               gemm["f32"].get<double>(), rateAt("conv"), rateAt("depthwise"), copyGBs,
+               device["calibration"]["scale"].get<double>());
   return device;
 }
 

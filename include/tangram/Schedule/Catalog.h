@@ -50,6 +50,10 @@ struct DeviceEntry {
   /// work: an op's time is interpolated between them, so the efficiency of
   /// small and large ops is what the device showed at those sizes.
   std::map<std::string, std::vector<std::pair<double, double>>> curves{};
+  /// Measured time of a reference network over its prediction from the
+  /// figures above: ops in a network run slower than alone (cold caches,
+  /// layouts between ops), and every op time is scaled by it. 1: none.
+  double scale = 1;
 
   /// Whether the catalog gives the device a cost model (peak rates).
   bool priced() const { return !peakGflops.empty(); }
