@@ -194,17 +194,22 @@ NB_MODULE(_tangram, m) {
       [](const std::string &model, const std::string &output,
          const std::string &stage, const std::string &targets,
          unsigned optLevel, const std::vector<std::string> &inputShapes,
-         const std::string &devices, const std::vector<std::string> &pins) {
+         const std::string &devices, const std::vector<std::string> &pins,
+         const std::string &objective, const std::string &report) {
         mlir::tangram::CompileOptions o;
         o.targets = targets;
         o.optLevel = optLevel;
         o.inputShapes = inputShapes;
         o.devicesPath = devices;
         o.pins = pins;
+        o.placement.objective = objective;
+        o.reportPath = report;
         if (stage == "bundle")
           o.stage = mlir::tangram::CompileStage::Bundle;
         else if (stage == "tg")
           o.stage = mlir::tangram::CompileStage::TG;
+        else if (stage == "placement")
+          o.stage = mlir::tangram::CompileStage::Placement;
         else if (stage == "schedule")
           o.stage = mlir::tangram::CompileStage::Schedule;
         else if (stage == "linalg")
@@ -213,7 +218,7 @@ NB_MODULE(_tangram, m) {
           o.stage = mlir::tangram::CompileStage::LLVM;
         else
           fail("unknown stage '" + stage +
-               "' (expected bundle, tg, schedule, linalg or llvm)");
+               "' (expected bundle, tg, placement, schedule, linalg or llvm)");
         std::string error;
         bool ok;
         {
@@ -225,8 +230,11 @@ NB_MODULE(_tangram, m) {
       },
       nb::arg("model"), nb::arg("output"), nb::arg("stage"),
       nb::arg("targets"), nb::arg("opt_level"), nb::arg("input_shapes"),
-      nb::arg("devices"), nb::arg("pins"),
-      "Compiles the ONNX file `model` into `output` (a bundle or IR text).");
+      nb::arg("devices"), nb::arg("pins"), nb::arg("objective"),
+      nb::arg("report"),
+      "Compiles the ONNX file `model` into `output` (a bundle, IR text or "
+      "the placement JSON); `report` (.html or .json) receives the "
+      "placement report.");
 
   m.def(
       "opt",

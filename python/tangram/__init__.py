@@ -24,7 +24,7 @@ from ._tangram import device_kinds as _device_kinds
 from ._tangram import opt as _opt
 from ._tangram import read_manifest as _read_manifest
 
-__all__ = ["Bundle", "Session", "TangramError", "compile", "devices", "ir", "load", "opt"]
+__all__ = ["Bundle", "Session", "TangramError", "compile", "devices", "ir", "load", "opt", "placement"]
 
 _DTYPES = {"f32": np.float32, "f64": np.float64, "f16": np.float16, "i8": np.int8, "i16": np.int16,
            "i32": np.int32, "i64": np.int64, "u8": np.uint8, "u16": np.uint16, "u32": np.uint32,
@@ -56,14 +56,16 @@ class _ModelFile:
             os.unlink(self.tmp.name)
 
 
-def _compile(model, output, stage, targets, devices, pins, opt_level, input_shapes):
+def _compile(model, output, stage, targets, devices, pins, opt_level, input_shapes, objective=None,
+             report=None):
     if isinstance(targets, str):
         targets = [targets]
     shapes = [f"{name}={'x'.join('?' if d is None else str(d) for d in dims)}"
               for name, dims in (input_shapes or {}).items()]
     with _ModelFile(model) as path:
         _compile_model(path, output, stage, ",".join(targets), opt_level, shapes,
-                       os.fspath(devices) if devices else "", list(pins or []))
+                       os.fspath(devices) if devices else "", list(pins or []), objective or "latency",
+                       os.fspath(report) if report else "")
 
 
 class Bundle:
@@ -100,18 +102,17 @@ def _describe(t):
 
 
 def compile(model, targets=("cpu",), devices=None, objective=None, opt_level=2, input_shapes=None,
-            pins=None):
+            pins=None, report=None):
     """Compiles an ONNX model (a path, bytes or an onnx.ModelProto) to a Bundle.
 
-    `devices` is a device catalog path (docs/DeviceCatalog.md), `pins` a list
-    of "NODE=DEVICE", `input_shapes` a dict name -> dims (None keeps a dim
-    dynamic). `objective` is for placement, which is not built yet: it must
-    be None."""
-    if objective is not None:
-        raise TangramError("objective: placement by a cost model is not built yet")
+    `devices` is a device catalog path (docs/DeviceCatalog.md); with cost
+    fields, placement chooses each op's device for `objective` ("latency",
+    the default, "throughput" or "cost"). `pins` is a list of "NODE=DEVICE",
+    `input_shapes` a dict name -> dims (None keeps a dim dynamic), `report`
+    a .html or .json path for the placement report."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "model.tgb")
-        _compile(model, out, "bundle", targets, devices, pins, opt_level, input_shapes)
+        _compile(model, out, "bundle", targets, devices, pins, opt_level, input_shapes, objective, report)
         with open(out, "rb") as f:
             return Bundle(f.read(), _manifest_of(out))
 
@@ -127,6 +128,16 @@ def load(path):
     manifest = _manifest_of(path)
     with open(path, "rb") as f:
         return Bundle(f.read(), manifest)
+
+
+def placement(model, devices, objective="latency", pins=None, input_shapes=None):
+    """The placement decision for a device catalog (a dict: the JSON of
+    `tangram-compile --emit=placement`, docs/DeviceCatalog.md)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "placement.json")
+        _compile(model, out, "placement", ("cpu",), devices, pins, 2, input_shapes, objective)
+        with open(out) as f:
+            return json.load(f)
 
 
 def ir(model, stage="tg", targets=("cpu",), devices=None, pins=None, input_shapes=None):

@@ -3,7 +3,8 @@
 
     python -m tangram compile MODEL.onnx -o OUT.tgb [--target cpu] [-O N]
         [--input-shape NAME=DxD ...] [--devices CATALOG.json] [--pin NODE=DEVICE ...]
-        [--emit tg|schedule|linalg|llvm]
+        [--objective latency|throughput|cost] [--report R.html|R.json]
+        [--emit tg|placement|schedule|linalg|llvm]
     python -m tangram run OUT.tgb --input NAME=FILE.npy ... [--output-dir DIR] [--threads T]
         [--benchmark N]
     python -m tangram devices
@@ -30,7 +31,9 @@ def main(argv=None):
     c.add_argument("--input-shape", action="append", default=[])
     c.add_argument("--devices")
     c.add_argument("--pin", action="append", default=[])
-    c.add_argument("--emit", choices=["tg", "schedule", "linalg", "llvm"])
+    c.add_argument("--objective", default="latency")
+    c.add_argument("--report")
+    c.add_argument("--emit", choices=["tg", "placement", "schedule", "linalg", "llvm"])
     r = sub.add_parser("run", help="run a bundle on .npy inputs")
     r.add_argument("bundle")
     r.add_argument("--input", action="append", default=[], help="NAME=FILE.npy")
@@ -47,7 +50,16 @@ def main(argv=None):
             for spec in args.input_shape:
                 name, _, dims = spec.partition("=")
                 shapes[name] = [None if d == "?" else int(d) for d in dims.split("x")]
-            if args.emit:
+            if args.emit == "placement":
+                import json
+                text = json.dumps(tangram.placement(args.model, args.devices, args.objective, pins=args.pin,
+                                                    input_shapes=shapes)) + "\n"
+                if args.output == "-":
+                    sys.stdout.write(text)
+                else:
+                    with open(args.output, "w") as f:
+                        f.write(text)
+            elif args.emit:
                 text = tangram.ir(args.model, args.emit, targets=[args.target], devices=args.devices,
                                   pins=args.pin, input_shapes=shapes)
                 if args.output == "-":
@@ -57,7 +69,8 @@ def main(argv=None):
                         f.write(text)
             else:
                 tangram.compile(args.model, targets=[args.target], devices=args.devices, pins=args.pin,
-                                opt_level=args.opt_level, input_shapes=shapes).save(args.output)
+                                opt_level=args.opt_level, input_shapes=shapes, objective=args.objective,
+                                report=args.report).save(args.output)
         else:
             session = tangram.Session(args.bundle, threads=args.threads)
             feeds = {}

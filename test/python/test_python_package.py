@@ -7,6 +7,7 @@ nanobind extension `_tangram` over the compile driver and the runtime).
 Models come from scripts/export_models.py (MNIST CNN, BERT-like encoder)
 and are compared with onnxruntime on the same inputs.
 """
+import json
 import os
 import subprocess
 import sys
@@ -218,3 +219,23 @@ def test_the_example_script_runs(models_dir):
                           capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "max abs difference from onnxruntime" in proc.stdout and "median latency" in proc.stdout
+
+
+def test_placement_from_python(models_dir, tmp_path):
+    """tangram.placement returns the decision; tangram.compile places by the
+    catalog's costs for the objective and writes the report."""
+    catalog = os.path.join(REPO, "catalogs", "mixed-fleet.json")
+    model = os.path.join(models_dir, "resnet18.onnx")
+    latency = tangram.placement(model, catalog)
+    cost = tangram.placement(model, catalog, objective="cost")
+    assert latency["objective"] == "latency" and cost["objective"] == "cost"
+    assert {n["device"] for n in latency["nodes"]} == {"gpu0"}  # the fastest device alone
+    assert {n["device"] for n in cost["nodes"]} == {"acc0"}  # the cheapest per inference
+    with pytest.raises(tangram.TangramError, match="objective 'fast'"):
+        tangram.placement(model, catalog, objective="fast")
+    mnist = os.path.join(models_dir, "mnist_cnn.onnx")
+    report = tmp_path / "r.json"
+    bundle = tangram.compile(mnist, devices=os.path.join(REPO, "catalogs", "this-machine.json"),
+                             report=report)
+    assert json.loads(report.read_text())["nodes"]
+    assert [d["name"] for d in bundle.manifest["devices"]] == ["cpu0"]
