@@ -299,6 +299,39 @@ bool writeKernels(const CodeObject &code, CompileStage stage, StringRef dir,
   }
   return true;
 }
+/// After the executables of GPU code object `code` failed to lower
+/// together: those that fail alone, as "DEVICE:NODE" for each ONNX node of
+/// their ops (placement keeps those off the device).
+std::vector<std::string> hostStepNodes(ModuleOp module,
+                                       const ::tangram::CodeObjectDesc &code,
+                                       const TargetBackend &target,
+                                       const TargetOptions &options,
+                                       const std::string &device) {
+  std::vector<std::string> avoid;
+  std::string message;
+  for (const ::tangram::ExportDesc &x : code.exports) {
+    ::tangram::CodeObjectDesc one = code;
+    one.exports = {x};
+    OwningOpRef<ModuleOp> dm = deviceModule(module, one, target);
+    auto lower = [&](PassManager &pm) {
+      buildTGToLinalgPipeline(pm);
+      target.buildPipeline(pm, options);
+    };
+    if (runPasses(*dm, lower, false, message))
+      continue;
+    auto fn = module.lookupSymbol<func::FuncOp>(x.name);
+    fn.walk([&](Operation *op) {
+      SmallVector<StringRef> names;
+      collectNodeNames(op->getLoc(), names);
+      for (StringRef n : names) {
+        std::string entry = device + ":" + n.str();
+        if (!llvm::is_contained(avoid, entry))
+          avoid.push_back(entry);
+      }
+    });
+  }
+  return avoid;
+}
 } // namespace
 
 bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
@@ -333,10 +366,31 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
 
   // Weights become arguments, ops get devices, the public function becomes
   // the schedule of per-device executables, and the schedule a manifest.
+  // A GPU executable that needs a host step (a result size computed from
+  // data on the device) is found only when it is lowered: its ops are then
+  // kept off that device and placement runs again, when the catalog has a
+  // CPU to take them.
   std::string message;
+  OwningOpRef<ModuleOp> pristine(module->clone());
+  PlacementOptions placementOptions = options.placement;
+  bool hasCPU = llvm::any_of(devices, [](const DeviceEntry &d) { return d.target == "cpu"; });
+  ::tangram::Manifest plan;
+  std::optional<ModelInterface> interface;
+  std::string text;
+  llvm::raw_string_ostream textOS(text);
+  std::string model = modelPath.str(), output = outputPath.str();
+  std::vector<CodeObject> codes;
+  for (unsigned attempt = 0;; ++attempt) {
+  if (attempt > 0) {
+    module = OwningOpRef<ModuleOp>(pristine->clone());
+    codes.clear();
+    text.clear();
+    plan = ::tangram::Manifest();
+  }
+  bool retry = false;
   writeCatalog(*module, catalog);
   auto schedule = [&](PassManager &pm) {
-    buildSchedulePipeline(pm, {}, options.pins, options.placement);
+    buildSchedulePipeline(pm, {}, options.pins, placementOptions);
   };
   if (!runPasses(*module, schedule, false, message))
     return fail(modelPath + ": " + message);
@@ -352,11 +406,10 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
           error);
     (*module)->removeAttr(kPlacementAttr);
   }
-  ::tangram::Manifest plan;
   auto planText = (*module)->getAttrOfType<StringAttr>(kManifestAttr);
   if (!::tangram::parseManifest(planText.getValue(), plan, message))
     return fail(modelPath + ": the schedule's " + message);
-  std::optional<ModelInterface> interface = readModelInterface(*module, error);
+  interface = readModelInterface(*module, error);
   if (!interface)
     return fail(modelPath + ": " + error);
   if (options.stage == CompileStage::Schedule) {
@@ -365,10 +418,6 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   }
 
   // Each device's executables: linalg, the target's pipeline, a code object.
-  std::string text;
-  llvm::raw_string_ostream textOS(text);
-  std::string model = modelPath.str(), output = outputPath.str();
-  std::vector<CodeObject> codes;
   for (::tangram::CodeObjectDesc &code : plan.codeObjects) {
     ::tangram::DeviceDesc &device = plan.devices[code.device];
     const TargetBackend *target = lookupTarget(device.kind);
@@ -389,8 +438,17 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
       continue;
     }
     auto lower = [&](PassManager &pm) { target->buildPipeline(pm, targetOptions); };
-    if (!runPasses(*dm, lower, false, message))
-      return fail(model + ": lowering for " + target->name() + ": " + message);
+    if (!runPasses(*dm, lower, false, message)) {
+      std::vector<std::string> avoid;
+      if (hasCPU && device.kind != "cpu" && attempt < 3)
+        avoid = hostStepNodes(*module, code, *target, targetOptions, device.name);
+      if (avoid.empty())
+        return fail(model + ": lowering for " + target->name() + ": " + message);
+      placementOptions.avoid.insert(placementOptions.avoid.end(), avoid.begin(),
+                                    avoid.end());
+      retry = true;
+      break;
+    }
     std::vector<ExportInfo> exports;
     for (const ::tangram::ExportDesc &x : code.exports)
       exports.push_back({x.name, x.args});
@@ -418,6 +476,10 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
     device.target = info.triple;
     device.features = info.features;
   }
+  if (!retry)
+    break;
+  }
+
   if (writesKernels(options.stage))
     return true;
   if (options.stage != CompileStage::Bundle)

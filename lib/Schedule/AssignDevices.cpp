@@ -30,6 +30,7 @@ void mlir::tangram::buildSchedulePipeline(OpPassManager &pm,
   place.objective = placement.objective;
   place.dynamicDim = placement.dynamicDim;
   place.timeLimitMs = placement.timeLimitMs;
+  place.avoid.assign(placement.avoid.begin(), placement.avoid.end());
   pm.addPass(createPlaceOpsPass(place));
   pm.addPass(createOutlineExecutablesPass());
   pm.addPass(createSerializeSchedulePass());

@@ -130,8 +130,18 @@ void PlaceOpsPass::runOnOperation() {
     ms[i].assign(numDevices, 0);
     why[i].assign(numDevices, "");
     bool anywhere = false;
+    SmallVector<StringRef> names;
+    collectNodeNames(op->getLoc(), names);
     for (unsigned d = 0; d < numDevices; ++d) {
-      if (!canRun(op, model, d, why[i][d]))
+      bool avoided = llvm::any_of(names, [&](StringRef n) {
+        return llvm::is_contained(avoid, model.device(d).id + ":" + n.str());
+      });
+      if (avoided) {
+        ms[i][d] = kInfinity;
+        why[i][d] = "its executable on '" + model.device(d).id +
+                    "' needs a host step (a result size computed from data "
+                    "on the device)";
+      } else if (!canRun(op, model, d, why[i][d]))
         ms[i][d] = kInfinity;
       else
         ms[i][d] = model.computeMs(work[i], d), anywhere = true;

@@ -7,7 +7,8 @@
   (the devices round differently).
 - A model with an op the Vulkan device cannot take (f64 on a device without
   Float64) runs with that op on the CPU automatically, and the rest on
-  Vulkan.
+  Vulkan; so do models whose GPU executables would need a host step (a
+  run-time loop, sizes computed from data on the device).
 - `--report FILE.json` has the documented fields; `--report FILE.html`
   renders in headless Chromium, and the screenshot shows each device's
   colour.
@@ -46,6 +47,13 @@ NO_F64 = {"devices": [
     {"id": "vulkan0", "target": "vulkan", "features": "-Float64", "peak_gflops": {"f32": 1000},
      "mem_bandwidth_gbs": 100, "launch_us": 1},
     {"id": "cpu0", "target": "cpu", "peak_gflops": {"f32": 10, "f64": 5}, "mem_bandwidth_gbs": 1,
+     "launch_us": 1}],
+    "links": [{"from": "cpu0", "to": "vulkan0", "bandwidth_gbs": 100, "latency_us": 1}]}
+
+# A Vulkan device far faster than the CPU: everything it can take goes there.
+FAST_VULKAN = {"devices": [
+    {"id": "cpu0", "target": "cpu", "peak_gflops": {"f32": 100}, "mem_bandwidth_gbs": 20, "launch_us": 5},
+    {"id": "vulkan0", "target": "vulkan", "peak_gflops": {"f32": 100000}, "mem_bandwidth_gbs": 2000,
      "launch_us": 1}],
     "links": [{"from": "cpu0", "to": "vulkan0", "bandwidth_gbs": 100, "latency_us": 1}]}
 
@@ -234,3 +242,24 @@ def test_calibrate_writes_a_catalog(tmp_path):
     assert r["predicted"]["latency_ms"] > 0
     bad = subprocess.run([CALIBRATE, "--devices", "metal"], capture_output=True, text=True)
     assert bad.returncode == 1 and bad.stderr.startswith("error: ")
+
+
+@pytest.mark.parametrize("name", ["gru_dyn", "detector_dyn"])
+def test_host_steps_move_to_the_cpu(vulkan, name, models_dir, tmp_path):
+    """Models a GPU executable cannot size alone (a run-time loop, results
+    sized from data on the device) compile for cpu + vulkan: the driver finds
+    the executables that fail to lower, placement keeps their ops on the CPU,
+    and the split runs correctly at two shapes."""
+    models_dir_dyn = os.path.join(BUILD_DIR, "models")
+    proc = subprocess.run([TORCH_PYTHON, os.path.join(REPO, "scripts", "export_models.py"), "--out",
+                           models_dir_dyn, "--dynamic"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    catalog = write_json(tmp_path / "fast.json", FAST_VULKAN)
+    model = os.path.join(models_dir_dyn, f"{name}.onnx")
+    bundle = compile_model(model, tmp_path / "split.tgb", "--devices", catalog)
+    describe = json.loads(subprocess.run([RUNNER, str(bundle), "--describe"], capture_output=True, text=True,
+                                         check=True).stdout)
+    assert sorted(d["kind"] for d in describe["devices"]) == ["cpu", "vulkan"]
+    for k in (0, 1):
+        data = os.path.join(models_dir_dyn, name, f"test_data_set_{k}")
+        run_outputs(bundle, data, tmp_path / f"out_{k}")

@@ -44,6 +44,8 @@ struct PlacementOptions {
   std::string objective = "latency";
   int64_t dynamicDim = 1;
   unsigned timeLimitMs = 2000;
+  /// DEVICE:NODE: the ops of that ONNX node cannot run on DEVICE.
+  std::vector<std::string> avoid{};
 };
 
 /// The schedule stage (registered as -tg-schedule): tg-hoist-weights,

@@ -82,7 +82,11 @@ def PlaceOpsPass : Pass<"tg-place-ops", "ModuleOp"> {
     Option<"dynamicDim", "dynamic-dim", "int64_t", "1",
            "The size a run-time dim counts as in the cost model">,
     Option<"timeLimitMs", "time-limit-ms", "unsigned", "2000",
-           "Time cap of the integer program (ms)">
+           "Time cap of the integer program (ms)">,
+    ListOption<"avoid", "avoid", "std::string",
+               "DEVICE:NODE: the ops of ONNX node NODE cannot run on DEVICE "
+               "(the driver's finding when an executable there needs a host "
+               "step)">
   ];
 }
 
