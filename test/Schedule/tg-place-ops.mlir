@@ -1,6 +1,7 @@
 // RUN: tangram-opt %s -split-input-file -verify-diagnostics -tg-place-ops | FileCheck %s
 // RUN: tangram-opt %s -split-input-file -verify-diagnostics -tg-place-ops=objective=throughput | FileCheck %s --check-prefix=TPUT
 // RUN: tangram-opt %s -split-input-file -verify-diagnostics -tg-place-ops=objective=cost | FileCheck %s --check-prefix=COST
+// RUN: tangram-opt %s -split-input-file -verify-diagnostics -tg-place-ops=avoid=gpu0:mm | FileCheck %s --check-prefix=AVOID
 
 // An expensive link keeps a chain together: gpu0 computes twice as fast,
 // but moving the input there and the result back costs more than it saves.
@@ -63,6 +64,25 @@ module attributes {
     %1 = tg.relu %0 {tg.device = "cpu0", tg.pinned} : tensor<256x256xf32>
     %2 = tg.matmul %1, %w : (tensor<256x256xf32>, tensor<256x256xf32>) -> tensor<256x256xf32>
     return %2 : tensor<256x256xf32>
+  }
+}
+
+// -----
+
+// The driver's finding that an executable needs a host step on a device
+// (`avoid=DEVICE:NODE`) keeps that node's ops off the device.
+// CHECK-LABEL: func.func @avoided
+// CHECK: tg.matmul {{.*}}tg.device = "gpu0"
+// AVOID-LABEL: func.func @avoided
+// AVOID: tg.matmul {{.*}}tg.device = "cpu0"
+module attributes {
+  tg.devices = [
+    {id = "cpu0", target = "cpu", peak_gflops = {f32 = 1.0}, mem_bandwidth_gbs = 1.0, launch_us = 1.0},
+    {id = "gpu0", target = "cpu", peak_gflops = {f32 = 1000.0}, mem_bandwidth_gbs = 1000.0, launch_us = 1.0}],
+  tg.links = [{from = "cpu0", to = "gpu0", bandwidth_gbs = 1000.0, latency_us = 1.0}]} {
+  func.func @avoided(%x: tensor<256x256xf32>, %w: tensor<256x256xf32>) -> tensor<256x256xf32> {
+    %0 = tg.matmul %x, %w : (tensor<256x256xf32>, tensor<256x256xf32>) -> tensor<256x256xf32> loc("mm")
+    return %0 : tensor<256x256xf32>
   }
 }
 
