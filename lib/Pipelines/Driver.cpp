@@ -381,103 +381,109 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   std::string model = modelPath.str(), output = outputPath.str();
   std::vector<CodeObject> codes;
   for (unsigned attempt = 0;; ++attempt) {
-  if (attempt > 0) {
-    module = OwningOpRef<ModuleOp>(pristine->clone());
-    codes.clear();
-    text.clear();
-    plan = ::tangram::Manifest();
-  }
-  bool retry = false;
-  writeCatalog(*module, catalog);
-  auto schedule = [&](PassManager &pm) {
-    buildSchedulePipeline(pm, {}, options.pins, placementOptions);
-  };
-  if (!runPasses(*module, schedule, false, message))
-    return fail(modelPath + ": " + message);
-  if (auto placement = (*module)->getAttrOfType<StringAttr>(kPlacementAttr)) {
-    if (!options.reportPath.empty() &&
-        !writePlacementReport(placement.getValue(), options.reportPath,
-                              llvm::sys::path::filename(modelPath), error))
+    if (attempt > 0) {
+      module = OwningOpRef<ModuleOp>(pristine->clone());
+      codes.clear();
+      text.clear();
+      plan = ::tangram::Manifest();
+    }
+    bool retry = false;
+    writeCatalog(*module, catalog);
+    auto schedule = [&](PassManager &pm) {
+      buildSchedulePipeline(pm, {}, options.pins, placementOptions);
+    };
+    if (!runPasses(*module, schedule, false, message))
+      return fail(modelPath + ": " + message);
+    if (auto placement = (*module)->getAttrOfType<StringAttr>(kPlacementAttr)) {
+      if (!options.reportPath.empty() &&
+          !writePlacementReport(placement.getValue(), options.reportPath,
+                                llvm::sys::path::filename(modelPath), error))
+        return fail(modelPath + ": " + error);
+      if (options.stage == CompileStage::Placement)
+        return writeText(
+            outputPath.str(),
+            [&](llvm::raw_ostream &out) {
+              out << placement.getValue() << "\n";
+            },
+            error);
+      (*module)->removeAttr(kPlacementAttr);
+    }
+    auto planText = (*module)->getAttrOfType<StringAttr>(kManifestAttr);
+    if (!::tangram::parseManifest(planText.getValue(), plan, message))
+      return fail(modelPath + ": the schedule's " + message);
+    interface = readModelInterface(*module, error);
+    if (!interface)
       return fail(modelPath + ": " + error);
-    if (options.stage == CompileStage::Placement)
-      return writeText(
-          outputPath.str(),
-          [&](llvm::raw_ostream &out) { out << placement.getValue() << "\n"; },
-          error);
-    (*module)->removeAttr(kPlacementAttr);
-  }
-  auto planText = (*module)->getAttrOfType<StringAttr>(kManifestAttr);
-  if (!::tangram::parseManifest(planText.getValue(), plan, message))
-    return fail(modelPath + ": the schedule's " + message);
-  interface = readModelInterface(*module, error);
-  if (!interface)
-    return fail(modelPath + ": " + error);
-  if (options.stage == CompileStage::Schedule) {
-    (*module)->removeAttr(kManifestAttr);
-    return printModule(*module, outputPath, options.keepWeights, error);
-  }
+    if (options.stage == CompileStage::Schedule) {
+      (*module)->removeAttr(kManifestAttr);
+      return printModule(*module, outputPath, options.keepWeights, error);
+    }
 
-  // Each device's executables: linalg, the target's pipeline, a code object.
-  for (::tangram::CodeObjectDesc &code : plan.codeObjects) {
-    ::tangram::DeviceDesc &device = plan.devices[code.device];
-    const TargetBackend *target = lookupTarget(device.kind);
-    for (const DeviceEntry &d : devices)
-      if (d.id == device.name)
-        targetOptions.features = d.features;
-    OwningOpRef<ModuleOp> dm = deviceModule(*module, code, *target);
-    if (!runPasses(*dm, buildTGToLinalgPipeline, true, message))
-      return fail(model + ": lowering to linalg: " + message);
-    if (options.stage == CompileStage::Linalg) {
-      if (plan.devices.size() > 1)
-        textOS << "// device " << device.name << "\n";
-      OpPrintingFlags flags;
-      if (!options.keepWeights)
-        flags.elideLargeResourceString(64);
-      dm->print(textOS, flags);
-      textOS << "\n";
-      continue;
+    // Each device's executables: linalg, the target's pipeline, a code object.
+    for (::tangram::CodeObjectDesc &code : plan.codeObjects) {
+      ::tangram::DeviceDesc &device = plan.devices[code.device];
+      const TargetBackend *target = lookupTarget(device.kind);
+      for (const DeviceEntry &d : devices)
+        if (d.id == device.name)
+          targetOptions.features = d.features;
+      OwningOpRef<ModuleOp> dm = deviceModule(*module, code, *target);
+      if (!runPasses(*dm, buildTGToLinalgPipeline, true, message))
+        return fail(model + ": lowering to linalg: " + message);
+      if (options.stage == CompileStage::Linalg) {
+        if (plan.devices.size() > 1)
+          textOS << "// device " << device.name << "\n";
+        OpPrintingFlags flags;
+        if (!options.keepWeights)
+          flags.elideLargeResourceString(64);
+        dm->print(textOS, flags);
+        textOS << "\n";
+        continue;
+      }
+      auto lower = [&](PassManager &pm) {
+        target->buildPipeline(pm, targetOptions);
+      };
+      if (!runPasses(*dm, lower, false, message)) {
+        std::vector<std::string> avoid;
+        if (hasCPU && device.kind != "cpu" && attempt < 3)
+          avoid = hostStepNodes(*module, code, *target, targetOptions,
+                                device.name);
+        if (avoid.empty())
+          return fail(model + ": lowering for " + target->name() + ": " +
+                      message);
+        placementOptions.avoid.insert(placementOptions.avoid.end(),
+                                      avoid.begin(), avoid.end());
+        retry = true;
+        break;
+      }
+      std::vector<ExportInfo> exports;
+      for (const ::tangram::ExportDesc &x : code.exports)
+        exports.push_back({x.name, x.args});
+      if (options.stage == CompileStage::LLVM) {
+        if (!target->printLowered(*dm, exports, targetOptions, textOS, error))
+          return fail(model + ": " + error);
+        continue;
+      }
+      codes.emplace_back();
+      if (!target->serialize(*dm, exports, targetOptions, codes.back(), error))
+        return fail(model + ": " + error);
+      if (writesKernels(options.stage)) {
+        if (!writeKernels(codes.back(), options.stage, output, error))
+          return fail(model + ": " + error);
+        continue;
+      }
+      code.requires_ = codes.back().requires_;
+      for (size_t k = 0; k < codes.back().programs.size(); ++k) {
+        code.exports[k].hasProgram = true;
+        code.exports[k].shapes.clear(); // the program sizes the results
+        code.exports[k].program = codes.back().programs[k];
+      }
+      DeviceInfo info = target->device(targetOptions);
+      device.kind = info.kind;
+      device.target = info.triple;
+      device.features = info.features;
     }
-    auto lower = [&](PassManager &pm) { target->buildPipeline(pm, targetOptions); };
-    if (!runPasses(*dm, lower, false, message)) {
-      std::vector<std::string> avoid;
-      if (hasCPU && device.kind != "cpu" && attempt < 3)
-        avoid = hostStepNodes(*module, code, *target, targetOptions, device.name);
-      if (avoid.empty())
-        return fail(model + ": lowering for " + target->name() + ": " + message);
-      placementOptions.avoid.insert(placementOptions.avoid.end(), avoid.begin(),
-                                    avoid.end());
-      retry = true;
+    if (!retry)
       break;
-    }
-    std::vector<ExportInfo> exports;
-    for (const ::tangram::ExportDesc &x : code.exports)
-      exports.push_back({x.name, x.args});
-    if (options.stage == CompileStage::LLVM) {
-      if (!target->printLowered(*dm, exports, targetOptions, textOS, error))
-        return fail(model + ": " + error);
-      continue;
-    }
-    codes.emplace_back();
-    if (!target->serialize(*dm, exports, targetOptions, codes.back(), error))
-      return fail(model + ": " + error);
-    if (writesKernels(options.stage)) {
-      if (!writeKernels(codes.back(), options.stage, output, error))
-        return fail(model + ": " + error);
-      continue;
-    }
-    code.requires_ = codes.back().requires_;
-    for (size_t k = 0; k < codes.back().programs.size(); ++k) {
-      code.exports[k].hasProgram = true;
-      code.exports[k].shapes.clear(); // the program sizes the results
-      code.exports[k].program = codes.back().programs[k];
-    }
-    DeviceInfo info = target->device(targetOptions);
-    device.kind = info.kind;
-    device.target = info.triple;
-    device.features = info.features;
-  }
-  if (!retry)
-    break;
   }
 
   if (writesKernels(options.stage))

@@ -36,19 +36,6 @@ void mlir::tangram::buildSchedulePipeline(OpPassManager &pm,
   pm.addPass(createSerializeSchedulePass());
 }
 
-void mlir::tangram::collectNodeNames(Location loc,
-                                     SmallVectorImpl<StringRef> &names) {
-  if (auto n = dyn_cast<NameLoc>(loc)) {
-    names.push_back(n.getName().getValue());
-    collectNodeNames(n.getChildLoc(), names);
-  } else if (auto f = dyn_cast<FusedLoc>(loc)) {
-    for (Location l : f.getLocations())
-      collectNodeNames(l, names);
-  } else if (auto c = dyn_cast<CallSiteLoc>(loc)) {
-    collectNodeNames(c.getCallee(), names);
-  }
-}
-
 namespace {
 
 struct Pin {

@@ -27,15 +27,9 @@ using namespace mlir::tangram;
 
 namespace {
 
-std::string nodeName(Operation *op) {
-  SmallVector<StringRef> names;
-  collectNodeNames(op->getLoc(), names);
-  return names.empty() ? "" : names.front().str();
-}
-
 /// How `op` names itself in errors: its op and ONNX node.
 std::string describe(Operation *op) {
-  std::string node = nodeName(op);
+  std::string node = nodeName(op->getLoc());
   return "'" + op->getName().getStringRef().str() + "'" +
          (node.empty() ? "" : " (node '" + node + "')");
 }
@@ -92,6 +86,9 @@ void PlaceOpsPass::runOnOperation() {
     return fail("objective '" + objective +
                 "': expected latency, throughput or cost");
 
+  if (dynamicDim < 1)
+    return fail("dynamic-dim " + Twine(int64_t(dynamicDim)) +
+                ": a run-time dim counts as at least 1");
   CostModel model(readCatalog(module));
   if (model.numDevices() == 0)
     return fail("no devices: the module has no 'tg.devices' catalog");
@@ -172,6 +169,14 @@ void PlaceOpsPass::runOnOperation() {
   llvm::EquivalenceClasses<unsigned> classes;
   for (unsigned i = 0; i < ops.size(); ++i)
     classes.insert(i);
+  // Two ops can share a group when the same devices take them under the
+  // same pin.
+  auto movesWith = [&](unsigned i, unsigned j) {
+    return pin[i] == pin[j] &&
+           llvm::all_of(llvm::seq(0u, numDevices), [&](unsigned d) {
+             return (ms[i][d] == kInfinity) == (ms[j][d] == kInfinity);
+           });
+  };
   auto isWeight = [&](Value v) {
     auto arg = dyn_cast<BlockArgument>(v);
     return arg && entry.getArgAttr(arg.getArgNumber(), "tg.weight");
@@ -186,10 +191,7 @@ void PlaceOpsPass::runOnOperation() {
     if (fromWeights && op->hasOneUse() &&
         position.count(*op->getUsers().begin())) {
       unsigned j = position[*op->getUsers().begin()];
-      bool sameDevices = llvm::all_of(llvm::seq(0u, numDevices), [&](unsigned d) {
-        return (ms[i][d] == kInfinity) == (ms[j][d] == kInfinity);
-      });
-      if (sameDevices && pin[i] == pin[j]) {
+      if (movesWith(i, j)) {
         classes.unionSets(i, j);
         continue;
       }
@@ -205,10 +207,7 @@ void PlaceOpsPass::runOnOperation() {
     Operation *p = *producers.begin();
     unsigned j = position[p];
     bool onlyUser = llvm::all_of(p->getUsers(), [&](Operation *u) { return u == op; });
-    bool sameDevices = llvm::all_of(llvm::seq(0u, numDevices), [&](unsigned d) {
-      return (ms[i][d] == kInfinity) == (ms[j][d] == kInfinity);
-    });
-    if (onlyUser && sameDevices && pin[i] == pin[j])
+    if (onlyUser && movesWith(i, j))
       classes.unionSets(i, j);
   }
 
@@ -221,7 +220,7 @@ void PlaceOpsPass::runOnOperation() {
   if (host) { // the model's inputs arrive on the host
     graph.groups.push_back({std::vector<double>(numDevices, 0),
                             std::vector<std::string>(numDevices), 0,
-                            int(*host), 0});
+                            int(*host)});
     members.emplace_back();
   }
   for (unsigned i = 0; i < ops.size(); ++i) {
@@ -230,7 +229,7 @@ void PlaceOpsPass::runOnOperation() {
       groupOf[leader] = graph.groups.size();
       graph.groups.push_back({std::vector<double>(numDevices, 0),
                               std::vector<std::string>(numDevices), 0,
-                              pin[i], 0});
+                              pin[i]});
       members.emplace_back();
     }
     unsigned g = groupOf[i] = groupOf[leader];
@@ -241,7 +240,6 @@ void PlaceOpsPass::runOnOperation() {
       if (group.why[d].empty() && !why[i][d].empty())
         group.why[d] = why[i][d];
     }
-    group.flops += work[i].flops;
     for (Type t : ops[i]->getResultTypes())
       group.memoryBytes += tg::numBytes(t, dynamicDim);
     for (Value v : ops[i]->getOperands())
@@ -254,7 +252,7 @@ void PlaceOpsPass::runOnOperation() {
     outputs = graph.groups.size();
     graph.groups.push_back({std::vector<double>(numDevices, 0),
                             std::vector<std::string>(numDevices), 0,
-                            int(*host), 0});
+                            int(*host)});
     members.emplace_back();
   }
 
@@ -388,7 +386,7 @@ void PlaceOpsPass::runOnOperation() {
         detail = "it runs beside work on other devices";
       }
     }
-    json node{{"name", nodeName(ops[i])},
+    json node{{"name", nodeName(ops[i]->getLoc())},
               {"op", ops[i]->getName().getStringRef().str()},
               {"device", model.device(d).id},
               {"group", g},

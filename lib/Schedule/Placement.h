@@ -27,7 +27,6 @@ struct PlaceGroup {
   double memoryBytes = 0;
   /// The device a pin (or the host, for model inputs and outputs) fixes.
   int fixed = -1;
-  double flops = 0;
 
   bool allowed(unsigned d) const { return ms[d] != kInfinity; }
 };

@@ -10,6 +10,7 @@
 #define TANGRAM_SCHEDULE_PASSES_H
 
 #include "Graph/GraphDialect.h"
+#include "Graph/NodeNames.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"
 #include "tangram/Schedule/Catalog.h"
@@ -34,10 +35,6 @@ inline constexpr llvm::StringLiteral kPinnedAttr = "tg.pinned";
 /// The placement decision and its predicted figures (JSON), left on the
 /// module by tg-place-ops for reports.
 inline constexpr llvm::StringLiteral kPlacementAttr = "tg.placement";
-
-/// The ONNX node names in a location: NameLocs, also inside fused ones
-/// (canonicalization fuses the locations of ops it merges).
-void collectNodeNames(Location loc, SmallVectorImpl<StringRef> &names);
 
 /// How placement chooses (tg-place-ops' options).
 struct PlacementOptions {

@@ -14,7 +14,8 @@ def AssignDevicesPass : Pass<"tg-assign-devices", "ModuleOp"> {
     goes to the device of the last pin whose pattern matches one of its
     ONNX node names (from its location; `*` and `?` are wildcards, so
     `/layer4/*` pins a whole block), and to the first device otherwise.
-    This is where placement will choose instead; pins then stay binding.
+    A pinned op is marked `tg.pinned`: tg-place-ops, which runs next,
+    chooses the devices of the others and keeps the pins.
 
     A pin whose device is not in the list, or whose pattern matches no
     node, is an error: a typo must not silently leave a model on one

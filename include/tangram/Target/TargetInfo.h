@@ -4,8 +4,8 @@
 //
 // Triton's TargetInfoBase, in small: the questions a lowering asks about
 // the target it emits for, answered by the target instead of by tests on
-// its name. The CPU's emission passes ask them today; the shared GPU
-// pipeline will ask the same of each GPU target.
+// its name. The CPU's emission passes ask them; every target, the GPU
+// ones included, answers them (TargetBackend::info).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TANGRAM_TARGET_TARGETINFO_H

@@ -1,6 +1,7 @@
 //===- VulkanAttachTarget.cpp - tg-vulkan-attach-target -------------------===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
+#include "Graph/NodeNames.h"
 #include "tangram/Target/GPU/GPUTarget.h"
 #include "tangram/Target/Vulkan/Passes.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVAttributes.h"
@@ -88,19 +89,6 @@ mlir::tangram::vulkanDescription(ArrayRef<std::string> capabilities) {
 }
 
 namespace {
-
-/// The ONNX node of an op (the first name in its location), for messages.
-std::string nodeName(Location loc) {
-  if (auto n = dyn_cast<NameLoc>(loc))
-    return n.getName().str();
-  if (auto f = dyn_cast<FusedLoc>(loc))
-    for (Location l : f.getLocations()) {
-      std::string s = nodeName(l);
-      if (!s.empty())
-        return s;
-    }
-  return "";
-}
 
 struct VulkanAttachTargetPass
     : public mlir::tangram::impl::VulkanAttachTargetPassBase<VulkanAttachTargetPass> {
