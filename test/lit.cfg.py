@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """lit configuration for Tangram's FileCheck tests."""
 import os
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -23,6 +24,7 @@ llvm_config.add_tool_substitutions(
 )
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 config.substitutions.append(("%tangram_src", config.tangram_src_root))
+config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%llvm_include", config.mlir_include_dir.split(";")[0]))
 
 # A Vulkan device (lavapipe in CI) runs the Vulkan end-to-end tests;

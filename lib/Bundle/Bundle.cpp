@@ -3,12 +3,17 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Bundle/Bundle.h"
 
+#include "tangram/Bundle/Checksum.h"
+
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 using namespace tangram;
 
@@ -21,10 +26,16 @@ uint64_t readLE(const uint8_t *p, unsigned bytes) {
     v |= static_cast<uint64_t>(p[i]) << (8 * i);
   return v;
 }
+
+std::string hex(uint32_t v) {
+  char text[11];
+  std::snprintf(text, sizeof(text), "0x%08x", v);
+  return text;
+}
 } // namespace
 
 std::unique_ptr<Bundle> Bundle::open(const std::string &path,
-                                     std::string &error) {
+                                     std::string &error, bool verifySections) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     error = path + ": cannot open file: " + std::strerror(errno);
@@ -63,19 +74,20 @@ std::unique_ptr<Bundle> Bundle::open(const std::string &path,
   bundle->data_ = static_cast<const uint8_t *>(map);
   bundle->size_ = size;
   bundle->mapped_ = true;
-  if (!bundle->check(error))
+  if (!bundle->check(error, verifySections))
     return nullptr;
   return bundle;
 }
 
 std::unique_ptr<Bundle> Bundle::openBytes(const void *data, size_t size,
                                           const std::string &name,
-                                          std::string &error) {
+                                          std::string &error,
+                                          bool verifySections) {
   std::unique_ptr<Bundle> bundle(new Bundle());
   bundle->name_ = name;
   bundle->data_ = static_cast<const uint8_t *>(data);
   bundle->size_ = data ? size : 0;
-  if (!bundle->check(error))
+  if (!bundle->check(error, verifySections))
     return nullptr;
   return bundle;
 }
@@ -85,7 +97,7 @@ Bundle::~Bundle() {
     munmap(const_cast<uint8_t *>(data_), size_);
 }
 
-bool Bundle::check(std::string &error) {
+bool Bundle::check(std::string &error, bool verifySections) {
   auto fail = [&](const std::string &message) {
     error = name_ + ": " + message;
     return false;
@@ -107,8 +119,16 @@ bool Bundle::check(std::string &error) {
   if (major != kBundleVersionMajor)
     return fail("unsupported bundle version " + std::to_string(major) + "." +
                 std::to_string(versionMinor_) + " (this runtime reads " +
-                std::to_string(kBundleVersionMajor) + ".x)");
-  // Check the size first: a truncated file is the likeliest corruption and
+                std::to_string(kBundleVersionMajor) + ".x" +
+                (major < kBundleVersionMajor ? "; recompile the model" : "") +
+                ")");
+  // The header's checksum first: a damaged size or offset is reported as
+  // damage, not as whichever field the damage happened to hit.
+  uint32_t storedHeaderCrc = readLE(data_ + kHeaderCrcOffset, 4);
+  if (uint32_t crc = headerCrc(data_); crc != storedHeaderCrc)
+    return fail("the header is damaged (checksum " + hex(crc) +
+                ", expected " + hex(storedHeaderCrc) + ")");
+  // Then the size: a truncated file is the likeliest corruption and
   // the clearest thing to report.
   if (fileSize > size_)
     return fail("truncated: header says " + std::to_string(fileSize) +
@@ -123,6 +143,12 @@ bool Bundle::check(std::string &error) {
                 ", size " + std::to_string(manifestSize) +
                 "] lies outside the file (" + std::to_string(fileSize) +
                 " bytes)");
+  // The manifest's checksum before it is parsed.
+  uint32_t storedManifestCrc = readLE(data_ + kManifestCrcOffset, 4);
+  if (uint32_t crc = crc32Of(data_ + manifestOffset, manifestSize);
+      crc != storedManifestCrc)
+    return fail("the manifest is damaged (checksum " + hex(crc) +
+                ", expected " + hex(storedManifestCrc) + ")");
   std::string message;
   std::string_view text(reinterpret_cast<const char *>(data_ + manifestOffset),
                         manifestSize);
@@ -131,6 +157,34 @@ bool Bundle::check(std::string &error) {
   BundleLayout layout{fileSize, manifestOffset, manifestSize};
   if (!checkManifest(manifest_, layout, message))
     return fail(message);
+  if (!verifySections)
+    return true;
+  for (size_t i = 0; i < manifest_.sections.size(); ++i) {
+    const SectionDesc &s = manifest_.sections[i];
+    if (uint32_t crc = crc32Of(data_ + s.offset, s.size); crc != s.crc32)
+      return fail("section " + std::to_string(i) + " (" + s.kind +
+                  ") is damaged (checksum " + hex(crc) + ", expected " +
+                  hex(s.crc32) + ")");
+  }
+  // The padding between the parts is zeros, so every bit of the file is
+  // covered by a check.
+  std::vector<std::pair<uint64_t, uint64_t>> parts = {
+      {0, kBundleHeaderSize}, {manifestOffset, manifestSize}};
+  for (const SectionDesc &s : manifest_.sections)
+    parts.push_back({s.offset, s.size});
+  std::sort(parts.begin(), parts.end());
+  uint64_t pos = 0;
+  for (auto [offset, size] : parts) {
+    for (uint64_t at = pos; at < offset; ++at)
+      if (data_[at] != 0)
+        return fail("byte " + std::to_string(at) +
+                    " is damaged (padding between sections must be zero)");
+    pos = std::max(pos, offset + size);
+  }
+  for (uint64_t at = pos; at < size_; ++at)
+    if (data_[at] != 0)
+      return fail("byte " + std::to_string(at) +
+                  " is damaged (padding between sections must be zero)");
   return true;
 }
 

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Bundle/BundleWriter.h"
 #include "tangram/Bundle/Bundle.h"
+#include "tangram/Bundle/Checksum.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -236,6 +237,7 @@ bool BundleWriter::write(const std::string &path, std::string &error) {
     s.alignment = kCodeAlignment;
     s.offset = alignUp(pos, kCodeAlignment);
     s.size = codeBytes_[i].size();
+    s.crc32 = crc32Of(codeBytes_[i].data(), codeBytes_[i].size());
     pos = s.offset + s.size;
     m.codeObjects[i].section = m.sections.size();
     m.sections.push_back(s);
@@ -246,12 +248,20 @@ bool BundleWriter::write(const std::string &path, std::string &error) {
     s.alignment = kBundleMinAlignment;
     s.offset = alignUp(pos, kBundleMinAlignment);
     uint64_t inner = 0;
-    for (WeightDesc &w : m.weights) {
+    uint32_t crc = 0;
+    static const uint8_t zeros[kBundleMinAlignment] = {};
+    for (size_t i = 0; i < m.weights.size(); ++i) {
+      WeightDesc &w = m.weights[i];
       w.section = m.sections.size();
       w.offset = alignUp(inner, kBundleMinAlignment);
+      // The section's bytes as written below: zeros up to the weight, then
+      // the weight.
+      crc = crc32Update(crc, zeros, w.offset - inner);
+      crc = crc32Update(crc, weightBytes_[i].data, weightBytes_[i].size);
       inner = w.offset + w.size;
     }
     s.size = inner;
+    s.crc32 = crc;
     pos = s.offset + s.size;
     m.sections.push_back(s);
   }
@@ -266,6 +276,9 @@ bool BundleWriter::write(const std::string &path, std::string &error) {
   putLE(header + 16, manifestOffset, 8);
   putLE(header + 24, manifestText.size(), 8);
   putLE(header + 32, fileSize, 8);
+  putLE(header + kManifestCrcOffset,
+        crc32Of(manifestText.data(), manifestText.size()), 4);
+  putLE(header + kHeaderCrcOffset, headerCrc(header), 4);
 
   std::string tmp = path + ".tmp-XXXXXX";
   int fd = mkstemp(tmp.data());

@@ -143,7 +143,8 @@ std::string tangram::serializeManifest(const Manifest &m) {
                                 {"kind", s.kind},
                                 {"offset", s.offset},
                                 {"size", s.size},
-                                {"alignment", s.alignment}});
+                                {"alignment", s.alignment},
+                                {"crc32", s.crc32}});
   }
   root["code_objects"] = ordered_json::array();
   for (size_t i = 0; i < m.codeObjects.size(); ++i) {
@@ -686,10 +687,16 @@ bool ManifestParser::parse(const json &root, Manifest &m) {
     const json &e = (*sections)[i];
     std::string p = at("sections", i);
     SectionDesc s;
+    uint64_t crc;
     if (!getString(e, p, "kind", s.kind) ||
         !getUInt(e, p, "offset", s.offset) || !getUInt(e, p, "size", s.size) ||
-        !getUInt(e, p, "alignment", s.alignment))
+        !getUInt(e, p, "alignment", s.alignment) ||
+        !getUInt(e, p, "crc32", crc))
       return false;
+    if (crc > 0xffffffffu)
+      return fail(join(p, "crc32"), std::to_string(crc) +
+                                        " does not fit in 32 bits");
+    s.crc32 = static_cast<uint32_t>(crc);
     m.sections.push_back(std::move(s));
   }
 

@@ -43,7 +43,8 @@ tgStatus tgOpenBundle(const char *path, const tgOptions *options,
       opts.device = options->device;
   }
   std::string error;
-  std::shared_ptr<const Bundle> bundle = Bundle::open(path, error);
+  std::shared_ptr<const Bundle> bundle =
+      Bundle::open(path, error, !options || !options->no_verify);
   if (!bundle)
     return fail(TG_BUNDLE_ERROR, error);
   std::unique_ptr<Session> s = Session::create(bundle, opts, error);

@@ -16,7 +16,7 @@ Session::~Session() {
 std::unique_ptr<Session> Session::open(const std::string &path,
                                        const SessionOptions &options,
                                        std::string &error) {
-  std::shared_ptr<const Bundle> bundle = Bundle::open(path, error);
+  std::shared_ptr<const Bundle> bundle = Bundle::open(path, error, options.verify);
   if (!bundle)
     return nullptr;
   return create(std::move(bundle), options, error);

@@ -110,10 +110,12 @@ nb::object outputArray(const Buffer &b) {
 
 class PySession {
 public:
-  PySession(const std::string &path, const std::string &device, unsigned threads) {
+  PySession(const std::string &path, const std::string &device,
+            unsigned threads, bool verify) {
     SessionOptions options;
     options.device = device;
     options.threads = threads;
+    options.verify = verify;
     std::string error;
     session_ = Session::open(path, options, error);
     if (!session_)
@@ -268,8 +270,9 @@ NB_MODULE(_tangram, m) {
       "its manifest as JSON.");
 
   nb::class_<PySession>(m, "Session")
-      .def(nb::init<const std::string &, const std::string &, unsigned>(),
-           nb::arg("path"), nb::arg("device") = "", nb::arg("threads") = 0)
+      .def(nb::init<const std::string &, const std::string &, unsigned, bool>(),
+           nb::arg("path"), nb::arg("device") = "", nb::arg("threads") = 0,
+           nb::arg("verify") = true)
       .def("run", &PySession::run, nb::arg("inputs"))
       .def("benchmark", &PySession::benchmark, nb::arg("inputs"), nb::arg("n"))
       .def_prop_ro("manifest_json", [](const PySession &s) {

@@ -4,6 +4,7 @@
 #include "tangram/Bundle/Bundle.h"
 #include "SampleBundle.h"
 #include "tangram/Bundle/BundleWriter.h"
+#include "tangram/Bundle/Checksum.h"
 
 #include <cstring>
 #include <filesystem>
@@ -62,11 +63,17 @@ protected:
   }
 
   /// Opens `data` from an exactly sized heap copy (so a sanitizer sees any
-  /// read past the end) and returns the error, or "" when it opened.
-  static std::string openError(const std::vector<uint8_t> &data) {
+  /// read past the end) and returns the error, or "" when it opened. The
+  /// header's checksums are first made to match the edit (sealHeader), so
+  /// that the field edited, not the checksum, is judged; `reseal` false
+  /// opens the bytes as they are.
+  static std::string openError(const std::vector<uint8_t> &data,
+                               bool reseal = true) {
     std::unique_ptr<uint8_t[]> copy(new uint8_t[data.size() + 0]);
     if (!data.empty())
       std::memcpy(copy.get(), data.data(), data.size());
+    if (reseal)
+      sealHeader(copy.get(), data.size());
     std::string error;
     auto bundle = Bundle::openBytes(data.empty() ? nullptr : copy.get(),
                                     data.size(), "b.tgb", error);
@@ -196,6 +203,75 @@ TEST_F(BundleTest, EveryTruncationFails) {
   EXPECT_THAT(error, HasSubstr("t.tgb: truncated: header says"));
 }
 
+// Damage on disk or in transit: one flipped bit anywhere in the file is
+// rejected, and the message says what was damaged.
+TEST_F(BundleTest, EveryBitFlipFails) {
+  for (size_t byte = 0; byte < bytes.size(); ++byte)
+    for (unsigned bit = 0; bit < 8; ++bit) {
+      std::vector<uint8_t> b = bytes;
+      b[byte] ^= static_cast<uint8_t>(1u << bit);
+      EXPECT_NE(openError(b, /*reseal=*/false), "")
+          << "bit " << bit << " of byte " << byte;
+    }
+}
+
+TEST_F(BundleTest, DamagedSectionsAndManifest) {
+  json j = manifestJson();
+  for (size_t i = 0; i < j["sections"].size(); ++i) {
+    if (j["sections"][i]["size"].get<uint64_t>() < 4)
+      continue; // the in-process sample's code is empty
+    std::vector<uint8_t> b = bytes;
+    b[j["sections"][i]["offset"].get<uint64_t>() + 3] ^= 0x10;
+    EXPECT_THAT(openError(b, false),
+                HasSubstr("b.tgb: section " + std::to_string(i) + " (" +
+                          j["sections"][i]["kind"].get<std::string>() +
+                          ") is damaged (checksum 0x"));
+  }
+  std::vector<uint8_t> b = bytes;
+  b[kBundleHeaderSize + 1] = 7; // padding before the first section
+  EXPECT_THAT(openError(b, false),
+              HasSubstr("b.tgb: byte 65 is damaged (padding between sections "
+                        "must be zero)"));
+  b = bytes;
+  b[getLE(bytes, 16) + 5] ^= 4;
+  EXPECT_THAT(openError(b, false), HasSubstr("b.tgb: the manifest is damaged"));
+  b = bytes;
+  b[50] = 1; // a reserved header byte
+  EXPECT_THAT(openError(b, false), HasSubstr("b.tgb: the header is damaged"));
+  b = bytes;
+  b[33] ^= 2; // the file size: damage, not truncation, is reported
+  EXPECT_THAT(openError(b, false), HasSubstr("b.tgb: the header is damaged"));
+  // A section's checksum must fit in 32 bits.
+  j["sections"][0]["crc32"] = 1ull << 32;
+  EXPECT_THAT(openError(withManifest(j)),
+              HasSubstr("manifest: sections[0].crc32: 4294967296 does not fit "
+                        "in 32 bits"));
+  j = manifestJson();
+  j["sections"][0].erase("crc32");
+  EXPECT_THAT(openError(withManifest(j)),
+              HasSubstr("manifest: sections[0].crc32: missing"));
+}
+
+// Skipping verification skips the sections only: damaged weights load (the
+// caller vouched for them), a damaged manifest never does.
+TEST_F(BundleTest, NoVerifySkipsSectionsOnly) {
+  json j = manifestJson();
+  std::vector<uint8_t> b = bytes;
+  for (const json &section : j["sections"])
+    if (section["kind"] == "weights")
+      b[section["offset"].get<uint64_t>()] ^= 1;
+  ASSERT_NE(b, bytes);
+  std::string error;
+  EXPECT_FALSE(Bundle::openBytes(b.data(), b.size(), "b.tgb", error));
+  EXPECT_TRUE(Bundle::openBytes(b.data(), b.size(), "b.tgb", error,
+                                /*verifySections=*/false))
+      << error;
+  b = bytes;
+  b[getLE(bytes, 16)] ^= 1;
+  EXPECT_FALSE(Bundle::openBytes(b.data(), b.size(), "b.tgb", error, false));
+  EXPECT_THAT(error, HasSubstr("the manifest is damaged"));
+}
+
 TEST_F(BundleTest, TrailingData) {
   std::vector<uint8_t> b = bytes;
   b.push_back(0);
@@ -204,9 +280,12 @@ TEST_F(BundleTest, TrailingData) {
 
 TEST_F(BundleTest, VersionMismatch) {
   std::vector<uint8_t> b = bytes;
-  putLE(b, 8, 2, 4);
-  EXPECT_EQ(openError(b), "b.tgb: unsupported bundle version 2.0 (this "
-                          "runtime reads 1.x)");
+  putLE(b, 8, 1, 4);
+  EXPECT_EQ(openError(b), "b.tgb: unsupported bundle version 1.0 (this "
+                          "runtime reads 2.x; recompile the model)");
+  putLE(b, 8, 3, 4);
+  EXPECT_EQ(openError(b), "b.tgb: unsupported bundle version 3.0 (this "
+                          "runtime reads 2.x)");
   // A newer minor version is fine.
   b = bytes;
   putLE(b, 12, 7, 4);

@@ -341,7 +341,7 @@ TEST_F(SessionTest, CApi) {
             TG_BUNDLE_ERROR);
   EXPECT_THAT(tgGetError(), HasSubstr("none.tgb: cannot open file"));
 
-  tgOptions options = {2, "cpu"};
+  tgOptions options = {2, "cpu", 0};
   ASSERT_EQ(tgOpenBundle(path.c_str(), &options, &s), TG_OK) << tgGetError();
   EXPECT_EQ(tgNumInputs(s), 1);
   EXPECT_EQ(tgNumOutputs(s), 1);

@@ -4,7 +4,7 @@
 //
 // tangram-run OUT.tgb [--data-dir DIR] [--input NAME=FILE.npy ...]
 //   [--output-dir OUTDIR] [--npy] [--expect DIR] [--rtol R] [--atol A]
-//   [--benchmark N] [--threads T] [--device KIND[:N]] [--print]
+//   [--benchmark N] [--threads T] [--device KIND[:N]] [--print] [--no-verify]
 //
 // Reads inputs (ONNX TensorProto files DIR/input_<i>.pb in graph-input order,
 // or .npy files by name), runs the bundle, writes, prints and compares the
@@ -35,6 +35,7 @@ const char *kUsage =
     "         [--output-dir OUTDIR] [--npy] [--expect DIR] [--rtol R] "
     "[--atol A]\n"
     "         [--benchmark N] [--threads T] [--device KIND[:N]] [--print]\n"
+    "         [--no-verify]\n"
     "       tangram-run OUT.tgb --describe\n"
     "       tangram-run --list-devices\n"
     "\n"
@@ -49,6 +50,9 @@ const char *kUsage =
     "  --device KIND[:N]  require the bundle's devices to be of KIND (cpu,\n"
     "                     vulkan), the N-th device of the kind (default 0)\n"
     "  --print            print each output's shape and first values\n"
+    "  --no-verify        skip the checksums of the code and weights (for\n"
+    "                     very large bundles from a trusted source; the\n"
+    "                     header and manifest are always checked)\n"
     "  --describe         print the bundle's manifest (inputs with symbolic "
     "dims,\n"
     "                     devices, code objects, weights, schedule) as JSON\n"
@@ -68,6 +72,7 @@ struct Options {
   long threads = 0;
   std::string device;
   bool print = false;
+  bool verify = true;
   bool describe = false;
   bool listDevices = false;
 };
@@ -125,13 +130,16 @@ Options parseArgs(int argc, char **argv) {
       return argv[++i];
     };
     if (name == "--npy" || name == "--print" || name == "--describe" ||
-        name == "--list-devices") {
+        name == "--list-devices" || name == "--no-verify") {
       if (hasValue)
         fatal(name + " takes no value");
-      (name == "--npy"        ? o.npy
-       : name == "--print"    ? o.print
-       : name == "--describe" ? o.describe
-                              : o.listDevices) = true;
+      if (name == "--no-verify")
+        o.verify = false;
+      else
+        (name == "--npy"        ? o.npy
+         : name == "--print"    ? o.print
+         : name == "--describe" ? o.describe
+                                : o.listDevices) = true;
     } else if (name == "--data-dir") {
       o.dataDir = needValue();
     } else if (name == "--input") {
@@ -342,7 +350,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   std::string error;
-  std::shared_ptr<const Bundle> bundle = Bundle::open(o.bundle, error);
+  std::shared_ptr<const Bundle> bundle = Bundle::open(o.bundle, error, o.verify);
   if (!bundle)
     fatal(error);
   const Manifest &m = bundle->manifest();

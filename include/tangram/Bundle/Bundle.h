@@ -31,15 +31,22 @@ public:
   /// Maps and checks the file at `path`. On failure returns null and sets
   /// `error` to one line that starts with `path`, e.g. "m.tgb: bad magic (not
   /// a Tangram bundle)". Never throws or aborts.
+  ///
+  /// The header and manifest checksums are always verified. `verifySections`
+  /// also verifies every section's (code and weights): it reads the whole
+  /// file, so very large bundles from a trusted source may skip it
+  /// (`tangram-run --no-verify`).
   static std::unique_ptr<Bundle> open(const std::string &path,
-                                      std::string &error);
+                                      std::string &error,
+                                      bool verifySections = true);
 
   /// Checks a bundle held in memory; `data` must outlive the Bundle and be
   /// aligned to kBundleMinAlignment for aligned weights. `name` prefixes
   /// error messages.
   static std::unique_ptr<Bundle> openBytes(const void *data, size_t size,
                                            const std::string &name,
-                                           std::string &error);
+                                           std::string &error,
+                                           bool verifySections = true);
 
   ~Bundle();
   Bundle(const Bundle &) = delete;
@@ -56,7 +63,7 @@ public:
 
 private:
   Bundle() = default;
-  bool check(std::string &error);
+  bool check(std::string &error, bool verifySections);
 
   std::string name_;
   const uint8_t *data_ = nullptr;

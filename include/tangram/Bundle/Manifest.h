@@ -22,7 +22,9 @@ namespace tangram {
 
 /// The fixed 64-byte header, little endian.
 constexpr char kBundleMagic[8] = {'T', 'G', 'B', 'U', 'N', 'D', 'L', 'E'};
-constexpr uint32_t kBundleVersionMajor = 1;
+/// Format 2 added the checksums (docs/BundleFormat.md); 1.x files are
+/// refused with "recompile".
+constexpr uint32_t kBundleVersionMajor = 2;
 constexpr uint32_t kBundleVersionMinor = 0;
 constexpr uint64_t kBundleHeaderSize = 64;
 /// Every section, and every weight inside a weights section, starts at a
@@ -62,6 +64,8 @@ struct SectionDesc {
   uint64_t offset = 0;
   uint64_t size = 0;
   uint64_t alignment = kBundleMinAlignment;
+  /// CRC32 of the section's bytes (Checksum.h).
+  uint32_t crc32 = 0;
 };
 
 /// One index value of a GPU export's program: an input dim, a constant, or

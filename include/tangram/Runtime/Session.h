@@ -40,6 +40,9 @@ struct SessionOptions {
   /// this kind; the index, if any, is ignored while there is one device per
   /// kind.
   std::string device;
+  /// Session::open verifies the checksums of the code and weights
+  /// (Bundle::open); false skips them for very large trusted bundles.
+  bool verify = true;
 };
 
 class Session {

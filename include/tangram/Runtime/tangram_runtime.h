@@ -71,6 +71,9 @@ typedef struct tgOptions {
   int32_t threads;
   /** NULL or "" for any, else e.g. "cpu" */
   const char *device;
+  /** Nonzero skips the checksums of the code and weights (very large trusted
+      bundles); the header and manifest are always checked. */
+  int32_t no_verify;
 } tgOptions;
 
 typedef struct tgSession tgSession;
