@@ -6,6 +6,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -197,10 +198,16 @@ void storeAll(const Src *src, int64_t count, DType dtype, void *out) {
 bool tangram::readTensorProto(const std::string &path, Buffer &out,
                               std::string &name, std::string &error) {
   std::string bytes;
-  if (!readWholeFile(path, bytes, error))
-    return false;
+  return readWholeFile(path, bytes, error) &&
+         parseTensorProto(bytes, path, out, name, error);
+}
+
+bool tangram::parseTensorProto(std::string_view bytes, const std::string &path,
+                               Buffer &out, std::string &name,
+                               std::string &error) {
   onnx::TensorProto tensor;
-  if (bytes.empty() || !tensor.ParseFromString(bytes)) {
+  if (bytes.empty() || bytes.size() > static_cast<size_t>(INT_MAX) ||
+      !tensor.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     error = path + ": not a valid ONNX TensorProto (the protobuf does not "
                    "parse)";
     return false;
@@ -217,13 +224,15 @@ bool tangram::readTensorProto(const std::string &path, Buffer &out,
     return false;
   }
   Shape shape(tensor.dims().begin(), tensor.dims().end());
-  out = Buffer::allocate(dtype, shape);
-  if (!out) {
+  uint64_t bytesWanted;
+  int64_t n;
+  if (!shapeByteSize(shape, dtype, bytesWanted) ||
+      !shapeNumElements(shape, n)) {
     error = path + ": invalid or too large shape " + formatShape(shape);
     return false;
   }
-  int64_t n = out.numElements();
-  size_t bytesWanted = out.byteSize();
+  // The data must be there before anything is allocated: a small file that
+  // claims a huge shape is an error, not an allocation of the claimed size.
   auto mismatch = [&](size_t got, const char *field) {
     error = path + ": " + field + " holds " + std::to_string(got) +
             (std::strcmp(field, "raw_data") == 0 ? " bytes" : " values") +
@@ -233,9 +242,18 @@ bool tangram::readTensorProto(const std::string &path, Buffer &out,
                                                                : size_t(n));
     return false;
   };
+  auto allocate = [&]() {
+    out = Buffer::allocate(dtype, shape);
+    if (!out)
+      error = path + ": cannot allocate " + std::to_string(bytesWanted) +
+              " bytes for shape " + formatShape(shape);
+    return static_cast<bool>(out);
+  };
   if (tensor.has_raw_data()) {
     if (tensor.raw_data().size() != bytesWanted)
       return mismatch(tensor.raw_data().size(), "raw_data");
+    if (!allocate())
+      return false;
     if (bytesWanted)
       std::memcpy(out.mutableData(), tensor.raw_data().data(), bytesWanted);
     return true;
@@ -244,27 +262,37 @@ bool tangram::readTensorProto(const std::string &path, Buffer &out,
   case DType::F32:
     if (tensor.float_data_size() != n)
       return mismatch(tensor.float_data_size(), "float_data");
+    if (!allocate())
+      return false;
     storeAll(tensor.float_data().data(), n, dtype, out.mutableData());
     return true;
   case DType::F64:
     if (tensor.double_data_size() != n)
       return mismatch(tensor.double_data_size(), "double_data");
+    if (!allocate())
+      return false;
     storeAll(tensor.double_data().data(), n, dtype, out.mutableData());
     return true;
   case DType::I64:
     if (tensor.int64_data_size() != n)
       return mismatch(tensor.int64_data_size(), "int64_data");
+    if (!allocate())
+      return false;
     storeAll(tensor.int64_data().data(), n, dtype, out.mutableData());
     return true;
   case DType::U32:
   case DType::U64:
     if (tensor.uint64_data_size() != n)
       return mismatch(tensor.uint64_data_size(), "uint64_data");
+    if (!allocate())
+      return false;
     storeAll(tensor.uint64_data().data(), n, dtype, out.mutableData());
     return true;
   default:
     if (tensor.int32_data_size() != n)
       return mismatch(tensor.int32_data_size(), "int32_data");
+    if (!allocate())
+      return false;
     storeAll(tensor.int32_data().data(), n, dtype, out.mutableData());
     return true;
   }
@@ -373,8 +401,11 @@ bool parseTuple(const std::string &text, Shape &shape) {
 bool tangram::readNpy(const std::string &path, Buffer &out,
                       std::string &error) {
   std::string bytes;
-  if (!readWholeFile(path, bytes, error))
-    return false;
+  return readWholeFile(path, bytes, error) && parseNpy(bytes, path, out, error);
+}
+
+bool tangram::parseNpy(std::string_view bytes, const std::string &path,
+                       Buffer &out, std::string &error) {
   auto fail = [&](const std::string &message) {
     error = path + ": " + message;
     return false;
@@ -400,7 +431,7 @@ bool tangram::readNpy(const std::string &path, Buffer &out,
   }
   if (headerLen > bytes.size() - headerStart)
     return fail("truncated .npy header");
-  std::string header = bytes.substr(headerStart, headerLen);
+  std::string header(bytes.substr(headerStart, headerLen));
   std::string descr, fortran, shapeText;
   if (!dictValue(header, "descr", descr) ||
       !dictValue(header, "fortran_order", fortran) ||
@@ -422,15 +453,20 @@ bool tangram::readNpy(const std::string &path, Buffer &out,
   Shape shape;
   if (shapeText.empty() || shapeText[0] != '(' || !parseTuple(shapeText, shape))
     return fail("malformed shape " + shapeText + " in the .npy header");
-  out = Buffer::allocate(type->dtype, shape);
-  if (!out)
+  uint64_t wanted;
+  if (!shapeByteSize(shape, type->dtype, wanted))
     return fail("shape " + formatShape(shape) + " is too large");
+  // Checked before anything is allocated: a small file that claims a huge
+  // shape is an error, not an allocation of the claimed size.
   size_t dataStart = headerStart + headerLen;
-  if (bytes.size() - dataStart != out.byteSize())
+  if (bytes.size() - dataStart != wanted)
     return fail("holds " + std::to_string(bytes.size() - dataStart) +
                 " data bytes, shape " + formatShape(shape) + " " +
-                dtypeName(type->dtype) + " needs " +
-                std::to_string(out.byteSize()));
+                dtypeName(type->dtype) + " needs " + std::to_string(wanted));
+  out = Buffer::allocate(type->dtype, shape);
+  if (!out)
+    return fail("cannot allocate " + std::to_string(wanted) + " bytes for "
+                "shape " + formatShape(shape));
   if (out.byteSize())
     std::memcpy(out.mutableData(), bytes.data() + dataStart, out.byteSize());
   return true;

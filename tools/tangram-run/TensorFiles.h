@@ -14,6 +14,7 @@
 #include "tangram/Runtime/Buffer.h"
 
 #include <string>
+#include <string_view>
 
 namespace tangram {
 
@@ -24,6 +25,13 @@ bool readTensorProto(const std::string &path, Buffer &out, std::string &name,
 
 /// Reads a little-endian, C-order .npy file (format versions 1 to 3).
 bool readNpy(const std::string &path, Buffer &out, std::string &error);
+
+/// The readers above on bytes in memory; `path` names them in errors. Both
+/// check that the data is all there before allocating the shape it claims.
+bool parseTensorProto(std::string_view bytes, const std::string &path,
+                      Buffer &out, std::string &name, std::string &error);
+bool parseNpy(std::string_view bytes, const std::string &path, Buffer &out,
+              std::string &error);
 
 /// Serializes `buffer` as a TensorProto named `name` with raw_data.
 bool encodeTensorProto(const Buffer &buffer, const std::string &name,
