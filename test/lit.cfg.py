@@ -20,11 +20,14 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.tangram_tools_dir, append_path=True)
 tool_dirs = [config.tangram_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["tangram-opt", "tangram-compile", "tangram-run", "tangram-unit-tests"], tool_dirs
+    ["tangram-opt", "tangram-compile", "tangram-run", "tangram-unit-tests", "tangram-load-test"],
+    tool_dirs,
 )
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 config.substitutions.append(("%tangram_src", config.tangram_src_root))
-config.substitutions.append(("%python", sys.executable))
+# %python is the Python with onnx and numpy (lit's default is lit's own).
+config.substitutions = [s for s in config.substitutions if s[0] != "%python"]
+config.substitutions.append(("%python", config.python_executable or sys.executable))
 config.substitutions.append(("%llvm_include", config.mlir_include_dir.split(";")[0]))
 
 # A Vulkan device (lavapipe in CI) runs the Vulkan end-to-end tests;

@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint64_t bytes;
     if (!tangram::shapeByteSize(shape, t.dtype, bytes) || bytes > (1u << 20))
       return 0;
-    inputs.push_back(tangram::Buffer::allocate(t.dtype, shape, true));
+    inputs.push_back(tangram::Buffer::allocate(t.dtype, shape));
   }
   tangram::Session::checkInputs(session->manifest(), inputs, error);
   return 0;

@@ -71,6 +71,13 @@ public:
 
   /// Runs the schedule; `outputs` gets one buffer per model output, in
   /// order. Inputs are only read.
+  ///
+  /// Threads: run() may be called from many threads at once on one Session
+  /// (each call allocates its own intermediates and outputs; the loaded
+  /// code, weights and devices are shared read-only), and many Sessions may
+  /// be created over one Bundle. Outputs are bit-identical run to run for a
+  /// given device and thread count. test/load/LoadTest.cpp checks both
+  /// under ThreadSanitizer (docs/Reliability.md).
   bool run(const std::vector<Buffer> &inputs, std::vector<Buffer> &outputs,
            std::string &error);
 
