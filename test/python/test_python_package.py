@@ -9,6 +9,7 @@ and are compared with onnxruntime on the same inputs.
 """
 import json
 import os
+import struct
 import subprocess
 import sys
 import threading
@@ -136,6 +137,23 @@ def test_bad_inputs_raise(models_dir, tmp_path):
         tangram.Session(corrupt)
     with pytest.raises(tangram.TangramError, match=r"bad.tgb"):
         tangram.load(corrupt)
+
+
+def test_damaged_bundle_is_rejected(models_dir, tmp_path):
+    path = tmp_path / "m.tgb"
+    tangram.compile(os.path.join(models_dir, "mnist_cnn.onnx")).save(path)
+    data = bytearray(path.read_bytes())
+    offset, size = struct.unpack_from("<QQ", data, 16)
+    weights = [s for s in json.loads(data[offset:offset + size])["sections"] if s["kind"] == "weights"]
+    data[weights[0]["offset"] + 100] ^= 0x08  # one bit of one weight
+    path.write_bytes(bytes(data))
+    with pytest.raises(tangram.TangramError, match=r"m.tgb: section \d+ \(weights\) is damaged"):
+        tangram.Session(path)
+    with pytest.raises(tangram.TangramError, match=r"is damaged"):
+        tangram.load(path)
+    # A trusted bundle may skip the check (and then runs what it holds).
+    x = np.zeros((1, 1, 28, 28), np.float32)
+    assert tangram.Session(path, verify=False).run({"input": x})["output"].shape == (1, 10)
 
 
 def test_non_contiguous_input_is_read_correctly(models_dir):
