@@ -5,6 +5,8 @@
 
 #include "tangram/Bundle/Checksum.h"
 
+#include "LittleEndian.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -18,15 +20,6 @@
 using namespace tangram;
 
 namespace {
-/// Reads little-endian integers whatever the host order (the header is
-/// unaligned-safe this way too).
-uint64_t readLE(const uint8_t *p, unsigned bytes) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < bytes; ++i)
-    v |= static_cast<uint64_t>(p[i]) << (8 * i);
-  return v;
-}
-
 std::string hex(uint32_t v) {
   char text[11];
   std::snprintf(text, sizeof(text), "0x%08x", v);

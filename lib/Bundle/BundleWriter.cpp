@@ -5,6 +5,8 @@
 #include "tangram/Bundle/Bundle.h"
 #include "tangram/Bundle/Checksum.h"
 
+#include "LittleEndian.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -193,11 +195,6 @@ public:
   bool ok = true;
   int err = 0;
 };
-
-void putLE(uint8_t *p, uint64_t value, unsigned bytes) {
-  for (unsigned i = 0; i < bytes; ++i)
-    p[i] = static_cast<uint8_t>(value >> (8 * i));
-}
 
 } // namespace
 

@@ -5,6 +5,8 @@
 
 #include "tangram/Bundle/Manifest.h"
 
+#include "LittleEndian.h"
+
 #include <cstring>
 #include <zlib.h>
 
@@ -26,24 +28,11 @@ uint32_t tangram::headerCrc(const uint8_t *header) {
   return crc32Of(copy, sizeof(copy));
 }
 
-namespace {
-uint64_t getLE(const uint8_t *p, unsigned bytes) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < bytes; ++i)
-    v |= static_cast<uint64_t>(p[i]) << (8 * i);
-  return v;
-}
-void putLE32(uint8_t *p, uint32_t v) {
-  for (unsigned i = 0; i < 4; ++i)
-    p[i] = static_cast<uint8_t>(v >> (8 * i));
-}
-} // namespace
-
 void tangram::sealHeader(uint8_t *data, size_t size) {
   if (size < kBundleHeaderSize)
     return;
-  uint64_t offset = getLE(data + 16, 8), length = getLE(data + 24, 8);
+  uint64_t offset = readLE(data + 16, 8), length = readLE(data + 24, 8);
   if (offset <= size && length <= size - offset)
-    putLE32(data + kManifestCrcOffset, crc32Of(data + offset, length));
-  putLE32(data + kHeaderCrcOffset, headerCrc(data));
+    putLE(data + kManifestCrcOffset, crc32Of(data + offset, length), 4);
+  putLE(data + kHeaderCrcOffset, headerCrc(data), 4);
 }
