@@ -64,16 +64,18 @@ def judge(cmd, timeout):
 
 
 def run_campaign(name, original, count, seed, make_cmd, jobs, timeout, keep_dir):
-    rng = random.Random(seed)
-    mutants = [mutate(original, rng) for _ in range(count)]
+    # Each mutant from its own seed, made when it is run: a thousand copies
+    # of a large bundle would not fit in memory.
+    mutant = lambda i: mutate(original, random.Random(seed * 1000003 + i))
     results = collections.Counter()
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         def one(i):
             path = os.path.join(tmp, f"m{i}")
             with open(path, "wb") as f:
-                f.write(mutants[i])
+                f.write(mutant(i))
             verdict = judge(make_cmd(path, tmp, i), timeout)
+            os.unlink(path)
             return i, verdict
         start = time.time()
         with cf.ThreadPoolExecutor(jobs) as pool:
@@ -85,7 +87,7 @@ def run_campaign(name, original, count, seed, make_cmd, jobs, timeout, keep_dir)
                     os.makedirs(keep_dir, exist_ok=True)
                     kept = os.path.join(keep_dir, f"{name}-{i}")
                     with open(kept, "wb") as f:
-                        f.write(mutants[i])
+                        f.write(mutant(i))
                     failures.append((i, verdict, kept))
         elapsed = time.time() - start
     return results, failures, elapsed

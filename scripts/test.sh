@@ -65,7 +65,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 test/Runtime/Inputs/make_small_cnn.py "$work"
 build/bin/tangram-compile "$work/model.onnx" -o "$work/cnn.tgb"
-TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1" \
-  build-tsan/bin/tangram-load-test "$work/cnn.tgb" --data-dir "$work" \
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+build-tsan/bin/tangram-load-test "$work/cnn.tgb" --data-dir "$work" \
   --threads 8 --runs 500 --cpu-threads 2
+# The Vulkan device too (lavapipe; Mesa itself is not instrumented).
+build/bin/tangram-compile "$work/model.onnx" --target vulkan -o "$work/vk.tgb"
+build-tsan/bin/tangram-load-test "$work/vk.tgb" --data-dir "$work" --threads 4 --runs 10
 step "done"

@@ -9,7 +9,7 @@ from lit.llvm import llvm_config
 config.name = "TANGRAM"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".onnxtxt", ".test"]
-config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.excludes = ["Inputs", "corpus", "regressions", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tangram_obj_root, "test")
 
@@ -29,6 +29,12 @@ config.substitutions.append(("%tangram_src", config.tangram_src_root))
 config.substitutions = [s for s in config.substitutions if s[0] != "%python"]
 config.substitutions.append(("%python", config.python_executable or sys.executable))
 config.substitutions.append(("%llvm_include", config.mlir_include_dir.split(";")[0]))
+
+# The fuzz harnesses, in builds that have them (TANGRAM_ENABLE_FUZZERS: the
+# asan preset): test/fuzz/regressions.test replays the inputs they found.
+if os.path.isdir(os.path.join(config.tangram_tools_dir, "fuzz")):
+    config.available_features.add("fuzzers")
+    config.substitutions.append(("%fuzzers", os.path.join(config.tangram_tools_dir, "fuzz")))
 
 # A Vulkan device (lavapipe in CI) runs the Vulkan end-to-end tests;
 # spirv-val (spirv-tools) checks the SPIR-V the Vulkan target writes.

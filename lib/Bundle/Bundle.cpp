@@ -92,7 +92,7 @@ Bundle::~Bundle() {
 
 bool Bundle::check(std::string &error, bool verifySections) {
   auto fail = [&](const std::string &message) {
-    error = name_ + ": " + message;
+    error = oneLine(name_ + ": " + message);
     return false;
   };
   if (size_ == 0)

@@ -339,3 +339,28 @@ bool tangram::checkManifest(Manifest &manifest, const BundleLayout &layout,
          checkWeights(manifest, error) && checkCodeObjects(manifest, error) &&
          checkBuffers(manifest, error) && checkSchedule(manifest, error);
 }
+
+std::string tangram::oneLine(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u != 0x7f) {
+      out += c;
+      continue;
+    }
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      static const char digits[] = "0123456789abcdef";
+      out += "\\x";
+      out += digits[u >> 4];
+      out += digits[u & 15];
+    }
+  }
+  return out;
+}

@@ -22,9 +22,19 @@ std::unique_ptr<Session> Session::open(const std::string &path,
   return create(std::move(bundle), options, error);
 }
 
+namespace {
+/// Makes `error` one line when it goes out of scope: messages quote names
+/// from the bundle (device kinds, exports), which may hold anything.
+struct OneLineOnReturn {
+  std::string &error;
+  ~OneLineOnReturn() { error = oneLine(error); }
+};
+} // namespace
+
 std::unique_ptr<Session> Session::create(std::shared_ptr<const Bundle> bundle,
                                          const SessionOptions &options,
                                          std::string &error) {
+  OneLineOnReturn oneLineError{error};
   const Manifest &m = bundle->manifest();
   const std::string &name = bundle->name();
   std::string wantedKind = options.device.substr(0, options.device.find(':'));
@@ -280,6 +290,7 @@ bool Session::runAsync(std::vector<Buffer> &values, std::string &error) {
 
 bool Session::run(const std::vector<Buffer> &inputs,
                   std::vector<Buffer> &outputs, std::string &error) {
+  OneLineOnReturn oneLineError{error};
   const Manifest &m = manifest();
   if (!checkInputs(m, inputs, error))
     return false;

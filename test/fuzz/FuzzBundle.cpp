@@ -15,6 +15,7 @@
 #include "tangram/Bundle/Checksum.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -54,8 +55,11 @@ void openOne(const uint8_t *data, size_t size, bool seal, bool verify) {
   if (!bundle) {
     // One line naming the bundle.
     if (error.rfind("fuzz.tgb: ", 0) != 0 ||
-        error.find('\n') != std::string::npos)
+        error.find('\n') != std::string::npos) {
+      std::fprintf(stderr, "not one line naming the bundle: '%s'\n",
+                   error.c_str());
       std::abort();
+    }
     return;
   }
   touchAll(*bundle);

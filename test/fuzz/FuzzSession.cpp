@@ -17,6 +17,7 @@
 #include "tangram/Runtime/Session.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -40,8 +41,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::unique_ptr<tangram::Session> session =
       tangram::Session::create(bundle, options, error);
   if (!session) {
-    if (error.rfind("fuzz.tgb: ", 0) != 0)
-      std::abort(); // errors name the bundle
+    // One line naming the bundle.
+    if (error.rfind("fuzz.tgb: ", 0) != 0 ||
+        error.find('\n') != std::string::npos) {
+      std::fprintf(stderr, "not one line naming the bundle: '%s'\n",
+                   error.c_str());
+      std::abort();
+    }
     return 0;
   }
   // Inputs as the manifest declares them, dynamic dims 1, when small.

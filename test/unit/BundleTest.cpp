@@ -308,6 +308,17 @@ TEST_F(BundleTest, ManifestOutOfBounds) {
   EXPECT_THAT(openError(b), HasSubstr("lies outside the file"));
 }
 
+// Found by the bundle fuzzer: a manifest string holding a newline made a
+// two-line error. Messages quote bundle text with control characters escaped.
+TEST_F(BundleTest, ErrorsStayOneLine) {
+  json j = manifestJson();
+  j["format"] = "t\nerror: forged\x1b[2J";
+  EXPECT_EQ(openError(withManifest(j)),
+            "b.tgb: manifest: format: expected \"tangram-bundle\", got "
+            "\"t\\nerror: forged\\x1b[2J\"");
+  EXPECT_EQ(oneLine("a\tb\r\x7f"), "a\\tb\\r\\x7f");
+}
+
 TEST_F(BundleTest, GarbageManifest) {
   EXPECT_THAT(openError(withManifest(std::string("{\"format\": tangram"))),
               HasSubstr("b.tgb: manifest: invalid JSON at byte"));

@@ -78,7 +78,8 @@ struct Options {
 };
 
 [[noreturn]] void fatal(const std::string &message) {
-  std::fprintf(stderr, "error: %s\n", message.c_str());
+  // One line, whatever a bundle or input file put in the message.
+  std::fprintf(stderr, "error: %s\n", oneLine(message).c_str());
   std::fflush(stdout);
   std::exit(1);
 }

@@ -246,6 +246,11 @@ struct BundleLayout {
   uint64_t manifestSize = 0;
 };
 
+/// `text` with control characters escaped (`\n`, `\x1b`): error messages
+/// quote names and strings from a bundle, and must stay one line whatever
+/// the bundle holds.
+std::string oneLine(std::string_view text);
+
 /// Checks everything parseManifest cannot: section bounds, alignment and
 /// overlaps; weights inside their sections with size == elements * dtype
 /// size; every reference in range; the schedule reading only buffers that
