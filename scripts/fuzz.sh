@@ -56,6 +56,10 @@ set +e
   grep -v -E '^#[0-9]+.*(NEW|REDUCE|pulse)|NEW_FUNC|^".*# Uses|[Rr]ecommended dictionary'
 rc=${PIPESTATUS[0]}
 set -e
+# Every run's log is kept: scripts/fuzz_report.py sums them per harness.
+mkdir -p "$WORK/logs"
+cp "$WORK/last.log" "$WORK/logs/$(date -u +%Y%m%dT%H%M%S).log"
+
 if [ "$rc" != 0 ]; then
   echo "error: fuzz target '$TARGET' failed (exit $rc); log: $WORK/last.log" >&2
   find "$WORK" -maxdepth 1 -newer "$WORK/.start" \( -name 'crash-*' -o -name 'leak-*' \

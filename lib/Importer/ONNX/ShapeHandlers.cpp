@@ -462,6 +462,13 @@ LogicalResult resize(OpBinder &b) {
   if (b.typeOf(scales).getNumElements() == 0 &&
       b.typeOf(sizes).getNumElements() == 0)
     return b.fail("one of scales and sizes is required");
+  // The types the spec requires; a model that swaps the inputs (found by
+  // the onnx-import fuzzer: sizes in the scales slot) is an error, not a
+  // cast of an integer type to a float one.
+  if (!isa<FloatType>(b.typeOf(scales).getElementType()))
+    return b.fail("scales must be a float tensor");
+  if (!b.typeOf(sizes).getElementType().isInteger(64))
+    return b.fail("sizes must be an int64 tensor");
   // `axes` (opset 18): scales/sizes for those dims only; the others keep
   // scale 1 and their size.
   if (b.attr("axes")) {
