@@ -147,8 +147,12 @@ public:
     st.addAttributes(attrs);
     if constexpr (!std::is_same_v<typename OpTy::Properties,
                                   EmptyProperties>) {
-      OpaqueProperties props =
-          &st.getOrAddProperties<typename OpTy::Properties>();
+      auto &properties = st.getOrAddProperties<typename OpTy::Properties>();
+      // Defaults first: type inference reads default-valued attributes the
+      // node did not give (found by the onnx-import fuzzer: a Reshape built
+      // without `allowzero` read a null attribute on a zero dim).
+      OpTy::populateDefaultProperties(st.name, properties);
+      OpaqueProperties props = &properties;
       if (failed(st.name.getRegisteredInfo()->setOpPropertiesFromAttribute(
               st.name, props, st.attributes.getDictionary(ctx), nullptr)))
         return fail("bad attributes for " + OpTy::getOperationName());
