@@ -79,7 +79,8 @@ LogicalResult loopHandler(OpBinder &b) {
       if (failed(outs))
         return outs;
       if (outs->size() < inits.size() + 1)
-        return (void)b.fail("the body yields too few values"), outs;
+        return (void)b.fail("the body yields too few values"),
+               FailureOr<SmallVector<Value>>(failure());
       auto cond = toScalar(b, (*outs)[0]);
       if (failed(cond))
         return FailureOr<SmallVector<Value>>(failure());
