@@ -24,7 +24,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The code each harness is meant to drive (paths relative to the repo).
 SCOPES = {
     "onnx-import": ["lib/Importer/ONNX/"],
-    "bundle": ["lib/Bundle/"],
+    # The reader (the writer is not reached by design).
+    "bundle": ["lib/Bundle/Bundle.cpp", "lib/Bundle/Checksum.cpp", "lib/Bundle/ManifestChecks.cpp",
+               "lib/Bundle/ManifestJSON.cpp"],
+    # Set-up only: the run paths of these files are not reached by design.
     "session": ["lib/Runtime/Session.cpp", "lib/Runtime/CPUDevice.cpp", "lib/Runtime/Buffer.cpp",
                 "lib/Runtime/Driver.cpp"],
     "tensor-files": ["tools/tangram-run/TensorFiles.cpp"],
