@@ -12,7 +12,7 @@
 # test/fuzz/corpus/TARGET stay as committed); a failing input is written to
 # build-asan/fuzz/TARGET/ as crash-*, leak-*, timeout-* or oom-*, and the
 # command that reproduces it is printed. Extra ARGS go to libFuzzer (e.g.
-# -runs=N, -jobs=N).
+# -runs=N, -max_len=N; not -jobs, whose output goes elsewhere).
 # SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 set -euo pipefail
 cd "$(dirname "$0")/.."
