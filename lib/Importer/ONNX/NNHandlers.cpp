@@ -100,6 +100,10 @@ FailureOr<SmallVector<int64_t>> resolvePads(OpBinder &b, Value input,
                                             ArrayRef<int64_t> strides,
                                             ArrayRef<int64_t> dilations) {
   int64_t n = kernel.size();
+  // Found by the onnx-import fuzzer: a zero stride divided by zero below.
+  for (int64_t i = 0; i < n; ++i)
+    if (strides[i] <= 0 || dilations[i] <= 0)
+      return (void)b.fail("strides and dilations must be positive"), failure();
   std::string autoPad = b.s("auto_pad", "NOTSET");
   SmallVector<int64_t> pads(2 * n, 0);
   if (autoPad == "NOTSET") {
