@@ -341,6 +341,9 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   if (options.optLevel > 3)
     return fail("-O" + Twine(options.optLevel) +
                 ": optimization level must be 0-3");
+  if (!llvm::is_contained({"", "tf32", "f16", "bf16"}, options.precision))
+    return fail("--precision=" + options.precision +
+                ": expected tf32, f16 or bf16");
   registerAllTargets();
   Catalog catalog;
   if (!compileDevices(options, catalog, error))
@@ -348,6 +351,7 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   const std::vector<DeviceEntry> &devices = catalog.devices;
   TargetOptions targetOptions;
   targetOptions.optLevel = options.optLevel;
+  targetOptions.precision = options.precision;
 
   DialectRegistry registry;
   registerImporterDialects(registry);

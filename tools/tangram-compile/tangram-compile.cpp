@@ -58,6 +58,11 @@ cl::opt<std::string> targetList("target",
                                 cl::init("cpu"), cl::cat(category));
 cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0-3"),
                            cl::Prefix, cl::init(2), cl::cat(category));
+cl::opt<std::string> precision(
+    "precision",
+    cl::desc("Let f32 matmuls and convs round their operands to tf32, f16 "
+             "or bf16 for a GPU's matrix instructions (default: exact f32)"),
+    cl::value_desc("tf32|f16|bf16"), cl::cat(category));
 cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("Fix an input's dims at compile time, e.g. input=1x3x224x224; "
@@ -112,6 +117,7 @@ int main(int argc, char **argv) {
   mlir::tangram::CompileOptions options;
   options.targets = targetList;
   options.optLevel = optLevel;
+  options.precision = precision;
   options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   options.stage = emit;
   options.devicesPath = devicesPath;

@@ -41,6 +41,10 @@ struct CompileOptions {
   /// NODE=DEVICE: ops of matching ONNX nodes run on DEVICE (globs).
   std::vector<std::string> pins;
   unsigned optLevel = 2;
+  /// What f32 operands of matmuls and convs may be rounded to where a
+  /// device has matrix instructions for it: "tf32", "f16", "bf16"; ""
+  /// keeps f32 exact.
+  std::string precision;
   /// NAME=DxDx... fixes an input's dims ('?' keeps one dynamic).
   std::vector<std::string> inputShapes;
   CompileStage stage = CompileStage::Bundle;

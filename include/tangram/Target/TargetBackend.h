@@ -33,6 +33,9 @@ struct TargetOptions {
   /// The device's features from the catalog (e.g. "-Float64" for a Vulkan
   /// device without f64); each target documents what it accepts.
   std::string features;
+  /// What f32 operands of contractions may be rounded to for a target's
+  /// matrix instructions: "tf32", "f16", "bf16"; "" keeps f32 exact.
+  std::string precision;
 };
 
 /// A serialized code object and what the manifest says about it.

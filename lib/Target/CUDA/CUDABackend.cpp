@@ -86,6 +86,8 @@ public:
     addLLVMGPUFinalConversion(
         pm,
         [](OpPassManager &kernels) {
+          // Tensor-core ops (MmaSync.cpp) first: nvgpu -> nvvm.
+          kernels.addPass(createConvertNVGPUToNVVMPass());
           ConvertGpuOpsToNVVMOpsOptions no;
           no.indexBitwidth = 64;
           kernels.addPass(createConvertGpuOpsToNVVMOps(no));
@@ -147,5 +149,6 @@ private:
 } // namespace
 
 std::unique_ptr<TargetBackend> mlir::tangram::createCUDATarget() {
+  registerCUDAMatrixOps();
   return std::make_unique<CUDABackend>();
 }

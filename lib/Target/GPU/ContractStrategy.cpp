@@ -33,18 +33,20 @@ constexpr unsigned kBlock = 4;
 /// Points of the reduction nest staged per step.
 constexpr unsigned kDepth = 16;
 
-/// Whether a value can live in workgroup memory as it is.
+/// Whether a value can live in workgroup memory as it is (bf16 only for
+/// the matrix strategy: SPIR-V has no bf16 and kernels keep it in i16).
 bool stageable(Type t) {
   if (auto i = dyn_cast<IntegerType>(t))
     return i.getWidth() >= 8 && i.getWidth() <= 64;
-  return t.isF16() || t.isF32() || t.isF64();
+  return t.isF16() || t.isBF16() || t.isF32() || t.isF64();
 }
 
 uint64_t bit(unsigned i) { return uint64_t(1) << i; }
 
-/// Clones the ops of `body` that `v` is computed from (those not mapped
-/// yet) and returns `v`'s clone.
-Value cloneSlice(OpBuilder &b, Value v, IRMapping &m, Block *body) {
+} // namespace
+
+Value mlir::tangram::cloneSlice(OpBuilder &b, Value v, IRMapping &m,
+                                Block *body) {
   if (m.contains(v))
     return m.lookup(v);
   Operation *d = v.getDefiningOp();
@@ -55,8 +57,6 @@ Value cloneSlice(OpBuilder &b, Value v, IRMapping &m, Block *body) {
   b.clone(*d, m);
   return m.lookup(v);
 }
-
-} // namespace
 
 std::optional<Contraction>
 mlir::tangram::matchContraction(scf::ParallelOp par) {
@@ -201,6 +201,107 @@ mlir::tangram::matchContraction(scf::ParallelOp par) {
   return c;
 }
 
+
+FailureOr<ContractionTiling::Tile>
+ContractionTiling::openTileLoop(OpBuilder &b, Location loc) {
+  if (failed(ctx.flatten(par, c.rowDims, rows)) ||
+      failed(ctx.flatten(par, c.colDims, cols)) ||
+      failed(ctx.flatten(par, c.batchDims, batch)))
+    return failure();
+  for (scf::ForOp loop : c.loops)
+    if (failed(ctx.addDim(loop, loop.getLowerBound(), loop.getUpperBound(),
+                          loop.getStep(), red)))
+      return failure();
+  ProgramBuilder &pb = ctx.pb;
+  unsigned rowTiles =
+      pb.binary(ProgramOp::CeilDiv, rows.total, pb.constant(tileRows));
+  unsigned colTiles =
+      pb.binary(ProgramOp::CeilDiv, cols.total, pb.constant(tileCols));
+  unsigned tiles = pb.binary(ProgramOp::Mul, batch.total,
+                             pb.binary(ProgramOp::Mul, rowTiles, colTiles));
+  ctx.dispatch.grid[0] =
+      pb.binary(ProgramOp::MinS, tiles, pb.constant(ctx.maxGroups));
+  ctx.dispatch.grid[1] = ctx.dispatch.grid[2] = pb.constant(1);
+
+  Type idx = b.getIndexType();
+  Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value gdim = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
+  Value colTilesV = ctx.value(colTiles, idx);
+  Value rowTilesV = ctx.value(rowTiles, idx);
+  auto tileLoop = scf::ForOp::create(b, loc, bid, ctx.value(tiles, idx), gdim);
+  Tile tile{OpBuilder::atBlockBegin(tileLoop.getBody()), ctx.map, {}, {},
+            ctx.value(rows.total, idx), ctx.value(cols.total, idx),
+            ctx.value(red.total, idx)};
+  OpBuilder &tb = tile.b;
+  Value t = tileLoop.getInductionVar();
+  Value tc = arith::RemUIOp::create(tb, loc, t, colTilesV);
+  Value rest = arith::DivUIOp::create(tb, loc, t, colTilesV);
+  Value tr = arith::RemUIOp::create(tb, loc, rest, rowTilesV);
+  Value bt = arith::DivUIOp::create(tb, loc, rest, rowTilesV);
+  for (auto [d, v] : llvm::zip(c.batchDims, ctx.delinearize(tb, loc, bt, batch)))
+    tile.map.map(par.getInductionVars()[d], v);
+  tile.row0 = arith::MulIOp::create(
+      tb, loc, tr, arith::ConstantIndexOp::create(tb, loc, tileRows));
+  tile.col0 = arith::MulIOp::create(
+      tb, loc, tc, arith::ConstantIndexOp::create(tb, loc, tileCols));
+  return tile;
+}
+
+void ContractionTiling::mapRows(OpBuilder &b, Location loc, IRMapping &m,
+                                Value flat) {
+  for (auto [d, v] : llvm::zip(c.rowDims, ctx.delinearize(b, loc, flat, rows)))
+    m.map(par.getInductionVars()[d], v);
+}
+
+void ContractionTiling::mapCols(OpBuilder &b, Location loc, IRMapping &m,
+                                Value flat) {
+  for (auto [d, v] : llvm::zip(c.colDims, ctx.delinearize(b, loc, flat, cols)))
+    m.map(par.getInductionVars()[d], v);
+}
+
+void ContractionTiling::mapReduction(OpBuilder &b, Location loc,
+                                     IRMapping &m, Value k) {
+  for (auto [loop, v] : llvm::zip(c.loops, ctx.delinearize(b, loc, k, red)))
+    m.map(loop.getInductionVar(), v);
+}
+
+void ContractionTiling::storeElement(OpBuilder &b, Location loc,
+                                     const Tile &tile, Value r, Value col,
+                                     Value sum) {
+  Value in = arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, r,
+                            tile.numRows),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col,
+                            tile.numCols));
+  auto ifIn = scf::IfOp::create(b, loc, in, /*withElse=*/false);
+  OpBuilder ib = ifIn.getThenBodyBuilder();
+  IRMapping m = tile.map;
+  mapRows(ib, loc, m, r);
+  mapCols(ib, loc, m, col);
+  Block *inner = c.loops.back().getBody();
+  Value old = cloneSlice(ib, c.acc.getResult(), m, inner);
+  Type et = old.getType();
+  bool widened = sum.getType() != et;
+  if (widened)
+    old = arith::ExtFOp::create(ib, loc, sum.getType(), old);
+  IRMapping cm;
+  bool accFirst = c.combine->getOperand(0) == c.acc.getResult();
+  cm.map(c.combine->getOperand(0), accFirst ? old : sum);
+  cm.map(c.combine->getOperand(1), accFirst ? sum : old);
+  Operation *folded = ib.clone(*c.combine, cm);
+  Value result = folded->getResult(0);
+  if (widened) {
+    folded->getResult(0).setType(sum.getType());
+    result = arith::TruncFOp::create(ib, loc, et, result);
+  }
+  // The store's indices come from the body: clone their slice.
+  for (Value v : c.store.getIndices())
+    cloneSlice(ib, v, m, inner);
+  m.map(c.store.getValueToStore(), result);
+  ib.clone(*c.store, m);
+}
+
 FailureOr<bool> mlir::tangram::buildContraction(KernelContext &ctx,
                                                 OpBuilder &b,
                                                 scf::ParallelOp par,
@@ -212,6 +313,9 @@ FailureOr<bool> mlir::tangram::buildContraction(KernelContext &ctx,
   if (side * side != ctx.wg || side < 2)
     return false;
   unsigned tileRows = side * kBlock, tileCols = side * kBlock;
+  for (Value v : llvm::concat<Value>(c.rowValues, c.colValues))
+    if (v.getType().isBF16())
+      return false;
   uint64_t bytes = 0;
   for (Value v : c.rowValues)
     bytes += uint64_t(tileRows) * kDepth * v.getType().getIntOrFloatBitWidth() / 8;
@@ -220,35 +324,12 @@ FailureOr<bool> mlir::tangram::buildContraction(KernelContext &ctx,
   if (bytes > ctx.sharedMemoryBytes)
     return false;
 
-  IterationSpace rowSpace, colSpace, batchSpace, redSpace;
-  if (failed(ctx.flatten(par, c.rowDims, rowSpace)) ||
-      failed(ctx.flatten(par, c.colDims, colSpace)) ||
-      failed(ctx.flatten(par, c.batchDims, batchSpace)))
-    return failure();
-  for (scf::ForOp loop : c.loops)
-    if (failed(ctx.addDim(loop, loop.getLowerBound(), loop.getUpperBound(),
-                          loop.getStep(), redSpace)))
-      return failure();
-  ProgramBuilder &pb = ctx.pb;
-  unsigned rowTiles =
-      pb.binary(ProgramOp::CeilDiv, rowSpace.total, pb.constant(tileRows));
-  unsigned colTiles =
-      pb.binary(ProgramOp::CeilDiv, colSpace.total, pb.constant(tileCols));
-  unsigned tiles = pb.binary(ProgramOp::Mul, batchSpace.total,
-                             pb.binary(ProgramOp::Mul, rowTiles, colTiles));
-  ctx.dispatch.grid[0] =
-      pb.binary(ProgramOp::MinS, tiles, pb.constant(ctx.maxGroups));
-  ctx.dispatch.grid[1] = ctx.dispatch.grid[2] = pb.constant(1);
-
   Location loc = par.getLoc();
-  Type idx = b.getIndexType();
   auto cidx = [&](OpBuilder &ob, int64_t v) -> Value {
     return arith::ConstantIndexOp::create(ob, loc, v);
   };
   Block *inner = c.loops.back().getBody();
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  Value gdim = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
   Value tx = arith::RemUIOp::create(b, loc, tid, cidx(b, side));
   Value ty = arith::DivUIOp::create(b, loc, tid, cidx(b, side));
   // Memory space 3: workgroup memory (see buildRowReduction).
@@ -262,36 +343,13 @@ FailureOr<bool> mlir::tangram::buildContraction(KernelContext &ctx,
     rowShared.push_back(sharedOf(v, tileRows * kDepth));
   for (Value v : c.colValues)
     colShared.push_back(sharedOf(v, kDepth * tileCols));
-  Value numRows = ctx.value(rowSpace.total, idx);
-  Value numCols = ctx.value(colSpace.total, idx);
-  Value depth = ctx.value(redSpace.total, idx);
-  Value colTilesV = ctx.value(colTiles, idx);
-  Value rowTilesV = ctx.value(rowTiles, idx);
 
-  // A grid-stride loop over the tiles of all batch points.
-  auto tileLoop = scf::ForOp::create(b, loc, bid, ctx.value(tiles, idx), gdim);
-  OpBuilder tb = OpBuilder::atBlockBegin(tileLoop.getBody());
-  Value t = tileLoop.getInductionVar();
-  Value tc = arith::RemUIOp::create(tb, loc, t, colTilesV);
-  Value rest = arith::DivUIOp::create(tb, loc, t, colTilesV);
-  Value tr = arith::RemUIOp::create(tb, loc, rest, rowTilesV);
-  Value bt = arith::DivUIOp::create(tb, loc, rest, rowTilesV);
-  IRMapping tileMap = ctx.map;
-  for (auto [d, v] :
-       llvm::zip(c.batchDims, ctx.delinearize(tb, loc, bt, batchSpace)))
-    tileMap.map(par.getInductionVars()[d], v);
-  Value row0 = arith::MulIOp::create(tb, loc, tr, cidx(tb, tileRows));
-  Value col0 = arith::MulIOp::create(tb, loc, tc, cidx(tb, tileCols));
-  auto mapDims = [&](OpBuilder &ob, IRMapping &m, ArrayRef<unsigned> dims,
-                     const IterationSpace &space, Value flat) {
-    for (auto [d, v] : llvm::zip(dims, ctx.delinearize(ob, loc, flat, space)))
-      m.map(par.getInductionVars()[d], v);
-  };
-  auto mapReduction = [&](OpBuilder &ob, IRMapping &m, Value k) {
-    for (auto [loop, v] :
-         llvm::zip(c.loops, ctx.delinearize(ob, loc, k, redSpace)))
-      m.map(loop.getInductionVar(), v);
-  };
+  ContractionTiling tiling(ctx, par, c, tileRows, tileCols);
+  FailureOr<ContractionTiling::Tile> tile = tiling.openTileLoop(b, loc);
+  if (failed(tile))
+    return failure();
+  OpBuilder &tb = tile->b;
+  Value row0 = tile->row0, col0 = tile->col0, depth = tile->depth;
   auto lessThan = [&](OpBuilder &ob, Value x, Value y) -> Value {
     return arith::CmpIOp::create(ob, loc, arith::CmpIPredicate::ult, x, y);
   };
@@ -327,14 +385,17 @@ FailureOr<bool> mlir::tangram::buildContraction(KernelContext &ctx,
       Value point = arith::AddIOp::create(sb, loc, isRows ? row0 : col0, local);
       Value k = arith::AddIOp::create(sb, loc, k0, kk);
       Value in = arith::AndIOp::create(
-          sb, loc, lessThan(sb, point, isRows ? numRows : numCols),
+          sb, loc,
+          lessThan(sb, point, isRows ? tile->numRows : tile->numCols),
           lessThan(sb, k, depth));
       auto ifIn = scf::IfOp::create(sb, loc, in, /*withElse=*/false);
       OpBuilder ib = ifIn.getThenBodyBuilder();
-      IRMapping m = tileMap;
-      mapDims(ib, m, isRows ? c.rowDims : c.colDims,
-              isRows ? rowSpace : colSpace, point);
-      mapReduction(ib, m, k);
+      IRMapping m = tile->map;
+      if (isRows)
+        tiling.mapRows(ib, loc, m, point);
+      else
+        tiling.mapCols(ib, loc, m, point);
+      tiling.mapReduction(ib, loc, m, k);
       for (auto [v, s] : llvm::zip(values, shared))
         memref::StoreOp::create(ib, loc, cloneSlice(ib, v, m, inner), s, e);
     };
@@ -351,8 +412,8 @@ FailureOr<bool> mlir::tangram::buildContraction(KernelContext &ctx,
     {
       OpBuilder fb = OpBuilder::atBlockBegin(kkLoop.getBody());
       Value kk = kkLoop.getInductionVar();
-      IRMapping m = tileMap;
-      mapReduction(fb, m, arith::AddIOp::create(fb, loc, k0, kk));
+      IRMapping m = tile->map;
+      tiling.mapReduction(fb, loc, m, arith::AddIOp::create(fb, loc, k0, kk));
       auto readAll = [&](ArrayRef<Value> shared, bool isRows) {
         SmallVector<SmallVector<Value>> out(shared.size());
         for (unsigned i = 0; i < kBlock; ++i) {
@@ -407,25 +468,8 @@ FailureOr<bool> mlir::tangram::buildContraction(KernelContext &ctx,
       Value col = arith::AddIOp::create(
           ab, loc, col0,
           arith::AddIOp::create(ab, loc, tx, cidx(ab, side * j)));
-      Value in = arith::AndIOp::create(ab, loc, lessThan(ab, r, numRows),
-                                       lessThan(ab, col, numCols));
-      auto ifIn = scf::IfOp::create(ab, loc, in, /*withElse=*/false);
-      OpBuilder ib = ifIn.getThenBodyBuilder();
-      IRMapping m = tileMap;
-      mapDims(ib, m, c.rowDims, rowSpace, r);
-      mapDims(ib, m, c.colDims, colSpace, col);
-      Value old = cloneSlice(ib, c.acc.getResult(), m, inner);
-      Value sum = kLoop.getResult(i * kBlock + j);
-      IRMapping cm;
-      bool accFirst = c.combine->getOperand(0) == c.acc.getResult();
-      cm.map(c.combine->getOperand(0), accFirst ? old : sum);
-      cm.map(c.combine->getOperand(1), accFirst ? sum : old);
-      Value folded = ib.clone(*c.combine, cm)->getResult(0);
-      // The store's indices come from the body: clone their slice.
-      for (Value v : c.store.getIndices())
-        cloneSlice(ib, v, m, inner);
-      m.map(c.store.getValueToStore(), folded);
-      ib.clone(*c.store, m);
+      tiling.storeElement(ab, loc, *tile, r, col,
+                          kLoop.getResult(i * kBlock + j));
     }
   return true;
 }

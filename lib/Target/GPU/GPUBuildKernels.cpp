@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "KernelStrategies.h"
 #include "ProgramBuilder.h"
+#include "tangram/Target/GPU/MatrixOps.h"
 #include "tangram/Target/GPU/Passes.h"
 #include "tangram/Transforms/Passes.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
@@ -83,6 +84,10 @@ struct KernelOptions {
   unsigned wg = 64, maxGroups = 65535, sharedMemoryBytes = 16384;
   bool reduceStrategy = true, contractStrategy = true;
   SmallVector<arith::AtomicRMWKind> subgroupReduce;
+  /// The target's matrix instructions, and the precision f32 operands may
+  /// be rounded to for them ("": none).
+  SmallVector<const MatrixOp *> matrixOps;
+  std::string precision;
 };
 
 class ExecutableSplitter {
@@ -93,7 +98,8 @@ public:
         sharedMemoryBytes(options.sharedMemoryBytes),
         reduceStrategy(options.reduceStrategy),
         contractStrategy(options.contractStrategy),
-        subgroupReduce(options.subgroupReduce) {}
+        subgroupReduce(options.subgroupReduce),
+        matrixOps(options.matrixOps), precision(options.precision) {}
 
   LogicalResult run();
 
@@ -103,6 +109,8 @@ private:
   unsigned wg, maxGroups, sharedMemoryBytes;
   bool reduceStrategy, contractStrategy;
   ArrayRef<arith::AtomicRMWKind> subgroupReduce;
+  ArrayRef<const MatrixOp *> matrixOps;
+  StringRef precision;
   ProgramBuilder pb;
   DenseMap<Value, View> views;
   unsigned numKernels = 0;
@@ -579,8 +587,6 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
                                    FunctionType::get(ctx, argTypes, {}));
   kf->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), UnitAttr::get(ctx));
   unsigned groupSize = par ? wg : 1;
-  kf.setKnownBlockSizeAttr(DenseI32ArrayAttr::get(
-      ctx, {(int32_t)groupSize, 1, 1}));
   Block &entry = kf.getBody().front();
   // Two insertion points: the head (params, cloned host scalars, buffer
   // placeholders; every op placed here comes before the body) and the body.
@@ -596,7 +602,6 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
     dispatch.conditional = true;
     dispatch.when = *condition;
   }
-  dispatch.workgroup[0] = groupSize;
   DenseMap<std::pair<unsigned, Type>, Value> kernelValues;
   auto kernelValue = [&](unsigned id, Type t) -> Value {
     auto key = std::make_pair(id, t);
@@ -664,8 +669,14 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
     std::optional<Contraction> contraction =
         contractStrategy ? matchContraction(par) : std::nullopt;
     FailureOr<bool> built = false;
-    if (contraction)
-      built = buildContraction(ctx, kb, par, *contraction);
+    if (contraction) {
+      if (std::optional<MatrixContraction> mc =
+              matchMatrixContraction(*contraction, matrixOps, precision))
+        built = buildMatrixContraction(ctx, kb, par, *contraction, *mc,
+                                       groupSize);
+      if (succeeded(built) && !*built)
+        built = buildContraction(ctx, kb, par, *contraction);
+    }
     if (failed(built))
       return failure();
     std::optional<RowReduction> row = !*built && reduceStrategy
@@ -682,6 +693,10 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
     for (Operation *o : ops)
       kb.clone(*o, map);
   }
+  // The strategy may have chosen its own workgroup size.
+  dispatch.workgroup[0] = groupSize;
+  kf.setKnownBlockSizeAttr(DenseI32ArrayAttr::get(
+      ctx, {(int32_t)groupSize, 1, 1}));
 
   // Loads, stores and dims of a captured buffer go through the flat
   // binding with the view's offset and strides.
@@ -788,6 +803,10 @@ LogicalResult ExecutableSplitter::run() {
 struct GPUBuildKernelsPass
     : public mlir::tangram::impl::GPUBuildKernelsPassBase<GPUBuildKernelsPass> {
   using GPUBuildKernelsPassBase::GPUBuildKernelsPassBase;
+  void getDependentDialects(DialectRegistry &registry) const override {
+    GPUBuildKernelsPassBase::getDependentDialects(registry);
+    getMatrixOpDialects(registry);
+  }
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (workgroupSize == 0 || maxWorkgroups == 0) {
@@ -810,6 +829,20 @@ struct GPUBuildKernelsPass
       }
       options.subgroupReduce.push_back(*kind);
     }
+    for (const std::string &name : matrixOps) {
+      const MatrixOp *op = lookupMatrixOp(name);
+      if (!op) {
+        module.emitError("unknown matrix op '") << name << "' in matrix-ops";
+        return signalPassFailure();
+      }
+      options.matrixOps.push_back(op);
+    }
+    if (!llvm::is_contained({"", "tf32", "f16", "bf16"}, precision)) {
+      module.emitError("unknown precision '")
+          << precision << "' (expected tf32, f16 or bf16)";
+      return signalPassFailure();
+    }
+    options.precision = precision;
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                     UnitAttr::get(&getContext()));
     SmallVector<func::FuncOp> executables;

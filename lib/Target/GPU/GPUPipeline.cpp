@@ -95,7 +95,8 @@ void mlir::tangram::registerGPUTargetDialects(DialectRegistry &registry) {
 }
 
 void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
-                                           const GPUDescription &d) {
+                                           const GPUDescription &d,
+                                           StringRef precision) {
   // Caller-allocated results; result sizes as formulas of input dims.
   pm.addPass(createDestinationResultsPass());
   pm.addPass(memref::createResolveRankedShapeTypeResultDimsPass());
@@ -120,6 +121,8 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   ko.maxWorkgroups = d.maxWorkgroups;
   ko.sharedMemoryBytes = d.sharedMemoryBytes;
   ko.subgroupReduce.assign(d.subgroupReduce.begin(), d.subgroupReduce.end());
+  ko.matrixOps.assign(d.matrixOps.begin(), d.matrixOps.end());
+  ko.precision = precision.str();
   pm.addPass(createGPUBuildKernelsPass(ko));
   // bf16 and 8-bit floats (stored as integers): arithmetic in f32, and the
   // conversions as integer arithmetic.
@@ -139,7 +142,7 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
 
 void GPUTargetBackend::buildPipeline(OpPassManager &pm,
                                      const TargetOptions &options) const {
-  buildGPUKernelPipeline(pm, description(options));
+  buildGPUKernelPipeline(pm, description(options), options.precision);
   addAttachTarget(pm, options);
   addMathLowering(pm);
   addFinalConversion(pm, options);

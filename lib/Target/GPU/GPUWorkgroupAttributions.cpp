@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/GPU/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
 namespace mlir::tangram {
 #define GEN_PASS_DEF_GPUWORKGROUPATTRIBUTIONSPASS
@@ -44,6 +45,11 @@ struct GPUWorkgroupAttributionsPass
         auto type = MemRefType::get(t.getShape(), t.getElementType(),
                                     t.getLayout(), workgroup);
         Value attribution = f.addWorkgroupAttribution(type, a.getLoc());
+        // 16 bytes: matrix fragment loads (ldmatrix) read 16-byte rows.
+        f.setWorkgroupAttributionAttr(
+            f.getNumWorkgroupAttributions() - 1,
+            LLVM::LLVMDialect::getAlignAttrName(),
+            IntegerAttr::get(IntegerType::get(&getContext(), 64), 16));
         a.getResult().replaceAllUsesWith(attribution);
         a.erase();
       }

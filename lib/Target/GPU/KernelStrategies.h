@@ -119,6 +119,70 @@ std::optional<Contraction> matchContraction(scf::ParallelOp par);
 FailureOr<bool> buildContraction(KernelContext &ctx, OpBuilder &b,
                                  scf::ParallelOp par, Contraction c);
 
+/// What both contract strategies share: the contraction's dims flattened
+/// into row, col, batch and reduction spaces, the grid-stride loop over
+/// the tiles of all batch points, and the fold of a sum into its element.
+struct ContractionTiling {
+  ContractionTiling(KernelContext &ctx, scf::ParallelOp par,
+                    Contraction c, unsigned tileRows,
+                    unsigned tileCols)
+      : ctx(ctx), par(par), c(c), tileRows(tileRows), tileCols(tileCols) {}
+  KernelContext &ctx;
+  scf::ParallelOp par;
+  Contraction c;
+  unsigned tileRows, tileCols;
+  IterationSpace rows, cols, batch, red;
+
+  /// One tile of the loop: the builder at the start of its body, the
+  /// body's batch dims mapped, its first row and col, and (kernel values)
+  /// the number of rows, cols and reduction points.
+  struct Tile {
+    OpBuilder b;
+    IRMapping map;
+    Value row0, col0, numRows, numCols, depth;
+  };
+  /// Flattens the spaces, sets the dispatch's grid and opens the tile
+  /// loop at `b`.
+  FailureOr<Tile> openTileLoop(OpBuilder &b, Location loc);
+  /// Maps the body's row (col) dims to flat point `flat`, its reduction
+  /// loops to flat reduction point `k`.
+  void mapRows(OpBuilder &b, Location loc, IRMapping &m, Value flat);
+  void mapCols(OpBuilder &b, Location loc, IRMapping &m, Value flat);
+  void mapReduction(OpBuilder &b, Location loc, IRMapping &m, Value k);
+  /// out[r, col] = combine(out[r, col], sum) where (r, col) is in range.
+  /// `sum` may be wider than the element: a matrix op's f32 accumulator
+  /// for f16 elements is folded in f32 and rounded once.
+  void storeElement(OpBuilder &b, Location loc, const Tile &tile, Value r,
+                    Value col, Value sum);
+};
+
+/// Clones the ops of `body` that `v` is computed from (those `m` does not
+/// map yet) and returns `v`'s clone.
+Value cloneSlice(OpBuilder &b, Value v, IRMapping &m, Block *body);
+
+class MatrixOp;
+/// A contraction a target's matrix instruction computes: a sum of
+/// products `x * y` (addf of mulf), x the row side's one value and y the
+/// col side's, each staged as read before an extension from a narrower
+/// float and converted to the instruction's operand type.
+struct MatrixContraction {
+  const MatrixOp *op = nullptr;
+  Value x, y;
+};
+/// The first of `ops` that computes `c` exactly, or with `precision`
+/// ("tf32", "f16", "bf16": f32 operands rounded to it) when it is set.
+std::optional<MatrixContraction>
+matchMatrixContraction(Contraction c, ArrayRef<const MatrixOp *> ops,
+                       StringRef precision);
+/// Output tiles per workgroup of 2 x 2 subgroups, each a block of the
+/// instruction's tiles; A and B staged in workgroup memory. Sets the
+/// workgroup size (`groupSize`). False when the tiles do not fit.
+FailureOr<bool> buildMatrixContraction(KernelContext &ctx, OpBuilder &b,
+                                       scf::ParallelOp par,
+                                       Contraction c,
+                                       const MatrixContraction &mc,
+                                       unsigned &groupSize);
+
 /// Whether `v` is computed (inside `region`) from `iv`.
 bool dependsOn(Value v, Value iv, Region &region);
 

@@ -41,8 +41,8 @@ bool mlir::tangram::parseROCmFeatures(StringRef features, ROCmOptions &out,
 
 GPUDescription mlir::tangram::rocmDescription(StringRef chip) {
   GPUDescription d = llvmGPUDescription(/*subgroupSize=*/64, 64 * 1024);
-  d.matrixOps = {"mfma_f32_32x32x8_f16", "mfma_f32_16x16x16_f16",
-                 "mfma_f32_32x32x2_f32"};
+  d.matrixOps = {"mfma_f32_16x16x16_f16", "mfma_f32_16x16x16_bf16",
+                 "mfma_f32_16x16x4_f32"};
   return d;
 }
 
@@ -114,6 +114,10 @@ public:
     addLLVMGPUFinalConversion(
         pm,
         [chip](OpPassManager &kernels) {
+          // Matrix-core ops (Mfma.cpp) first: amdgpu -> rocdl.
+          ConvertAMDGPUToROCDLPassOptions ao;
+          ao.chipset = chip;
+          kernels.addPass(createConvertAMDGPUToROCDLPass(ao));
           ConvertGpuOpsToROCDLOpsOptions ro;
           ro.chipset = chip;
           ro.indexBitwidth = 64;
@@ -168,5 +172,6 @@ private:
 } // namespace
 
 std::unique_ptr<TargetBackend> mlir::tangram::createROCmTarget() {
+  registerROCmMatrixOps();
   return std::make_unique<ROCmBackend>();
 }

@@ -4,6 +4,13 @@
 // RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='shared-memory=1024' -verify-diagnostics | FileCheck %s --check-prefix=NOTILES
 // RUN: not tangram-opt %s -split-input-file -tg-gpu-build-kernels='subgroup-reduce=addf,teleport' 2>&1 | FileCheck %s --check-prefix=BADKIND
 // BADKIND: error: unknown reduction kind 'teleport' in subgroup-reduce
+// RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mma_sync_m16n8k16_f16,mma_sync_m16n8k8_tf32' -verify-diagnostics | FileCheck %s --check-prefix=MMA
+// RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mma_sync_m16n8k16_f16,mma_sync_m16n8k8_tf32 precision=tf32 shared-memory=49152' -verify-diagnostics | FileCheck %s --check-prefix=TF32
+// RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mfma_f32_16x16x16_f16' -verify-diagnostics | FileCheck %s --check-prefix=MFMA
+// RUN: not tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=teleport' 2>&1 | FileCheck %s --check-prefix=BADMATRIX
+// BADMATRIX: error: unknown matrix op 'teleport' in matrix-ops
+// RUN: not tangram-opt %s -split-input-file -tg-gpu-build-kernels='precision=f8' 2>&1 | FileCheck %s --check-prefix=BADPRECISION
+// BADPRECISION: error: unknown precision 'f8' (expected tf32, f16 or bf16)
 
 // A parallel loop over a run-time dim: one distributed kernel (params, then
 // one flat binding per buffer) and a program that sizes its grid from the
@@ -295,6 +302,16 @@ func.func @rowsum(%x: memref<8x100xf32>, %y: memref<8xf32>) attributes {tg.num_r
 // CHECK: gpu.barrier
 // CHECK-COUNT-16: arith.addf
 // CHECK: gpu.return
+// f32 stays exact f32 unless the compile lets it round to tf32 (then
+// the m16n8k8 tensor-core op, with one by one fragment loads; its 64x36
+// f32 tiles need more than the default 16 KiB of workgroup memory).
+// MMA-LABEL: func.func @matmul
+// MMA-NOT: nvgpu
+// MMA: gpu.return
+// TF32-LABEL: func.func @matmul
+// TF32: known_block_size = array<i32: 128, 1, 1>
+// TF32-COUNT-16: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 8], tf32Enabled} : (vector<4x1xf32>, vector<2x1xf32>, vector<2x2xf32>) -> vector<2x2xf32>
+// TF32: gpu.return
 // NOTILES-LABEL: func.func @matmul
 // NOTILES-NOT: memref<512xf32, 3>
 // NOTILES-NOT: gpu.barrier
@@ -313,6 +330,70 @@ func.func @matmul(%a: memref<40x20xf32>, %b: memref<20x30xf32>, %c: memref<40x30
       %p = arith.mulf %u, %v : f32
       %s = arith.addf %acc, %p : f32
       memref.store %s, %c[%i, %j] : memref<40x30xf32>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// An f16 matmul on a target's matrix instructions: 2x2 subgroups of 32
+// (mma.sync) or 64 (MFMA) lanes, a 64x64 tile of ceil(40/64) *
+// ceil(30/64) = 1; A and B staged per step of 32 along k as [row][k] and
+// [col][k] rows of 32 + 8 (16 bytes of padding), zeros outside the
+// problem; per step of the instruction's k (two of 16), each subgroup
+// loads 2 A fragments (x4) and 4 B fragments (x2) and makes 2x4
+// products; the f32 accumulators are folded into the f16 elements in f32
+// and rounded once. Without matrix ops it is the scalar strategy.
+// MMA-LABEL: func.func @matmul_f16
+// MMA-SAME: [\22const\22,64,0]
+// MMA: gpu.func @matmul_f16_k0
+// MMA-SAME: known_block_size = array<i32: 128, 1, 1>
+// MMA-DAG: %[[A:.*]] = memref.alloc() : memref<2560xf16, 3>
+// MMA-DAG: %[[B:.*]] = memref.alloc() : memref<2560xf16, 3>
+// MMA: scf.for {{.*}} iter_args({{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>)
+// MMA: %[[X:.*]] = scf.if {{.*}} -> (f16)
+// MMA: } else {
+// MMA: arith.constant 0.000000e+00 : f16
+// MMA: memref.store %[[X]], %[[A]]
+// MMA: memref.store %{{.*}}, %[[B]]
+// MMA: gpu.barrier
+// MMA-COUNT-2: nvgpu.ldmatrix %[[A]][%{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<2560xf16, 3> -> vector<4x2xf16>
+// MMA-COUNT-4: nvgpu.ldmatrix %[[B]][%{{.*}}] {numTiles = 2 : i32, transpose = false} : memref<2560xf16, 3> -> vector<2x2xf16>
+// MMA-COUNT-8: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// MMA-COUNT-2: nvgpu.ldmatrix %[[A]]
+// MMA-COUNT-4: nvgpu.ldmatrix %[[B]]
+// MMA-COUNT-8: nvgpu.mma.sync
+// MMA: gpu.barrier
+// MMA: vector.extract
+// MMA: arith.extf %{{.*}} : f16 to f32
+// MMA: arith.addf %{{.*}} : f32
+// MMA: arith.truncf %{{.*}} : f32 to f16
+// MMA: gpu.return
+// MFMA-LABEL: func.func @matmul_f16
+// MFMA: known_block_size = array<i32: 256, 1, 1>
+// MFMA-COUNT-2: vector.load %{{.*}} : memref<2560xf16, 3>, vector<4xf16>
+// MFMA-COUNT-2: vector.load %{{.*}} : memref<2560xf16, 3>, vector<4xf16>
+// MFMA-COUNT-4: amdgpu.mfma 16x16x16
+// MFMA: gpu.return
+// CHECK-LABEL: func.func @matmul_f16
+// CHECK-NOT: nvgpu
+// CHECK: memref.alloc() : memref<512xf16, 3>
+func.func @matmul_f16(%a: memref<40x20xf16>, %b: memref<20x30xf16>, %c: memref<40x30xf16>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c20 = arith.constant 20 : index
+  %c30 = arith.constant 30 : index
+  %c40 = arith.constant 40 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c40, %c30) step (%c1, %c1) {
+    scf.for %k = %c0 to %c20 step %c1 {
+      %u = memref.load %a[%i, %k] : memref<40x20xf16>
+      %v = memref.load %b[%k, %j] : memref<20x30xf16>
+      %acc = memref.load %c[%i, %j] : memref<40x30xf16>
+      %p = arith.mulf %u, %v : f16
+      %s = arith.addf %acc, %p : f16
+      memref.store %s, %c[%i, %j] : memref<40x30xf16>
     }
     scf.reduce
   }

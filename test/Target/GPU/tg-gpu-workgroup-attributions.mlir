@@ -3,7 +3,7 @@
 // Workgroup memory of the kernel strategies (space 3) becomes workgroup
 // attributions in #gpu.address_space<workgroup>; other allocations stay.
 // CHECK-LABEL: gpu.func @tiles
-// CHECK-SAME: workgroup(%[[A:.*]] : memref<512xf32, #gpu.address_space<workgroup>>, %[[B:.*]] : memref<64xi32, #gpu.address_space<workgroup>>)
+// CHECK-SAME: workgroup(%[[A:.*]] : memref<512xf32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64}, %[[B:.*]] : memref<64xi32, #gpu.address_space<workgroup>> {llvm.align = 16 : i64})
 // CHECK-NOT: memref.alloc() : memref<512xf32, 3>
 // CHECK: memref.store %{{.*}}, %[[A]]
 // CHECK: memref.load %[[B]]

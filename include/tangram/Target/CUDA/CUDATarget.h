@@ -11,6 +11,9 @@ namespace mlir::tangram {
 
 /// The CUDA target for the registry: PTX kernels (CUDABackend.cpp).
 std::unique_ptr<TargetBackend> createCUDATarget();
+/// The tensor-core hooks (MatrixOps.h): mma_sync_m16n8k16_f16,
+/// mma_sync_m16n8k16_bf16, mma_sync_m16n8k8_tf32.
+void registerCUDAMatrixOps();
 
 /// A CUDA target's options, from its features ("sm_90",
 /// "sm_80,cuda-path=/opt/cuda"): the architecture (default sm_80) and

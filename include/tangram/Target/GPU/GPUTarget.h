@@ -30,7 +30,8 @@ struct GPUDescription {
   unsigned indexBitwidth = 32;
   /// Element types beyond f32/i32/i1 that kernels may compute with.
   bool f16 = false, f64 = false, i8 = false, i16 = false, i64 = false;
-  /// Matrix operations (e.g. "coopmat_f16_16x16x16"); none are used yet.
+  /// Matrix instructions (hooks registered by name, MatrixOps.h) the
+  /// contract strategy may use, in order of preference.
   std::vector<std::string> matrixOps;
   /// The subgroup-reduce hook: combiners (arith atomic kinds: "addf",
   /// "maxs", ...) the target folds exactly across a subgroup, which its
@@ -74,7 +75,10 @@ public:
 /// linalg on tensors -> bufferized kernels (gpu.func) and their host
 /// programs: destination results, result-shape formulas, fusion,
 /// bufferization with identity layouts, loops, kernel building.
-void buildGPUKernelPipeline(OpPassManager &pm, const GPUDescription &d);
+/// `precision` ("tf32", "f16", "bf16" or "") is what f32 operands of a
+/// contraction may be rounded to for the description's matrix ops.
+void buildGPUKernelPipeline(OpPassManager &pm, const GPUDescription &d,
+                            StringRef precision = "");
 
 /// Dialects every GPU target's pipeline creates.
 void registerGPUTargetDialects(DialectRegistry &registry);

@@ -161,7 +161,14 @@ def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
       16 along the flattened reduction nest, the workgroup stages the
       tile's x and y values (with the ops that compute them) in workgroup
       memory, and every invocation reads its rows and cols from there.
-      Loops whose tiles do not fit `shared-memory` are distributed;
+      Loops whose tiles do not fit `shared-memory` are distributed.
+      A sum of products `x * y` whose operands one of `matrix-ops` takes
+      (f16 or bf16, or f32 rounded as `precision` allows; f32
+      accumulators) runs on that instruction instead: 2 x 2 subgroups per
+      workgroup, each a 32 x 32 block of a 64 x 64 tile, x and y staged
+      per step of 32 as A [row][k] and B [col][k] in workgroup memory
+      (zeros outside the problem), fragments loaded and multiplied by the
+      target's hook;
     - a parallel loop whose body folds one reduction loop into one element
       (`out[i] = combine(out[i], x(i, k))` with one operand varying with
       `k`: reduction, softmax and norm rows) gets the *reduce* strategy
@@ -200,6 +207,12 @@ def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
                "combiners the target folds exactly across a subgroup "
                "(arith atomic kinds: addf, mulf, addi, muli, maxs, mins, "
                "...); the reduce strategy uses gpu.subgroup_reduce for them">,
+    ListOption<"matrixOps", "matrix-ops", "std::string",
+               "the target's matrix instructions (registered hooks, "
+               "MatrixOps.h) the contract strategy may use">,
+    Option<"precision", "precision", "std::string", "\"\"",
+           "what f32 operands of a contraction may be rounded to for a "
+           "matrix instruction: tf32, f16, bf16 (default: none, exact f32)">,
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::scf::SCFDialect",

@@ -11,6 +11,9 @@ namespace mlir::tangram {
 
 /// The ROCm target for the registry: HSACO kernels (ROCmBackend.cpp).
 std::unique_ptr<TargetBackend> createROCmTarget();
+/// The matrix-core hooks (MatrixOps.h): mfma_f32_16x16x16_f16,
+/// mfma_f32_16x16x16_bf16, mfma_f32_16x16x4_f32.
+void registerROCmMatrixOps();
 
 /// A ROCm target's options, from its features ("gfx942",
 /// "gfx90a,rocm-path=DIR"): the architecture (default gfx90a) and the

@@ -1,0 +1,82 @@
+//===- MatrixOps.h - the matrix-op hook of the GPU targets ------*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// A matrix multiply-accumulate that one subgroup executes together (NVIDIA
+// mma.sync, AMD MFMA): D (m x n) = A (m x k) * B (k x n) + C, each operand
+// spread over the subgroup's lanes the way the instruction defines. The
+// shared contract strategy (MatrixContractStrategy.cpp) tiles, stages and
+// stores; a target's hook only says how a lane loads its fragments from
+// workgroup memory, multiplies, and which elements of D it holds. Targets
+// list the hooks they have by name in GPUDescription::matrixOps and
+// register them here (one file in the target's folder).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_TARGET_GPU_MATRIXOPS_H
+#define TANGRAM_TARGET_GPU_MATRIXOPS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectRegistry.h"
+#include <memory>
+
+namespace mlir::tangram {
+
+/// One matrix instruction of a target.
+///
+/// The strategy stages A and B tiles in workgroup memory, both with k
+/// contiguous: A as [row][k], B as [col][k] (B transposed), consecutive
+/// rows (cols) `ld` elements apart in a 1-D buffer, every row starting
+/// 16-byte aligned. Elements outside the problem are staged as zeros.
+class MatrixOp {
+public:
+  virtual ~MatrixOp();
+  /// The name GPUDescription::matrixOps lists ("mma_sync_m16n8k16_f16").
+  virtual StringRef name() const = 0;
+  /// The element type of A and B (f16, bf16; f32 for tf32) and of C and D.
+  virtual Type operandType(MLIRContext *ctx) const = 0;
+  virtual Type accumulatorType(MLIRContext *ctx) const = 0;
+  /// Whether A and B are used as they are; false for tf32, which rounds
+  /// f32 operands (chosen only when the compile asks for it).
+  virtual bool exact() const { return true; }
+  /// Dialects the hook's ops come from.
+  virtual void getDependentDialects(DialectRegistry &registry) const = 0;
+
+  /// Lane `lane`'s fragment of A: rows [row0, row0 + m), k [k0, k0 + k) of
+  /// `tile`.
+  virtual Value loadA(OpBuilder &b, Location loc, Value tile, unsigned ld,
+                      Value lane, Value row0, Value k0) const = 0;
+  /// Lane `lane`'s fragment of B: cols [col0, col0 + n), k [k0, k0 + k).
+  virtual Value loadB(OpBuilder &b, Location loc, Value tile, unsigned ld,
+                      Value lane, Value col0, Value k0) const = 0;
+  /// An accumulator of zeros.
+  virtual Value zero(OpBuilder &b, Location loc) const = 0;
+  /// a * b + c on fragments.
+  virtual Value multiplyAccumulate(OpBuilder &b, Location loc, Value a,
+                                   Value bFragment, Value c) const = 0;
+  /// The number of D's elements each lane holds.
+  virtual unsigned accumulatorElements() const = 0;
+  /// Element `i` of lane `lane`'s accumulator `acc`, and its row and col in
+  /// the m x n tile.
+  virtual Value accumulatorElement(OpBuilder &b, Location loc, Value acc,
+                                   Value lane, unsigned i, Value &row,
+                                   Value &col) const = 0;
+
+  /// The instruction's shape and the lanes that execute it.
+  const unsigned m, n, k, subgroupSize;
+
+protected:
+  MatrixOp(unsigned m, unsigned n, unsigned k, unsigned subgroupSize)
+      : m(m), n(n), k(k), subgroupSize(subgroupSize) {}
+};
+
+/// Makes `op` known by its name (a second registration of a name is
+/// ignored: targets register theirs each time they are created).
+void registerMatrixOp(std::unique_ptr<MatrixOp> op);
+/// The registered op named `name`, or null.
+const MatrixOp *lookupMatrixOp(StringRef name);
+/// The dialects of every registered op.
+void getMatrixOpDialects(DialectRegistry &registry);
+
+} // namespace mlir::tangram
+
+#endif // TANGRAM_TARGET_GPU_MATRIXOPS_H
