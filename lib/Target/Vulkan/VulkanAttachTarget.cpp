@@ -31,6 +31,8 @@ std::vector<std::string> mlir::tangram::vulkanCapabilities(StringRef spec) {
   bool replaced = false;
   for (StringRef item : items) {
     item = item.trim();
+    if (item.starts_with("matrix-op="))
+      continue; // vulkanMatrixOps
     if (item.consume_front("-")) {
       llvm::erase(caps, item.str());
     } else {
@@ -44,6 +46,18 @@ std::vector<std::string> mlir::tangram::vulkanCapabilities(StringRef spec) {
     }
   }
   return caps;
+}
+
+std::vector<std::string> mlir::tangram::vulkanMatrixOps(StringRef spec) {
+  SmallVector<StringRef> items;
+  spec.split(items, ',', -1, false);
+  std::vector<std::string> ops;
+  for (StringRef item : items) {
+    item = item.trim();
+    if (item.consume_front("matrix-op="))
+      ops.push_back(item.str());
+  }
+  return ops;
 }
 
 std::vector<std::string>

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Bundle/KernelPack.h"
 #include "tangram/Target/GPU/GPUTarget.h"
+#include "tangram/Target/GPU/MatrixOps.h"
 #include "tangram/Target/GPU/Passes.h"
 #include "tangram/Target/Vulkan/Passes.h"
 #include "mlir/Conversion/GPUToSPIRV/GPUToSPIRVPass.h"
@@ -49,8 +50,18 @@ public:
     static VulkanTargetInfo info;
     return info;
   }
+  bool checkFeatures(StringRef features, std::string &error) const override {
+    for (const std::string &name : vulkanMatrixOps(features))
+      if (!lookupMatrixOp(name))
+        return error = "unknown matrix op '" + name + "' in matrix-op=NAME " +
+                       "(the Vulkan target has emulated_f16_4x4x4)",
+               false;
+    return true;
+  }
   GPUDescription description(const TargetOptions &o) const override {
-    return vulkanDescription(vulkanCapabilities(o.features));
+    GPUDescription d = vulkanDescription(vulkanCapabilities(o.features));
+    d.matrixOps = vulkanMatrixOps(o.features);
+    return d;
   }
   void addAttachTarget(OpPassManager &pm,
                        const TargetOptions &o) const override {
@@ -119,5 +130,6 @@ public:
 } // namespace
 
 std::unique_ptr<TargetBackend> mlir::tangram::createVulkanTarget() {
+  registerEmulatedMatrixOps();
   return std::make_unique<VulkanBackend>();
 }

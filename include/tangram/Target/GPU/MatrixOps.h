@@ -76,6 +76,9 @@ void registerMatrixOp(std::unique_ptr<MatrixOp> op);
 const MatrixOp *lookupMatrixOp(StringRef name);
 /// The dialects of every registered op.
 void getMatrixOpDialects(DialectRegistry &registry);
+/// "emulated_f16_4x4x4" (EmulatedMatrixOps.cpp): plain loads and FMAs that
+/// run the matrix strategy on any device, for tests.
+void registerEmulatedMatrixOps();
 
 } // namespace mlir::tangram
 

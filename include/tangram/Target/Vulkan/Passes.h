@@ -29,6 +29,11 @@ std::unique_ptr<TargetBackend> createVulkanTarget();
 /// ("-Float64", "+Int64", or a plain list that replaces them).
 std::vector<std::string> vulkanCapabilities(llvm::StringRef spec);
 
+/// The matrix-op hooks (MatrixOps.h) `spec` names as `matrix-op=NAME`: a
+/// device's matrix instructions. Only the emulated ones exist today
+/// (EmulatedMatrixOps.cpp); tests use them to run the matrix strategy.
+std::vector<std::string> vulkanMatrixOps(llvm::StringRef spec);
+
 /// The SPIR-V capabilities computing with element type `name` ("f16", as
 /// missingElementType names it) needs; empty for the types a Vulkan device
 /// always has, and for those SPIR-V has no type for (bf16).

@@ -1,0 +1,95 @@
+//===- EmulatedMatrixOps.cpp - matrix-op hooks of plain loads and FMAs ----===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// "emulated_f16_4x4x4": a 4x4x4 matrix op on f16 operands over 16
+// lanes in which lane l holds D[l / 4][l % 4] and computes it alone from
+// A's row l / 4 and B's col l % 4 (four elements each, from workgroup
+// memory), accumulating in f32. No lane needs another's data, so it runs
+// on any device: a Vulkan device given `matrix-op=NAME` runs the shared
+// matrix strategy (tiles, staging, zero padding, fragment offsets, the
+// fold into the output) for real, which is how tests check that strategy
+// on a machine without tensor cores.
+//
+//===----------------------------------------------------------------------===//
+#include "tangram/Target/GPU/MatrixOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::tangram;
+
+namespace {
+
+class EmulatedMatrixOp : public MatrixOp {
+public:
+  EmulatedMatrixOp() : MatrixOp(4, 4, 4, 16) {}
+  StringRef name() const override { return "emulated_f16_4x4x4"; }
+  Type operandType(MLIRContext *ctx) const override {
+    return Float16Type::get(ctx);
+  }
+  Type accumulatorType(MLIRContext *ctx) const override {
+    return Float32Type::get(ctx);
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<vector::VectorDialect>();
+  }
+  /// Row (col) `first + lane / 4` (`lane % 4`), k [k0, k0 + 4).
+  Value load(OpBuilder &b, Location loc, Value tile, unsigned ld, Value lane,
+             Value first, Value k0, bool isA) const {
+    Value four = arith::ConstantIndexOp::create(b, loc, 4);
+    Value mine = isA ? (Value)arith::DivUIOp::create(b, loc, lane, four)
+                     : (Value)arith::RemUIOp::create(b, loc, lane, four);
+    Value base = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, arith::AddIOp::create(b, loc, first, mine),
+                              arith::ConstantIndexOp::create(b, loc, ld)),
+        k0);
+    SmallVector<Value> xs;
+    for (int64_t i = 0; i < 4; ++i)
+      xs.push_back(memref::LoadOp::create(
+          b, loc, tile,
+          ValueRange{arith::AddIOp::create(
+              b, loc, base, arith::ConstantIndexOp::create(b, loc, i))}));
+    return vector::FromElementsOp::create(
+        b, loc, VectorType::get({4}, operandType(b.getContext())), xs);
+  }
+  Value loadA(OpBuilder &b, Location loc, Value tile, unsigned ld, Value lane,
+              Value row0, Value k0) const override {
+    return load(b, loc, tile, ld, lane, row0, k0, /*isA=*/true);
+  }
+  Value loadB(OpBuilder &b, Location loc, Value tile, unsigned ld, Value lane,
+              Value col0, Value k0) const override {
+    return load(b, loc, tile, ld, lane, col0, k0, /*isA=*/false);
+  }
+  Value zero(OpBuilder &b, Location loc) const override {
+    return arith::ConstantOp::create(b, loc, b.getF32Type(),
+                                     b.getF32FloatAttr(0));
+  }
+  Value multiplyAccumulate(OpBuilder &b, Location loc, Value a, Value bf,
+                           Value c) const override {
+    for (int64_t i = 0; i < 4; ++i) {
+      Value x = vector::ExtractOp::create(b, loc, a, ArrayRef<int64_t>{i});
+      Value y = vector::ExtractOp::create(b, loc, bf, ArrayRef<int64_t>{i});
+      x = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+      y = arith::ExtFOp::create(b, loc, b.getF32Type(), y);
+      c = arith::AddFOp::create(b, loc, c, arith::MulFOp::create(b, loc, x, y));
+    }
+    return c;
+  }
+  unsigned accumulatorElements() const override { return 1; }
+  Value accumulatorElement(OpBuilder &b, Location loc, Value acc, Value lane,
+                           unsigned, Value &row, Value &col) const override {
+    Value four = arith::ConstantIndexOp::create(b, loc, 4);
+    row = arith::DivUIOp::create(b, loc, lane, four);
+    col = arith::RemUIOp::create(b, loc, lane, four);
+    return acc;
+  }
+};
+
+} // namespace
+
+void mlir::tangram::registerEmulatedMatrixOps() {
+  registerMatrixOp(std::make_unique<EmulatedMatrixOp>());
+}
