@@ -12,8 +12,11 @@
 // (rows padded by 16 bytes, so that the 8 rows a fragment load reads fall
 // in different banks), zeros outside the problem, converted to the
 // instruction's operand type; then each subgroup loads its fragments and
-// multiplies. The accumulators are folded into the output like the scalar
-// strategy's (ContractionTiling::storeElement).
+// multiplies. Each invocation fetches its share of the next step's
+// elements into registers before the products of this one (software
+// pipelining), so global loads overlap the matrix instructions. The
+// accumulators are folded into the output like the scalar strategy's
+// (ContractionTiling::storeElement).
 //
 //===----------------------------------------------------------------------===//
 #include "KernelStrategies.h"
@@ -102,6 +105,8 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
       2ull * tileSize * ld * width / 8 > ctx.sharedMemoryBytes)
     return false;
   unsigned fragRows = kBlock / op.m, fragCols = kBlock / op.n;
+  if ((tileSize * kDepth) % (kGrid * kGrid * op.subgroupSize))
+    return false;
   groupSize = kGrid * kGrid * op.subgroupSize;
 
   Location loc = par.getLoc();
@@ -139,31 +144,32 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
                                     cidx(tb, 0));
   auto ifAny = scf::IfOp::create(tb, loc, any, /*withElse=*/false);
   OpBuilder ab = ifAny.getThenBodyBuilder();
-  SmallVector<Value> init(fragRows * fragCols, op.zero(ab, loc));
-  auto kLoop = scf::ForOp::create(ab, loc, cidx(ab, 0), depth,
-                                  cidx(ab, kDepth), init);
-  {
-    OpBuilder kb = OpBuilder::atBlockBegin(kLoop.getBody());
-    Value k0 = kLoop.getInductionVar();
-    // Stage one side: element e is (point, kk) with k fastest for A, the
-    // point fastest for B (each side's order in memory for a row-major
-    // matmul), stored at point * ld + kk; zero outside the problem.
-    auto stage = [&](Value v, Value shared, bool isA) {
-      auto loop = scf::ForOp::create(kb, loc, tid, cidx(kb, tileSize * kDepth),
-                                     cidx(kb, groupSize));
-      OpBuilder sb(loop.getBody()->getTerminator());
-      Value e = loop.getInductionVar();
-      unsigned minor = isA ? kDepth : tileSize;
-      Value major = arith::DivUIOp::create(sb, loc, e, cidx(sb, minor));
-      Value minorV = arith::RemUIOp::create(sb, loc, e, cidx(sb, minor));
-      Value local = isA ? major : minorV, kk = isA ? minorV : major;
+  // Each invocation stages `perThread` elements of each side per step:
+  // element e = tid + i * groupSize is (point, kk), k fastest for A and the
+  // point fastest for B (each side's order in memory for a row-major
+  // matmul), at point * ld + kk in its tile.
+  unsigned perThread = tileSize * kDepth / groupSize;
+  auto position = [&](OpBuilder &ob, unsigned i, bool isA) {
+    Value e = arith::AddIOp::create(ob, loc, tid, cidx(ob, i * groupSize));
+    unsigned minor = isA ? kDepth : tileSize;
+    Value major = arith::DivUIOp::create(ob, loc, e, cidx(ob, minor));
+    Value minorV = arith::RemUIOp::create(ob, loc, e, cidx(ob, minor));
+    return isA ? std::make_pair(major, minorV) : std::make_pair(minorV, major);
+  };
+  // This invocation's elements of side `v` at step `k0`: computed from the
+  // buffers where they are in the problem, zero elsewhere, converted to
+  // the operand type.
+  auto fetch = [&](OpBuilder &fb, Value k0, Value v, bool isA) {
+    SmallVector<Value> values;
+    for (unsigned i = 0; i < perThread; ++i) {
+      auto [local, kk] = position(fb, i, isA);
       Value point =
-          arith::AddIOp::create(sb, loc, isA ? tile->row0 : tile->col0, local);
-      Value k = arith::AddIOp::create(sb, loc, k0, kk);
+          arith::AddIOp::create(fb, loc, isA ? tile->row0 : tile->col0, local);
+      Value k = arith::AddIOp::create(fb, loc, k0, kk);
       Value in = arith::AndIOp::create(
-          sb, loc, lessThan(sb, point, isA ? tile->numRows : tile->numCols),
-          lessThan(sb, k, depth));
-      auto ifIn = scf::IfOp::create(sb, loc, TypeRange{st}, in,
+          fb, loc, lessThan(fb, point, isA ? tile->numRows : tile->numCols),
+          lessThan(fb, k, depth));
+      auto ifIn = scf::IfOp::create(fb, loc, TypeRange{st}, in,
                                     /*withElseRegion=*/true);
       OpBuilder ib = ifIn.getThenBodyBuilder();
       IRMapping m = tile->map;
@@ -180,18 +186,44 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
       scf::YieldOp::create(
           eb, loc, Value(arith::ConstantOp::create(eb, loc, st,
                                                    eb.getFloatAttr(st, 0.0))));
+      values.push_back(ifIn.getResult(0));
+    }
+    return values;
+  };
+  auto place = [&](OpBuilder &sb, ValueRange values, Value shared,
+                   bool isA) {
+    for (auto [i, x] : llvm::enumerate(values)) {
+      auto [local, kk] = position(sb, i, isA);
       Value at = arith::AddIOp::create(
           sb, loc, arith::MulIOp::create(sb, loc, local, cidx(sb, ld)), kk);
-      memref::StoreOp::create(sb, loc, ifIn.getResult(0), shared, at);
-    };
-    stage(mc.x, tileA, /*isA=*/true);
-    stage(mc.y, tileB, /*isA=*/false);
+      memref::StoreOp::create(sb, loc, x, shared, at);
+    }
+  };
+
+  // The k loop carries the accumulators and the next step's elements,
+  // fetched into registers before this step's products (software
+  // pipelining: the loads of step t + 1 are in flight while the subgroups
+  // multiply step t's tiles).
+  unsigned numAccs = fragRows * fragCols;
+  SmallVector<Value> init(numAccs, op.zero(ab, loc));
+  llvm::append_range(init, fetch(ab, cidx(ab, 0), mc.x, /*isA=*/true));
+  llvm::append_range(init, fetch(ab, cidx(ab, 0), mc.y, /*isA=*/false));
+  auto kLoop = scf::ForOp::create(ab, loc, cidx(ab, 0), depth,
+                                  cidx(ab, kDepth), init);
+  {
+    OpBuilder kb = OpBuilder::atBlockBegin(kLoop.getBody());
+    Value k0 = kLoop.getInductionVar();
+    ValueRange staged = kLoop.getRegionIterArgs().drop_front(numAccs);
+    place(kb, staged.take_front(perThread), tileA, /*isA=*/true);
+    place(kb, staged.drop_front(perThread), tileB, /*isA=*/false);
     gpu::BarrierOp::create(kb, loc);
+    Value next = arith::AddIOp::create(kb, loc, k0, cidx(kb, kDepth));
+    SmallVector<Value> nextA = fetch(kb, next, mc.x, /*isA=*/true);
+    SmallVector<Value> nextB = fetch(kb, next, mc.y, /*isA=*/false);
 
     // Each step of the instruction's k: the subgroup's A fragments (one
     // per row of instruction tiles), B fragments (per col), products.
-    SmallVector<Value> accs(kLoop.getRegionIterArgs().begin(),
-                            kLoop.getRegionIterArgs().end());
+    SmallVector<Value> accs(kLoop.getRegionIterArgs().take_front(numAccs));
     for (unsigned kk = 0; kk < kDepth; kk += op.k) {
       SmallVector<Value> as, bs;
       for (unsigned i = 0; i < fragRows; ++i)
@@ -212,6 +244,8 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
     }
     // The staged tiles are overwritten by the next step.
     gpu::BarrierOp::create(kb, loc);
+    llvm::append_range(accs, nextA);
+    llvm::append_range(accs, nextB);
     scf::YieldOp::create(kb, loc, accs);
   }
 

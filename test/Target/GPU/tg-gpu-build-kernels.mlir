@@ -340,25 +340,32 @@ func.func @matmul(%a: memref<40x20xf32>, %b: memref<20x30xf32>, %c: memref<40x30
 
 // An f16 matmul on a target's matrix instructions: 2x2 subgroups of 32
 // (mma.sync) or 64 (MFMA) lanes, a 64x64 tile of ceil(40/64) *
-// ceil(30/64) = 1; A and B staged per step of 32 along k as [row][k] and
-// [col][k] rows of 32 + 8 (16 bytes of padding), zeros outside the
-// problem; per step of the instruction's k (two of 16), each subgroup
-// loads 2 A fragments (x4) and 4 B fragments (x2) and makes 2x4
-// products; the f32 accumulators are folded into the f16 elements in f32
-// and rounded once. Without matrix ops it is the scalar strategy.
+// ceil(30/64) = 1; per step of 32 along k, A and B are staged as [row][k]
+// and [col][k] rows of 32 + 8 (16 bytes of padding), zeros outside the
+// problem, each invocation its 16 elements of each side (64 * 32 / 128),
+// fetched into registers a step ahead: the first step's before the k loop,
+// which carries them with the 8 accumulators and stores them, then
+// fetches the next step's before the products. Per step of the
+// instruction's k (two of 16), each subgroup loads 2 A fragments (x4) and
+// 4 B fragments (x2) and makes 2x4 products; the f32 accumulators are
+// folded into the f16 elements in f32 and rounded once. Without matrix
+// ops it is the scalar strategy.
 // MMA-LABEL: func.func @matmul_f16
 // MMA-SAME: [\22const\22,64,0]
 // MMA: gpu.func @matmul_f16_k0
 // MMA-SAME: known_block_size = array<i32: 128, 1, 1>
 // MMA-DAG: %[[A:.*]] = memref.alloc() : memref<2560xf16, 3>
 // MMA-DAG: %[[B:.*]] = memref.alloc() : memref<2560xf16, 3>
-// MMA: scf.for {{.*}} iter_args({{.*}}) -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>)
 // MMA: %[[X:.*]] = scf.if {{.*}} -> (f16)
 // MMA: } else {
 // MMA: arith.constant 0.000000e+00 : f16
-// MMA: memref.store %[[X]], %[[A]]
-// MMA: memref.store %{{.*}}, %[[B]]
+// MMA-COUNT-31: scf.if {{.*}} -> (f16)
+// MMA: scf.for {{.*}} iter_args({{.*}} = %[[X]],
+// MMA-SAME: -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, f16,
+// MMA-COUNT-16: memref.store %{{.*}}, %[[A]]
+// MMA-COUNT-16: memref.store %{{.*}}, %[[B]]
 // MMA: gpu.barrier
+// MMA-COUNT-32: scf.if {{.*}} -> (f16)
 // MMA-COUNT-2: nvgpu.ldmatrix %[[A]][%{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<2560xf16, 3> -> vector<4x2xf16>
 // MMA-COUNT-4: nvgpu.ldmatrix %[[B]][%{{.*}}] {numTiles = 2 : i32, transpose = false} : memref<2560xf16, 3> -> vector<2x2xf16>
 // MMA-COUNT-8: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
@@ -366,6 +373,7 @@ func.func @matmul(%a: memref<40x20xf32>, %b: memref<20x30xf32>, %c: memref<40x30
 // MMA-COUNT-4: nvgpu.ldmatrix %[[B]]
 // MMA-COUNT-8: nvgpu.mma.sync
 // MMA: gpu.barrier
+// MMA: scf.yield
 // MMA: vector.extract
 // MMA: arith.extf %{{.*}} : f16 to f32
 // MMA: arith.addf %{{.*}} : f32
