@@ -24,7 +24,14 @@ fails to compile or run (the bar is reported, not enforced).
     python3 scripts/benchmark_cpu.py --dynamic [--models resnet50,mobilenet_v2,bert_like] ...
         [--out docs/benchmarks/dynamic.md] [--json docs/benchmarks/dynamic.json]
 
-measures what dynamic shapes cost. For each model its `<model>_dyn` export
+measures what dynamic shapes cost, and
+
+    python3 scripts/benchmark_cpu.py --zoo [--models ...] [--runs 10] ...
+        [--out docs/benchmarks/cpu_zoo.md] [--json docs/benchmarks/cpu_zoo.json]
+
+times Tangram, onnxruntime and IREE side by side on more model families
+(scripts/benchmark_zoo.py says how). The --dynamic mode: for each model its
+`<model>_dyn` export
 (dim_params for batch and the image or sequence dims) is compiled twice: once
 as it is (dynamic dims) and once specialised with `--input-shape NAME=DIMS`
 for every input, DIMS the shape of its test_data_set_0 (1x3x224x224 for the
@@ -50,6 +57,9 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 from onnx import numpy_helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchmark_zoo  # noqa: E402  (the --zoo mode)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = ["resnet18", "resnet50", "mobilenet_v2", "squeezenet1_1", "bert_like", "mnist_cnn"]
@@ -317,8 +327,12 @@ def main():
     parser.add_argument("--models-dir", help="exported models (default BUILD/models)")
     parser.add_argument("--dynamic", action="store_true",
                         help="time each model's _dyn export, dynamic against specialised (docs/benchmarks/dynamic.md)")
+    parser.add_argument("--zoo", action="store_true",
+                        help="the zoo: more families, and IREE timed too (docs/benchmarks/cpu_zoo.md; "
+                        "scripts/benchmark_zoo.py)")
     parser.add_argument("--models", help=f"comma-separated subset of {','.join(MODELS)} "
-                        f"(default: all; with --dynamic {','.join(DYNAMIC_DEFAULT)})")
+                        f"(default: all; with --dynamic {','.join(DYNAMIC_DEFAULT)}; with --zoo "
+                        f"{','.join(benchmark_zoo.ZOO)})")
     parser.add_argument("--runs", type=int, default=20, help="timed runs per model (default 20)")
     parser.add_argument("--resnet50-runs", type=int, default=5,
                         help="timed runs for resnet50, about 2 s a Tangram run today (default 5)")
@@ -331,12 +345,14 @@ def main():
                         "with --dynamic docs/benchmarks/dynamic.json)")
     args = parser.parse_args()
     args.models_dir = args.models_dir or os.path.join(args.build, "models")
-    report = "dynamic" if args.dynamic else "cpu"
+    if args.dynamic and args.zoo:
+        parser.error("--dynamic and --zoo are different reports; run them one at a time")
+    report = "dynamic" if args.dynamic else "cpu_zoo" if args.zoo else "cpu"
     args.out = args.out or os.path.join(REPO, "docs", "benchmarks", f"{report}.md")
     args.json = args.json or os.path.join(REPO, "docs", "benchmarks", f"{report}.json")
 
-    known = DYNAMIC_MODELS if args.dynamic else MODELS
-    default = DYNAMIC_DEFAULT if args.dynamic else MODELS
+    known = DYNAMIC_MODELS if args.dynamic else benchmark_zoo.ZOO if args.zoo else MODELS
+    default = DYNAMIC_DEFAULT if args.dynamic else known
     names = [n for n in (args.models if args.models is not None else ",".join(default)).split(",") if n]
     unknown = [n for n in names if n not in known]
     if unknown or not names:
@@ -357,9 +373,14 @@ def main():
     with tempfile.TemporaryDirectory(prefix="tg-bench-") as tmp:
         for name in names:
             runs = args.resnet50_runs if name == "resnet50" else args.runs
-            row = (benchmark_dynamic if args.dynamic else benchmark_model)(args, name, runs, tmp)
+            if args.zoo:
+                row = benchmark_zoo.benchmark_zoo_model(args, name, args.runs, tmp, sys.modules[__name__])
+            else:
+                row = (benchmark_dynamic if args.dynamic else benchmark_model)(args, name, runs, tmp)
             rows.append(row)
-            if "error" in row:
+            if args.zoo:
+                print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in row.items() if k != "model"), flush=True)
+            elif "error" in row:
                 print(f"{row['model']}: {row['error']}", file=sys.stderr)
             elif args.dynamic:
                 print(f"{row['model']}: dynamic {row['dynamic_median_ms']:.2f} ms, specialised "
@@ -373,9 +394,14 @@ def main():
     command = "python3 scripts/benchmark_cpu.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     for path in (args.out, args.json):
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    (write_dynamic_markdown if args.dynamic else write_markdown)(args.out, command.strip(), machine, settings, rows)
+    if args.zoo:
+        benchmark_zoo.write_zoo_markdown(args.out, command.strip(), machine, settings, rows, machine_section, fmt)
+    else:
+        (write_dynamic_markdown if args.dynamic else write_markdown)(args.out, command.strip(), machine, settings,
+                                                                     rows)
+    mode = " --dynamic" if args.dynamic else " --zoo" if args.zoo else ""
     with open(args.json, "w") as f:
-        json.dump({"generated_by": f"scripts/benchmark_cpu.py{' --dynamic' if args.dynamic else ''} (do not edit)",
+        json.dump({"generated_by": f"scripts/benchmark_cpu.py{mode} (do not edit)",
                    "command": command.strip(),
                    "machine": machine, "settings": settings, "results": rows}, f, indent=2)
         f.write("\n")

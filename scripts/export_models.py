@@ -5,6 +5,7 @@ Run with Debian's interpreter, which has torch and torchvision:
 
     /usr/bin/python3 scripts/export_models.py --out build/models [--only resnet18,bert_like] [--force]
     /usr/bin/python3 scripts/export_models.py --out build/models --dynamic [--force]
+    /usr/bin/python3 scripts/export_models.py --out build/models --zoo [--force]
 
 For each model this writes
     DIR/<name>.onnx                                  opset 17, batch 1, static shapes
@@ -13,8 +14,11 @@ For each model this writes
 in the layout onnx's backend tests use, so the same tooling can run both.
 
 Which models: by default the six static ones (MODELS); `--dynamic` instead
-exports the dynamic-axes set (DYNAMIC_MODELS); `--only a,b` exports exactly
-the named models, from either set (it cannot be combined with --dynamic).
+exports the dynamic-axes set (DYNAMIC_MODELS), `--zoo` the CPU benchmark
+zoo's other models (ZOO_MODELS: MobileNetV3, EfficientNet, RegNet,
+ShuffleNet, MNASNet, DenseNet, ConvNeXt, a small ViT, a GPT-style decoder,
+resnet18 at batch 8; static, one data set); `--only a,b` exports exactly the
+named models, from any set (it cannot be combined with --dynamic or --zoo).
 
 The dynamic-axes set: `<model>_dyn` for each static model but bert_like (the
 same weights; the image input's dims are dim_params "batch", "height",
@@ -298,6 +302,83 @@ MODELS = {
 
 
 
+class DecoderBlock(nn.Module):
+    """Pre-norm GPT block: causal self-attention, then a tanh-GELU MLP."""
+
+    def __init__(self, hidden, heads, ffn, seq):
+        super().__init__()
+        self.heads = heads
+        self.norm1 = nn.LayerNorm(hidden)
+        self.qkv = nn.Linear(hidden, 3 * hidden)
+        self.proj = nn.Linear(hidden, hidden)
+        self.norm2 = nn.LayerNorm(hidden)
+        self.fc = nn.Linear(hidden, ffn)
+        self.out = nn.Linear(ffn, hidden)
+        self.register_buffer("causal", torch.tril(torch.ones(seq, seq, dtype=torch.bool)), persistent=False)
+        self.register_buffer("mask_value", torch.tensor(-1.0e4), persistent=False)
+
+    def forward(self, x):
+        batch, seq, hidden = x.shape
+        q, k, v = self.qkv(self.norm1(x)).split(hidden, dim=-1)
+        shape = (batch, seq, self.heads, hidden // self.heads)
+        q, k, v = (t.reshape(shape).transpose(1, 2) for t in (q, k, v))
+        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(hidden // self.heads)
+        scores = torch.where(self.causal[:seq, :seq], scores, self.mask_value)
+        context = torch.matmul(torch.softmax(scores, dim=-1), v).transpose(1, 2).reshape(batch, seq, hidden)
+        x = x + self.proj(context)
+        return x + self.out(F.gelu(self.fc(self.norm2(x)), approximate="tanh"))
+
+
+class GptDecoder(nn.Module):
+    """GPT-style decoder: 4 blocks, hidden 256, 4 heads, FFN 1024, vocab 2000,
+    seq 128; logits for every position."""
+
+    def __init__(self, vocab=2000, hidden=256, heads=4, ffn=1024, layers=4, seq=128):
+        super().__init__()
+        self.token_embedding = nn.Embedding(vocab, hidden)
+        self.position_embedding = nn.Embedding(seq, hidden)
+        self.register_buffer("position_ids", torch.arange(seq).unsqueeze(0), persistent=False)
+        self.blocks = nn.ModuleList(DecoderBlock(hidden, heads, ffn, seq) for _ in range(layers))
+        self.norm = nn.LayerNorm(hidden)
+        self.head = nn.Linear(hidden, vocab, bias=False)
+
+    def forward(self, input_ids):
+        seq = input_ids.shape[1]
+        x = self.token_embedding(input_ids) + self.position_embedding(self.position_ids[:, :seq])
+        for block in self.blocks:
+            x = block(x)
+        return self.head(self.norm(x))
+
+
+def vit_small():
+    """A ViT-S/16-sized vision transformer (6 layers, hidden 384, 6 heads)."""
+    return torchvision.models.VisionTransformer(image_size=224, patch_size=16, num_layers=6, num_heads=6,
+                                                hidden_dim=384, mlp_dim=1536)
+
+
+def token_input(shape, vocab=2000):
+    def make(rng):
+        return [rng.integers(0, vocab, size=shape, dtype=np.int64)]
+
+    return make
+
+
+# The CPU benchmark's zoo (scripts/benchmark_cpu.py --zoo): the six above and
+# families they were not tuned on.
+ZOO_MODELS = {
+    "mobilenet_v3_large": (torchvision_model("mobilenet_v3_large"), ["input"], ["output"], image_input((1, 3, 224, 224))),
+    "efficientnet_b0": (torchvision_model("efficientnet_b0"), ["input"], ["output"], image_input((1, 3, 224, 224))),
+    "regnet_y_400mf": (torchvision_model("regnet_y_400mf"), ["input"], ["output"], image_input((1, 3, 224, 224))),
+    "shufflenet_v2_x1_0": (torchvision_model("shufflenet_v2_x1_0"), ["input"], ["output"], image_input((1, 3, 224, 224))),
+    "mnasnet1_0": (torchvision_model("mnasnet1_0"), ["input"], ["output"], image_input((1, 3, 224, 224))),
+    "densenet121": (torchvision_model("densenet121"), ["input"], ["output"], image_input((1, 3, 224, 224))),
+    "convnext_tiny": (torchvision_model("convnext_tiny"), ["input"], ["output"], image_input((1, 3, 224, 224))),
+    "vit_small": (vit_small, ["input"], ["output"], image_input((1, 3, 224, 224))),
+    "gpt_decoder": (GptDecoder, ["input_ids"], ["logits"], token_input((1, 128))),
+    "resnet18_b8": (torchvision_model("resnet18"), ["input"], ["output"], image_input((8, 3, 224, 224))),
+}
+
+
 # The dynamic-axes set. data_sets: one input maker per test_data_set_<k>;
 # set k's rng is np.random.default_rng(k). axes: torch.onnx's dynamic_axes.
 DynamicModel = collections.namedtuple("DynamicModel", "build inputs outputs axes data_sets")
@@ -398,7 +479,7 @@ def write_test_data(directory, names, arrays, prefix):
 def export_one(name, out_dir):
     """Build, run and export one model; the .onnx is renamed into place last,
     so its presence means the test data next to it is complete."""
-    build, input_names, output_names, make_inputs = MODELS[name]
+    build, input_names, output_names, make_inputs = {**MODELS, **ZOO_MODELS}[name]
     torch.manual_seed(0)
     model = build().eval()
     randomize_batchnorm(model)
@@ -451,7 +532,7 @@ def export_dynamic(name, out_dir):
     return path
 
 
-ALL_MODELS = list(MODELS) + list(DYNAMIC_MODELS)
+ALL_MODELS = list(MODELS) + list(ZOO_MODELS) + list(DYNAMIC_MODELS)
 
 
 def parse_args():
@@ -461,12 +542,16 @@ def parse_args():
                         help="comma-separated model names, static or dynamic (default: the static set)")
     parser.add_argument("--dynamic", action="store_true",
                         help=f"export the dynamic-axes set ({', '.join(DYNAMIC_MODELS)}) instead of the static one")
+    parser.add_argument("--zoo", action="store_true",
+                        help=f"export the benchmark zoo's other models ({', '.join(ZOO_MODELS)}) instead")
     parser.add_argument("--force", action="store_true", help="re-export models that already exist")
     args = parser.parse_args()
     only = [n for n in args.only.split(",") if n]
-    if only and args.dynamic:
-        parser.error("--only names the models itself; it cannot be combined with --dynamic")
-    args.names = only or list(DYNAMIC_MODELS if args.dynamic else MODELS)
+    if only and (args.dynamic or args.zoo):
+        parser.error("--only names the models itself; it cannot be combined with --dynamic or --zoo")
+    if args.dynamic and args.zoo:
+        parser.error("--dynamic and --zoo are different sets; export them one at a time")
+    args.names = only or list(DYNAMIC_MODELS if args.dynamic else ZOO_MODELS if args.zoo else MODELS)
     unknown = [n for n in args.names if n not in ALL_MODELS]
     if unknown:
         parser.error(f"unknown model(s) {', '.join(unknown)}; known: {', '.join(ALL_MODELS)}")

@@ -42,7 +42,17 @@ ERROR_LINE = re.compile(r"^error:", re.MULTILINE)
 CUDA = os.environ.get("TANGRAM_CUDA_PATH", "/usr/local/cuda")
 LLVM = "/usr/lib/llvm-22/bin"
 
-Result = collections.namedtuple("Result", "case status detail kernels")
+Result = collections.namedtuple("Result", "case status detail kernels matrix", defaults=(0,))
+
+
+def uses_tensor_cores(target, path):
+    """Whether a cuda kernel multiplies on the tensor cores (mma.sync); the
+    rocm kernels' MFMA is checked by test/Target/ROCm/mfma.onnxtxt (it needs
+    a disassembly per kernel)."""
+    if not target.startswith("cuda"):
+        return False
+    with open(path, errors="replace") as f:
+        return "mma.sync" in f.read()
 
 
 def validate(target, path):
@@ -83,7 +93,7 @@ def run_case(build, target, name, model, root):
             problem = validate(target, f)
             if problem:
                 return Result(name, "invalid", f"{os.path.basename(f)}: {problem}", len(files))
-        return Result(name, "valid", "", len(files))
+        return Result(name, "valid", "", len(files), sum(uses_tensor_cores(target, f) for f in files))
 
 
 def write_reports(target, results, md_path, json_path, source):
@@ -92,6 +102,7 @@ def write_reports(target, results, md_path, json_path, source):
     summary = {"target": target, "onnx_version": onnx.__version__, "total": total,
                "valid": counts["valid"], "compile_error": counts["compile"], "invalid": counts["invalid"],
                "crash": counts["crash"], "kernels": sum(r.kernels for r in results),
+               "tensor_core_kernels": sum(r.matrix for r in results),
                "cases": {r.case: r.status for r in results}}
     os.makedirs(os.path.dirname(json_path) or ".", exist_ok=True)
     with open(json_path, "w") as f:
@@ -109,7 +120,9 @@ def write_reports(target, results, md_path, json_path, source):
                        ("invalid", "a kernel refused by the tool"), ("crash", "crash or timeout")):
         lines.append(f"| {label} | {counts[key]} | {100.0 * counts[key] / max(total, 1):.1f}% |")
     lines += ["", f"**{counts['valid']} / {total} cases compile and validate "
-              f"({100.0 * counts['valid'] / max(total, 1):.1f}%), {summary['kernels']} kernels.**", "",
+              f"({100.0 * counts['valid'] / max(total, 1):.1f}%), {summary['kernels']} kernels"
+              + (f", {summary['tensor_core_kernels']} of them on the tensor cores (`mma.sync`)"
+                 if target.startswith("cuda") else "") + ".**", "",
               "## Cases that do not", "", "| case | outcome | detail |", "|---|---|---|"]
     for r in results:
         if r.status != "valid":

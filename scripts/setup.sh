@@ -48,4 +48,10 @@ $PY -c "import onnx; assert onnx.__version__=='1.17.0'" 2>/dev/null || need_pip=
 if [ $need_pip = 1 ]; then
   $PY -m pip install -q "${PIP_PKGS[@]}"
 fi
+# The peer the CPU benchmark zoo times (scripts/benchmark_cpu.py --zoo); not
+# needed by the tests: TANGRAM_BENCHMARK_DEPS=1 scripts/setup.sh.
+if [ "${TANGRAM_BENCHMARK_DEPS:-0}" = 1 ]; then
+  $PY -m pip show iree-base-compiler >/dev/null 2>&1 ||
+    $PY -m pip install -q "iree-base-compiler==3.13.0" "iree-base-runtime==3.13.0"
+fi
 echo "setup: done"

@@ -265,6 +265,29 @@ void ContractionTiling::mapReduction(OpBuilder &b, Location loc,
     m.map(loop.getInductionVar(), v);
 }
 
+Value ContractionTiling::inProblem(OpBuilder &b, Location loc,
+                                   const Tile &tile, bool isRow, Value point,
+                                   Value k) {
+  auto lessThan = [&](Value x, Value y) -> Value {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  };
+  return arith::AndIOp::create(
+      b, loc, lessThan(point, isRow ? tile.numRows : tile.numCols),
+      lessThan(k, tile.depth));
+}
+
+IRMapping ContractionTiling::mapPoint(OpBuilder &b, Location loc,
+                                      const Tile &tile, bool isRow,
+                                      Value point, Value k) {
+  IRMapping m = tile.map;
+  if (isRow)
+    mapRows(b, loc, m, point);
+  else
+    mapCols(b, loc, m, point);
+  mapReduction(b, loc, m, k);
+  return m;
+}
+
 void ContractionTiling::storeElement(OpBuilder &b, Location loc,
                                      const Tile &tile, Value r, Value col,
                                      Value sum) {
@@ -350,9 +373,6 @@ FailureOr<bool> mlir::tangram::buildContraction(KernelContext &ctx,
     return failure();
   OpBuilder &tb = tile->b;
   Value row0 = tile->row0, col0 = tile->col0, depth = tile->depth;
-  auto lessThan = [&](OpBuilder &ob, Value x, Value y) -> Value {
-    return arith::CmpIOp::create(ob, loc, arith::CmpIPredicate::ult, x, y);
-  };
 
   // Nothing to fold when the reduction is empty; inside, every loop runs
   // at least once (SCF-to-SPIR-V leaves the results of a loop that runs
@@ -384,18 +404,10 @@ FailureOr<bool> mlir::tangram::buildContraction(KernelContext &ctx,
       Value local = isRows ? major : minorV, kk = isRows ? minorV : major;
       Value point = arith::AddIOp::create(sb, loc, isRows ? row0 : col0, local);
       Value k = arith::AddIOp::create(sb, loc, k0, kk);
-      Value in = arith::AndIOp::create(
-          sb, loc,
-          lessThan(sb, point, isRows ? tile->numRows : tile->numCols),
-          lessThan(sb, k, depth));
+      Value in = tiling.inProblem(sb, loc, *tile, isRows, point, k);
       auto ifIn = scf::IfOp::create(sb, loc, in, /*withElse=*/false);
       OpBuilder ib = ifIn.getThenBodyBuilder();
-      IRMapping m = tile->map;
-      if (isRows)
-        tiling.mapRows(ib, loc, m, point);
-      else
-        tiling.mapCols(ib, loc, m, point);
-      tiling.mapReduction(ib, loc, m, k);
+      IRMapping m = tiling.mapPoint(ib, loc, *tile, isRows, point, k);
       for (auto [v, s] : llvm::zip(values, shared))
         memref::StoreOp::create(ib, loc, cloneSlice(ib, v, m, inner), s, e);
     };

@@ -805,7 +805,11 @@ struct GPUBuildKernelsPass
   using GPUBuildKernelsPassBase::GPUBuildKernelsPassBase;
   void getDependentDialects(DialectRegistry &registry) const override {
     GPUBuildKernelsPassBase::getDependentDialects(registry);
-    getMatrixOpDialects(registry);
+    // Only the dialects of the hooks this compile uses: another target's
+    // (NVVM in a ROCm compile) would change what its conversions apply.
+    for (const std::string &name : matrixOps)
+      if (const MatrixOp *op = lookupMatrixOp(name))
+        op->getDependentDialects(registry);
   }
   void runOnOperation() override {
     ModuleOp module = getOperation();

@@ -149,6 +149,14 @@ struct ContractionTiling {
   void mapRows(OpBuilder &b, Location loc, IRMapping &m, Value flat);
   void mapCols(OpBuilder &b, Location loc, IRMapping &m, Value flat);
   void mapReduction(OpBuilder &b, Location loc, IRMapping &m, Value k);
+  /// Whether row (`isRow`) or col `point` and reduction point `k` are in
+  /// the problem.
+  Value inProblem(OpBuilder &b, Location loc, const Tile &tile, bool isRow,
+                  Value point, Value k);
+  /// The tile's mapping with the row (col) dims at `point` and the
+  /// reduction loops at `k`: what a staged value is computed with.
+  IRMapping mapPoint(OpBuilder &b, Location loc, const Tile &tile, bool isRow,
+                     Value point, Value k);
   /// out[r, col] = combine(out[r, col], sum) where (r, col) is in range.
   /// `sum` may be wider than the element: a matrix op's f32 accumulator
   /// for f16 elements is folded in f32 and rounded once.

@@ -113,9 +113,6 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
   auto cidx = [&](OpBuilder &ob, int64_t v) -> Value {
     return arith::ConstantIndexOp::create(ob, loc, v);
   };
-  auto lessThan = [&](OpBuilder &ob, Value x, Value y) -> Value {
-    return arith::CmpIOp::create(ob, loc, arith::CmpIPredicate::ult, x, y);
-  };
   Block *inner = c.loops.back().getBody();
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value lane = arith::RemUIOp::create(b, loc, tid, cidx(b, op.subgroupSize));
@@ -166,18 +163,11 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
       Value point =
           arith::AddIOp::create(fb, loc, isA ? tile->row0 : tile->col0, local);
       Value k = arith::AddIOp::create(fb, loc, k0, kk);
-      Value in = arith::AndIOp::create(
-          fb, loc, lessThan(fb, point, isA ? tile->numRows : tile->numCols),
-          lessThan(fb, k, depth));
+      Value in = tiling.inProblem(fb, loc, *tile, isA, point, k);
       auto ifIn = scf::IfOp::create(fb, loc, TypeRange{st}, in,
                                     /*withElseRegion=*/true);
       OpBuilder ib = ifIn.getThenBodyBuilder();
-      IRMapping m = tile->map;
-      if (isA)
-        tiling.mapRows(ib, loc, m, point);
-      else
-        tiling.mapCols(ib, loc, m, point);
-      tiling.mapReduction(ib, loc, m, k);
+      IRMapping m = tiling.mapPoint(ib, loc, *tile, isA, point, k);
       Value x = cloneSlice(ib, v, m, inner);
       if (x.getType() != st)
         x = arith::TruncFOp::create(ib, loc, st, x);

@@ -35,10 +35,3 @@ const MatrixOp *mlir::tangram::lookupMatrixOp(StringRef name) {
   auto it = r.ops.find(name);
   return it == r.ops.end() ? nullptr : it->second.get();
 }
-
-void mlir::tangram::getMatrixOpDialects(DialectRegistry &dialects) {
-  Registry &r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
-  for (auto &entry : r.ops)
-    entry.second->getDependentDialects(dialects);
-}

@@ -74,8 +74,6 @@ protected:
 void registerMatrixOp(std::unique_ptr<MatrixOp> op);
 /// The registered op named `name`, or null.
 const MatrixOp *lookupMatrixOp(StringRef name);
-/// The dialects of every registered op.
-void getMatrixOpDialects(DialectRegistry &registry);
 /// "emulated_f16_4x4x4" (EmulatedMatrixOps.cpp): plain loads and FMAs that
 /// run the matrix strategy on any device, for tests.
 void registerEmulatedMatrixOps();
