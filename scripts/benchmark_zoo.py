@@ -19,7 +19,8 @@ into BUILD/models when missing), in one process and with the same inputs
     iree.runtime; warm-up, N runs, the median; its outputs are compared
     with test_data_set_0 too (a mismatch is reported, the time kept);
   - peak resident memory of tangram-run and of a process that loads the
-    model in onnxruntime and runs it (ru_maxrss of each child, three runs).
+    model in onnxruntime and runs it (GNU time's maximum resident set size;
+    tangram-run runs once, onnxruntime three times).
 IREE comes from PyPI: TANGRAM_BENCHMARK_DEPS=1 scripts/setup.sh installs it.
 The table gives the ratios Tangram/onnxruntime and Tangram/IREE per model and
 their geometric means. The issue's bar: geometric mean of Tangram/onnxruntime
@@ -27,7 +28,6 @@ their geometric means. The issue's bar: geometric mean of Tangram/onnxruntime
 """
 import math
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -49,13 +49,16 @@ def geomean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
 
 
-def child_peak_rss_mb(argv):
-    """Runs ARGV; (exit status, its peak resident memory in MB)."""
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    proc.stderr.close()
-    return proc.returncode, usage.ru_maxrss / 1024.0
+def child_peak_rss_mb(argv, tmp):
+    """Runs ARGV under GNU time; (exit status, its peak resident memory in
+    MB). Not this process's own rusage of the child: a child forked from a
+    large Python process starts with the parent's resident size as its
+    maximum, before it execs."""
+    report = os.path.join(tmp, "maxrss.txt")
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report] + argv,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(report) as f:
+        return proc.returncode, int(f.read().split()[-1]) / 1024.0
 
 
 ORT_MEMORY_PROBE = """
@@ -136,11 +139,11 @@ def benchmark_zoo_model(args, name, runs, tmp, bench):
     else:
         rc, row["tangram_peak_rss_mb"] = child_peak_rss_mb(
             [os.path.join(args.build, "bin", "tangram-run"), bundle, "--data-dir", data_dir,
-             "--threads", str(args.threads)])
+             "--threads", str(args.threads)], tmp)
     row["ort_median_ms"] = round(bench.time_onnxruntime(model, data_dir, runs, args.threads), 4)
     probe = ORT_MEMORY_PROBE.format(scripts=os.path.dirname(os.path.abspath(__file__)),
                                     threads=args.threads, model=model, data=data_dir)
-    _, row["ort_peak_rss_mb"] = child_peak_rss_mb([sys.executable, "-c", probe])
+    _, row["ort_peak_rss_mb"] = child_peak_rss_mb([sys.executable, "-c", probe], tmp)
     try:
         row["iree_compile_s"], row["iree_median_ms"], row["iree_matches"] = iree_time(
             model, data_dir, runs, args.threads, tmp, bench.load_inputs, load_outputs)
@@ -205,8 +208,9 @@ def write_zoo_markdown(path, command, machine, settings, rows, machine_section, 
         f"(`--task_topology_group_count`), `iree-compile --iree-hal-target-backends=llvm-cpu "
         f"--iree-llvmcpu-target-cpu=host` after `iree-import-onnx`",
         "; outputs checked against the model's test_data_set_0 while timing (`--expect`, "
-        f"rtol {RTOL:g}, atol {ATOL:g}); peak RSS: `tangram-run` on the bundle, and a Python "
-        "process that loads the model in onnxruntime, each running it three times",
+        f"rtol {RTOL:g}, atol {ATOL:g}); peak RSS (GNU time's maximum resident set): `tangram-run` "
+        "running the bundle once, and a Python process that loads the model in onnxruntime and runs it "
+        "three times",
         "each model's `test_data_set_0` from `scripts/export_models.py` (batch 1, resnet18_b8 batch 8)")
     with open(path, "w") as f:
         f.write("\n".join(lines))
