@@ -5,7 +5,9 @@
 // tg-gpu-build-kernels picks one strategy per top-level parallel loop:
 //   - contract (ContractStrategy.cpp): sums of products of two operands
 //     (matmul, batch matmul, convs as implicit GEMM), output tiles per
-//     workgroup, operand tiles staged through workgroup memory;
+//     workgroup, operand tiles staged through workgroup memory; on a
+//     target's matrix instruction (MatrixContractStrategy.cpp, MatrixOps.h)
+//     when one takes the operands, scalar FMAs otherwise;
 //   - reduce (ReduceStrategy.cpp): one element folded from a row, one
 //     workgroup per output element;
 //   - distribute (KernelStrategies.cpp): everything else, a grid-stride
