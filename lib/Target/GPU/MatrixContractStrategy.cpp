@@ -247,7 +247,9 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
         Value sum = op.accumulatorElement(
             ab, loc, kLoop.getResult(i * fragCols + j), lane, e, r, col);
         if (sum.getType() != at)
-          return failure();
+          return par.emitError("matrix op '")
+                 << op.name() << "' gives accumulator elements of type "
+                 << sum.getType() << ", not its accumulator type " << at;
         r = arith::AddIOp::create(
             ab, loc, tile->row0,
             arith::AddIOp::create(
