@@ -258,6 +258,14 @@ struct OutlineExecutablesPass
         map.map(v, arg);
       for (unsigned i = 0; i < fn.getNumArguments(); ++i)
         fn.setArgAttr(i, "bufferization.writable", b.getBoolAttr(false));
+      // A model weight keeps its address and contents while the bundle is
+      // loaded: a backend may keep what it derives from it (the CPU
+      // microkernels keep packed weights).
+      for (auto [i, v] : llvm::enumerate(inputs))
+        if (auto arg = dyn_cast<BlockArgument>(v))
+          if (arg.getOwner() == &entry.getBody().front() &&
+              entry.getArgAttr(arg.getArgNumber(), "tg.weight"))
+            fn.setArgAttr(i, "tg.constant", b.getUnitAttr());
       b.setInsertionPointToEnd(fnBody);
       // Constants first, in program order (segments keep program order).
       SmallVector<Operation *> consts(constants.begin(), constants.end());

@@ -14,6 +14,7 @@
 #include "CPUTransforms.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::tangram {
 #define GEN_PASS_DEF_USEMICROKERNELSPASS
@@ -104,6 +105,24 @@ linalg::TransposeOp foldableTranspose(Value v, Operation *user) {
   return transpose;
 }
 
+/// True when `v` is a view of a function argument marked `tg.constant` (a
+/// model weight: OutlineExecutables.cpp): the microkernels then keep its
+/// packed form across runs.
+bool isModelWeight(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      return false;
+    v = view.getViewSource();
+  }
+  auto arg = dyn_cast<BlockArgument>(v);
+  if (!arg)
+    return false;
+  auto fn = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+  return fn && arg.getOwner() == &fn.getBody().front() &&
+         fn.getArgAttr(arg.getArgNumber(), "tg.constant");
+}
+
 } // namespace
 
 bool mlir::tangram::hasMicrokernel(linalg::LinalgOp op) {
@@ -139,7 +158,7 @@ struct UseMicrokernelsPass
       bool isConv = rank >= 4;
       SmallVector<Type> argTypes(3, argType);
       if (isConv)
-        argTypes.append(4, b.getI64Type());
+        argTypes.append(5, b.getI64Type());
       auto fnType = b.getFunctionType(argTypes, {});
       auto fn = module.lookupSymbol<func::FuncOp>(name);
       if (!fn) {
@@ -163,9 +182,12 @@ struct UseMicrokernelsPass
           }
         args.push_back(memref::CastOp::create(b, loc, argType, v));
       }
-      if (isConv)
+      if (isConv) {
         for (int64_t p : convParams(op))
           args.push_back(arith::ConstantIntOp::create(b, loc, p, 64));
+        args.push_back(arith::ConstantIntOp::create(
+            b, loc, isModelWeight(op->getOperand(1)) ? 1 : 0, 64));
+      }
       func::CallOp::create(b, loc, fn, args);
       op->erase();
     }

@@ -29,13 +29,15 @@ func.func @batch_matmul_strided(%a: memref<2x8x4xf32, strided<[32, 1, 8]>>, %b: 
 
 // -----
 
-// Convolutions pass their strides then dilations as i64.
+// Convolutions pass their strides then dilations as i64, then whether the
+// weight is a model weight (0: an argument without `tg.constant`).
 // CHECK-LABEL: func.func @conv_nchw
 // CHECK: %[[SH:.*]] = arith.constant 2 : i64
 // CHECK: %[[SW:.*]] = arith.constant 2 : i64
 // CHECK: %[[DH:.*]] = arith.constant 1 : i64
 // CHECK: %[[DW:.*]] = arith.constant 1 : i64
-// CHECK: call @tg_uk_conv2d_nchw_fchw_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[SH]], %[[SW]], %[[DH]], %[[DW]])
+// CHECK: %[[WC:.*]] = arith.constant 0 : i64
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[SH]], %[[SW]], %[[DH]], %[[DW]], %[[WC]])
 func.func @conv_nchw(%x: memref<1x3x9x9xf32>, %w: memref<4x3x3x3xf32>, %y: memref<1x4x4x4xf32>) {
   linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
     ins(%x, %w : memref<1x3x9x9xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x4x4xf32>)
@@ -46,10 +48,24 @@ func.func @conv_nchw(%x: memref<1x3x9x9xf32>, %w: memref<4x3x3x3xf32>, %y: memre
 
 // CHECK-LABEL: func.func @conv_grouped
 // CHECK: call @tg_uk_conv2d_ngchw_gfchw_f32
-// CHECK-SAME: (memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64) -> ()
+// CHECK-SAME: (memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64, i64) -> ()
 func.func @conv_grouped(%x: memref<1x4x1x5x5xf32>, %w: memref<4x1x1x3x3xf32>, %y: memref<1x4x1x3x3xf32>) {
   linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %w : memref<1x4x1x5x5xf32>, memref<4x1x1x3x3xf32>) outs(%y : memref<1x4x1x3x3xf32>)
+  return
+}
+
+// -----
+
+// A weight that is a `tg.constant` argument (a model weight), seen through a
+// view, is passed as such (1): the microkernels keep its packed form.
+// CHECK-LABEL: func.func @conv_model_weight
+// CHECK-COUNT-5: arith.constant 1 : i64
+// CHECK-NEXT: call @tg_uk_conv2d_ngchw_gfchw_f32(
+func.func @conv_model_weight(%x: memref<1x2x2x5x5xf32>, %w: memref<4x2x3x3xf32> {tg.constant}, %y: memref<1x2x2x3x3xf32>) {
+  %w5 = memref.expand_shape %w [[0, 1], [2], [3], [4]] output_shape [2, 2, 2, 3, 3] : memref<4x2x3x3xf32> into memref<2x2x2x3x3xf32>
+  linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w5 : memref<1x2x2x5x5xf32>, memref<2x2x2x3x3xf32>) outs(%y : memref<1x2x2x3x3xf32>)
   return
 }
 

@@ -36,7 +36,7 @@
 #ifndef TG_KC
 #define TG_KC 128 /* a B panel (KC x NR) and an A panel (KC x MR) fit in L1 */
 #endif
-#define TG_MC (TG_MR * 8)
+#define TG_MC (TG_MR * 16) /* rows of A packed at a time (L2) */
 #define TG_NC_MAX (TG_NR * 16)
 #define TG_MIN_VW __attribute__((min_vector_width(TG_VL * 32)))
 
@@ -105,10 +105,11 @@ typedef struct {
   float *c;
   int64_t cs0, cs1;
   int64_t m, n, k;
-  int64_t mc, nc, mtiles, ntiles;
+  int64_t mchunk, nc, mtiles, ntiles;
   /* A packed once for every tile (tg_gemm_prepack), or null: each tile
    * packs its own block. Chunk p0 starts at p0 * mpad floats. */
-  float *apacked; // written once by the prepack, then read by every tile
+  const float *apacked; /* read by every tile */
+  float *apack_out;     /* where tg_gemm_prepack_body writes */
   int64_t mpad;
 } tg_gemm;
 
@@ -150,6 +151,13 @@ TG_MIN_VW static void tg_kernel(int64_t kc, const float *restrict ap,
   for (int64_t i = 0; i < mr; ++i)
     for (int64_t j = 0; j < nr; ++j)
       c[i * cs0 + j * cs1] += tile[i][j];
+}
+
+static int tg_is_unit(const int64_t *off, int64_t n) {
+  for (int64_t i = 1; i < n; ++i)
+    if (off[i] != off[0] + i)
+      return 0;
+  return 1;
 }
 
 /* Packs A[0:mc, 0:kc] into panels of MR rows (k-major), zero padded. */
@@ -210,42 +218,55 @@ static void tg_pack_b(const float *b, const int64_t *bkoff,
   }
 }
 
-/* One (mc x nc) tile of C, the whole k range, in its own pack buffers. */
-static void tg_gemm_tile(const tg_gemm *g, int64_t tile, float *ap,
+/* One work item: the columns [j0, j0 + nc) of rows [i0, i0 + mchunk) of C,
+ * the whole k range. Each KC-deep block of B is packed once per item and
+ * reused by every row of it (packing B per MC rows instead cost a third of
+ * a large GEMM's time); A is packed per MC rows, or read prepacked. */
+static void tg_gemm_item(const tg_gemm *g, int64_t item, float *ap,
                          float *bp) {
-  int64_t i0 = (tile / g->ntiles) * g->mc, j0 = (tile % g->ntiles) * g->nc;
-  int64_t mc = tg_min(g->mc, g->m - i0), nc = tg_min(g->nc, g->n - j0);
+  int64_t i0 = (item / g->ntiles) * g->mchunk, j0 = (item % g->ntiles) * g->nc;
+  int64_t iend = tg_min(i0 + g->mchunk, g->m), nc = tg_min(g->nc, g->n - j0);
   for (int64_t p0 = 0; p0 < g->k; p0 += TG_KC) {
     int64_t kc = tg_min(TG_KC, g->k - p0);
     tg_pack_b(g->b, g->bkoff + p0, g->bnoff + j0, kc, nc, bp);
-    if (g->apacked)
-      ap = g->apacked + p0 * g->mpad + i0 * kc;
-    else
-      tg_pack_a(g->a + i0 * g->as0, g->as0, g->akoff + p0, mc, kc, ap);
-    for (int64_t jr = 0; jr < nc; jr += TG_NR)
-      for (int64_t ir = 0; ir < mc; ir += TG_MR)
-        tg_kernel(kc, ap + ir * kc, bp + jr * kc,
-                  g->c + (i0 + ir) * g->cs0 + (j0 + jr) * g->cs1, g->cs0,
-                  g->cs1, tg_min(TG_MR, mc - ir), tg_min(TG_NR, nc - jr));
+    for (int64_t i1 = i0; i1 < iend; i1 += TG_MC) {
+      int64_t mc = tg_min(TG_MC, iend - i1);
+      const float *apan = ap;
+      if (g->apacked)
+        apan = g->apacked + p0 * g->mpad + i1 * kc;
+      else
+        tg_pack_a(g->a + i1 * g->as0, g->as0, g->akoff + p0, mc, kc, ap);
+      for (int64_t jr = 0; jr < nc; jr += TG_NR)
+        for (int64_t ir = 0; ir < mc; ir += TG_MR)
+          tg_kernel(kc, apan + ir * kc, bp + jr * kc,
+                    g->c + (i1 + ir) * g->cs0 + (j0 + jr) * g->cs1, g->cs0,
+                    g->cs1, tg_min(TG_MR, mc - ir), tg_min(TG_NR, nc - jr));
+    }
   }
 }
 
-/* Splits C into tiles, enough of them to keep a few threads busy. */
-static void tg_gemm_plan(tg_gemm *g) {
-  g->mc = TG_MC;
-  g->mtiles = (g->m + g->mc - 1) / g->mc;
-  g->nc = TG_NC_MAX;
-  int64_t want = 8;
-  if (g->mtiles < want) {
-    int64_t per = (want + g->mtiles - 1) / g->mtiles;
-    int64_t nc = (g->n + per - 1) / per;
-    nc = (nc + TG_NR - 1) / TG_NR * TG_NR;
-    if (nc < 2 * TG_NR)
-      nc = 2 * TG_NR;
-    if (nc < g->nc)
-      g->nc = nc;
+/* Splits C into work items, enough of them (`want` in all over `items`
+ * GEMMs) to keep a few threads busy: first into column blocks, which costs
+ * nothing, then into row chunks, each of which packs its own B. */
+static void tg_gemm_plan(tg_gemm *g, int64_t items) {
+  int64_t want = (8 + items - 1) / items;
+  int64_t nc = tg_min(TG_NC_MAX, (g->n + TG_NR - 1) / TG_NR * TG_NR);
+  int64_t ntiles = (g->n + nc - 1) / nc;
+  if (ntiles < want) {
+    int64_t per = (g->n + want - 1) / want;
+    per = (per + TG_NR - 1) / TG_NR * TG_NR;
+    nc = per < 2 * TG_NR ? tg_min(nc, 2 * TG_NR) : per;
+    ntiles = (g->n + nc - 1) / nc;
   }
-  g->ntiles = (g->n + g->nc - 1) / g->nc;
+  int64_t msplit = ntiles < want ? (want + ntiles - 1) / ntiles : 1;
+  int64_t mchunk = (g->m + msplit - 1) / msplit;
+  mchunk = (mchunk + TG_MR - 1) / TG_MR * TG_MR;
+  if (mchunk < TG_MC && g->m > TG_MC)
+    mchunk = TG_MC; /* a chunk below MC rows packs B for too little work */
+  g->nc = nc;
+  g->ntiles = ntiles;
+  g->mchunk = mchunk;
+  g->mtiles = (g->m + mchunk - 1) / mchunk;
 }
 
 /* A batch of GEMMs that share sizes: item b adds the offsets below. */
@@ -253,6 +274,10 @@ typedef struct {
   tg_gemm g;
   int64_t batch, inner; /* items: batch x inner (e.g. images x groups) */
   int64_t a_outer, a_inner, b_outer, b_inner, c_outer, c_inner;
+  /* A is a weight (the compiler says so): the same address and contents
+   * while the code object is loaded, so its packed form is kept. */
+  int64_t a_const;
+  float **packs; /* per inner item: A packed, or null */
 } tg_gemm_batch;
 
 static void tg_gemm_batch_body(void *ctx, int64_t begin, int64_t end) {
@@ -269,7 +294,9 @@ static void tg_gemm_batch_body(void *ctx, int64_t begin, int64_t end) {
     g.a += o * gb->a_outer + in * gb->a_inner;
     g.b += o * gb->b_outer + in * gb->b_inner;
     g.c += o * gb->c_outer + in * gb->c_inner;
-    tg_gemm_tile(&g, t % tiles, ap, bp);
+    if (gb->packs)
+      g.apacked = gb->packs[in];
+    tg_gemm_item(&g, t % tiles, ap, bp);
   }
   free(ap);
   free(bp);
@@ -285,15 +312,8 @@ static void tg_gemm_prepack_body(void *ctx, int64_t begin, int64_t end) {
     int64_t kc = tg_min(TG_KC, g->k - p0);
     tg_pack_a(g->a + i0 * g->as0, g->as0, g->akoff + p0,
               tg_min(TG_MR, g->m - i0), kc,
-              g->apacked + p0 * g->mpad + i0 * kc);
+              g->apack_out + p0 * g->mpad + i0 * kc);
   }
-}
-
-static int tg_is_unit(const int64_t *off, int64_t n) {
-  for (int64_t i = 1; i < n; ++i)
-    if (off[i] != off[0] + i)
-      return 0;
-  return 1;
 }
 
 /* Few rows of A (a batch-1 fully connected layer): packing B would copy as
@@ -339,6 +359,91 @@ TG_MIN_VW static void tg_gemm_small_m(const tg_gemm *g) {
   }
 }
 
+/* All of A packed into a new buffer (chunk p0 at p0 * mpad floats). */
+static float *tg_pack_all(tg_gemm *g, int64_t macs) {
+  float *packed = (float *)malloc(sizeof(float) * g->mpad * g->k);
+  if (!packed)
+    abort();
+  g->apack_out = packed;
+  int64_t chunks = (g->k + TG_KC - 1) / TG_KC;
+  tg_run_sized(g, chunks * (g->mpad / TG_MR), tg_gemm_prepack_body, macs);
+  return packed;
+}
+
+/* Packed weights, kept while the code object is loaded: a list searched by
+ * A's address, shape and offset table (a weight of one convolution is only
+ * ever read one way, so the list is as long as the model has weights).
+ * Concurrent runs may both pack a weight on first use; one copy is kept. */
+typedef struct tg_packed {
+  struct tg_packed *next;
+  const float *a;
+  int64_t as0, m, k, hash;
+  float *data;
+} tg_packed;
+static tg_packed *tg_packed_list;
+static int tg_packed_lock;
+
+static void tg_lock(void) {
+  while (__atomic_exchange_n(&tg_packed_lock, 1, __ATOMIC_ACQUIRE))
+    while (__atomic_load_n(&tg_packed_lock, __ATOMIC_RELAXED))
+      ;
+}
+static void tg_unlock(void) {
+  __atomic_store_n(&tg_packed_lock, 0, __ATOMIC_RELEASE);
+}
+
+static tg_packed *tg_find_packed(const tg_gemm *g, int64_t hash) {
+  for (tg_packed *p = tg_packed_list; p; p = p->next)
+    if (p->a == g->a && p->as0 == g->as0 && p->m == g->m && p->k == g->k &&
+        p->hash == hash)
+      return p;
+  return 0;
+}
+
+static float *tg_cached_pack(tg_gemm *g, int64_t macs) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a over the offset table */
+  for (int64_t i = 0; i < g->k; ++i)
+    h = (h ^ (uint64_t)g->akoff[i]) * 1099511628211ull;
+  int64_t hash = (int64_t)h;
+  tg_lock();
+  tg_packed *found = tg_find_packed(g, hash);
+  tg_unlock();
+  if (found)
+    return found->data;
+  tg_packed *p = (tg_packed *)malloc(sizeof(tg_packed));
+  if (!p)
+    abort();
+  p->a = g->a;
+  p->as0 = g->as0;
+  p->m = g->m;
+  p->k = g->k;
+  p->hash = hash;
+  p->data = tg_pack_all(g, macs);
+  tg_lock();
+  found = tg_find_packed(g, hash);
+  if (!found) {
+    p->next = tg_packed_list;
+    tg_packed_list = p;
+  }
+  tg_unlock();
+  if (found) {
+    free(p->data);
+    free(p);
+    return found->data;
+  }
+  return p->data;
+}
+
+/* The packed weights go when the code object is unloaded. */
+__attribute__((destructor)) static void tg_free_packed(void) {
+  while (tg_packed_list) {
+    tg_packed *p = tg_packed_list;
+    tg_packed_list = p->next;
+    free(p->data);
+    free(p);
+  }
+}
+
 static void tg_gemm_batch_run(tg_gemm_batch *gb) {
   if (gb->g.m <= 0 || gb->g.n <= 0 || gb->g.k <= 0 || gb->batch <= 0 ||
       gb->inner <= 0)
@@ -354,26 +459,35 @@ static void tg_gemm_batch_run(tg_gemm_batch *gb) {
       }
     return;
   }
-  tg_gemm_plan(&gb->g);
   int64_t items = gb->batch * gb->inner;
+  tg_gemm_plan(&gb->g, items);
   int64_t macs = items * gb->g.m * gb->g.n * gb->g.k;
-  /* One A for every item and more than one N tile: pack it once rather
-   * than once per tile. */
-  float *apacked = 0;
-  if (gb->a_outer == 0 && gb->a_inner == 0 &&
-      items * gb->g.ntiles > 1) {
+  /* A weight is packed on first use and kept; an A shared by every item
+   * and read by more than one tile is packed once per call. */
+  float **packs = 0;
+  int owned = 0;
+  if (gb->a_outer == 0 && (gb->a_const || (gb->a_inner == 0 &&
+                                           items * gb->g.ntiles > 1))) {
     gb->g.mpad = (gb->g.m + TG_MR - 1) / TG_MR * TG_MR;
-    apacked = (float *)malloc(sizeof(float) * gb->g.mpad * gb->g.k);
-    if (!apacked)
+    int64_t distinct = gb->a_inner == 0 ? 1 : gb->inner;
+    packs = (float **)malloc(sizeof(float *) * gb->inner);
+    if (!packs)
       abort();
-    gb->g.apacked = apacked;
-    int64_t chunks = (gb->g.k + TG_KC - 1) / TG_KC;
-    tg_run_sized(&gb->g, chunks * (gb->g.mpad / TG_MR), tg_gemm_prepack_body,
-                 macs);
+    for (int64_t in = 0; in < distinct; ++in) {
+      tg_gemm g = gb->g;
+      g.a += in * gb->a_inner;
+      packs[in] = gb->a_const ? tg_cached_pack(&g, macs) : tg_pack_all(&g, macs);
+    }
+    for (int64_t in = distinct; in < gb->inner; ++in)
+      packs[in] = packs[0];
+    owned = !gb->a_const;
   }
+  gb->packs = packs;
   tg_run_sized(gb, items * gb->g.mtiles * gb->g.ntiles, tg_gemm_batch_body,
                macs);
-  free(apacked);
+  if (owned)
+    free(packs[0]);
+  free(packs);
 }
 
 static int64_t *tg_offsets(int64_t n, int64_t stride) {
@@ -410,8 +524,8 @@ static void tg_batch_matmul(const float *a, int64_t as_b, int64_t as0,
                             int64_t n, int64_t k) {
   int64_t *akoff = tg_offsets(k, as1), *bkoff = tg_offsets(k, bs0),
           *bnoff = tg_offsets(n, bs1);
-  tg_gemm_batch gb = {{a, as0, akoff, b, bkoff, bnoff, c, cs0, cs1, m, n, k, 0, 0, 0, 0, 0, 0},
-                      batch, 1, as_b, 0, bs_b, 0, cs_b, 0};
+  tg_gemm_batch gb = {{a, as0, akoff, b, bkoff, bnoff, c, cs0, cs1, m, n, k, 0, 0, 0, 0, 0, 0, 0},
+                      batch, 1, as_b, 0, bs_b, 0, cs_b, 0, 0, 0};
   tg_gemm_batch_run(&gb);
   free(akoff);
   free(bkoff);
@@ -440,6 +554,7 @@ typedef struct {
   float *out;
   int64_t os[5];
   int64_t n, g, c, f, kh, kw, oh, ow, sh, sw, dh, dw;
+  int64_t w_const; /* the weight is a model weight (tg_gemm_batch.a_const) */
 } tg_conv;
 
 /* Depthwise planes (C = F = 1 per group): a direct loop per output row
@@ -549,7 +664,7 @@ static void tg_conv_wide(const tg_conv *cv) {
   if (!wide)
     abort();
   tg_gemm_batch gb = {{cv->w, cv->ws[1], akoff, cv->in, bkoff, bnoff, wide,
-                       nw, 1, cv->f, nw, k, 0, 0, 0, 0, 0, 0},
+                       nw, 1, cv->f, nw, k, 0, 0, 0, 0, 0, 0, 0},
                       cv->n,
                       cv->g,
                       0,
@@ -557,7 +672,9 @@ static void tg_conv_wide(const tg_conv *cv) {
                       cv->is[0],
                       cv->is[1],
                       cv->g * cv->f * nw,
-                      cv->f * nw};
+                      cv->f * nw,
+                      cv->w_const,
+                      0};
   tg_gemm_batch_run(&gb);
   tg_conv_wide_ctx w = {cv, wide, wq, nw};
   tg_run_sized(&w, rows, tg_conv_wide_body, rows * nw);
@@ -604,7 +721,7 @@ static void tg_conv_run(tg_conv *cv) {
       bnoff[q] = oy * cv->sh * cv->is[3] + ox * cv->sw * cv->is[4];
   tg_gemm_batch gb = {
       {cv->w, cv->ws[1], akoff, cv->in, bkoff, bnoff, cv->out, cv->os[2],
-       cv->os[4], cv->f, npix, k, 0, 0, 0, 0, 0, 0},
+       cv->os[4], cv->f, npix, k, 0, 0, 0, 0, 0, 0, 0},
       cv->n,
       cv->g,
       0,
@@ -612,37 +729,42 @@ static void tg_conv_run(tg_conv *cv) {
       cv->is[0],
       cv->is[1],
       cv->os[0],
-      cv->os[1]};
+      cv->os[1],
+      cv->w_const,
+      0};
   tg_gemm_batch_run(&gb);
   free(akoff);
   free(bkoff);
   free(bnoff);
 }
 
-/* linalg.conv_2d_nchw_fchw on a padded input. */
+/* linalg.conv_2d_nchw_fchw on a padded input; w_const: W is a model
+ * weight (UseMicrokernels.cpp). */
 void tg_uk_conv2d_nchw_fchw_f32(TG_MEMREF4(I), TG_MEMREF4(W), TG_MEMREF4(O),
                                 int64_t sh, int64_t sw, int64_t dh,
-                                int64_t dw) {
+                                int64_t dw, int64_t w_const) {
   tg_conv cv = {I + I_off,
                 {I_s0, 0, I_s1, I_s2, I_s3},
                 W + W_off,
                 {0, W_s0, W_s1, W_s2, W_s3},
                 O + O_off,
                 {O_s0, 0, O_s1, O_s2, O_s3},
-                O_d0, 1, I_d1, O_d1, W_d2, W_d3, O_d2, O_d3, sh, sw, dh, dw};
+                O_d0, 1, I_d1, O_d1, W_d2, W_d3, O_d2, O_d3, sh, sw, dh, dw,
+                w_const};
   tg_conv_run(&cv);
 }
 
 /* linalg.conv_2d_ngchw_gfchw on a padded input (grouped, depthwise). */
 void tg_uk_conv2d_ngchw_gfchw_f32(TG_MEMREF5(I), TG_MEMREF5(W),
                                   TG_MEMREF5(O), int64_t sh, int64_t sw,
-                                  int64_t dh, int64_t dw) {
+                                  int64_t dh, int64_t dw, int64_t w_const) {
   tg_conv cv = {I + I_off,
                 {I_s0, I_s1, I_s2, I_s3, I_s4},
                 W + W_off,
                 {W_s0, W_s1, W_s2, W_s3, W_s4},
                 O + O_off,
                 {O_s0, O_s1, O_s2, O_s3, O_s4},
-                O_d0, O_d1, I_d2, O_d2, W_d3, W_d4, O_d3, O_d4, sh, sw, dh, dw};
+                O_d0, O_d1, I_d2, O_d2, W_d3, W_d4, O_d3, O_d4, sh, sw, dh, dw,
+                w_const};
   tg_conv_run(&cv);
 }
