@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include <cmath>
 #include <cstdint>
+#include <deque>
 #include <gtest/gtest.h>
 #include <random>
 #include <vector>
@@ -35,7 +36,7 @@ void tg_uk_conv2d_ngchw_gfchw_f32(
     int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
     int64_t, int64_t, float *, float *, int64_t, int64_t, int64_t, int64_t,
     int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
-    int64_t, int64_t, int64_t);
+    int64_t, int64_t, int64_t, int64_t);
 const char *tangram_take_error(void);
 void tg_uk_report_error(const char *);
 }
@@ -130,11 +131,14 @@ struct ConvCase {
 };
 
 /// Grouped conv on an already padded input, against a direct loop.
-void checkConv(const ConvCase &p) {
+/// `weight`: pass the weight as a model weight (packed once and kept, keyed
+/// by its address: the caller keeps it alive and unchanged).
+void checkConv(const ConvCase &p, const std::vector<float> *weight = nullptr) {
   int64_t oh = (p.h - (p.kh - 1) * p.dh - 1) / p.sh + 1;
   int64_t ow = (p.w - (p.kw - 1) * p.dw - 1) / p.sw + 1;
   std::vector<float> in = randomVector(p.n * p.g * p.c * p.h * p.w, 6),
-                     wt = randomVector(p.g * p.f * p.c * p.kh * p.kw, 7),
+                     wt = weight ? *weight
+                                 : randomVector(p.g * p.f * p.c * p.kh * p.kw, 7),
                      out = randomVector(p.n * p.g * p.f * oh * ow, 8),
                      want(out);
   int64_t is[5] = {p.g * p.c * p.h * p.w, p.c * p.h * p.w, p.h * p.w, p.w, 1};
@@ -156,11 +160,12 @@ void checkConv(const ConvCase &p) {
                        wt[g * ws[0] + f * ws[1] + c * ws[2] + ky * p.kw + kx];
             want[n * os[0] + g * os[1] + f * os[2] + y * ow + x] = float(s);
           }
+  float *w = weight ? const_cast<float *>(weight->data()) : wt.data();
   tg_uk_conv2d_ngchw_gfchw_f32(
       in.data(), in.data(), 0, p.n, p.g, p.c, p.h, p.w, is[0], is[1], is[2],
-      is[3], is[4], wt.data(), wt.data(), 0, p.g, p.f, p.c, p.kh, p.kw, ws[0],
-      ws[1], ws[2], ws[3], ws[4], out.data(), out.data(), 0, p.n, p.g, p.f,
-      oh, ow, os[0], os[1], os[2], os[3], os[4], p.sh, p.sw, p.dh, p.dw);
+      is[3], is[4], w, w, 0, p.g, p.f, p.c, p.kh, p.kw, ws[0], ws[1], ws[2],
+      ws[3], ws[4], out.data(), out.data(), 0, p.n, p.g, p.f, oh, ow, os[0],
+      os[1], os[2], os[3], os[4], p.sh, p.sw, p.dh, p.dw, weight ? 1 : 0);
   for (size_t i = 0; i < out.size(); ++i)
     ASSERT_NEAR(out[i], want[i], 1e-4 * (1 + std::fabs(want[i])))
         << "case n" << p.n << " g" << p.g << " c" << p.c << " f" << p.f
@@ -178,6 +183,10 @@ TEST_P(Microkernels, Convolution) {
       {1, 2, 3, 5, 8, 8, 3, 3, 1, 1, 1, 1},     // groups
       {2, 6, 1, 1, 10, 10, 3, 3, 1, 1, 1, 1},   // depthwise
       {1, 6, 1, 1, 11, 11, 3, 3, 2, 2, 1, 1},   // depthwise stride 2
+      {1, 5, 1, 1, 23, 21, 5, 5, 1, 1, 1, 1},   // depthwise 5x5
+      {1, 5, 1, 1, 24, 22, 5, 5, 2, 2, 1, 1},   // depthwise 5x5 stride 2
+      {1, 4, 1, 1, 14, 14, 5, 5, 1, 1, 2, 2},   // depthwise 5x5 dilated
+      {1, 4, 1, 1, 19, 19, 7, 7, 3, 3, 1, 1},   // depthwise 7x7 stride 3
       {1, 3, 1, 4, 9, 9, 5, 5, 1, 1, 1, 1},     // channel multiplier
       {1, 1, 1, 2, 1, 30, 1, 5, 1, 1, 1, 1},    // one output row
       // Large enough to take the threaded path (over 2^20 multiply-adds).
@@ -187,6 +196,25 @@ TEST_P(Microkernels, Convolution) {
   };
   for (const ConvCase &c : cases)
     checkConv(c);
+}
+
+// A model weight is packed on first use and the packed form is reused: two
+// runs of each case with one weight (plain, wide stride-1, grouped) give the
+// direct loop's result both times.
+TEST_P(Microkernels, ConvolutionModelWeight) {
+  const ConvCase cases[] = {
+      {1, 1, 4, 33, 12, 12, 3, 3, 2, 2, 1, 1},
+      {1, 1, 32, 40, 22, 22, 3, 3, 1, 1, 1, 1},
+      {2, 3, 4, 17, 9, 9, 3, 3, 1, 1, 1, 1},
+  };
+  // The weights live as long as the process (the packed copies are keyed
+  // by address for the life of the code object, as a bundle's weights are).
+  static std::deque<std::vector<float>> weights;
+  for (const ConvCase &c : cases) {
+    weights.push_back(randomVector(c.g * c.f * c.c * c.kh * c.kw, 9));
+    checkConv(c, &weights.back());
+    checkConv(c, &weights.back());
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, Microkernels, ::testing::Bool());

@@ -568,12 +568,35 @@ static void tg_depthwise_body(void *ctx, int64_t begin, int64_t end) {
     float *op = cv->out + n * cv->os[0] + g * cv->os[1];
     int64_t isy = cv->is[3], isx = cv->is[4], osy = cv->os[3],
             osx = cv->os[4];
-    /* The common 3x3 unit-dilation case: a kernel row's three taps per
-     * pass over the output row (a third of the output traffic). */
+    /* The common 3x3 and 5x5 unit-dilation cases: a kernel row's taps per
+     * pass over the output row (a third or a fifth of the output traffic). */
     int fast3 = cv->kw == 3 && cv->dw == 1 && osx == 1 && isx == 1 &&
+                (cv->sw == 1 || cv->sw == 2);
+    int fast5 = cv->kw == 5 && cv->dw == 1 && osx == 1 && isx == 1 &&
                 (cv->sw == 1 || cv->sw == 2);
     for (int64_t oy = 0; oy < cv->oh; ++oy) {
       float *orow = op + oy * osy;
+      if (fast5) {
+        for (int64_t ky = 0; ky < cv->kh; ++ky) {
+          const float *wr = wp + ky * cv->ws[3];
+          int64_t x = cv->ws[4];
+          float w0 = wr[0], w1 = wr[x], w2 = wr[2 * x], w3 = wr[3 * x],
+                w4 = wr[4 * x];
+          const float *irow = ip + (oy * cv->sh + ky * cv->dh) * isy;
+          if (cv->sw == 1) {
+            for (int64_t ox = 0; ox < cv->ow; ++ox)
+              orow[ox] += w0 * irow[ox] + w1 * irow[ox + 1] +
+                          w2 * irow[ox + 2] + w3 * irow[ox + 3] +
+                          w4 * irow[ox + 4];
+          } else {
+            for (int64_t ox = 0; ox < cv->ow; ++ox)
+              orow[ox] += w0 * irow[2 * ox] + w1 * irow[2 * ox + 1] +
+                          w2 * irow[2 * ox + 2] + w3 * irow[2 * ox + 3] +
+                          w4 * irow[2 * ox + 4];
+          }
+        }
+        continue;
+      }
       if (fast3) {
         for (int64_t ky = 0; ky < cv->kh; ++ky) {
           const float *wr = wp + ky * cv->ws[3];
