@@ -265,7 +265,7 @@ struct OutlineExecutablesPass
         if (auto arg = dyn_cast<BlockArgument>(v))
           if (arg.getOwner() == &entry.getBody().front() &&
               entry.getArgAttr(arg.getArgNumber(), "tg.weight"))
-            fn.setArgAttr(i, "tg.constant", b.getUnitAttr());
+            fn.setArgAttr(i, "tg.is_weight", b.getUnitAttr());
       b.setInsertionPointToEnd(fnBody);
       // Constants first, in program order (segments keep program order).
       SmallVector<Operation *> consts(constants.begin(), constants.end());

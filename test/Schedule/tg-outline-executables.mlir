@@ -97,11 +97,11 @@ module attributes {tg.devices = [{id = "cpu0", target = "cpu"}]} {
 
 // -----
 
-// An executable argument bound to a model weight is marked `tg.constant`
+// An executable argument bound to a model weight is marked `tg.is_weight`
 // (its address and contents stay the same while the bundle is loaded); one
 // bound to an input is not.
 // CHECK-LABEL: func.func @main
-// CHECK: func.func private @main_cpu0_0(%{{.*}}: tensor<4xf32> {bufferization.writable = false}, %{{.*}}: tensor<4xf32> {bufferization.writable = false, tg.constant})
+// CHECK: func.func private @main_cpu0_0(%{{.*}}: tensor<4xf32> {bufferization.writable = false}, %{{.*}}: tensor<4xf32> {bufferization.writable = false, tg.is_weight})
 module attributes {tg.devices = [{id = "cpu0", target = "cpu"}]} {
   func.func @main(%x: tensor<4xf32>, %w: tensor<4xf32> {tg.weight = 0 : i64, tg.weight_name = "w"}) -> tensor<4xf32> {
     %a = tg.mul %x, %w {tg.device = "cpu0"} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>

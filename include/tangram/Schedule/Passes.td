@@ -102,7 +102,11 @@ def OutlineExecutablesPass : Pass<"tg-outline-executables", "ModuleOp"> {
     function only the schedule: `tg.launch` of each executable in order
     and a `tg.transfer` wherever a value crosses devices. Constants are
     copied into every executable that uses them. Model inputs and weights
-    are bound directly on each device that reads them.
+    are bound directly on each device that reads them; an executable's
+    argument bound to a weight carries `tg.is_weight` (its address and
+    contents stay the same while the bundle is loaded, so a backend may
+    keep what it derives from it, as the CPU microkernels keep packed
+    weights).
 
     Every model output becomes the result of exactly one launch; an output
     that is an input, a constant or another output is copied by a small

@@ -105,7 +105,7 @@ linalg::TransposeOp foldableTranspose(Value v, Operation *user) {
   return transpose;
 }
 
-/// True when `v` is a view of a function argument marked `tg.constant` (a
+/// True when `v` is a view of a function argument marked `tg.is_weight` (a
 /// model weight: OutlineExecutables.cpp): the microkernels then keep its
 /// packed form across runs.
 bool isModelWeight(Value v) {
@@ -120,7 +120,7 @@ bool isModelWeight(Value v) {
     return false;
   auto fn = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
   return fn && arg.getOwner() == &fn.getBody().front() &&
-         fn.getArgAttr(arg.getArgNumber(), "tg.constant");
+         fn.getArgAttr(arg.getArgNumber(), "tg.is_weight");
 }
 
 } // namespace

@@ -30,7 +30,7 @@ func.func @batch_matmul_strided(%a: memref<2x8x4xf32, strided<[32, 1, 8]>>, %b: 
 // -----
 
 // Convolutions pass their strides then dilations as i64, then whether the
-// weight is a model weight (0: an argument without `tg.constant`).
+// weight is a model weight (0: an argument without `tg.is_weight`).
 // CHECK-LABEL: func.func @conv_nchw
 // CHECK: %[[SH:.*]] = arith.constant 2 : i64
 // CHECK: %[[SW:.*]] = arith.constant 2 : i64
@@ -57,12 +57,12 @@ func.func @conv_grouped(%x: memref<1x4x1x5x5xf32>, %w: memref<4x1x1x3x3xf32>, %y
 
 // -----
 
-// A weight that is a `tg.constant` argument (a model weight), seen through a
+// A weight that is a `tg.is_weight` argument (a model weight), seen through a
 // view, is passed as such (1): the microkernels keep its packed form.
 // CHECK-LABEL: func.func @conv_model_weight
 // CHECK-COUNT-5: arith.constant 1 : i64
 // CHECK-NEXT: call @tg_uk_conv2d_ngchw_gfchw_f32(
-func.func @conv_model_weight(%x: memref<1x2x2x5x5xf32>, %w: memref<4x2x3x3xf32> {tg.constant}, %y: memref<1x2x2x3x3xf32>) {
+func.func @conv_model_weight(%x: memref<1x2x2x5x5xf32>, %w: memref<4x2x3x3xf32> {tg.is_weight}, %y: memref<1x2x2x3x3xf32>) {
   %w5 = memref.expand_shape %w [[0, 1], [2], [3], [4]] output_shape [2, 2, 2, 3, 3] : memref<4x2x3x3xf32> into memref<2x2x2x3x3xf32>
   linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %w5 : memref<1x2x2x5x5xf32>, memref<2x2x2x3x3xf32>) outs(%y : memref<1x2x2x3x3xf32>)
