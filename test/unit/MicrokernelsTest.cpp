@@ -98,6 +98,15 @@ TEST_P(Microkernels, Matmul) {
         checkMatmul(m, n, k, false, false, 0);
 }
 
+// Sizes that split C's rows: a chunk of MC rows per item when there are too
+// few column blocks for the threads (few columns), and several MC-row blocks
+// within one item (many columns), each with a partial last block.
+TEST_P(Microkernels, MatmulRowChunks) {
+  checkMatmul(300, 40, 200, false, false, 0);
+  checkMatmul(300, 2100, 20, false, false, 0);
+  checkMatmul(301, 70, 129, true, false, 2);
+}
+
 TEST_P(Microkernels, MatmulStrided) {
   for (bool ta : {false, true})
     for (bool tb : {false, true}) {

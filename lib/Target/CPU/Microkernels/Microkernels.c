@@ -106,8 +106,9 @@ typedef struct {
   int64_t cs0, cs1;
   int64_t m, n, k;
   int64_t mchunk, nc, mtiles, ntiles;
-  /* A packed once for every tile (tg_gemm_prepack), or null: each tile
-   * packs its own block. Chunk p0 starts at p0 * mpad floats. */
+  /* A packed once for every item (tg_pack_all, or kept by tg_cached_pack),
+   * or null: each item packs its own blocks. Chunk p0 starts at p0 * mpad
+   * floats. */
   const float *apacked; /* read by every tile */
   float *apack_out;     /* where tg_gemm_prepack_body writes */
   int64_t mpad;
@@ -151,13 +152,6 @@ TG_MIN_VW static void tg_kernel(int64_t kc, const float *restrict ap,
   for (int64_t i = 0; i < mr; ++i)
     for (int64_t j = 0; j < nr; ++j)
       c[i * cs0 + j * cs1] += tile[i][j];
-}
-
-static int tg_is_unit(const int64_t *off, int64_t n) {
-  for (int64_t i = 1; i < n; ++i)
-    if (off[i] != off[0] + i)
-      return 0;
-  return 1;
 }
 
 /* Packs A[0:mc, 0:kc] into panels of MR rows (k-major), zero padded. */
@@ -314,6 +308,13 @@ static void tg_gemm_prepack_body(void *ctx, int64_t begin, int64_t end) {
               tg_min(TG_MR, g->m - i0), kc,
               g->apack_out + p0 * g->mpad + i0 * kc);
   }
+}
+
+static int tg_is_unit(const int64_t *off, int64_t n) {
+  for (int64_t i = 1; i < n; ++i)
+    if (off[i] != off[0] + i)
+      return 0;
+  return 1;
 }
 
 /* Few rows of A (a batch-1 fully connected layer): packing B would copy as
