@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include <cmath>
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <gtest/gtest.h>
@@ -23,20 +24,20 @@ void tangram_set_parallel_for(void (*pf)(void *, int64_t, BodyFn));
 void tg_uk_matmul_f32(float *, float *, int64_t, int64_t, int64_t, int64_t,
                       int64_t, float *, float *, int64_t, int64_t, int64_t,
                       int64_t, int64_t, float *, float *, int64_t, int64_t,
-                      int64_t, int64_t, int64_t);
+                      int64_t, int64_t, int64_t, int64_t);
 void tg_uk_batch_matmul_f32(float *, float *, int64_t, int64_t, int64_t,
                             int64_t, int64_t, int64_t, int64_t, float *,
                             float *, int64_t, int64_t, int64_t, int64_t,
                             int64_t, int64_t, int64_t, float *, float *,
                             int64_t, int64_t, int64_t, int64_t, int64_t,
-                            int64_t, int64_t);
+                            int64_t, int64_t, int64_t);
 void tg_uk_conv2d_ngchw_gfchw_f32(
     float *, float *, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
     int64_t, int64_t, int64_t, int64_t, int64_t, float *, float *, int64_t,
     int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
     int64_t, int64_t, float *, float *, int64_t, int64_t, int64_t, int64_t,
     int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
-    int64_t, int64_t, int64_t, int64_t);
+    int64_t, int64_t, int64_t, int64_t, int64_t);
 const char *tangram_take_error(void);
 void tg_uk_report_error(const char *);
 }
@@ -67,14 +68,22 @@ protected:
   void TearDown() override { tangram_set_parallel_for(nullptr); }
 };
 
-/// C[M,N] (strides cs0, cs1) += A (as0, as1) * B (bs0, bs1).
+/// C[M,N] (strides cs0, cs1) += A (as0, as1) * B (bs0, bs1). `cZero`: the
+/// call is told C holds zeros, so C starts as NaN (any read of it shows)
+/// and must come out as A * B, its padding untouched.
 void checkMatmul(int64_t m, int64_t n, int64_t k, bool transA, bool transB,
-                 int64_t cPad) {
+                 int64_t cPad, bool cZero = false) {
   std::vector<float> a = randomVector(m * k, 1), b = randomVector(k * n, 2);
   int64_t as0 = transA ? 1 : k, as1 = transA ? m : 1;
   int64_t bs0 = transB ? 1 : n, bs1 = transB ? k : 1;
   int64_t cs0 = n + cPad;
   std::vector<float> c = randomVector(m * cs0, 3), want(c);
+  if (cZero)
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        c[i * cs0 + j] = std::nanf("");
+        want[i * cs0 + j] = 0.0f;
+      }
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < n; ++j) {
       double s = want[i * cs0 + j];
@@ -83,7 +92,8 @@ void checkMatmul(int64_t m, int64_t n, int64_t k, bool transA, bool transB,
       want[i * cs0 + j] = float(s);
     }
   tg_uk_matmul_f32(a.data(), a.data(), 0, m, k, as0, as1, b.data(), b.data(),
-                   0, k, n, bs0, bs1, c.data(), c.data(), 0, m, n, cs0, 1);
+                   0, k, n, bs0, bs1, c.data(), c.data(), 0, m, n, cs0, 1,
+                   cZero ? 1 : 0);
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < cs0; ++j)
       ASSERT_NEAR(c[i * cs0 + j], want[i * cs0 + j],
@@ -105,6 +115,15 @@ TEST_P(Microkernels, MatmulRowChunks) {
   checkMatmul(300, 40, 200, false, false, 0);
   checkMatmul(300, 2100, 20, false, false, 0);
   checkMatmul(301, 70, 129, true, false, 2);
+}
+
+// An output the compiler knows is zero (its fill dropped) is only written:
+// every path (packed, few rows, partial tiles, several k blocks, empty k).
+TEST_P(Microkernels, MatmulZeroOutput) {
+  for (int64_t m : {1, 3, 8, 13, 300})
+    for (int64_t n : {1, 33, 100})
+      for (int64_t k : {0, 5, 300})
+        checkMatmul(m, n, k, false, false, 2, true);
 }
 
 TEST_P(Microkernels, MatmulStrided) {
@@ -130,7 +149,7 @@ TEST_P(Microkernels, BatchMatmul) {
       }
   tg_uk_batch_matmul_f32(a.data(), a.data(), 0, batch, m, k, m * k, k, 1,
                          b.data(), b.data(), 0, batch, k, n, k * n, n, 1,
-                         c.data(), c.data(), 0, batch, m, n, m * n, n, 1);
+                         c.data(), c.data(), 0, batch, m, n, m * n, n, 1, 0);
   for (size_t i = 0; i < c.size(); ++i)
     ASSERT_NEAR(c[i], want[i], 1e-4 * (1 + std::fabs(want[i]))) << i;
 }
@@ -142,7 +161,9 @@ struct ConvCase {
 /// Grouped conv on an already padded input, against a direct loop.
 /// `weight`: pass the weight as a model weight (packed once and kept, keyed
 /// by its address: the caller keeps it alive and unchanged).
-void checkConv(const ConvCase &p, const std::vector<float> *weight = nullptr) {
+/// `cZero`: the call is told the output holds zeros (it starts as NaN).
+void checkConv(const ConvCase &p, const std::vector<float> *weight = nullptr,
+               bool cZero = false) {
   int64_t oh = (p.h - (p.kh - 1) * p.dh - 1) / p.sh + 1;
   int64_t ow = (p.w - (p.kw - 1) * p.dw - 1) / p.sw + 1;
   std::vector<float> in = randomVector(p.n * p.g * p.c * p.h * p.w, 6),
@@ -150,6 +171,10 @@ void checkConv(const ConvCase &p, const std::vector<float> *weight = nullptr) {
                                  : randomVector(p.g * p.f * p.c * p.kh * p.kw, 7),
                      out = randomVector(p.n * p.g * p.f * oh * ow, 8),
                      want(out);
+  if (cZero) {
+    std::fill(out.begin(), out.end(), std::nanf(""));
+    std::fill(want.begin(), want.end(), 0.0f);
+  }
   int64_t is[5] = {p.g * p.c * p.h * p.w, p.c * p.h * p.w, p.h * p.w, p.w, 1};
   int64_t ws[5] = {p.f * p.c * p.kh * p.kw, p.c * p.kh * p.kw, p.kh * p.kw,
                    p.kw, 1};
@@ -174,7 +199,8 @@ void checkConv(const ConvCase &p, const std::vector<float> *weight = nullptr) {
       in.data(), in.data(), 0, p.n, p.g, p.c, p.h, p.w, is[0], is[1], is[2],
       is[3], is[4], w, w, 0, p.g, p.f, p.c, p.kh, p.kw, ws[0], ws[1], ws[2],
       ws[3], ws[4], out.data(), out.data(), 0, p.n, p.g, p.f, oh, ow, os[0],
-      os[1], os[2], os[3], os[4], p.sh, p.sw, p.dh, p.dw, weight ? 1 : 0);
+      os[1], os[2], os[3], os[4], p.sh, p.sw, p.dh, p.dw, weight ? 1 : 0,
+      cZero ? 1 : 0);
   for (size_t i = 0; i < out.size(); ++i)
     ASSERT_NEAR(out[i], want[i], 1e-4 * (1 + std::fabs(want[i])))
         << "case n" << p.n << " g" << p.g << " c" << p.c << " f" << p.f
@@ -203,8 +229,10 @@ TEST_P(Microkernels, Convolution) {
       {1, 1, 32, 40, 23, 23, 3, 3, 2, 2, 1, 1},
       {1, 64, 1, 1, 66, 66, 3, 3, 1, 1, 1, 1},
   };
-  for (const ConvCase &c : cases)
+  for (const ConvCase &c : cases) {
     checkConv(c);
+    checkConv(c, nullptr, /*cZero=*/true);
+  }
 }
 
 // A model weight is packed on first use and the packed form is reused: two

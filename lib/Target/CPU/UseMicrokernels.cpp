@@ -14,6 +14,9 @@
 #include "CPUTransforms.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::tangram {
@@ -123,6 +126,115 @@ bool isModelWeight(Value v) {
          fn.getArgAttr(arg.getArgNumber(), "tg.is_weight");
 }
 
+/// The buffer `v` is a view of: an allocation or an argument.
+Value rootOf(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      break;
+    v = view.getViewSource();
+  }
+  return v;
+}
+
+/// True when `v` names every element of `root`: the root itself, or a
+/// reshape or cast of a value that does.
+bool coversRoot(Value v, Value root) {
+  while (v != root) {
+    Operation *def = v.getDefiningOp();
+    if (auto e = dyn_cast_or_null<memref::ExpandShapeOp>(def))
+      v = e.getSrc();
+    else if (auto c = dyn_cast_or_null<memref::CollapseShapeOp>(def))
+      v = c.getSrc();
+    else if (auto c = dyn_cast_or_null<memref::CastOp>(def))
+      v = c.getSource();
+    else
+      return false;
+  }
+  return true;
+}
+
+enum class Touch { None, Reads, Writes };
+
+/// How `op` uses the buffer `root`: effects on a view of it count; an op
+/// that says nothing of its effects (a call, a loop) writes every buffer it
+/// or its nested ops name.
+Touch touches(Operation *op, Value root) {
+  auto iface = dyn_cast<MemoryEffectOpInterface>(op);
+  if (!iface) {
+    WalkResult r = op->walk([&](Operation *nested) {
+      for (Value v : nested->getOperands())
+        if (isa<BaseMemRefType>(v.getType()) && rootOf(v) == root)
+          return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    return r.wasInterrupted() ? Touch::Writes : Touch::None;
+  }
+  SmallVector<MemoryEffects::EffectInstance> effects;
+  iface.getEffects(effects);
+  Touch t = Touch::None;
+  for (const MemoryEffects::EffectInstance &e : effects) {
+    Value v = e.getValue();
+    if (v && rootOf(v) != root)
+      continue;
+    if (isa<MemoryEffects::Read>(e.getEffect()))
+      t = Touch::Reads;
+    else
+      return Touch::Writes; // a write, free or allocation, or one on no value
+  }
+  return t;
+}
+
+/// True when `v` is the constant +0.0.
+bool isPositiveZero(Value v) {
+  FloatAttr attr;
+  return matchPattern(v, m_Constant(&attr)) && attr.getValue().isPosZero();
+}
+
+/// True when the buffer `c` holds +0.0 everywhere just before `at`: the
+/// last op of the block before `at` that writes c's buffer is a fill with
+/// +0.0, or a copy from a buffer that holds zeros then, of all of c. Sets
+/// `dead` to that op when the microkernel's writes make it redundant: it
+/// writes exactly c's elements and nothing reads them before `at`. (Tensor
+/// CSE merges equal zero-filled inits, which bufferization then copies.)
+bool holdsZeros(Operation *at, Value c, Operation *&dead) {
+  dead = nullptr;
+  Value root = rootOf(c);
+  bool read = false;
+  for (Operation *op = at->getPrevNode(); op; op = op->getPrevNode()) {
+    if (llvm::is_contained(op->getResults(), root))
+      return false; // the allocation: nothing written yet
+    Touch t = touches(op, root);
+    if (t == Touch::None)
+      continue;
+    if (t == Touch::Reads) {
+      read = true;
+      continue;
+    }
+    Value target;
+    if (auto fill = dyn_cast<linalg::FillOp>(op)) {
+      if (!fill.hasPureBufferSemantics() || !isPositiveZero(fill.value()))
+        return false;
+      target = fill.output();
+    } else if (auto copy = dyn_cast<memref::CopyOp>(op)) {
+      Operation *sourceWriter;
+      if (rootOf(copy.getSource()) == root ||
+          !holdsZeros(op, copy.getSource(), sourceWriter))
+        return false;
+      target = copy.getTarget();
+    } else {
+      return false;
+    }
+    bool all = coversRoot(target, root);
+    if (target != c && !all)
+      return false;
+    if (!read && (target == c || coversRoot(c, root)))
+      dead = op;
+    return true;
+  }
+  return false;
+}
+
 } // namespace
 
 bool mlir::tangram::hasMicrokernel(linalg::LinalgOp op) {
@@ -157,8 +269,7 @@ struct UseMicrokernelsPass
       MemRefType argType = dynamicStrided(ctx, rank);
       bool isConv = rank >= 4;
       SmallVector<Type> argTypes(3, argType);
-      if (isConv)
-        argTypes.append(5, b.getI64Type());
+      argTypes.append(isConv ? 6 : 1, b.getI64Type());
       auto fnType = b.getFunctionType(argTypes, {});
       auto fn = module.lookupSymbol<func::FuncOp>(name);
       if (!fn) {
@@ -169,6 +280,8 @@ struct UseMicrokernelsPass
         op.emitError("symbol '") << name << "' is taken by another function";
         return signalPassFailure();
       }
+      Operation *deadInit;
+      bool cZero = holdsZeros(op, op.getDpsInits()[0], deadInit);
       b.setInsertionPoint(op);
       SmallVector<Value> args;
       for (OpOperand &operand : op->getOpOperands()) {
@@ -188,8 +301,13 @@ struct UseMicrokernelsPass
         args.push_back(arith::ConstantIntOp::create(
             b, loc, isModelWeight(op->getOperand(1)) ? 1 : 0, 64));
       }
+      args.push_back(arith::ConstantIntOp::create(b, loc, cZero ? 1 : 0, 64));
       func::CallOp::create(b, loc, fn, args);
       op->erase();
+      // The microkernel writes every element of the output: a fill or copy
+      // of zeros into it that nothing else reads is dropped.
+      if (deadInit)
+        deadInit->erase();
     }
   }
 };

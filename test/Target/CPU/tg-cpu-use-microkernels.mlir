@@ -1,15 +1,17 @@
 // RUN: tangram-opt %s -tg-cpu-use-microkernels -split-input-file -verify-diagnostics | FileCheck %s
 
 // An f32 matmul on buffers becomes a call; the operands are passed as
-// fully dynamic strided memrefs.
+// fully dynamic strided memrefs, then whether the output holds zeros (0: an
+// argument, whose contents are not known).
 // CHECK-LABEL: func.func @matmul
 // CHECK-SAME: (%[[A:.*]]: memref<4x8xf32>, %[[B:.*]]: memref<8x16xf32>, %[[C:.*]]: memref<4x16xf32>)
 // CHECK: %[[CA:.*]] = memref.cast %[[A]] : memref<4x8xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
 // CHECK: %[[CB:.*]] = memref.cast %[[B]]
 // CHECK: %[[CC:.*]] = memref.cast %[[C]]
-// CHECK: call @tg_uk_matmul_f32(%[[CA]], %[[CB]], %[[CC]])
+// CHECK: %[[Z:.*]] = arith.constant 0 : i64
+// CHECK: call @tg_uk_matmul_f32(%[[CA]], %[[CB]], %[[CC]], %[[Z]])
 // CHECK-NOT: linalg.matmul
-// CHECK: func.func private @tg_uk_matmul_f32(memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>)
+// CHECK: func.func private @tg_uk_matmul_f32(memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, i64)
 func.func @matmul(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %c: memref<4x16xf32>) {
   linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)
   return
@@ -30,14 +32,16 @@ func.func @batch_matmul_strided(%a: memref<2x8x4xf32, strided<[32, 1, 8]>>, %b: 
 // -----
 
 // Convolutions pass their strides then dilations as i64, then whether the
-// weight is a model weight (0: an argument without `tg.is_weight`).
+// weight is a model weight (0: an argument without `tg.is_weight`), then
+// whether the output holds zeros.
 // CHECK-LABEL: func.func @conv_nchw
 // CHECK: %[[SH:.*]] = arith.constant 2 : i64
 // CHECK: %[[SW:.*]] = arith.constant 2 : i64
 // CHECK: %[[DH:.*]] = arith.constant 1 : i64
 // CHECK: %[[DW:.*]] = arith.constant 1 : i64
 // CHECK: %[[WC:.*]] = arith.constant 0 : i64
-// CHECK: call @tg_uk_conv2d_nchw_fchw_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[SH]], %[[SW]], %[[DH]], %[[DW]], %[[WC]])
+// CHECK: %[[CZ:.*]] = arith.constant 0 : i64
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[SH]], %[[SW]], %[[DH]], %[[DW]], %[[WC]], %[[CZ]])
 func.func @conv_nchw(%x: memref<1x3x9x9xf32>, %w: memref<4x3x3x3xf32>, %y: memref<1x4x4x4xf32>) {
   linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
     ins(%x, %w : memref<1x3x9x9xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x4x4xf32>)
@@ -48,7 +52,7 @@ func.func @conv_nchw(%x: memref<1x3x9x9xf32>, %w: memref<4x3x3x3xf32>, %y: memre
 
 // CHECK-LABEL: func.func @conv_grouped
 // CHECK: call @tg_uk_conv2d_ngchw_gfchw_f32
-// CHECK-SAME: (memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64, i64) -> ()
+// CHECK-SAME: (memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64, i64, i64) -> ()
 func.func @conv_grouped(%x: memref<1x4x1x5x5xf32>, %w: memref<4x1x1x3x3xf32>, %y: memref<1x4x1x3x3xf32>) {
   linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %w : memref<1x4x1x5x5xf32>, memref<4x1x1x3x3xf32>) outs(%y : memref<1x4x1x3x3xf32>)
@@ -61,6 +65,7 @@ func.func @conv_grouped(%x: memref<1x4x1x5x5xf32>, %w: memref<4x1x1x3x3xf32>, %y
 // view, is passed as such (1): the microkernels keep its packed form.
 // CHECK-LABEL: func.func @conv_model_weight
 // CHECK-COUNT-5: arith.constant 1 : i64
+// CHECK-NEXT: arith.constant 0 : i64
 // CHECK-NEXT: call @tg_uk_conv2d_ngchw_gfchw_f32(
 func.func @conv_model_weight(%x: memref<1x2x2x5x5xf32>, %w: memref<4x2x3x3xf32> {tg.is_weight}, %y: memref<1x2x2x3x3xf32>) {
   %w5 = memref.expand_shape %w [[0, 1], [2], [3], [4]] output_shape [2, 2, 2, 3, 3] : memref<4x2x3x3xf32> into memref<2x2x2x3x3xf32>
@@ -132,4 +137,81 @@ func.func @clash(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %c: memref<4x16xf32>
   // expected-error @below {{symbol 'tg_uk_matmul_f32' is taken by another function}}
   linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)
   return
+}
+
+// -----
+
+// An output filled with +0.0 just before is only written by the microkernel
+// (1), and the fill goes; so does a copy of a zero-filled buffer into it
+// (tensor CSE merges equal zero inits, which bufferization then copies),
+// while the source's fill stays for the second matmul, which drops it.
+// CHECK-LABEL: func.func @zero_output
+// CHECK-NOT: linalg.fill
+// CHECK-NOT: memref.copy
+// CHECK: %[[Z1:.*]] = arith.constant 1 : i64
+// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[Z1]])
+// CHECK-NOT: linalg.fill
+// CHECK-NOT: memref.copy
+// CHECK: %[[Z2:.*]] = arith.constant 1 : i64
+// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[Z2]])
+// CHECK-NOT: linalg.fill
+// CHECK: %[[Z3:.*]] = arith.constant 1 : i64
+// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[Z3]])
+func.func @zero_output(%a: memref<4x8xf32>, %b: memref<8x16xf32>) -> (memref<4x16xf32>, memref<4x16xf32>, memref<4x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<4x16xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x16xf32>)
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)
+  %z = memref.alloc() : memref<4x16xf32>
+  linalg.fill ins(%zero : f32) outs(%z : memref<4x16xf32>)
+  %d = memref.alloc() : memref<4x16xf32>
+  memref.copy %z, %d : memref<4x16xf32> to memref<4x16xf32>
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%d : memref<4x16xf32>)
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%z : memref<4x16xf32>)
+  return %c, %d, %z : memref<4x16xf32>, memref<4x16xf32>, memref<4x16xf32>
+}
+
+// -----
+
+// The fill stays when something reads the zeros before the matmul, or when
+// it zeroes more than the output (a view of part of the buffer); the output
+// still holds zeros (1). A fill of another value, of -0.0, or a write in
+// between, leaves the output as it is (0).
+// CHECK-LABEL: func.func @zero_output_kept
+// CHECK: linalg.fill
+// CHECK: %[[R:.*]] = memref.load
+// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c1_i64)
+// CHECK: linalg.fill
+// CHECK: memref.subview
+// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c1_i64
+// CHECK: linalg.fill
+// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c0_i64)
+// CHECK: linalg.fill
+// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c0_i64
+// CHECK: linalg.fill
+// CHECK: memref.store
+// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c0_i64
+func.func @zero_output_kept(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %i: index, %v: f32) -> (f32, memref<8x16xf32>, memref<4x16xf32>, memref<4x16xf32>, memref<4x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %negzero = arith.constant -0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %c = memref.alloc() : memref<4x16xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x16xf32>)
+  %r = memref.load %c[%i, %i] : memref<4x16xf32>
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)
+  %big = memref.alloc() : memref<8x16xf32>
+  linalg.fill ins(%zero : f32) outs(%big : memref<8x16xf32>)
+  %part = memref.subview %big[0, 0] [4, 16] [1, 1] : memref<8x16xf32> to memref<4x16xf32, strided<[16, 1]>>
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%part : memref<4x16xf32, strided<[16, 1]>>)
+  %d = memref.alloc() : memref<4x16xf32>
+  linalg.fill ins(%one : f32) outs(%d : memref<4x16xf32>)
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%d : memref<4x16xf32>)
+  %e = memref.alloc() : memref<4x16xf32>
+  linalg.fill ins(%negzero : f32) outs(%e : memref<4x16xf32>)
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%e : memref<4x16xf32>)
+  %f = memref.alloc() : memref<4x16xf32>
+  linalg.fill ins(%zero : f32) outs(%f : memref<4x16xf32>)
+  memref.store %v, %f[%i, %i] : memref<4x16xf32>
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%f : memref<4x16xf32>)
+  return %r, %big, %d, %e, %f : f32, memref<8x16xf32>, memref<4x16xf32>, memref<4x16xf32>, memref<4x16xf32>
 }

@@ -112,13 +112,17 @@ typedef struct {
   const float *apacked; /* read by every tile */
   float *apack_out;     /* where tg_gemm_prepack_body writes */
   int64_t mpad;
+  /* C holds zeros on entry (the compiler dropped its fill): the first
+   * k block stores instead of adding, so C is never read. */
+  int64_t c_zero;
 } tg_gemm;
 
-/* The register-blocked kernel: C[0:mr, 0:nr] += Ap (kc x MR) * Bp (kc x NR). */
+/* The register-blocked kernel: C[0:mr, 0:nr] += Ap (kc x MR) * Bp (kc x NR),
+ * or = when `store` (C's old contents are zeros, so need not be read). */
 TG_MIN_VW static void tg_kernel(int64_t kc, const float *restrict ap,
                                 const float *restrict bp, float *c,
                                 int64_t cs0, int64_t cs1, int64_t mr,
-                                int64_t nr) {
+                                int64_t nr, int store) {
   vf acc0[TG_MR], acc1[TG_MR];
 #pragma unroll
   for (int i = 0; i < TG_MR; ++i) {
@@ -139,8 +143,13 @@ TG_MIN_VW static void tg_kernel(int64_t kc, const float *restrict ap,
 #pragma unroll
     for (int i = 0; i < TG_MR; ++i) {
       vf *row = (vf *)(c + i * cs0);
-      row[0] += acc0[i];
-      row[1] += acc1[i];
+      if (store) {
+        row[0] = acc0[i];
+        row[1] = acc1[i];
+      } else {
+        row[0] += acc0[i];
+        row[1] += acc1[i];
+      }
     }
     return;
   }
@@ -151,7 +160,7 @@ TG_MIN_VW static void tg_kernel(int64_t kc, const float *restrict ap,
   }
   for (int64_t i = 0; i < mr; ++i)
     for (int64_t j = 0; j < nr; ++j)
-      c[i * cs0 + j * cs1] += tile[i][j];
+      c[i * cs0 + j * cs1] = (store ? 0.0f : c[i * cs0 + j * cs1]) + tile[i][j];
 }
 
 /* Packs A[0:mc, 0:kc] into panels of MR rows (k-major), zero padded. */
@@ -223,6 +232,7 @@ static void tg_gemm_item(const tg_gemm *g, int64_t item, float *ap,
   for (int64_t p0 = 0; p0 < g->k; p0 += TG_KC) {
     int64_t kc = tg_min(TG_KC, g->k - p0);
     tg_pack_b(g->b, g->bkoff + p0, g->bnoff + j0, kc, nc, bp);
+    int store = g->c_zero && p0 == 0;
     for (int64_t i1 = i0; i1 < iend; i1 += TG_MC) {
       int64_t mc = tg_min(TG_MC, iend - i1);
       const float *apan = ap;
@@ -234,7 +244,8 @@ static void tg_gemm_item(const tg_gemm *g, int64_t item, float *ap,
         for (int64_t ir = 0; ir < mc; ir += TG_MR)
           tg_kernel(kc, apan + ir * kc, bp + jr * kc,
                     g->c + (i1 + ir) * g->cs0 + (j0 + jr) * g->cs1, g->cs0,
-                    g->cs1, tg_min(TG_MR, mc - ir), tg_min(TG_NR, nc - jr));
+                    g->cs1, tg_min(TG_MR, mc - ir), tg_min(TG_NR, nc - jr),
+                    store);
     }
   }
 }
@@ -445,9 +456,25 @@ __attribute__((destructor)) static void tg_free_packed(void) {
   }
 }
 
+/* Zeros every item's C (what a dropped fill would have written). */
+static void tg_gemm_zero_c(tg_gemm_batch *gb) {
+  for (int64_t o = 0; o < gb->batch; ++o)
+    for (int64_t in = 0; in < gb->inner; ++in) {
+      float *c = gb->g.c + o * gb->c_outer + in * gb->c_inner;
+      for (int64_t i = 0; i < gb->g.m; ++i)
+        for (int64_t j = 0; j < gb->g.n; ++j)
+          c[i * gb->g.cs0 + j * gb->g.cs1] = 0.0f;
+    }
+  gb->g.c_zero = 0;
+}
+
 static void tg_gemm_batch_run(tg_gemm_batch *gb) {
-  if (gb->g.m <= 0 || gb->g.n <= 0 || gb->g.k <= 0 || gb->batch <= 0 ||
-      gb->inner <= 0)
+  if (gb->g.m <= 0 || gb->g.n <= 0 || gb->batch <= 0 || gb->inner <= 0)
+    return;
+  /* The paths that only add into C (and an empty k) need C's zeros. */
+  if (gb->g.c_zero && (gb->g.k <= 0 || gb->g.m < TG_MR / 2))
+    tg_gemm_zero_c(gb);
+  if (gb->g.k <= 0)
     return;
   if (gb->g.m < TG_MR / 2) {
     for (int64_t o = 0; o < gb->batch; ++o)
@@ -522,27 +549,31 @@ static void tg_batch_matmul(const float *a, int64_t as_b, int64_t as0,
                             int64_t as1, const float *b, int64_t bs_b,
                             int64_t bs0, int64_t bs1, float *c, int64_t cs_b,
                             int64_t cs0, int64_t cs1, int64_t batch, int64_t m,
-                            int64_t n, int64_t k) {
+                            int64_t n, int64_t k, int64_t c_zero) {
   int64_t *akoff = tg_offsets(k, as1), *bkoff = tg_offsets(k, bs0),
           *bnoff = tg_offsets(n, bs1);
-  tg_gemm_batch gb = {{a, as0, akoff, b, bkoff, bnoff, c, cs0, cs1, m, n, k, 0, 0, 0, 0, 0, 0, 0},
+  tg_gemm_batch gb = {{a, as0, akoff, b, bkoff, bnoff, c, cs0, cs1, m, n, k, 0, 0, 0, 0, 0, 0, 0, 0},
                       batch, 1, as_b, 0, bs_b, 0, cs_b, 0, 0, 0};
+  gb.g.c_zero = c_zero;
   tg_gemm_batch_run(&gb);
   free(akoff);
   free(bkoff);
   free(bnoff);
 }
 
-/* linalg.matmul: C[M, N] += A[M, K] * B[K, N]. */
-void tg_uk_matmul_f32(TG_MEMREF2(A), TG_MEMREF2(B), TG_MEMREF2(C)) {
+/* linalg.matmul: C[M, N] += A[M, K] * B[K, N]; c_zero: C holds zeros on
+ * entry (UseMicrokernels.cpp dropped its fill), so it is only written. */
+void tg_uk_matmul_f32(TG_MEMREF2(A), TG_MEMREF2(B), TG_MEMREF2(C),
+                      int64_t c_zero) {
   tg_batch_matmul(A + A_off, 0, A_s0, A_s1, B + B_off, 0, B_s0, B_s1,
-                  C + C_off, 0, C_s0, C_s1, 1, C_d0, C_d1, A_d1);
+                  C + C_off, 0, C_s0, C_s1, 1, C_d0, C_d1, A_d1, c_zero);
 }
 
 /* linalg.batch_matmul: C[b, M, N] += A[b, M, K] * B[b, K, N]. */
-void tg_uk_batch_matmul_f32(TG_MEMREF3(A), TG_MEMREF3(B), TG_MEMREF3(C)) {
+void tg_uk_batch_matmul_f32(TG_MEMREF3(A), TG_MEMREF3(B), TG_MEMREF3(C),
+                            int64_t c_zero) {
   tg_batch_matmul(A + A_off, A_s0, A_s1, A_s2, B + B_off, B_s0, B_s1, B_s2,
-                  C + C_off, C_s0, C_s1, C_s2, C_d0, C_d1, C_d2, A_d2);
+                  C + C_off, C_s0, C_s1, C_s2, C_d0, C_d1, C_d2, A_d2, c_zero);
 }
 
 /* A grouped 2-D convolution on an already padded input, as strides:
@@ -556,6 +587,7 @@ typedef struct {
   int64_t os[5];
   int64_t n, g, c, f, kh, kw, oh, ow, sh, sw, dh, dw;
   int64_t w_const; /* the weight is a model weight (tg_gemm_batch.a_const) */
+  int64_t c_zero;  /* the output holds zeros on entry (tg_gemm.c_zero) */
 } tg_conv;
 
 /* Depthwise planes (C = F = 1 per group): a direct loop per output row
@@ -577,6 +609,9 @@ static void tg_depthwise_body(void *ctx, int64_t begin, int64_t end) {
                 (cv->sw == 1 || cv->sw == 2);
     for (int64_t oy = 0; oy < cv->oh; ++oy) {
       float *orow = op + oy * osy;
+      if (cv->c_zero) /* the row is then hot for the taps that add to it */
+        for (int64_t ox = 0; ox < cv->ow; ++ox)
+          orow[ox * osx] = 0.0f;
       if (fast5) {
         for (int64_t ky = 0; ky < cv->kh; ++ky) {
           const float *wr = wp + ky * cv->ws[3];
@@ -649,9 +684,15 @@ static void tg_conv_wide_body(void *ctx, int64_t begin, int64_t end) {
     int64_t n = item / cv->g, g = item % cv->g;
     const float *src = w->wide + r * w->nw;
     float *dst = cv->out + n * cv->os[0] + g * cv->os[1] + f * cv->os[2];
-    for (int64_t oy = 0; oy < cv->oh; ++oy)
-      for (int64_t ox = 0; ox < cv->ow; ++ox)
-        dst[oy * cv->os[3] + ox] += src[oy * w->wq + ox];
+    if (cv->c_zero) {
+      for (int64_t oy = 0; oy < cv->oh; ++oy)
+        for (int64_t ox = 0; ox < cv->ow; ++ox)
+          dst[oy * cv->os[3] + ox] = src[oy * w->wq + ox];
+    } else {
+      for (int64_t oy = 0; oy < cv->oh; ++oy)
+        for (int64_t ox = 0; ox < cv->ow; ++ox)
+          dst[oy * cv->os[3] + ox] += src[oy * w->wq + ox];
+    }
   }
 }
 
@@ -681,14 +722,15 @@ static void tg_conv_k_offsets(const tg_conv *cv, int64_t **akoff,
 static void tg_conv_wide(const tg_conv *cv) {
   int64_t wq = cv->is[3], nw = (cv->oh - 1) * wq + cv->ow;
   int64_t k = cv->c * cv->kh * cv->kw, rows = cv->n * cv->g * cv->f;
-  float *wide = (float *)calloc((size_t)(rows * nw), sizeof(float));
+  /* Every element of `wide` is written by the GEMM's first k block. */
+  float *wide = (float *)malloc(sizeof(float) * (size_t)(rows * nw));
   int64_t *akoff, *bkoff;
   tg_conv_k_offsets(cv, &akoff, &bkoff);
   int64_t *bnoff = tg_offsets(nw, 1);
   if (!wide)
     abort();
   tg_gemm_batch gb = {{cv->w, cv->ws[1], akoff, cv->in, bkoff, bnoff, wide,
-                       nw, 1, cv->f, nw, k, 0, 0, 0, 0, 0, 0, 0},
+                       nw, 1, cv->f, nw, k, 0, 0, 0, 0, 0, 0, 0, 0},
                       cv->n,
                       cv->g,
                       0,
@@ -699,6 +741,7 @@ static void tg_conv_wide(const tg_conv *cv) {
                       cv->f * nw,
                       cv->w_const,
                       0};
+  gb.g.c_zero = 1;
   tg_gemm_batch_run(&gb);
   tg_conv_wide_ctx w = {cv, wide, wq, nw};
   tg_run_sized(&w, rows, tg_conv_wide_body, rows * nw);
@@ -745,7 +788,7 @@ static void tg_conv_run(tg_conv *cv) {
       bnoff[q] = oy * cv->sh * cv->is[3] + ox * cv->sw * cv->is[4];
   tg_gemm_batch gb = {
       {cv->w, cv->ws[1], akoff, cv->in, bkoff, bnoff, cv->out, cv->os[2],
-       cv->os[4], cv->f, npix, k, 0, 0, 0, 0, 0, 0, 0},
+       cv->os[4], cv->f, npix, k, 0, 0, 0, 0, 0, 0, 0, 0},
       cv->n,
       cv->g,
       0,
@@ -756,6 +799,7 @@ static void tg_conv_run(tg_conv *cv) {
       cv->os[1],
       cv->w_const,
       0};
+  gb.g.c_zero = cv->c_zero;
   tg_gemm_batch_run(&gb);
   free(akoff);
   free(bkoff);
@@ -763,10 +807,10 @@ static void tg_conv_run(tg_conv *cv) {
 }
 
 /* linalg.conv_2d_nchw_fchw on a padded input; w_const: W is a model
- * weight (UseMicrokernels.cpp). */
+ * weight; c_zero: O holds zeros on entry (UseMicrokernels.cpp). */
 void tg_uk_conv2d_nchw_fchw_f32(TG_MEMREF4(I), TG_MEMREF4(W), TG_MEMREF4(O),
                                 int64_t sh, int64_t sw, int64_t dh,
-                                int64_t dw, int64_t w_const) {
+                                int64_t dw, int64_t w_const, int64_t c_zero) {
   tg_conv cv = {I + I_off,
                 {I_s0, 0, I_s1, I_s2, I_s3},
                 W + W_off,
@@ -774,14 +818,15 @@ void tg_uk_conv2d_nchw_fchw_f32(TG_MEMREF4(I), TG_MEMREF4(W), TG_MEMREF4(O),
                 O + O_off,
                 {O_s0, 0, O_s1, O_s2, O_s3},
                 O_d0, 1, I_d1, O_d1, W_d2, W_d3, O_d2, O_d3, sh, sw, dh, dw,
-                w_const};
+                w_const, c_zero};
   tg_conv_run(&cv);
 }
 
 /* linalg.conv_2d_ngchw_gfchw on a padded input (grouped, depthwise). */
 void tg_uk_conv2d_ngchw_gfchw_f32(TG_MEMREF5(I), TG_MEMREF5(W),
                                   TG_MEMREF5(O), int64_t sh, int64_t sw,
-                                  int64_t dh, int64_t dw, int64_t w_const) {
+                                  int64_t dh, int64_t dw, int64_t w_const,
+                                  int64_t c_zero) {
   tg_conv cv = {I + I_off,
                 {I_s0, I_s1, I_s2, I_s3, I_s4},
                 W + W_off,
@@ -789,6 +834,6 @@ void tg_uk_conv2d_ngchw_gfchw_f32(TG_MEMREF5(I), TG_MEMREF5(W),
                 O + O_off,
                 {O_s0, O_s1, O_s2, O_s3, O_s4},
                 O_d0, O_d1, I_d2, O_d2, W_d3, W_d4, O_d3, O_d4, sh, sw, dh, dw,
-                w_const};
+                w_const, c_zero};
   tg_conv_run(&cv);
 }
