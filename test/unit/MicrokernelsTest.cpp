@@ -222,6 +222,8 @@ TEST_P(Microkernels, Convolution) {
       {1, 5, 1, 1, 24, 22, 5, 5, 2, 2, 1, 1},   // depthwise 5x5 stride 2
       {1, 4, 1, 1, 14, 14, 5, 5, 1, 1, 2, 2},   // depthwise 5x5 dilated
       {1, 4, 1, 1, 19, 19, 7, 7, 3, 3, 1, 1},   // depthwise 7x7 stride 3
+      {1, 3, 1, 1, 16, 12, 3, 3, 1, 1, 2, 1},   // narrow plane, dilated rows
+      {1, 2, 1, 1, 40, 40, 3, 3, 1, 1, 1, 1},   // rows too wide for the flat run
       {1, 3, 1, 4, 9, 9, 5, 5, 1, 1, 1, 1},     // channel multiplier
       {1, 1, 1, 2, 1, 30, 1, 5, 1, 1, 1, 1},    // one output row
       // Large enough to take the threaded path (over 2^20 multiply-adds).

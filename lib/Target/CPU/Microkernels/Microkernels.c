@@ -590,6 +590,50 @@ typedef struct {
   int64_t c_zero;  /* the output holds zeros on entry (tg_gemm.c_zero) */
 } tg_conv;
 
+/* Narrow stride-1 depthwise planes (7x7, 14x14: rows shorter than a few
+ * vectors vectorize badly one by one): the plane is computed on the input's
+ * row pitch as one flat run (the last KW-1 columns of each row are junk, as
+ * in tg_conv_wide), a kernel row's taps per pass, then its rows are added
+ * to the output. */
+#define TG_DW_FLAT_MAX 4096
+#ifndef TG_DW_FLAT_WIDTH
+#define TG_DW_FLAT_WIDTH 32 /* output rows narrower than this */
+#endif
+
+static void tg_depthwise_flat(const tg_conv *cv, const float *ip,
+                              const float *wp, float *op) {
+  float wide[TG_DW_FLAT_MAX];
+  int64_t isy = cv->is[3], len = (cv->oh - 1) * isy + cv->ow;
+  for (int64_t i = 0; i < len; ++i)
+    wide[i] = 0.0f;
+  for (int64_t ky = 0; ky < cv->kh; ++ky) {
+    const float *wr = wp + ky * cv->ws[3];
+    const float *src = ip + ky * cv->dh * isy;
+    int64_t x = cv->ws[4];
+    if (cv->kw == 3) {
+      float w0 = wr[0], w1 = wr[x], w2 = wr[2 * x];
+      for (int64_t i = 0; i < len; ++i)
+        wide[i] += w0 * src[i] + w1 * src[i + 1] + w2 * src[i + 2];
+    } else {
+      float w0 = wr[0], w1 = wr[x], w2 = wr[2 * x], w3 = wr[3 * x],
+            w4 = wr[4 * x];
+      for (int64_t i = 0; i < len; ++i)
+        wide[i] += w0 * src[i] + w1 * src[i + 1] + w2 * src[i + 2] +
+                   w3 * src[i + 3] + w4 * src[i + 4];
+    }
+  }
+  for (int64_t oy = 0; oy < cv->oh; ++oy) {
+    float *orow = op + oy * cv->os[3];
+    const float *row = wide + oy * isy;
+    if (cv->c_zero)
+      for (int64_t ox = 0; ox < cv->ow; ++ox)
+        orow[ox] = row[ox];
+    else
+      for (int64_t ox = 0; ox < cv->ow; ++ox)
+        orow[ox] += row[ox];
+  }
+}
+
 /* Depthwise planes (C = F = 1 per group): a direct loop per output row
  * whose innermost loop walks the row, so it vectorizes. */
 static void tg_depthwise_body(void *ctx, int64_t begin, int64_t end) {
@@ -607,6 +651,12 @@ static void tg_depthwise_body(void *ctx, int64_t begin, int64_t end) {
                 (cv->sw == 1 || cv->sw == 2);
     int fast5 = cv->kw == 5 && cv->dw == 1 && osx == 1 && isx == 1 &&
                 (cv->sw == 1 || cv->sw == 2);
+    if ((cv->kw == 3 || cv->kw == 5) && cv->dw == 1 && cv->sw == 1 &&
+        cv->sh == 1 && osx == 1 && isx == 1 && cv->ow < TG_DW_FLAT_WIDTH &&
+        (cv->oh - 1) * isy + cv->ow <= TG_DW_FLAT_MAX) {
+      tg_depthwise_flat(cv, ip, wp, op);
+      continue;
+    }
     for (int64_t oy = 0; oy < cv->oh; ++oy) {
       float *orow = op + oy * osy;
       if (cv->c_zero) /* the row is then hot for the taps that add to it */
