@@ -102,6 +102,8 @@ void mlir::tangram::buildCPULoweringPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createCanonicalizerPass());
+  if (options.optLevel > 0)
+    pm.addPass(createWriteIntoCopiesPass());
   pm.addPass(createStridedCopiesPass());
   pm.addPass(createLowerAssertsPass());
   if (options.optLevel > 0) {

@@ -15,6 +15,25 @@ namespace mlir::tangram {
 /// (on tensors or buffers): interchanging it first would hide it.
 bool hasMicrokernel(linalg::LinalgOp op);
 
+/// The buffer `v` is a view of: an allocation or an argument (BufferUses.cpp).
+Value bufferRoot(Value v);
+
+/// True when `v` names every element of `root`: the root itself, or a
+/// reshape or cast of a value that does.
+bool coversRoot(Value v, Value root);
+
+/// True when `op` or an op nested in it has an operand that is a view of
+/// the buffer `root`.
+bool namesBuffer(Operation *op, Value root);
+
+/// How an op uses a buffer.
+enum class BufferUse { None, Reads, Writes };
+
+/// How `op` uses the buffer `root`: its effects on views of it count; an op
+/// that says nothing of its effects (a call, a loop) writes every buffer it
+/// or its nested ops name.
+BufferUse bufferUse(Operation *op, Value root);
+
 } // namespace mlir::tangram
 
 #endif // TANGRAM_LIB_TARGET_CPU_CPUTRANSFORMS_H

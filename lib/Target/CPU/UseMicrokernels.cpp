@@ -16,8 +16,6 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::tangram {
 #define GEN_PASS_DEF_USEMICROKERNELSPASS
@@ -25,6 +23,7 @@ namespace mlir::tangram {
 } // namespace mlir::tangram
 
 using namespace mlir;
+using namespace mlir::tangram;
 
 namespace {
 
@@ -112,77 +111,12 @@ linalg::TransposeOp foldableTranspose(Value v, Operation *user) {
 /// model weight: OutlineExecutables.cpp): the microkernels then keep its
 /// packed form across runs.
 bool isModelWeight(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
-    auto view = dyn_cast<ViewLikeOpInterface>(def);
-    if (!view)
-      return false;
-    v = view.getViewSource();
-  }
-  auto arg = dyn_cast<BlockArgument>(v);
+  auto arg = dyn_cast<BlockArgument>(bufferRoot(v));
   if (!arg)
     return false;
   auto fn = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
   return fn && arg.getOwner() == &fn.getBody().front() &&
          fn.getArgAttr(arg.getArgNumber(), "tg.is_weight");
-}
-
-/// The buffer `v` is a view of: an allocation or an argument.
-Value rootOf(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
-    auto view = dyn_cast<ViewLikeOpInterface>(def);
-    if (!view)
-      break;
-    v = view.getViewSource();
-  }
-  return v;
-}
-
-/// True when `v` names every element of `root`: the root itself, or a
-/// reshape or cast of a value that does.
-bool coversRoot(Value v, Value root) {
-  while (v != root) {
-    Operation *def = v.getDefiningOp();
-    if (auto e = dyn_cast_or_null<memref::ExpandShapeOp>(def))
-      v = e.getSrc();
-    else if (auto c = dyn_cast_or_null<memref::CollapseShapeOp>(def))
-      v = c.getSrc();
-    else if (auto c = dyn_cast_or_null<memref::CastOp>(def))
-      v = c.getSource();
-    else
-      return false;
-  }
-  return true;
-}
-
-enum class Touch { None, Reads, Writes };
-
-/// How `op` uses the buffer `root`: effects on a view of it count; an op
-/// that says nothing of its effects (a call, a loop) writes every buffer it
-/// or its nested ops name.
-Touch touches(Operation *op, Value root) {
-  auto iface = dyn_cast<MemoryEffectOpInterface>(op);
-  if (!iface) {
-    WalkResult r = op->walk([&](Operation *nested) {
-      for (Value v : nested->getOperands())
-        if (isa<BaseMemRefType>(v.getType()) && rootOf(v) == root)
-          return WalkResult::interrupt();
-      return WalkResult::advance();
-    });
-    return r.wasInterrupted() ? Touch::Writes : Touch::None;
-  }
-  SmallVector<MemoryEffects::EffectInstance> effects;
-  iface.getEffects(effects);
-  Touch t = Touch::None;
-  for (const MemoryEffects::EffectInstance &e : effects) {
-    Value v = e.getValue();
-    if (v && rootOf(v) != root)
-      continue;
-    if (isa<MemoryEffects::Read>(e.getEffect()))
-      t = Touch::Reads;
-    else
-      return Touch::Writes; // a write, free or allocation, or one on no value
-  }
-  return t;
 }
 
 /// True when `v` is the constant +0.0.
@@ -199,15 +133,15 @@ bool isPositiveZero(Value v) {
 /// CSE merges equal zero-filled inits, which bufferization then copies.)
 bool holdsZeros(Operation *at, Value c, Operation *&dead) {
   dead = nullptr;
-  Value root = rootOf(c);
+  Value root = bufferRoot(c);
   bool read = false;
   for (Operation *op = at->getPrevNode(); op; op = op->getPrevNode()) {
     if (llvm::is_contained(op->getResults(), root))
       return false; // the allocation: nothing written yet
-    Touch t = touches(op, root);
-    if (t == Touch::None)
+    BufferUse t = bufferUse(op, root);
+    if (t == BufferUse::None)
       continue;
-    if (t == Touch::Reads) {
+    if (t == BufferUse::Reads) {
       read = true;
       continue;
     }
@@ -218,7 +152,7 @@ bool holdsZeros(Operation *at, Value c, Operation *&dead) {
       target = fill.output();
     } else if (auto copy = dyn_cast<memref::CopyOp>(op)) {
       Operation *sourceWriter;
-      if (rootOf(copy.getSource()) == root ||
+      if (bufferRoot(copy.getSource()) == root ||
           !holdsZeros(op, copy.getSource(), sourceWriter))
         return false;
       target = copy.getTarget();

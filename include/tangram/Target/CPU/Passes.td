@@ -88,6 +88,36 @@ def FreshResultsPass : Pass<"tg-cpu-fresh-results", "ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def WriteIntoCopiesPass : Pass<"tg-cpu-write-into-copies", "ModuleOp"> {
+  let summary = "Lets an elementwise generic write where its result is "
+                "copied to";
+  let description = [{
+    Padding an activation for the next convolution bufferizes to a generic
+    that writes the activation (bias, activation function) and a copy of it
+    into the interior of the padded buffer. When the generic overwrites the
+    copied buffer whole (all loops parallel, identity map, its old contents
+    unread), nothing reads that buffer between the two or after the copy
+    (it is allocated in the block and only freed), and nothing writes the
+    generic's inputs in between, the generic moves to the copy's place and
+    writes the copy's target: one pass over memory instead of two.
+
+    Before:
+    ```mlir
+    linalg.generic {...} ins(%c, %bias : ...) outs(%a : memref<1x8x4x4xf32>)
+    %in = memref.subview %p[0, 0, 1, 1] [1, 8, 4, 4] [1, 1, 1, 1]
+    linalg.copy ins(%a : memref<1x8x4x4xf32>) outs(%in : ...)
+    memref.dealloc %a : memref<1x8x4x4xf32>
+    ```
+    After:
+    ```mlir
+    %in = memref.subview %p[0, 0, 1, 1] [1, 8, 4, 4] [1, 1, 1, 1]
+    linalg.generic {...} ins(%c, %bias : ...) outs(%in : ...)
+    memref.dealloc %a : memref<1x8x4x4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def StridedCopiesPass : Pass<"tg-cpu-strided-copies", "ModuleOp"> {
   let summary = "Turns memref.copy between strided layouts into linalg.copy";
   let description = [{
