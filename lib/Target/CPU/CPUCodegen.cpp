@@ -54,6 +54,9 @@ std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const CPUOptions &o,
   if (!target)
     return nullptr;
   llvm::TargetOptions to;
+  // Destructors in .fini_array, which the dynamic loader runs on dlclose
+  // (the default .dtors needs crt code a code object does not link).
+  to.UseInitArray = true;
   std::string cpu = o.cpu.empty() ? llvm::sys::getHostCPUName().str() : o.cpu;
   auto level = o.optLevel == 0   ? llvm::CodeGenOptLevel::None
                : o.optLevel == 1 ? llvm::CodeGenOptLevel::Less
@@ -118,8 +121,10 @@ void internalize(llvm::Module &m,
         f.getName() != kCPUSetParallelForName &&
         f.getName() != kCPUTakeErrorName)
       f.setLinkage(llvm::GlobalValue::InternalLinkage);
+  // LLVM's own globals (llvm.global_dtors: the microkernels free their
+  // packed weights when the object is unloaded) keep their linkage.
   for (llvm::GlobalVariable &g : m.globals())
-    if (!g.isDeclaration())
+    if (!g.isDeclaration() && !g.getName().starts_with("llvm."))
       g.setLinkage(llvm::GlobalValue::InternalLinkage);
 }
 } // namespace

@@ -106,10 +106,16 @@ struct WriteIntoCopiesPass
     });
     for (Operation *copy : copies) {
       auto [src, dst] = copyOperands(copy);
-      if (bufferRoot(dst) == bufferRoot(src) || !deadAfter(copy, src))
+      Value target = bufferRoot(dst);
+      if (target == bufferRoot(src) || !deadAfter(copy, src))
         continue;
       linalg::GenericOp g = absorbable(copy, src);
-      if (!g)
+      // Writing the target while reading a view of it could read what it
+      // has just written.
+      if (!g || llvm::any_of(g.getDpsInputs(), [&](Value in) {
+            return isa<BaseMemRefType>(in.getType()) &&
+                   bufferRoot(in) == target;
+          }))
         continue;
       OpBuilder b(copy);
       Operation *moved = b.clone(*g);

@@ -73,9 +73,10 @@ func.func @reused_after(%x: memref<4x4xf32>, %y: memref<4x4xf32>, %out: memref<4
 
 // The copy stays when: the buffer is read after the copy; an input of the
 // generic is written in between; the generic reads its old output; the
-// buffer is an argument (the caller sees it).
+// buffer is an argument (the caller sees it); the generic reads the buffer
+// the copy writes.
 // CHECK-LABEL: func.func @kept
-// CHECK-COUNT-4: memref.copy
+// CHECK-COUNT-5: memref.copy
 func.func @kept(%x: memref<4x4xf32>, %arg: memref<4x4xf32>, %d1: memref<4x4xf32>, %d2: memref<4x4xf32>, %d3: memref<4x4xf32>, %d4: memref<4x4xf32>, %i: index, %v: f32) -> f32 {
   %a = memref.alloc() : memref<4x4xf32>
   linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
@@ -116,5 +117,19 @@ func.func @kept(%x: memref<4x4xf32>, %arg: memref<4x4xf32>, %d1: memref<4x4xf32>
     linalg.yield %n : f32
   }
   memref.copy %arg, %d4 : memref<4x4xf32> to memref<4x4xf32>
+
+  %p = memref.alloc() : memref<4x8xf32>
+  %left = memref.subview %p[0, 0] [4, 4] [1, 1] : memref<4x8xf32> to memref<4x4xf32, strided<[8, 1]>>
+  %right = memref.subview %p[0, 4] [4, 4] [1, 1] : memref<4x8xf32> to memref<4x4xf32, strided<[8, 1], offset: 4>>
+  %e = memref.alloc() : memref<4x4xf32>
+  linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%left : memref<4x4xf32, strided<[8, 1]>>) outs(%e : memref<4x4xf32>) {
+  ^bb0(%v2: f32, %o: f32):
+    %n = arith.negf %v2 : f32
+    linalg.yield %n : f32
+  }
+  memref.copy %e, %right : memref<4x4xf32> to memref<4x4xf32, strided<[8, 1], offset: 4>>
+  memref.dealloc %e : memref<4x4xf32>
+  memref.dealloc %p : memref<4x8xf32>
   return %r : f32
 }
