@@ -7,12 +7,16 @@
 // against naive loops in double: edge tiles, strided and transposed operands,
 // few-row GEMMs, stride/dilation/group variants of convolution, the wide
 // stride-1 path, depthwise, and the threaded path through a parallel-for that
-// splits work in odd chunks.
+// splits work in odd chunks. Fused epilogues (Microkernels/Epilogue.h) are
+// checked on every path, in place and into another buffer.
 //
 //===----------------------------------------------------------------------===//
+#include "../../lib/Target/CPU/Microkernels/Epilogue.h"
+#include <array>
 #include <cmath>
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <gtest/gtest.h>
 #include <random>
@@ -24,12 +28,14 @@ void tangram_set_parallel_for(void (*pf)(void *, int64_t, BodyFn));
 void tg_uk_matmul_f32(float *, float *, int64_t, int64_t, int64_t, int64_t,
                       int64_t, float *, float *, int64_t, int64_t, int64_t,
                       int64_t, int64_t, float *, float *, int64_t, int64_t,
-                      int64_t, int64_t, int64_t, int64_t);
+                      int64_t, int64_t, int64_t, int64_t, int64_t *,
+                      int64_t *, int64_t, int64_t, int64_t);
 void tg_uk_batch_matmul_f32(float *, float *, int64_t, int64_t, int64_t,
                             int64_t, int64_t, int64_t, int64_t, float *,
                             float *, int64_t, int64_t, int64_t, int64_t,
                             int64_t, int64_t, int64_t, float *, float *,
                             int64_t, int64_t, int64_t, int64_t, int64_t,
+                            int64_t, int64_t, int64_t, int64_t *, int64_t *,
                             int64_t, int64_t, int64_t);
 void tg_uk_conv2d_ngchw_gfchw_f32(
     float *, float *, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
@@ -37,7 +43,8 @@ void tg_uk_conv2d_ngchw_gfchw_f32(
     int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
     int64_t, int64_t, float *, float *, int64_t, int64_t, int64_t, int64_t,
     int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
-    int64_t, int64_t, int64_t, int64_t, int64_t);
+    int64_t, int64_t, int64_t, int64_t, int64_t, int64_t *, int64_t *, int64_t,
+    int64_t, int64_t);
 const char *tangram_take_error(void);
 void tg_uk_report_error(const char *);
 }
@@ -52,6 +59,57 @@ std::vector<float> randomVector(size_t n, unsigned seed) {
     x = dist(gen);
   return v;
 }
+
+/// An operand of an epilogue: element (0, 0, 0, 0) and the strides of the
+/// logical indices b, c, y, x.
+struct View {
+  float *p;
+  std::array<int64_t, 4> s;
+};
+
+/// Element (b, c, y, x) of view v of a descriptor.
+float *element(const int64_t *d, int64_t v, int64_t b, int64_t c, int64_t y,
+               int64_t x) {
+  const int64_t *w = d + TG_EPI_HEADER + v * TG_EPI_VIEW;
+  return reinterpret_cast<float *>(w[0]) + b * w[1] + c * w[2] + y * w[3] +
+         x * w[4];
+}
+
+/// The epilogue the tests fuse, as tg-cpu-fuse-epilogues would compile it:
+/// min(max(acc + bias, 0), 6) + residual, views (output, bias, residual).
+extern "C" void biasClipResidual(const int64_t *d, const float *acc,
+                                 int64_t asC, int64_t asY, int64_t asX,
+                                 int64_t b, int64_t c0, int64_t nc, int64_t y0,
+                                 int64_t ny, int64_t x0, int64_t nx) {
+  for (int64_t i = 0; i < nc; ++i)
+    for (int64_t j = 0; j < ny; ++j)
+      for (int64_t k = 0; k < nx; ++k) {
+        int64_t c = c0 + i, y = y0 + j, x = x0 + k;
+        float v = acc[i * asC + j * asY + k * asX] + *element(d, 1, b, c, y, x);
+        v = std::min(std::max(v, 0.0f), 6.0f) + *element(d, 2, b, c, y, x);
+        *element(d, 0, b, c, y, x) = v;
+      }
+}
+
+float biasClipResidualReference(float acc, float bias, float residual) {
+  return std::min(std::max(acc + bias, 0.0f), 6.0f) + residual;
+}
+
+/// An epilogue descriptor: biasClipResidual on the output, bias and
+/// residual views.
+struct Descriptor {
+  std::vector<int64_t> words;
+  Descriptor() = default;
+  Descriptor(View out, View bias, View residual) {
+    words = {int64_t(reinterpret_cast<intptr_t>(&biasClipResidual)), 3};
+    for (const View &v : {out, bias, residual}) {
+      words.push_back(int64_t(reinterpret_cast<intptr_t>(v.p)));
+      words.insert(words.end(), v.s.begin(), v.s.end());
+    }
+  }
+  int64_t *data() { return words.data(); }
+  int64_t size() const { return int64_t(words.size()); }
+};
 
 /// Runs the chunks in reverse, three iterations at a time: any order or
 /// split must give the same result.
@@ -70,9 +128,12 @@ protected:
 
 /// C[M,N] (strides cs0, cs1) += A (as0, as1) * B (bs0, bs1). `cZero`: the
 /// call is told C holds zeros, so C starts as NaN (any read of it shows)
-/// and must come out as A * B, its padding untouched.
+/// and must come out as A * B, its padding untouched. `epi`: with that
+/// epilogue (inputs: a bias per column, a residual [M, N]), in place or
+/// into a separate output.
 void checkMatmul(int64_t m, int64_t n, int64_t k, bool transA, bool transB,
-                 int64_t cPad, bool cZero = false) {
+                 int64_t cPad, bool cZero = false, bool epi = false,
+                 bool inPlace = true) {
   std::vector<float> a = randomVector(m * k, 1), b = randomVector(k * n, 2);
   int64_t as0 = transA ? 1 : k, as1 = transA ? m : 1;
   int64_t bs0 = transB ? 1 : n, bs1 = transB ? k : 1;
@@ -91,14 +152,31 @@ void checkMatmul(int64_t m, int64_t n, int64_t k, bool transA, bool transB,
         s += double(a[i * as0 + p * as1]) * b[p * bs0 + j * bs1];
       want[i * cs0 + j] = float(s);
     }
+  std::vector<float> bias = randomVector(n, 11), res = randomVector(m * n, 12);
+  int64_t os0 = n + 1;
+  std::vector<float> o(m * os0, 7.0f), wantO(o);
+  Descriptor d;
+  if (epi) {
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        (inPlace ? want[i * cs0 + j] : wantO[i * os0 + j]) =
+            biasClipResidualReference(want[i * cs0 + j], bias[j],
+                                      res[i * n + j]);
+    View out = inPlace ? View{c.data(), {0, cs0, 0, 1}}
+                       : View{o.data(), {0, os0, 0, 1}};
+    d = Descriptor(out, {bias.data(), {0, 0, 0, 1}}, {res.data(), {0, n, 0, 1}});
+  }
   tg_uk_matmul_f32(a.data(), a.data(), 0, m, k, as0, as1, b.data(), b.data(),
                    0, k, n, bs0, bs1, c.data(), c.data(), 0, m, n, cs0, 1,
-                   cZero ? 1 : 0);
+                   cZero ? 1 : 0, d.data(), d.data(), 0, d.size(), 1);
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < cs0; ++j)
       ASSERT_NEAR(c[i * cs0 + j], want[i * cs0 + j],
                   1e-4 * (1 + std::fabs(want[i * cs0 + j])))
           << "m " << m << " n " << n << " k " << k << " at " << i << "," << j;
+  for (size_t i = 0; i < o.size(); ++i)
+    ASSERT_NEAR(o[i], wantO[i], 1e-4 * (1 + std::fabs(wantO[i])))
+        << "m " << m << " n " << n << " k " << k << " output at " << i;
 }
 
 TEST_P(Microkernels, Matmul) {
@@ -126,6 +204,19 @@ TEST_P(Microkernels, MatmulZeroOutput) {
         checkMatmul(m, n, k, false, false, 2, true);
 }
 
+// Epilogues on every GEMM path: packed (several k blocks, row chunks),
+// few rows, empty k; in place and into another buffer.
+TEST_P(Microkernels, MatmulEpilogue) {
+  for (int64_t m : {1, 3, 13, 300})
+    for (int64_t n : {1, 33, 100})
+      for (int64_t k : {0, 5, 300})
+        for (bool inPlace : {true, false}) {
+          checkMatmul(m, n, k, false, false, 2, true, true, inPlace);
+          checkMatmul(m, n, k, false, false, 2, false, true, inPlace);
+        }
+  checkMatmul(300, 2100, 20, false, false, 0, true, true, false);
+}
+
 TEST_P(Microkernels, MatmulStrided) {
   for (bool ta : {false, true})
     for (bool tb : {false, true}) {
@@ -134,24 +225,37 @@ TEST_P(Microkernels, MatmulStrided) {
     }
 }
 
+// With and without an epilogue (a bias per row, a residual per batch).
 TEST_P(Microkernels, BatchMatmul) {
-  int64_t batch = 3, m = 17, n = 40, k = 9;
-  std::vector<float> a = randomVector(batch * m * k, 4),
-                     b = randomVector(batch * k * n, 5),
-                     c(batch * m * n, 0.5f), want(c);
-  for (int64_t t = 0; t < batch; ++t)
-    for (int64_t i = 0; i < m; ++i)
-      for (int64_t j = 0; j < n; ++j) {
-        double s = want[(t * m + i) * n + j];
-        for (int64_t p = 0; p < k; ++p)
-          s += double(a[(t * m + i) * k + p]) * b[(t * k + p) * n + j];
-        want[(t * m + i) * n + j] = float(s);
-      }
-  tg_uk_batch_matmul_f32(a.data(), a.data(), 0, batch, m, k, m * k, k, 1,
-                         b.data(), b.data(), 0, batch, k, n, k * n, n, 1,
-                         c.data(), c.data(), 0, batch, m, n, m * n, n, 1, 0);
-  for (size_t i = 0; i < c.size(); ++i)
-    ASSERT_NEAR(c[i], want[i], 1e-4 * (1 + std::fabs(want[i]))) << i;
+  for (bool withEpilogue : {false, true}) {
+    int64_t batch = 3, m = 17, n = 40, k = 9;
+    std::vector<float> a = randomVector(batch * m * k, 4),
+                       b = randomVector(batch * k * n, 5),
+                       c(batch * m * n, 0.5f), want(c),
+                       bias = randomVector(m, 13),
+                       res = randomVector(batch * m * n, 14);
+    for (int64_t t = 0; t < batch; ++t)
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < n; ++j) {
+          int64_t at = (t * m + i) * n + j;
+          double s = want[at];
+          for (int64_t p = 0; p < k; ++p)
+            s += double(a[(t * m + i) * k + p]) * b[(t * k + p) * n + j];
+          want[at] = float(s);
+          if (withEpilogue)
+            want[at] = biasClipResidualReference(want[at], bias[i], res[at]);
+        }
+    Descriptor d;
+    if (withEpilogue)
+      d = Descriptor({c.data(), {m * n, n, 0, 1}}, {bias.data(), {0, 1, 0, 0}},
+                     {res.data(), {m * n, n, 0, 1}});
+    tg_uk_batch_matmul_f32(a.data(), a.data(), 0, batch, m, k, m * k, k, 1,
+                           b.data(), b.data(), 0, batch, k, n, k * n, n, 1,
+                           c.data(), c.data(), 0, batch, m, n, m * n, n, 1, 0,
+                           d.data(), d.data(), 0, d.size(), 1);
+    for (size_t i = 0; i < c.size(); ++i)
+      ASSERT_NEAR(c[i], want[i], 1e-4 * (1 + std::fabs(want[i]))) << i;
+  }
 }
 
 struct ConvCase {
@@ -162,8 +266,10 @@ struct ConvCase {
 /// `weight`: pass the weight as a model weight (packed once and kept, keyed
 /// by its address: the caller keeps it alive and unchanged).
 /// `cZero`: the call is told the output holds zeros (it starts as NaN).
+/// `epi`: with that epilogue (a bias per channel, a residual), in place or
+/// into the interior of a padded buffer.
 void checkConv(const ConvCase &p, const std::vector<float> *weight = nullptr,
-               bool cZero = false) {
+               bool cZero = false, bool epi = false, bool inPlace = true) {
   int64_t oh = (p.h - (p.kh - 1) * p.dh - 1) / p.sh + 1;
   int64_t ow = (p.w - (p.kw - 1) * p.dw - 1) / p.sw + 1;
   std::vector<float> in = randomVector(p.n * p.g * p.c * p.h * p.w, 6),
@@ -194,18 +300,46 @@ void checkConv(const ConvCase &p, const std::vector<float> *weight = nullptr,
                        wt[g * ws[0] + f * ws[1] + c * ws[2] + ky * p.kw + kx];
             want[n * os[0] + g * os[1] + f * os[2] + y * ow + x] = float(s);
           }
+  int64_t channels = p.g * p.f, ph = oh + 2, pw = ow + 3;
+  std::vector<float> bias = randomVector(channels, 15),
+                     res = randomVector(p.n * channels * oh * ow, 16),
+                     padded(p.n * channels * ph * pw, 7.0f), wantPadded(padded);
+  Descriptor d;
+  if (epi) {
+    for (int64_t n = 0; n < p.n; ++n)
+      for (int64_t c = 0; c < channels; ++c)
+        for (int64_t y = 0; y < oh; ++y)
+          for (int64_t x = 0; x < ow; ++x) {
+            int64_t at = ((n * channels + c) * oh + y) * ow + x;
+            float v = biasClipResidualReference(want[at], bias[c], res[at]);
+            if (inPlace)
+              want[at] = v;
+            else
+              wantPadded[((n * channels + c) * ph + y + 1) * pw + x + 1] = v;
+          }
+    View target = inPlace ? View{out.data(), {os[0], os[2], os[3], os[4]}}
+                          : View{padded.data() + pw + 1,
+                                 {channels * ph * pw, ph * pw, pw, 1}};
+    d = Descriptor(target, {bias.data(), {0, 1, 0, 0}},
+                   {res.data(), {channels * oh * ow, oh * ow, ow, 1}});
+  }
   float *w = weight ? const_cast<float *>(weight->data()) : wt.data();
   tg_uk_conv2d_ngchw_gfchw_f32(
       in.data(), in.data(), 0, p.n, p.g, p.c, p.h, p.w, is[0], is[1], is[2],
       is[3], is[4], w, w, 0, p.g, p.f, p.c, p.kh, p.kw, ws[0], ws[1], ws[2],
       ws[3], ws[4], out.data(), out.data(), 0, p.n, p.g, p.f, oh, ow, os[0],
       os[1], os[2], os[3], os[4], p.sh, p.sw, p.dh, p.dw, weight ? 1 : 0,
-      cZero ? 1 : 0);
+      cZero ? 1 : 0, d.data(), d.data(), 0, d.size(), 1);
   for (size_t i = 0; i < out.size(); ++i)
     ASSERT_NEAR(out[i], want[i], 1e-4 * (1 + std::fabs(want[i])))
         << "case n" << p.n << " g" << p.g << " c" << p.c << " f" << p.f
         << " " << p.h << "x" << p.w << " k" << p.kh << "x" << p.kw << " s"
         << p.sh << "," << p.sw << " d" << p.dh << "," << p.dw << " at " << i;
+  for (size_t i = 0; i < padded.size(); ++i)
+    ASSERT_NEAR(padded[i], wantPadded[i], 1e-4 * (1 + std::fabs(wantPadded[i])))
+        << "case n" << p.n << " g" << p.g << " c" << p.c << " f" << p.f
+        << " " << p.h << "x" << p.w << " k" << p.kh << "x" << p.kw
+        << " padded output at " << i;
 }
 
 TEST_P(Microkernels, Convolution) {
@@ -234,6 +368,9 @@ TEST_P(Microkernels, Convolution) {
   for (const ConvCase &c : cases) {
     checkConv(c);
     checkConv(c, nullptr, /*cZero=*/true);
+    // Epilogues on every path: in place, and into a padded buffer.
+    checkConv(c, nullptr, true, true, true);
+    checkConv(c, nullptr, false, true, false);
   }
 }
 

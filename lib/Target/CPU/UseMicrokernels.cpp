@@ -204,6 +204,8 @@ struct UseMicrokernelsPass
       bool isConv = rank >= 4;
       SmallVector<Type> argTypes(3, argType);
       argTypes.append(isConv ? 6 : 1, b.getI64Type());
+      auto epilogueType = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
+      argTypes.push_back(epilogueType);
       auto fnType = b.getFunctionType(argTypes, {});
       auto fn = module.lookupSymbol<func::FuncOp>(name);
       if (!fn) {
@@ -236,6 +238,11 @@ struct UseMicrokernelsPass
             b, loc, isModelWeight(op->getOperand(1)) ? 1 : 0, 64));
       }
       args.push_back(arith::ConstantIntOp::create(b, loc, cZero ? 1 : 0, 64));
+      // No epilogue yet (tg-cpu-fuse-epilogues may add one): an empty
+      // descriptor (Microkernels/Epilogue.h).
+      Value none = memref::AllocaOp::create(
+          b, loc, MemRefType::get({0}, b.getI64Type()));
+      args.push_back(memref::CastOp::create(b, loc, epilogueType, none));
       func::CallOp::create(b, loc, fn, args);
       op->erase();
       // The microkernel writes every element of the output: a fill or copy

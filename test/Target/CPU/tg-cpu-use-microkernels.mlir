@@ -9,9 +9,11 @@
 // CHECK: %[[CB:.*]] = memref.cast %[[B]]
 // CHECK: %[[CC:.*]] = memref.cast %[[C]]
 // CHECK: %[[Z:.*]] = arith.constant 0 : i64
-// CHECK: call @tg_uk_matmul_f32(%[[CA]], %[[CB]], %[[CC]], %[[Z]])
+// CHECK: %[[NONE:.*]] = memref.alloca() : memref<0xi64>
+// CHECK: %[[E:.*]] = memref.cast %[[NONE]] : memref<0xi64> to memref<?xi64>
+// CHECK: call @tg_uk_matmul_f32(%[[CA]], %[[CB]], %[[CC]], %[[Z]], %[[E]])
 // CHECK-NOT: linalg.matmul
-// CHECK: func.func private @tg_uk_matmul_f32(memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, i64)
+// CHECK: func.func private @tg_uk_matmul_f32(memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, i64, memref<?xi64>)
 func.func @matmul(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %c: memref<4x16xf32>) {
   linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)
   return
@@ -41,7 +43,7 @@ func.func @batch_matmul_strided(%a: memref<2x8x4xf32, strided<[32, 1, 8]>>, %b: 
 // CHECK: %[[DW:.*]] = arith.constant 1 : i64
 // CHECK: %[[WC:.*]] = arith.constant 0 : i64
 // CHECK: %[[CZ:.*]] = arith.constant 0 : i64
-// CHECK: call @tg_uk_conv2d_nchw_fchw_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[SH]], %[[SW]], %[[DH]], %[[DW]], %[[WC]], %[[CZ]])
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[SH]], %[[SW]], %[[DH]], %[[DW]], %[[WC]], %[[CZ]], %{{.*}})
 func.func @conv_nchw(%x: memref<1x3x9x9xf32>, %w: memref<4x3x3x3xf32>, %y: memref<1x4x4x4xf32>) {
   linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
     ins(%x, %w : memref<1x3x9x9xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x4x4xf32>)
@@ -52,7 +54,7 @@ func.func @conv_nchw(%x: memref<1x3x9x9xf32>, %w: memref<4x3x3x3xf32>, %y: memre
 
 // CHECK-LABEL: func.func @conv_grouped
 // CHECK: call @tg_uk_conv2d_ngchw_gfchw_f32
-// CHECK-SAME: (memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64, i64, i64) -> ()
+// CHECK-SAME: (memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64, i64, i64, memref<?xi64>) -> ()
 func.func @conv_grouped(%x: memref<1x4x1x5x5xf32>, %w: memref<4x1x1x3x3xf32>, %y: memref<1x4x1x3x3xf32>) {
   linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %w : memref<1x4x1x5x5xf32>, memref<4x1x1x3x3xf32>) outs(%y : memref<1x4x1x3x3xf32>)
@@ -66,6 +68,8 @@ func.func @conv_grouped(%x: memref<1x4x1x5x5xf32>, %w: memref<4x1x1x3x3xf32>, %y
 // CHECK-LABEL: func.func @conv_model_weight
 // CHECK-COUNT-5: arith.constant 1 : i64
 // CHECK-NEXT: arith.constant 0 : i64
+// CHECK-NEXT: memref.alloca() : memref<0xi64>
+// CHECK-NEXT: memref.cast
 // CHECK-NEXT: call @tg_uk_conv2d_ngchw_gfchw_f32(
 func.func @conv_model_weight(%x: memref<1x2x2x5x5xf32>, %w: memref<4x2x3x3xf32> {tg.is_weight}, %y: memref<1x2x2x3x3xf32>) {
   %w5 = memref.expand_shape %w [[0, 1], [2], [3], [4]] output_shape [2, 2, 2, 3, 3] : memref<4x2x3x3xf32> into memref<2x2x2x3x3xf32>
@@ -149,14 +153,14 @@ func.func @clash(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %c: memref<4x16xf32>
 // CHECK-NOT: linalg.fill
 // CHECK-NOT: memref.copy
 // CHECK: %[[Z1:.*]] = arith.constant 1 : i64
-// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[Z1]])
+// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[Z1]], %{{.*}})
 // CHECK-NOT: linalg.fill
 // CHECK-NOT: memref.copy
 // CHECK: %[[Z2:.*]] = arith.constant 1 : i64
-// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[Z2]])
+// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[Z2]], %{{.*}})
 // CHECK-NOT: linalg.fill
 // CHECK: %[[Z3:.*]] = arith.constant 1 : i64
-// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[Z3]])
+// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[Z3]], %{{.*}})
 func.func @zero_output(%a: memref<4x8xf32>, %b: memref<8x16xf32>) -> (memref<4x16xf32>, memref<4x16xf32>, memref<4x16xf32>) {
   %zero = arith.constant 0.0 : f32
   %c = memref.alloc() : memref<4x16xf32>
@@ -180,12 +184,12 @@ func.func @zero_output(%a: memref<4x8xf32>, %b: memref<8x16xf32>) -> (memref<4x1
 // CHECK-LABEL: func.func @zero_output_kept
 // CHECK: linalg.fill
 // CHECK: %[[R:.*]] = memref.load
-// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c1_i64)
+// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c1_i64, %{{.*}})
 // CHECK: linalg.fill
 // CHECK: memref.subview
 // CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c1_i64
 // CHECK: linalg.fill
-// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c0_i64)
+// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c0_i64, %{{.*}})
 // CHECK: linalg.fill
 // CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c0_i64
 // CHECK: linalg.fill

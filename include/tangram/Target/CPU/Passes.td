@@ -169,6 +169,62 @@ def UseMicrokernelsPass : Pass<"tg-cpu-use-microkernels", "ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def FuseEpiloguesPass : Pass<"tg-cpu-fuse-epilogues", "ModuleOp"> {
+  let summary = "Runs the elementwise op after a microkernel call inside it";
+  let description = [{
+    After `tg-cpu-use-microkernels`: when the next op that touches a
+    microkernel's output is an elementwise op (all loops parallel) that
+    reads it with an identity map, writes each point of its own output
+    once, and whose body holds only scalar `arith` and `math` ops (and
+    constants from outside), the op goes and its body becomes a function
+    of the code object (`tg_epilogue_N`, the `tg_epi_fn` of
+    `Microkernels/Epilogue.h`): a loop over a run of points that loads the
+    result and the op's inputs and stores the op's value. The call gets the
+    function's address and the op's operands (addresses and strides,
+    stored at run time) in its epilogue descriptor, and calls it on each
+    block of final results while the block is in cache: bias, folded batch
+    norm, activations and residual adds cost no pass over memory of their
+    own.
+
+    The call moves down to the op's place, so nothing in between may write
+    the call's inputs, and the op's output may not be one of them. When
+    the contraction's own output is a local buffer used by nothing else and
+    started as zeros (`c_zero`), and the op reads no input from its output,
+    the microkernel writes the op's output directly and the buffer goes
+    (for a GEMM-based convolution only when the output's pixels are
+    consecutive).
+
+    Before:
+    ```mlir
+    call @tg_uk_matmul_f32(%a, %b, %c, %c1_i64, %none) : (...) -> ()
+    linalg.generic {...} ins(%c0, %bias : memref<4x16xf32>, memref<16xf32>)
+        outs(%d : memref<4x16xf32>) {
+    ^bb0(%x: f32, %y: f32, %o: f32):
+      %s = arith.addf %x, %y : f32
+      %r = arith.maximumf %s, %zero : f32
+      linalg.yield %r : f32
+    }
+    ```
+    After:
+    ```mlir
+    %desc = memref.alloca() : memref<12xi64>
+    ...   // @tg_epilogue_0's address, then %d's and %bias's
+    call @tg_uk_matmul_f32(%a, %b, %d, %c1_i64, %desc) : (...) -> ()
+    ...
+    llvm.func internal @tg_epilogue_0(%desc: !llvm.ptr, %acc: !llvm.ptr,
+        %as: i64, %b: i64, %c: i64, %y: i64, %x0: i64, %len: i64) {
+      ...
+      scf.for %i = %c0 to %n step %c1 {  // load, add, max, store
+      ...
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def ParallelizeLoopsPass : Pass<"tg-cpu-parallelize-loops", "ModuleOp"> {
   let summary = "Runs the outermost parallel loops of functions on the "
                 "runtime's thread pool";

@@ -11,7 +11,9 @@
  * The entry points take MLIR memrefs in the unpacked form func-to-llvm
  * gives external calls: (allocated, aligned, offset, sizes..., strides...).
  * They follow linalg's semantics exactly: the output is accumulated into
- * (C += A * B), so the caller's fill of the output stays as it was.
+ * (C += A * B), so the caller's fill of the output stays as it was. Each
+ * takes last an epilogue descriptor (Epilogue.h): an elementwise op the
+ * compiler fused into it, applied to each block of final results.
  *
  * The GEMM is the classic blocked one (Goto/BLIS): B is packed into panels
  * of NR columns, A into panels of MR rows, and a register-blocked MR x NR
@@ -19,6 +21,7 @@
  * per k, one per column), which lets a convolution pack its input as an
  * im2col matrix without materializing it.
  *===----------------------------------------------------------------------===*/
+#include "Epilogue.h"
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -94,6 +97,8 @@ void tg_uk_parallel_run(void *ctx, int64_t n, tg_body_fn fn) {
 
 static inline int64_t tg_min(int64_t a, int64_t b) { return a < b ? a : b; }
 
+#include "Epilogue.c"
+
 /* C[i][n] += A[i][k] * B[k][n] with A[i][k] = a[i*as0 + akoff[k]],
  * B[k][n] = b[bkoff[k] + bnoff[n]], C[i][n] = c[i*cs0 + n*cs1]. */
 typedef struct {
@@ -115,6 +120,11 @@ typedef struct {
   /* C holds zeros on entry (the compiler dropped its fill): the first
    * k block stores instead of adding, so C is never read. */
   int64_t c_zero;
+  /* The fused epilogue, or null: row i of C is its logical channel
+   * epi_c0 + i, column j its pixel (epi_y0 + j / epi_ow, j % epi_ow) of
+   * image epi_b. */
+  const tg_epi *epi;
+  int64_t epi_b, epi_c0, epi_y0, epi_ow;
 } tg_gemm;
 
 /* The register-blocked kernel: C[0:mr, 0:nr] += Ap (kc x MR) * Bp (kc x NR),
@@ -240,12 +250,26 @@ static void tg_gemm_item(const tg_gemm *g, int64_t item, float *ap,
         apan = g->apacked + p0 * g->mpad + i1 * kc;
       else
         tg_pack_a(g->a + i1 * g->as0, g->as0, g->akoff + p0, mc, kc, ap);
-      for (int64_t jr = 0; jr < nc; jr += TG_NR)
+      /* In the last k block the epilogue runs on final results while they
+       * are in cache: each panel of NR columns (in L1) when pixels are
+       * consecutive, else the whole block, so that its calls cover whole
+       * output rows rather than pieces of them. */
+      int last = g->epi && p0 + TG_KC >= g->k;
+      int per_panel = last && tg_epi_flat(g->epi, g->epi_ow);
+      for (int64_t jr = 0; jr < nc; jr += TG_NR) {
         for (int64_t ir = 0; ir < mc; ir += TG_MR)
           tg_kernel(kc, apan + ir * kc, bp + jr * kc,
                     g->c + (i1 + ir) * g->cs0 + (j0 + jr) * g->cs1, g->cs0,
                     g->cs1, tg_min(TG_MR, mc - ir), tg_min(TG_NR, nc - jr),
                     store);
+        if (per_panel)
+          tg_epi_block(g->epi, g->epi_b, g->epi_c0, g->epi_y0, g->epi_ow,
+                       g->c, g->cs0, g->cs1, i1, i1 + mc, j0 + jr,
+                       j0 + tg_min(jr + TG_NR, nc));
+      }
+      if (last && !per_panel)
+        tg_epi_block(g->epi, g->epi_b, g->epi_c0, g->epi_y0, g->epi_ow, g->c,
+                     g->cs0, g->cs1, i1, i1 + mc, j0, j0 + nc);
     }
   }
 }
@@ -301,6 +325,8 @@ static void tg_gemm_batch_body(void *ctx, int64_t begin, int64_t end) {
     g.c += o * gb->c_outer + in * gb->c_inner;
     if (gb->packs)
       g.apacked = gb->packs[in];
+    g.epi_b = o;
+    g.epi_c0 = in * g.m;
     tg_gemm_item(&g, t % tiles, ap, bp);
   }
   free(ap);
@@ -456,6 +482,16 @@ __attribute__((destructor)) static void tg_free_packed(void) {
   }
 }
 
+/* Runs the epilogue on every item's C (paths that do not run it per
+ * block). */
+static void tg_gemm_epi_all(const tg_gemm_batch *gb) {
+  for (int64_t o = 0; o < gb->batch; ++o)
+    for (int64_t in = 0; in < gb->inner; ++in)
+      tg_epi_block(gb->g.epi, o, in * gb->g.m, gb->g.epi_y0, gb->g.epi_ow,
+                   gb->g.c + o * gb->c_outer + in * gb->c_inner, gb->g.cs0,
+                   gb->g.cs1, 0, gb->g.m, 0, gb->g.n);
+}
+
 /* Zeros every item's C (what a dropped fill would have written). */
 static void tg_gemm_zero_c(tg_gemm_batch *gb) {
   for (int64_t o = 0; o < gb->batch; ++o)
@@ -474,8 +510,11 @@ static void tg_gemm_batch_run(tg_gemm_batch *gb) {
   /* The paths that only add into C (and an empty k) need C's zeros. */
   if (gb->g.c_zero && (gb->g.k <= 0 || gb->g.m < TG_MR / 2))
     tg_gemm_zero_c(gb);
-  if (gb->g.k <= 0)
+  if (gb->g.k <= 0) {
+    if (gb->g.epi)
+      tg_gemm_epi_all(gb);
     return;
+  }
   if (gb->g.m < TG_MR / 2) {
     for (int64_t o = 0; o < gb->batch; ++o)
       for (int64_t in = 0; in < gb->inner; ++in) {
@@ -485,6 +524,8 @@ static void tg_gemm_batch_run(tg_gemm_batch *gb) {
         g.c += o * gb->c_outer + in * gb->c_inner;
         tg_gemm_small_m(&g);
       }
+    if (gb->g.epi)
+      tg_gemm_epi_all(gb);
     return;
   }
   int64_t items = gb->batch * gb->inner;
@@ -538,6 +579,14 @@ static int64_t *tg_offsets(int64_t n, int64_t stride) {
   float *p##_alloc, float *p, int64_t p##_off, int64_t p##_d0,                 \
       int64_t p##_d1, int64_t p##_d2, int64_t p##_d3, int64_t p##_s0,         \
       int64_t p##_s1, int64_t p##_s2, int64_t p##_s3
+#define TG_EPI_ARG(p)                                                          \
+  int64_t *p##_alloc, int64_t *p, int64_t p##_off, int64_t p##_d0,             \
+      int64_t p##_s0
+#define TG_EPI_DECODE(p, e)                                                    \
+  tg_epi e##_storage;                                                          \
+  const tg_epi *e = tg_epi_decode(p + p##_off, p##_d0, &e##_storage)          \
+                        ? &e##_storage                                         \
+                        : 0
 #define TG_MEMREF5(p)                                                          \
   float *p##_alloc, float *p, int64_t p##_off, int64_t p##_d0,                 \
       int64_t p##_d1, int64_t p##_d2, int64_t p##_d3, int64_t p##_d4,         \
@@ -549,12 +598,15 @@ static void tg_batch_matmul(const float *a, int64_t as_b, int64_t as0,
                             int64_t as1, const float *b, int64_t bs_b,
                             int64_t bs0, int64_t bs1, float *c, int64_t cs_b,
                             int64_t cs0, int64_t cs1, int64_t batch, int64_t m,
-                            int64_t n, int64_t k, int64_t c_zero) {
+                            int64_t n, int64_t k, int64_t c_zero,
+                            const tg_epi *epi) {
   int64_t *akoff = tg_offsets(k, as1), *bkoff = tg_offsets(k, bs0),
           *bnoff = tg_offsets(n, bs1);
-  tg_gemm_batch gb = {{a, as0, akoff, b, bkoff, bnoff, c, cs0, cs1, m, n, k, 0, 0, 0, 0, 0, 0, 0, 0},
+  tg_gemm_batch gb = {{a, as0, akoff, b, bkoff, bnoff, c, cs0, cs1, m, n, k, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
                       batch, 1, as_b, 0, bs_b, 0, cs_b, 0, 0, 0};
   gb.g.c_zero = c_zero;
+  gb.g.epi = epi;
+  gb.g.epi_ow = n;
   tg_gemm_batch_run(&gb);
   free(akoff);
   free(bkoff);
@@ -564,16 +616,19 @@ static void tg_batch_matmul(const float *a, int64_t as_b, int64_t as0,
 /* linalg.matmul: C[M, N] += A[M, K] * B[K, N]; c_zero: C holds zeros on
  * entry (UseMicrokernels.cpp dropped its fill), so it is only written. */
 void tg_uk_matmul_f32(TG_MEMREF2(A), TG_MEMREF2(B), TG_MEMREF2(C),
-                      int64_t c_zero) {
+                      int64_t c_zero, TG_EPI_ARG(E)) {
+  TG_EPI_DECODE(E, epi);
   tg_batch_matmul(A + A_off, 0, A_s0, A_s1, B + B_off, 0, B_s0, B_s1,
-                  C + C_off, 0, C_s0, C_s1, 1, C_d0, C_d1, A_d1, c_zero);
+                  C + C_off, 0, C_s0, C_s1, 1, C_d0, C_d1, A_d1, c_zero, epi);
 }
 
 /* linalg.batch_matmul: C[b, M, N] += A[b, M, K] * B[b, K, N]. */
 void tg_uk_batch_matmul_f32(TG_MEMREF3(A), TG_MEMREF3(B), TG_MEMREF3(C),
-                            int64_t c_zero) {
+                            int64_t c_zero, TG_EPI_ARG(E)) {
+  TG_EPI_DECODE(E, epi);
   tg_batch_matmul(A + A_off, A_s0, A_s1, A_s2, B + B_off, B_s0, B_s1, B_s2,
-                  C + C_off, C_s0, C_s1, C_s2, C_d0, C_d1, C_d2, A_d2, c_zero);
+                  C + C_off, C_s0, C_s1, C_s2, C_d0, C_d1, C_d2, A_d2, c_zero,
+                  epi);
 }
 
 /* A grouped 2-D convolution on an already padded input, as strides:
@@ -588,6 +643,8 @@ typedef struct {
   int64_t n, g, c, f, kh, kw, oh, ow, sh, sw, dh, dw;
   int64_t w_const; /* the weight is a model weight (tg_gemm_batch.a_const) */
   int64_t c_zero;  /* the output holds zeros on entry (tg_gemm.c_zero) */
+  const tg_epi *epi; /* the fused epilogue, or null */
+  int64_t epi_y0;    /* output row 0 is this logical row (a row of a split) */
 } tg_conv;
 
 /* Narrow stride-1 depthwise planes (7x7, 14x14: rows shorter than a few
@@ -600,8 +657,8 @@ typedef struct {
 #define TG_DW_FLAT_WIDTH 32 /* output rows narrower than this */
 #endif
 
-static void tg_depthwise_flat(const tg_conv *cv, const float *ip,
-                              const float *wp, float *op) {
+static void tg_depthwise_flat(const tg_conv *cv, int64_t n, int64_t g,
+                              const float *ip, const float *wp, float *op) {
   float wide[TG_DW_FLAT_MAX];
   int64_t isy = cv->is[3], len = (cv->oh - 1) * isy + cv->ow;
   for (int64_t i = 0; i < len; ++i)
@@ -632,6 +689,8 @@ static void tg_depthwise_flat(const tg_conv *cv, const float *ip,
       for (int64_t ox = 0; ox < cv->ow; ++ox)
         orow[ox] += row[ox];
   }
+  if (cv->epi) /* the plane is small and in L1 */
+    tg_epi_plane(cv->epi, n, g, cv->epi_y0, cv->oh, cv->ow, op, cv->os[3]);
 }
 
 /* Depthwise planes (C = F = 1 per group): a direct loop per output row
@@ -654,7 +713,7 @@ static void tg_depthwise_body(void *ctx, int64_t begin, int64_t end) {
     if ((cv->kw == 3 || cv->kw == 5) && cv->dw == 1 && cv->sw == 1 &&
         cv->sh == 1 && osx == 1 && isx == 1 && cv->ow < TG_DW_FLAT_WIDTH &&
         (cv->oh - 1) * isy + cv->ow <= TG_DW_FLAT_MAX) {
-      tg_depthwise_flat(cv, ip, wp, op);
+      tg_depthwise_flat(cv, n, g, ip, wp, op);
       continue;
     }
     for (int64_t oy = 0; oy < cv->oh; ++oy) {
@@ -681,9 +740,7 @@ static void tg_depthwise_body(void *ctx, int64_t begin, int64_t end) {
                           w4 * irow[2 * ox + 4];
           }
         }
-        continue;
-      }
-      if (fast3) {
+      } else if (fast3) {
         for (int64_t ky = 0; ky < cv->kh; ++ky) {
           const float *wr = wp + ky * cv->ws[3];
           float w0 = wr[0], w1 = wr[cv->ws[4]], w2 = wr[2 * cv->ws[4]];
@@ -697,24 +754,27 @@ static void tg_depthwise_body(void *ctx, int64_t begin, int64_t end) {
                           w2 * irow[2 * ox + 2];
           }
         }
-        continue;
-      }
-      for (int64_t ky = 0; ky < cv->kh; ++ky)
-        for (int64_t kx = 0; kx < cv->kw; ++kx) {
-          float wv = wp[ky * cv->ws[3] + kx * cv->ws[4]];
-          const float *irow =
-              ip + (oy * cv->sh + ky * cv->dh) * isy + kx * cv->dw * isx;
-          if (osx == 1 && isx == 1 && cv->sw == 1) {
-            for (int64_t ox = 0; ox < cv->ow; ++ox)
-              orow[ox] += wv * irow[ox];
-          } else if (osx == 1 && isx == 1 && cv->sw == 2) {
-            for (int64_t ox = 0; ox < cv->ow; ++ox)
-              orow[ox] += wv * irow[2 * ox];
-          } else {
-            for (int64_t ox = 0; ox < cv->ow; ++ox)
-              orow[ox * osx] += wv * irow[ox * cv->sw * isx];
+      } else {
+        for (int64_t ky = 0; ky < cv->kh; ++ky)
+          for (int64_t kx = 0; kx < cv->kw; ++kx) {
+            float wv = wp[ky * cv->ws[3] + kx * cv->ws[4]];
+            const float *irow =
+                ip + (oy * cv->sh + ky * cv->dh) * isy + kx * cv->dw * isx;
+            if (osx == 1 && isx == 1 && cv->sw == 1) {
+              for (int64_t ox = 0; ox < cv->ow; ++ox)
+                orow[ox] += wv * irow[ox];
+            } else if (osx == 1 && isx == 1 && cv->sw == 2) {
+              for (int64_t ox = 0; ox < cv->ow; ++ox)
+                orow[ox] += wv * irow[2 * ox];
+            } else {
+              for (int64_t ox = 0; ox < cv->ow; ++ox)
+                orow[ox * osx] += wv * irow[ox * cv->sw * isx];
+            }
           }
-        }
+      }
+      /* The row is final and in L1. */
+      if (cv->epi)
+        tg_epi_run(cv->epi, n, g, cv->epi_y0 + oy, 0, cv->ow, orow, osx);
     }
   }
 }
@@ -734,15 +794,19 @@ static void tg_conv_wide_body(void *ctx, int64_t begin, int64_t end) {
     int64_t n = item / cv->g, g = item % cv->g;
     const float *src = w->wide + r * w->nw;
     float *dst = cv->out + n * cv->os[0] + g * cv->os[1] + f * cv->os[2];
-    if (cv->c_zero) {
-      for (int64_t oy = 0; oy < cv->oh; ++oy)
+    for (int64_t oy = 0; oy < cv->oh; ++oy) {
+      float *drow = dst + oy * cv->os[3];
+      const float *srow = src + oy * w->wq;
+      if (cv->c_zero)
         for (int64_t ox = 0; ox < cv->ow; ++ox)
-          dst[oy * cv->os[3] + ox] = src[oy * w->wq + ox];
-    } else {
-      for (int64_t oy = 0; oy < cv->oh; ++oy)
+          drow[ox] = srow[ox];
+      else
         for (int64_t ox = 0; ox < cv->ow; ++ox)
-          dst[oy * cv->os[3] + ox] += src[oy * w->wq + ox];
+          drow[ox] += srow[ox];
     }
+    if (cv->epi)
+      tg_epi_plane(cv->epi, n, g * cv->f + f, cv->epi_y0, cv->oh, cv->ow, dst,
+                   cv->os[3]);
   }
 }
 
@@ -780,7 +844,7 @@ static void tg_conv_wide(const tg_conv *cv) {
   if (!wide)
     abort();
   tg_gemm_batch gb = {{cv->w, cv->ws[1], akoff, cv->in, bkoff, bnoff, wide,
-                       nw, 1, cv->f, nw, k, 0, 0, 0, 0, 0, 0, 0, 0},
+                       nw, 1, cv->f, nw, k, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
                       cv->n,
                       cv->g,
                       0,
@@ -822,6 +886,7 @@ static void tg_conv_run(tg_conv *cv) {
       row.in += oy * cv->sh * cv->is[3];
       row.out += oy * cv->os[3];
       row.os[3] = row.ow * row.os[4];
+      row.epi_y0 = cv->epi_y0 + oy;
       tg_conv_run(&row);
     }
     return;
@@ -838,7 +903,7 @@ static void tg_conv_run(tg_conv *cv) {
       bnoff[q] = oy * cv->sh * cv->is[3] + ox * cv->sw * cv->is[4];
   tg_gemm_batch gb = {
       {cv->w, cv->ws[1], akoff, cv->in, bkoff, bnoff, cv->out, cv->os[2],
-       cv->os[4], cv->f, npix, k, 0, 0, 0, 0, 0, 0, 0, 0},
+       cv->os[4], cv->f, npix, k, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
       cv->n,
       cv->g,
       0,
@@ -850,6 +915,9 @@ static void tg_conv_run(tg_conv *cv) {
       cv->w_const,
       0};
   gb.g.c_zero = cv->c_zero;
+  gb.g.epi = cv->epi;
+  gb.g.epi_y0 = cv->epi_y0;
+  gb.g.epi_ow = cv->ow;
   tg_gemm_batch_run(&gb);
   free(akoff);
   free(bkoff);
@@ -860,7 +928,9 @@ static void tg_conv_run(tg_conv *cv) {
  * weight; c_zero: O holds zeros on entry (UseMicrokernels.cpp). */
 void tg_uk_conv2d_nchw_fchw_f32(TG_MEMREF4(I), TG_MEMREF4(W), TG_MEMREF4(O),
                                 int64_t sh, int64_t sw, int64_t dh,
-                                int64_t dw, int64_t w_const, int64_t c_zero) {
+                                int64_t dw, int64_t w_const, int64_t c_zero,
+                                TG_EPI_ARG(E)) {
+  TG_EPI_DECODE(E, epi);
   tg_conv cv = {I + I_off,
                 {I_s0, 0, I_s1, I_s2, I_s3},
                 W + W_off,
@@ -868,7 +938,7 @@ void tg_uk_conv2d_nchw_fchw_f32(TG_MEMREF4(I), TG_MEMREF4(W), TG_MEMREF4(O),
                 O + O_off,
                 {O_s0, 0, O_s1, O_s2, O_s3},
                 O_d0, 1, I_d1, O_d1, W_d2, W_d3, O_d2, O_d3, sh, sw, dh, dw,
-                w_const, c_zero};
+                w_const, c_zero, epi, 0};
   tg_conv_run(&cv);
 }
 
@@ -876,7 +946,8 @@ void tg_uk_conv2d_nchw_fchw_f32(TG_MEMREF4(I), TG_MEMREF4(W), TG_MEMREF4(O),
 void tg_uk_conv2d_ngchw_gfchw_f32(TG_MEMREF5(I), TG_MEMREF5(W),
                                   TG_MEMREF5(O), int64_t sh, int64_t sw,
                                   int64_t dh, int64_t dw, int64_t w_const,
-                                  int64_t c_zero) {
+                                  int64_t c_zero, TG_EPI_ARG(E)) {
+  TG_EPI_DECODE(E, epi);
   tg_conv cv = {I + I_off,
                 {I_s0, I_s1, I_s2, I_s3, I_s4},
                 W + W_off,
@@ -884,6 +955,6 @@ void tg_uk_conv2d_ngchw_gfchw_f32(TG_MEMREF5(I), TG_MEMREF5(W),
                 O + O_off,
                 {O_s0, O_s1, O_s2, O_s3, O_s4},
                 O_d0, O_d1, I_d2, O_d2, W_d3, W_d4, O_d3, O_d4, sh, sw, dh, dw,
-                w_const, c_zero};
+                w_const, c_zero, epi, 0};
   tg_conv_run(&cv);
 }

@@ -1,0 +1,569 @@
+//===- FuseEpilogues.cpp - elementwise ops into microkernel calls ---------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// A convolution or matmul is usually followed by an elementwise op on its
+// result: bias, folded batch norm, activation, residual add. As a loop of
+// its own, that op reads the whole result back from memory and writes it
+// again; fused, the microkernel applies it to each block of results while
+// the block is in cache. The op's body is compiled into a function of the
+// code object that loops over a run of points (Microkernels/Epilogue.h),
+// whose address the call gets with the op's operands (addresses and
+// strides, built at run time) in its epilogue descriptor.
+//
+//===----------------------------------------------------------------------===//
+#include "tangram/Target/CPU/Passes.h"
+#include "CPUTransforms.h"
+#include "Microkernels/Epilogue.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::tangram {
+#define GEN_PASS_DEF_FUSEEPILOGUESPASS
+#include "tangram/Target/CPU/Passes.h.inc"
+} // namespace mlir::tangram
+
+using namespace mlir;
+using namespace mlir::tangram;
+
+namespace {
+
+/// The logical index (b, c, y, x: Epilogue.h) of each dim of a microkernel's
+/// output, by entry point; empty for other functions. A grouped
+/// convolution's g and f together make c.
+SmallVector<int> outputLogicalDims(StringRef callee) {
+  if (callee == "tg_uk_matmul_f32")
+    return {1, 3};
+  if (callee == "tg_uk_batch_matmul_f32")
+    return {0, 1, 3};
+  if (callee == "tg_uk_conv2d_nchw_fchw_f32")
+    return {0, 1, 2, 3};
+  if (callee == "tg_uk_conv2d_ngchw_gfchw_f32")
+    return {0, 1, 1, 2, 3};
+  return {};
+}
+
+bool isUnitDim(Value v, int64_t d) {
+  return cast<MemRefType>(v.getType()).getDimSize(d) == 1;
+}
+
+/// For `v`, the output `c` or a reshape of it, the logical dim of each of
+/// v's dims: -1 for a dim of size 1, which needs none. Fails when a dim of
+/// v would mix two logical dims.
+std::optional<SmallVector<int>> logicalDims(Value v, Value c,
+                                            ArrayRef<int> cDims) {
+  SmallVector<int> dims;
+  if (v == c) {
+    for (auto [d, l] : llvm::enumerate(cDims))
+      dims.push_back(isUnitDim(c, d) ? -1 : l);
+    return dims;
+  }
+  if (auto cast = v.getDefiningOp<memref::CastOp>())
+    return logicalDims(cast.getSource(), c, cDims);
+  if (auto collapse = v.getDefiningOp<memref::CollapseShapeOp>()) {
+    auto src = logicalDims(collapse.getSrc(), c, cDims);
+    if (!src)
+      return std::nullopt;
+    // A group of one logical dim's dims (a grouped convolution's g and f,
+    // in that order) makes that dim.
+    for (const ReassociationIndices &group :
+         collapse.getReassociationIndices()) {
+      int l = -1;
+      for (int64_t d : group) {
+        if ((*src)[d] < 0)
+          continue;
+        if (l >= 0 && l != (*src)[d])
+          return std::nullopt;
+        l = (*src)[d];
+      }
+      dims.push_back(isUnitDim(v, dims.size()) ? -1 : l);
+    }
+    return dims;
+  }
+  if (auto expand = v.getDefiningOp<memref::ExpandShapeOp>()) {
+    auto src = logicalDims(expand.getSrc(), c, cDims);
+    if (!src)
+      return std::nullopt;
+    for (auto [s, group] :
+         llvm::enumerate(expand.getReassociationIndices())) {
+      bool placed = false;
+      for (int64_t d : group) {
+        if (isUnitDim(v, d)) {
+          dims.push_back(-1);
+          continue;
+        }
+        if (placed || (*src)[s] < 0)
+          return std::nullopt; // a dim split in two
+        placed = true;
+        dims.push_back((*src)[s]);
+      }
+    }
+    return dims;
+  }
+  return std::nullopt;
+}
+
+/// True when the body of `op` can be cloned into an epilogue function:
+/// scalar arith and math ops, and constants from outside.
+bool clonableBody(linalg::LinalgOp op) {
+  Block *body = op.getBlock();
+  for (Operation &o : body->without_terminator()) {
+    if (!isa<arith::ArithDialect, math::MathDialect>(o.getDialect()) ||
+        o.getNumRegions() != 0)
+      return false;
+    for (Value v : o.getOperands()) {
+      if (isa<ShapedType>(v.getType()))
+        return false;
+      if (v.getParentBlock() != body && !matchPattern(v, m_Constant()))
+        return false;
+    }
+  }
+  Value yielded = body->getTerminator()->getOperand(0);
+  return yielded.getParentBlock() == body || matchPattern(yielded, m_Constant());
+}
+
+/// A fusable elementwise op after a microkernel call.
+struct Candidate {
+  linalg::LinalgOp op;
+  OpOperand *acc;                 // the input that reads the call's output
+  SmallVector<OpOperand *> reads; // the other inputs the body reads
+  SmallVector<int> loopDims;      // the logical dim of each loop (-1: none)
+};
+
+/// The elementwise op that reads the output `c` of `call` first, if it can
+/// run as the call's epilogue.
+std::optional<Candidate> findEpilogue(func::CallOp call, Value c,
+                                      ArrayRef<int> cDims) {
+  Value root = bufferRoot(c);
+  Operation *next = call->getNextNode();
+  while (next && bufferUse(next, root) == BufferUse::None)
+    next = next->getNextNode();
+  auto op = dyn_cast_or_null<linalg::LinalgOp>(next);
+  if (!op || !op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
+      op.getNumLoops() != op.getNumParallelLoops() || !op.getBlock())
+    return std::nullopt;
+  for (Value v : op->getOperands())
+    if (!getElementTypeOrSelf(v.getType()).isF32())
+      return std::nullopt;
+  Candidate cand{op, nullptr, {}, {}};
+  SmallVector<OpOperand *> others;
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    if (!op.getMatchingIndexingMap(in).isProjectedPermutation())
+      return std::nullopt;
+    if (bufferRoot(in->get()) != root) {
+      others.push_back(in);
+      continue;
+    }
+    if (cand.acc || !op.getMatchingIndexingMap(in).isIdentity())
+      return std::nullopt; // reads the output twice, or transposed
+    cand.acc = in;
+  }
+  if (!cand.acc)
+    return std::nullopt;
+  std::optional<SmallVector<int>> dims =
+      logicalDims(cand.acc->get(), c, cDims);
+  if (!dims)
+    return std::nullopt;
+  for (int l = 0; l < 4; ++l)
+    if (llvm::count(*dims, l) > 1)
+      return std::nullopt;
+  cand.loopDims = *dims;
+
+  // The output: written once per point, its old contents unread. Written
+  // in place of the contraction's output only as the very same view.
+  OpOperand *out = op.getDpsInitOperand(0);
+  AffineMap outMap = op.getMatchingIndexingMap(out);
+  if (!outMap.isPermutation() ||
+      !op.getBlock()->getArgument(out->getOperandNumber()).use_empty())
+    return std::nullopt;
+  Value outRoot = bufferRoot(out->get());
+  if (outRoot == root && (out->get() != cand.acc->get() || !outMap.isIdentity()))
+    return std::nullopt;
+  // The contraction reads its inputs while the epilogue writes.
+  Value aRoot = bufferRoot(call.getOperand(0));
+  Value bRoot = bufferRoot(call.getOperand(1));
+  if (outRoot == aRoot || outRoot == bRoot)
+    return std::nullopt;
+  for (OpOperand *in : others) {
+    // An input that is the output is read where it is written, only.
+    if (bufferRoot(in->get()) == outRoot &&
+        (in->get() != out->get() || op.getMatchingIndexingMap(in) != outMap))
+      return std::nullopt;
+    if (!op.getBlock()->getArgument(in->getOperandNumber()).use_empty())
+      cand.reads.push_back(in);
+  }
+  // The call moves down to the op: nothing in between may write what it
+  // reads (frees of its inputs move below the op).
+  for (Operation *o = call->getNextNode(); o != op; o = o->getNextNode())
+    if (!isa<memref::DeallocOp>(o) &&
+        (bufferUse(o, aRoot) == BufferUse::Writes ||
+         bufferUse(o, bRoot) == BufferUse::Writes))
+      return std::nullopt;
+  if (!clonableBody(op))
+    return std::nullopt;
+  return cand;
+}
+
+/// The stride of view `v` along logical dim `l` when its type tells it (0
+/// when v is broadcast along l), else nullopt.
+std::optional<int64_t> staticStride(const Candidate &cand, OpOperand *v,
+                                    int l) {
+  auto type = cast<MemRefType>(v->get().getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)))
+    return std::nullopt;
+  int64_t stride = 0;
+  linalg::LinalgOp op = cand.op;
+  AffineMap map = op.getMatchingIndexingMap(v);
+  for (auto [j, e] : llvm::enumerate(map.getResults())) {
+    if (cand.loopDims[cast<AffineDimExpr>(e).getPosition()] != l)
+      continue;
+    if (ShapedType::isDynamic(strides[j]))
+      return std::nullopt;
+    stride += strides[j];
+  }
+  return stride;
+}
+
+/// Compiles the op of `cand` into an epilogue function (Epilogue.h's
+/// tg_epi_fn) at the end of `module`: loops over a block of channels, rows
+/// and columns that load the result and the inputs, run the op's body and
+/// store. The views' addresses and strides come from the descriptor (or
+/// from their types, when static). `inPlace`: the output is the
+/// contraction's result, so it is read there (one address, which lets LLVM
+/// vectorize without overlap checks).
+LLVM::LLVMFuncOp buildEpilogueFunction(ModuleOp module, const Candidate &cand,
+                                       bool inPlace) {
+  linalg::LinalgOp op = cand.op;
+  Location loc = op.getLoc();
+  MLIRContext *ctx = module.getContext();
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  Type ptr = LLVM::LLVMPointerType::get(ctx);
+  Type i64 = b.getI64Type(), f32 = b.getF32Type();
+  SmallVector<Type> params{ptr, ptr};
+  params.append(10, i64);
+  auto fnType =
+      LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), params);
+  std::string name;
+  for (int n = 0; name.empty() || module.lookupSymbol(name); ++n)
+    name = "tg_epilogue_" + std::to_string(n);
+  auto fn = LLVM::LLVMFuncOp::create(b, loc, name, fnType,
+                                     LLVM::Linkage::Internal);
+  Block *entry = fn.addEntryBlock(b);
+  b.setInsertionPointToStart(entry);
+  auto arg = [&](unsigned i) -> Value { return entry->getArgument(i); };
+  // Arguments: desc, acc, acc's strides (c, y, x), b, c0, nc, y0, ny, x0, nx.
+  Value desc = arg(0), acc = arg(1);
+  Value first[4] = {arg(5), arg(6), arg(8), arg(10)};
+  auto constant = [&](int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, v, 64);
+  };
+  auto word = [&](int64_t k) -> Value {
+    Value at = LLVM::GEPOp::create(b, loc, ptr, i64, desc,
+                                   ArrayRef<LLVM::GEPArg>{int32_t(k)});
+    return LLVM::LoadOp::create(b, loc, i64, at);
+  };
+  auto offset = [&](Value base, Value index, Value stride) -> Value {
+    Value n = arith::MulIOp::create(b, loc, index, stride);
+    return LLVM::GEPOp::create(b, loc, ptr, f32, base,
+                               ArrayRef<LLVM::GEPArg>{n});
+  };
+  // Each view's element (b, c0, y0, x0), and its strides along c, y, x.
+  OpOperand *out = op.getDpsInitOperand(0);
+  SmallVector<OpOperand *> views{out};
+  views.append(cand.reads.begin(), cand.reads.end());
+  SmallVector<Value> bases;
+  SmallVector<std::array<Value, 3>> strides;
+  for (auto [v, view] : llvm::enumerate(views)) {
+    int64_t at = TG_EPI_HEADER + TG_EPI_VIEW * int64_t(v);
+    Value base = LLVM::IntToPtrOp::create(b, loc, ptr, word(at));
+    std::array<Value, 3> s;
+    for (int l = 0; l < 4; ++l) {
+      std::optional<int64_t> known = staticStride(cand, view, l);
+      Value stride = known ? constant(*known) : word(at + 1 + l);
+      base = offset(base, first[l], stride);
+      if (l > 0)
+        s[l - 1] = stride;
+    }
+    bases.push_back(base);
+    strides.push_back(s);
+  }
+  // Constants the body uses from outside it.
+  IRMapping mapping;
+  Block *body = op.getBlock();
+  for (Operation &o : body->getOperations())
+    for (Value v : o.getOperands())
+      if (v.getParentBlock() != body && !mapping.contains(v))
+        mapping.map(v, b.clone(*v.getDefiningOp())->getResult(0));
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  // Loops over c, y, x; each view's address advances by its strides.
+  SmallVector<Value> rows(bases);
+  Value accRow = acc;
+  for (int l = 0; l < 3; ++l) {
+    Value extent = arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                              arg(7 + 2 * l));
+    auto loop = scf::ForOp::create(b, loc, zero, extent, one);
+    b.setInsertionPointToStart(loop.getBody());
+    Value i = arith::IndexCastOp::create(b, loc, i64, loop.getInductionVar());
+    for (auto [v, row] : llvm::enumerate(rows))
+      row = offset(row, i, strides[v][l]);
+    accRow = offset(accRow, i, arg(2 + l));
+  }
+  Value outAddress = rows[0];
+  Value result = inPlace ? outAddress : accRow;
+  mapping.map(body->getArgument(cand.acc->getOperandNumber()),
+              LLVM::LoadOp::create(b, loc, f32, result));
+  for (auto [k, in] : llvm::enumerate(cand.reads)) {
+    // An input read where the output is written: the very same address.
+    bool isOut = bufferRoot(in->get()) == bufferRoot(out->get());
+    mapping.map(body->getArgument(in->getOperandNumber()),
+                LLVM::LoadOp::create(b, loc, f32,
+                                     isOut ? outAddress : rows[k + 1]));
+  }
+  for (Operation &o : body->without_terminator())
+    b.clone(o, mapping);
+  Value yielded = mapping.lookupOrDefault(body->getTerminator()->getOperand(0));
+  LLVM::StoreOp::create(b, loc, yielded, outAddress);
+  b.setInsertionPointToEnd(entry);
+  LLVM::ReturnOp::create(b, loc, ValueRange{});
+  return fn;
+}
+
+/// Builds the descriptor of Epilogue.h for `fn` at b's insertion point.
+Value buildDescriptor(OpBuilder &b, Location loc, const Candidate &cand,
+                      LLVM::LLVMFuncOp fn) {
+  linalg::LinalgOp op = cand.op;
+  SmallVector<OpOperand *> views{op.getDpsInitOperand(0)};
+  views.append(cand.reads.begin(), cand.reads.end());
+  int64_t size = TG_EPI_HEADER + TG_EPI_VIEW * int64_t(views.size());
+  auto type = MemRefType::get({size}, b.getI64Type());
+  Value desc = memref::AllocaOp::create(b, loc, type);
+  int64_t at = 0;
+  auto store = [&](Value word) {
+    if (word.getType().isIndex())
+      word = arith::IndexCastOp::create(b, loc, b.getI64Type(), word);
+    Value pos = arith::ConstantIndexOp::create(b, loc, at++);
+    memref::StoreOp::create(b, loc, word, desc, pos);
+  };
+  Value address = LLVM::AddressOfOp::create(b, loc, fn);
+  store(LLVM::PtrToIntOp::create(b, loc, b.getI64Type(), address));
+  store(arith::ConstantIntOp::create(b, loc, views.size(), 64));
+  for (OpOperand *view : views) {
+    Value v = view->get();
+    AffineMap map = op.getMatchingIndexingMap(view);
+    auto md = memref::ExtractStridedMetadataOp::create(b, loc, v);
+    Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, v);
+    Value bytes = arith::MulIOp::create(
+        b, loc, md.getOffset(), arith::ConstantIndexOp::create(b, loc, 4));
+    store(arith::AddIOp::create(b, loc, base, bytes));
+    // A logical dim's stride: that of the operand's dim its loop indexes.
+    for (int l = 0; l < 4; ++l) {
+      Value stride = arith::ConstantIndexOp::create(b, loc, 0);
+      for (auto [j, e] : llvm::enumerate(map.getResults())) {
+        unsigned loop = cast<AffineDimExpr>(e).getPosition();
+        if (cand.loopDims[loop] == l)
+          stride = arith::AddIOp::create(b, loc, stride, md.getStrides()[j]);
+      }
+      store(stride);
+    }
+  }
+  return memref::CastOp::create(
+      b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI64Type()), desc);
+}
+
+/// True when the operand `v` of `call` is the constant `value`.
+bool isConstant(Value v, int64_t value) {
+  APInt attr;
+  return matchPattern(v, m_ConstantInt(&attr)) && attr == value;
+}
+
+/// True when every use of the buffer `root`, through views, is by `call`,
+/// `op` or a dealloc.
+bool onlyUsedBy(Value root, Operation *call, Operation *op) {
+  SmallVector<Value> work{root};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    for (Operation *user : v.getUsers()) {
+      if (user == call || user == op || isa<memref::DeallocOp>(user))
+        continue;
+      if (isa<memref::CastOp, memref::CollapseShapeOp, memref::ExpandShapeOp>(
+              user)) {
+        work.push_back(user->getResult(0));
+        continue;
+      }
+      return false;
+    }
+  }
+  return true;
+}
+
+/// True when the convolution of `call` is depthwise (one input and one
+/// output channel per group): it computes output rows one by one.
+bool isDepthwise(func::CallOp call) {
+  Value w = call.getOperand(1);
+  if (auto wCast = w.getDefiningOp<memref::CastOp>())
+    w = wCast.getSource();
+  auto wType = cast<MemRefType>(w.getType());
+  return wType.getRank() == 5 && wType.getDimSize(1) == 1 &&
+         wType.getDimSize(2) == 1;
+}
+
+/// A view of the epilogue's output shaped as the call's output `c`, if
+/// the microkernel can write there directly: the output is not needed
+/// apart (it is a local buffer only the two use, and started as zeros, so
+/// the contraction does not read it), the epilogue reads no input from the
+/// target (the contraction would overwrite it first: an in-place residual
+/// add). (A GEMM-based convolution's epilogue output has consecutive pixels,
+/// see paysOff, so the GEMM can write it as one matrix.)
+Value redirectTarget(OpBuilder &b, func::CallOp call, Value c,
+                     const Candidate &cand) {
+  linalg::LinalgOp op = cand.op;
+  OpOperand *out = op.getDpsInitOperand(0);
+  Value root = bufferRoot(c);
+  if (bufferRoot(out->get()) == root || !root.getDefiningOp<memref::AllocOp>() ||
+      !isConstant(call.getOperand(call.getNumOperands() - 2), 1) ||
+      !op.getMatchingIndexingMap(out).isIdentity() ||
+      !onlyUsedBy(root, call, op) ||
+      llvm::any_of(cand.reads, [&](OpOperand *in) {
+        return bufferRoot(in->get()) == bufferRoot(out->get());
+      }))
+    return {};
+  auto cType = cast<MemRefType>(c.getType());
+  auto outType = cast<MemRefType>(out->get().getType());
+  Value target;
+  if (cand.acc->get() == c) {
+    if (outType.getShape() != cType.getShape())
+      return {};
+    target = out->get();
+  } else if (auto collapse =
+                 cand.acc->get().getDefiningOp<memref::CollapseShapeOp>()) {
+    if (collapse.getSrc() != c)
+      return {};
+    FailureOr<MemRefType> expanded = memref::ExpandShapeOp::computeExpandedType(
+        outType, cType.getShape(), collapse.getReassociationIndices());
+    if (failed(expanded))
+      return {};
+    target = memref::ExpandShapeOp::create(
+        b, call.getLoc(), *expanded, out->get(),
+        collapse.getReassociationIndices());
+  } else {
+    return {};
+  }
+  return target;
+}
+
+/// True when the output of `cand`'s op has consecutive pixels (x stride 1,
+/// y stride the row's width), as its type tells.
+bool hasConsecutivePixels(const Candidate &cand) {
+  linalg::LinalgOp op = cand.op;
+  OpOperand *out = op.getDpsInitOperand(0);
+  std::optional<int64_t> y = staticStride(cand, out, 2);
+  std::optional<int64_t> x = staticStride(cand, out, 3);
+  std::optional<int64_t> width;
+  for (auto [loop, l] : llvm::enumerate(cand.loopDims))
+    if (l == 3)
+      width = op.getStaticLoopRanges()[loop];
+  if (!width)
+    width = 1; // no x dim: one pixel per row
+  return y && x && *x == 1 && !ShapedType::isDynamic(*width) &&
+         *y == *width;
+}
+
+/// Whether fusing pays, as measured (docs/benchmarks/cpu_zoo.md): a GEMM
+/// runs the epilogue on panels of NR columns of its output, in cache; when
+/// the op's output is strided by pixel rows (the interior of a padded
+/// buffer), those panels break into pieces of rows too small for the loop,
+/// and a separate pass over the output was faster on MobileNetV2 and
+/// MNASNet. Depthwise convolutions (a row at a time) and matmuls (no pixel
+/// rows) always pay.
+bool paysOff(func::CallOp call, const Candidate &cand) {
+  if (!call.getCallee().starts_with("tg_uk_conv") || isDepthwise(call))
+    return true;
+  return hasConsecutivePixels(cand);
+}
+
+struct FuseEpiloguesPass
+    : public mlir::tangram::impl::FuseEpiloguesPassBase<FuseEpiloguesPass> {
+  void runOnOperation() override {
+    SmallVector<func::CallOp> calls;
+    getOperation().walk([&](func::CallOp call) {
+      if (!outputLogicalDims(call.getCallee()).empty())
+        calls.push_back(call);
+    });
+    for (func::CallOp call : calls)
+      fuse(call);
+  }
+
+  void fuse(func::CallOp call) {
+    // Only a call without an epilogue (UseMicrokernels.cpp's empty one).
+    unsigned descIndex = call.getNumOperands() - 1;
+    auto none = call.getOperand(descIndex).getDefiningOp<memref::CastOp>();
+    auto alloca =
+        none ? none.getSource().getDefiningOp<memref::AllocaOp>() : nullptr;
+    if (!alloca || alloca.getType().getNumElements() != 0)
+      return;
+    auto cCast = call.getOperand(2).getDefiningOp<memref::CastOp>();
+    if (!cCast)
+      return;
+    Value c = cCast.getSource();
+    std::optional<Candidate> cand =
+        findEpilogue(call, c, outputLogicalDims(call.getCallee()));
+    if (!cand)
+      return;
+    if (!paysOff(call, *cand))
+      return;
+    linalg::LinalgOp op = cand->op;
+    // The call moves to the op's place; frees in between move below it.
+    for (Operation *o = call->getNextNode(); o != op;) {
+      Operation *next = o->getNextNode();
+      if (isa<memref::DeallocOp>(o))
+        o->moveAfter(op);
+      o = next;
+    }
+    call->moveBefore(op);
+    OpBuilder b(call);
+    Value target = redirectTarget(b, call, c, *cand);
+    if (target)
+      call->setOperand(2, memref::CastOp::create(b, call.getLoc(),
+                                                 cCast.getType(), target));
+    bool inPlace = target || bufferRoot(op.getDpsInitOperand(0)->get()) ==
+                                 bufferRoot(c);
+    LLVM::LLVMFuncOp fn =
+        buildEpilogueFunction(getOperation(), *cand, inPlace);
+    call->setOperand(descIndex, buildDescriptor(b, op.getLoc(), *cand, fn));
+    if (none->use_empty()) {
+      none->erase();
+      alloca->erase();
+    }
+    op->erase();
+    if (!target)
+      return;
+    // The contraction's own buffer is now unused: views, frees, allocation.
+    Value root = bufferRoot(c);
+    llvm::SetVector<Operation *> dead;
+    SmallVector<Value> work{root};
+    while (!work.empty()) {
+      Value v = work.pop_back_val();
+      for (Operation *user : v.getUsers())
+        if (dead.insert(user) && user->getNumResults() == 1)
+          work.push_back(user->getResult(0));
+    }
+    for (Operation *o : llvm::reverse(dead))
+      if (o->use_empty())
+        o->erase();
+    if (root.use_empty())
+      root.getDefiningOp()->erase();
+  }
+};
+
+} // namespace

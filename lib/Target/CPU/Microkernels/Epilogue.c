@@ -1,0 +1,82 @@
+/*===- Epilogue.c - calling the microkernels' fused epilogues -------------===*
+ * SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+ *===----------------------------------------------------------------------===*
+ *
+ * Included by Microkernels.c (one translation unit, one bitcode module),
+ * not compiled on its own. The epilogue itself is compiled code of the
+ * model (Epilogue.h); this finds the runs of consecutive points it is
+ * called on.
+ *===----------------------------------------------------------------------===*/
+
+typedef struct {
+  tg_epi_fn fn;
+  const int64_t *desc;
+  int64_t nviews;
+  const int64_t *views; /* TG_EPI_VIEW words each */
+} tg_epi;
+
+/* Reads a descriptor of `size` words into `e`; 0 if it is empty. */
+static int tg_epi_decode(const int64_t *d, int64_t size, tg_epi *e) {
+  if (size < TG_EPI_HEADER)
+    return 0;
+  e->fn = (tg_epi_fn)(intptr_t)d[0];
+  e->desc = d;
+  e->nviews = d[1];
+  e->views = d + TG_EPI_HEADER;
+  return 1;
+}
+
+/* Applies the epilogue at (b, c, y, x0 .. x0 + len), acc[i * as] holding
+ * the results there. */
+static inline void tg_epi_run(const tg_epi *e, int64_t b, int64_t c,
+                              int64_t y, int64_t x0, int64_t len,
+                              const float *acc, int64_t as) {
+  e->fn(e->desc, acc, 0, 0, as, b, c, 1, y, 1, x0, len);
+}
+
+/* Applies the epilogue to a plane of channel c of image b: rows
+ * [y0, y0 + ny) of width nx; acc[j * as_y + k] holds the results. */
+static inline void tg_epi_plane(const tg_epi *e, int64_t b, int64_t c,
+                                int64_t y0, int64_t ny, int64_t nx,
+                                const float *acc, int64_t as_y) {
+  e->fn(e->desc, acc, 0, as_y, 1, b, c, 1, y0, ny, 0, nx);
+}
+
+/* True when every view's y stride is `ow` x strides, so a run of x may
+ * cross output rows (y = 0, x = the flat pixel index). */
+static int tg_epi_flat(const tg_epi *e, int64_t ow) {
+  for (int64_t v = 0; v < e->nviews; ++v) {
+    const int64_t *s = e->views + v * TG_EPI_VIEW + 1;
+    if (s[2] != ow * s[3])
+      return 0;
+  }
+  return 1;
+}
+
+/* Runs the epilogue on rows [i0, i1) and columns [j0, j1) of a GEMM's C,
+ * whose row i is logical channel c0 + i and whose column j is pixel
+ * (y0 + j / ow, j % ow) of image b; C[i][j] = cp[i * cs0 + j * cs1]. A
+ * block is at most three calls: a partial first row of pixels, whole
+ * rows, a partial last row (one call when pixels are consecutive). */
+static void tg_epi_block(const tg_epi *e, int64_t b, int64_t c0, int64_t y0,
+                         int64_t ow, const float *cp, int64_t cs0,
+                         int64_t cs1, int64_t i0, int64_t i1, int64_t j0,
+                         int64_t j1) {
+  const float *base = cp + i0 * cs0;
+  int64_t nc = i1 - i0;
+  if (tg_epi_flat(e, ow)) {
+    e->fn(e->desc, base + j0 * cs1, cs0, 0, cs1, b, c0 + i0, nc, y0, 1, j0,
+          j1 - j0);
+    return;
+  }
+  for (int64_t j = j0; j < j1;) {
+    int64_t y = j / ow, x = j % ow;
+    int64_t ny = x == 0 ? (j1 - j) / ow : 0;
+    int64_t nx = ny ? ow : tg_min(j1 - j, ow - x);
+    if (!ny)
+      ny = 1;
+    e->fn(e->desc, base + j * cs1, cs0, ow * cs1, cs1, b, c0 + i0, nc,
+          y0 + y, ny, x, nx);
+    j += ny * nx;
+  }
+}

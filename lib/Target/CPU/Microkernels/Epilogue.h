@@ -1,0 +1,46 @@
+/*===- Epilogue.h - elementwise epilogues of the CPU microkernels ---------===*
+ * SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+ *===----------------------------------------------------------------------===*
+ *
+ * A convolution or matmul is usually followed by an elementwise op on its
+ * result (bias, folded batch norm, activation, residual add). Run as a loop
+ * of its own it reads and writes the whole result once more from memory;
+ * the microkernels instead apply it to each block of results while the
+ * block is still in cache. tg-cpu-fuse-epilogues (FuseEpilogues.cpp)
+ * compiles the op's body into a function of the code object (tg_epi_fn)
+ * and passes its address, with the op's operands, as an array of 64-bit
+ * words (the "descriptor") that every microkernel entry point takes last;
+ * an empty array means no epilogue.
+ *
+ * Shared by the compiler (C++) and the microkernels (C): plain C only.
+ *
+ * Points of a result are named by four logical indices (b, c, y, x):
+ * a convolution's [N, G*F, OH, OW], a matmul's [1, M, 1, N], a batch
+ * matmul's [B, M, 1, N]. Each operand ("view") is the address of its
+ * element (0, 0, 0, 0) and four strides, in elements, over those indices
+ * (0 for a broadcast one).
+ *
+ * Descriptor words:
+ *   [0] the epilogue function's address
+ *   [1] the number of views: the output, then the inputs
+ *   [2 + TG_EPI_VIEW * v ...] view v: the address, then the strides of
+ *        b, c, y and x
+ *===----------------------------------------------------------------------===*/
+#ifndef TANGRAM_LIB_TARGET_CPU_MICROKERNELS_EPILOGUE_H
+#define TANGRAM_LIB_TARGET_CPU_MICROKERNELS_EPILOGUE_H
+
+#include <stdint.h>
+
+#define TG_EPI_HEADER 2
+#define TG_EPI_VIEW 5
+
+/* Applies the epilogue at the points (b, c0 + i, y0 + j, x0 + k) for
+ * i < nc, j < ny, k < nx, where acc[i * as_c + j * as_y + k * as_x] holds
+ * the contraction's final result. The output may be acc itself (then the
+ * function may read the result there). */
+typedef void (*tg_epi_fn)(const int64_t *desc, const float *acc,
+                          int64_t as_c, int64_t as_y, int64_t as_x, int64_t b,
+                          int64_t c0, int64_t nc, int64_t y0, int64_t ny,
+                          int64_t x0, int64_t nx);
+
+#endif /* TANGRAM_LIB_TARGET_CPU_MICROKERNELS_EPILOGUE_H */

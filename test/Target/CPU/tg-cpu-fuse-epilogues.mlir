@@ -1,0 +1,216 @@
+// RUN: tangram-opt %s -tg-cpu-use-microkernels -tg-cpu-fuse-epilogues -split-input-file | FileCheck %s
+
+#id2 = affine_map<(m, n) -> (m, n)>
+#col = affine_map<(m, n) -> (n)>
+
+// A bias and ReLU after a matmul, in place: the generic becomes the
+// function @tg_epilogue_0, which the call gets in its descriptor (its
+// address, then the output's and the bias's address and strides).
+// CHECK-LABEL: func.func @matmul_bias_relu
+// CHECK-NOT: linalg.generic
+// CHECK: %[[D:.*]] = memref.alloca() : memref<12xi64>
+// CHECK: llvm.mlir.addressof @tg_epilogue_0
+// CHECK: memref.extract_aligned_pointer_as_index %[[C:.*]] : memref<4x16xf32>
+// CHECK: memref.extract_aligned_pointer_as_index %{{.*}} : memref<16xf32>
+// CHECK: %[[E:.*]] = memref.cast %[[D]] : memref<12xi64> to memref<?xi64>
+// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[E]])
+// CHECK-NOT: linalg.generic
+// CHECK: llvm.func internal @tg_epilogue_0(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i64
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: %[[X:.*]] = llvm.load %[[AT:.*]] : !llvm.ptr -> f32
+// CHECK: %[[B:.*]] = llvm.load %{{.*}} : !llvm.ptr -> f32
+// CHECK: %[[S:.*]] = arith.addf %[[X]], %[[B]] : f32
+// CHECK: %[[R:.*]] = arith.maximumf %[[S]], %{{.*}} : f32
+// CHECK: llvm.store %[[R]], %[[AT]] : f32, !llvm.ptr
+func.func @matmul_bias_relu(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %c: memref<4x16xf32>, %bias: memref<16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)
+  linalg.generic {indexing_maps = [#id2, #col, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%c, %bias : memref<4x16xf32>, memref<16xf32>) outs(%c : memref<4x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %s = arith.addf %x, %y : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#ch = affine_map<(n, c, h, w) -> (c)>
+
+// A convolution into a local buffer started as zeros, whose only reader is
+// the generic: the microkernel writes the generic's output directly (the
+// epilogue then runs in place) and the buffer goes.
+// CHECK-LABEL: func.func @conv_redirected
+// CHECK-SAME: %[[OUT:[^:]*]]: memref<1x4x6x6xf32>
+// CHECK-NOT: memref.alloc(
+// CHECK-NOT: linalg.fill
+// CHECK: %[[T:.*]] = memref.cast %[[OUT]] : memref<1x4x6x6xf32> to memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32(%{{.*}}, %{{.*}}, %[[T]],
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: memref.dealloc
+// CHECK: llvm.func internal @tg_epilogue_0
+// CHECK: math.exp
+func.func @conv_redirected(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %bias: memref<4xf32>, %out: memref<1x4x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %c = memref.alloc() : memref<1x4x6x6xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<1x4x6x6xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%c : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %bias : memref<1x4x6x6xf32>, memref<4xf32>) outs(%out : memref<1x4x6x6xf32>) {
+  ^bb0(%v: f32, %b: f32, %o: f32):
+    %s = arith.addf %v, %b : f32
+    %n = arith.negf %s : f32
+    %e = math.exp %n : f32
+    %d = arith.addf %e, %one : f32
+    %r = arith.divf %s, %d : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#ch = affine_map<(n, c, h, w) -> (c)>
+
+// A residual add written over the residual's own buffer: fused, but the
+// microkernel keeps its own output (writing the target first would clobber
+// the residual the epilogue reads).
+// CHECK-LABEL: func.func @conv_residual_in_place
+// CHECK-SAME: %[[RES:[^:]*]]: memref<1x4x6x6xf32>
+// CHECK: %[[C:.*]] = memref.alloc() : memref<1x4x6x6xf32>
+// CHECK: %[[T:.*]] = memref.cast %[[C]]
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32(%{{.*}}, %{{.*}}, %[[T]],
+// CHECK-NOT: linalg.generic
+// CHECK: llvm.func internal @tg_epilogue_0
+func.func @conv_residual_in_place(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %bias: memref<4xf32>, %res: memref<1x4x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<1x4x6x6xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<1x4x6x6xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%c : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [#id, #ch, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %bias, %res : memref<1x4x6x6xf32>, memref<4xf32>, memref<1x4x6x6xf32>) outs(%res : memref<1x4x6x6xf32>) {
+  ^bb0(%v: f32, %b: f32, %r: f32, %o: f32):
+    %s = arith.addf %v, %b : f32
+    %t = arith.addf %s, %r : f32
+    linalg.yield %t : f32
+  }
+  memref.dealloc %c : memref<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#ch = affine_map<(n, c, h, w) -> (c)>
+
+// A GEMM-based convolution whose generic writes the interior of a padded
+// buffer (pixels not consecutive) is left alone (a separate pass was
+// faster); a depthwise one is fused, into that layout, and the call moves
+// below the padded buffer's fill.
+// CHECK-LABEL: func.func @padded_outputs
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32
+// CHECK: linalg.fill
+// CHECK: linalg.generic
+// CHECK: linalg.fill
+// CHECK: call @tg_uk_conv2d_ngchw_gfchw_f32
+// CHECK-NOT: linalg.generic
+// CHECK: llvm.func internal @tg_epilogue_0
+func.func @padded_outputs(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %bias: memref<4xf32>,
+                          %dx: memref<1x4x1x8x8xf32>, %dw: memref<4x1x1x3x3xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<1x4x6x6xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<1x4x6x6xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%c : memref<1x4x6x6xf32>)
+  %p = memref.alloc() : memref<1x4x8x8xf32>
+  linalg.fill ins(%zero : f32) outs(%p : memref<1x4x8x8xf32>)
+  %in = memref.subview %p[0, 0, 1, 1] [1, 4, 6, 6] [1, 1, 1, 1] : memref<1x4x8x8xf32> to memref<1x4x6x6xf32, strided<[256, 64, 8, 1], offset: 9>>
+  linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %bias : memref<1x4x6x6xf32>, memref<4xf32>) outs(%in : memref<1x4x6x6xf32, strided<[256, 64, 8, 1], offset: 9>>) {
+  ^bb0(%v: f32, %b: f32, %o: f32):
+    %s = arith.addf %v, %b : f32
+    linalg.yield %s : f32
+  }
+  %d = memref.alloc() : memref<1x4x1x6x6xf32>
+  linalg.fill ins(%zero : f32) outs(%d : memref<1x4x1x6x6xf32>)
+  linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%dx, %dw : memref<1x4x1x8x8xf32>, memref<4x1x1x3x3xf32>) outs(%d : memref<1x4x1x6x6xf32>)
+  %q = memref.alloc() : memref<1x4x8x8xf32>
+  linalg.fill ins(%zero : f32) outs(%q : memref<1x4x8x8xf32>)
+  %qin = memref.subview %q[0, 0, 1, 1] [1, 4, 6, 6] [1, 1, 1, 1] : memref<1x4x8x8xf32> to memref<1x4x6x6xf32, strided<[256, 64, 8, 1], offset: 9>>
+  %dv = memref.collapse_shape %d [[0], [1, 2], [3], [4]] : memref<1x4x1x6x6xf32> into memref<1x4x6x6xf32>
+  linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%dv, %bias : memref<1x4x6x6xf32>, memref<4xf32>) outs(%qin : memref<1x4x6x6xf32, strided<[256, 64, 8, 1], offset: 9>>) {
+  ^bb0(%v: f32, %b: f32, %o: f32):
+    %s = arith.addf %v, %b : f32
+    linalg.yield %s : f32
+  }
+  func.call @use(%p, %q) : (memref<1x4x8x8xf32>, memref<1x4x8x8xf32>) -> ()
+  return
+}
+func.func private @use(memref<1x4x8x8xf32>, memref<1x4x8x8xf32>)
+
+// -----
+
+#id2 = affine_map<(m, n) -> (m, n)>
+#t2 = affine_map<(m, n) -> (n, m)>
+#red = affine_map<(m, n) -> (m)>
+
+// Not fused: a generic that reads the result transposed, a reduction, a
+// body that is not scalar arith/math (linalg.index), an op in between that
+// writes the matmul's input.
+// CHECK-LABEL: func.func @not_fused
+// CHECK: call @tg_uk_matmul_f32
+// CHECK-NEXT: linalg.generic
+// CHECK: call @tg_uk_matmul_f32
+// CHECK-NEXT: linalg.generic
+// CHECK: call @tg_uk_matmul_f32
+// CHECK-NEXT: linalg.generic
+// CHECK: call @tg_uk_matmul_f32
+// CHECK-NEXT: linalg.fill
+// CHECK-NEXT: linalg.generic
+// CHECK-NOT: llvm.func
+func.func @not_fused(%a: memref<4x4xf32>, %b: memref<4x4xf32>, %c: memref<4x4xf32>, %d: memref<4x4xf32>, %r: memref<4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.matmul ins(%a, %b : memref<4x4xf32>, memref<4x4xf32>) outs(%c : memref<4x4xf32>)
+  linalg.generic {indexing_maps = [#t2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<4x4xf32>) outs(%d : memref<4x4xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  linalg.matmul ins(%a, %b : memref<4x4xf32>, memref<4x4xf32>) outs(%c : memref<4x4xf32>)
+  linalg.generic {indexing_maps = [#id2, #red], iterator_types = ["parallel", "reduction"]}
+      ins(%c : memref<4x4xf32>) outs(%r : memref<4xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %s = arith.addf %x, %o : f32
+    linalg.yield %s : f32
+  }
+  linalg.matmul ins(%a, %b : memref<4x4xf32>, memref<4x4xf32>) outs(%c : memref<4x4xf32>)
+  linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<4x4xf32>) outs(%d : memref<4x4xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %i = linalg.index 0 : index
+    %f = arith.index_cast %i : index to i32
+    %g = arith.sitofp %f : i32 to f32
+    %s = arith.addf %x, %g : f32
+    linalg.yield %s : f32
+  }
+  linalg.matmul ins(%a, %b : memref<4x4xf32>, memref<4x4xf32>) outs(%c : memref<4x4xf32>)
+  linalg.fill ins(%zero : f32) outs(%a : memref<4x4xf32>)
+  linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<4x4xf32>) outs(%d : memref<4x4xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  return
+}
