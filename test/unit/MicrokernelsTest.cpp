@@ -215,6 +215,10 @@ TEST_P(Microkernels, MatmulEpilogue) {
           checkMatmul(m, n, k, false, false, 2, false, true, inPlace);
         }
   checkMatmul(300, 2100, 20, false, false, 0, true, true, false);
+  // Few rows, columns split across threads in blocks of 256.
+  checkMatmul(1, 700, 300, false, false, 1, true, true, false);
+  checkMatmul(3, 600, 5, false, false, 0, false, true, true);
+  checkMatmul(2, 513, 40, true, true, 2, true, false);
 }
 
 TEST_P(Microkernels, MatmulStrided) {

@@ -497,6 +497,32 @@ static void tg_gemm_epi_all(const tg_gemm_batch *gb) {
                    gb->g.cs1, 0, gb->g.m, 0, gb->g.n);
 }
 
+/* Few-row GEMMs (a batch-1 fully connected layer reads a large weight
+ * once) split their columns across the threads, this many at a time. */
+#define TG_SMALL_M_COLUMNS 256
+
+static void tg_gemm_small_m_body(void *ctx, int64_t begin, int64_t end) {
+  const tg_gemm_batch *gb = (const tg_gemm_batch *)ctx;
+  int64_t parts = (gb->g.n + TG_SMALL_M_COLUMNS - 1) / TG_SMALL_M_COLUMNS;
+  for (int64_t t = begin; t < end; ++t) {
+    int64_t item = t / parts, o = item / gb->inner, in = item % gb->inner;
+    int64_t j0 = (t % parts) * TG_SMALL_M_COLUMNS;
+    int64_t j1 = tg_min(gb->g.n, j0 + TG_SMALL_M_COLUMNS);
+    tg_gemm g = gb->g;
+    g.a += o * gb->a_outer + in * gb->a_inner;
+    g.b += o * gb->b_outer + in * gb->b_inner;
+    g.c += o * gb->c_outer + in * gb->c_inner;
+    float *c = g.c;
+    g.bnoff += j0;
+    g.c += j0 * g.cs1;
+    g.n = j1 - j0;
+    tg_gemm_small_m(&g);
+    if (g.epi)
+      tg_epi_block(g.epi, o, in * g.m, g.epi_y0, g.epi_ow, c, g.cs0, g.cs1, 0,
+                   g.m, j0, j1);
+  }
+}
+
 /* Zeros every item's C (what a dropped fill would have written). */
 static void tg_gemm_zero_c(tg_gemm_batch *gb) {
   for (int64_t o = 0; o < gb->batch; ++o)
@@ -521,16 +547,9 @@ static void tg_gemm_batch_run(tg_gemm_batch *gb) {
     return;
   }
   if (gb->g.m < TG_MR / 2) {
-    for (int64_t o = 0; o < gb->batch; ++o)
-      for (int64_t in = 0; in < gb->inner; ++in) {
-        tg_gemm g = gb->g;
-        g.a += o * gb->a_outer + in * gb->a_inner;
-        g.b += o * gb->b_outer + in * gb->b_inner;
-        g.c += o * gb->c_outer + in * gb->c_inner;
-        tg_gemm_small_m(&g);
-      }
-    if (gb->g.epi)
-      tg_gemm_epi_all(gb);
+    int64_t parts = (gb->g.n + TG_SMALL_M_COLUMNS - 1) / TG_SMALL_M_COLUMNS;
+    tg_run_sized(gb, gb->batch * gb->inner * parts, tg_gemm_small_m_body,
+                 gb->batch * gb->inner * gb->g.m * gb->g.n * gb->g.k);
     return;
   }
   int64_t items = gb->batch * gb->inner;
