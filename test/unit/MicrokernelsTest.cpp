@@ -43,8 +43,8 @@ void tg_uk_conv2d_ngchw_gfchw_f32(
     int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
     int64_t, int64_t, float *, float *, int64_t, int64_t, int64_t, int64_t,
     int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
-    int64_t, int64_t, int64_t, int64_t, int64_t, int64_t *, int64_t *, int64_t,
-    int64_t, int64_t);
+    int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t *,
+    int64_t *, int64_t, int64_t, int64_t);
 const char *tangram_take_error(void);
 void tg_uk_report_error(const char *);
 }
@@ -271,9 +271,11 @@ struct ConvCase {
 /// by its address: the caller keeps it alive and unchanged).
 /// `cZero`: the call is told the output holds zeros (it starts as NaN).
 /// `epi`: with that epilogue (a bias per channel, a residual), in place or
-/// into the interior of a padded buffer.
+/// into the interior of a padded buffer. `pad`: the input's border of that
+/// width is zeros, and the call gets only its interior, with pt = pl = pad.
 void checkConv(const ConvCase &p, const std::vector<float> *weight = nullptr,
-               bool cZero = false, bool epi = false, bool inPlace = true) {
+               bool cZero = false, bool epi = false, bool inPlace = true,
+               int64_t pad = 0) {
   int64_t oh = (p.h - (p.kh - 1) * p.dh - 1) / p.sh + 1;
   int64_t ow = (p.w - (p.kw - 1) * p.dw - 1) / p.sw + 1;
   std::vector<float> in = randomVector(p.n * p.g * p.c * p.h * p.w, 6),
@@ -286,6 +288,12 @@ void checkConv(const ConvCase &p, const std::vector<float> *weight = nullptr,
     std::fill(want.begin(), want.end(), 0.0f);
   }
   int64_t is[5] = {p.g * p.c * p.h * p.w, p.c * p.h * p.w, p.h * p.w, p.w, 1};
+  for (int64_t plane = 0; plane < p.n * p.g * p.c; ++plane)
+    for (int64_t y = 0; y < p.h; ++y)
+      for (int64_t x = 0; x < p.w; ++x)
+        if (y < pad || y >= p.h - pad || x < pad || x >= p.w - pad)
+          in[plane * p.h * p.w + y * p.w + x] = 0.0f;
+  float *interior = in.data() + pad * p.w + pad;
   int64_t ws[5] = {p.f * p.c * p.kh * p.kw, p.c * p.kh * p.kw, p.kh * p.kw,
                    p.kw, 1};
   int64_t os[5] = {p.g * p.f * oh * ow, p.f * oh * ow, oh * ow, ow, 1};
@@ -329,11 +337,12 @@ void checkConv(const ConvCase &p, const std::vector<float> *weight = nullptr,
   }
   float *w = weight ? const_cast<float *>(weight->data()) : wt.data();
   tg_uk_conv2d_ngchw_gfchw_f32(
-      in.data(), in.data(), 0, p.n, p.g, p.c, p.h, p.w, is[0], is[1], is[2],
-      is[3], is[4], w, w, 0, p.g, p.f, p.c, p.kh, p.kw, ws[0], ws[1], ws[2],
-      ws[3], ws[4], out.data(), out.data(), 0, p.n, p.g, p.f, oh, ow, os[0],
-      os[1], os[2], os[3], os[4], p.sh, p.sw, p.dh, p.dw, weight ? 1 : 0,
-      cZero ? 1 : 0, d.data(), d.data(), 0, d.size(), 1);
+      in.data(), interior, 0, p.n, p.g, p.c, p.h - 2 * pad, p.w - 2 * pad,
+      is[0], is[1], is[2], is[3], is[4], w, w, 0, p.g, p.f, p.c, p.kh, p.kw,
+      ws[0], ws[1], ws[2], ws[3], ws[4], out.data(), out.data(), 0, p.n, p.g,
+      p.f, oh, ow, os[0], os[1], os[2], os[3], os[4], p.sh, p.sw, p.dh, p.dw,
+      pad, pad, weight ? 1 : 0, cZero ? 1 : 0, d.data(), d.data(), 0, d.size(),
+      1);
   for (size_t i = 0; i < out.size(); ++i)
     ASSERT_NEAR(out[i], want[i], 1e-4 * (1 + std::fabs(want[i])))
         << "case n" << p.n << " g" << p.g << " c" << p.c << " f" << p.f
@@ -375,6 +384,11 @@ TEST_P(Microkernels, Convolution) {
     // Epilogues on every path: in place, and into a padded buffer.
     checkConv(c, nullptr, true, true, true);
     checkConv(c, nullptr, false, true, false);
+    // The input's zero border passed as padding (every path; depthwise
+    // pads plane by plane, the others copy the input).
+    for (int64_t pad : {1, 2})
+      if (2 * pad < std::min(c.h, c.w))
+        checkConv(c, nullptr, true, true, false, pad);
   }
 }
 

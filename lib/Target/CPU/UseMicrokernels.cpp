@@ -203,7 +203,7 @@ struct UseMicrokernelsPass
       MemRefType argType = dynamicStrided(ctx, rank);
       bool isConv = rank >= 4;
       SmallVector<Type> argTypes(3, argType);
-      argTypes.append(isConv ? 6 : 1, b.getI64Type());
+      argTypes.append(isConv ? 8 : 1, b.getI64Type());
       auto epilogueType = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
       argTypes.push_back(epilogueType);
       auto fnType = b.getFunctionType(argTypes, {});
@@ -234,6 +234,10 @@ struct UseMicrokernelsPass
       if (isConv) {
         for (int64_t p : convParams(op))
           args.push_back(arith::ConstantIntOp::create(b, loc, p, 64));
+        // The input is already padded (tg-cpu-fold-depthwise-padding may
+        // pass its interior and these two instead).
+        for (int i = 0; i < 2; ++i)
+          args.push_back(arith::ConstantIntOp::create(b, loc, 0, 64));
         args.push_back(arith::ConstantIntOp::create(
             b, loc, isModelWeight(op->getOperand(1)) ? 1 : 0, 64));
       }

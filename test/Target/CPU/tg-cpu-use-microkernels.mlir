@@ -41,9 +41,11 @@ func.func @batch_matmul_strided(%a: memref<2x8x4xf32, strided<[32, 1, 8]>>, %b: 
 // CHECK: %[[SW:.*]] = arith.constant 2 : i64
 // CHECK: %[[DH:.*]] = arith.constant 1 : i64
 // CHECK: %[[DW:.*]] = arith.constant 1 : i64
+// CHECK: %[[PT:.*]] = arith.constant 0 : i64
+// CHECK: %[[PL:.*]] = arith.constant 0 : i64
 // CHECK: %[[WC:.*]] = arith.constant 0 : i64
 // CHECK: %[[CZ:.*]] = arith.constant 0 : i64
-// CHECK: call @tg_uk_conv2d_nchw_fchw_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[SH]], %[[SW]], %[[DH]], %[[DW]], %[[WC]], %[[CZ]], %{{.*}})
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[SH]], %[[SW]], %[[DH]], %[[DW]], %[[PT]], %[[PL]], %[[WC]], %[[CZ]], %{{.*}})
 func.func @conv_nchw(%x: memref<1x3x9x9xf32>, %w: memref<4x3x3x3xf32>, %y: memref<1x4x4x4xf32>) {
   linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
     ins(%x, %w : memref<1x3x9x9xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x4x4xf32>)
@@ -54,7 +56,7 @@ func.func @conv_nchw(%x: memref<1x3x9x9xf32>, %w: memref<4x3x3x3xf32>, %y: memre
 
 // CHECK-LABEL: func.func @conv_grouped
 // CHECK: call @tg_uk_conv2d_ngchw_gfchw_f32
-// CHECK-SAME: (memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64, i64, i64, memref<?xi64>) -> ()
+// CHECK-SAME: (memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, memref<?x?x?x?x?xf32, strided<[?, ?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64, i64, i64, i64, i64, memref<?xi64>) -> ()
 func.func @conv_grouped(%x: memref<1x4x1x5x5xf32>, %w: memref<4x1x1x3x3xf32>, %y: memref<1x4x1x3x3xf32>) {
   linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %w : memref<1x4x1x5x5xf32>, memref<4x1x1x3x3xf32>) outs(%y : memref<1x4x1x3x3xf32>)
@@ -66,7 +68,9 @@ func.func @conv_grouped(%x: memref<1x4x1x5x5xf32>, %w: memref<4x1x1x3x3xf32>, %y
 // A weight that is a `tg.is_weight` argument (a model weight), seen through a
 // view, is passed as such (1): the microkernels keep its packed form.
 // CHECK-LABEL: func.func @conv_model_weight
-// CHECK-COUNT-5: arith.constant 1 : i64
+// CHECK-COUNT-4: arith.constant 1 : i64
+// CHECK-COUNT-2: arith.constant 0 : i64
+// CHECK-NEXT: arith.constant 1 : i64
 // CHECK-NEXT: arith.constant 0 : i64
 // CHECK-NEXT: memref.alloca() : memref<0xi64>
 // CHECK-NEXT: memref.cast

@@ -169,6 +169,44 @@ def UseMicrokernelsPass : Pass<"tg-cpu-use-microkernels", "ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def FoldDepthwisePaddingPass
+    : Pass<"tg-cpu-fold-depthwise-padding", "ModuleOp"> {
+  let summary = "Passes a depthwise convolution's padded input as its "
+                "interior and two pad amounts";
+  let description = [{
+    After `tg-cpu-use-microkernels`: a depthwise convolution (one input and
+    one output channel per group) whose input is a local buffer that is
+    filled with +0.0 whole, then written only through one interior view
+    (offsets [0, 0, top, left], unit strides, by linalg ops or copies), and
+    read only by the convolution, gets a plain buffer of the interior's
+    shape instead: the writers write it, the fill goes, and the call gets
+    `top` and `left` as its padding arguments. The microkernel pads each
+    plane in a small buffer that stays in cache; the padded tensor, its
+    fill, and the strided writes into it are gone, and the writer (the
+    previous convolution's epilogue) now has consecutive pixels, which
+    `tg-cpu-fuse-epilogues` (run next) needs to fuse it.
+
+    Before:
+    ```mlir
+    %p = memref.alloc() : memref<1x8x10x10xf32>
+    linalg.fill ins(%zero : f32) outs(%p : memref<1x8x10x10xf32>)
+    %in = memref.subview %p[0, 0, 1, 1] [1, 8, 8, 8] [1, 1, 1, 1] : ...
+    linalg.generic {...} ins(...) outs(%in : ...)
+    %e = memref.expand_shape %p [[0], [1, 2], [3], [4]] ...
+    call @tg_uk_conv2d_ngchw_gfchw_f32(%e', %w, %o, ..., %c0, %c0, ...)
+    ```
+    After:
+    ```mlir
+    %q = memref.alloc() : memref<1x8x8x8xf32>
+    linalg.generic {...} ins(...) outs(%q : memref<1x8x8x8xf32>)
+    %e = memref.expand_shape %q [[0], [1, 2], [3], [4]] ...
+    call @tg_uk_conv2d_ngchw_gfchw_f32(%e', %w, %o, ..., %c1, %c1, ...)
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def FuseEpiloguesPass : Pass<"tg-cpu-fuse-epilogues", "ModuleOp"> {
   let summary = "Runs the elementwise op after a microkernel call inside it";
   let description = [{

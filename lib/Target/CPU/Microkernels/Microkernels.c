@@ -665,6 +665,10 @@ typedef struct {
   float *out;
   int64_t os[5];
   int64_t n, g, c, f, kh, kw, oh, ow, sh, sw, dh, dw;
+  /* The input as given is [.., ih, iw]; the convolution reads it padded
+   * with zeros: pt rows above, pl columns left, and below and right as far
+   * as the output needs (0, 0 and the padded extents: already padded). */
+  int64_t ih, iw, pt, pl;
   int64_t w_const; /* the weight is a model weight (tg_gemm_batch.a_const) */
   int64_t c_zero;  /* the output holds zeros on entry (tg_gemm.c_zero) */
   const tg_epi *epi; /* the fused epilogue, or null */
@@ -724,11 +728,74 @@ static void tg_depthwise_flat(const tg_conv *cv, int64_t n, int64_t g,
 
 /* Depthwise planes (C = F = 1 per group): a direct loop per output row
  * whose innermost loop walks the row, so it vectorizes. */
+/* The input extents the convolution reads (padding included). */
+static int64_t tg_conv_hp(const tg_conv *cv) {
+  return (cv->oh - 1) * cv->sh + (cv->kh - 1) * cv->dh + 1;
+}
+static int64_t tg_conv_wp(const tg_conv *cv) {
+  return (cv->ow - 1) * cv->sw + (cv->kw - 1) * cv->dw + 1;
+}
+
+/* True when the input must be padded before the kernels read it. */
+static int tg_conv_padded(const tg_conv *cv) {
+  return cv->pt > 0 || cv->pl > 0 || cv->ih < tg_conv_hp(cv) ||
+         cv->iw < tg_conv_wp(cv);
+}
+
+/* Copies plane `src` (strides sy, sx) of the unpadded input into the
+ * interior of `dst` (hp x wp, unit strides), whose border holds zeros. */
+static void tg_conv_pad_plane(const tg_conv *cv, const float *src, int64_t sy,
+                              int64_t sx, float *dst) {
+  int64_t hp = tg_conv_hp(cv), wp = tg_conv_wp(cv);
+  int64_t rows = tg_min(cv->ih, hp - cv->pt), cols = tg_min(cv->iw, wp - cv->pl);
+  for (int64_t y = 0; y < rows; ++y) {
+    float *d = dst + (cv->pt + y) * wp + cv->pl;
+    const float *r = src + y * sy;
+    if (sx == 1)
+      TG_SHORT_LOOP
+      for (int64_t x = 0; x < cols; ++x)
+        d[x] = r[x];
+    else
+      for (int64_t x = 0; x < cols; ++x)
+        d[x] = r[x * sx];
+  }
+}
+
+static void tg_depthwise_planes(const tg_conv *cv, int64_t begin, int64_t end,
+                                float *scratch, int64_t sy, int64_t sx);
+
+/* Depthwise planes (C = F = 1 per group) [begin, end) of n x g. A padded
+ * input is copied plane by plane into the interior of a small buffer with
+ * a zero border (written once: the planes share the interior), which stays
+ * in cache, instead of the compiler materializing the padded tensor. */
 static void tg_depthwise_body(void *ctx, int64_t begin, int64_t end) {
   const tg_conv *cv = (const tg_conv *)ctx;
+  if (!tg_conv_padded(cv)) {
+    tg_depthwise_planes(cv, begin, end, 0, 0, 0);
+    return;
+  }
+  int64_t hp = tg_conv_hp(cv), wp = tg_conv_wp(cv);
+  float *scratch = (float *)calloc((size_t)(hp * wp), sizeof(float));
+  if (!scratch)
+    abort();
+  tg_conv pc = *cv;
+  pc.is[3] = wp;
+  pc.is[4] = 1;
+  tg_depthwise_planes(&pc, begin, end, scratch, cv->is[3], cv->is[4]);
+  free(scratch);
+}
+
+/* `scratch`: the padded plane to copy each input plane (row and column
+ * strides sy, sx) into, or null; cv->is[3..4] are the scratch's then. */
+static void tg_depthwise_planes(const tg_conv *cv, int64_t begin, int64_t end,
+                                float *scratch, int64_t sy, int64_t sx) {
   for (int64_t p = begin; p < end; ++p) {
     int64_t n = p / cv->g, g = p % cv->g;
     const float *ip = cv->in + n * cv->is[0] + g * cv->is[1];
+    if (scratch) {
+      tg_conv_pad_plane(cv, ip, sy, sx, scratch);
+      ip = scratch;
+    }
     const float *wp = cv->w + g * cv->ws[0];
     float *op = cv->out + n * cv->os[0] + g * cv->os[1];
     int64_t isy = cv->is[3], isx = cv->is[4], osy = cv->os[3],
@@ -904,10 +971,44 @@ static void tg_conv_wide(const tg_conv *cv) {
   free(bnoff);
 }
 
+/* Runs `cv` on a padded copy of its input (the GEMM paths read the input
+ * through offset tables, which have no room for zeros). */
+static void tg_conv_run(tg_conv *cv);
+static void tg_conv_run_padded(tg_conv *cv) {
+  int64_t hp = tg_conv_hp(cv), wp = tg_conv_wp(cv);
+  int64_t planes = cv->n * cv->g * cv->c;
+  float *padded = (float *)calloc((size_t)(planes * hp * wp), sizeof(float));
+  if (!padded)
+    abort();
+  for (int64_t n = 0; n < cv->n; ++n)
+    for (int64_t g = 0; g < cv->g; ++g)
+      for (int64_t c = 0; c < cv->c; ++c)
+        tg_conv_pad_plane(
+            cv, cv->in + n * cv->is[0] + g * cv->is[1] + c * cv->is[2],
+            cv->is[3], cv->is[4],
+            padded + ((n * cv->g + g) * cv->c + c) * hp * wp);
+  tg_conv pc = *cv;
+  pc.in = padded;
+  pc.is[0] = cv->g * cv->c * hp * wp;
+  pc.is[1] = cv->c * hp * wp;
+  pc.is[2] = hp * wp;
+  pc.is[3] = wp;
+  pc.is[4] = 1;
+  pc.ih = hp;
+  pc.iw = wp;
+  pc.pt = pc.pl = 0;
+  tg_conv_run(&pc);
+  free(padded);
+}
+
 static void tg_conv_run(tg_conv *cv) {
   if (cv->c == 1 && cv->f == 1) {
     tg_run_sized(cv, cv->n * cv->g, tg_depthwise_body,
                  cv->n * cv->g * cv->oh * cv->ow * cv->kh * cv->kw);
+    return;
+  }
+  if (tg_conv_padded(cv)) {
+    tg_conv_run_padded(cv);
     return;
   }
   if (cv->sh == 1 && cv->sw == 1 && cv->is[4] == 1 && cv->os[4] == 1 &&
@@ -925,6 +1026,7 @@ static void tg_conv_run(tg_conv *cv) {
       row.in += oy * cv->sh * cv->is[3];
       row.out += oy * cv->os[3];
       row.os[3] = row.ow * row.os[4];
+      row.ih -= oy * cv->sh;
       row.epi_y0 = cv->epi_y0 + oy;
       tg_conv_run(&row);
     }
@@ -963,11 +1065,14 @@ static void tg_conv_run(tg_conv *cv) {
   free(bnoff);
 }
 
-/* linalg.conv_2d_nchw_fchw on a padded input; w_const: W is a model
- * weight; c_zero: O holds zeros on entry (UseMicrokernels.cpp). */
+/* linalg.conv_2d_nchw_fchw on an input padded with pt rows above and pl
+ * columns left (and below and right as the output needs; 0, 0 for an
+ * already padded input); w_const: W is a model weight; c_zero: O holds
+ * zeros on entry (UseMicrokernels.cpp). */
 void tg_uk_conv2d_nchw_fchw_f32(TG_MEMREF4(I), TG_MEMREF4(W), TG_MEMREF4(O),
                                 int64_t sh, int64_t sw, int64_t dh,
-                                int64_t dw, int64_t w_const, int64_t c_zero,
+                                int64_t dw, int64_t pt, int64_t pl,
+                                int64_t w_const, int64_t c_zero,
                                 TG_EPI_ARG(E)) {
   TG_EPI_DECODE(E, epi);
   tg_conv cv = {I + I_off,
@@ -977,14 +1082,15 @@ void tg_uk_conv2d_nchw_fchw_f32(TG_MEMREF4(I), TG_MEMREF4(W), TG_MEMREF4(O),
                 O + O_off,
                 {O_s0, 0, O_s1, O_s2, O_s3},
                 O_d0, 1, I_d1, O_d1, W_d2, W_d3, O_d2, O_d3, sh, sw, dh, dw,
-                w_const, c_zero, epi, 0};
+                I_d2, I_d3, pt, pl, w_const, c_zero, epi, 0};
   tg_conv_run(&cv);
 }
 
-/* linalg.conv_2d_ngchw_gfchw on a padded input (grouped, depthwise). */
+/* linalg.conv_2d_ngchw_gfchw (grouped, depthwise), padded the same way. */
 void tg_uk_conv2d_ngchw_gfchw_f32(TG_MEMREF5(I), TG_MEMREF5(W),
                                   TG_MEMREF5(O), int64_t sh, int64_t sw,
-                                  int64_t dh, int64_t dw, int64_t w_const,
+                                  int64_t dh, int64_t dw, int64_t pt,
+                                  int64_t pl, int64_t w_const,
                                   int64_t c_zero, TG_EPI_ARG(E)) {
   TG_EPI_DECODE(E, epi);
   tg_conv cv = {I + I_off,
@@ -994,6 +1100,6 @@ void tg_uk_conv2d_ngchw_gfchw_f32(TG_MEMREF5(I), TG_MEMREF5(W),
                 O + O_off,
                 {O_s0, O_s1, O_s2, O_s3, O_s4},
                 O_d0, O_d1, I_d2, O_d2, W_d3, W_d4, O_d3, O_d4, sh, sw, dh, dw,
-                w_const, c_zero, epi, 0};
+                I_d3, I_d4, pt, pl, w_const, c_zero, epi, 0};
   tg_conv_run(&cv);
 }
