@@ -4,6 +4,7 @@
 #ifndef TANGRAM_LIB_TARGET_CPU_CPUTRANSFORMS_H
 #define TANGRAM_LIB_TARGET_CPU_CPUTRANSFORMS_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -14,6 +15,11 @@ namespace mlir::tangram {
 /// True if `op` is a contraction tg-cpu-use-microkernels turns into a call
 /// (on tensors or buffers): interchanging it first would hide it.
 bool hasMicrokernel(linalg::LinalgOp op);
+
+/// True when `call` (a tg_uk_conv2d_* microkernel call) is a depthwise
+/// convolution: one input and one output channel per group. Its microkernel
+/// computes output rows one by one and pads planes itself.
+bool isDepthwiseCall(func::CallOp call);
 
 /// The buffer `v` is a view of: an allocation or an argument (BufferUses.cpp).
 Value bufferRoot(Value v);

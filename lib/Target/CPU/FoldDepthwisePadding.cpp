@@ -30,7 +30,7 @@ using namespace mlir::tangram;
 namespace {
 
 /// The operand positions of tg_uk_conv2d_ngchw_gfchw_f32 (UseMicrokernels).
-constexpr unsigned kInput = 0, kWeight = 1, kPadTop = 7, kPadLeft = 8;
+constexpr unsigned kInput = 0, kPadTop = 7, kPadLeft = 8;
 
 /// True when `op` writes +0.0 to every element of `buffer` and reads
 /// nothing: a linalg.fill, or a generic/map without inputs that yields it.
@@ -55,16 +55,6 @@ bool fillsWithZeros(Operation *op, Value buffer) {
   return matchPattern(value, m_Constant(&attr)) && attr.getValue().isPosZero();
 }
 
-/// True when the weight of `call` is depthwise: 1 input and 1 output
-/// channel per group.
-bool isDepthwiseWeight(Value w) {
-  if (auto cast = w.getDefiningOp<memref::CastOp>())
-    w = cast.getSource();
-  auto type = cast<MemRefType>(w.getType());
-  return type.getRank() == 5 && type.getDimSize(1) == 1 &&
-         type.getDimSize(2) == 1;
-}
-
 struct FoldDepthwisePaddingPass
     : public mlir::tangram::impl::FoldDepthwisePaddingPassBase<
           FoldDepthwisePaddingPass> {
@@ -72,7 +62,7 @@ struct FoldDepthwisePaddingPass
     SmallVector<func::CallOp> calls;
     getOperation().walk([&](func::CallOp call) {
       if (call.getCallee() == "tg_uk_conv2d_ngchw_gfchw_f32" &&
-          isDepthwiseWeight(call.getOperand(kWeight)))
+          isDepthwiseCall(call))
         calls.push_back(call);
     });
     for (func::CallOp call : calls)

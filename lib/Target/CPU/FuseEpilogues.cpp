@@ -407,17 +407,6 @@ bool onlyUsedBy(Value root, Operation *call, Operation *op) {
   return true;
 }
 
-/// True when the convolution of `call` is depthwise (one input and one
-/// output channel per group): it computes output rows one by one.
-bool isDepthwise(func::CallOp call) {
-  Value w = call.getOperand(1);
-  if (auto wCast = w.getDefiningOp<memref::CastOp>())
-    w = wCast.getSource();
-  auto wType = cast<MemRefType>(w.getType());
-  return wType.getRank() == 5 && wType.getDimSize(1) == 1 &&
-         wType.getDimSize(2) == 1;
-}
-
 /// A view of the epilogue's output shaped as the call's output `c`, if
 /// the microkernel can write there directly: the output is not needed
 /// apart (it is a local buffer only the two use, and started as zeros, so
@@ -487,7 +476,7 @@ bool hasConsecutivePixels(const Candidate &cand) {
 /// MNASNet. Depthwise convolutions (a row at a time) and matmuls (no pixel
 /// rows) always pay.
 bool paysOff(func::CallOp call, const Candidate &cand) {
-  if (!call.getCallee().starts_with("tg_uk_conv") || isDepthwise(call))
+  if (!call.getCallee().starts_with("tg_uk_conv") || isDepthwiseCall(call))
     return true;
   return hasConsecutivePixels(cand);
 }

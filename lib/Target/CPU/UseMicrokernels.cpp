@@ -171,6 +171,16 @@ bool holdsZeros(Operation *at, Value c, Operation *&dead) {
 
 } // namespace
 
+bool mlir::tangram::isDepthwiseCall(func::CallOp call) {
+  Value w = call.getOperand(1);
+  if (auto cast = w.getDefiningOp<memref::CastOp>())
+    w = cast.getSource();
+  auto type = dyn_cast<MemRefType>(w.getType());
+  return type && call.getCallee().starts_with("tg_uk_conv") &&
+         type.getRank() == 5 && type.getDimSize(1) == 1 &&
+         type.getDimSize(2) == 1;
+}
+
 bool mlir::tangram::hasMicrokernel(linalg::LinalgOp op) {
   return !microkernelFor(op).first.empty() &&
          llvm::all_of(op->getOperands(), [](Value v) {
