@@ -102,8 +102,10 @@ void mlir::tangram::buildCPULoweringPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createCanonicalizerPass());
-  if (options.optLevel > 0)
+  if (options.optLevel > 0) {
     pm.addPass(createWriteIntoCopiesPass());
+    pm.addPass(createHoistBroadcastMathPass());
+  }
   pm.addPass(createStridedCopiesPass());
   pm.addPass(createLowerAssertsPass());
   if (options.optLevel > 0) {

@@ -118,6 +118,41 @@ def WriteIntoCopiesPass : Pass<"tg-cpu-write-into-copies", "ModuleOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def HoistBroadcastMathPass : Pass<"tg-cpu-hoist-broadcast-math", "ModuleOp"> {
+  let summary = "Computes costly math that varies along fewer loops than an "
+                "elementwise op once per point of those loops";
+  let description = [{
+    On buffers: in an elementwise `linalg.generic` (all loops parallel), a
+    value of the body that involves a costly op (`math` dialect ops,
+    `arith.divf`), depends on only some of the loops (through the indexing
+    maps of the inputs it reads; a loop of size 1 does not count, static
+    sizes only), and feeds an op that depends on more, is computed by a new
+    generic over just its loops into a new buffer, which the op then reads
+    (with a projecting map) in its place. Squeeze-and-excitation's
+    `x * sigmoid(s)` then evaluates the sigmoid once per channel instead of
+    once per pixel; LLVM cannot hoist it itself, since it cannot tell that
+    the store to `x` leaves `s` alone.
+
+    Before:
+    ```mlir
+    linalg.generic {indexing_maps = [(n, c, h, w) -> (n, c, 0, 0),
+                                     (n, c, h, w) -> (n, c, h, w), ...]}
+        ins(%s, %x : memref<1x96x1x1xf32>, memref<1x96x56x56xf32>) outs(%x : ...) {
+      %e = math.exp ... %s ...   // sigmoid(s)
+      %y = arith.mulf %g, %xv : f32
+    ```
+    After:
+    ```mlir
+    %t = memref.alloc() : memref<1x96xf32>
+    linalg.generic {...} ins(%s : ...) outs(%t : memref<1x96xf32>)  // sigmoid(s)
+    linalg.generic {...} ins(%s, %x, %t : ...) outs(%x : ...)        // x * t
+    memref.dealloc %t : memref<1x96xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def StridedCopiesPass : Pass<"tg-cpu-strided-copies", "ModuleOp"> {
   let summary = "Turns memref.copy between strided layouts into linalg.copy";
   let description = [{
