@@ -16,6 +16,7 @@
 // CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[E]])
 // CHECK-NOT: linalg.generic
 // CHECK: llvm.func internal @tg_epilogue_0(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i64
+// CHECK-SAME: passthrough = {{\[}}["prefer-vector-width", "512"]]
 // CHECK: scf.for
 // CHECK: scf.for
 // CHECK: scf.for

@@ -675,6 +675,29 @@ typedef struct {
   int64_t epi_y0;    /* output row 0 is this logical row (a row of a split) */
 } tg_conv;
 
+/* Writes (or, without c_zero, adds) a plane computed on "wide" rows of
+ * pitch `pitch` (each row's last columns are junk) to the output plane
+ * `dst` of channel c of image n, then runs the epilogue on it while it is
+ * in cache. */
+static void tg_wide_plane_out(const tg_conv *cv, const float *src,
+                              int64_t pitch, float *dst, int64_t n,
+                              int64_t c) {
+  for (int64_t oy = 0; oy < cv->oh; ++oy) {
+    float *drow = dst + oy * cv->os[3];
+    const float *srow = src + oy * pitch;
+    if (cv->c_zero)
+      TG_SHORT_LOOP
+      for (int64_t ox = 0; ox < cv->ow; ++ox)
+        drow[ox] = srow[ox];
+    else
+      TG_SHORT_LOOP
+      for (int64_t ox = 0; ox < cv->ow; ++ox)
+        drow[ox] += srow[ox];
+  }
+  if (cv->epi)
+    tg_epi_plane(cv->epi, n, c, cv->epi_y0, cv->oh, cv->ow, dst, cv->os[3]);
+}
+
 /* Narrow stride-1 depthwise planes (7x7, 14x14: rows shorter than a few
  * vectors vectorize badly one by one): the plane is computed on the input's
  * row pitch as one flat run (the last KW-1 columns of each row are junk, as
@@ -710,20 +733,7 @@ static void tg_depthwise_flat(const tg_conv *cv, int64_t n, int64_t g,
                    w3 * src[i + 3] + w4 * src[i + 4];
     }
   }
-  for (int64_t oy = 0; oy < cv->oh; ++oy) {
-    float *orow = op + oy * cv->os[3];
-    const float *row = wide + oy * isy;
-    if (cv->c_zero)
-      TG_SHORT_LOOP
-      for (int64_t ox = 0; ox < cv->ow; ++ox)
-        orow[ox] = row[ox];
-    else
-      TG_SHORT_LOOP
-      for (int64_t ox = 0; ox < cv->ow; ++ox)
-        orow[ox] += row[ox];
-  }
-  if (cv->epi) /* the plane is small and in L1 */
-    tg_epi_plane(cv->epi, n, g, cv->epi_y0, cv->oh, cv->ow, op, cv->os[3]);
+  tg_wide_plane_out(cv, wide, isy, op, n, g);
 }
 
 /* Depthwise planes (C = F = 1 per group): a direct loop per output row
@@ -898,21 +908,7 @@ static void tg_conv_wide_body(void *ctx, int64_t begin, int64_t end) {
     int64_t n = item / cv->g, g = item % cv->g;
     const float *src = w->wide + r * w->nw;
     float *dst = cv->out + n * cv->os[0] + g * cv->os[1] + f * cv->os[2];
-    for (int64_t oy = 0; oy < cv->oh; ++oy) {
-      float *drow = dst + oy * cv->os[3];
-      const float *srow = src + oy * w->wq;
-      if (cv->c_zero)
-        TG_SHORT_LOOP
-        for (int64_t ox = 0; ox < cv->ow; ++ox)
-          drow[ox] = srow[ox];
-      else
-        TG_SHORT_LOOP
-        for (int64_t ox = 0; ox < cv->ow; ++ox)
-          drow[ox] += srow[ox];
-    }
-    if (cv->epi)
-      tg_epi_plane(cv->epi, n, g * cv->f + f, cv->epi_y0, cv->oh, cv->ow, dst,
-                   cv->os[3]);
+    tg_wide_plane_out(cv, src, w->wq, dst, n, g * cv->f + f);
   }
 }
 
