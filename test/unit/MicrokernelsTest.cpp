@@ -362,6 +362,8 @@ TEST_P(Microkernels, Convolution) {
       {1, 1, 4, 33, 12, 12, 3, 3, 2, 2, 1, 1},  // stride 2: gathers
       {1, 1, 6, 10, 13, 13, 3, 3, 1, 1, 2, 2},  // dilation
       {1, 1, 64, 40, 7, 7, 1, 1, 1, 1, 1, 1},   // pointwise
+      {1, 1, 48, 20, 20, 19, 1, 1, 1, 1, 1, 1}, // pointwise, B read in place
+      {1, 1, 16, 20, 20, 19, 1, 1, 1, 1, 1, 1}, // too shallow to read in place
       {1, 2, 3, 5, 8, 8, 3, 3, 1, 1, 1, 1},     // groups
       {2, 6, 1, 1, 10, 10, 3, 3, 1, 1, 1, 1},   // depthwise
       {1, 6, 1, 1, 11, 11, 3, 3, 2, 2, 1, 1},   // depthwise stride 2
