@@ -45,6 +45,12 @@ void tg_uk_conv2d_ngchw_gfchw_f32(
     int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
     int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t *,
     int64_t *, int64_t, int64_t, int64_t);
+void tg_uk_pool2d_nchw_f32(float *, float *, int64_t, int64_t, int64_t,
+                           int64_t, int64_t, int64_t, int64_t, int64_t,
+                           int64_t, float *, float *, int64_t, int64_t,
+                           int64_t, int64_t, int64_t, int64_t, int64_t,
+                           int64_t, int64_t, int64_t, int64_t, int64_t,
+                           int64_t, int64_t, int64_t, int64_t, int64_t);
 const char *tangram_take_error(void);
 void tg_uk_report_error(const char *);
 }
@@ -411,6 +417,83 @@ TEST_P(Microkernels, ConvolutionModelWeight) {
     checkConv(c, &weights.back());
     checkConv(c, &weights.back());
   }
+}
+
+struct PoolCase {
+  int64_t n, c, h, w, kh, kw, sh, sw, dh, dw;
+};
+
+/// A 2-D max or sum pooling window reduction on an already padded input,
+/// against the loop linalg runs (window by window, ky then kx). The input
+/// has strided rows and columns (a view) when `strided`; the output is a
+/// view with a row pitch wider than its rows, whose padding must stay.
+void checkPool(const PoolCase &p, bool sum, bool init, bool strided) {
+  int64_t oh = (p.h - (p.kh - 1) * p.dh - 1) / p.sh + 1;
+  int64_t ow = (p.w - (p.kw - 1) * p.dw - 1) / p.sw + 1;
+  int64_t sx = strided ? 2 : 1, pitch = p.w * sx + 3;
+  int64_t is[4] = {p.c * p.h * pitch, p.h * pitch, pitch, sx};
+  std::vector<float> in = randomVector(p.n * is[0], 21);
+  // Ties, signed zeros and a NaN: maximumf's cases.
+  in[0] = -0.0f;
+  in[1] = 0.0f;
+  if (in.size() > 40)
+    in[40] = std::nanf("");
+  int64_t opitch = ow + 2;
+  int64_t os[4] = {p.c * oh * opitch, oh * opitch, opitch, 1};
+  float fill = init ? -INFINITY : 0.25f;
+  std::vector<float> out(p.n * os[0], fill), want(out);
+  for (int64_t n = 0; n < p.n; ++n)
+    for (int64_t c = 0; c < p.c; ++c)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t x = 0; x < ow; ++x) {
+          float &o = want[n * os[0] + c * os[1] + y * os[2] + x];
+          for (int64_t ky = 0; ky < p.kh; ++ky)
+            for (int64_t kx = 0; kx < p.kw; ++kx) {
+              float v = in[n * is[0] + c * is[1] +
+                           (y * p.sh + ky * p.dh) * is[2] +
+                           (x * p.sw + kx * p.dw) * is[3]];
+              o = sum ? o + v
+                  : (std::isnan(o) || std::isnan(v)) ? NAN
+                  : (o == v) ? (std::signbit(o) ? v : o)
+                             : std::max(o, v);
+            }
+        }
+  tg_uk_pool2d_nchw_f32(in.data(), in.data(), 0, p.n, p.c, p.h, p.w, is[0],
+                        is[1], is[2], is[3], out.data(), out.data(), 0, p.n,
+                        p.c, oh, ow, os[0], os[1], os[2], os[3], p.kh, p.kw,
+                        p.sh, p.sw, p.dh, p.dw, sum ? 1 : 0, init ? 1 : 0);
+  for (size_t i = 0; i < out.size(); ++i) {
+    bool nan = std::isnan(want[i]);
+    ASSERT_EQ(std::isnan(out[i]), nan) << "at " << i;
+    if (!nan && !sum && want[i] == 0.0f)
+      ASSERT_EQ(std::signbit(out[i]), std::signbit(want[i])) << "at " << i;
+    if (nan || out[i] == want[i]) // (-inf: the output's padding)
+      continue;
+    ASSERT_NEAR(out[i], want[i], 1e-5 * (1 + std::fabs(want[i])))
+        << (sum ? "sum" : "max") << " case c" << p.c << " " << p.h << "x"
+        << p.w << " k" << p.kh << "x" << p.kw << " s" << p.sh << "," << p.sw
+        << " d" << p.dh << "," << p.dw << " at " << i;
+  }
+}
+
+// Every path of the pooling kernel: strides 1, 2 (vectorized) and 3
+// (scalar), rows of every length the vector steps split (7 to 111),
+// dilation, non-square windows, strided inputs, and large enough to split
+// planes across threads.
+TEST_P(Microkernels, Pooling) {
+  const PoolCase cases[] = {
+      {1, 3, 9, 9, 3, 3, 2, 2, 1, 1},     {2, 2, 15, 15, 3, 3, 1, 1, 1, 1},
+      {1, 2, 16, 18, 2, 2, 2, 2, 1, 1},   {1, 2, 23, 17, 3, 2, 3, 3, 1, 1},
+      {1, 2, 20, 20, 3, 3, 1, 1, 2, 2},   {1, 2, 13, 80, 1, 5, 1, 2, 1, 1},
+      {1, 64, 111, 111, 3, 3, 2, 2, 1, 1}, {1, 1, 7, 7, 7, 7, 1, 1, 1, 1},
+  };
+  for (const PoolCase &c : cases)
+    for (bool sum : {false, true})
+      for (bool strided : {false, true}) {
+        checkPool(c, sum, false, strided);
+        if (!sum)
+          checkPool(c, sum, true, strided);
+      }
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, Microkernels, ::testing::Bool());

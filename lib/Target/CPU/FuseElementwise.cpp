@@ -30,10 +30,18 @@ struct FuseElementwisePass
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    // Fuse a producer only into its single consumer: no work is duplicated.
+    // Fuse a producer only into its single consumer, and only where the
+    // consumer reads each element once: no work is duplicated. A pooling
+    // window (input map d2 * s + d4) reads each element up to KH x KW
+    // times, and an activation fused into it was computed that often (and
+    // kept the pool off its microkernel and the activation out of the
+    // convolution's epilogue).
     linalg::ControlFusionFn singleUse = [](OpOperand *fused) {
       Operation *producer = fused->get().getDefiningOp();
-      return producer && producer->hasOneUse();
+      auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
+      return producer && producer->hasOneUse() &&
+             (!consumer ||
+              consumer.getMatchingIndexingMap(fused).isProjectedPermutation());
     };
     linalg::populateElementwiseOpsFusionPatterns(patterns, singleUse);
     linalg::populateConstantFoldLinalgOperations(patterns, singleUse);

@@ -125,13 +125,22 @@ bool isPositiveZero(Value v) {
   return matchPattern(v, m_Constant(&attr)) && attr.getValue().isPosZero();
 }
 
-/// True when the buffer `c` holds +0.0 everywhere just before `at`: the
-/// last op of the block before `at` that writes c's buffer is a fill with
-/// +0.0, or a copy from a buffer that holds zeros then, of all of c. Sets
-/// `dead` to that op when the microkernel's writes make it redundant: it
-/// writes exactly c's elements and nothing reads them before `at`. (Tensor
-/// CSE merges equal zero-filled inits, which bufferization then copies.)
-bool holdsZeros(Operation *at, Value c, Operation *&dead) {
+/// True when `v` is the constant -infinity (the identity of a maximum).
+bool isNegativeInfinity(Value v) {
+  FloatAttr attr;
+  return matchPattern(v, m_Constant(&attr)) && attr.getValue().isInfinity() &&
+         attr.getValue().isNegative();
+}
+
+/// True when the buffer `c` holds the constant `isValue` accepts everywhere
+/// just before `at`: the last op of the block before `at` that writes c's
+/// buffer is a fill with it, or a copy from a buffer that holds it then, of
+/// all of c. Sets `dead` to that op when the microkernel's writes make it
+/// redundant: it writes exactly c's elements and nothing reads them before
+/// `at`. (Tensor CSE merges equal filled inits, which bufferization then
+/// copies.)
+bool holdsConstant(Operation *at, Value c, function_ref<bool(Value)> isValue,
+                   Operation *&dead) {
   dead = nullptr;
   Value root = bufferRoot(c);
   bool read = false;
@@ -147,13 +156,13 @@ bool holdsZeros(Operation *at, Value c, Operation *&dead) {
     }
     Value target;
     if (auto fill = dyn_cast<linalg::FillOp>(op)) {
-      if (!fill.hasPureBufferSemantics() || !isPositiveZero(fill.value()))
+      if (!fill.hasPureBufferSemantics() || !isValue(fill.value()))
         return false;
       target = fill.output();
     } else if (auto copy = dyn_cast<memref::CopyOp>(op)) {
       Operation *sourceWriter;
       if (bufferRoot(copy.getSource()) == root ||
-          !holdsZeros(op, copy.getSource(), sourceWriter))
+          !holdsConstant(op, copy.getSource(), isValue, sourceWriter))
         return false;
       target = copy.getTarget();
     } else {
@@ -167,6 +176,146 @@ bool holdsZeros(Operation *at, Value c, Operation *&dead) {
     return true;
   }
   return false;
+}
+
+/// `e` as coefficients of d0..d(n-1) when it is a sum of dims times
+/// non-negative constants (no constant term), else nothing.
+std::optional<SmallVector<int64_t>> linearDims(AffineExpr e, unsigned n) {
+  SmallVector<int64_t> coeffs(n, 0);
+  std::function<bool(AffineExpr, int64_t)> add = [&](AffineExpr x,
+                                                     int64_t scale) {
+    if (auto d = dyn_cast<AffineDimExpr>(x)) {
+      coeffs[d.getPosition()] += scale;
+      return true;
+    }
+    auto bin = dyn_cast<AffineBinaryOpExpr>(x);
+    if (!bin)
+      return false;
+    if (bin.getKind() == AffineExprKind::Add)
+      return add(bin.getLHS(), scale) && add(bin.getRHS(), scale);
+    auto c = dyn_cast<AffineConstantExpr>(bin.getRHS());
+    return bin.getKind() == AffineExprKind::Mul && c && c.getValue() >= 0 &&
+           add(bin.getLHS(), scale * c.getValue());
+  };
+  if (!add(e, 1))
+    return std::nullopt;
+  return coeffs;
+}
+
+/// A 2-D pooling window reduction as PoolingLowering.cpp writes it: loops
+/// n, c, y, x (parallel) and ky, kx (reduction) in any order (the loops may
+/// have been interchanged), input (n, c, y * SH + ky * DH, x * SW + kx * DW),
+/// a shape-only window (ky, kx), output (n, c, y, x), and a body that is
+/// maximumf or addf of the output and the input. Its parameters (KH, KW,
+/// SH, SW, DH, DW, sum) or nothing.
+std::optional<SmallVector<int64_t>> poolParams(linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumLoops() != 6)
+    return std::nullopt;
+  Value in = op.getDpsInputs()[0], window = op.getDpsInputs()[1],
+        out = op.getDpsInits()[0];
+  auto windowType = dyn_cast<MemRefType>(window.getType());
+  if (!isStridedF32(in, 4) || !isStridedF32(out, 4) || !windowType ||
+      windowType.getRank() != 2 || !windowType.hasStaticShape())
+    return std::nullopt;
+  // The loop of each of n, c, y, x (the output's dims) and ky, kx.
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<unsigned> loop;
+  for (AffineMap m : {maps[2], maps[1]})
+    for (AffineExpr e : m.getResults()) {
+      auto d = dyn_cast<AffineDimExpr>(e);
+      if (!d)
+        return std::nullopt;
+      loop.push_back(d.getPosition());
+    }
+  auto iters = op.getIteratorTypesArray();
+  for (unsigned i = 0; i < 6; ++i)
+    if (llvm::count(loop, loop[i]) != 1 ||
+        iters[loop[i]] != (i < 4 ? utils::IteratorType::parallel
+                                 : utils::IteratorType::reduction))
+      return std::nullopt;
+  AffineMap inMap = maps[0];
+  if (inMap.getNumResults() != 4 ||
+      inMap.getResult(0) != getAffineDimExpr(loop[0], op.getContext()) ||
+      inMap.getResult(1) != getAffineDimExpr(loop[1], op.getContext()))
+    return std::nullopt;
+  SmallVector<int64_t> params(windowType.getShape());
+  int64_t strides[2], dilations[2];
+  for (unsigned i = 0; i < 2; ++i) {
+    auto c = linearDims(inMap.getResult(2 + i), 6);
+    if (!c)
+      return std::nullopt;
+    unsigned spatial = loop[2 + i], tap = loop[4 + i];
+    for (unsigned d = 0; d < 6; ++d)
+      if (d != spatial && d != tap && (*c)[d] != 0)
+        return std::nullopt;
+    strides[i] = (*c)[spatial];
+    dilations[i] = (*c)[tap];
+    if (strides[i] < 1 || dilations[i] < 1)
+      return std::nullopt;
+  }
+  params.append({strides[0], strides[1], dilations[0], dilations[1]});
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (body.getOperations().size() != 2 || yield.getNumOperands() != 1)
+    return std::nullopt;
+  Operation *combine = yield.getOperand(0).getDefiningOp();
+  if (!combine || !isa<arith::MaximumFOp, arith::AddFOp>(combine))
+    return std::nullopt;
+  Value a = body.getArgument(0), o = body.getArgument(2);
+  if (!((combine->getOperand(0) == a && combine->getOperand(1) == o) ||
+        (combine->getOperand(0) == o && combine->getOperand(1) == a)))
+    return std::nullopt;
+  params.push_back(isa<arith::AddFOp>(combine) ? 1 : 0);
+  return params;
+}
+
+/// Replaces pooling window reductions with tg_uk_pool2d_nchw_f32 calls.
+LogicalResult usePoolMicrokernels(ModuleOp module) {
+  MLIRContext *ctx = module.getContext();
+  SmallVector<std::pair<linalg::GenericOp, SmallVector<int64_t>>> pools;
+  module.walk([&](linalg::GenericOp op) {
+    if (auto params = poolParams(op))
+      pools.emplace_back(op, *params);
+  });
+  if (pools.empty())
+    return success();
+  OpBuilder b(ctx);
+  MemRefType argType = dynamicStrided(ctx, 4);
+  SmallVector<Type> argTypes(2, argType);
+  argTypes.append(8, b.getI64Type());
+  auto fnType = b.getFunctionType(argTypes, {});
+  StringRef name = "tg_uk_pool2d_nchw_f32";
+  auto fn = module.lookupSymbol<func::FuncOp>(name);
+  if (!fn) {
+    b.setInsertionPointToEnd(module.getBody());
+    fn = func::FuncOp::create(b, module.getLoc(), name, fnType);
+    fn.setPrivate();
+  } else if (fn.getFunctionType() != fnType) {
+    return module.emitError("symbol '") << name
+                                         << "' is taken by another function";
+  }
+  for (auto &[op, params] : pools) {
+    Location loc = op.getLoc();
+    // A max pool's output filled with -inf just before is only written
+    // (its fill goes); a sum keeps its fill (+0.0 + x is not x for -0.0).
+    Operation *deadInit = nullptr;
+    bool init = params.back() == 0 &&
+                holdsConstant(op, op.getDpsInits()[0], isNegativeInfinity,
+                              deadInit);
+    b.setInsertionPoint(op);
+    SmallVector<Value> args{
+        memref::CastOp::create(b, loc, argType, op.getDpsInputs()[0]),
+        memref::CastOp::create(b, loc, argType, op.getDpsInits()[0])};
+    params.push_back(init ? 1 : 0);
+    for (int64_t p : params)
+      args.push_back(arith::ConstantIntOp::create(b, loc, p, 64));
+    func::CallOp::create(b, loc, fn, args);
+    op->erase();
+    if (init && deadInit)
+      deadInit->erase();
+  }
+  return success();
 }
 
 } // namespace
@@ -227,7 +376,8 @@ struct UseMicrokernelsPass
         return signalPassFailure();
       }
       Operation *deadInit;
-      bool cZero = holdsZeros(op, op.getDpsInits()[0], deadInit);
+      bool cZero =
+          holdsConstant(op, op.getDpsInits()[0], isPositiveZero, deadInit);
       b.setInsertionPoint(op);
       SmallVector<Value> args;
       for (OpOperand &operand : op->getOpOperands()) {
@@ -264,6 +414,8 @@ struct UseMicrokernelsPass
       if (deadInit)
         deadInit->erase();
     }
+    if (failed(usePoolMicrokernels(module)))
+      signalPassFailure();
   }
 };
 

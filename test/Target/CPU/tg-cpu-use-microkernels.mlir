@@ -223,3 +223,105 @@ func.func @zero_output_kept(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %i: index
   linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%f : memref<4x16xf32>)
   return %r, %big, %d, %e, %f : f32, memref<8x16xf32>, memref<4x16xf32>, memref<4x16xf32>, memref<4x16xf32>
 }
+
+// -----
+
+#pin = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
+#pwin = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+#pout = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+
+// A max pooling window reduction becomes a call: the window (3, 3), the
+// strides (2, 2), the dilations (1, 1), 0 (max), then 1: the output was
+// just filled with -inf, so the kernel only writes it and the fill goes.
+// CHECK-LABEL: func.func @max_pool
+// CHECK-NOT: linalg.fill
+// CHECK: %[[K:.*]] = arith.constant 3 : i64
+// CHECK: %[[K2:.*]] = arith.constant 3 : i64
+// CHECK: %[[S:.*]] = arith.constant 2 : i64
+// CHECK: %[[S2:.*]] = arith.constant 2 : i64
+// CHECK: %[[D:.*]] = arith.constant 1 : i64
+// CHECK: %[[D2:.*]] = arith.constant 1 : i64
+// CHECK: %[[MAX:.*]] = arith.constant 0 : i64
+// CHECK: %[[INIT:.*]] = arith.constant 1 : i64
+// CHECK: call @tg_uk_pool2d_nchw_f32(%{{.*}}, %{{.*}}, %[[K]], %[[K2]], %[[S]], %[[S2]], %[[D]], %[[D2]], %[[MAX]], %[[INIT]])
+// CHECK-NOT: linalg.generic
+// CHECK: func.func private @tg_uk_pool2d_nchw_f32(memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64, i64, i64, i64, i64)
+func.func @max_pool(%x: memref<1x4x9x9xf32>, %y: memref<1x4x4x4xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  %w = memref.alloc() : memref<3x3xf32>
+  linalg.fill ins(%ninf : f32) outs(%y : memref<1x4x4x4xf32>)
+  linalg.generic {indexing_maps = [#pin, #pwin, #pout], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x4x9x9xf32>, memref<3x3xf32>) outs(%y : memref<1x4x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.maximumf %o, %a : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %w : memref<3x3xf32>
+  return
+}
+
+// -----
+
+// A sum (average pooling's window) keeps its fill (+0.0 + x is not x when
+// x is -0.0): 1 (sum), 0 (the output is read). The loops here are in the
+// order tg-cpu-interchange-contractions leaves them (n, c, y, ky, kx, x),
+// with a dilation of 2 along x and a 2x1 window.
+// CHECK-LABEL: func.func @sum_pool_interchanged
+// CHECK: linalg.fill
+// CHECK: %[[KH:.*]] = arith.constant 2 : i64
+// CHECK: %[[KW:.*]] = arith.constant 1 : i64
+// CHECK: %[[SH:.*]] = arith.constant 1 : i64
+// CHECK: %[[SW:.*]] = arith.constant 3 : i64
+// CHECK: %[[DH:.*]] = arith.constant 1 : i64
+// CHECK: %[[DW:.*]] = arith.constant 2 : i64
+// CHECK: %[[SUM:.*]] = arith.constant 1 : i64
+// CHECK: %[[INIT:.*]] = arith.constant 0 : i64
+// CHECK: call @tg_uk_pool2d_nchw_f32(%{{.*}}, %{{.*}}, %[[KH]], %[[KW]], %[[SH]], %[[SW]], %[[DH]], %[[DW]], %[[SUM]], %[[INIT]])
+func.func @sum_pool_interchanged(%x: memref<1x2x8x10xf32>, %y: memref<1x2x7x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = memref.alloc() : memref<2x1xf32>
+  linalg.fill ins(%zero : f32) outs(%y : memref<1x2x7x4xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 + d3, d5 * 3 + d4 * 2)>,
+                                   affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d4)>,
+                                   affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]}
+      ins(%x, %w : memref<1x2x8x10xf32>, memref<2x1xf32>) outs(%y : memref<1x2x7x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %o : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %w : memref<2x1xf32>
+  return
+}
+
+// -----
+
+#pin = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
+#pwin = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+#pout = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+
+// Not a plain window reduction (an activation computed per window read; a
+// constant offset in the input map): left to the loops.
+// CHECK-LABEL: func.func @pool_not_taken
+// CHECK-NOT: call @tg_uk_pool2d_nchw_f32
+// CHECK: linalg.generic
+// CHECK: linalg.generic
+func.func @pool_not_taken(%x: memref<1x4x10x10xf32>, %y: memref<1x4x4x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = memref.alloc() : memref<3x3xf32>
+  linalg.generic {indexing_maps = [#pin, #pwin, #pout], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x4x10x10xf32>, memref<3x3xf32>) outs(%y : memref<1x4x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %relu = arith.maximumf %a, %zero : f32
+    %r = arith.maximumf %o, %relu : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4 + 1, d3 * 2 + d5)>, #pwin, #pout], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x4x10x10xf32>, memref<3x3xf32>) outs(%y : memref<1x4x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.maximumf %o, %a : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %w : memref<3x3xf32>
+  return
+}

@@ -173,8 +173,8 @@ def StridedCopiesPass : Pass<"tg-cpu-strided-copies", "ModuleOp"> {
 }
 
 def UseMicrokernelsPass : Pass<"tg-cpu-use-microkernels", "ModuleOp"> {
-  let summary = "Replaces bufferized f32 matmuls and convolutions with calls "
-                "to the CPU microkernels";
+  let summary = "Replaces bufferized f32 matmuls, convolutions and 2-D "
+                "pooling windows with calls to the CPU microkernels";
   let description = [{
     On buffers, every f32 `linalg.matmul`, `linalg.batch_matmul` (default
     indexing maps), `linalg.conv_2d_nchw_fchw` and
@@ -186,6 +186,14 @@ def UseMicrokernelsPass : Pass<"tg-cpu-use-microkernels", "ModuleOp"> {
     exact semantics (the output is accumulated into), so the op's operands
     are passed unchanged, cast to fully dynamic strided memrefs. Other
     element types and ops with user-defined maps stay as they are.
+
+    A 2-D max or sum pooling window reduction, as the pooling lowering
+    writes it (a `linalg.generic` over n, c, y, x and the window's ky, kx in
+    any loop order, reading the input at y * SH + ky * DH, x * SW + kx * DW,
+    whose body is `maximumf` or `addf` of the output and the input), becomes
+    a call to `tg_uk_pool2d_nchw_f32` (window, strides, dilations, max or
+    sum, and whether the output holds -inf: then a max pool writes it
+    without reading it, and the fill goes).
 
     Before:
     ```mlir
