@@ -50,7 +50,8 @@ void tg_uk_pool2d_nchw_f32(float *, float *, int64_t, int64_t, int64_t,
                            int64_t, float *, float *, int64_t, int64_t,
                            int64_t, int64_t, int64_t, int64_t, int64_t,
                            int64_t, int64_t, int64_t, int64_t, int64_t,
-                           int64_t, int64_t, int64_t, int64_t, int64_t);
+                           int64_t, int64_t, int64_t, int64_t, int64_t,
+                           int64_t, int64_t);
 const char *tangram_take_error(void);
 void tg_uk_report_error(const char *);
 }
@@ -427,17 +428,28 @@ struct PoolCase {
 /// against the loop linalg runs (window by window, ky then kx). The input
 /// has strided rows and columns (a view) when `strided`; the output is a
 /// view with a row pitch wider than its rows, whose padding must stay.
-void checkPool(const PoolCase &p, bool sum, bool init, bool strided) {
+/// `pad`: p.h x p.w is the padded input; the kernel is given its interior
+/// (the border is pad rows and columns of the op's identity) and told the
+/// top and left padding.
+void checkPool(const PoolCase &p, bool sum, bool init, bool strided,
+               int64_t pad = 0) {
   int64_t oh = (p.h - (p.kh - 1) * p.dh - 1) / p.sh + 1;
   int64_t ow = (p.w - (p.kw - 1) * p.dw - 1) / p.sw + 1;
   int64_t sx = strided ? 2 : 1, pitch = p.w * sx + 3;
   int64_t is[4] = {p.c * p.h * pitch, p.h * pitch, pitch, sx};
   std::vector<float> in = randomVector(p.n * is[0], 21);
-  // Ties, signed zeros and a NaN: maximumf's cases.
-  in[0] = -0.0f;
-  in[1] = 0.0f;
-  if (in.size() > 40)
-    in[40] = std::nanf("");
+  // Ties, signed zeros and a NaN (inside any padding): maximumf's cases.
+  int64_t at = pad * is[2] + pad * is[3];
+  in[at] = -0.0f;
+  in[at + is[3]] = 0.0f;
+  if (p.h > 2 * pad + 3 && p.w > 2 * pad + 1)
+    in[at + 3 * is[2] + is[3]] = std::nanf("");
+  if (pad)
+    for (int64_t i = 0; i < p.n * p.c; ++i)
+      for (int64_t y = 0; y < p.h; ++y)
+        for (int64_t x = 0; x < p.w; ++x)
+          if (y < pad || y >= p.h - pad || x < pad || x >= p.w - pad)
+            in[i * is[1] + y * is[2] + x * is[3]] = sum ? 0.0f : -INFINITY;
   int64_t opitch = ow + 2;
   int64_t os[4] = {p.c * oh * opitch, oh * opitch, opitch, 1};
   float fill = init ? -INFINITY : 0.25f;
@@ -458,10 +470,12 @@ void checkPool(const PoolCase &p, bool sum, bool init, bool strided) {
                              : std::max(o, v);
             }
         }
-  tg_uk_pool2d_nchw_f32(in.data(), in.data(), 0, p.n, p.c, p.h, p.w, is[0],
-                        is[1], is[2], is[3], out.data(), out.data(), 0, p.n,
-                        p.c, oh, ow, os[0], os[1], os[2], os[3], p.kh, p.kw,
-                        p.sh, p.sw, p.dh, p.dw, sum ? 1 : 0, init ? 1 : 0);
+  float *interior = in.data() + pad * is[2] + pad * is[3];
+  tg_uk_pool2d_nchw_f32(in.data(), interior, 0, p.n, p.c, p.h - 2 * pad,
+                        p.w - 2 * pad, is[0], is[1], is[2], is[3], out.data(),
+                        out.data(), 0, p.n, p.c, oh, ow, os[0], os[1], os[2],
+                        os[3], p.kh, p.kw, p.sh, p.sw, p.dh, p.dw, pad, pad,
+                        sum ? 1 : 0, init ? 1 : 0);
   for (size_t i = 0; i < out.size(); ++i) {
     bool nan = std::isnan(want[i]);
     ASSERT_EQ(std::isnan(out[i]), nan) << "at " << i;
@@ -493,6 +507,10 @@ TEST_P(Microkernels, Pooling) {
         checkPool(c, sum, false, strided);
         if (!sum)
           checkPool(c, sum, true, strided);
+        // The padding passed as numbers (tg-cpu-fold-padding).
+        for (int64_t pad : {1, 2})
+          if (2 * pad < std::min(c.h, c.w))
+            checkPool(c, sum, !sum, strided, pad);
       }
 }
 

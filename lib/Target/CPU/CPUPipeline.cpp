@@ -110,7 +110,7 @@ void mlir::tangram::buildCPULoweringPipeline(OpPassManager &pm,
   pm.addPass(createLowerAssertsPass());
   if (options.optLevel > 0) {
     pm.addPass(createUseMicrokernelsPass());
-    pm.addPass(createFoldDepthwisePaddingPass());
+    pm.addPass(createFoldPaddingPass());
     pm.addPass(createFuseEpiloguesPass());
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
     pm.addPass(createParallelizeLoopsPass());

@@ -283,7 +283,7 @@ LogicalResult usePoolMicrokernels(ModuleOp module) {
   OpBuilder b(ctx);
   MemRefType argType = dynamicStrided(ctx, 4);
   SmallVector<Type> argTypes(2, argType);
-  argTypes.append(8, b.getI64Type());
+  argTypes.append(10, b.getI64Type());
   auto fnType = b.getFunctionType(argTypes, {});
   StringRef name = "tg_uk_pool2d_nchw_f32";
   auto fn = module.lookupSymbol<func::FuncOp>(name);
@@ -307,6 +307,9 @@ LogicalResult usePoolMicrokernels(ModuleOp module) {
     SmallVector<Value> args{
         memref::CastOp::create(b, loc, argType, op.getDpsInputs()[0]),
         memref::CastOp::create(b, loc, argType, op.getDpsInits()[0])};
+    // The input is already padded (tg-cpu-fold-padding may pass its
+    // interior and the top and left padding instead).
+    params.insert(params.begin() + 6, {0, 0});
     params.push_back(init ? 1 : 0);
     for (int64_t p : params)
       args.push_back(arith::ConstantIntOp::create(b, loc, p, 64));
@@ -394,7 +397,7 @@ struct UseMicrokernelsPass
       if (isConv) {
         for (int64_t p : convParams(op))
           args.push_back(arith::ConstantIntOp::create(b, loc, p, 64));
-        // The input is already padded (tg-cpu-fold-depthwise-padding may
+        // The input is already padded (tg-cpu-fold-padding may
         // pass its interior and these two instead).
         for (int i = 0; i < 2; ++i)
           args.push_back(arith::ConstantIntOp::create(b, loc, 0, 64));

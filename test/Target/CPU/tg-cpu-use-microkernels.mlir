@@ -231,8 +231,9 @@ func.func @zero_output_kept(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %i: index
 #pout = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
 
 // A max pooling window reduction becomes a call: the window (3, 3), the
-// strides (2, 2), the dilations (1, 1), 0 (max), then 1: the output was
-// just filled with -inf, so the kernel only writes it and the fill goes.
+// strides (2, 2), the dilations (1, 1), no padding (0, 0: the input is
+// already padded), 0 (max), then 1: the output was just filled with -inf,
+// so the kernel only writes it and the fill goes.
 // CHECK-LABEL: func.func @max_pool
 // CHECK-NOT: linalg.fill
 // CHECK: %[[K:.*]] = arith.constant 3 : i64
@@ -241,11 +242,13 @@ func.func @zero_output_kept(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %i: index
 // CHECK: %[[S2:.*]] = arith.constant 2 : i64
 // CHECK: %[[D:.*]] = arith.constant 1 : i64
 // CHECK: %[[D2:.*]] = arith.constant 1 : i64
+// CHECK: %[[PT:.*]] = arith.constant 0 : i64
+// CHECK: %[[PL:.*]] = arith.constant 0 : i64
 // CHECK: %[[MAX:.*]] = arith.constant 0 : i64
 // CHECK: %[[INIT:.*]] = arith.constant 1 : i64
-// CHECK: call @tg_uk_pool2d_nchw_f32(%{{.*}}, %{{.*}}, %[[K]], %[[K2]], %[[S]], %[[S2]], %[[D]], %[[D2]], %[[MAX]], %[[INIT]])
+// CHECK: call @tg_uk_pool2d_nchw_f32(%{{.*}}, %{{.*}}, %[[K]], %[[K2]], %[[S]], %[[S2]], %[[D]], %[[D2]], %[[PT]], %[[PL]], %[[MAX]], %[[INIT]])
 // CHECK-NOT: linalg.generic
-// CHECK: func.func private @tg_uk_pool2d_nchw_f32(memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64, i64, i64, i64, i64)
+// CHECK: func.func private @tg_uk_pool2d_nchw_f32(memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)
 func.func @max_pool(%x: memref<1x4x9x9xf32>, %y: memref<1x4x4x4xf32>) {
   %ninf = arith.constant 0xFF800000 : f32
   %w = memref.alloc() : memref<3x3xf32>
@@ -274,9 +277,11 @@ func.func @max_pool(%x: memref<1x4x9x9xf32>, %y: memref<1x4x4x4xf32>) {
 // CHECK: %[[SW:.*]] = arith.constant 3 : i64
 // CHECK: %[[DH:.*]] = arith.constant 1 : i64
 // CHECK: %[[DW:.*]] = arith.constant 2 : i64
+// CHECK: %[[PT:.*]] = arith.constant 0 : i64
+// CHECK: %[[PL:.*]] = arith.constant 0 : i64
 // CHECK: %[[SUM:.*]] = arith.constant 1 : i64
 // CHECK: %[[INIT:.*]] = arith.constant 0 : i64
-// CHECK: call @tg_uk_pool2d_nchw_f32(%{{.*}}, %{{.*}}, %[[KH]], %[[KW]], %[[SH]], %[[SW]], %[[DH]], %[[DW]], %[[SUM]], %[[INIT]])
+// CHECK: call @tg_uk_pool2d_nchw_f32(%{{.*}}, %{{.*}}, %[[KH]], %[[KW]], %[[SH]], %[[SW]], %[[DH]], %[[DW]], %[[PT]], %[[PL]], %[[SUM]], %[[INIT]])
 func.func @sum_pool_interchanged(%x: memref<1x2x8x10xf32>, %y: memref<1x2x7x4xf32>) {
   %zero = arith.constant 0.0 : f32
   %w = memref.alloc() : memref<2x1xf32>

@@ -212,21 +212,22 @@ def UseMicrokernelsPass : Pass<"tg-cpu-use-microkernels", "ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
-def FoldDepthwisePaddingPass
-    : Pass<"tg-cpu-fold-depthwise-padding", "ModuleOp"> {
-  let summary = "Passes a depthwise convolution's padded input as its "
-                "interior and two pad amounts";
+def FoldPaddingPass : Pass<"tg-cpu-fold-padding", "ModuleOp"> {
+  let summary = "Passes a depthwise convolution's or a pooling's padded "
+                "input as its interior and two pad amounts";
   let description = [{
     After `tg-cpu-use-microkernels`: a depthwise convolution (one input and
-    one output channel per group) whose input is a local buffer that is
-    filled with +0.0 whole, then written only through one interior view
+    one output channel per group) or a 2-D pooling call whose input is a
+    local buffer that is filled whole with the padding value (+0.0; -inf
+    for a max pooling), then written only through one interior view
     (offsets [0, 0, top, left], unit strides, by linalg ops or copies), and
-    read only by the convolution, gets a plain buffer of the interior's
-    shape instead: the writers write it, the fill goes, and the call gets
-    `top` and `left` as its padding arguments. The microkernel pads each
-    plane in a small buffer that stays in cache; the padded tensor, its
-    fill, and the strided writes into it are gone, and the writer (the
-    previous convolution's epilogue) now has consecutive pixels, which
+    read only by the call, gets a plain buffer of the interior's shape
+    instead: the writers write it, the fill goes, and the call gets `top`
+    and `left` as its padding arguments. The depthwise microkernel pads
+    each plane in a small buffer that stays in cache; the pooling one reads
+    the padding as its identity. The padded tensor, its fill, and the
+    strided writes into it are gone, and the writer (the previous
+    convolution's epilogue) now has consecutive pixels, which
     `tg-cpu-fuse-epilogues` (run next) needs to fuse it.
 
     Before:

@@ -1127,8 +1127,9 @@ void tg_uk_conv2d_ngchw_gfchw_f32(TG_MEMREF5(I), TG_MEMREF5(W),
   tg_conv_run(&cv);
 }
 
-/* 2-D pooling as PoolingLowering.cpp writes it (a window reduction over an
- * already padded input): O[n][c][y][x] = O[n][c][y][x] (op) I[n][c][y * SH +
+/* 2-D pooling as PoolingLowering.cpp writes it (a window reduction over a
+ * padded input, or over the unpadded one and the padding: tg_pool.pt):
+ * O[n][c][y][x] = O[n][c][y][x] (op) I[n][c][y * SH +
  * ky * DH][x * SW + kx * DW] over the window, op the IEEE maximum (NaN
  * propagates, +0 > -0, as arith.maximumf) or addition. `init`: O holds the
  * op's identity on entry, so it is written, not read. Per output row, the
@@ -1141,6 +1142,10 @@ typedef struct {
   float *out;
   int64_t os[4];
   int64_t n, c, oh, ow, kh, kw, sh, sw, dh, dw, sum, init;
+  /* The input as given is [.., ih, iw]; the pool reads it padded with the
+   * op's identity (-inf, or +0.0 for a sum): pt rows above, pl columns
+   * left, and below and right as far as the windows reach. */
+  int64_t ih, iw, pt, pl;
 } tg_pool;
 
 static inline float tg_pool_op(float a, float b, int sum) {
@@ -1194,9 +1199,36 @@ TG_MIN_VW static void tg_pool_tap(float *t, const float *w, int64_t n,
     t[x] = first ? w[x * sw] : tg_pool_op(t[x], w[x * sw], sum);
 }
 
+/* The KH rows of output row y's windows reduced into `row` (span padded
+ * columns) when the input is padded: rows and columns outside the input
+ * are the identity. */
+static void tg_pool_padded_row(const tg_pool *p, const float *src, int64_t y,
+                               float *row, int64_t span) {
+  int sum = (int)p->sum;
+  float identity = sum ? 0.0f : -__builtin_inff();
+  for (int64_t x = 0; x < span; ++x)
+    row[x] = identity;
+  /* Columns [x0, x1) of the row come from the input. */
+  int64_t x0 = tg_min(span, p->pl), x1 = tg_min(span, p->pl + p->iw);
+  for (int64_t ky = 0; ky < p->kh; ++ky) {
+    int64_t iy = y * p->sh + ky * p->dh - p->pt;
+    if (iy < 0 || iy >= p->ih || x1 <= x0)
+      continue;
+    const float *r = src + iy * p->is[2] + (x0 - p->pl) * p->is[3];
+    if (p->is[3] == 1)
+      tg_pool_tap(row + x0, r, x1 - x0, 1, sum, 0);
+    else
+      for (int64_t x = x0; x < x1; ++x)
+        row[x] = tg_pool_op(row[x], r[(x - x0) * p->is[3]], sum);
+  }
+}
+
 TG_MIN_VW static void tg_pool_body(void *ctx, int64_t begin, int64_t end) {
   const tg_pool *p = (const tg_pool *)ctx;
   int sum = (int)p->sum;
+  int padded = p->pt > 0 || p->pl > 0 ||
+               p->ih < (p->oh - 1) * p->sh + (p->kh - 1) * p->dh + 1 ||
+               p->iw < (p->ow - 1) * p->sw + (p->kw - 1) * p->dw + 1;
   /* The input columns one output row reads (and room for tg_pool_tap). */
   int64_t span = (p->ow - 1) * p->sw + (p->kw - 1) * p->dw + 1;
   float *row =
@@ -1212,15 +1244,18 @@ TG_MIN_VW static void tg_pool_body(void *ctx, int64_t begin, int64_t end) {
     float *dst = p->out + n * p->os[0] + c * p->os[1];
     for (int64_t y = 0; y < p->oh; ++y) {
       /* The window's KH rows reduced into one. */
-      for (int64_t ky = 0; ky < p->kh; ++ky) {
-        const float *r = src + (y * p->sh + ky * p->dh) * p->is[2];
-        if (p->is[3] == 1)
-          tg_pool_tap(row, r, span, 1, sum, ky == 0);
-        else
-          for (int64_t x = 0; x < span; ++x)
-            row[x] = ky == 0 ? r[x * p->is[3]]
-                             : tg_pool_op(row[x], r[x * p->is[3]], sum);
-      }
+      if (padded)
+        tg_pool_padded_row(p, src, y, row, span);
+      else
+        for (int64_t ky = 0; ky < p->kh; ++ky) {
+          const float *r = src + (y * p->sh + ky * p->dh) * p->is[2];
+          if (p->is[3] == 1)
+            tg_pool_tap(row, r, span, 1, sum, ky == 0);
+          else
+            for (int64_t x = 0; x < span; ++x)
+              row[x] = ky == 0 ? r[x * p->is[3]]
+                               : tg_pool_op(row[x], r[x * p->is[3]], sum);
+        }
       /* Then each window's KW taps of that row. */
       for (int64_t kx = 0; kx < p->kw; ++kx)
         tg_pool_tap(t, row + kx * p->dw, p->ow, p->sw, sum, kx == 0);
@@ -1239,13 +1274,16 @@ TG_MIN_VW static void tg_pool_body(void *ctx, int64_t begin, int64_t end) {
 }
 
 /* The window reduction of a 2-D max (sum = 0) or average (sum = 1: the
- * division is a separate op) pooling on an already padded input. */
+ * division is a separate op) pooling on an input padded with pt rows above
+ * and pl columns left (and below and right as the windows need; 0, 0 for
+ * an already padded input: tg-cpu-fold-padding). */
 void tg_uk_pool2d_nchw_f32(TG_MEMREF4(I), TG_MEMREF4(O), int64_t kh,
                            int64_t kw, int64_t sh, int64_t sw, int64_t dh,
-                           int64_t dw, int64_t sum, int64_t init) {
+                           int64_t dw, int64_t pt, int64_t pl, int64_t sum,
+                           int64_t init) {
   tg_pool p = {I + I_off, {I_s0, I_s1, I_s2, I_s3}, O + O_off,
                {O_s0, O_s1, O_s2, O_s3}, O_d0, O_d1, O_d2, O_d3, kh, kw, sh,
-               sw, dh, dw, sum, init};
+               sw, dh, dw, sum, init, I_d2, I_d3, pt, pl};
   if (p.n <= 0 || p.c <= 0 || p.oh <= 0 || p.ow <= 0)
     return;
   if (kh <= 0 || kw <= 0) { /* an empty window leaves O as it is */
