@@ -381,6 +381,12 @@ TEST_P(Microkernels, Convolution) {
       {1, 3, 1, 1, 16, 12, 3, 3, 1, 1, 2, 1},   // narrow plane, dilated rows
       {1, 2, 1, 1, 40, 40, 3, 3, 1, 1, 1, 1},   // rows too wide for the flat run
       {1, 3, 1, 4, 9, 9, 5, 5, 1, 1, 1, 1},     // channel multiplier
+      // Narrow depthwise planes, computed 16 (or 8) channels at a time:
+      // whole blocks and a partial one, 7x7 and 14x14 outputs.
+      {2, 40, 1, 1, 9, 9, 3, 3, 1, 1, 1, 1},
+      {1, 37, 1, 1, 16, 16, 3, 3, 1, 1, 1, 1},
+      {1, 33, 1, 1, 29, 29, 5, 5, 2, 2, 1, 1},
+      {1, 20, 1, 1, 17, 15, 3, 5, 2, 1, 2, 1},
       {1, 1, 1, 2, 1, 30, 1, 5, 1, 1, 1, 1},    // one output row
       // Large enough to take the threaded path (over 2^20 multiply-adds).
       {1, 1, 32, 40, 22, 22, 3, 3, 1, 1, 1, 1},

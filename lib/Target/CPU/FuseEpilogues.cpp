@@ -472,15 +472,32 @@ bool hasConsecutivePixels(const Candidate &cand) {
          *y == *width;
 }
 
+/// True when the microkernel computes convolution `call` on "wide" rows
+/// (Microkernels.c, tg_conv_wide: stride 1, a window wider or taller than
+/// one pixel), so that it runs the epilogue on whole output planes.
+bool isWideConvCall(func::CallOp call) {
+  auto weight = call.getOperand(1).getDefiningOp<memref::CastOp>();
+  auto type = weight ? dyn_cast<MemRefType>(weight.getSource().getType())
+                     : MemRefType();
+  if (!type || !isConstant(call.getOperand(3), 1) ||
+      !isConstant(call.getOperand(4), 1))
+    return false;
+  int64_t kh = type.getDimSize(type.getRank() - 2),
+          kw = type.getDimSize(type.getRank() - 1);
+  return (!ShapedType::isDynamic(kh) && kh > 1) ||
+         (!ShapedType::isDynamic(kw) && kw > 1);
+}
+
 /// Whether fusing pays, as measured (docs/benchmarks/cpu_zoo.md): a GEMM
 /// runs the epilogue on panels of NR columns of its output, in cache; when
 /// the op's output is strided by pixel rows (the interior of a padded
 /// buffer), those panels break into pieces of rows too small for the loop,
 /// and a separate pass over the output was faster on MobileNetV2 and
-/// MNASNet. Depthwise convolutions (a row at a time) and matmuls (no pixel
-/// rows) always pay.
+/// MNASNet. Depthwise convolutions (a row at a time), wide convolutions (a
+/// plane at a time) and matmuls (no pixel rows) always pay.
 bool paysOff(func::CallOp call, const Candidate &cand) {
-  if (!call.getCallee().starts_with("tg_uk_conv") || isDepthwiseCall(call))
+  if (!call.getCallee().starts_with("tg_uk_conv") || isDepthwiseCall(call) ||
+      isWideConvCall(call))
     return true;
   return hasConsecutivePixels(cand);
 }

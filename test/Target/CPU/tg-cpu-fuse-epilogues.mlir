@@ -114,10 +114,10 @@ func.func @conv_residual_in_place(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf3
 #id = affine_map<(n, c, h, w) -> (n, c, h, w)>
 #ch = affine_map<(n, c, h, w) -> (c)>
 
-// A GEMM-based convolution whose generic writes the interior of a padded
-// buffer (pixels not consecutive) is left alone (a separate pass was
-// faster); a depthwise one is fused, into that layout, and the call moves
-// below the padded buffer's fill.
+// A GEMM-based convolution (here stride 2) whose generic writes the
+// interior of a padded buffer (pixels not consecutive) is left alone (a
+// separate pass was faster); a depthwise one is fused, into that layout,
+// and the call moves below the padded buffer's fill.
 // CHECK-LABEL: func.func @padded_outputs
 // CHECK: call @tg_uk_conv2d_nchw_fchw_f32
 // CHECK: linalg.fill
@@ -126,13 +126,13 @@ func.func @conv_residual_in_place(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf3
 // CHECK: call @tg_uk_conv2d_ngchw_gfchw_f32
 // CHECK-NOT: linalg.generic
 // CHECK: llvm.func internal @tg_epilogue_0
-func.func @padded_outputs(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %bias: memref<4xf32>,
+func.func @padded_outputs(%x: memref<1x3x13x13xf32>, %w: memref<4x3x3x3xf32>, %bias: memref<4xf32>,
                           %dx: memref<1x4x1x8x8xf32>, %dw: memref<4x1x1x3x3xf32>) {
   %zero = arith.constant 0.0 : f32
   %c = memref.alloc() : memref<1x4x6x6xf32>
   linalg.fill ins(%zero : f32) outs(%c : memref<1x4x6x6xf32>)
-  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
-    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%c : memref<1x4x6x6xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x13x13xf32>, memref<4x3x3x3xf32>) outs(%c : memref<1x4x6x6xf32>)
   %p = memref.alloc() : memref<1x4x8x8xf32>
   linalg.fill ins(%zero : f32) outs(%p : memref<1x4x8x8xf32>)
   %in = memref.subview %p[0, 0, 1, 1] [1, 4, 6, 6] [1, 1, 1, 1] : memref<1x4x8x8xf32> to memref<1x4x6x6xf32, strided<[256, 64, 8, 1], offset: 9>>
@@ -160,6 +160,36 @@ func.func @padded_outputs(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %bia
   return
 }
 func.func private @use(memref<1x4x8x8xf32>, memref<1x4x8x8xf32>)
+
+// -----
+
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#ch = affine_map<(n, c, h, w) -> (c)>
+
+// A stride-1 3x3 convolution runs on wide rows and applies its epilogue a
+// plane at a time, rows at any pitch: fused into the padded interior too.
+// CHECK-LABEL: func.func @wide_padded_output
+// CHECK: linalg.fill
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32
+// CHECK-NOT: linalg.generic
+// CHECK: llvm.func internal @tg_epilogue_0
+func.func @wide_padded_output(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %bias: memref<4xf32>) -> memref<1x4x8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<1x4x6x6xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<1x4x6x6xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%c : memref<1x4x6x6xf32>)
+  %p = memref.alloc() : memref<1x4x8x8xf32>
+  linalg.fill ins(%zero : f32) outs(%p : memref<1x4x8x8xf32>)
+  %in = memref.subview %p[0, 0, 1, 1] [1, 4, 6, 6] [1, 1, 1, 1] : memref<1x4x8x8xf32> to memref<1x4x6x6xf32, strided<[256, 64, 8, 1], offset: 9>>
+  linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %bias : memref<1x4x6x6xf32>, memref<4xf32>) outs(%in : memref<1x4x6x6xf32, strided<[256, 64, 8, 1], offset: 9>>) {
+  ^bb0(%v: f32, %b: f32, %o: f32):
+    %s = arith.addf %v, %b : f32
+    linalg.yield %s : f32
+  }
+  return %p : memref<1x4x8x8xf32>
+}
 
 // -----
 
