@@ -387,6 +387,7 @@ TEST_P(Microkernels, Convolution) {
       {1, 37, 1, 1, 16, 16, 3, 3, 1, 1, 1, 1},
       {1, 33, 1, 1, 29, 29, 5, 5, 2, 2, 1, 1},
       {1, 20, 1, 1, 17, 15, 3, 5, 2, 1, 2, 1},
+      {1, 18, 1, 1, 26, 27, 7, 7, 1, 1, 1, 1}, // 7x7 window, wide rows
       {1, 1, 1, 2, 1, 30, 1, 5, 1, 1, 1, 1},    // one output row
       // Large enough to take the threaded path (over 2^20 multiply-adds).
       {1, 1, 32, 40, 22, 22, 3, 3, 1, 1, 1, 1},

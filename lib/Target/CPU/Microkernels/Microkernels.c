@@ -808,9 +808,10 @@ static void tg_depthwise_planes(const tg_conv *cv, int64_t begin, int64_t end,
                                 float *scratch, int64_t sy, int64_t sx);
 
 /* Depthwise convolutions with narrow output rows (7x7 and 14x14 planes,
- * any stride): plane by plane, the loops below spend more on setup,
- * padding, short rows and per-row epilogue calls than on the multiply-adds
- * (1.8-10 GMAC/s measured on MobileNetV2's). These compute VL channels at
+ * any stride) or wide windows (7x7: ConvNeXt's): plane by plane, the loops
+ * below spend more on setup, padding, short rows and per-row epilogue
+ * calls than on the multiply-adds (1.8-10 GMAC/s measured on MobileNetV2's;
+ * 7x7 windows 2-4x slower than this at any size). These compute VL channels at
  * once: the block's input planes are transposed into a zero-bordered tile
  * of pixels x VL channels, each output pixel is KH x KW vector
  * multiply-adds, the results are transposed back, and the epilogue runs
@@ -1264,7 +1265,7 @@ static void tg_conv_run(tg_conv *cv) {
   if (cv->c == 1 && cv->f == 1) {
     int64_t macs = TG_LIGHT_WORK_WEIGHT * cv->n * cv->g * cv->oh * cv->ow *
                    cv->kh * cv->kw;
-    if (cv->ow < TG_DW_CBLOCK_WIDTH && cv->g > 1)
+    if ((cv->ow < TG_DW_CBLOCK_WIDTH || cv->kw >= 7) && cv->g > 1)
       tg_run_sized(cv, cv->n * ((cv->g + TG_VL - 1) / TG_VL),
                    tg_depthwise_cblock_body, macs);
     else
