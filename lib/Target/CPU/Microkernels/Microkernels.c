@@ -1428,9 +1428,12 @@ static inline float tg_pool_op(float a, float b, int sum) {
 
 /* t[x] = op(t[x], w[x * sw]) for x < n (first: t[x] = w[x * sw]), with
  * explicit vectors for strides 1 and 2 (the vectorizer left stride 2
- * scalar). w may be read up to 2 VL floats past its last tap. */
-TG_MIN_VW static void tg_pool_tap(float *t, const float *w, int64_t n,
-                                  int64_t sw, int sum, int first) {
+ * scalar). w may be read up to 2 VL floats past its last tap. Inlined:
+ * small planes (MNIST's 28x28) made a call per short row cost more than
+ * the row. */
+TG_MIN_VW static inline __attribute__((always_inline)) void
+tg_pool_tap(float *t, const float *w, int64_t n, int64_t sw, int sum,
+            int first) {
   int64_t x = 0;
 #if TG_VL == 16
   TG_POOL_STEPS(16);
