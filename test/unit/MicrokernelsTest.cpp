@@ -409,13 +409,14 @@ TEST_P(Microkernels, Convolution) {
 }
 
 // A model weight is packed on first use and the packed form is reused: two
-// runs of each case with one weight (plain, wide stride-1, grouped) give the
-// direct loop's result both times.
+// runs of each case with one weight (plain, wide stride-1, grouped,
+// depthwise in channel blocks) give the direct loop's result both times.
 TEST_P(Microkernels, ConvolutionModelWeight) {
   const ConvCase cases[] = {
       {1, 1, 4, 33, 12, 12, 3, 3, 2, 2, 1, 1},
       {1, 1, 32, 40, 22, 22, 3, 3, 1, 1, 1, 1},
       {2, 3, 4, 17, 9, 9, 3, 3, 1, 1, 1, 1},
+      {1, 40, 1, 1, 9, 9, 3, 3, 1, 1, 1, 1}, // depthwise, blocked weights
   };
   // The weights live as long as the process (the packed copies are keyed
   // by address for the life of the code object, as a bundle's weights are).
