@@ -18,8 +18,17 @@ bool hasMicrokernel(linalg::LinalgOp op);
 
 /// True when `call` (a tg_uk_conv2d_* microkernel call) is a depthwise
 /// convolution: one input and one output channel per group. Its microkernel
-/// computes output rows one by one and pads planes itself.
+/// pads its input plane by plane itself and runs epilogues on whole rows or
+/// planes.
 bool isDepthwiseCall(func::CallOp call);
+
+/// True when `v` is the constant +0.0 (the padding and zero fill the
+/// microkernels can drop).
+bool isPositiveZero(Value v);
+
+/// True when `v` is the constant -infinity (the identity of a maximum: a
+/// max pooling's padding and fill).
+bool isNegativeInfinity(Value v);
 
 /// The buffer `v` is a view of: an allocation or an argument (BufferUses.cpp).
 Value bufferRoot(Value v);

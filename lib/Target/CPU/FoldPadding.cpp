@@ -32,9 +32,9 @@ using namespace mlir::tangram;
 namespace {
 
 /// A call whose input the pass may pass as an interior: the operand
-/// positions of the input and of the top and left padding, the input's
-/// rank as the call sees it (a depthwise convolution's is a rank-5 view of
-/// the rank-4 buffer), and the padding value the fill must write.
+/// positions of the input and of the top and left padding, whether the call
+/// sees the rank-4 buffer through an expand_shape (a depthwise
+/// convolution's rank-5 view), and the padding value the fill must write.
 struct PaddedCall {
   unsigned input, padTop, padLeft;
   bool expanded;
@@ -74,11 +74,7 @@ bool fillsWith(Operation *op, Value buffer, bool negativeInfinity) {
       return false;
     value = linalgOp.getBlock()->getTerminator()->getOperand(0);
   }
-  FloatAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)))
-    return false;
-  const APFloat &v = attr.getValue();
-  return negativeInfinity ? v.isInfinity() && v.isNegative() : v.isPosZero();
+  return negativeInfinity ? isNegativeInfinity(value) : isPositiveZero(value);
 }
 
 struct FoldPaddingPass

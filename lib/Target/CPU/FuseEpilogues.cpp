@@ -493,8 +493,9 @@ bool isWideConvCall(func::CallOp call) {
 /// the op's output is strided by pixel rows (the interior of a padded
 /// buffer), those panels break into pieces of rows too small for the loop,
 /// and a separate pass over the output was faster on MobileNetV2 and
-/// MNASNet. Depthwise convolutions (a row at a time), wide convolutions (a
-/// plane at a time) and matmuls (no pixel rows) always pay.
+/// MNASNet. Depthwise convolutions (a row, a plane or a block of planes at
+/// a time), wide convolutions (a plane at a time) and matmuls (no pixel
+/// rows) always pay.
 bool paysOff(func::CallOp call, const Candidate &cand) {
   if (!call.getCallee().starts_with("tg_uk_conv") || isDepthwiseCall(call) ||
       isWideConvCall(call))

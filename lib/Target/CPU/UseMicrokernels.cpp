@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/CPU/Passes.h"
 #include "CPUTransforms.h"
+#include "mlir/Analysis/FlatLinearValueConstraints.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -119,18 +120,38 @@ bool isModelWeight(Value v) {
          fn.getArgAttr(arg.getArgNumber(), "tg.is_weight");
 }
 
-/// True when `v` is the constant +0.0.
-bool isPositiveZero(Value v) {
+/// The private declaration of microkernel `name` with type `type` in
+/// `module`, made if missing; an error at `user` (the op to be replaced)
+/// if the name is taken otherwise.
+FailureOr<func::FuncOp> declareMicrokernel(ModuleOp module, StringRef name,
+                                           FunctionType type,
+                                           Operation *user) {
+  if (auto fn = module.lookupSymbol<func::FuncOp>(name)) {
+    if (fn.getFunctionType() == type)
+      return fn;
+    return user->emitError("symbol '") << name
+                                        << "' is taken by another function";
+  }
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  auto fn = func::FuncOp::create(b, module.getLoc(), name, type);
+  fn.setPrivate();
+  return fn;
+}
+
+} // namespace
+
+bool mlir::tangram::isPositiveZero(Value v) {
   FloatAttr attr;
   return matchPattern(v, m_Constant(&attr)) && attr.getValue().isPosZero();
 }
 
-/// True when `v` is the constant -infinity (the identity of a maximum).
-bool isNegativeInfinity(Value v) {
+bool mlir::tangram::isNegativeInfinity(Value v) {
   FloatAttr attr;
   return matchPattern(v, m_Constant(&attr)) && attr.getValue().isInfinity() &&
          attr.getValue().isNegative();
 }
+
+namespace {
 
 /// True when the buffer `c` holds the constant `isValue` accepts everywhere
 /// just before `at`: the last op of the block before `at` that writes c's
@@ -179,27 +200,14 @@ bool holdsConstant(Operation *at, Value c, function_ref<bool(Value)> isValue,
 }
 
 /// `e` as coefficients of d0..d(n-1) when it is a sum of dims times
-/// non-negative constants (no constant term), else nothing.
+/// constants (no constant term, no div or mod), else nothing.
 std::optional<SmallVector<int64_t>> linearDims(AffineExpr e, unsigned n) {
-  SmallVector<int64_t> coeffs(n, 0);
-  std::function<bool(AffineExpr, int64_t)> add = [&](AffineExpr x,
-                                                     int64_t scale) {
-    if (auto d = dyn_cast<AffineDimExpr>(x)) {
-      coeffs[d.getPosition()] += scale;
-      return true;
-    }
-    auto bin = dyn_cast<AffineBinaryOpExpr>(x);
-    if (!bin)
-      return false;
-    if (bin.getKind() == AffineExprKind::Add)
-      return add(bin.getLHS(), scale) && add(bin.getRHS(), scale);
-    auto c = dyn_cast<AffineConstantExpr>(bin.getRHS());
-    return bin.getKind() == AffineExprKind::Mul && c && c.getValue() >= 0 &&
-           add(bin.getLHS(), scale * c.getValue());
-  };
-  if (!add(e, 1))
+  SmallVector<int64_t> flat; // [dims, symbols, locals, constant]
+  if (failed(getFlattenedAffineExpr(e, n, 0, &flat)) ||
+      flat.size() != n + 1 || flat.back() != 0)
     return std::nullopt;
-  return coeffs;
+  flat.pop_back();
+  return flat;
 }
 
 /// A 2-D pooling window reduction as PoolingLowering.cpp writes it: loops
@@ -284,17 +292,11 @@ LogicalResult usePoolMicrokernels(ModuleOp module) {
   MemRefType argType = dynamicStrided(ctx, 4);
   SmallVector<Type> argTypes(2, argType);
   argTypes.append(10, b.getI64Type());
-  auto fnType = b.getFunctionType(argTypes, {});
-  StringRef name = "tg_uk_pool2d_nchw_f32";
-  auto fn = module.lookupSymbol<func::FuncOp>(name);
-  if (!fn) {
-    b.setInsertionPointToEnd(module.getBody());
-    fn = func::FuncOp::create(b, module.getLoc(), name, fnType);
-    fn.setPrivate();
-  } else if (fn.getFunctionType() != fnType) {
-    return module.emitError("symbol '") << name
-                                         << "' is taken by another function";
-  }
+  FailureOr<func::FuncOp> fn = declareMicrokernel(
+      module, "tg_uk_pool2d_nchw_f32", b.getFunctionType(argTypes, {}),
+      pools.front().first);
+  if (failed(fn))
+    return failure();
   for (auto &[op, params] : pools) {
     Location loc = op.getLoc();
     // A max pool's output filled with -inf just before is only written
@@ -313,7 +315,7 @@ LogicalResult usePoolMicrokernels(ModuleOp module) {
     params.push_back(init ? 1 : 0);
     for (int64_t p : params)
       args.push_back(arith::ConstantIntOp::create(b, loc, p, 64));
-    func::CallOp::create(b, loc, fn, args);
+    func::CallOp::create(b, loc, *fn, args);
     op->erase();
     if (init && deadInit)
       deadInit->erase();
@@ -368,16 +370,10 @@ struct UseMicrokernelsPass
       argTypes.append(isConv ? 8 : 1, b.getI64Type());
       auto epilogueType = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
       argTypes.push_back(epilogueType);
-      auto fnType = b.getFunctionType(argTypes, {});
-      auto fn = module.lookupSymbol<func::FuncOp>(name);
-      if (!fn) {
-        b.setInsertionPointToEnd(module.getBody());
-        fn = func::FuncOp::create(b, loc, name, fnType);
-        fn.setPrivate();
-      } else if (fn.getFunctionType() != fnType) {
-        op.emitError("symbol '") << name << "' is taken by another function";
+      FailureOr<func::FuncOp> fn =
+          declareMicrokernel(module, name, b.getFunctionType(argTypes, {}), op);
+      if (failed(fn))
         return signalPassFailure();
-      }
       Operation *deadInit;
       bool cZero =
           holdsConstant(op, op.getDpsInits()[0], isPositiveZero, deadInit);
@@ -410,7 +406,7 @@ struct UseMicrokernelsPass
       Value none = memref::AllocaOp::create(
           b, loc, MemRefType::get({0}, b.getI64Type()));
       args.push_back(memref::CastOp::create(b, loc, epilogueType, none));
-      func::CallOp::create(b, loc, fn, args);
+      func::CallOp::create(b, loc, *fn, args);
       op->erase();
       // The microkernel writes every element of the output: a fill or copy
       // of zeros into it that nothing else reads is dropped.

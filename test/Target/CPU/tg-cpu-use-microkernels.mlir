@@ -330,3 +330,23 @@ func.func @pool_not_taken(%x: memref<1x4x10x10xf32>, %y: memref<1x4x4x4xf32>) {
   memref.dealloc %w : memref<3x3xf32>
   return
 }
+
+// -----
+
+#pin = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
+#pwin = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+#pout = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+
+// The pooling microkernel's name taken by a user symbol is an error too.
+func.func private @tg_uk_pool2d_nchw_f32(memref<?xf32>)
+func.func @pool_clash(%x: memref<1x4x9x9xf32>, %y: memref<1x4x4x4xf32>) {
+  %w = memref.alloc() : memref<3x3xf32>
+  // expected-error @below {{symbol 'tg_uk_pool2d_nchw_f32' is taken by another function}}
+  linalg.generic {indexing_maps = [#pin, #pwin, #pout], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x4x9x9xf32>, memref<3x3xf32>) outs(%y : memref<1x4x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.maximumf %o, %a : f32
+    linalg.yield %r : f32
+  }
+  return
+}

@@ -798,8 +798,6 @@ static void tg_depthwise_flat(const tg_conv *cv, int64_t n, int64_t g,
   tg_wide_plane_out(cv, wide, isy, op, n, g);
 }
 
-/* Depthwise planes (C = F = 1 per group): a direct loop per output row
- * whose innermost loop walks the row, so it vectorizes. */
 /* The input extents the convolution reads (padding included). */
 static int64_t tg_conv_hp(const tg_conv *cv) {
   return (cv->oh - 1) * cv->sh + (cv->kh - 1) * cv->dh + 1;
@@ -1048,8 +1046,10 @@ static void tg_depthwise_body(void *ctx, int64_t begin, int64_t end) {
   free(scratch);
 }
 
-/* `scratch`: the padded plane to copy each input plane (row and column
- * strides sy, sx) into, or null; cv->is[3..4] are the scratch's then. */
+/* Depthwise planes (C = F = 1 per group): a direct loop per output row
+ * whose innermost loop walks the row, so it vectorizes. `scratch`: the
+ * padded plane to copy each input plane (row and column strides sy, sx)
+ * into, or null; cv->is[3..4] are the scratch's then. */
 static void tg_depthwise_planes(const tg_conv *cv, int64_t begin, int64_t end,
                                 float *scratch, int64_t sy, int64_t sx) {
   for (int64_t p = begin; p < end; ++p) {
@@ -1238,29 +1238,16 @@ static void tg_conv_pad_body(void *ctx, int64_t begin, int64_t end) {
     const float *src = cv->in + (ng / cv->g) * cv->is[0] +
                        (ng % cv->g) * cv->is[1] + c * cv->is[2];
     float *dst = pc->out + p * hp * wp;
+    /* The border, then the interior. */
     for (int64_t y = 0; y < hp; ++y) {
-      float *d = dst + y * wp;
-      int64_t iy = y - cv->pt;
-      if (iy < 0 || iy >= rows) {
-        TG_SHORT_LOOP
-        for (int64_t x = 0; x < wp; ++x)
-          d[x] = 0.0f;
-        continue;
-      }
-      for (int64_t x = 0; x < cv->pl; ++x)
-        d[x] = 0.0f;
-      const float *r = src + iy * cv->is[3];
-      float *di = d + cv->pl;
-      if (cv->is[4] == 1)
-        TG_SHORT_LOOP
-        for (int64_t x = 0; x < cols; ++x)
-          di[x] = r[x];
-      else
-        for (int64_t x = 0; x < cols; ++x)
-          di[x] = r[x * cv->is[4]];
-      for (int64_t x = cv->pl + cols; x < wp; ++x)
-        d[x] = 0.0f;
+      int inside = y >= cv->pt && y < cv->pt + rows;
+      int64_t x0 = inside ? cv->pl : wp, x1 = inside ? cv->pl + cols : wp;
+      for (int64_t x = 0; x < x0; ++x)
+        dst[y * wp + x] = 0.0f;
+      for (int64_t x = x1; x < wp; ++x)
+        dst[y * wp + x] = 0.0f;
     }
+    tg_conv_pad_plane(cv, src, cv->is[3], cv->is[4], dst);
   }
 }
 
@@ -1453,7 +1440,6 @@ static inline float tg_pool_op(float a, float b, int sum) {
                           24, 26, 28, 30)
 #define TG_EVEN_8(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
 #define TG_EVEN_4(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6)
-#define TG_EVEN_2(a, b) __builtin_shufflevector(a, b, 0, 2)
 
 /* t[x] = op(t[x], w[x * sw]) for x < n (first: t[x] = w[x * sw]), with
  * explicit vectors for strides 1 and 2 (the vectorizer left stride 2
@@ -1535,10 +1521,8 @@ TG_MIN_VW static void tg_pool_body(void *ctx, int64_t begin, int64_t end) {
         tg_pool_tap(t, row + kx * p->dw, p->ow, p->sw, sum, kx == 0);
       float *o = dst + y * p->os[2];
       int64_t os3 = p->os[3];
-      if (os3 == 1 && p->init)
-        tg_pool_tap(o, t, p->ow, 1, sum, 1);
-      else if (os3 == 1)
-        tg_pool_tap(o, t, p->ow, 1, sum, 0);
+      if (os3 == 1)
+        tg_pool_tap(o, t, p->ow, 1, sum, (int)p->init);
       else
         for (int64_t x = 0; x < p->ow; ++x)
           o[x * os3] = p->init ? t[x] : tg_pool_op(o[x * os3], t[x], sum);
