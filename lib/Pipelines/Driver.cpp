@@ -15,6 +15,7 @@
 #include "tangram/Bundle/Manifest.h"
 #include "tangram/Pipelines/DeviceCatalog.h"
 #include "tangram/Pipelines/PlacementReport.h"
+#include "tangram/Pipelines/WeightLayouts.h"
 #include "tangram/Schedule/Passes.h"
 #include "tangram/Bundle/BundleWriter.h"
 #include "tangram/Importer/ONNX/Importer.h"
@@ -384,10 +385,12 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   llvm::raw_string_ostream textOS(text);
   std::string model = modelPath.str(), output = outputPath.str();
   std::vector<CodeObject> codes;
+  std::vector<const TargetBackend *> codeTargets;
   for (unsigned attempt = 0;; ++attempt) {
     if (attempt > 0) {
       module = OwningOpRef<ModuleOp>(pristine->clone());
       codes.clear();
+      codeTargets.clear();
       text.clear();
       plan = ::tangram::Manifest();
     }
@@ -468,6 +471,7 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
         continue;
       }
       codes.emplace_back();
+      codeTargets.push_back(target);
       if (!target->serialize(*dm, exports, targetOptions, codes.back(), error))
         return fail(model + ": " + error);
       if (writesKernels(options.stage)) {
@@ -499,11 +503,18 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   if (output == "-")
     return fail("a bundle needs an output file: -o OUT.tgb");
   plan.model = llvm::sys::path::stem(model).str();
+  // Weights a target reads in its own layout are stored laid out so.
+  std::vector<llvm::ArrayRef<char>> weightData;
+  for (const WeightInfo &w : interface->weights)
+    weightData.push_back(w.data);
+  std::deque<std::vector<char>> laidOut;
+  if (!applyWeightLayouts(plan, weightData, codes, codeTargets, laidOut,
+                          error))
+    return fail(model + ": " + error);
   auto writer = ::tangram::BundleWriter::fromPlan(std::move(plan));
   for (unsigned i = 0; i < codes.size(); ++i)
     writer.setCode(i, codes[i].format, std::move(codes[i].bytes));
-  for (unsigned i = 0; i < interface->weights.size(); ++i)
-    writer.setWeightData(i, interface->weights[i].data.data(),
-                         interface->weights[i].data.size());
+  for (unsigned i = 0; i < weightData.size(); ++i)
+    writer.setWeightData(i, weightData[i].data(), weightData[i].size());
   return writer.write(output, error);
 }

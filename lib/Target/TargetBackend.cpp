@@ -32,6 +32,15 @@ bool TargetBackend::supportsOp(Operation *op, llvm::StringRef,
   return !r.wasInterrupted();
 }
 
+bool TargetBackend::layOutWeight(const WeightLayout &layout, ::tangram::DType,
+                                 const std::vector<int64_t> &,
+                                 llvm::ArrayRef<char>, std::vector<char> &,
+                                 std::string &error) const {
+  error = "target '" + name().str() + "' has no weight layout '" +
+          layout.kind + "'";
+  return false;
+}
+
 namespace {
 std::vector<std::unique_ptr<TargetBackend>> &registry() {
   static std::vector<std::unique_ptr<TargetBackend>> targets;

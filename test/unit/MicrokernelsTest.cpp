@@ -17,6 +17,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include "WeightPacking.h"
+#include "Microkernels/Layout.h"
 #include <deque>
 #include <gtest/gtest.h>
 #include <random>
@@ -280,9 +282,11 @@ struct ConvCase {
 /// `epi`: with that epilogue (a bias per channel, a residual), in place or
 /// into the interior of a padded buffer. `pad`: the input's border of that
 /// width is zeros, and the call gets only its interior, with pt = pl = pad.
+/// `packed`: `weight` packed by packGemmPanels, passed instead of it as a
+/// prepacked weight (TG_WEIGHT_PREPACKED).
 void checkConv(const ConvCase &p, const std::vector<float> *weight = nullptr,
                bool cZero = false, bool epi = false, bool inPlace = true,
-               int64_t pad = 0) {
+               int64_t pad = 0, const std::vector<float> *packed = nullptr) {
   int64_t oh = (p.h - (p.kh - 1) * p.dh - 1) / p.sh + 1;
   int64_t ow = (p.w - (p.kw - 1) * p.dw - 1) / p.sw + 1;
   std::vector<float> in = randomVector(p.n * p.g * p.c * p.h * p.w, 6),
@@ -342,13 +346,18 @@ void checkConv(const ConvCase &p, const std::vector<float> *weight = nullptr,
     d = Descriptor(target, {bias.data(), {0, 1, 0, 0}},
                    {res.data(), {channels * oh * ow, oh * ow, ow, 1}});
   }
-  float *w = weight ? const_cast<float *>(weight->data()) : wt.data();
+  float *w = packed   ? const_cast<float *>(packed->data())
+             : weight ? const_cast<float *>(weight->data())
+                      : wt.data();
+  int64_t weightKind = packed   ? TG_WEIGHT_PREPACKED
+                       : weight ? TG_WEIGHT_MODEL
+                                : TG_WEIGHT_ACTIVATION;
   tg_uk_conv2d_ngchw_gfchw_f32(
       in.data(), interior, 0, p.n, p.g, p.c, p.h - 2 * pad, p.w - 2 * pad,
       is[0], is[1], is[2], is[3], is[4], w, w, 0, p.g, p.f, p.c, p.kh, p.kw,
       ws[0], ws[1], ws[2], ws[3], ws[4], out.data(), out.data(), 0, p.n, p.g,
       p.f, oh, ow, os[0], os[1], os[2], os[3], os[4], p.sh, p.sw, p.dh, p.dw,
-      pad, pad, weight ? 1 : 0, cZero ? 1 : 0, d.data(), d.data(), 0, d.size(),
+      pad, pad, weightKind, cZero ? 1 : 0, d.data(), d.data(), 0, d.size(),
       1);
   for (size_t i = 0; i < out.size(); ++i)
     ASSERT_NEAR(out[i], want[i], 1e-4 * (1 + std::fabs(want[i])))
@@ -425,6 +434,52 @@ TEST_P(Microkernels, ConvolutionModelWeight) {
     weights.push_back(randomVector(c.g * c.f * c.c * c.kh * c.kw, 9));
     checkConv(c, &weights.back());
     checkConv(c, &weights.back());
+  }
+}
+
+// A weight packed at compile time (tg-cpu-pack-weights, packGemmPanels)
+// reads as the kernel's own packing: plain, gathered stride 2, wide
+// stride-1, grouped, deep (several KC chunks), row counts that are not a
+// multiple of the register rows, a padded input and an epilogue.
+TEST_P(Microkernels, ConvolutionPrepackedWeight) {
+  const ConvCase cases[] = {
+      {1, 1, 4, 33, 12, 12, 3, 3, 2, 2, 1, 1},
+      {1, 1, 32, 40, 22, 22, 3, 3, 1, 1, 1, 1},
+      {2, 3, 4, 17, 9, 9, 3, 3, 1, 1, 1, 1},
+      {1, 1, 64, 12, 7, 7, 3, 3, 1, 1, 1, 1},
+      {1, 2, 20, 4, 10, 10, 1, 1, 1, 1, 1, 1},
+  };
+  // The microkernels here are built for 16 floats per vector (Layout.h).
+  for (const ConvCase &c : cases) {
+    std::vector<float> weight =
+        randomVector(c.g * c.f * c.c * c.kh * c.kw, 9);
+    std::vector<float> packed =
+        mlir::tangram::packGemmPanels(weight, c.g, c.f, c.c * c.kh * c.kw,
+                                      TG_MR_VL16, TG_KC_DEFAULT);
+    checkConv(c, &weight, false, false, true, 0, &packed);
+    checkConv(c, &weight, true, true, false, 1, &packed);
+    EXPECT_EQ(tangram_take_error(), nullptr);
+  }
+}
+
+// A prepacked weight on a path that reads weights as they are (too few
+// rows for the packed GEMM, a depthwise convolution) is a reported error,
+// not a wrong answer: the compiler and the microkernels disagree.
+TEST(MicrokernelErrors, PrepackedWeightOffThePackedPath) {
+  ASSERT_EQ(tangram_take_error(), nullptr);
+  for (int64_t f : {int64_t(1), int64_t(2)}) {
+    int64_t g = f == 1 ? 3 : 1, c = f == 1 ? 1 : 5;
+    std::vector<float> in(g * c * 36, 1.0f), w(g * f * c * 9, 1.0f),
+        out(g * f * 16, 0.0f);
+    int64_t none[1] = {0};
+    tg_uk_conv2d_ngchw_gfchw_f32(
+        in.data(), in.data(), 0, 1, g, c, 6, 6, g * c * 36, c * 36, 36, 6, 1,
+        w.data(), w.data(), 0, g, f, c, 3, 3, f * c * 9, c * 9, 9, 3, 1,
+        out.data(), out.data(), 0, 1, g, f, 4, 4, g * f * 16, f * 16, 16, 4,
+        1, 1, 1, 1, 1, 0, 0, TG_WEIGHT_PREPACKED, 0, none, none, 0, 0, 1);
+    const char *error = tangram_take_error();
+    ASSERT_NE(error, nullptr) << "f = " << f;
+    EXPECT_NE(std::string(error).find("prepacked"), std::string::npos);
   }
 }
 

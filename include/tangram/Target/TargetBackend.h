@@ -38,6 +38,17 @@ struct TargetOptions {
   std::string precision;
 };
 
+/// An executable argument bound to a model weight that the target's code
+/// reads in a layout of its own (the CPU's packed GEMM panels): the driver
+/// stores the weight in the bundle laid out so (TargetBackend::layOutWeight).
+struct WeightLayout {
+  unsigned exportIndex = 0; ///< position in the code object's exports
+  unsigned arg = 0;         ///< the export's argument
+  std::string kind;         ///< the target's name for the layout
+  std::vector<int64_t> params;
+  int64_t numElements = 0; ///< of the laid-out weight, a 1-D buffer
+};
+
 /// A serialized code object and what the manifest says about it.
 struct CodeObject {
   std::string format;      ///< e.g. "elf-shared-object"
@@ -46,6 +57,8 @@ struct CodeObject {
   std::vector<::tangram::GPUProgram> programs;
   /// What the device must have to load it (SPIR-V capabilities, say).
   std::vector<std::string> requires_;
+  /// Weights the code reads in the target's own layout.
+  std::vector<WeightLayout> weightLayouts;
 };
 
 /// One executable a code object exports: the function `name` of the
@@ -100,6 +113,14 @@ public:
   virtual bool serialize(ModuleOp module, llvm::ArrayRef<ExportInfo> exports,
                          const TargetOptions &options, CodeObject &out,
                          std::string &error) const = 0;
+  /// The bytes of weight `data` (element type `dtype`, dims `shape`) in
+  /// `layout`, one of the code object's weightLayouts; false with `error`
+  /// when the target has no such layout or the weight does not fit it.
+  virtual bool layOutWeight(const WeightLayout &layout,
+                            ::tangram::DType dtype,
+                            const std::vector<int64_t> &shape,
+                            llvm::ArrayRef<char> data,
+                            std::vector<char> &out, std::string &error) const;
   /// Prints the target's own text form of the lowered module (`--emit`
   /// of the last text stage: LLVM IR for the CPU).
   virtual bool printLowered(ModuleOp module, llvm::ArrayRef<ExportInfo> exports,

@@ -9,7 +9,10 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/CPU/CPUTarget.h"
 #include "tangram/Target/TargetBackend.h"
+#include "CPUTransforms.h"
+#include "WeightPacking.h"
 #include "llvm/IR/LLVMContext.h"
+#include <cstring>
 
 using namespace mlir;
 using namespace mlir::tangram;
@@ -27,7 +30,44 @@ class CPUBackend : public TargetBackend {
                                           const TargetOptions &o,
                                           llvm::LLVMContext &ctx,
                                           std::string &error) const {
+    module->removeAttr(kWeightLayoutsAttr);
     return translateToLLVMIR(module, ctx, exports, cpuOptions(o), error);
+  }
+
+  /// The weights tg-cpu-pack-weights chose a packed layout for, by export.
+  static bool readWeightLayouts(ModuleOp module, ArrayRef<ExportInfo> exports,
+                                std::vector<WeightLayout> &out,
+                                std::string &error) {
+    auto records = module->getAttrOfType<ArrayAttr>(kWeightLayoutsAttr);
+    if (!records)
+      return true;
+    for (Attribute r : records) {
+      auto d = dyn_cast<DictionaryAttr>(r);
+      auto fn = d ? d.getAs<StringAttr>("export") : StringAttr();
+      auto arg = d ? d.getAs<IntegerAttr>("arg") : IntegerAttr();
+      auto kind = d ? d.getAs<StringAttr>("kind") : StringAttr();
+      auto params = d ? d.getAs<ArrayAttr>("params") : ArrayAttr();
+      auto size = d ? d.getAs<IntegerAttr>("size") : IntegerAttr();
+      const ExportInfo *x =
+          fn ? llvm::find_if(exports,
+                             [&](const ExportInfo &e) {
+                               return e.name == fn.getValue();
+                             })
+             : exports.end();
+      if (!arg || !kind || !params || !size || x == exports.end()) {
+        error = "malformed " + std::string(kWeightLayoutsAttr) + " record";
+        return false;
+      }
+      WeightLayout layout;
+      layout.exportIndex = x - exports.begin();
+      layout.arg = arg.getInt();
+      layout.kind = kind.getValue().str();
+      for (Attribute p : params)
+        layout.params.push_back(cast<IntegerAttr>(p).getInt());
+      layout.numElements = size.getInt();
+      out.push_back(std::move(layout));
+    }
+    return true;
   }
 
 public:
@@ -54,6 +94,8 @@ public:
   bool serialize(ModuleOp module, ArrayRef<ExportInfo> exports,
                  const TargetOptions &o, CodeObject &out,
                  std::string &error) const override {
+    if (!readWeightLayouts(module, exports, out.weightLayouts, error))
+      return false;
     llvm::LLVMContext ctx;
     auto llvmModule = translate(module, exports, o, ctx, error);
     if (!llvmModule)
@@ -61,6 +103,33 @@ public:
     out.format = "elf-shared-object";
     out.bytes = buildSharedLibrary(*llvmModule, cpuOptions(o), error);
     return !out.bytes.empty();
+  }
+  /// Packs a convolution weight into the microkernels' GEMM panels.
+  bool layOutWeight(const WeightLayout &layout, ::tangram::DType dtype,
+                    const std::vector<int64_t> &shape, ArrayRef<char> data,
+                    std::vector<char> &out,
+                    std::string &error) const override {
+    if (layout.kind != kGemmPanelsLayout)
+      return TargetBackend::layOutWeight(layout, dtype, shape, data, out,
+                                         error);
+    int64_t elements = 1;
+    for (int64_t d : shape)
+      elements *= d;
+    const std::vector<int64_t> &p = layout.params; // rows, depth, groups, m, k
+    if (dtype != ::tangram::DType::F32 || p.size() != 5 || p[0] < 1 ||
+        p[1] < 1 || p[2] * p[3] * p[4] != elements ||
+        data.size() != size_t(elements) * sizeof(float) ||
+        packedGemmPanelsSize(p[2], p[3], p[4], p[0]) != layout.numElements) {
+      error = "a weight does not fit the packed layout chosen for it";
+      return false;
+    }
+    std::vector<float> weights(elements);
+    std::memcpy(weights.data(), data.data(), data.size());
+    std::vector<float> packed =
+        packGemmPanels(weights, p[2], p[3], p[4], p[0], p[1]);
+    out.resize(packed.size() * sizeof(float));
+    std::memcpy(out.data(), packed.data(), out.size());
+    return true;
   }
   bool printLowered(ModuleOp module, ArrayRef<ExportInfo> exports,
                     const TargetOptions &o, llvm::raw_ostream &os,

@@ -5,6 +5,8 @@
 #include "tangram/Target/TargetInfo.h"
 #include "tangram/Conversion/Passes.h"
 #include "CPUTransforms.h"
+#include "Microkernels.h"
+#include "Microkernels/Layout.h"
 #include "tangram/Target/CPU/Passes.h"
 #include "tangram/Transforms/Passes.h"
 #include "Graph/GraphDialect.h"
@@ -112,6 +114,10 @@ void mlir::tangram::buildCPULoweringPipeline(OpPassManager &pm,
     pm.addPass(createUseMicrokernelsPass());
     pm.addPass(createFoldPaddingPass());
     pm.addPass(createFuseEpiloguesPass());
+    PackWeightsPassOptions pack;
+    pack.rows = microkernelRows(cpuFeatures(options));
+    pack.depth = TG_KC_DEFAULT;
+    pm.addPass(createPackWeightsPass(pack));
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
     pm.addPass(createParallelizeLoopsPass());
   } else {

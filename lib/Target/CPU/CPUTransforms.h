@@ -49,6 +49,15 @@ enum class BufferUse { None, Reads, Writes };
 /// or its nested ops name.
 BufferUse bufferUse(Operation *op, Value root);
 
+/// The module attribute in which tg-cpu-pack-weights records the weights
+/// it chose a packed layout for: an array of {export, arg, kind, params,
+/// size} (the CPU backend turns it into CodeObject::weightLayouts).
+inline constexpr const char *kWeightLayoutsAttr = "tg.weight_layouts";
+
+/// The layout kind of a GEMM's A operand packed into register panels
+/// (Microkernels/Layout.h); params: rows, depth, groups, m, k.
+inline constexpr const char *kGemmPanelsLayout = "gemm-a-panels";
+
 } // namespace mlir::tangram
 
 #endif // TANGRAM_LIB_TARGET_CPU_CPUTRANSFORMS_H

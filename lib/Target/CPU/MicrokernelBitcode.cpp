@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "Microkernels.h"
+#include "Microkernels/Layout.h"
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/Linker/Linker.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -16,6 +17,17 @@ alignas(16) const unsigned char kBitcodeVL8[] = {
 };
 } // namespace
 
+namespace {
+/// The bitcode built for 16 floats per vector is linked for these features.
+bool hasWideVectors(llvm::StringRef features) {
+  return features.contains("+avx512f");
+}
+} // namespace
+
+int64_t mlir::tangram::microkernelRows(llvm::StringRef features) {
+  return hasWideVectors(features) ? TG_MR_VL16 : TG_MR_VL8;
+}
+
 bool mlir::tangram::linkMicrokernels(llvm::Module &m,
                                      llvm::StringRef features,
                                      std::string &error) {
@@ -24,7 +36,7 @@ bool mlir::tangram::linkMicrokernels(llvm::Module &m,
   });
   if (!used)
     return true;
-  bool avx512 = features.contains("+avx512f");
+  bool avx512 = hasWideVectors(features);
   llvm::StringRef bytes =
       avx512 ? llvm::StringRef(reinterpret_cast<const char *>(kBitcodeVL16),
                                sizeof(kBitcodeVL16))

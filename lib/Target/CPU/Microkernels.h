@@ -18,6 +18,11 @@ inline constexpr const char *kMicrokernelPrefix = "tg_uk_";
 bool linkMicrokernels(llvm::Module &m, llvm::StringRef features,
                       std::string &error);
 
+/// The register rows (TG_MR of Microkernels/Layout.h) of the microkernels
+/// linkMicrokernels links for `features`: the row count of the packed
+/// weights tg-cpu-pack-weights writes.
+int64_t microkernelRows(llvm::StringRef features);
+
 } // namespace mlir::tangram
 
 #endif // TANGRAM_LIB_TARGET_CPU_MICROKERNELS_H

@@ -251,6 +251,53 @@ def FoldPaddingPass : Pass<"tg-cpu-fold-padding", "ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def PackWeightsPass : Pass<"tg-cpu-pack-weights", "ModuleOp"> {
+  let summary = "Chooses the packed GEMM layout for convolution weights, "
+                "packed at compile time into the bundle";
+  let description = [{
+    After `tg-cpu-use-microkernels`: a convolution microkernel whose weight
+    reaches the packed GEMM (its groups have at least `rows / 2` output
+    channels, so not depthwise) packs that weight into panels
+    (`Microkernels/Layout.h`) on first use and keeps the copy. When the
+    weight is an executable argument marked `tg.is_weight` whose only uses
+    (through casts and reshapes) are such calls with the same shape, this
+    pass chooses the packed layout for it instead: the argument becomes a
+    1-D buffer of the packed size, each call gets it reinterpreted with the
+    weight's sizes and `w_const` = 2 (`TG_WEIGHT_PREPACKED`), and the
+    module's `tg.weight_layouts` array records the choice:
+    `{export, arg, kind = "gemm-a-panels", params = [rows, depth, groups, m,
+    k], size}`. The CPU backend hands the records to the compiler driver,
+    which stores the weight in the bundle packed (`packGemmPanels`); the
+    run-time copy and the original layout's pages are then gone.
+
+    `rows` must be the register rows of the microkernels the code object
+    links (8 with AVX-512, 6 without: `microkernelRows`), `depth` their
+    `TG_KC`; the pipeline sets both from the target's features.
+
+    Before:
+    ```mlir
+    func.func @f(%x: memref<1x16x8x8xf32>, %w: memref<32x16x3x3xf32> {tg.is_weight}, ...) {
+      %wc = memref.cast %w : memref<32x16x3x3xf32> to memref<?x?x?x?xf32, strided<...>>
+      call @tg_uk_conv2d_nchw_fchw_f32(%xc, %wc, %oc, ..., %c1 /*w_const*/, ...)
+    ```
+    After:
+    ```mlir
+    func.func @f(%x: memref<1x16x8x8xf32>, %w: memref<4608xf32> {tg.is_weight}, ...) {
+      %v = memref.reinterpret_cast %w to offset: [0], sizes: [32, 16, 3, 3], strides: [144, 9, 3, 1]
+      %wc = memref.cast %v : ... to memref<?x?x?x?xf32, strided<...>>
+      call @tg_uk_conv2d_nchw_fchw_f32(%xc, %wc, %oc, ..., %c2 /*w_const*/, ...)
+    ```
+  }];
+  let options = [
+    Option<"rows", "rows", "int64_t", /*default=*/"8",
+           "Register rows (TG_MR) of the linked microkernels">,
+    Option<"depth", "depth", "int64_t", /*default=*/"128",
+           "Columns per packed chunk (TG_KC) of the linked microkernels">
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def FuseEpiloguesPass : Pass<"tg-cpu-fuse-epilogues", "ModuleOp"> {
   let summary = "Runs the elementwise op after a microkernel call inside it";
   let description = [{

@@ -22,6 +22,7 @@
  * im2col matrix without materializing it.
  *===----------------------------------------------------------------------===*/
 #include "Epilogue.h"
+#include "Layout.h"
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -30,14 +31,14 @@
 #endif
 #ifndef TG_MR
 #if TG_VL >= 16
-#define TG_MR 8 /* 16 accumulators + 2 B vectors + 1 broadcast of 32 zmm */
+#define TG_MR TG_MR_VL16
 #else
-#define TG_MR 6 /* 12 accumulators + 2 B vectors + 1 broadcast of 16 ymm */
+#define TG_MR TG_MR_VL8
 #endif
 #endif
 #define TG_NR (2 * TG_VL)
 #ifndef TG_KC
-#define TG_KC 128 /* a B panel (KC x NR) and an A panel (KC x MR) fit in L1 */
+#define TG_KC TG_KC_DEFAULT
 #endif
 #define TG_DIRECT_MIN_K 32 /* B read in place from this depth on */
 #define TG_MC (TG_MR * 16) /* rows of A packed at a time (L2) */
@@ -359,10 +360,12 @@ typedef struct {
   tg_gemm g;
   int64_t batch, inner; /* items: batch x inner (e.g. images x groups) */
   int64_t a_outer, a_inner, b_outer, b_inner, c_outer, c_inner;
-  /* A is a weight (the compiler says so): the same address and contents
-   * while the code object is loaded, so its packed form is kept. */
+  /* A is a weight (the compiler says so: TG_WEIGHT_MODEL): the same
+   * address and contents while the code object is loaded, so its packed
+   * form is kept; or it is that packed form already (TG_WEIGHT_PREPACKED,
+   * Layout.h: inner item `in` at a + in * mpad * k). */
   int64_t a_const;
-  float **packs; /* per inner item: A packed, or null */
+  const float **packs; /* per inner item: A packed, or null */
 } tg_gemm_batch;
 
 static void tg_gemm_batch_body(void *ctx, int64_t begin, int64_t end) {
@@ -598,6 +601,13 @@ static void tg_gemm_batch_run(tg_gemm_batch *gb) {
     return;
   }
   if (gb->g.m < TG_MR / 2) {
+    if (gb->a_const == TG_WEIGHT_PREPACKED) {
+      /* tg-cpu-pack-weights packs only what the packed path reads. */
+      tg_uk_report_error("a prepacked weight has too few rows for the packed "
+                         "GEMM (the compiler's and the microkernels' tile "
+                         "sizes differ)");
+      return;
+    }
     int64_t parts = (gb->g.n + TG_SMALL_M_COLUMNS - 1) / TG_SMALL_M_COLUMNS;
     tg_run_sized(gb, gb->batch * gb->inner * parts, tg_gemm_small_m_body,
                  gb->batch * gb->inner * gb->g.m * gb->g.n * gb->g.k);
@@ -619,29 +629,40 @@ static void tg_gemm_batch_run(tg_gemm_batch *gb) {
   int64_t macs = items * gb->g.m * gb->g.n * gb->g.k;
   /* A weight is packed on first use and kept; an A shared by every item
    * and read by more than one tile is packed once per call. */
-  float **packs = 0;
-  int owned = 0;
-  if (gb->a_outer == 0 && !gb->g.a_direct &&
-      (gb->a_const || (gb->a_inner == 0 && items * gb->g.ntiles > 1))) {
+  const float **packs = 0;
+  float *owned = 0; /* A packed for this call only */
+  if (gb->a_const == TG_WEIGHT_PREPACKED) {
+    gb->g.mpad = (gb->g.m + TG_MR - 1) / TG_MR * TG_MR;
+    packs = (const float **)malloc(sizeof(float *) * gb->inner);
+    if (!packs)
+      abort();
+    for (int64_t in = 0; in < gb->inner; ++in)
+      packs[in] = gb->g.a + in * gb->g.mpad * gb->g.k;
+  } else if (gb->a_outer == 0 && !gb->g.a_direct &&
+             (gb->a_const ||
+              (gb->a_inner == 0 && items * gb->g.ntiles > 1))) {
     gb->g.mpad = (gb->g.m + TG_MR - 1) / TG_MR * TG_MR;
     int64_t distinct = gb->a_inner == 0 ? 1 : gb->inner;
-    packs = (float **)malloc(sizeof(float *) * gb->inner);
+    packs = (const float **)malloc(sizeof(float *) * gb->inner);
     if (!packs)
       abort();
     for (int64_t in = 0; in < distinct; ++in) {
       tg_gemm g = gb->g;
       g.a += in * gb->a_inner;
-      packs[in] = gb->a_const ? tg_cached_pack(&g, macs) : tg_pack_all(&g, macs);
+      if (gb->a_const) {
+        packs[in] = tg_cached_pack(&g, macs);
+      } else {
+        owned = tg_pack_all(&g, macs);
+        packs[in] = owned;
+      }
     }
     for (int64_t in = distinct; in < gb->inner; ++in)
       packs[in] = packs[0];
-    owned = !gb->a_const;
   }
   gb->packs = packs;
   tg_run_sized(gb, items * gb->g.mtiles * gb->g.ntiles, tg_gemm_batch_body,
                macs);
-  if (owned)
-    free(packs[0]);
+  free(owned);
   free(packs);
 }
 
@@ -731,7 +752,7 @@ typedef struct {
    * with zeros: pt rows above, pl columns left, and below and right as far
    * as the output needs (0, 0 and the padded extents: already padded). */
   int64_t ih, iw, pt, pl;
-  int64_t w_const; /* the weight is a model weight (tg_gemm_batch.a_const) */
+  int64_t w_const; /* TG_WEIGHT_* (Layout.h; tg_gemm_batch.a_const) */
   int64_t c_zero;  /* the output holds zeros on entry (tg_gemm.c_zero) */
   const tg_epi *epi; /* the fused epilogue, or null */
   int64_t epi_y0;    /* output row 0 is this logical row (a row of a split) */
@@ -1279,6 +1300,10 @@ static void tg_conv_run_padded(tg_conv *cv) {
 
 static void tg_conv_run(tg_conv *cv) {
   if (cv->c == 1 && cv->f == 1) {
+    if (cv->w_const == TG_WEIGHT_PREPACKED) {
+      tg_uk_report_error("a depthwise convolution's weight was prepacked");
+      return;
+    }
     int64_t macs = TG_LIGHT_WORK_WEIGHT * cv->n * cv->g * cv->oh * cv->ow *
                    cv->kh * cv->kw;
     if ((cv->ow < TG_DW_CBLOCK_WIDTH || cv->kw >= 7) && cv->g > 1)
@@ -1348,8 +1373,10 @@ static void tg_conv_run(tg_conv *cv) {
 
 /* linalg.conv_2d_nchw_fchw on an input padded with pt rows above and pl
  * columns left (and below and right as the output needs; 0, 0 for an
- * already padded input); w_const: W is a model weight; c_zero: O holds
- * zeros on entry (UseMicrokernels.cpp). */
+ * already padded input); w_const: TG_WEIGHT_* (Layout.h): W is an
+ * activation, a model weight, or a model weight packed by
+ * tg-cpu-pack-weights (W's sizes are then the weight's, its data the packed
+ * panels); c_zero: O holds zeros on entry (UseMicrokernels.cpp). */
 void tg_uk_conv2d_nchw_fchw_f32(TG_MEMREF4(I), TG_MEMREF4(W), TG_MEMREF4(O),
                                 int64_t sh, int64_t sw, int64_t dh,
                                 int64_t dw, int64_t pt, int64_t pl,

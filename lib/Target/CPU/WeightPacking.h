@@ -1,0 +1,30 @@
+//===- WeightPacking.h - model weights in the microkernels' layout -*- C++ -*-===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// Plain C++ (no MLIR): the unit tests build it with the microkernels.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TANGRAM_LIB_TARGET_CPU_WEIGHTPACKING_H
+#define TANGRAM_LIB_TARGET_CPU_WEIGHTPACKING_H
+
+#include <cstdint>
+#include <vector>
+
+namespace mlir::tangram {
+
+/// Floats in `groups` M x K matrices packed into panels of `rows` rows.
+int64_t packedGemmPanelsSize(int64_t groups, int64_t m, int64_t k,
+                             int64_t rows);
+
+/// `groups` row-major M x K matrices (one after the other in `weights`)
+/// packed into the layout of Microkernels/Layout.h with `rows` register
+/// rows and chunks of `depth` columns: what the microkernels' tg_pack_a
+/// makes of them at run time.
+std::vector<float> packGemmPanels(const std::vector<float> &weights,
+                                  int64_t groups, int64_t m, int64_t k,
+                                  int64_t rows, int64_t depth);
+
+} // namespace mlir::tangram
+
+#endif // TANGRAM_LIB_TARGET_CPU_WEIGHTPACKING_H
