@@ -30,15 +30,15 @@ void tangram_set_parallel_for(void (*pf)(void *, int64_t, BodyFn));
 void tg_uk_matmul_f32(float *, float *, int64_t, int64_t, int64_t, int64_t,
                       int64_t, float *, float *, int64_t, int64_t, int64_t,
                       int64_t, int64_t, float *, float *, int64_t, int64_t,
-                      int64_t, int64_t, int64_t, int64_t, int64_t *,
+                      int64_t, int64_t, int64_t, int64_t, int64_t, int64_t *,
                       int64_t *, int64_t, int64_t, int64_t);
 void tg_uk_batch_matmul_f32(float *, float *, int64_t, int64_t, int64_t,
                             int64_t, int64_t, int64_t, int64_t, float *,
                             float *, int64_t, int64_t, int64_t, int64_t,
                             int64_t, int64_t, int64_t, float *, float *,
                             int64_t, int64_t, int64_t, int64_t, int64_t,
-                            int64_t, int64_t, int64_t, int64_t *, int64_t *,
-                            int64_t, int64_t, int64_t);
+                            int64_t, int64_t, int64_t, int64_t, int64_t *,
+                            int64_t *, int64_t, int64_t, int64_t);
 void tg_uk_conv2d_ngchw_gfchw_f32(
     float *, float *, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
     int64_t, int64_t, int64_t, int64_t, int64_t, float *, float *, int64_t,
@@ -140,9 +140,11 @@ protected:
 /// and must come out as A * B, its padding untouched. `epi`: with that
 /// epilogue (inputs: a bias per column, a residual [M, N]), in place or
 /// into a separate output.
+/// `packB`: B passed packed as tg-cpu-pack-weights would (packGemmBPanels
+/// of its view), with b_kind = TG_WEIGHT_PREPACKED.
 void checkMatmul(int64_t m, int64_t n, int64_t k, bool transA, bool transB,
                  int64_t cPad, bool cZero = false, bool epi = false,
-                 bool inPlace = true) {
+                 bool inPlace = true, bool packB = false) {
   std::vector<float> a = randomVector(m * k, 1), b = randomVector(k * n, 2);
   int64_t as0 = transA ? 1 : k, as1 = transA ? m : 1;
   int64_t bs0 = transB ? 1 : n, bs1 = transB ? k : 1;
@@ -175,8 +177,14 @@ void checkMatmul(int64_t m, int64_t n, int64_t k, bool transA, bool transB,
                        : View{o.data(), {0, os0, 0, 1}};
     d = Descriptor(out, {bias.data(), {0, 0, 0, 1}}, {res.data(), {0, n, 0, 1}});
   }
-  tg_uk_matmul_f32(a.data(), a.data(), 0, m, k, as0, as1, b.data(), b.data(),
-                   0, k, n, bs0, bs1, c.data(), c.data(), 0, m, n, cs0, 1,
+  // The microkernels here are built for 16 floats per vector (Layout.h).
+  std::vector<float> packed =
+      packB ? mlir::tangram::packGemmBPanels(b, k, n, bs0, bs1, 0, TG_NR_VL16,
+                                             TG_KC_DEFAULT)
+            : b;
+  tg_uk_matmul_f32(a.data(), a.data(), 0, m, k, as0, as1, packed.data(),
+                   packed.data(), 0, k, n, bs0, bs1, c.data(), c.data(), 0, m,
+                   n, cs0, 1, packB ? TG_WEIGHT_PREPACKED : TG_WEIGHT_ACTIVATION,
                    cZero ? 1 : 0, d.data(), d.data(), 0, d.size(), 1);
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < cs0; ++j)
@@ -230,6 +238,19 @@ TEST_P(Microkernels, MatmulEpilogue) {
   checkMatmul(2, 513, 40, true, true, 2, true, false);
 }
 
+// A weight B packed at compile time, plain or transposed, on every path:
+// few rows (columns split across threads), packed A, partial panels,
+// several k chunks, zero outputs and epilogues.
+TEST_P(Microkernels, MatmulPrepackedB) {
+  for (int64_t m : {1, 3, 8, 13, 300})
+    for (int64_t n : {1, 33, 100, 600})
+      for (int64_t k : {1, 5, 130, 300})
+        for (bool tb : {false, true}) {
+          checkMatmul(m, n, k, false, tb, 2, false, false, true, true);
+          checkMatmul(m, n, k, true, tb, 0, true, true, false, true);
+        }
+}
+
 TEST_P(Microkernels, MatmulStrided) {
   for (bool ta : {false, true})
     for (bool tb : {false, true}) {
@@ -264,8 +285,9 @@ TEST_P(Microkernels, BatchMatmul) {
                      {res.data(), {m * n, n, 0, 1}});
     tg_uk_batch_matmul_f32(a.data(), a.data(), 0, batch, m, k, m * k, k, 1,
                            b.data(), b.data(), 0, batch, k, n, k * n, n, 1,
-                           c.data(), c.data(), 0, batch, m, n, m * n, n, 1, 0,
-                           d.data(), d.data(), 0, d.size(), 1);
+                           c.data(), c.data(), 0, batch, m, n, m * n, n, 1,
+                           TG_WEIGHT_ACTIVATION, 0, d.data(), d.data(), 0,
+                           d.size(), 1);
     for (size_t i = 0; i < c.size(); ++i)
       ASSERT_NEAR(c[i], want[i], 1e-4 * (1 + std::fabs(want[i]))) << i;
   }

@@ -104,29 +104,44 @@ public:
     out.bytes = buildSharedLibrary(*llvmModule, cpuOptions(o), error);
     return !out.bytes.empty();
   }
-  /// Packs a convolution weight into the microkernels' GEMM panels.
+  /// Packs a weight into the microkernels' GEMM panels: a convolution's
+  /// (A) or a matmul's (B, through its view's strides).
   bool layOutWeight(const WeightLayout &layout, ::tangram::DType dtype,
                     const std::vector<int64_t> &shape, ArrayRef<char> data,
                     std::vector<char> &out,
                     std::string &error) const override {
-    if (layout.kind != kGemmPanelsLayout)
+    bool isA = layout.kind == kGemmPanelsLayout;
+    if (!isA && layout.kind != kGemmBPanelsLayout)
       return TargetBackend::layOutWeight(layout, dtype, shape, data, out,
                                          error);
     int64_t elements = 1;
     for (int64_t d : shape)
       elements *= d;
-    const std::vector<int64_t> &p = layout.params; // rows, depth, groups, m, k
-    if (dtype != ::tangram::DType::F32 || p.size() != 5 || p[0] < 1 ||
-        p[1] < 1 || p[2] * p[3] * p[4] != elements ||
-        data.size() != size_t(elements) * sizeof(float) ||
-        packedGemmPanelsSize(p[2], p[3], p[4], p[0]) != layout.numElements) {
+    // A: rows, depth, groups, m, k; B: columns, depth, k, n, s0, s1, offset.
+    const std::vector<int64_t> &p = layout.params;
+    bool fits = dtype == ::tangram::DType::F32 &&
+                data.size() == size_t(elements) * sizeof(float) &&
+                p.size() == (isA ? 5u : 7u) && p[0] > 0 && p[1] > 0;
+    if (fits && isA)
+      fits = p[2] * p[3] * p[4] == elements &&
+             packedGemmPanelsSize(p[2], p[3], p[4], p[0]) == layout.numElements;
+    if (fits && !isA) {
+      // Every element the view addresses lies inside the weight.
+      int64_t last = p[6] + (p[2] - 1) * p[4] + (p[3] - 1) * p[5];
+      fits = p[2] > 0 && p[3] > 0 && p[4] >= 0 && p[5] >= 0 && p[6] >= 0 &&
+             last < elements &&
+             packedGemmBPanelsSize(p[2], p[3], p[0]) == layout.numElements;
+    }
+    if (!fits) {
       error = "a weight does not fit the packed layout chosen for it";
       return false;
     }
     std::vector<float> weights(elements);
     std::memcpy(weights.data(), data.data(), data.size());
     std::vector<float> packed =
-        packGemmPanels(weights, p[2], p[3], p[4], p[0], p[1]);
+        isA ? packGemmPanels(weights, p[2], p[3], p[4], p[0], p[1])
+            : packGemmBPanels(weights, p[2], p[3], p[4], p[5], p[6], p[0],
+                              p[1]);
     out.resize(packed.size() * sizeof(float));
     std::memcpy(out.data(), packed.data(), out.size());
     return true;

@@ -116,6 +116,7 @@ void mlir::tangram::buildCPULoweringPipeline(OpPassManager &pm,
     pm.addPass(createFuseEpiloguesPass());
     PackWeightsPassOptions pack;
     pack.rows = microkernelRows(cpuFeatures(options));
+    pack.columns = microkernelColumns(cpuFeatures(options));
     pack.depth = TG_KC_DEFAULT;
     pm.addPass(createPackWeightsPass(pack));
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());

@@ -58,6 +58,10 @@ inline constexpr const char *kWeightLayoutsAttr = "tg.weight_layouts";
 /// (Microkernels/Layout.h); params: rows, depth, groups, m, k.
 inline constexpr const char *kGemmPanelsLayout = "gemm-a-panels";
 
+/// The layout kind of a GEMM's B operand packed into register panels;
+/// params: columns, depth, k, n, and the view's s0, s1 and offset.
+inline constexpr const char *kGemmBPanelsLayout = "gemm-b-panels";
+
 } // namespace mlir::tangram
 
 #endif // TANGRAM_LIB_TARGET_CPU_CPUTRANSFORMS_H

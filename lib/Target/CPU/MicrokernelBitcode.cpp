@@ -28,6 +28,10 @@ int64_t mlir::tangram::microkernelRows(llvm::StringRef features) {
   return hasWideVectors(features) ? TG_MR_VL16 : TG_MR_VL8;
 }
 
+int64_t mlir::tangram::microkernelColumns(llvm::StringRef features) {
+  return hasWideVectors(features) ? TG_NR_VL16 : TG_NR_VL8;
+}
+
 bool mlir::tangram::linkMicrokernels(llvm::Module &m,
                                      llvm::StringRef features,
                                      std::string &error) {

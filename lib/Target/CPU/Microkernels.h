@@ -23,6 +23,10 @@ bool linkMicrokernels(llvm::Module &m, llvm::StringRef features,
 /// weights tg-cpu-pack-weights writes.
 int64_t microkernelRows(llvm::StringRef features);
 
+/// The register columns (TG_NR) of those microkernels: the column count of
+/// the packed B weights tg-cpu-pack-weights writes.
+int64_t microkernelColumns(llvm::StringRef features);
+
 } // namespace mlir::tangram
 
 #endif // TANGRAM_LIB_TARGET_CPU_MICROKERNELS_H

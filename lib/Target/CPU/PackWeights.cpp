@@ -13,6 +13,7 @@
 #include "tangram/Target/CPU/Passes.h"
 #include "CPUTransforms.h"
 #include "WeightPacking.h"
+#include "tangram/Transforms/Passes.h"
 #include "Microkernels/Layout.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -31,73 +32,110 @@ using namespace mlir::tangram;
 
 namespace {
 
-/// Operand positions of the tg_uk_conv2d_* microkernels (Microkernels.c).
+/// The weight operand of every microkernel that can read a packed weight.
 constexpr unsigned kWeightOperand = 1;
-constexpr unsigned kWeightKindOperand = 9;
 
-/// Collects the uses of `v`, through casts and reshapes (which keep a
-/// contiguous buffer's row-major order), into `views` and `calls`. False
-/// when one of them is anything else, or a convolution call that does not
-/// take it as a model weight.
-bool collectConvUses(Value v, SmallVectorImpl<Operation *> &views,
-                     SmallVectorImpl<func::CallOp> &calls) {
+/// The operand holding the weight's kind (TG_WEIGHT_*) of a call that can
+/// read a packed weight, and the kind it must hold now: a convolution's
+/// model weight (its A), a matmul's B.
+std::optional<std::pair<unsigned, int64_t>> weightKindOperand(func::CallOp call) {
+  StringRef callee = call.getCallee();
+  if (callee.starts_with("tg_uk_conv2d_"))
+    return std::make_pair(9u, int64_t(TG_WEIGHT_MODEL));
+  if (callee == "tg_uk_matmul_f32")
+    return std::make_pair(3u, int64_t(TG_WEIGHT_ACTIVATION));
+  return std::nullopt;
+}
+
+/// Collects the uses of `v`, through casts, reshapes and transposes (views
+/// of the same buffer: the calls' operand types say how they address it),
+/// into `views` and `calls`. False when one of them is anything else, or a
+/// call that cannot read it packed.
+bool collectUses(Value v, SmallVectorImpl<Operation *> &views,
+                 SmallVectorImpl<func::CallOp> &calls) {
   for (OpOperand &use : v.getUses()) {
     Operation *user = use.getOwner();
-    if (isa<memref::CastOp, memref::ExpandShapeOp, memref::CollapseShapeOp>(
-            user)) {
+    if (isa<memref::CastOp, memref::ExpandShapeOp, memref::CollapseShapeOp,
+            memref::TransposeOp>(user)) {
       views.push_back(user);
-      if (!collectConvUses(user->getResult(0), views, calls))
+      if (!collectUses(user->getResult(0), views, calls))
         return false;
       continue;
     }
     auto call = dyn_cast<func::CallOp>(user);
+    auto kindOperand = call ? weightKindOperand(call) : std::nullopt;
     IntegerAttr kind;
-    if (!call || !call.getCallee().starts_with("tg_uk_conv2d_") ||
-        use.getOperandNumber() != kWeightOperand ||
-        call.getNumOperands() <= kWeightKindOperand ||
-        !matchPattern(call.getOperand(kWeightKindOperand), m_Constant(&kind)) ||
-        kind.getInt() != TG_WEIGHT_MODEL)
+    if (!kindOperand || use.getOperandNumber() != kWeightOperand ||
+        call.getNumOperands() <= kindOperand->first ||
+        !matchPattern(call.getOperand(kindOperand->first),
+                      m_Constant(&kind)) ||
+        kind.getInt() != kindOperand->second)
       return false;
     calls.push_back(call);
   }
   return true;
 }
 
-/// The static, contiguous row-major type of the weight `call` reads (the
-/// operand before its cast to the microkernel's dynamic form), or null.
+/// The static type of the weight view `call` reads (the operand before its
+/// cast to the microkernel's dynamic form), with static strides and
+/// offset, or null.
 MemRefType staticWeightType(func::CallOp call) {
   auto cast = call.getOperand(kWeightOperand).getDefiningOp<memref::CastOp>();
   if (!cast)
     return {};
   auto type = dyn_cast<MemRefType>(cast.getSource().getType());
-  if (!type || !type.hasStaticShape() || !type.getElementType().isF32() ||
-      (type.getRank() != 4 && type.getRank() != 5))
+  if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
     return {};
-  if (!type.getLayout().isIdentity()) {
-    auto [strides, offset] = type.getStridesAndOffset();
-    if (offset != 0 || strides != computeStrides(type.getShape()))
-      return {};
-  }
+  auto [strides, offset] = type.getStridesAndOffset();
+  if (ShapedType::isDynamic(offset) ||
+      llvm::any_of(strides, ShapedType::isDynamic))
+    return {};
   return type;
 }
 
-/// What one weight's packed layout is: `groups` M x K matrices.
-struct PanelShape {
-  MemRefType type; // the weight as the calls read it
-  int64_t groups, m, k;
+/// The packed layout one call wants for its weight, read through `type`:
+/// its kind, params (Layout.h's names in WeightPacking.h), packed size and
+/// the sizes the microkernel is given. Nothing when it would not read it
+/// packed.
+struct Layout {
+  StringRef kind;
+  SmallVector<int64_t> params;
+  int64_t size = 0;
+  SmallVector<int64_t> sizes;
+  bool operator==(const Layout &o) const {
+    return kind == o.kind && params == o.params && sizes == o.sizes;
+  }
 };
 
-/// The panel shape of weight type `type` ([F, C, KH, KW] or
-/// [G, F, C, KH, KW]), or nothing when the microkernel would not pack it
-/// (fewer than rows / 2 output channels per group: the few-row GEMM or the
-/// depthwise path read the weight as it is).
-std::optional<PanelShape> panelShape(MemRefType type, int64_t rows) {
+std::optional<Layout> layoutFor(func::CallOp call, MemRefType type,
+                                int64_t rows, int64_t columns, int64_t depth) {
   ArrayRef<int64_t> s = type.getShape();
-  unsigned g = s.size() == 5 ? 1 : 0;
-  PanelShape p{type, g ? s[0] : 1, s[g], s[g + 1] * s[g + 2] * s[g + 3]};
-  if (p.m < rows / 2 || p.k < 1 || (p.m == 1 && s[g + 1] == 1))
+  auto [strides, offset] = type.getStridesAndOffset();
+  if (call.getCallee() == "tg_uk_matmul_f32") {
+    // B[k][n] at offset + k * s0 + n * s1 of the weight, any strides.
+    if (s.size() != 2)
+      return std::nullopt;
+    return Layout{kGemmBPanelsLayout,
+                  {columns, depth, s[0], s[1], strides[0], strides[1], offset},
+                  packedGemmBPanelsSize(s[0], s[1], columns),
+                  SmallVector<int64_t>(s)};
+  }
+  // A convolution's weight, [F, C, KH, KW] or [G, F, C, KH, KW], read as
+  // `groups` row-major F x (C * KH * KW) matrices: only a contiguous one,
+  // and only when the microkernel packs it (at least rows / 2 output
+  // channels per group: the few-row GEMM and the depthwise path read the
+  // weight as it is).
+  if ((s.size() != 4 && s.size() != 5) || offset != 0 ||
+      strides != computeStrides(s))
     return std::nullopt;
-  return p;
+  unsigned g = s.size() == 5 ? 1 : 0;
+  int64_t groups = g ? s[0] : 1, m = s[g], k = s[g + 1] * s[g + 2] * s[g + 3];
+  if (m < rows / 2 || k < 1 || (m == 1 && s[g + 1] == 1))
+    return std::nullopt;
+  return Layout{kGemmPanelsLayout,
+                {rows, depth, groups, m, k},
+                packedGemmPanelsSize(groups, m, k, rows),
+                SmallVector<int64_t>(s)};
 }
 
 struct PackWeightsPass
@@ -106,18 +144,27 @@ struct PackWeightsPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (rows < 1 || depth < 1) {
-      module.emitError("tg-cpu-pack-weights: rows and depth must be positive");
+    if (rows < 1 || columns < 1 || depth < 1) {
+      module.emitError(
+          "tg-cpu-pack-weights: rows, columns and depth must be positive");
       return signalPassFailure();
     }
     SmallVector<Attribute> records;
     if (auto old = module->getAttrOfType<ArrayAttr>(kWeightLayoutsAttr))
       records.append(old.begin(), old.end());
+    // An executable and its shape function (tg-destination-results) are
+    // given the same buffers: an argument is packed in both or in neither.
     for (auto fn : module.getOps<func::FuncOp>()) {
-      if (fn.isExternal())
+      if (fn.isExternal() || fn->hasAttr(kShapeFunctionAttr))
         continue;
-      for (BlockArgument arg : fn.getArguments())
-        if (auto record = packArgument(fn, arg))
+      SmallVector<func::FuncOp> group{fn};
+      if (auto shapes = module.lookupSymbol<func::FuncOp>(
+              shapeFunctionName(fn.getSymName())))
+        if (!shapes.isExternal() &&
+            shapes.getNumArguments() == fn.getNumArguments())
+          group.push_back(shapes);
+      for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+        if (auto record = packArgument(group, i))
           records.push_back(record);
     }
     if (!records.empty())
@@ -125,67 +172,78 @@ struct PackWeightsPass
                       ArrayAttr::get(module.getContext(), records));
   }
 
-  /// Packs `arg` if it is a model weight read only as one convolution
-  /// weight shape; the record of its layout, or null.
-  DictionaryAttr packArgument(func::FuncOp fn, BlockArgument arg) {
-    unsigned index = arg.getArgNumber();
-    auto argType = dyn_cast<MemRefType>(arg.getType());
+  /// Packs argument `index` of the functions of `group` (an executable,
+  /// then its shape function) if it is a model weight that only microkernel
+  /// calls read, all in one packed layout; the record of that layout, or
+  /// null.
+  DictionaryAttr packArgument(ArrayRef<func::FuncOp> group, unsigned index) {
+    func::FuncOp fn = group.front();
+    auto argType = dyn_cast<MemRefType>(fn.getArgument(index).getType());
     if (!fn.getArgAttr(index, "tg.is_weight") || !argType ||
         !argType.hasStaticShape() || !argType.getLayout().isIdentity() ||
         !argType.getElementType().isF32())
       return {};
     SmallVector<Operation *> views;
     SmallVector<func::CallOp> calls;
-    if (!collectConvUses(arg, views, calls) || calls.empty())
+    for (func::FuncOp f : group) {
+      BlockArgument arg = f.getArgument(index);
+      if (arg.getType() != argType ||
+          !collectUses(arg, views, calls))
+        return {};
+    }
+    if (calls.empty())
       return {};
-    std::optional<PanelShape> shape;
+    std::optional<Layout> layout;
     for (func::CallOp call : calls) {
       MemRefType type = staticWeightType(call);
-      if (!type || type.getNumElements() != argType.getNumElements() ||
-          (shape && shape->type != type))
+      std::optional<Layout> wanted =
+          type ? layoutFor(call, type, rows, columns, depth) : std::nullopt;
+      if (!wanted || (layout && !(*layout == *wanted)))
         return {};
-      shape = panelShape(type, rows);
-      if (!shape)
-        return {};
+      layout = wanted;
     }
 
     // The argument becomes the packed buffer; each call reads it through
-    // a view with the weight's sizes (the microkernel takes them from it).
+    // a view with the operand's sizes (the microkernel takes them from it).
     MLIRContext *ctx = fn.getContext();
-    int64_t size = packedGemmPanelsSize(shape->groups, shape->m, shape->k, rows);
-    auto packedType = MemRefType::get({size}, Float32Type::get(ctx));
-    arg.setType(packedType);
-    OpBuilder b = OpBuilder::atBlockBegin(&fn.getBody().front());
-    Location loc = arg.getLoc();
-    ArrayRef<int64_t> sizes = shape->type.getShape();
-    Value view = memref::ReinterpretCastOp::create(
-        b, loc, MemRefType::get(sizes, Float32Type::get(ctx)), arg,
-        /*offset=*/0, sizes, computeStrides(sizes));
-    for (func::CallOp call : calls) {
-      b.setInsertionPoint(call);
-      Value operand = call.getOperand(kWeightOperand);
-      call.setOperand(kWeightOperand,
-                      memref::CastOp::create(b, call.getLoc(),
-                                             operand.getType(), view));
-      call.setOperand(kWeightKindOperand,
-                      arith::ConstantIntOp::create(b, call.getLoc(),
-                                                   TG_WEIGHT_PREPACKED, 64));
+    auto f32 = Float32Type::get(ctx);
+    for (func::FuncOp f : group) {
+      BlockArgument arg = f.getArgument(index);
+      arg.setType(MemRefType::get({layout->size}, f32));
+      SmallVector<Type> inputs(f.getBody().front().getArgumentTypes());
+      f.setType(FunctionType::get(ctx, inputs, f.getResultTypes()));
+      if (llvm::none_of(calls, [&](func::CallOp call) {
+            return call->getParentOfType<func::FuncOp>() == f;
+          }))
+        continue;
+      OpBuilder b = OpBuilder::atBlockBegin(&f.getBody().front());
+      Value view = memref::ReinterpretCastOp::create(
+          b, arg.getLoc(), MemRefType::get(layout->sizes, f32), arg,
+          /*offset=*/0, layout->sizes, computeStrides(layout->sizes));
+      for (func::CallOp call : calls) {
+        if (call->getParentOfType<func::FuncOp>() != f)
+          continue;
+        b.setInsertionPoint(call);
+        Value operand = call.getOperand(kWeightOperand);
+        call.setOperand(kWeightOperand,
+                        memref::CastOp::create(b, call.getLoc(),
+                                               operand.getType(), view));
+        call.setOperand(weightKindOperand(call)->first,
+                        arith::ConstantIntOp::create(b, call.getLoc(),
+                                                     TG_WEIGHT_PREPACKED, 64));
+      }
     }
     // The old views read the argument as the unpacked weight: all dead now.
     for (Operation *op : llvm::reverse(views))
       op->erase();
-    SmallVector<Type> inputs(fn.getBody().front().getArgumentTypes());
-    fn.setType(FunctionType::get(ctx, inputs, fn.getResultTypes()));
 
     Builder attrs(ctx);
     return attrs.getDictionaryAttr({
         attrs.getNamedAttr("export", attrs.getStringAttr(fn.getSymName())),
         attrs.getNamedAttr("arg", attrs.getI64IntegerAttr(index)),
-        attrs.getNamedAttr("kind", attrs.getStringAttr(kGemmPanelsLayout)),
-        attrs.getNamedAttr(
-            "params", attrs.getI64ArrayAttr({rows, depth, shape->groups,
-                                             shape->m, shape->k})),
-        attrs.getNamedAttr("size", attrs.getI64IntegerAttr(size)),
+        attrs.getNamedAttr("kind", attrs.getStringAttr(layout->kind)),
+        attrs.getNamedAttr("params", attrs.getI64ArrayAttr(layout->params)),
+        attrs.getNamedAttr("size", attrs.getI64IntegerAttr(layout->size)),
     });
   }
 };

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/CPU/Passes.h"
 #include "CPUTransforms.h"
+#include "Microkernels/Layout.h"
 #include "mlir/Analysis/FlatLinearValueConstraints.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -75,35 +76,44 @@ SmallVector<int64_t> convParams(linalg::LinalgOp op) {
   return out;
 }
 
-/// If `v` is a buffer filled only by a linalg.transpose of a value nothing
-/// writes afterwards (a function argument, such as a weight, or a buffer
-/// whose other users all come before the transpose), returns that
-/// transpose: the microkernels read strided operands, so a transposed view
-/// of the source can replace the copy.
+/// If `v` is a local buffer whose last write before `user` is a
+/// linalg.transpose of all of it, which nothing but `user` reads (before
+/// `user`, and after it until the buffer is written whole again or freed),
+/// from a source nothing writes in between, returns that transpose: the
+/// microkernels read strided operands, so a transposed view of the source
+/// can replace the copy. Bufferization may have one buffer take several
+/// such transposes (a weight per layer) in turn.
 linalg::TransposeOp foldableTranspose(Value v, Operation *user) {
   auto alloc = v.getDefiningOp<memref::AllocOp>();
   if (!alloc)
     return {};
   linalg::TransposeOp transpose;
-  for (Operation *u : alloc->getUsers()) {
-    if (u == user || isa<memref::DeallocOp>(u))
+  for (Operation *op = user->getPrevNode(); op && !transpose;
+       op = op->getPrevNode()) {
+    BufferUse use = bufferUse(op, alloc);
+    if (use == BufferUse::None)
       continue;
-    auto t = dyn_cast<linalg::TransposeOp>(u);
-    if (!t || transpose || t.getInit() != v ||
-        t->getBlock() != user->getBlock() || !t->isBeforeInBlock(user))
+    transpose = dyn_cast<linalg::TransposeOp>(op);
+    if (use == BufferUse::Reads || !transpose || transpose.getInit() != v)
       return {};
-    transpose = t;
   }
   if (!transpose)
     return {};
-  Value src = transpose.getInput();
-  if (isa<BlockArgument>(src) &&
-      isa<func::FuncOp>(cast<BlockArgument>(src).getOwner()->getParentOp()))
-    return transpose;
-  for (Operation *u : src.getUsers())
-    if (u != transpose && !isa<memref::DeallocOp>(u) &&
-        (u->getBlock() != transpose->getBlock() ||
-         !u->isBeforeInBlock(transpose)))
+  for (Operation *op = user->getNextNode(); op; op = op->getNextNode()) {
+    BufferUse use = bufferUse(op, alloc);
+    if (use == BufferUse::None)
+      continue;
+    auto rewrite = dyn_cast<linalg::TransposeOp>(op);
+    bool freed = isa<memref::DeallocOp>(op);
+    if (use == BufferUse::Writes && (freed || (rewrite && rewrite.getInit() == v &&
+                                               bufferRoot(rewrite.getInput()) != alloc)))
+      break;
+    return {};
+  }
+  Value src = bufferRoot(transpose.getInput());
+  for (Operation *op = transpose->getNextNode(); op != user;
+       op = op->getNextNode())
+    if (bufferUse(op, src) == BufferUse::Writes)
       return {};
   return transpose;
 }
@@ -367,7 +377,7 @@ struct UseMicrokernelsPass
       MemRefType argType = dynamicStrided(ctx, rank);
       bool isConv = rank >= 4;
       SmallVector<Type> argTypes(3, argType);
-      argTypes.append(isConv ? 8 : 1, b.getI64Type());
+      argTypes.append(isConv ? 8 : 2, b.getI64Type());
       auto epilogueType = MemRefType::get({ShapedType::kDynamic}, b.getI64Type());
       argTypes.push_back(epilogueType);
       FailureOr<func::FuncOp> fn =
@@ -398,7 +408,14 @@ struct UseMicrokernelsPass
         for (int i = 0; i < 2; ++i)
           args.push_back(arith::ConstantIntOp::create(b, loc, 0, 64));
         args.push_back(arith::ConstantIntOp::create(
-            b, loc, isModelWeight(op->getOperand(1)) ? 1 : 0, 64));
+            b, loc,
+            isModelWeight(op->getOperand(1)) ? TG_WEIGHT_MODEL
+                                             : TG_WEIGHT_ACTIVATION,
+            64));
+      } else {
+        // B's kind: tg-cpu-pack-weights may pack a model weight.
+        args.push_back(
+            arith::ConstantIntOp::create(b, loc, TG_WEIGHT_ACTIVATION, 64));
       }
       args.push_back(arith::ConstantIntOp::create(b, loc, cZero ? 1 : 0, 64));
       // No epilogue yet (tg-cpu-fuse-epilogues may add one): an empty

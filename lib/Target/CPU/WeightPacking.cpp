@@ -40,3 +40,26 @@ std::vector<float> mlir::tangram::packGemmPanels(const std::vector<float> &weigh
   }
   return out;
 }
+
+int64_t mlir::tangram::packedGemmBPanelsSize(int64_t k, int64_t n,
+                                             int64_t columns) {
+  return (n + columns - 1) / columns * columns * k;
+}
+
+std::vector<float> mlir::tangram::packGemmBPanels(
+    const std::vector<float> &weights, int64_t k, int64_t n, int64_t s0,
+    int64_t s1, int64_t offset, int64_t columns, int64_t depth) {
+  int64_t npad = (n + columns - 1) / columns * columns;
+  std::vector<float> out(packedGemmBPanelsSize(k, n, columns), 0.0f);
+  for (int64_t p0 = 0; p0 < k; p0 += depth) {
+    int64_t kc = std::min(depth, k - p0);
+    for (int64_t j0 = 0; j0 < n; j0 += columns) {
+      float *panel = out.data() + p0 * npad + j0 * kc;
+      for (int64_t kk = 0; kk < kc; ++kk)
+        for (int64_t j = 0; j < columns && j0 + j < n; ++j)
+          panel[kk * columns + j] =
+              weights[offset + (p0 + kk) * s0 + (j0 + j) * s1];
+    }
+  }
+  return out;
+}

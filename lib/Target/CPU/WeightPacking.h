@@ -25,6 +25,18 @@ std::vector<float> packGemmPanels(const std::vector<float> &weights,
                                   int64_t groups, int64_t m, int64_t k,
                                   int64_t rows, int64_t depth);
 
+/// Floats in a K x N matrix packed into panels of `columns` columns.
+int64_t packedGemmBPanelsSize(int64_t k, int64_t n, int64_t columns);
+
+/// The K x N matrix B[k][n] = weights[offset + k * s0 + n * s1] (a view of
+/// a weight: a transposed one has s0 = 1) packed into the B layout of
+/// Microkernels/Layout.h with `columns` register columns and chunks of
+/// `depth` rows.
+std::vector<float> packGemmBPanels(const std::vector<float> &weights,
+                                   int64_t k, int64_t n, int64_t s0,
+                                   int64_t s1, int64_t offset,
+                                   int64_t columns, int64_t depth);
+
 } // namespace mlir::tangram
 
 #endif // TANGRAM_LIB_TARGET_CPU_WEIGHTPACKING_H

@@ -1,4 +1,4 @@
-// RUN: tangram-opt %s -tg-cpu-use-microkernels -tg-cpu-pack-weights="rows=8 depth=128" -split-input-file | FileCheck %s
+// RUN: tangram-opt %s -tg-cpu-use-microkernels -tg-cpu-pack-weights="rows=8 columns=32 depth=128" -split-input-file | FileCheck %s
 // RUN: tangram-opt %s -tg-cpu-use-microkernels -tg-cpu-pack-weights="rows=6 depth=128" -split-input-file | FileCheck %s --check-prefix=ROWS6
 
 // A model weight read only by one convolution: the argument becomes the
@@ -94,4 +94,92 @@ func.func @twice(%x: memref<1x8x4x4xf32>, %w: memref<16x8x1x1xf32> {tg.is_weight
   linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %w : memref<1x8x4x4xf32>, memref<16x8x1x1xf32>) outs(%z : memref<1x16x4x4xf32>)
   return
+}
+
+// -----
+
+// A matmul's B that is a model weight: packed into 32-column panels (40
+// columns padded to 64, K = 16), read through a view with B's sizes, and
+// b_kind = 2.
+// CHECK: tg.weight_layouts = [{arg = 1 : i64, export = "matmul_b", kind = "gemm-b-panels", params = [32, 128, 16, 40, 40, 1, 0], size = 1024 : i64}]
+// CHECK-LABEL: func.func @matmul_b
+// CHECK-SAME: %[[W:[a-z0-9]+]]: memref<1024xf32> {tg.is_weight}
+// CHECK: %[[V:.*]] = memref.reinterpret_cast %[[W]] to offset: [0], sizes: [16, 40], strides: [40, 1]
+// CHECK: %[[VC:.*]] = memref.cast %[[V]]
+// CHECK: %[[KIND:.*]] = arith.constant 2 : i64
+// CHECK: call @tg_uk_matmul_f32(%{{[^,]*}}, %[[VC]], %{{[^,]*}}, %[[KIND]],
+func.func @matmul_b(%a: memref<5x16xf32>, %w: memref<16x40xf32> {tg.is_weight}, %c: memref<5x40xf32>) {
+  linalg.matmul ins(%a, %w : memref<5x16xf32>, memref<16x40xf32>) outs(%c : memref<5x40xf32>)
+  return
+}
+
+// -----
+
+// A transposed weight (Gemm's transB) is packed through the view's
+// strides: B[k][n] = W[n][k] at k * 1 + n * 16.
+// CHECK: kind = "gemm-b-panels", params = [32, 128, 16, 40, 1, 16, 0], size = 1024 : i64
+// CHECK-LABEL: func.func @matmul_b_transposed
+// CHECK-SAME: memref<1024xf32> {tg.is_weight}
+// CHECK-NOT: memref.transpose
+// CHECK: memref.reinterpret_cast %arg1 to offset: [0], sizes: [16, 40], strides: [40, 1]
+func.func @matmul_b_transposed(%a: memref<5x16xf32>, %w: memref<40x16xf32> {tg.is_weight}, %c: memref<5x40xf32>) {
+  %t = memref.transpose %w (d0, d1) -> (d1, d0) : memref<40x16xf32> to memref<16x40xf32, strided<[1, 16]>>
+  linalg.matmul ins(%a, %t : memref<5x16xf32>, memref<16x40xf32, strided<[1, 16]>>) outs(%c : memref<5x40xf32>)
+  return
+}
+
+// -----
+
+// Kept: a weight that is a matmul's A, a batched matmul's B, and a weight
+// read both as a matmul's B and as a convolution's weight.
+// CHECK-NOT: tg.weight_layouts
+// CHECK-LABEL: func.func @matmul_kept
+// CHECK-NOT: memref.reinterpret_cast
+func.func @matmul_kept(%wa: memref<5x16xf32> {tg.is_weight}, %b: memref<16x40xf32>, %c: memref<5x40xf32>,
+                       %a3: memref<2x5x16xf32>, %wb: memref<2x16x40xf32> {tg.is_weight}, %c3: memref<2x5x40xf32>,
+                       %x: memref<1x16x1x1xf32>, %both: memref<16x16xf32> {tg.is_weight}, %a2: memref<5x16xf32>,
+                       %c2: memref<5x16xf32>, %y: memref<1x16x1x1xf32>) {
+  linalg.matmul ins(%wa, %b : memref<5x16xf32>, memref<16x40xf32>) outs(%c : memref<5x40xf32>)
+  linalg.batch_matmul ins(%a3, %wb : memref<2x5x16xf32>, memref<2x16x40xf32>) outs(%c3 : memref<2x5x40xf32>)
+  linalg.matmul ins(%a2, %both : memref<5x16xf32>, memref<16x16xf32>) outs(%c2 : memref<5x16xf32>)
+  %e = memref.expand_shape %both [[0], [1, 2, 3]] output_shape [16, 16, 1, 1] : memref<16x16xf32> into memref<16x16x1x1xf32>
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %e : memref<1x16x1x1xf32>, memref<16x16x1x1xf32>) outs(%y : memref<1x16x1x1xf32>)
+  return
+}
+
+// -----
+
+// An executable and its shape function are given the same buffers: a
+// weight is packed in both (here the shape function does not read it, so
+// only its type changes) ...
+// CHECK: tg.weight_layouts = [{arg = 1 : i64, export = "with_shapes", kind = "gemm-b-panels"
+// CHECK-LABEL: func.func @with_shapes(
+// CHECK-SAME: memref<1024xf32> {tg.is_weight}
+// CHECK-LABEL: func.func @with_shapes_shapes(
+// CHECK-SAME: memref<1024xf32> {tg.is_weight}
+func.func @with_shapes(%a: memref<5x16xf32>, %w: memref<16x40xf32> {tg.is_weight}, %c: memref<5x40xf32>) {
+  linalg.matmul ins(%a, %w : memref<5x16xf32>, memref<16x40xf32>) outs(%c : memref<5x40xf32>)
+  return
+}
+func.func @with_shapes_shapes(%a: memref<5x16xf32>, %w: memref<16x40xf32> {tg.is_weight}, %c: memref<5x40xf32>) attributes {tg.shape_function} {
+  return
+}
+
+// -----
+
+// ... or in neither, when the shape function reads it otherwise.
+// CHECK-NOT: tg.weight_layouts
+// CHECK-LABEL: func.func @shapes_read_weight(
+// CHECK-SAME: memref<16x40xf32> {tg.is_weight}
+// CHECK-LABEL: func.func @shapes_read_weight_shapes(
+// CHECK-SAME: memref<16x40xf32> {tg.is_weight}
+func.func @shapes_read_weight(%a: memref<5x16xf32>, %w: memref<16x40xf32> {tg.is_weight}, %c: memref<5x40xf32>) {
+  linalg.matmul ins(%a, %w : memref<5x16xf32>, memref<16x40xf32>) outs(%c : memref<5x40xf32>)
+  return
+}
+func.func @shapes_read_weight_shapes(%a: memref<5x16xf32>, %w: memref<16x40xf32> {tg.is_weight}, %c: memref<5x40xf32>) -> f32 attributes {tg.shape_function} {
+  %i = arith.constant 0 : index
+  %v = memref.load %w[%i, %i] : memref<16x40xf32>
+  return %v : f32
 }

@@ -1,19 +1,21 @@
 // RUN: tangram-opt %s -tg-cpu-use-microkernels -split-input-file -verify-diagnostics | FileCheck %s
 
 // An f32 matmul on buffers becomes a call; the operands are passed as
-// fully dynamic strided memrefs, then whether the output holds zeros (0: an
-// argument, whose contents are not known).
+// fully dynamic strided memrefs, then B's kind (0: not a packed weight;
+// tg-cpu-pack-weights may make it one) and whether the output holds zeros
+// (0: an argument, whose contents are not known).
 // CHECK-LABEL: func.func @matmul
 // CHECK-SAME: (%[[A:.*]]: memref<4x8xf32>, %[[B:.*]]: memref<8x16xf32>, %[[C:.*]]: memref<4x16xf32>)
 // CHECK: %[[CA:.*]] = memref.cast %[[A]] : memref<4x8xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
 // CHECK: %[[CB:.*]] = memref.cast %[[B]]
 // CHECK: %[[CC:.*]] = memref.cast %[[C]]
+// CHECK: %[[K:.*]] = arith.constant 0 : i64
 // CHECK: %[[Z:.*]] = arith.constant 0 : i64
 // CHECK: %[[NONE:.*]] = memref.alloca() : memref<0xi64>
 // CHECK: %[[E:.*]] = memref.cast %[[NONE]] : memref<0xi64> to memref<?xi64>
-// CHECK: call @tg_uk_matmul_f32(%[[CA]], %[[CB]], %[[CC]], %[[Z]], %[[E]])
+// CHECK: call @tg_uk_matmul_f32(%[[CA]], %[[CB]], %[[CC]], %[[K]], %[[Z]], %[[E]])
 // CHECK-NOT: linalg.matmul
-// CHECK: func.func private @tg_uk_matmul_f32(memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, i64, memref<?xi64>)
+// CHECK: func.func private @tg_uk_matmul_f32(memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, i64, i64, memref<?xi64>)
 func.func @matmul(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %c: memref<4x16xf32>) {
   linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)
   return
@@ -120,6 +122,52 @@ func.func @transposed_written_after(%a: memref<4x8xf32>, %c: memref<4x16xf32>) {
 
 // -----
 
+// One buffer taking two weights' transposes in turn (bufferization shares
+// it between layers): each matmul reads its own weight's transposed view.
+// CHECK-LABEL: func.func @transposes_share_buffer
+// CHECK-SAME: (%[[A:.*]]: memref<4x8xf32>, %[[W1:.*]]: memref<16x8xf32>, %[[W2:.*]]: memref<16x8xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK: memref.transpose %[[W1]] (d0, d1) -> (d1, d0)
+// CHECK: call @tg_uk_matmul_f32
+// CHECK: memref.transpose %[[W2]] (d0, d1) -> (d1, d0)
+// CHECK: call @tg_uk_matmul_f32
+func.func @transposes_share_buffer(%a: memref<4x8xf32>, %w1: memref<16x8xf32>, %w2: memref<16x8xf32>,
+                                   %c: memref<4x16xf32>, %d: memref<4x16xf32>) {
+  %t = memref.alloc() : memref<8x16xf32>
+  linalg.transpose ins(%w1 : memref<16x8xf32>) outs(%t : memref<8x16xf32>) permutation = [1, 0]
+  linalg.matmul ins(%a, %t : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)
+  linalg.transpose ins(%w2 : memref<16x8xf32>) outs(%t : memref<8x16xf32>) permutation = [1, 0]
+  linalg.matmul ins(%a, %t : memref<4x8xf32>, memref<8x16xf32>) outs(%d : memref<4x16xf32>)
+  memref.dealloc %t : memref<8x16xf32>
+  return
+}
+
+// -----
+
+// The copy stays when something else reads it: after the matmul, or
+// before it.
+// CHECK-LABEL: func.func @transposed_read_again
+// CHECK: linalg.transpose
+// CHECK: call @tg_uk_matmul_f32
+// CHECK: memref.copy
+// CHECK: linalg.transpose
+// CHECK: memref.copy
+// CHECK: call @tg_uk_matmul_f32
+func.func @transposed_read_again(%a: memref<4x8xf32>, %w: memref<16x8xf32>, %c: memref<4x16xf32>,
+                                 %d: memref<4x16xf32>, %e: memref<8x16xf32>) {
+  %t = memref.alloc() : memref<8x16xf32>
+  linalg.transpose ins(%w : memref<16x8xf32>) outs(%t : memref<8x16xf32>) permutation = [1, 0]
+  linalg.matmul ins(%a, %t : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)
+  memref.copy %t, %e : memref<8x16xf32> to memref<8x16xf32>
+  %u = memref.alloc() : memref<8x16xf32>
+  linalg.transpose ins(%w : memref<16x8xf32>) outs(%u : memref<8x16xf32>) permutation = [1, 0]
+  memref.copy %u, %e : memref<8x16xf32> to memref<8x16xf32>
+  linalg.matmul ins(%a, %u : memref<4x8xf32>, memref<8x16xf32>) outs(%d : memref<4x16xf32>)
+  return
+}
+
+// -----
+
 // Other element types, tensors, and matmuls with user-defined maps stay.
 // CHECK-LABEL: func.func @not_taken
 // CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : memref<4x8xf64>
@@ -188,17 +236,17 @@ func.func @zero_output(%a: memref<4x8xf32>, %b: memref<8x16xf32>) -> (memref<4x1
 // CHECK-LABEL: func.func @zero_output_kept
 // CHECK: linalg.fill
 // CHECK: %[[R:.*]] = memref.load
-// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c1_i64, %{{.*}})
+// CHECK: call @tg_uk_matmul_f32(%{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %c1_i64{{[_0-9]*}}, %{{[^,]*}})
 // CHECK: linalg.fill
 // CHECK: memref.subview
-// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c1_i64
+// CHECK: call @tg_uk_matmul_f32(%{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %c1_i64{{[_0-9]*}},
 // CHECK: linalg.fill
-// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c0_i64, %{{.*}})
+// CHECK: call @tg_uk_matmul_f32(%{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %c0_i64{{[_0-9]*}}, %{{[^,]*}})
 // CHECK: linalg.fill
-// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c0_i64
+// CHECK: call @tg_uk_matmul_f32(%{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %c0_i64{{[_0-9]*}},
 // CHECK: linalg.fill
 // CHECK: memref.store
-// CHECK: call @tg_uk_matmul_f32(%{{.*}}, %{{.*}}, %{{.*}}, %c0_i64
+// CHECK: call @tg_uk_matmul_f32(%{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %c0_i64{{[_0-9]*}},
 func.func @zero_output_kept(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %i: index, %v: f32) -> (f32, memref<8x16xf32>, memref<4x16xf32>, memref<4x16xf32>, memref<4x16xf32>) {
   %zero = arith.constant 0.0 : f32
   %negzero = arith.constant -0.0 : f32

@@ -185,7 +185,12 @@ def UseMicrokernelsPass : Pass<"tg-cpu-use-microkernels", "ModuleOp"> {
     fly; depthwise convolutions use a direct loop). The call has the op's
     exact semantics (the output is accumulated into), so the op's operands
     are passed unchanged, cast to fully dynamic strided memrefs. Other
-    element types and ops with user-defined maps stay as they are.
+    element types and ops with user-defined maps stay as they are. A
+    matmul operand that is a local buffer whose last write is a
+    `linalg.transpose` of all of it, read by nothing else (bufferization
+    may have one buffer take each layer's transposed weight in turn), is
+    passed as a `memref.transpose` view of the source instead, and the
+    copy goes.
 
     A 2-D max or sum pooling window reduction, as the pooling lowering
     writes it (a `linalg.generic` over n, c, y, x and the window's ky, kx in
@@ -204,7 +209,7 @@ def UseMicrokernelsPass : Pass<"tg-cpu-use-microkernels", "ModuleOp"> {
     ```mlir
     %0 = memref.cast %a : memref<4x8xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
     ...
-    call @tg_uk_matmul_f32(%0, %1, %2) : (...) -> ()
+    call @tg_uk_matmul_f32(%0, %1, %2, %b_kind, %c_zero, %epilogue) : (...) -> ()
     ```
   }];
   let dependentDialects = ["::mlir::func::FuncDialect",
@@ -252,27 +257,35 @@ def FoldPaddingPass : Pass<"tg-cpu-fold-padding", "ModuleOp"> {
 }
 
 def PackWeightsPass : Pass<"tg-cpu-pack-weights", "ModuleOp"> {
-  let summary = "Chooses the packed GEMM layout for convolution weights, "
+  let summary = "Chooses the packed GEMM layout for model weights, "
                 "packed at compile time into the bundle";
   let description = [{
-    After `tg-cpu-use-microkernels`: a convolution microkernel whose weight
-    reaches the packed GEMM (its groups have at least `rows / 2` output
-    channels, so not depthwise) packs that weight into panels
-    (`Microkernels/Layout.h`) on first use and keeps the copy. When the
-    weight is an executable argument marked `tg.is_weight` whose only uses
-    (through casts and reshapes) are such calls with the same shape, this
-    pass chooses the packed layout for it instead: the argument becomes a
-    1-D buffer of the packed size, each call gets it reinterpreted with the
-    weight's sizes and `w_const` = 2 (`TG_WEIGHT_PREPACKED`), and the
-    module's `tg.weight_layouts` array records the choice:
-    `{export, arg, kind = "gemm-a-panels", params = [rows, depth, groups, m,
-    k], size}`. The CPU backend hands the records to the compiler driver,
-    which stores the weight in the bundle packed (`packGemmPanels`); the
-    run-time copy and the original layout's pages are then gone.
+    After `tg-cpu-use-microkernels`: the GEMM microkernel reads its operands
+    as register panels (`Microkernels/Layout.h`). A convolution's weight (A)
+    is packed on first use and kept when it reaches the packed GEMM (its
+    groups have at least `rows / 2` output channels, so not depthwise); a
+    matmul's B is read in place or packed on every call. When the weight is
+    an executable argument marked `tg.is_weight` whose only uses (through
+    casts, reshapes and transposes) are such operands wanting the same
+    layout, this pass chooses the packed layout for it instead: the
+    argument becomes a 1-D buffer of the packed size, each call gets it
+    reinterpreted with the operand's sizes and weight kind 2
+    (`TG_WEIGHT_PREPACKED`: a convolution's `w_const`, a matmul's
+    `b_kind`), and the module's `tg.weight_layouts` array records the
+    choice: `{export, arg, kind, params, size}`, with kind `gemm-a-panels`
+    (params `[rows, depth, groups, m, k]`) or `gemm-b-panels` (params
+    `[columns, depth, k, n, s0, s1, offset]`: B[k][n] is the weight's
+    element `offset + k * s0 + n * s1`, so a transposed view packs as
+    well). The CPU backend hands the records to the compiler driver, which
+    stores the weight in the bundle packed (`packGemmPanels`,
+    `packGemmBPanels`): the run-time copy and the original layout's pages
+    are then gone, and B's panels are read as one contiguous stream instead
+    of rows a weight's pitch apart.
 
-    `rows` must be the register rows of the microkernels the code object
-    links (8 with AVX-512, 6 without: `microkernelRows`), `depth` their
-    `TG_KC`; the pipeline sets both from the target's features.
+    `rows` and `columns` must be the register tile of the microkernels the
+    code object links (8 x 32 with AVX-512, 6 x 16 without:
+    `microkernelRows`, `microkernelColumns`), `depth` their `TG_KC`; the
+    pipeline sets them from the target's features.
 
     Before:
     ```mlir
@@ -291,6 +304,8 @@ def PackWeightsPass : Pass<"tg-cpu-pack-weights", "ModuleOp"> {
   let options = [
     Option<"rows", "rows", "int64_t", /*default=*/"8",
            "Register rows (TG_MR) of the linked microkernels">,
+    Option<"columns", "columns", "int64_t", /*default=*/"32",
+           "Register columns (TG_NR) of the linked microkernels">,
     Option<"depth", "depth", "int64_t", /*default=*/"128",
            "Columns per packed chunk (TG_KC) of the linked microkernels">
   ];

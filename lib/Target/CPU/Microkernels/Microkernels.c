@@ -147,6 +147,11 @@ typedef struct {
    * image epi_b. */
   const tg_epi *epi;
   int64_t epi_b, epi_c0, epi_y0, epi_ow;
+  /* B packed at compile time (tg-cpu-pack-weights, Layout.h), or null:
+   * chunk p0 at p0 * npad floats, column j's panel at (j / NR) * NR * kc
+   * within it; local column 0 is B's column bcol0. */
+  const float *bpacked;
+  int64_t npad, bcol0;
 } tg_gemm;
 
 /* The register-blocked kernel: C[0:mr, 0:nr] += Ap (kc x MR) * B (kc x NR),
@@ -286,9 +291,13 @@ static void tg_gemm_item(const tg_gemm *g, int64_t item, float *ap,
   int64_t iend = tg_min(i0 + g->mchunk, g->m), nc = tg_min(g->nc, g->n - j0);
   for (int64_t p0 = 0; p0 < g->k; p0 += TG_KC) {
     int64_t kc = tg_min(TG_KC, g->k - p0);
-    /* Read in place: the full panels [j0, j0 + nfull); packed: the rest. */
+    /* Read in place: the full panels [j0, j0 + nfull); packed: the rest
+     * (here, or at compile time). */
     int64_t nfull = g->b_direct ? nc / TG_NR * TG_NR : 0;
-    if (nfull < nc)
+    const float *bpk = bp;
+    if (g->bpacked)
+      bpk = g->bpacked + p0 * g->npad + (g->bcol0 + j0) * kc;
+    else if (nfull < nc)
       tg_pack_b(g->b, g->bkoff + p0, g->bnoff + j0 + nfull, kc, nc - nfull,
                 bp + nfull * kc);
     int store = g->c_zero && p0 == 0;
@@ -312,7 +321,7 @@ static void tg_gemm_item(const tg_gemm *g, int64_t item, float *ap,
       int per_panel = last && tg_epi_flat(g->epi, g->epi_ow);
       for (int64_t jr = 0; jr < nc; jr += TG_NR) {
         int direct = jr < nfull;
-        const float *bpan = direct ? g->b + g->bnoff[j0 + jr] : bp + jr * kc;
+        const float *bpan = direct ? g->b + g->bnoff[j0 + jr] : bpk + jr * kc;
         for (int64_t ir = 0; ir < mc; ir += TG_MR)
           tg_kernel(kc, apan + ir * (ars ? ars : kc), ars, bpan,
                     direct ? g->bkoff + p0 : 0,
@@ -417,6 +426,29 @@ static int tg_is_unit(const int64_t *off, int64_t n) {
  * many elements as there are multiply-adds, so the rows are computed
  * directly, vectorized along whichever of B's dims is contiguous. */
 TG_MIN_VW static void tg_gemm_small_m(const tg_gemm *g) {
+  if (g->bpacked) {
+    /* B's panels are contiguous: a row of C is NR-wide vector steps. */
+    for (int64_t i = 0; i < g->m; ++i) {
+      const float *a = g->a + i * g->as0;
+      float *c = g->c + i * g->cs0;
+      for (int64_t p0 = 0; p0 < g->k; p0 += TG_KC) {
+        int64_t kc = tg_min(TG_KC, g->k - p0);
+        for (int64_t j0 = 0; j0 < g->n; j0 += TG_NR) {
+          const float *bp = g->bpacked + p0 * g->npad + (g->bcol0 + j0) * kc;
+          int64_t nr = tg_min(TG_NR, g->n - j0);
+          float acc[TG_NR] = {0};
+          for (int64_t k = 0; k < kc; ++k) {
+            float av = a[g->akoff[p0 + k]];
+            for (int64_t j = 0; j < TG_NR; ++j)
+              acc[j] += av * bp[k * TG_NR + j];
+          }
+          for (int64_t j = 0; j < nr; ++j)
+            c[(j0 + j) * g->cs1] += acc[j];
+        }
+      }
+    }
+    return;
+  }
   int n_unit = tg_is_unit(g->bnoff, g->n) && g->cs1 == 1;
   int k_unit = tg_is_unit(g->bkoff, g->k) && tg_is_unit(g->akoff, g->k);
   for (int64_t i = 0; i < g->m; ++i) {
@@ -568,6 +600,7 @@ static void tg_gemm_small_m_body(void *ctx, int64_t begin, int64_t end) {
     g.c += o * gb->c_outer + in * gb->c_inner;
     float *c = g.c;
     g.bnoff += j0;
+    g.bcol0 += j0;
     g.c += j0 * g.cs1;
     g.n = j1 - j0;
     tg_gemm_small_m(&g);
@@ -619,8 +652,8 @@ static void tg_gemm_batch_run(tg_gemm_batch *gb) {
    * made 1x1 convolutions with few output channels 1.3-1.7x faster and wide
    * 3x3 ones 5-20%, but was slower for K below 32 (each panel's rows come
    * from as many distant lines for little work). */
-  gb->g.b_direct =
-      gb->g.k >= TG_DIRECT_MIN_K && tg_is_unit(gb->g.bnoff, gb->g.n);
+  gb->g.b_direct = !gb->g.bpacked && gb->g.k >= TG_DIRECT_MIN_K &&
+                   tg_is_unit(gb->g.bnoff, gb->g.n);
   /* An activation A (a matmul's left operand, new on every call) is read
    * in place rather than packed per call (attention's small matmuls 1.3-1.5x
    * faster, bert_like 10%); a weight is packed once and kept
@@ -705,37 +738,49 @@ static void tg_batch_matmul(const float *a, int64_t as_b, int64_t as0,
                             int64_t as1, const float *b, int64_t bs_b,
                             int64_t bs0, int64_t bs1, float *c, int64_t cs_b,
                             int64_t cs0, int64_t cs1, int64_t batch, int64_t m,
-                            int64_t n, int64_t k, int64_t c_zero,
-                            const tg_epi *epi) {
+                            int64_t n, int64_t k, int64_t b_kind,
+                            int64_t c_zero, const tg_epi *epi) {
+  if (b_kind == TG_WEIGHT_PREPACKED && batch != 1) {
+    tg_uk_report_error("a batched matmul's B was prepacked");
+    return;
+  }
   int64_t *akoff = tg_offsets(k, as1), *bkoff = tg_offsets(k, bs0),
           *bnoff = tg_offsets(n, bs1);
-  tg_gemm_batch gb = {{a, as0, akoff, b, bkoff, bnoff, c, cs0, cs1, m, n, k, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+  tg_gemm_batch gb = {{a, as0, akoff, b, bkoff, bnoff, c, cs0, cs1, m, n, k, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
                       batch, 1, as_b, 0, bs_b, 0, cs_b, 0, 0, 0};
   gb.g.c_zero = c_zero;
   gb.g.epi = epi;
   gb.g.epi_ow = n;
+  if (b_kind == TG_WEIGHT_PREPACKED) {
+    gb.g.bpacked = b;
+    gb.g.npad = (n + TG_NR - 1) / TG_NR * TG_NR;
+  }
   tg_gemm_batch_run(&gb);
   free(akoff);
   free(bkoff);
   free(bnoff);
 }
 
-/* linalg.matmul: C[M, N] += A[M, K] * B[K, N]; c_zero: C holds zeros on
- * entry (UseMicrokernels.cpp dropped its fill), so it is only written. */
+/* linalg.matmul: C[M, N] += A[M, K] * B[K, N]; b_kind: TG_WEIGHT_*
+ * (Layout.h): B is an activation or a weight packed by tg-cpu-pack-weights
+ * (B's sizes are then the matrix's, its data the packed panels); c_zero: C
+ * holds zeros on entry (UseMicrokernels.cpp dropped its fill), so it is
+ * only written. */
 void tg_uk_matmul_f32(TG_MEMREF2(A), TG_MEMREF2(B), TG_MEMREF2(C),
-                      int64_t c_zero, TG_EPI_ARG(E)) {
+                      int64_t b_kind, int64_t c_zero, TG_EPI_ARG(E)) {
   TG_EPI_DECODE(E, epi);
   tg_batch_matmul(A + A_off, 0, A_s0, A_s1, B + B_off, 0, B_s0, B_s1,
-                  C + C_off, 0, C_s0, C_s1, 1, C_d0, C_d1, A_d1, c_zero, epi);
+                  C + C_off, 0, C_s0, C_s1, 1, C_d0, C_d1, A_d1, b_kind,
+                  c_zero, epi);
 }
 
 /* linalg.batch_matmul: C[b, M, N] += A[b, M, K] * B[b, K, N]. */
 void tg_uk_batch_matmul_f32(TG_MEMREF3(A), TG_MEMREF3(B), TG_MEMREF3(C),
-                            int64_t c_zero, TG_EPI_ARG(E)) {
+                            int64_t b_kind, int64_t c_zero, TG_EPI_ARG(E)) {
   TG_EPI_DECODE(E, epi);
   tg_batch_matmul(A + A_off, A_s0, A_s1, A_s2, B + B_off, B_s0, B_s1, B_s2,
-                  C + C_off, C_s0, C_s1, C_s2, C_d0, C_d1, C_d2, A_d2, c_zero,
-                  epi);
+                  C + C_off, C_s0, C_s1, C_s2, C_d0, C_d1, C_d2, A_d2, b_kind,
+                  c_zero, epi);
 }
 
 /* A grouped 2-D convolution on an already padded input, as strides:
@@ -1220,7 +1265,7 @@ static void tg_conv_wide(const tg_conv *cv) {
   if (!wide)
     abort();
   tg_gemm_batch gb = {{cv->w, cv->ws[1], akoff, cv->in, bkoff, bnoff, wide,
-                       nw, 1, cv->f, nw, k, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+                       nw, 1, cv->f, nw, k, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
                       cv->n,
                       cv->g,
                       0,
@@ -1350,7 +1395,7 @@ static void tg_conv_run(tg_conv *cv) {
       bnoff[q] = oy * cv->sh * cv->is[3] + ox * cv->sw * cv->is[4];
   tg_gemm_batch gb = {
       {cv->w, cv->ws[1], akoff, cv->in, bkoff, bnoff, cv->out, cv->os[2],
-       cv->os[4], cv->f, npix, k, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+       cv->os[4], cv->f, npix, k, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
       cv->n,
       cv->g,
       0,
