@@ -87,6 +87,93 @@ static void tg_run_sized(void *ctx, int64_t n, tg_body_fn fn, int64_t macs) {
   tg_run(ctx, n, fn);
 }
 
+/* Scratch buffers (packing panels, padded inputs, wide results, tiles)
+ * are taken from and given back to a small cache rather than malloc'ed and
+ * freed on every call: glibc returns freed memory to the system (a worker
+ * thread's arena especially), so each call faulted its pages in again,
+ * which serialized small GEMMs across threads (a 32x128x729 GEMM took as
+ * long on two threads as on one). At most TG_SCRATCH_SLOTS blocks of up to
+ * TG_SCRATCH_MAX_BYTES are kept, freed when the code object is unloaded. */
+#define TG_SCRATCH_SLOTS 16
+#define TG_SCRATCH_MAX_BYTES ((size_t)4 << 20)
+#define TG_SCRATCH_HEADER 64 /* the block's size, keeping 64-byte alignment */
+static struct {
+  char *block;
+  size_t size;
+} tg_scratch_slots[TG_SCRATCH_SLOTS];
+static int tg_scratch_lock;
+
+static void tg_spin_lock(int *lock) {
+  while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
+    while (__atomic_load_n(lock, __ATOMIC_RELAXED))
+      ;
+}
+static void tg_spin_unlock(int *lock) {
+  __atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+}
+
+/* At least `bytes` of scratch (uninitialized); aborts when out of memory,
+ * as malloc's callers here do. */
+static void *tg_scratch_alloc(size_t bytes) {
+  int best = -1;
+  tg_spin_lock(&tg_scratch_lock);
+  for (int i = 0; i < TG_SCRATCH_SLOTS; ++i)
+    if (tg_scratch_slots[i].block && tg_scratch_slots[i].size >= bytes &&
+        (best < 0 || tg_scratch_slots[i].size < tg_scratch_slots[best].size))
+      best = i;
+  char *block = 0;
+  if (best >= 0) {
+    block = tg_scratch_slots[best].block;
+    tg_scratch_slots[best].block = 0;
+  }
+  tg_spin_unlock(&tg_scratch_lock);
+  if (!block) {
+    block = (char *)malloc(bytes + TG_SCRATCH_HEADER);
+    if (!block)
+      abort();
+    *(size_t *)block = bytes;
+  }
+  return block + TG_SCRATCH_HEADER;
+}
+
+/* Gives scratch from tg_scratch_alloc back: kept in a free slot, or in
+ * place of a smaller block, or freed. */
+static void tg_scratch_free(void *scratch) {
+  if (!scratch)
+    return;
+  char *block = (char *)scratch - TG_SCRATCH_HEADER;
+  size_t size = *(size_t *)block;
+  if (size <= TG_SCRATCH_MAX_BYTES) {
+    int slot = -1;
+    tg_spin_lock(&tg_scratch_lock);
+    for (int i = 0; i < TG_SCRATCH_SLOTS; ++i)
+      if (!tg_scratch_slots[i].block) {
+        slot = i;
+        break;
+      } else if (tg_scratch_slots[i].size < size &&
+                 (slot < 0 ||
+                  tg_scratch_slots[i].size < tg_scratch_slots[slot].size)) {
+        slot = i;
+      }
+    char *evicted = block;
+    if (slot >= 0) {
+      evicted = tg_scratch_slots[slot].block;
+      tg_scratch_slots[slot].block = block;
+      tg_scratch_slots[slot].size = size;
+    }
+    tg_spin_unlock(&tg_scratch_lock);
+    block = evicted;
+  }
+  free(block);
+}
+
+__attribute__((destructor)) static void tg_free_scratch(void) {
+  for (int i = 0; i < TG_SCRATCH_SLOTS; ++i) {
+    free(tg_scratch_slots[i].block);
+    tg_scratch_slots[i].block = 0;
+  }
+}
+
 /* Run-time errors (docs/BundleFormat.md): generated code reports a failed
  * check (tg-cpu-lower-asserts) and carries on with safe values; the runtime
  * takes the first message after the entry returns and fails the run. */
@@ -379,11 +466,9 @@ typedef struct {
 
 static void tg_gemm_batch_body(void *ctx, int64_t begin, int64_t end) {
   const tg_gemm_batch *gb = (const tg_gemm_batch *)ctx;
-  float *ap = (float *)malloc(sizeof(float) * TG_MC * TG_KC);
-  float *bp = (float *)malloc(sizeof(float) * TG_KC * gb->g.nc +
-                              sizeof(float) * TG_KC * TG_NR);
-  if (!ap || !bp)
-    abort();
+  float *ap = (float *)tg_scratch_alloc(sizeof(float) * TG_MC * TG_KC);
+  float *bp = (float *)tg_scratch_alloc(sizeof(float) * TG_KC * gb->g.nc +
+                                        sizeof(float) * TG_KC * TG_NR);
   int64_t tiles = gb->g.mtiles * gb->g.ntiles;
   for (int64_t t = begin; t < end; ++t) {
     int64_t item = t / tiles, o = item / gb->inner, in = item % gb->inner;
@@ -397,8 +482,8 @@ static void tg_gemm_batch_body(void *ctx, int64_t begin, int64_t end) {
     g.epi_c0 = in * g.m;
     tg_gemm_item(&g, t % tiles, ap, bp);
   }
-  free(ap);
-  free(bp);
+  tg_scratch_free(ap);
+  tg_scratch_free(bp);
 }
 
 /* Packs all of A, chunk by chunk, micro-panel by micro-panel: item
@@ -512,14 +597,8 @@ typedef struct tg_packed {
 static tg_packed *tg_packed_list;
 static int tg_packed_lock;
 
-static void tg_lock(void) {
-  while (__atomic_exchange_n(&tg_packed_lock, 1, __ATOMIC_ACQUIRE))
-    while (__atomic_load_n(&tg_packed_lock, __ATOMIC_RELAXED))
-      ;
-}
-static void tg_unlock(void) {
-  __atomic_store_n(&tg_packed_lock, 0, __ATOMIC_RELEASE);
-}
+static void tg_lock(void) { tg_spin_lock(&tg_packed_lock); }
+static void tg_unlock(void) { tg_spin_unlock(&tg_packed_lock); }
 
 static tg_packed *tg_find_packed(const tg_gemm *g, int64_t hash) {
   for (tg_packed *p = tg_packed_list; p; p = p->next)
@@ -666,9 +745,7 @@ static void tg_gemm_batch_run(tg_gemm_batch *gb) {
   float *owned = 0; /* A packed for this call only */
   if (gb->a_const == TG_WEIGHT_PREPACKED) {
     gb->g.mpad = (gb->g.m + TG_MR - 1) / TG_MR * TG_MR;
-    packs = (const float **)malloc(sizeof(float *) * gb->inner);
-    if (!packs)
-      abort();
+    packs = (const float **)tg_scratch_alloc(sizeof(float *) * gb->inner);
     for (int64_t in = 0; in < gb->inner; ++in)
       packs[in] = gb->g.a + in * gb->g.mpad * gb->g.k;
   } else if (gb->a_outer == 0 && !gb->g.a_direct &&
@@ -676,9 +753,7 @@ static void tg_gemm_batch_run(tg_gemm_batch *gb) {
               (gb->a_inner == 0 && items * gb->g.ntiles > 1))) {
     gb->g.mpad = (gb->g.m + TG_MR - 1) / TG_MR * TG_MR;
     int64_t distinct = gb->a_inner == 0 ? 1 : gb->inner;
-    packs = (const float **)malloc(sizeof(float *) * gb->inner);
-    if (!packs)
-      abort();
+    packs = (const float **)tg_scratch_alloc(sizeof(float *) * gb->inner);
     for (int64_t in = 0; in < distinct; ++in) {
       tg_gemm g = gb->g;
       g.a += in * gb->a_inner;
@@ -696,13 +771,11 @@ static void tg_gemm_batch_run(tg_gemm_batch *gb) {
   tg_run_sized(gb, items * gb->g.mtiles * gb->g.ntiles, tg_gemm_batch_body,
                macs);
   free(owned);
-  free(packs);
+  tg_scratch_free(packs);
 }
 
 static int64_t *tg_offsets(int64_t n, int64_t stride) {
-  int64_t *t = (int64_t *)malloc(sizeof(int64_t) * (n > 0 ? n : 1));
-  if (!t)
-    abort();
+  int64_t *t = (int64_t *)tg_scratch_alloc(sizeof(int64_t) * (n > 0 ? n : 1));
   for (int64_t i = 0; i < n; ++i)
     t[i] = i * stride;
   return t;
@@ -756,9 +829,9 @@ static void tg_batch_matmul(const float *a, int64_t as_b, int64_t as0,
     gb.g.npad = (n + TG_NR - 1) / TG_NR * TG_NR;
   }
   tg_gemm_batch_run(&gb);
-  free(akoff);
-  free(bkoff);
-  free(bnoff);
+  tg_scratch_free(akoff);
+  tg_scratch_free(bkoff);
+  tg_scratch_free(bnoff);
 }
 
 /* linalg.matmul: C[M, N] += A[M, K] * B[K, N]; b_kind: TG_WEIGHT_*
@@ -986,11 +1059,9 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
   int out_flat = cv->os[4] == 1 && cv->os[3] == cv->ow;
   /* [weights][results, rows of ow8][input tile][slack: the last pixel
    * group reads up to 8 * SW pixels past the tile]. */
-  float *wv = (float *)malloc(
+  float *wv = (float *)tg_scratch_alloc(
       sizeof(float) *
       (size_t)((taps + cv->oh * ow8 + hp * wp + 8 * cv->sw) * TG_VL));
-  if (!wv)
-    abort();
   float *res = wv + taps * TG_VL, *tile = res + cv->oh * ow8 * TG_VL;
   for (int64_t item = begin; item < end; ++item) {
     int64_t n = item / blocks, g0 = (item % blocks) * TG_VL;
@@ -1088,7 +1159,7 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
       cv->epi->fn(cv->epi->desc, out, cv->os[1], cv->os[3], cv->os[4], n, g0,
                   nl, cv->epi_y0, cv->oh, 0, cv->ow);
   }
-  free(wv);
+  tg_scratch_free(wv);
 }
 
 /* Depthwise planes (C = F = 1 per group) [begin, end) of n x g. A padded
@@ -1102,14 +1173,14 @@ static void tg_depthwise_body(void *ctx, int64_t begin, int64_t end) {
     return;
   }
   int64_t hp = tg_conv_hp(cv), wp = tg_conv_wp(cv);
-  float *scratch = (float *)calloc((size_t)(hp * wp), sizeof(float));
-  if (!scratch)
-    abort();
+  float *scratch = (float *)tg_scratch_alloc(sizeof(float) * (size_t)(hp * wp));
+  for (int64_t i = 0; i < hp * wp; ++i)
+    scratch[i] = 0.0f;
   tg_conv pc = *cv;
   pc.is[3] = wp;
   pc.is[4] = 1;
   tg_depthwise_planes(&pc, begin, end, scratch, cv->is[3], cv->is[4]);
-  free(scratch);
+  tg_scratch_free(scratch);
 }
 
 /* Depthwise planes (C = F = 1 per group): a direct loop per output row
@@ -1236,10 +1307,8 @@ static void tg_conv_wide_body(void *ctx, int64_t begin, int64_t end) {
 static void tg_conv_k_offsets(const tg_conv *cv, int64_t **akoff,
                               int64_t **bkoff) {
   int64_t k = cv->c * cv->kh * cv->kw;
-  *akoff = (int64_t *)malloc(sizeof(int64_t) * (k > 0 ? k : 1));
-  *bkoff = (int64_t *)malloc(sizeof(int64_t) * (k > 0 ? k : 1));
-  if (!*akoff || !*bkoff)
-    abort();
+  *akoff = (int64_t *)tg_scratch_alloc(sizeof(int64_t) * (k > 0 ? k : 1));
+  *bkoff = (int64_t *)tg_scratch_alloc(sizeof(int64_t) * (k > 0 ? k : 1));
   int64_t q = 0;
   for (int64_t c = 0; c < cv->c; ++c)
     for (int64_t ky = 0; ky < cv->kh; ++ky)
@@ -1258,12 +1327,10 @@ static void tg_conv_wide(const tg_conv *cv) {
   int64_t wq = cv->is[3], nw = (cv->oh - 1) * wq + cv->ow;
   int64_t k = cv->c * cv->kh * cv->kw, rows = cv->n * cv->g * cv->f;
   /* Every element of `wide` is written by the GEMM's first k block. */
-  float *wide = (float *)malloc(sizeof(float) * (size_t)(rows * nw));
+  float *wide = (float *)tg_scratch_alloc(sizeof(float) * (size_t)(rows * nw));
   int64_t *akoff, *bkoff;
   tg_conv_k_offsets(cv, &akoff, &bkoff);
   int64_t *bnoff = tg_offsets(nw, 1);
-  if (!wide)
-    abort();
   tg_gemm_batch gb = {{cv->w, cv->ws[1], akoff, cv->in, bkoff, bnoff, wide,
                        nw, 1, cv->f, nw, k, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
                       cv->n,
@@ -1280,10 +1347,10 @@ static void tg_conv_wide(const tg_conv *cv) {
   tg_gemm_batch_run(&gb);
   tg_conv_wide_ctx w = {cv, wide, wq, nw};
   tg_run_sized(&w, rows, tg_conv_wide_body, rows * nw);
-  free(wide);
-  free(akoff);
-  free(bkoff);
-  free(bnoff);
+  tg_scratch_free(wide);
+  tg_scratch_free(akoff);
+  tg_scratch_free(bkoff);
+  tg_scratch_free(bnoff);
 }
 
 /* Writes padded plane p (of n x g x c) of tg_conv_run_padded's copy: the
@@ -1324,9 +1391,8 @@ static void tg_conv_run(tg_conv *cv);
 static void tg_conv_run_padded(tg_conv *cv) {
   int64_t hp = tg_conv_hp(cv), wp = tg_conv_wp(cv);
   int64_t planes = cv->n * cv->g * cv->c;
-  float *padded = (float *)malloc(sizeof(float) * (size_t)(planes * hp * wp));
-  if (!padded)
-    abort();
+  float *padded =
+      (float *)tg_scratch_alloc(sizeof(float) * (size_t)(planes * hp * wp));
   tg_pad_ctx pad = {cv, padded};
   tg_run_sized(&pad, planes, tg_conv_pad_body, planes * hp * wp);
   tg_conv pc = *cv;
@@ -1340,7 +1406,7 @@ static void tg_conv_run_padded(tg_conv *cv) {
   pc.iw = wp;
   pc.pt = pc.pl = 0;
   tg_conv_run(&pc);
-  free(padded);
+  tg_scratch_free(padded);
 }
 
 static void tg_conv_run(tg_conv *cv) {
@@ -1386,9 +1452,7 @@ static void tg_conv_run(tg_conv *cv) {
   int64_t k = cv->c * cv->kh * cv->kw, npix = cv->oh * cv->ow;
   int64_t *akoff, *bkoff;
   tg_conv_k_offsets(cv, &akoff, &bkoff);
-  int64_t *bnoff = (int64_t *)malloc(sizeof(int64_t) * npix);
-  if (!bnoff)
-    abort();
+  int64_t *bnoff = (int64_t *)tg_scratch_alloc(sizeof(int64_t) * npix);
   int64_t q = 0;
   for (int64_t oy = 0; oy < cv->oh; ++oy)
     for (int64_t ox = 0; ox < cv->ow; ++ox, ++q)
@@ -1411,9 +1475,9 @@ static void tg_conv_run(tg_conv *cv) {
   gb.g.epi_y0 = cv->epi_y0;
   gb.g.epi_ow = cv->ow;
   tg_gemm_batch_run(&gb);
-  free(akoff);
-  free(bkoff);
-  free(bnoff);
+  tg_scratch_free(akoff);
+  tg_scratch_free(bkoff);
+  tg_scratch_free(bnoff);
 }
 
 /* linalg.conv_2d_nchw_fchw on an input padded with pt rows above and pl
@@ -1563,10 +1627,8 @@ TG_MIN_VW static void tg_pool_body(void *ctx, int64_t begin, int64_t end) {
                p->iw < (p->ow - 1) * p->sw + (p->kw - 1) * p->dw + 1;
   /* The input columns one output row reads (and room for tg_pool_tap). */
   int64_t span = (p->ow - 1) * p->sw + (p->kw - 1) * p->dw + 1;
-  float *row =
-      (float *)malloc(sizeof(float) * (size_t)(span + 2 * TG_VL + p->ow));
-  if (!row)
-    abort();
+  float *row = (float *)tg_scratch_alloc(sizeof(float) *
+                                         (size_t)(span + 2 * TG_VL + p->ow));
   float *t = row + span + 2 * TG_VL;
   for (int64_t i = span; i < span + 2 * TG_VL; ++i)
     row[i] = 0.0f;
@@ -1600,7 +1662,7 @@ TG_MIN_VW static void tg_pool_body(void *ctx, int64_t begin, int64_t end) {
           o[x * os3] = p->init ? t[x] : tg_pool_op(o[x * os3], t[x], sum);
     }
   }
-  free(row);
+  tg_scratch_free(row);
 }
 
 /* The window reduction of a 2-D max (sum = 0) or average (sum = 1: the
