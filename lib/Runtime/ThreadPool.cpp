@@ -14,7 +14,7 @@ ThreadPool::ThreadPool(unsigned numThreads) {
   if (numThreads == 0)
     numThreads = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 1; i < numThreads; ++i)
-    workers_.emplace_back([this] { workerLoop(); });
+    workers_.emplace_back([this, i] { workerLoop(i); });
 }
 
 namespace {
@@ -52,13 +52,13 @@ ThreadPool::~ThreadPool() {
     t.join();
 }
 
-void ThreadPool::workerLoop() {
+void ThreadPool::workerLoop(unsigned self) {
   for (;;) {
     spinUntil([&] {
       return queued_.load(std::memory_order_acquire) > 0 ||
              stopping_.load(std::memory_order_relaxed);
     });
-    std::function<void()> task;
+    std::function<void(unsigned)> task;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       ++sleepers_;
@@ -70,29 +70,44 @@ void ThreadPool::workerLoop() {
       tasks_.pop_front();
       queued_.fetch_sub(1, std::memory_order_relaxed);
     }
-    task();
+    task(self);
   }
 }
 
 namespace {
-/// One parallelFor: participants claim chunk numbers from `next` until none
-/// are left. Shared, because a helper task may start after the loop ended.
+/// One parallelFor. Its chunks are split into one contiguous range per
+/// thread (the calling thread is 0, worker i is i): a thread runs its own
+/// range first, then takes what is left of the others'. So successive
+/// loops over the same index space (a layer's pixels, then the next
+/// layer's) give each thread the same part, whose data its cache holds
+/// (taking chunks in arrival order instead left each layer reading about
+/// half of its input from the other core's cache); a late thread's range is
+/// still done by the others. Shared, because a helper task may start after
+/// the loop ended.
 struct ParallelLoop {
   ParallelChunkFn fn;
   void *ctx;
   int64_t n;
   int64_t chunkSize;
   int64_t numChunks;
-  std::atomic<int64_t> next{0};
+  struct alignas(64) Range {
+    std::atomic<int64_t> next{0};
+    int64_t end = 0;
+  };
+  std::unique_ptr<Range[]> ranges;
+  unsigned numRanges = 0;
   std::atomic<int64_t> done{0};
   std::mutex mutex;
   std::condition_variable finished;
 
-  void work() {
+  void work(unsigned self) {
     int64_t ran = 0;
-    for (int64_t c; (c = next.fetch_add(1)) < numChunks; ++ran) {
-      int64_t begin = c * chunkSize;
-      fn(ctx, begin, std::min(n, begin + chunkSize));
+    for (unsigned k = 0; k < numRanges; ++k) {
+      Range &r = ranges[(self + k) % numRanges];
+      for (int64_t c; (c = r.next.fetch_add(1)) < r.end; ++ran) {
+        int64_t begin = c * chunkSize;
+        fn(ctx, begin, std::min(n, begin + chunkSize));
+      }
     }
     if (ran && done.fetch_add(ran) + ran == numChunks) {
       std::lock_guard<std::mutex> lock(mutex);
@@ -119,11 +134,17 @@ void ThreadPool::parallelFor(int64_t n, ParallelChunkFn fn, void *ctx) {
   loop->chunkSize = (n + wanted - 1) / wanted;
   loop->numChunks = (n + loop->chunkSize - 1) / loop->chunkSize;
   int64_t helpers = std::min<int64_t>(threads - 1, loop->numChunks - 1);
+  loop->numRanges = threads;
+  loop->ranges = std::make_unique<ParallelLoop::Range[]>(threads);
+  for (int64_t t = 0; t < threads; ++t) {
+    loop->ranges[t].next = t * loop->numChunks / threads;
+    loop->ranges[t].end = (t + 1) * loop->numChunks / threads;
+  }
   bool anyAsleep;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     for (int64_t i = 0; i < helpers; ++i)
-      tasks_.push_back([loop] { loop->work(); });
+      tasks_.push_back([loop](unsigned self) { loop->work(self); });
     queued_.fetch_add(helpers, std::memory_order_release);
     anyAsleep = sleepers_ > 0;
   }
@@ -133,7 +154,7 @@ void ThreadPool::parallelFor(int64_t n, ParallelChunkFn fn, void *ctx) {
     else
       wake_.notify_all();
   }
-  loop->work();
+  loop->work(0);
   if (spinUntil([&] { return loop->done.load() == loop->numChunks; }))
     return;
   std::unique_lock<std::mutex> lock(loop->mutex);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <gtest/gtest.h>
 #include <memory>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -71,6 +72,27 @@ TEST(ThreadPoolTest, UsesWorkers) {
     seen.insert(std::this_thread::get_id());
   });
   EXPECT_GT(seen.size(), 1u);
+}
+
+// Each thread starts with its own contiguous part of the chunks (the caller
+// the first, the worker the second half), so successive loops over the
+// same indices give a thread the same part; what a late thread leaves is
+// taken by the others.
+TEST(ThreadPoolTest, EachThreadStartsWithItsOwnRange) {
+  ThreadPool pool(2);
+  for (int round = 0; round < 20; ++round) {
+    std::map<std::thread::id, int64_t> first;
+    std::mutex mutex;
+    pool.parallelFor(64, [&](int64_t begin, int64_t) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      std::lock_guard<std::mutex> lock(mutex);
+      first.try_emplace(std::this_thread::get_id(), begin);
+    });
+    ASSERT_EQ(first.at(std::this_thread::get_id()), 0) << "round " << round;
+    for (auto [thread, begin] : first)
+      if (thread != std::this_thread::get_id())
+        EXPECT_GE(begin, 32) << "round " << round;
+  }
 }
 
 TEST(ThreadPoolTest, NestedAndConcurrentLoopsFinish) {

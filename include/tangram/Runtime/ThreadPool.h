@@ -46,10 +46,12 @@ public:
                    const std::function<void(int64_t, int64_t)> &body);
 
 private:
-  void workerLoop();
+  /// Worker `self` (1 .. numThreads - 1) takes tasks until the pool stops.
+  void workerLoop(unsigned self);
 
   std::vector<std::thread> workers_;
-  std::deque<std::function<void()>> tasks_;
+  /// Tasks, each given the number of the worker that runs it.
+  std::deque<std::function<void(unsigned)>> tasks_;
   std::mutex mutex_;
   std::condition_variable wake_;
   /// Set (under `mutex_`) when the pool shuts down; spinning workers read
