@@ -1057,6 +1057,9 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
   int in_flat = cv->is[4] == 1 && cv->is[3] == cv->iw && rows == cv->ih &&
                 cols == cv->iw;
   int out_flat = cv->os[4] == 1 && cv->os[3] == cv->ow;
+  /* Each channel's taps are consecutive, the channels one after another. */
+  int w_flat = cv->ws[4] == 1 && cv->ws[3] == cv->kw && cv->ws[0] == taps;
+  int64_t w_total = cv->g * taps;
   /* [weights][results, rows of ow8][input tile][slack: the last pixel
    * group reads up to 8 * SW pixels past the tile]. */
   float *wv = (float *)tg_scratch_alloc(
@@ -1067,14 +1070,37 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
     int64_t n = item / blocks, g0 = (item % blocks) * TG_VL;
     int64_t nl = tg_min(TG_VL, cv->g - g0);
     const float *in = cv->in + n * cv->is[0] + g0 * cv->is[1];
-    /* The block's weights, tap-major: wv[k * VL + l] for channel g0 + l. */
-    for (int64_t k = 0; k < taps * TG_VL; ++k)
-      wv[k] = 0.0f;
-    for (int64_t l = 0; l < nl; ++l) {
-      const float *w = cv->w + (g0 + l) * cv->ws[0];
-      for (int64_t ky = 0, k = 0; ky < cv->kh; ++ky)
-        for (int64_t kx = 0; kx < cv->kw; ++kx, ++k)
-          wv[k * TG_VL + l] = w[ky * cv->ws[3] + kx * cv->ws[4]];
+    /* The block's weights, tap-major: wv[k * VL + l] for channel g0 + l.
+     * Each channel's taps are usually consecutive: then VL taps of VL
+     * channels at a time are loaded and transposed (the element-wise
+     * gather took 15% of a 7x7 5x5 depthwise convolution). */
+    if (w_flat) {
+      for (int64_t t0 = 0; t0 < taps; t0 += TG_VL) {
+        vf r[TG_VL];
+        for (int64_t l = 0; l < TG_VL; ++l) {
+          int64_t at = (g0 + l) * taps + t0;
+          if (l >= nl) {
+            r[l] = (vf){0};
+          } else if (at + TG_VL <= w_total) {
+            r[l] = *(const vf *)(cv->w + at);
+          } else {
+            for (int64_t j = 0; j < TG_VL; ++j)
+              r[l][j] = at + j < w_total ? cv->w[at + j] : 0.0f;
+          }
+        }
+        tg_transpose(r);
+        for (int64_t j = 0; j < TG_VL && t0 + j < taps; ++j)
+          *(vf *)(wv + (t0 + j) * TG_VL) = r[j];
+      }
+    } else {
+      for (int64_t k = 0; k < taps * TG_VL; ++k)
+        wv[k] = 0.0f;
+      for (int64_t l = 0; l < nl; ++l) {
+        const float *w = cv->w + (g0 + l) * cv->ws[0];
+        for (int64_t ky = 0, k = 0; ky < cv->kh; ++ky)
+          for (int64_t kx = 0; kx < cv->kw; ++kx, ++k)
+            wv[k * TG_VL + l] = w[ky * cv->ws[3] + kx * cv->ws[4]];
+      }
     }
     /* The padded input, pixel-major: tile[(y * wp + x) * VL + l]. */
     for (int64_t i = 0; i < hp * wp; ++i)
