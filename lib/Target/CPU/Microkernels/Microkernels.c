@@ -6,7 +6,8 @@
  * docs/Architecture.md). The compiler sets the host's CPU and features on
  * these functions before LLVM's optimization, so they are vectorized for the
  * machine the model is compiled for. Nothing here may need a library but the
- * C library (malloc, free) that the loading process already has.
+ * C library (malloc, free, pthread mutexes) that the loading process already
+ * has.
  *
  * The entry points take MLIR memrefs in the unpacked form func-to-llvm
  * gives external calls: (allocated, aligned, offset, sizes..., strides...).
@@ -23,6 +24,7 @@
  *===----------------------------------------------------------------------===*/
 #include "Epilogue.h"
 #include "Layout.h"
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -101,7 +103,10 @@ static struct {
   char *block;
   size_t size;
 } tg_scratch_slots[TG_SCRATCH_SLOTS];
-static int tg_scratch_lock;
+/* A libc mutex rather than a spin lock: blocks pass between threads, and a
+ * thread sanitizer in the loading process (which intercepts libc's mutexes
+ * and malloc, not this object's atomics) must see that hand-over. */
+static pthread_mutex_t tg_scratch_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 static void tg_spin_lock(int *lock) {
   while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
@@ -116,7 +121,7 @@ static void tg_spin_unlock(int *lock) {
  * as malloc's callers here do. */
 static void *tg_scratch_alloc(size_t bytes) {
   int best = -1;
-  tg_spin_lock(&tg_scratch_lock);
+  pthread_mutex_lock(&tg_scratch_mutex);
   for (int i = 0; i < TG_SCRATCH_SLOTS; ++i)
     if (tg_scratch_slots[i].block && tg_scratch_slots[i].size >= bytes &&
         (best < 0 || tg_scratch_slots[i].size < tg_scratch_slots[best].size))
@@ -126,7 +131,7 @@ static void *tg_scratch_alloc(size_t bytes) {
     block = tg_scratch_slots[best].block;
     tg_scratch_slots[best].block = 0;
   }
-  tg_spin_unlock(&tg_scratch_lock);
+  pthread_mutex_unlock(&tg_scratch_mutex);
   if (!block) {
     block = (char *)malloc(bytes + TG_SCRATCH_HEADER);
     if (!block)
@@ -145,7 +150,7 @@ static void tg_scratch_free(void *scratch) {
   size_t size = *(size_t *)block;
   if (size <= TG_SCRATCH_MAX_BYTES) {
     int slot = -1;
-    tg_spin_lock(&tg_scratch_lock);
+    pthread_mutex_lock(&tg_scratch_mutex);
     for (int i = 0; i < TG_SCRATCH_SLOTS; ++i)
       if (!tg_scratch_slots[i].block) {
         slot = i;
@@ -161,7 +166,7 @@ static void tg_scratch_free(void *scratch) {
       tg_scratch_slots[slot].block = block;
       tg_scratch_slots[slot].size = size;
     }
-    tg_spin_unlock(&tg_scratch_lock);
+    pthread_mutex_unlock(&tg_scratch_mutex);
     block = evicted;
   }
   free(block);
