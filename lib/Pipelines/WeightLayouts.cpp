@@ -62,6 +62,17 @@ bool mlir::tangram::applyWeightLayouts(
       layouts = codes[step.codeObject].weightLayouts.data();
       numLayouts = codes[step.codeObject].weightLayouts.size();
     }
+    for (size_t l = 0; l < numLayouts; ++l)
+      if (layouts[l].exportIndex == step.exportIndex &&
+          (layouts[l].arg >= step.args.size() ||
+           !weightOf(step.args[layouts[l].arg]))) {
+        error = "code object " + std::to_string(step.codeObject) +
+                " reads argument " + std::to_string(layouts[l].arg) +
+                " of export " + std::to_string(step.exportIndex) +
+                " as a laid-out weight, but the schedule binds no weight "
+                "there";
+        return false;
+      }
     for (unsigned a = 0; a < step.args.size(); ++a) {
       const BufferDesc *w = weightOf(step.args[a]);
       if (!w)
@@ -110,7 +121,15 @@ bool mlir::tangram::applyWeightLayouts(
         plan.weights[w] = desc;
         data[w] = bytes;
       } else {
-        desc.name += "@" + d->layout->kind;
+        // NAME@KIND, numbered when one weight has several such copies.
+        std::string base = desc.name + "@" + d->layout->kind;
+        desc.name = base;
+        for (unsigned k = 2; llvm::any_of(plan.weights,
+                                          [&](const ::tangram::WeightDesc &o) {
+                                            return o.name == desc.name;
+                                          });
+             ++k)
+          desc.name = base + "." + std::to_string(k);
         target = plan.weights.size();
         plan.weights.push_back(desc);
         data.push_back(bytes);

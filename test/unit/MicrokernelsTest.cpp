@@ -588,6 +588,8 @@ TEST_P(Microkernels, Pooling) {
       // 2x2 windows of stride 2 (their own path unpadded): rows of 14
       // (8 + 4 + 2 scalar) and 33 outputs (16 + 16 + 1), an odd width.
       {2, 3, 28, 28, 2, 2, 2, 2, 1, 1},   {1, 2, 70, 67, 2, 2, 2, 2, 1, 1},
+      // ... but not dilated ones.
+      {1, 2, 29, 29, 2, 2, 2, 2, 2, 2},
   };
   for (const PoolCase &c : cases)
     for (bool sum : {false, true})

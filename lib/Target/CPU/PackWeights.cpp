@@ -152,17 +152,20 @@ struct PackWeightsPass
     SmallVector<Attribute> records;
     if (auto old = module->getAttrOfType<ArrayAttr>(kWeightLayoutsAttr))
       records.append(old.begin(), old.end());
-    // An executable and its shape function (tg-destination-results) are
+    // An executable's shape function (tg-destination-results) takes its
+    // leading arguments (the inputs, without the result buffers) and is
     // given the same buffers: an argument is packed in both or in neither.
     for (auto fn : module.getOps<func::FuncOp>()) {
       if (fn.isExternal() || fn->hasAttr(kShapeFunctionAttr))
         continue;
       SmallVector<func::FuncOp> group{fn};
       if (auto shapes = module.lookupSymbol<func::FuncOp>(
-              shapeFunctionName(fn.getSymName())))
-        if (!shapes.isExternal() &&
-            shapes.getNumArguments() == fn.getNumArguments())
-          group.push_back(shapes);
+              shapeFunctionName(fn.getSymName()))) {
+        if (shapes.isExternal() ||
+            shapes.getNumArguments() > fn.getNumArguments())
+          continue; // not the companion this pass knows how to keep in step
+        group.push_back(shapes);
+      }
       for (unsigned i = 0; i < fn.getNumArguments(); ++i)
         if (auto record = packArgument(group, i))
           records.push_back(record);
@@ -183,12 +186,16 @@ struct PackWeightsPass
         !argType.hasStaticShape() || !argType.getLayout().isIdentity() ||
         !argType.getElementType().isF32())
       return {};
+    // The functions of the group that take the argument.
+    SmallVector<func::FuncOp> takers;
+    for (func::FuncOp f : group)
+      if (index < f.getNumArguments())
+        takers.push_back(f);
     SmallVector<Operation *> views;
     SmallVector<func::CallOp> calls;
-    for (func::FuncOp f : group) {
+    for (func::FuncOp f : takers) {
       BlockArgument arg = f.getArgument(index);
-      if (arg.getType() != argType ||
-          !collectUses(arg, views, calls))
+      if (arg.getType() != argType || !collectUses(arg, views, calls))
         return {};
     }
     if (calls.empty())
@@ -207,7 +214,7 @@ struct PackWeightsPass
     // a view with the operand's sizes (the microkernel takes them from it).
     MLIRContext *ctx = fn.getContext();
     auto f32 = Float32Type::get(ctx);
-    for (func::FuncOp f : group) {
+    for (func::FuncOp f : takers) {
       BlockArgument arg = f.getArgument(index);
       arg.setType(MemRefType::get({layout->size}, f32));
       SmallVector<Type> inputs(f.getBody().front().getArgumentTypes());

@@ -85,12 +85,23 @@ SmallVector<int64_t> convParams(linalg::LinalgOp op) {
 /// such transposes (a weight per layer) in turn.
 linalg::TransposeOp foldableTranspose(Value v, Operation *user) {
   auto alloc = v.getDefiningOp<memref::AllocOp>();
-  if (!alloc)
+  // In the user's block: past its end the buffer is dead.
+  if (!alloc || alloc->getBlock() != user->getBlock())
     return {};
+  // An op that names the buffer without reading or writing it, other than
+  // a view (whose readers name the buffer too), passes it on (a yield, a
+  // return): a read.
+  auto readsOrPasses = [&](Operation *op) {
+    BufferUse use = bufferUse(op, alloc);
+    if (use == BufferUse::None && namesBuffer(op, alloc) &&
+        !isa<ViewLikeOpInterface>(op))
+      return BufferUse::Reads;
+    return use;
+  };
   linalg::TransposeOp transpose;
   for (Operation *op = user->getPrevNode(); op && !transpose;
        op = op->getPrevNode()) {
-    BufferUse use = bufferUse(op, alloc);
+    BufferUse use = readsOrPasses(op);
     if (use == BufferUse::None)
       continue;
     transpose = dyn_cast<linalg::TransposeOp>(op);
@@ -100,7 +111,7 @@ linalg::TransposeOp foldableTranspose(Value v, Operation *user) {
   if (!transpose)
     return {};
   for (Operation *op = user->getNextNode(); op; op = op->getNextNode()) {
-    BufferUse use = bufferUse(op, alloc);
+    BufferUse use = readsOrPasses(op);
     if (use == BufferUse::None)
       continue;
     auto rewrite = dyn_cast<linalg::TransposeOp>(op);
@@ -389,15 +400,25 @@ struct UseMicrokernelsPass
           holdsConstant(op, op.getDpsInits()[0], isPositiveZero, deadInit);
       b.setInsertionPoint(op);
       SmallVector<Value> args;
+      DenseMap<Value, Value> folded; // an operand passed twice folds once
       for (OpOperand &operand : op->getOpOperands()) {
         Value v = operand.get();
-        if (!isConv && op.isDpsInput(&operand))
+        bool input = op.isDpsInput(&operand);
+        if (Value view = input ? folded.lookup(v) : Value()) {
+          v = view;
+        } else if (!isConv && input &&
+                   llvm::none_of(op.getDpsInits(), [&](Value init) {
+                     return bufferRoot(init) == bufferRoot(v);
+                   })) {
           if (linalg::TransposeOp t = foldableTranspose(v, op)) {
             auto perm = AffineMapAttr::get(AffineMap::getPermutationMap(
                 t.getPermutation(), ctx));
-            v = memref::TransposeOp::create(b, loc, t.getInput(), perm);
+            Value view = memref::TransposeOp::create(b, loc, t.getInput(), perm);
+            folded[v] = view;
+            v = view;
             t->erase();
           }
+        }
         args.push_back(memref::CastOp::create(b, loc, argType, v));
       }
       if (isConv) {

@@ -150,9 +150,10 @@ func.func @matmul_kept(%wa: memref<5x16xf32> {tg.is_weight}, %b: memref<16x40xf3
 
 // -----
 
-// An executable and its shape function are given the same buffers: a
-// weight is packed in both (here the shape function does not read it, so
-// only its type changes) ...
+// An executable's shape function takes its leading arguments (not the
+// result buffers) and is given the same buffers: a weight is packed in
+// both (here the shape function does not read it, so only its type
+// changes) ...
 // CHECK: tg.weight_layouts = [{arg = 1 : i64, export = "with_shapes", kind = "gemm-b-panels"
 // CHECK-LABEL: func.func @with_shapes(
 // CHECK-SAME: memref<1024xf32> {tg.is_weight}
@@ -162,7 +163,7 @@ func.func @with_shapes(%a: memref<5x16xf32>, %w: memref<16x40xf32> {tg.is_weight
   linalg.matmul ins(%a, %w : memref<5x16xf32>, memref<16x40xf32>) outs(%c : memref<5x40xf32>)
   return
 }
-func.func @with_shapes_shapes(%a: memref<5x16xf32>, %w: memref<16x40xf32> {tg.is_weight}, %c: memref<5x40xf32>) attributes {tg.shape_function} {
+func.func @with_shapes_shapes(%a: memref<5x16xf32>, %w: memref<16x40xf32> {tg.is_weight}) attributes {tg.shape_function} {
   return
 }
 
@@ -178,7 +179,7 @@ func.func @shapes_read_weight(%a: memref<5x16xf32>, %w: memref<16x40xf32> {tg.is
   linalg.matmul ins(%a, %w : memref<5x16xf32>, memref<16x40xf32>) outs(%c : memref<5x40xf32>)
   return
 }
-func.func @shapes_read_weight_shapes(%a: memref<5x16xf32>, %w: memref<16x40xf32> {tg.is_weight}, %c: memref<5x40xf32>) -> f32 attributes {tg.shape_function} {
+func.func @shapes_read_weight_shapes(%a: memref<5x16xf32>, %w: memref<16x40xf32> {tg.is_weight}) -> f32 attributes {tg.shape_function} {
   %i = arith.constant 0 : index
   %v = memref.load %w[%i, %i] : memref<16x40xf32>
   return %v : f32

@@ -168,6 +168,34 @@ func.func @transposed_read_again(%a: memref<4x8xf32>, %w: memref<16x8xf32>, %c: 
 
 // -----
 
+// The copy stays when the buffer is passed on (returned), and an operand
+// passed twice folds once: both read the one transposed view.
+// CHECK-LABEL: func.func @transposed_returned
+// CHECK: linalg.transpose
+// CHECK: call @tg_uk_matmul_f32
+// CHECK: return
+// CHECK-LABEL: func.func @transposed_twice
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[T:.*]] = memref.transpose %arg0
+// CHECK: %[[CA:.*]] = memref.cast %[[T]]
+// CHECK: %[[CB:.*]] = memref.cast %[[T]]
+// CHECK: call @tg_uk_matmul_f32(%[[CA]], %[[CB]],
+func.func @transposed_returned(%a: memref<4x8xf32>, %w: memref<16x8xf32>, %c: memref<4x16xf32>) -> memref<8x16xf32> {
+  %t = memref.alloc() : memref<8x16xf32>
+  linalg.transpose ins(%w : memref<16x8xf32>) outs(%t : memref<8x16xf32>) permutation = [1, 0]
+  linalg.matmul ins(%a, %t : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)
+  return %t : memref<8x16xf32>
+}
+func.func @transposed_twice(%w: memref<8x8xf32>, %c: memref<8x8xf32>) {
+  %t = memref.alloc() : memref<8x8xf32>
+  linalg.transpose ins(%w : memref<8x8xf32>) outs(%t : memref<8x8xf32>) permutation = [1, 0]
+  linalg.matmul ins(%t, %t : memref<8x8xf32>, memref<8x8xf32>) outs(%c : memref<8x8xf32>)
+  memref.dealloc %t : memref<8x8xf32>
+  return
+}
+
+// -----
+
 // Other element types, tensors, and matmuls with user-defined maps stay.
 // CHECK-LABEL: func.func @not_taken
 // CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : memref<4x8xf64>

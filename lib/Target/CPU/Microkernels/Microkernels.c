@@ -98,7 +98,7 @@ static void tg_run_sized(void *ctx, int64_t n, tg_body_fn fn, int64_t macs) {
  * TG_SCRATCH_MAX_BYTES are kept, freed when the code object is unloaded. */
 #define TG_SCRATCH_SLOTS 16
 #define TG_SCRATCH_MAX_BYTES ((size_t)4 << 20)
-#define TG_SCRATCH_HEADER 64 /* the block's size, keeping 64-byte alignment */
+#define TG_SCRATCH_HEADER 64 /* the block's size (keeps malloc's alignment) */
 static struct {
   char *block;
   size_t size;
@@ -1713,7 +1713,8 @@ TG_MIN_VW static void tg_pool_body(void *ctx, int64_t begin, int64_t end) {
   for (int64_t i = span; i < span + 2 * TG_VL; ++i)
     row[i] = 0.0f;
   int two_by_two = !sum && !padded && p->kh == 2 && p->kw == 2 &&
-                   p->sh == 2 && p->sw == 2 && p->is[3] == 1 && p->os[3] == 1;
+                   p->sh == 2 && p->sw == 2 && p->dh == 1 && p->dw == 1 &&
+                   p->is[3] == 1 && p->os[3] == 1;
   for (int64_t plane = begin; plane < end; ++plane) {
     int64_t n = plane / p->c, c = plane % p->c;
     const float *src = p->in + n * p->is[0] + c * p->is[1];
