@@ -115,27 +115,24 @@ bool mlir::tangram::applyWeightLayouts(
       }
       desc.shape = {d->layout->numElements};
       desc.size = bytes.size();
-      unsigned target = w;
-      bool replace = !plainRead && distinct.size() == 1;
-      if (replace) {
+      if (!plainRead && distinct.size() == 1) { // every read wants it
         plan.weights[w] = desc;
         data[w] = bytes;
-      } else {
-        // NAME@KIND, numbered when one weight has several such copies.
-        std::string base = desc.name + "@" + d->layout->kind;
-        desc.name = base;
-        for (unsigned k = 2; llvm::any_of(plan.weights,
-                                          [&](const ::tangram::WeightDesc &o) {
-                                            return o.name == desc.name;
-                                          });
-             ++k)
-          desc.name = base + "." + std::to_string(k);
-        target = plan.weights.size();
-        plan.weights.push_back(desc);
-        data.push_back(bytes);
-      }
-      if (replace)
         continue;
+      }
+      // A copy, NAME@KIND, numbered when one weight has several.
+      std::string base = desc.name + "@" + d->layout->kind;
+      desc.name = base;
+      for (unsigned k = 2;
+           llvm::any_of(plan.weights,
+                        [&](const ::tangram::WeightDesc &o) {
+                          return o.name == desc.name;
+                        });
+           ++k)
+        desc.name = base + "." + std::to_string(k);
+      unsigned target = plan.weights.size();
+      plan.weights.push_back(desc);
+      data.push_back(bytes);
       // Launches that want this layout read the laid-out weight: a buffer
       // only they read is repointed; otherwise they get a new buffer (one
       // per original buffer).
