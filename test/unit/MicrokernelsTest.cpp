@@ -410,7 +410,12 @@ TEST_P(Microkernels, Convolution) {
       {1, 4, 1, 1, 14, 14, 5, 5, 1, 1, 2, 2},   // depthwise 5x5 dilated
       {1, 4, 1, 1, 19, 19, 7, 7, 3, 3, 1, 1},   // depthwise 7x7 stride 3
       {1, 3, 1, 1, 16, 12, 3, 3, 1, 1, 2, 1},   // narrow plane, dilated rows
-      {1, 2, 1, 1, 40, 40, 3, 3, 1, 1, 1, 1},   // rows too wide for the flat run
+      // Wide planes row by row: stride 3, stride 2 with dilation, a
+      // window taller than wide.
+      {1, 2, 1, 1, 40, 40, 3, 3, 1, 1, 1, 1},
+      {1, 3, 1, 1, 52, 53, 3, 3, 3, 3, 1, 1},
+      {1, 3, 1, 1, 40, 41, 3, 5, 2, 2, 2, 2},
+      {1, 2, 1, 1, 30, 21, 7, 1, 1, 1, 1, 1},
       {1, 3, 1, 4, 9, 9, 5, 5, 1, 1, 1, 1},     // channel multiplier
       // Narrow depthwise planes, computed 16 (or 8) channels at a time:
       // whole blocks and a partial one, 7x7 and 14x14 outputs.
