@@ -410,8 +410,8 @@ TEST_P(Microkernels, Convolution) {
       {1, 4, 1, 1, 14, 14, 5, 5, 1, 1, 2, 2},   // depthwise 5x5 dilated
       {1, 4, 1, 1, 19, 19, 7, 7, 3, 3, 1, 1},   // depthwise 7x7 stride 3
       {1, 3, 1, 1, 16, 12, 3, 3, 1, 1, 2, 1},   // narrow plane, dilated rows
-      // Wide planes row by row: stride 3, stride 2 with dilation, a
-      // window taller than wide.
+      // Wide planes row by row, 16 output rows or more in bands: stride 3,
+      // stride 2 with dilation, a window taller than wide.
       {1, 2, 1, 1, 40, 40, 3, 3, 1, 1, 1, 1},
       {1, 3, 1, 1, 52, 53, 3, 3, 3, 3, 1, 1},
       {1, 3, 1, 1, 40, 41, 3, 5, 2, 2, 2, 2},

@@ -1214,6 +1214,47 @@ static void tg_depthwise_body(void *ctx, int64_t begin, int64_t end) {
   tg_scratch_free(scratch);
 }
 
+/* Depthwise planes of 16 rows or more are split into bands of output
+ * rows, band-major: with the thread pool's contiguous ranges (a thread
+ * first runs its own share of the items) a thread takes the same rows of
+ * every channel, the pixels that the GEMM before it (split by pixel
+ * columns) left in that core's cache; split by channels, each thread read
+ * half of its input from the other core's. */
+#define TG_DW_BANDS 2
+#define TG_DW_BAND_MIN_ROWS 16
+
+typedef struct {
+  tg_conv band[TG_DW_BANDS];
+  int64_t planes; /* n x g */
+} tg_dw_bands;
+
+static void tg_depthwise_bands_body(void *ctx, int64_t begin, int64_t end) {
+  tg_dw_bands *b = (tg_dw_bands *)ctx;
+  for (int64_t t = begin; t < end;) {
+    int64_t band = t / b->planes, p = t % b->planes;
+    int64_t stop = tg_min(end, (band + 1) * b->planes);
+    tg_depthwise_body(&b->band[band], p, p + (stop - t));
+    t = stop;
+  }
+}
+
+/* Output rows [y0, y1) of cv as a convolution of their own. */
+static tg_conv tg_conv_rows(const tg_conv *cv, int64_t y0, int64_t y1) {
+  tg_conv r = *cv;
+  r.oh = y1 - y0;
+  r.out += y0 * cv->os[3];
+  r.epi_y0 = cv->epi_y0 + y0;
+  int64_t top = y0 * cv->sh - cv->pt; /* first input row read */
+  if (top > 0) {
+    r.in += top * cv->is[3];
+    r.ih = cv->ih - top;
+    r.pt = 0;
+  } else {
+    r.pt = -top;
+  }
+  return r;
+}
+
 /* Depthwise planes (C = F = 1 per group): a direct loop per output row
  * whose innermost loop walks the row, so it vectorizes. `scratch`: the
  * padded plane to copy each input plane (row and column strides sy, sx)
@@ -1451,7 +1492,14 @@ static void tg_conv_run(tg_conv *cv) {
     if ((cv->ow < TG_DW_CBLOCK_WIDTH || cv->kw >= 7) && cv->g > 1)
       tg_run_sized(cv, cv->n * ((cv->g + TG_VL - 1) / TG_VL),
                    tg_depthwise_cblock_body, macs);
-    else
+    else if (cv->oh >= TG_DW_BAND_MIN_ROWS) {
+      tg_dw_bands b;
+      for (int64_t i = 0; i < TG_DW_BANDS; ++i)
+        b.band[i] = tg_conv_rows(cv, cv->oh * i / TG_DW_BANDS,
+                                 cv->oh * (i + 1) / TG_DW_BANDS);
+      b.planes = cv->n * cv->g;
+      tg_run_sized(&b, TG_DW_BANDS * b.planes, tg_depthwise_bands_body, macs);
+    } else
       tg_run_sized(cv, cv->n * cv->g, tg_depthwise_body, macs);
     return;
   }
