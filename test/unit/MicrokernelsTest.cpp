@@ -581,9 +581,9 @@ void checkPool(const PoolCase &p, bool sum, bool init, bool strided,
 }
 
 // Every path of the pooling kernel: strides 1, 2 (vectorized) and 3
-// (scalar), rows of every length the vector steps split (7 to 111),
-// dilation, non-square windows, strided inputs, and large enough to split
-// planes across threads.
+// (scalar), rows shorter than a vector, whole vectors and masked tails (7
+// to 111), several strips of rows, dilation, non-square windows, strided
+// inputs, and large enough to split planes across threads.
 TEST_P(Microkernels, Pooling) {
   const PoolCase cases[] = {
       {1, 3, 9, 9, 3, 3, 2, 2, 1, 1},     {2, 2, 15, 15, 3, 3, 1, 1, 1, 1},
@@ -591,7 +591,7 @@ TEST_P(Microkernels, Pooling) {
       {1, 2, 20, 20, 3, 3, 1, 1, 2, 2},   {1, 2, 13, 80, 1, 5, 1, 2, 1, 1},
       {1, 64, 111, 111, 3, 3, 2, 2, 1, 1}, {1, 1, 7, 7, 7, 7, 1, 1, 1, 1},
       // 2x2 windows of stride 2 (their own path unpadded): rows of 14
-      // (8 + 4 + 2 scalar) and 33 outputs (16 + 16 + 1), an odd width.
+      // outputs (one masked vector) and 33 (two vectors and a masked one).
       {2, 3, 28, 28, 2, 2, 2, 2, 1, 1},   {1, 2, 70, 67, 2, 2, 2, 2, 1, 1},
       // ... but not dilated ones.
       {1, 2, 29, 29, 2, 2, 2, 2, 2, 2},

@@ -202,6 +202,32 @@ void tg_uk_parallel_run(void *ctx, int64_t n, tg_body_fn fn) {
 
 static inline int64_t tg_min(int64_t a, int64_t b) { return a < b ? a : b; }
 
+/* Masked vector access to the first n (0 < n <= VL) floats at p: the tail
+ * of a row, where a whole vector would reach into the next row or past the
+ * buffer (one masked step rather than narrower vectors and a scalar
+ * remainder). */
+typedef _Bool tg_vmask __attribute__((ext_vector_type(TG_VL)));
+typedef float tg_vext __attribute__((ext_vector_type(TG_VL)));
+typedef int32_t tg_viota __attribute__((ext_vector_type(TG_VL)));
+TG_MIN_VW static inline tg_vmask tg_first(int64_t n) {
+  tg_viota iota;
+  for (int i = 0; i < TG_VL; ++i)
+    iota[i] = i;
+  return __builtin_convertvector(iota < (int32_t)n, tg_vmask);
+}
+TG_MIN_VW static inline vf tg_load_n(const float *p, int64_t n) {
+  return (vf)__builtin_masked_load(tg_first(n), p);
+}
+TG_MIN_VW static inline void tg_store_n(float *p, vf v, int64_t n) {
+  __builtin_masked_store(tg_first(n), (tg_vext)v, p);
+}
+TG_MIN_VW static inline vf tg_splat(float x) {
+  vf v;
+  for (int i = 0; i < TG_VL; ++i)
+    v[i] = x;
+  return v;
+}
+
 #include "Epilogue.c"
 
 /* C[i][n] += A[i][k] * B[k][n] with A[i][k] = a[i*as0 + akoff[k]],
@@ -1625,102 +1651,131 @@ static inline float tg_pool_op(float a, float b, int sum) {
   return sum ? a + b : __builtin_elementwise_maximum(a, b);
 }
 
-/* tg_pool_tap's vector steps of W floats (W = VL, VL / 2, VL / 4: rows
- * of 7 to 27 outputs, common in CNN pools, are mostly tail). */
-#define TG_POOL_STEPS(W)                                                       \
-  do {                                                                         \
-    typedef float v_t __attribute__((vector_size((W) * 4), aligned(4)));      \
-    if (sw == 1)                                                               \
-      for (; x + (W) <= n; x += (W)) {                                         \
-        v_t v = *(const v_t *)(w + x);                                         \
-        if (!first) {                                                          \
-          v_t o = *(v_t *)(t + x);                                             \
-          v = sum ? o + v : __builtin_elementwise_maximum(o, v);               \
-        }                                                                      \
-        *(v_t *)(t + x) = v;                                                   \
-      }                                                                        \
-    else if (sw == 2)                                                          \
-      for (; x + (W) <= n; x += (W)) {                                         \
-        v_t lo = *(const v_t *)(w + 2 * x), hi = *(const v_t *)(w + 2 * x + (W)); \
-        v_t v = TG_EVEN_##W(lo, hi);                                           \
-        if (!first) {                                                          \
-          v_t o = *(v_t *)(t + x);                                             \
-          v = sum ? o + v : __builtin_elementwise_maximum(o, v);               \
-        }                                                                      \
-        *(v_t *)(t + x) = v;                                                   \
-      }                                                                        \
-  } while (0)
-#define TG_EVEN_16(a, b)                                                       \
+#if TG_VL == 16
+#define TG_EVEN(a, b)                                                          \
   __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22,     \
                           24, 26, 28, 30)
-#define TG_EVEN_8(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
-#define TG_EVEN_4(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6)
-
-/* t[x] = op(t[x], w[x * sw]) for x < n (first: t[x] = w[x * sw]), with
- * explicit vectors for strides 1 and 2 (the vectorizer left stride 2
- * scalar). w may be read up to 2 VL floats past its last tap. Inlined:
- * small planes (MNIST's 28x28) made a call per short row cost more than
- * the row. */
-TG_MIN_VW static inline __attribute__((always_inline)) void
-tg_pool_tap(float *t, const float *w, int64_t n, int64_t sw, int sum,
-            int first) {
-  int64_t x = 0;
-#if TG_VL == 16
-  TG_POOL_STEPS(16);
+#define TG_ODD(a, b)                                                           \
+  __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23,    \
+                          25, 27, 29, 31)
+#else
+#define TG_EVEN(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
+#define TG_ODD(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
 #endif
-  TG_POOL_STEPS(8);
-  TG_POOL_STEPS(4);
-  for (; x < n; ++x)
-    t[x] = first ? w[x * sw] : tg_pool_op(t[x], w[x * sw], sum);
+
+/* The n floats (0 < n) at p, as a vector; the first VL of them. */
+TG_MIN_VW static inline vf tg_load_upto(const float *p, int64_t n) {
+  return n >= TG_VL ? *(const vf *)p : tg_load_n(p, n);
 }
 
-/* The KH rows of output row y's windows reduced into `row` (span padded
- * columns) when the input is padded: rows and columns outside the input
- * are the identity. */
-static void tg_pool_padded_row(const tg_pool *p, const float *src, int64_t y,
-                               float *row, int64_t span) {
+/* Lanes l with lo <= l < hi. */
+TG_MIN_VW static inline tg_vmask tg_lanes(int64_t lo, int64_t hi) {
+  tg_viota iota;
+  for (int i = 0; i < TG_VL; ++i)
+    iota[i] = i;
+  return __builtin_convertvector((iota >= (int32_t)lo) & (iota < (int32_t)hi),
+                                 tg_vmask);
+}
+
+TG_MIN_VW static inline vf tg_pool_vop(vf a, vf b, int sum) {
+  return sum ? a + b : __builtin_elementwise_maximum(a, b);
+}
+
+/* Pooling a plane in two passes over strips of output rows, each result
+ * combined in registers and stored once (reductions that wrote a row and
+ * read it back for each tap waited on store forwarding, which fails for
+ * masked and misaligned stores, and split short rows into steps of VL,
+ * VL / 2, VL / 4 and a scalar remainder: SqueezeNet's 3x3 pools ran 5-15x
+ * slower than onnxruntime's). VL outputs at a time; a row's tail is
+ * masked, so nothing past an input or output row is touched. */
+
+/* Output rows per strip: the strip's reduced rows (about 8 KB) stay in L1
+ * between the passes. */
+static int64_t tg_pool_strip(const tg_pool *p, int64_t span) {
+  return tg_min(p->oh, 2048 / span + 1);
+}
+
+/* Pass 1, output rows [y0, y1): v[y - y0][x] = op over ky of input row
+ * y * SH + ky * DH - PT at column x - PL, for the span padded columns the
+ * windows read; the identity outside the input. */
+TG_MIN_VW static void tg_pool_rows_v(const tg_pool *p, const float *src,
+                                     int64_t y0, int64_t y1, float *v,
+                                     int64_t span) {
   int sum = (int)p->sum;
-  float identity = sum ? 0.0f : -__builtin_inff();
-  for (int64_t x = 0; x < span; ++x)
-    row[x] = identity;
-  /* Columns [x0, x1) of the row come from the input. */
+  vf identity = tg_splat(sum ? 0.0f : -__builtin_inff());
+  /* Padded columns [x0, x1) come from the input. */
   int64_t x0 = tg_min(span, p->pl), x1 = tg_min(span, p->pl + p->iw);
-  for (int64_t ky = 0; ky < p->kh; ++ky) {
-    int64_t iy = y * p->sh + ky * p->dh - p->pt;
-    if (iy < 0 || iy >= p->ih || x1 <= x0)
-      continue;
-    const float *r = src + iy * p->is[2] + (x0 - p->pl) * p->is[3];
-    if (p->is[3] == 1)
-      tg_pool_tap(row + x0, r, x1 - x0, 1, sum, 0);
-    else
-      for (int64_t x = x0; x < x1; ++x)
-        row[x] = tg_pool_op(row[x], r[(x - x0) * p->is[3]], sum);
+  for (int64_t y = y0; y < y1; ++y) {
+    float *vr = v + (y - y0) * span;
+    for (int64_t x = 0; x < span; x += TG_VL) {
+      vf acc = identity;
+      int first = 1;
+      tg_vmask in = tg_lanes(x0 - x, x1 - x);
+      for (int64_t ky = 0; ky < p->kh; ++ky) {
+        int64_t iy = y * p->sh + ky * p->dh - p->pt;
+        if (iy < 0 || iy >= p->ih || x1 <= x0)
+          continue;
+        const float *r = src + iy * p->is[2];
+        vf t = identity;
+        if (p->is[3] == 1)
+          t = (vf)__builtin_masked_load(in, r + x - p->pl, (tg_vext)identity);
+        else
+          for (int64_t l = 0; l < TG_VL; ++l)
+            if (x + l >= x0 && x + l < x1)
+              t[l] = r[(x + l - p->pl) * p->is[3]];
+        acc = first ? t : tg_pool_vop(acc, t, sum);
+        first = 0;
+      }
+      if (x + TG_VL <= span)
+        *(vf *)(vr + x) = acc;
+      else
+        tg_store_n(vr + x, acc, span - x);
+    }
   }
 }
 
-/* tg_pool_2x2's steps of W outputs: two W-float loads of each input row,
- * their vertical maximum, then the maximum of the even and odd lanes
- * (TG_EVEN_W above, TG_ODD_W). */
-#define TG_ODD_16(a, b)                                                        \
-  __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23,    \
-                          25, 27, 29, 31)
-#define TG_ODD_8(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
-#define TG_ODD_4(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7)
-#define TG_POOL_2X2_STEPS(W)                                                   \
-  do {                                                                         \
-    typedef float v_t __attribute__((vector_size((W) * 4), aligned(4)));      \
-    for (; x + (W) <= ow; x += (W)) {                                          \
-      v_t a = __builtin_elementwise_maximum(*(const v_t *)(r0 + 2 * x),        \
-                                            *(const v_t *)(r1 + 2 * x));       \
-      v_t b = __builtin_elementwise_maximum(                                   \
-          *(const v_t *)(r0 + 2 * x + (W)), *(const v_t *)(r1 + 2 * x + (W))); \
-      v_t v = __builtin_elementwise_maximum(TG_EVEN_##W(a, b),                 \
-                                            TG_ODD_##W(a, b));                 \
-      if (!init)                                                               \
-        v = __builtin_elementwise_maximum(*(const v_t *)(o + x), v);           \
-      *(v_t *)(o + x) = v;                                                     \
-    }                                                                          \
-  } while (0)
+/* Pass 2, output rows [y0, y1): out[y][x] = op over kx of
+ * v[y - y0][x * SW + kx * DW], stride 2 as the even lanes of two loads
+ * (the vectorizer left it scalar). Reads whole vectors of v: it has
+ * span + 2 VL floats of slack. */
+TG_MIN_VW static void tg_pool_rows_h(const tg_pool *p, const float *v,
+                                     int64_t span, int64_t y0, int64_t y1,
+                                     float *dst) {
+  int sum = (int)p->sum;
+  for (int64_t y = y0; y < y1; ++y) {
+    const float *vr = v + (y - y0) * span;
+    float *o = dst + y * p->os[2];
+    for (int64_t x = 0; x < p->ow; x += TG_VL) {
+      vf acc = (vf){0};
+      for (int64_t kx = 0; kx < p->kw; ++kx) {
+        const float *w = vr + x * p->sw + kx * p->dw;
+        vf t = (vf){0};
+        if (p->sw == 1)
+          t = *(const vf *)w;
+        else if (p->sw == 2)
+          t = TG_EVEN(*(const vf *)w, *(const vf *)(w + TG_VL));
+        else
+          for (int64_t l = 0; l < TG_VL && x + l < p->ow; ++l)
+            t[l] = w[l * p->sw];
+        acc = kx ? tg_pool_vop(acc, t, sum) : t;
+      }
+      int64_t m = p->ow - x;
+      if (p->os[3] != 1) {
+        for (int64_t l = 0; l < m && l < TG_VL; ++l) {
+          float *d = o + (x + l) * p->os[3];
+          *d = p->init ? acc[l] : tg_pool_op(*d, acc[l], sum);
+        }
+        continue;
+      }
+      if (!p->init)
+        acc = tg_pool_vop(tg_load_upto(o + x, m), acc, sum);
+      if (m >= TG_VL)
+        *(vf *)(o + x) = acc;
+      else
+        tg_store_n(o + x, acc, m);
+    }
+  }
+}
 
 /* A 2x2 max pool of stride 2 on an unpadded plane with unit-stride rows
  * (LeNet's and VGG's): each output row from two input rows directly. The
@@ -1732,37 +1787,43 @@ TG_MIN_VW static void tg_pool_2x2(const tg_pool *p, const float *src,
   for (int64_t y = 0; y < p->oh; ++y) {
     const float *r0 = src + 2 * y * p->is[2], *r1 = r0 + p->is[2];
     float *o = dst + y * p->os[2];
-    int64_t x = 0;
-#if TG_VL >= 16
-    TG_POOL_2X2_STEPS(16);
-#endif
-    TG_POOL_2X2_STEPS(8);
-    TG_POOL_2X2_STEPS(4);
-    for (; x < ow; ++x) {
-      float v = __builtin_elementwise_maximum(
-          __builtin_elementwise_maximum(r0[2 * x], r0[2 * x + 1]),
-          __builtin_elementwise_maximum(r1[2 * x], r1[2 * x + 1]));
-      o[x] = init ? v : __builtin_elementwise_maximum(o[x], v);
+    for (int64_t x = 0; x < ow; x += TG_VL) {
+      /* Two loads of each input row (2m floats of them), their vertical
+       * maximum, then the maximum of its even and odd lanes. */
+      int64_t m = ow - x;
+      vf a = __builtin_elementwise_maximum(tg_load_upto(r0 + 2 * x, 2 * m),
+                                           tg_load_upto(r1 + 2 * x, 2 * m));
+      vf b = (vf){0};
+      if (m > TG_VL / 2)
+        b = __builtin_elementwise_maximum(
+            tg_load_upto(r0 + 2 * x + TG_VL, 2 * m - TG_VL),
+            tg_load_upto(r1 + 2 * x + TG_VL, 2 * m - TG_VL));
+      vf v = __builtin_elementwise_maximum(TG_EVEN(a, b), TG_ODD(a, b));
+      if (!init)
+        v = __builtin_elementwise_maximum(tg_load_upto(o + x, m), v);
+      if (m >= TG_VL)
+        *(vf *)(o + x) = v;
+      else
+        tg_store_n(o + x, v, m);
     }
   }
 }
 
 TG_MIN_VW static void tg_pool_body(void *ctx, int64_t begin, int64_t end) {
   const tg_pool *p = (const tg_pool *)ctx;
-  int sum = (int)p->sum;
   int padded = p->pt > 0 || p->pl > 0 ||
                p->ih < (p->oh - 1) * p->sh + (p->kh - 1) * p->dh + 1 ||
                p->iw < (p->ow - 1) * p->sw + (p->kw - 1) * p->dw + 1;
-  /* The input columns one output row reads (and room for tg_pool_tap). */
+  /* The padded input columns the windows read. */
   int64_t span = (p->ow - 1) * p->sw + (p->kw - 1) * p->dw + 1;
-  float *row = (float *)tg_scratch_alloc(sizeof(float) *
-                                         (size_t)(span + 2 * TG_VL + p->ow));
-  float *t = row + span + 2 * TG_VL;
-  for (int64_t i = span; i < span + 2 * TG_VL; ++i)
-    row[i] = 0.0f;
-  int two_by_two = !sum && !padded && p->kh == 2 && p->kw == 2 &&
+  int two_by_two = !p->sum && !padded && p->kh == 2 && p->kw == 2 &&
                    p->sh == 2 && p->sw == 2 && p->dh == 1 && p->dw == 1 &&
                    p->is[3] == 1 && p->os[3] == 1;
+  int64_t strip = tg_pool_strip(p, span);
+  float *v = two_by_two ? 0
+                        : (float *)tg_scratch_alloc(
+                              sizeof(float) *
+                              (size_t)(strip * span + span + 2 * TG_VL));
   for (int64_t plane = begin; plane < end; ++plane) {
     int64_t n = plane / p->c, c = plane % p->c;
     const float *src = p->in + n * p->is[0] + c * p->is[1];
@@ -1771,33 +1832,13 @@ TG_MIN_VW static void tg_pool_body(void *ctx, int64_t begin, int64_t end) {
       tg_pool_2x2(p, src, dst);
       continue;
     }
-    for (int64_t y = 0; y < p->oh; ++y) {
-      /* The window's KH rows reduced into one. */
-      if (padded)
-        tg_pool_padded_row(p, src, y, row, span);
-      else
-        for (int64_t ky = 0; ky < p->kh; ++ky) {
-          const float *r = src + (y * p->sh + ky * p->dh) * p->is[2];
-          if (p->is[3] == 1)
-            tg_pool_tap(row, r, span, 1, sum, ky == 0);
-          else
-            for (int64_t x = 0; x < span; ++x)
-              row[x] = ky == 0 ? r[x * p->is[3]]
-                               : tg_pool_op(row[x], r[x * p->is[3]], sum);
-        }
-      /* Then each window's KW taps of that row. */
-      for (int64_t kx = 0; kx < p->kw; ++kx)
-        tg_pool_tap(t, row + kx * p->dw, p->ow, p->sw, sum, kx == 0);
-      float *o = dst + y * p->os[2];
-      int64_t os3 = p->os[3];
-      if (os3 == 1)
-        tg_pool_tap(o, t, p->ow, 1, sum, (int)p->init);
-      else
-        for (int64_t x = 0; x < p->ow; ++x)
-          o[x * os3] = p->init ? t[x] : tg_pool_op(o[x * os3], t[x], sum);
+    for (int64_t y0 = 0; y0 < p->oh; y0 += strip) {
+      int64_t y1 = tg_min(p->oh, y0 + strip);
+      tg_pool_rows_v(p, src, y0, y1, v, span);
+      tg_pool_rows_h(p, v, span, y0, y1, dst);
     }
   }
-  tg_scratch_free(row);
+  tg_scratch_free(v);
 }
 
 /* The window reduction of a 2-D max (sum = 0) or average (sum = 1: the
