@@ -398,6 +398,10 @@ TEST_P(Microkernels, Convolution) {
       {1, 1, 3, 16, 11, 13, 3, 3, 1, 1, 1, 1},  // wide stride-1 path
       {2, 1, 5, 9, 9, 7, 3, 2, 2, 1, 1, 1},     // im2col with runs
       {1, 1, 4, 33, 12, 12, 3, 3, 2, 2, 1, 1},  // stride 2: gathers
+      // Stride 2, rows of 19 and 32 outputs: runs copied by vectors, one
+      // ending at the input's last element.
+      {1, 1, 3, 8, 40, 40, 3, 3, 2, 2, 1, 1},
+      {1, 1, 3, 8, 41, 65, 3, 3, 2, 2, 1, 1},
       {1, 1, 6, 10, 13, 13, 3, 3, 1, 1, 2, 2},  // dilation
       {1, 1, 64, 40, 7, 7, 1, 1, 1, 1, 1, 1},   // pointwise
       {1, 1, 48, 20, 20, 19, 1, 1, 1, 1, 1, 1}, // pointwise, B read in place

@@ -228,6 +228,19 @@ TG_MIN_VW static inline vf tg_splat(float x) {
   return v;
 }
 
+/* The even and the odd lanes of a and b, a's first. */
+#if TG_VL == 16
+#define TG_EVEN(a, b)                                                          \
+  __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22,     \
+                          24, 26, 28, 30)
+#define TG_ODD(a, b)                                                           \
+  __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23,    \
+                          25, 27, 29, 31)
+#else
+#define TG_EVEN(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
+#define TG_ODD(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
+#endif
+
 #include "Epilogue.c"
 
 /* C[i][n] += A[i][k] * B[k][n] with A[i][k] = a[i*as0 + akoff[k]],
@@ -359,22 +372,27 @@ static void tg_pack_a(const float *a, int64_t as0, const int64_t *akoff,
 }
 
 /* Packs B[0:kc, 0:nc] into panels of NR columns (k-major), zero padded.
- * A panel's columns split into runs of consecutive source elements (an
- * im2col row of a stride-1 convolution is such runs, a plain matrix is one
- * run); long runs are copied, short ones gathered. */
-static void tg_pack_b(const float *b, const int64_t *bkoff,
-                      const int64_t *bnoff, int64_t kc, int64_t nc,
-                      float *bp) {
+ * A panel's columns split into runs whose source elements are 1 or 2
+ * apart (an im2col row of a stride-1 or stride-2 convolution is such
+ * runs, a plain matrix is one run); long runs are copied by vectors (the
+ * even lanes of two loads for stride 2: gathered one by one, they were a
+ * quarter of a stride-2 stem convolution), short ones gathered. */
+TG_MIN_VW static void tg_pack_b(const float *b, const int64_t *bkoff,
+                                const int64_t *bnoff, int64_t kc, int64_t nc,
+                                float *bp) {
   for (int64_t j0 = 0; j0 < nc; j0 += TG_NR) {
     int64_t nr = tg_min(TG_NR, nc - j0);
     const int64_t *no = bnoff + j0;
-    int64_t run_start[TG_NR], run_len[TG_NR], runs = 0;
+    int64_t run_start[TG_NR], run_len[TG_NR], run_step[TG_NR], runs = 0;
     for (int64_t j = 0; j < nr;) {
-      int64_t len = 1;
-      while (j + len < nr && no[j + len] == no[j] + len)
+      int64_t len = 1, step = j + 1 < nr ? no[j + 1] - no[j] : 1;
+      if (step != 1 && step != 2)
+        step = 1;
+      while (j + len < nr && no[j + len] == no[j] + step * len)
         ++len;
       run_start[runs] = j;
-      run_len[runs++] = len;
+      run_len[runs] = len;
+      run_step[runs++] = step;
       j += len;
     }
     int copy_runs = runs * 4 <= nr;
@@ -385,8 +403,16 @@ static void tg_pack_b(const float *b, const int64_t *bkoff,
         for (int64_t r = 0; r < runs; ++r) {
           const float *src = row + no[run_start[r]];
           float *out = dst + run_start[r];
-          for (int64_t j = 0; j < run_len[r]; ++j)
-            out[j] = src[j];
+          int64_t j = 0, len = run_len[r];
+          if (run_step[r] == 2)
+            for (; j + TG_VL <= len; j += TG_VL) {
+              /* Not the odd element after the run's last. */
+              vf hi = tg_load_n(src + 2 * j + TG_VL,
+                                tg_min(TG_VL, 2 * (len - j) - 1 - TG_VL));
+              *(vf *)(out + j) = TG_EVEN(*(const vf *)(src + 2 * j), hi);
+            }
+          for (; j < len; ++j)
+            out[j] = src[run_step[r] * j];
         }
       } else {
         for (int64_t j = 0; j < nr; ++j)
@@ -1650,18 +1676,6 @@ typedef struct {
 static inline float tg_pool_op(float a, float b, int sum) {
   return sum ? a + b : __builtin_elementwise_maximum(a, b);
 }
-
-#if TG_VL == 16
-#define TG_EVEN(a, b)                                                          \
-  __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22,     \
-                          24, 26, 28, 30)
-#define TG_ODD(a, b)                                                           \
-  __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23,    \
-                          25, 27, 29, 31)
-#else
-#define TG_EVEN(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
-#define TG_ODD(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
-#endif
 
 /* The n floats (0 < n) at p, as a vector; the first VL of them. */
 TG_MIN_VW static inline vf tg_load_upto(const float *p, int64_t n) {
