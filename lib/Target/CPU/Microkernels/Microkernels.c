@@ -288,12 +288,14 @@ typedef struct {
 /* The register-blocked kernel: C[0:mr, 0:nr] += Ap (kc x MR) * B (kc x NR),
  * or = when `store` (C's old contents are zeros, so need not be read).
  * B is a packed panel (row k at bp + k * NR), or, when `bkoff` is given,
- * read in place: row k at bp + bkoff[k], NR consecutive floats. */
-TG_MIN_VW static void tg_kernel(int64_t kc, const float *restrict ap,
-                                int64_t as0, const float *restrict bp,
-                                const int64_t *bkoff, float *c, int64_t cs0,
-                                int64_t cs1, int64_t mr, int64_t nr,
-                                int store) {
+ * read in place: row k at bp + bkoff[k], NR consecutive floats. NV: B
+ * vectors per row (2, or 1 for a last panel of at most VL columns: a 14x14
+ * plane's 196 pixels end in a panel of 4). */
+TG_MIN_VW static inline __attribute__((always_inline)) void
+tg_kernel_nv(int64_t kc, const float *restrict ap, int64_t as0,
+             const float *restrict bp, const int64_t *bkoff, float *c,
+             int64_t cs0, int64_t cs1, int64_t mr, int64_t nr, int store,
+             const int nv) {
   vf acc0[TG_MR], acc1[TG_MR];
 #pragma unroll
   for (int i = 0; i < TG_MR; ++i) {
@@ -302,11 +304,14 @@ TG_MIN_VW static void tg_kernel(int64_t kc, const float *restrict ap,
   }
 #define TG_KERNEL_STEP(row, a)                                                 \
   do {                                                                         \
-    vf b0 = *(const vf *)(row), b1 = *(const vf *)((row) + TG_VL);             \
+    vf b0 = *(const vf *)(row), b1 = (vf){0};                                  \
+    if (nv == 2)                                                               \
+      b1 = *(const vf *)((row) + TG_VL);                                       \
     _Pragma("unroll") for (int i = 0; i < TG_MR; ++i) {                        \
       float s = (a);                                                           \
       acc0[i] += s * b0;                                                       \
-      acc1[i] += s * b1;                                                       \
+      if (nv == 2)                                                             \
+        acc1[i] += s * b1;                                                     \
     }                                                                          \
   } while (0)
   if (as0) {
@@ -330,16 +335,20 @@ TG_MIN_VW static void tg_kernel(int64_t kc, const float *restrict ap,
       TG_KERNEL_STEP(bp + k * TG_NR, ap[k * TG_MR + i]);
   }
 #undef TG_KERNEL_STEP
-  if (mr == TG_MR && nr == TG_NR && cs1 == 1) {
-#pragma unroll
-    for (int i = 0; i < TG_MR; ++i) {
-      vf *row = (vf *)(c + i * cs0);
-      if (store) {
-        row[0] = acc0[i];
-        row[1] = acc1[i];
-      } else {
-        row[0] += acc0[i];
-        row[1] += acc1[i];
+  if (cs1 == 1) {
+    /* Rows of C are consecutive floats: whole vectors, a masked last. */
+    for (int64_t i = 0; i < mr; ++i) {
+      float *row = c + i * cs0;
+      for (int v = 0; v < nv; ++v) {
+        int64_t n = tg_min(TG_VL, nr - v * TG_VL);
+        if (n <= 0)
+          break;
+        vf x = v ? acc1[i] : acc0[i];
+        float *d = row + v * TG_VL;
+        if (n == TG_VL)
+          *(vf *)d = store ? x : *(vf *)d + x;
+        else
+          tg_store_n(d, store ? x : tg_load_n(d, n) + x, n);
       }
     }
     return;
@@ -352,6 +361,17 @@ TG_MIN_VW static void tg_kernel(int64_t kc, const float *restrict ap,
   for (int64_t i = 0; i < mr; ++i)
     for (int64_t j = 0; j < nr; ++j)
       c[i * cs0 + j * cs1] = (store ? 0.0f : c[i * cs0 + j * cs1]) + tile[i][j];
+}
+
+TG_MIN_VW static void tg_kernel(int64_t kc, const float *restrict ap,
+                                int64_t as0, const float *restrict bp,
+                                const int64_t *bkoff, float *c, int64_t cs0,
+                                int64_t cs1, int64_t mr, int64_t nr,
+                                int store) {
+  if (nr <= TG_VL)
+    tg_kernel_nv(kc, ap, as0, bp, bkoff, c, cs0, cs1, mr, nr, store, 1);
+  else
+    tg_kernel_nv(kc, ap, as0, bp, bkoff, c, cs0, cs1, mr, nr, store, 2);
 }
 
 /* Packs A[0:mc, 0:kc] into panels of MR rows (k-major), zero padded. */
