@@ -418,6 +418,10 @@ TEST_P(Microkernels, Convolution) {
       // stride 2 with dilation, a window taller than wide.
       {1, 2, 1, 1, 40, 40, 3, 3, 1, 1, 1, 1},
       {1, 3, 1, 1, 52, 53, 3, 3, 3, 3, 1, 1},
+      // 3x3 and 5x5 of stride 2, rows of 18 and 20 outputs: the input's
+      // even and odd columns split.
+      {1, 3, 1, 1, 40, 37, 3, 3, 2, 2, 1, 1},
+      {1, 3, 1, 1, 44, 43, 5, 5, 2, 2, 1, 1},
       {1, 3, 1, 1, 40, 41, 3, 5, 2, 2, 2, 2},
       {1, 2, 1, 1, 30, 21, 7, 1, 1, 1, 1, 1},
       {1, 3, 1, 4, 9, 9, 5, 5, 1, 1, 1, 1},     // channel multiplier

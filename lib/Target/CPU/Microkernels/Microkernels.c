@@ -1265,12 +1265,166 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
   tg_scratch_free(wv);
 }
 
+/* Output rows computed together by tg_depthwise_kxk: an input row's
+ * vector is loaded once for all of them that read it. */
+#define TG_DW_ROWS 4
+
+/* TG_DW_ROWS output rows (nr of them stored) of an undilated KH x KW
+ * depthwise plane of strides SH, SW (constants: the loops unroll and the
+ * weights stay in registers), from the scratch rows `s` (tg_depthwise_kxk:
+ * the first row they read, pitch SW phases of len floats) into o. */
+TG_MIN_VW static inline __attribute__((always_inline)) void
+tg_depthwise_kxk_rows(const tg_conv *cv, const float *s, int64_t len,
+                      const vf *w, float *o, int64_t nr, const int KH,
+                      const int KW, const int SH, const int SW) {
+  int64_t pitch = SW * len;
+  for (int64_t x = 0; x < cv->ow; x += TG_VL) {
+    vf acc[TG_DW_ROWS];
+#pragma unroll
+    for (int r = 0; r < TG_DW_ROWS; ++r)
+      acc[r] = (vf){0};
+#pragma unroll
+    for (int i = 0; i < (TG_DW_ROWS - 1) * SH + KH; ++i)
+#pragma unroll
+      for (int kx = 0; kx < KW; ++kx) {
+        vf v = *(const vf *)(s + i * pitch + (kx % SW) * len + kx / SW + x);
+#pragma unroll
+        for (int r = 0; r < TG_DW_ROWS; ++r)
+          if (i - r * SH >= 0 && i - r * SH < KH)
+            acc[r] += v * w[(i - r * SH) * KW + kx];
+      }
+    int64_t m = cv->ow - x;
+    for (int64_t r = 0; r < nr; ++r) {
+      float *d = o + r * cv->os[3] + x;
+      vf v = acc[r];
+      if (m >= TG_VL) {
+        *(vf *)d = cv->c_zero ? v : *(vf *)d + v;
+      } else {
+        if (!cv->c_zero)
+          v += tg_load_n(d, m);
+        tg_store_n(d, v, m);
+      }
+    }
+  }
+}
+
+/* Undilated KH x KW depthwise planes of strides SH, SW (1 or 2) [begin,
+ * end) of n x g, one plane at a time. The plane is copied into a
+ * zero-bordered scratch whose rows hold SW phases of len floats (padded
+ * column x at phase x % SW, index x / SW: stride 2 splits even and odd
+ * columns by shuffles), so every tap of VL consecutive outputs is one
+ * unaligned vector load. TG_DW_ROWS output rows at a time, each input
+ * row's vector is loaded once per tap column for all of them that read
+ * it, the rows' tails masked (the per-row loops loaded each KH times and
+ * left short rows to scalar remainders: 2-3x slower alone, and 2.5-3x
+ * slower than onnxruntime's NCHWc depthwise convolutions in MNASNet). The
+ * epilogue runs on each group of rows while it is in L1. */
+TG_MIN_VW static inline __attribute__((always_inline)) void
+tg_depthwise_kxk(const tg_conv *cv, int64_t begin, int64_t end, const int KH,
+                 const int KW, const int SH, const int SW) {
+  int64_t ovec = (cv->ow + TG_VL - 1) / TG_VL * TG_VL;
+  int64_t len = ovec + (KW - 1) / SW, pitch = SW * len;
+  int64_t hp = tg_conv_hp(cv), wp = tg_conv_wp(cv);
+  /* Rows past hp: the last group reads (TG_DW_ROWS - 1) * SH + KH rows. */
+  int64_t sfloats = (hp + TG_DW_ROWS * SH) * pitch + TG_VL;
+  float *scr = (float *)tg_scratch_alloc(sizeof(float) * (size_t)sfloats);
+  for (int64_t i = 0; i < sfloats; ++i)
+    scr[i] = 0.0f;
+  int64_t rows = tg_min(cv->ih, hp - cv->pt), cols = tg_min(cv->iw, wp - cv->pl);
+  for (int64_t p = begin; p < end; ++p) {
+    int64_t n = p / cv->g, g = p % cv->g;
+    const float *ip = cv->in + n * cv->is[0] + g * cv->is[1];
+    const float *wk = cv->w + g * cv->ws[0];
+    float *op = cv->out + n * cv->os[0] + g * cv->os[1];
+    vf w[KH * KW];
+#pragma unroll
+    for (int ky = 0; ky < KH; ++ky)
+#pragma unroll
+      for (int kx = 0; kx < KW; ++kx)
+        w[ky * KW + kx] = tg_splat(wk[ky * cv->ws[3] + kx * cv->ws[4]]);
+    /* The interior (the same positions for every plane: the border keeps
+     * its zeros); input column x goes to padded column x + pl. */
+    for (int64_t y = 0; y < rows; ++y) {
+      const float *src = ip + y * cv->is[3];
+      float *drow = scr + (y + cv->pt) * pitch;
+      if (cv->is[4] != 1) {
+        for (int64_t x = 0; x < cols; ++x) {
+          int64_t px = x + cv->pl;
+          drow[(px % SW) * len + px / SW] = src[x * cv->is[4]];
+        }
+        continue;
+      }
+      int64_t x = 0;
+      if (SW == 1) {
+        float *d = drow + cv->pl;
+        for (; x + TG_VL <= cols; x += TG_VL)
+          *(vf *)(d + x) = *(const vf *)(src + x);
+        if (x < cols)
+          tg_store_n(d + x, tg_load_n(src + x, cols - x), cols - x);
+      } else {
+        /* Even and odd input columns: two vectors split by shuffles. */
+        float *d0 = drow + (cv->pl & 1) * len + cv->pl / 2;
+        float *d1 = drow + (~cv->pl & 1) * len + (cv->pl + 1) / 2;
+        for (; x + 2 * TG_VL <= cols; x += 2 * TG_VL) {
+          vf a = *(const vf *)(src + x), b = *(const vf *)(src + x + TG_VL);
+          *(vf *)(d0 + x / 2) = TG_EVEN(a, b);
+          *(vf *)(d1 + x / 2) = TG_ODD(a, b);
+        }
+        for (; x < cols; ++x)
+          ((x & 1) ? d1 : d0)[x / 2] = src[x];
+      }
+    }
+    for (int64_t oy = 0; oy < cv->oh; oy += TG_DW_ROWS) {
+      int64_t nr = tg_min(TG_DW_ROWS, cv->oh - oy);
+      tg_depthwise_kxk_rows(cv, scr + oy * SH * pitch, len, w,
+                            op + oy * cv->os[3], nr, KH, KW, SH, SW);
+      if (cv->epi)
+        tg_epi_plane(cv->epi, n, g, cv->epi_y0 + oy, nr, cv->ow,
+                     op + oy * cv->os[3], cv->os[3]);
+    }
+  }
+  tg_scratch_free(scr);
+}
+
+/* The instances of tg_depthwise_kxk: 3x3 and 5x5 windows of stride 1 or 2
+ * in both directions, output rows at least 8 wide at stride 1 and 16 at
+ * stride 2 (narrower planes did better with channels in lanes,
+ * tg_depthwise_cblock_body: 7x7 outputs, and 14x14 from 28x28, whose
+ * input split into phases costs as much as the taps). */
+static int tg_depthwise_kxk_case(const tg_conv *cv) {
+  return cv->sh == cv->sw && cv->dh == 1 && cv->dw == 1 && cv->os[4] == 1 &&
+         cv->kh == cv->kw && (cv->kh == 3 || cv->kh == 5) &&
+         ((cv->sw == 1 && cv->ow >= 8) || (cv->sw == 2 && cv->ow >= 16));
+}
+
+#define TG_DW_KXK(K, S)                                                        \
+  TG_MIN_VW static void tg_depthwise_##K##x##K##_s##S(void *ctx,             \
+                                                      int64_t begin,           \
+                                                      int64_t end) {           \
+    tg_depthwise_kxk((const tg_conv *)ctx, begin, end, K, K, S, S);           \
+  }
+TG_DW_KXK(3, 1)
+TG_DW_KXK(3, 2)
+TG_DW_KXK(5, 1)
+TG_DW_KXK(5, 2)
+#undef TG_DW_KXK
+
+static tg_body_fn tg_depthwise_kxk_fn(const tg_conv *cv) {
+  if (cv->kh == 3)
+    return cv->sw == 1 ? tg_depthwise_3x3_s1 : tg_depthwise_3x3_s2;
+  return cv->sw == 1 ? tg_depthwise_5x5_s1 : tg_depthwise_5x5_s2;
+}
+
 /* Depthwise planes (C = F = 1 per group) [begin, end) of n x g. A padded
  * input is copied plane by plane into the interior of a small buffer with
  * a zero border (written once: the planes share the interior), which stays
  * in cache, instead of the compiler materializing the padded tensor. */
 static void tg_depthwise_body(void *ctx, int64_t begin, int64_t end) {
   const tg_conv *cv = (const tg_conv *)ctx;
+  if (tg_depthwise_kxk_case(cv)) {
+    tg_depthwise_kxk_fn(cv)(ctx, begin, end);
+    return;
+  }
   if (!tg_conv_padded(cv)) {
     tg_depthwise_planes(cv, begin, end, 0, 0, 0);
     return;
@@ -1561,7 +1715,8 @@ static void tg_conv_run(tg_conv *cv) {
     }
     int64_t macs = TG_LIGHT_WORK_WEIGHT * cv->n * cv->g * cv->oh * cv->ow *
                    cv->kh * cv->kw;
-    if ((cv->ow < TG_DW_CBLOCK_WIDTH || cv->kw >= 7) && cv->g > 1)
+    if (!tg_depthwise_kxk_case(cv) &&
+        (cv->ow < TG_DW_CBLOCK_WIDTH || cv->kw >= 7) && cv->g > 1)
       tg_run_sized(cv, cv->n * ((cv->g + TG_VL - 1) / TG_VL),
                    tg_depthwise_cblock_body, macs);
     else if (cv->oh >= TG_DW_BAND_MIN_ROWS) {
