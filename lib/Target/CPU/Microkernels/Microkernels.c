@@ -1269,27 +1269,28 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
  * vector is loaded once for all of them that read it. */
 #define TG_DW_ROWS 4
 
-/* TG_DW_ROWS output rows (nr of them stored) of an undilated KH x KW
+/* R output rows (nr <= R of them stored) of an undilated KH x KW
  * depthwise plane of strides SH, SW (constants: the loops unroll and the
  * weights stay in registers), from the scratch rows `s` (tg_depthwise_kxk:
  * the first row they read, pitch SW phases of len floats) into o. */
 TG_MIN_VW static inline __attribute__((always_inline)) void
 tg_depthwise_kxk_rows(const tg_conv *cv, const float *s, int64_t len,
-                      const vf *w, float *o, int64_t nr, const int KH,
-                      const int KW, const int SH, const int SW) {
+                      const vf *w, float *o, int64_t nr, const int R,
+                      const int KH, const int KW, const int SH,
+                      const int SW) {
   int64_t pitch = SW * len;
   for (int64_t x = 0; x < cv->ow; x += TG_VL) {
-    vf acc[TG_DW_ROWS];
+    vf acc[R];
 #pragma unroll
-    for (int r = 0; r < TG_DW_ROWS; ++r)
+    for (int r = 0; r < R; ++r)
       acc[r] = (vf){0};
 #pragma unroll
-    for (int i = 0; i < (TG_DW_ROWS - 1) * SH + KH; ++i)
+    for (int i = 0; i < (R - 1) * SH + KH; ++i)
 #pragma unroll
       for (int kx = 0; kx < KW; ++kx) {
         vf v = *(const vf *)(s + i * pitch + (kx % SW) * len + kx / SW + x);
 #pragma unroll
-        for (int r = 0; r < TG_DW_ROWS; ++r)
+        for (int r = 0; r < R; ++r)
           if (i - r * SH >= 0 && i - r * SH < KH)
             acc[r] += v * w[(i - r * SH) * KW + kx];
       }
@@ -1375,9 +1376,15 @@ tg_depthwise_kxk(const tg_conv *cv, int64_t begin, int64_t end, const int KH,
       }
     }
     for (int64_t oy = 0; oy < cv->oh; oy += TG_DW_ROWS) {
+      /* A last group of one or two rows (a band of 14) as two. */
       int64_t nr = tg_min(TG_DW_ROWS, cv->oh - oy);
-      tg_depthwise_kxk_rows(cv, scr + oy * SH * pitch, len, w,
-                            op + oy * cv->os[3], nr, KH, KW, SH, SW);
+      if (nr > 2)
+        tg_depthwise_kxk_rows(cv, scr + oy * SH * pitch, len, w,
+                              op + oy * cv->os[3], nr, TG_DW_ROWS, KH, KW,
+                              SH, SW);
+      else
+        tg_depthwise_kxk_rows(cv, scr + oy * SH * pitch, len, w,
+                              op + oy * cv->os[3], nr, 2, KH, KW, SH, SW);
       if (cv->epi)
         tg_epi_plane(cv->epi, n, g, cv->epi_y0 + oy, nr, cv->ow,
                      op + oy * cv->os[3], cv->os[3]);
