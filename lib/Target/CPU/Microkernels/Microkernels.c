@@ -221,6 +221,16 @@ TG_MIN_VW static inline vf tg_load_n(const float *p, int64_t n) {
 TG_MIN_VW static inline void tg_store_n(float *p, vf v, int64_t n) {
   __builtin_masked_store(tg_first(n), (tg_vext)v, p);
 }
+/* The first min(n, VL) floats at p (0 < n): a whole vector or masked. */
+TG_MIN_VW static inline vf tg_load_upto(const float *p, int64_t n) {
+  return n >= TG_VL ? *(const vf *)p : tg_load_n(p, n);
+}
+TG_MIN_VW static inline void tg_store_upto(float *p, vf v, int64_t n) {
+  if (n >= TG_VL)
+    *(vf *)p = v;
+  else
+    tg_store_n(p, v, n);
+}
 TG_MIN_VW static inline vf tg_splat(float x) {
   vf v;
   for (int i = 0; i < TG_VL; ++i)
@@ -423,16 +433,21 @@ TG_MIN_VW static void tg_pack_b(const float *b, const int64_t *bkoff,
         for (int64_t r = 0; r < runs; ++r) {
           const float *src = row + no[run_start[r]];
           float *out = dst + run_start[r];
-          int64_t j = 0, len = run_len[r];
-          if (run_step[r] == 2)
-            for (; j + TG_VL <= len; j += TG_VL) {
-              /* Not the odd element after the run's last. */
-              vf hi = tg_load_n(src + 2 * j + TG_VL,
-                                tg_min(TG_VL, 2 * (len - j) - 1 - TG_VL));
-              *(vf *)(out + j) = TG_EVEN(*(const vf *)(src + 2 * j), hi);
-            }
-          for (; j < len; ++j)
-            out[j] = src[run_step[r] * j];
+          int64_t len = run_len[r];
+          if (run_step[r] == 1) {
+            for (int64_t j = 0; j < len; j += TG_VL)
+              tg_store_upto(out + j, tg_load_upto(src + j, len - j), len - j);
+            continue;
+          }
+          for (int64_t j = 0; j < len; j += TG_VL) {
+            /* Elements 2j .. 2(len - 1): not the odd one after the last. */
+            int64_t span = 2 * (len - j) - 1;
+            vf lo = tg_load_upto(src + 2 * j, span);
+            vf hi = span > TG_VL ? tg_load_upto(src + 2 * j + TG_VL,
+                                                span - TG_VL)
+                                 : (vf){0};
+            tg_store_upto(out + j, TG_EVEN(lo, hi), len - j);
+          }
         }
       } else {
         for (int64_t j = 0; j < nr; ++j)
@@ -1857,11 +1872,6 @@ typedef struct {
 
 static inline float tg_pool_op(float a, float b, int sum) {
   return sum ? a + b : __builtin_elementwise_maximum(a, b);
-}
-
-/* The n floats (0 < n) at p, as a vector; the first VL of them. */
-TG_MIN_VW static inline vf tg_load_upto(const float *p, int64_t n) {
-  return n >= TG_VL ? *(const vf *)p : tg_load_n(p, n);
 }
 
 /* Lanes l with lo <= l < hi. */
