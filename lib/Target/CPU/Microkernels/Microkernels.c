@@ -1045,17 +1045,16 @@ static int tg_conv_padded(const tg_conv *cv) {
 
 /* Copies plane `src` (strides sy, sx) of the unpadded input into the
  * interior of `dst` (hp x wp, unit strides), whose border holds zeros. */
-static void tg_conv_pad_plane(const tg_conv *cv, const float *src, int64_t sy,
-                              int64_t sx, float *dst) {
+TG_MIN_VW static void tg_conv_pad_plane(const tg_conv *cv, const float *src,
+                                        int64_t sy, int64_t sx, float *dst) {
   int64_t hp = tg_conv_hp(cv), wp = tg_conv_wp(cv);
   int64_t rows = tg_min(cv->ih, hp - cv->pt), cols = tg_min(cv->iw, wp - cv->pl);
   for (int64_t y = 0; y < rows; ++y) {
     float *d = dst + (cv->pt + y) * wp + cv->pl;
     const float *r = src + y * sy;
     if (sx == 1)
-      TG_SHORT_LOOP
-      for (int64_t x = 0; x < cols; ++x)
-        d[x] = r[x];
+      for (int64_t x = 0; x < cols; x += TG_VL)
+        tg_store_upto(d + x, tg_load_upto(r + x, cols - x), cols - x);
     else
       for (int64_t x = 0; x < cols; ++x)
         d[x] = r[x * sx];
