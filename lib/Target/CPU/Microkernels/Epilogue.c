@@ -34,14 +34,6 @@ static inline void tg_epi_run(const tg_epi *e, int64_t b, int64_t c,
   e->fn(e->desc, acc, 0, 0, as, b, c, 1, y, 1, x0, len);
 }
 
-/* Applies the epilogue to a plane of channel c of image b: rows
- * [y0, y0 + ny) of width nx; acc[j * as_y + k] holds the results. */
-static inline void tg_epi_plane(const tg_epi *e, int64_t b, int64_t c,
-                                int64_t y0, int64_t ny, int64_t nx,
-                                const float *acc, int64_t as_y) {
-  e->fn(e->desc, acc, 0, as_y, 1, b, c, 1, y0, ny, 0, nx);
-}
-
 /* True when every view's y stride is `ow` x strides, so a run of x may
  * cross output rows (y = 0, x = the flat pixel index). */
 static int tg_epi_flat(const tg_epi *e, int64_t ow) {
@@ -51,6 +43,20 @@ static int tg_epi_flat(const tg_epi *e, int64_t ow) {
       return 0;
   }
   return 1;
+}
+
+/* Applies the epilogue to a plane of channel c of image b: rows
+ * [y0, y0 + ny) of width nx; acc[j * as_y + k] holds the results. Whole
+ * rows whose points are consecutive everywhere are one run (the
+ * epilogue's loops over 7- to 28-wide rows left much to scalar
+ * remainders). */
+static inline void tg_epi_plane(const tg_epi *e, int64_t b, int64_t c,
+                                int64_t y0, int64_t ny, int64_t nx,
+                                const float *acc, int64_t as_y) {
+  if (ny > 1 && as_y == nx && tg_epi_flat(e, nx))
+    e->fn(e->desc, acc, 0, 0, 1, b, c, 1, y0, 1, 0, ny * nx);
+  else
+    e->fn(e->desc, acc, 0, as_y, 1, b, c, 1, y0, ny, 0, nx);
 }
 
 /* Runs the epilogue on rows [i0, i1) and columns [j0, j1) of a GEMM's C,

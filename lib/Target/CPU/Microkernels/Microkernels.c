@@ -1272,7 +1272,12 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
           *d = cv->c_zero ? v : *d + v;
         }
     }
-    if (cv->epi)
+    if (cv->epi && cv->os[3] == cv->ow * cv->os[4] &&
+        tg_epi_flat(cv->epi, cv->ow))
+      /* The block's planes as runs of consecutive points. */
+      cv->epi->fn(cv->epi->desc, out, cv->os[1], 0, cv->os[4], n, g0, nl,
+                  cv->epi_y0, 1, 0, cv->oh * cv->ow);
+    else if (cv->epi)
       cv->epi->fn(cv->epi->desc, out, cv->os[1], cv->os[3], cv->os[4], n, g0,
                   nl, cv->epi_y0, cv->oh, 0, cv->ow);
   }
