@@ -461,6 +461,10 @@ TEST_P(Microkernels, ConvolutionModelWeight) {
       {1, 1, 32, 40, 22, 22, 3, 3, 1, 1, 1, 1},
       {2, 3, 4, 17, 9, 9, 3, 3, 1, 1, 1, 1},
       {1, 40, 1, 1, 9, 9, 3, 3, 1, 1, 1, 1}, // depthwise, blocked weights
+      // One output pixel (a matrix-vector product): K of 48, and 144 in
+      // two KC chunks over two images and two groups.
+      {1, 1, 48, 40, 1, 1, 1, 1, 1, 1, 1, 1},
+      {2, 2, 16, 12, 3, 3, 3, 3, 1, 1, 1, 1},
   };
   // The weights live as long as the process (the packed copies are keyed
   // by address for the life of the code object, as a bundle's weights are).
@@ -483,6 +487,8 @@ TEST_P(Microkernels, ConvolutionPrepackedWeight) {
       {2, 3, 4, 17, 9, 9, 3, 3, 1, 1, 1, 1},
       {1, 1, 64, 12, 7, 7, 3, 3, 1, 1, 1, 1},
       {1, 2, 20, 4, 10, 10, 1, 1, 1, 1, 1, 1},
+      {1, 1, 16, 40, 3, 3, 3, 3, 1, 1, 1, 1}, // one output pixel
+      {2, 2, 20, 12, 3, 3, 3, 3, 1, 1, 1, 1},
   };
   // The microkernels here are built for 16 floats per vector (Layout.h).
   for (const ConvCase &c : cases) {
