@@ -209,12 +209,15 @@ static inline int64_t tg_min(int64_t a, int64_t b) { return a < b ? a : b; }
 typedef _Bool tg_vmask __attribute__((ext_vector_type(TG_VL)));
 typedef float tg_vext __attribute__((ext_vector_type(TG_VL)));
 typedef int32_t tg_viota __attribute__((ext_vector_type(TG_VL)));
-TG_MIN_VW static inline tg_vmask tg_first(int64_t n) {
+/* Lanes l with lo <= l < hi. */
+TG_MIN_VW static inline tg_vmask tg_lanes(int64_t lo, int64_t hi) {
   tg_viota iota;
   for (int i = 0; i < TG_VL; ++i)
     iota[i] = i;
-  return __builtin_convertvector(iota < (int32_t)n, tg_vmask);
+  return __builtin_convertvector((iota >= (int32_t)lo) & (iota < (int32_t)hi),
+                                 tg_vmask);
 }
+TG_MIN_VW static inline tg_vmask tg_first(int64_t n) { return tg_lanes(0, n); }
 TG_MIN_VW static inline vf tg_load_n(const float *p, int64_t n) {
   return (vf)__builtin_masked_load(tg_first(n), p);
 }
@@ -355,10 +358,7 @@ tg_kernel_nv(int64_t kc, const float *restrict ap, int64_t as0,
           break;
         vf x = v ? acc1[i] : acc0[i];
         float *d = row + v * TG_VL;
-        if (n == TG_VL)
-          *(vf *)d = store ? x : *(vf *)d + x;
-        else
-          tg_store_n(d, store ? x : tg_load_n(d, n) + x, n);
+        tg_store_upto(d, store ? x : tg_load_upto(d, n) + x, n);
       }
     }
     return;
@@ -1359,14 +1359,7 @@ tg_depthwise_kxk_rows(const tg_conv *cv, const float *s, int64_t len,
     int64_t m = cv->ow - x;
     for (int64_t r = 0; r < nr; ++r) {
       float *d = o + r * cv->os[3] + x;
-      vf v = acc[r];
-      if (m >= TG_VL) {
-        *(vf *)d = cv->c_zero ? v : *(vf *)d + v;
-      } else {
-        if (!cv->c_zero)
-          v += tg_load_n(d, m);
-        tg_store_n(d, v, m);
-      }
+      tg_store_upto(d, cv->c_zero ? acc[r] : tg_load_upto(d, m) + acc[r], m);
     }
   }
 }
@@ -1420,10 +1413,8 @@ tg_depthwise_kxk(const tg_conv *cv, int64_t begin, int64_t end, const int KH,
       int64_t x = 0;
       if (SW == 1) {
         float *d = drow + cv->pl;
-        for (; x + TG_VL <= cols; x += TG_VL)
-          *(vf *)(d + x) = *(const vf *)(src + x);
-        if (x < cols)
-          tg_store_n(d + x, tg_load_n(src + x, cols - x), cols - x);
+        for (; x < cols; x += TG_VL)
+          tg_store_upto(d + x, tg_load_upto(src + x, cols - x), cols - x);
       } else {
         /* Even and odd input columns: two vectors split by shuffles. */
         float *d0 = drow + (cv->pl & 1) * len + cv->pl / 2;
@@ -1921,15 +1912,6 @@ static inline float tg_pool_op(float a, float b, int sum) {
   return sum ? a + b : __builtin_elementwise_maximum(a, b);
 }
 
-/* Lanes l with lo <= l < hi. */
-TG_MIN_VW static inline tg_vmask tg_lanes(int64_t lo, int64_t hi) {
-  tg_viota iota;
-  for (int i = 0; i < TG_VL; ++i)
-    iota[i] = i;
-  return __builtin_convertvector((iota >= (int32_t)lo) & (iota < (int32_t)hi),
-                                 tg_vmask);
-}
-
 TG_MIN_VW static inline vf tg_pool_vop(vf a, vf b, int sum) {
   return sum ? a + b : __builtin_elementwise_maximum(a, b);
 }
@@ -1958,15 +1940,16 @@ TG_MIN_VW static void tg_pool_rows_v(const tg_pool *p, const float *src,
   vf identity = tg_splat(sum ? 0.0f : -__builtin_inff());
   /* Padded columns [x0, x1) come from the input. */
   int64_t x0 = tg_min(span, p->pl), x1 = tg_min(span, p->pl + p->iw);
+  int64_t kh = x1 > x0 ? p->kh : 0; /* no input column: all identity */
   for (int64_t y = y0; y < y1; ++y) {
     float *vr = v + (y - y0) * span;
     for (int64_t x = 0; x < span; x += TG_VL) {
       vf acc = identity;
       int first = 1;
       tg_vmask in = tg_lanes(x0 - x, x1 - x);
-      for (int64_t ky = 0; ky < p->kh; ++ky) {
+      for (int64_t ky = 0; ky < kh; ++ky) {
         int64_t iy = y * p->sh + ky * p->dh - p->pt;
-        if (iy < 0 || iy >= p->ih || x1 <= x0)
+        if (iy < 0 || iy >= p->ih)
           continue;
         const float *r = src + iy * p->is[2];
         vf t = identity;
@@ -1979,10 +1962,7 @@ TG_MIN_VW static void tg_pool_rows_v(const tg_pool *p, const float *src,
         acc = first ? t : tg_pool_vop(acc, t, sum);
         first = 0;
       }
-      if (x + TG_VL <= span)
-        *(vf *)(vr + x) = acc;
-      else
-        tg_store_n(vr + x, acc, span - x);
+      tg_store_upto(vr + x, acc, span - x);
     }
   }
 }
@@ -2022,10 +2002,7 @@ TG_MIN_VW static void tg_pool_rows_h(const tg_pool *p, const float *v,
       }
       if (!p->init)
         acc = tg_pool_vop(tg_load_upto(o + x, m), acc, sum);
-      if (m >= TG_VL)
-        *(vf *)(o + x) = acc;
-      else
-        tg_store_n(o + x, acc, m);
+      tg_store_upto(o + x, acc, m);
     }
   }
 }
@@ -2054,10 +2031,7 @@ TG_MIN_VW static void tg_pool_2x2(const tg_pool *p, const float *src,
       vf v = __builtin_elementwise_maximum(TG_EVEN(a, b), TG_ODD(a, b));
       if (!init)
         v = __builtin_elementwise_maximum(tg_load_upto(o + x, m), v);
-      if (m >= TG_VL)
-        *(vf *)(o + x) = v;
-      else
-        tg_store_n(o + x, v, m);
+      tg_store_upto(o + x, v, m);
     }
   }
 }
