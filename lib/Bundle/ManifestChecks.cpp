@@ -335,9 +335,42 @@ bool checkSchedule(const Manifest &m, std::string &error) {
 
 bool tangram::checkManifest(Manifest &manifest, const BundleLayout &layout,
                             std::string &error) {
-  return checkSections(manifest, layout, error) &&
-         checkWeights(manifest, error) && checkCodeObjects(manifest, error) &&
-         checkBuffers(manifest, error) && checkSchedule(manifest, error);
+  if (!checkSections(manifest, layout, error) ||
+      !checkWeights(manifest, error) || !checkCodeObjects(manifest, error) ||
+      !checkBuffers(manifest, error) || !checkSchedule(manifest, error))
+    return false;
+  // A fallback plan is checked as the main schedule is: swapped into its
+  // place, then back.
+  for (size_t k = 0; k < manifest.fallbacks.size(); ++k) {
+    FallbackPlan &f = manifest.fallbacks[k];
+    std::swap(manifest.buffers, f.buffers);
+    std::swap(manifest.schedule, f.schedule);
+    bool ok = checkBuffers(manifest, error) && checkSchedule(manifest, error);
+    std::swap(manifest.buffers, f.buffers);
+    std::swap(manifest.schedule, f.schedule);
+    if (!ok) {
+      error = "fallback plan " + std::to_string(k + 1) + ": " + error;
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<unsigned>
+tangram::planDevices(const std::vector<BufferDesc> &buffers,
+                     const std::vector<ScheduleStep> &schedule) {
+  std::vector<unsigned> devices;
+  auto add = [&](unsigned d) {
+    if (std::find(devices.begin(), devices.end(), d) == devices.end())
+      devices.push_back(d);
+  };
+  for (const BufferDesc &b : buffers)
+    add(b.device);
+  for (const ScheduleStep &s : schedule)
+    if (s.op == StepOp::Launch)
+      add(s.device);
+  std::sort(devices.begin(), devices.end());
+  return devices;
 }
 
 std::string tangram::oneLine(std::string_view text) {

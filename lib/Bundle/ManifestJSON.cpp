@@ -115,6 +115,39 @@ std::string tangram::formatDims(const TensorDesc &t) {
   return s + "]";
 }
 
+namespace {
+/// A schedule's "buffers" and "schedule" arrays, into `out`.
+void planToJson(const std::vector<BufferDesc> &buffers,
+                const std::vector<ScheduleStep> &schedule, ordered_json &out) {
+  out["buffers"] = ordered_json::array();
+  for (size_t i = 0; i < buffers.size(); ++i) {
+    const BufferDesc &b = buffers[i];
+    ordered_json j = {{"id", i}, {"kind", bufferKindName(b.kind)}};
+    if (b.kind == BufferKind::Intermediate) {
+      j["dtype"] = dtypeName(b.dtype);
+      j["shape"] = b.shape;
+    } else {
+      j["index"] = b.index;
+    }
+    j["device"] = b.device;
+    out["buffers"].push_back(j);
+  }
+  out["schedule"] = ordered_json::array();
+  for (const ScheduleStep &s : schedule) {
+    if (s.op == StepOp::Launch)
+      out["schedule"].push_back({{"op", "launch"},
+                                  {"device", s.device},
+                                  {"code_object", s.codeObject},
+                                  {"export", s.exportIndex},
+                                  {"args", s.args},
+                                  {"results", s.results}});
+    else
+      out["schedule"].push_back(
+          {{"op", "transfer"}, {"src", s.src}, {"dst", s.dst}});
+  }
+}
+} // namespace
+
 std::string tangram::serializeManifest(const Manifest &m) {
   ordered_json root;
   root["format"] = "tangram-bundle";
@@ -178,31 +211,14 @@ std::string tangram::serializeManifest(const Manifest &m) {
                                {"offset", w.offset},
                                {"size", w.size}});
   }
-  root["buffers"] = ordered_json::array();
-  for (size_t i = 0; i < m.buffers.size(); ++i) {
-    const BufferDesc &b = m.buffers[i];
-    ordered_json j = {{"id", i}, {"kind", bufferKindName(b.kind)}};
-    if (b.kind == BufferKind::Intermediate) {
-      j["dtype"] = dtypeName(b.dtype);
-      j["shape"] = b.shape;
-    } else {
-      j["index"] = b.index;
+  planToJson(m.buffers, m.schedule, root);
+  if (!m.fallbacks.empty()) {
+    root["fallbacks"] = ordered_json::array();
+    for (const FallbackPlan &f : m.fallbacks) {
+      ordered_json j = ordered_json::object();
+      planToJson(f.buffers, f.schedule, j);
+      root["fallbacks"].push_back(j);
     }
-    j["device"] = b.device;
-    root["buffers"].push_back(j);
-  }
-  root["schedule"] = ordered_json::array();
-  for (const ScheduleStep &s : m.schedule) {
-    if (s.op == StepOp::Launch)
-      root["schedule"].push_back({{"op", "launch"},
-                                  {"device", s.device},
-                                  {"code_object", s.codeObject},
-                                  {"export", s.exportIndex},
-                                  {"args", s.args},
-                                  {"results", s.results}});
-    else
-      root["schedule"].push_back(
-          {{"op", "transfer"}, {"src", s.src}, {"dst", s.dst}});
   }
   // Names come from the model; never throw on invalid UTF-8 in them.
   return root.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
@@ -619,6 +635,75 @@ public:
     return true;
   }
 
+  /// A schedule's "buffers" and "schedule" arrays in `obj` (at `path`).
+  bool parsePlan(const json &obj, const std::string &path,
+                 std::vector<BufferDesc> &buffersOut,
+                 std::vector<ScheduleStep> &scheduleOut) {
+    const json *buffers = getArray(obj, path, "buffers", true);
+    if (!buffers)
+      return false;
+    for (size_t i = 0; i < buffers->size(); ++i) {
+      const json &e = (*buffers)[i];
+      std::string p = at(join(path, "buffers"), i);
+      BufferDesc b;
+      std::string kind;
+      if (!getString(e, p, "kind", kind) || !getIndex(e, p, "device", b.device))
+        return false;
+      if (kind == "input")
+        b.kind = BufferKind::Input;
+      else if (kind == "output")
+        b.kind = BufferKind::Output;
+      else if (kind == "weight")
+        b.kind = BufferKind::Weight;
+      else if (kind == "intermediate")
+        b.kind = BufferKind::Intermediate;
+      else
+        return fail(join(p, "kind"),
+                    "unknown buffer kind '" + kind +
+                        "' (expected input, output, weight or intermediate)");
+      if (b.kind == BufferKind::Intermediate) {
+        if (!getDType(e, p, b.dtype) ||
+            !getShape(e, p, b.shape, /*allowDynamic=*/true))
+          return false;
+      } else if (!getIndex(e, p, "index", b.index)) {
+        return false;
+      }
+      buffersOut.push_back(std::move(b));
+    }
+
+    const json *schedule = getArray(obj, path, "schedule", false);
+    if (!schedule)
+      return false;
+    for (size_t i = 0; i < schedule->size(); ++i) {
+      const json &e = (*schedule)[i];
+      std::string p = at(join(path, "schedule"), i);
+      ScheduleStep s;
+      std::string op;
+      if (!getString(e, p, "op", op))
+        return false;
+      if (op == "launch") {
+        s.op = StepOp::Launch;
+        if (!getIndex(e, p, "device", s.device) ||
+            !getIndex(e, p, "code_object", s.codeObject) ||
+            !getIndex(e, p, "export", s.exportIndex) ||
+            !getIndexList(e, p, "args", s.args) ||
+            !getIndexList(e, p, "results", s.results))
+          return false;
+      } else if (op == "transfer") {
+        s.op = StepOp::Transfer;
+        if (!getIndex(e, p, "src", s.src) || !getIndex(e, p, "dst", s.dst))
+          return false;
+      } else if (op == "host") {
+        return fail(join(p, "op"), "op 'host' is reserved and not supported");
+      } else {
+        return fail(join(p, "op"),
+                    "unknown op '" + op + "' (expected launch or transfer)");
+      }
+      scheduleOut.push_back(std::move(s));
+    }
+    return true;
+  }
+
 private:
   bool parseTensors(const json &root, const char *key,
                     std::vector<TensorDesc> &out) {
@@ -762,67 +847,18 @@ bool ManifestParser::parse(const json &root, Manifest &m) {
     m.weights.push_back(std::move(w));
   }
 
-  const json *buffers = getArray(root, "buffers", true);
-  if (!buffers)
+  if (!parsePlan(root, "", m.buffers, m.schedule))
     return false;
-  for (size_t i = 0; i < buffers->size(); ++i) {
-    const json &e = (*buffers)[i];
-    std::string p = at("buffers", i);
-    BufferDesc b;
-    std::string kind;
-    if (!getString(e, p, "kind", kind) || !getIndex(e, p, "device", b.device))
+  if (const json *fallbacks = field(root, "", "fallbacks", false)) {
+    if (!getArray(root, "fallbacks", false))
       return false;
-    if (kind == "input")
-      b.kind = BufferKind::Input;
-    else if (kind == "output")
-      b.kind = BufferKind::Output;
-    else if (kind == "weight")
-      b.kind = BufferKind::Weight;
-    else if (kind == "intermediate")
-      b.kind = BufferKind::Intermediate;
-    else
-      return fail(join(p, "kind"),
-                  "unknown buffer kind '" + kind +
-                      "' (expected input, output, weight or intermediate)");
-    if (b.kind == BufferKind::Intermediate) {
-      if (!getDType(e, p, b.dtype) ||
-          !getShape(e, p, b.shape, /*allowDynamic=*/true))
+    for (size_t k = 0; k < fallbacks->size(); ++k) {
+      FallbackPlan f;
+      if (!parsePlan((*fallbacks)[k], at("fallbacks", k), f.buffers,
+                     f.schedule))
         return false;
-    } else if (!getIndex(e, p, "index", b.index)) {
-      return false;
+      m.fallbacks.push_back(std::move(f));
     }
-    m.buffers.push_back(std::move(b));
-  }
-
-  const json *schedule = getArray(root, "schedule", false);
-  if (!schedule)
-    return false;
-  for (size_t i = 0; i < schedule->size(); ++i) {
-    const json &e = (*schedule)[i];
-    std::string p = at("schedule", i);
-    ScheduleStep s;
-    std::string op;
-    if (!getString(e, p, "op", op))
-      return false;
-    if (op == "launch") {
-      s.op = StepOp::Launch;
-      if (!getIndex(e, p, "device", s.device) ||
-          !getIndex(e, p, "code_object", s.codeObject) ||
-          !getIndex(e, p, "export", s.exportIndex) ||
-          !getIndexList(e, p, "args", s.args) ||
-          !getIndexList(e, p, "results", s.results))
-        return false;
-    } else if (op == "transfer") {
-      s.op = StepOp::Transfer;
-      if (!getIndex(e, p, "src", s.src) || !getIndex(e, p, "dst", s.dst))
-        return false;
-    } else if (op == "host") {
-      return fail(join(p, "op"), "op 'host' is reserved and not supported");
-    } else {
-      return fail(join(p, "op"),
-                  "unknown op '" + op + "' (expected launch or transfer)");
-    }
-    m.schedule.push_back(std::move(s));
   }
   return true;
 }

@@ -14,6 +14,7 @@
 #include "tangram/Bundle/KernelPack.h"
 #include "tangram/Bundle/Manifest.h"
 #include "tangram/Pipelines/DeviceCatalog.h"
+#include "tangram/Pipelines/FallbackPlans.h"
 #include "tangram/Pipelines/PlacementReport.h"
 #include "tangram/Pipelines/WeightLayouts.h"
 #include "tangram/Schedule/Passes.h"
@@ -31,6 +32,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include <algorithm>
+#include <set>
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/IR/LLVMContext.h"
@@ -335,48 +337,35 @@ std::vector<std::string> hostStepNodes(ModuleOp module,
 }
 } // namespace
 
-bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
-                                 const CompileOptions &options,
-                                 std::string &error) {
+namespace {
+
+/// A schedule compiled for some devices: its manifest plan, the bytes of its
+/// code objects, and its weights' bytes in the layouts its code reads.
+struct CompiledPlan {
+  ::tangram::Manifest plan;
+  std::vector<CodeObject> codes;
+  std::vector<llvm::ArrayRef<char>> weightData;
+};
+
+/// Places the ops of `pristine` (imported, not yet scheduled) on `catalog`'s
+/// devices, outlines them and lowers each device's executables. Text and
+/// kernel stages are written to `outputPath` here, and `written` is set;
+/// for a bundle, `out` gets the plan. Laid-out weights live in `storage`.
+/// A GPU executable that needs a host step (a result size computed from
+/// data on the device) is found only when it is lowered: its ops are then
+/// kept off that device and placement runs again, when the catalog has a
+/// CPU to take them.
+bool compilePlan(ModuleOp pristine, const Catalog &catalog,
+                 ArrayRef<std::string> pins, const CompileOptions &options,
+                 StringRef modelPath, StringRef outputPath,
+                 std::deque<std::vector<char>> &storage, CompiledPlan &out,
+                 bool &written, std::string &error) {
   auto fail = [&](const Twine &m) { return error = m.str(), false; };
-  if (options.optLevel > 3)
-    return fail("-O" + Twine(options.optLevel) +
-                ": optimization level must be 0-3");
-  if (!llvm::is_contained({"", "tf32", "f16", "bf16"}, options.precision))
-    return fail("--precision=" + options.precision +
-                ": expected tf32, f16 or bf16");
-  registerAllTargets();
-  Catalog catalog;
-  if (!compileDevices(options, catalog, error))
-    return false;
   const std::vector<DeviceEntry> &devices = catalog.devices;
   TargetOptions targetOptions;
   targetOptions.optLevel = options.optLevel;
   targetOptions.precision = options.precision;
-
-  DialectRegistry registry;
-  registerImporterDialects(registry);
-  for (const DeviceEntry &d : devices)
-    lookupTarget(d.target)->registerDialects(registry);
-  MLIRContext context(registry);
-  context.printOpOnDiagnostic(false);
-
-  auto module = importONNXFile(modelPath, context, error);
-  if (!module)
-    return false;
-  if (!specializeInputs(*module, modelPath, options.inputShapes, error))
-    return false;
-  if (options.stage == CompileStage::TG)
-    return printModule(*module, outputPath, options.keepWeights, error);
-
-  // Weights become arguments, ops get devices, the public function becomes
-  // the schedule of per-device executables, and the schedule a manifest.
-  // A GPU executable that needs a host step (a result size computed from
-  // data on the device) is found only when it is lowered: its ops are then
-  // kept off that device and placement runs again, when the catalog has a
-  // CPU to take them.
   std::string message;
-  OwningOpRef<ModuleOp> pristine(module->clone());
   PlacementOptions placementOptions = options.placement;
   bool hasCPU = llvm::any_of(devices, [](const DeviceEntry &d) { return d.target == "cpu"; });
   ::tangram::Manifest plan;
@@ -386,18 +375,17 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   std::string model = modelPath.str(), output = outputPath.str();
   std::vector<CodeObject> codes;
   std::vector<const TargetBackend *> codeTargets;
+  OwningOpRef<ModuleOp> module;
   for (unsigned attempt = 0;; ++attempt) {
-    if (attempt > 0) {
-      module = OwningOpRef<ModuleOp>(pristine->clone());
-      codes.clear();
-      codeTargets.clear();
-      text.clear();
-      plan = ::tangram::Manifest();
-    }
+    module = OwningOpRef<ModuleOp>(pristine.clone());
+    codes.clear();
+    codeTargets.clear();
+    text.clear();
+    plan = ::tangram::Manifest();
     bool retry = false;
     writeCatalog(*module, catalog);
     auto schedule = [&](PassManager &pm) {
-      buildSchedulePipeline(pm, {}, options.pins, placementOptions);
+      buildSchedulePipeline(pm, {}, pins, placementOptions);
     };
     if (!runPasses(*module, schedule, false, message))
       return fail(modelPath + ": " + message);
@@ -407,12 +395,12 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
                                 llvm::sys::path::filename(modelPath), error))
         return fail(modelPath + ": " + error);
       if (options.stage == CompileStage::Placement)
-        return writeText(
-            outputPath.str(),
-            [&](llvm::raw_ostream &out) {
-              out << placement.getValue() << "\n";
-            },
-            error);
+        return written = true, writeText(
+                                   outputPath.str(),
+                                   [&](llvm::raw_ostream &o) {
+                                     o << placement.getValue() << "\n";
+                                   },
+                                   error);
       (*module)->removeAttr(kPlacementAttr);
     }
     auto planText = (*module)->getAttrOfType<StringAttr>(kManifestAttr);
@@ -423,6 +411,7 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
       return fail(modelPath + ": " + error);
     if (options.stage == CompileStage::Schedule) {
       (*module)->removeAttr(kManifestAttr);
+      written = true;
       return printModule(*module, outputPath, options.keepWeights, error);
     }
 
@@ -495,26 +484,160 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
   }
 
   if (writesKernels(options.stage))
-    return true;
+    return written = true, true;
   if (options.stage != CompileStage::Bundle)
-    return writeText(
-        output, [&](llvm::raw_ostream &out) { out << text; }, error);
+    return written = true,
+           writeText(
+               output, [&](llvm::raw_ostream &o) { o << text; }, error);
 
-  if (output == "-")
-    return fail("a bundle needs an output file: -o OUT.tgb");
-  plan.model = llvm::sys::path::stem(model).str();
   // Weights a target reads in its own layout are stored laid out so.
   std::vector<llvm::ArrayRef<char>> weightData;
   for (const WeightInfo &w : interface->weights)
     weightData.push_back(w.data);
-  std::deque<std::vector<char>> laidOut;
-  if (!applyWeightLayouts(plan, weightData, codes, codeTargets, laidOut,
+  if (!applyWeightLayouts(plan, weightData, codes, codeTargets, storage,
                           error))
     return fail(model + ": " + error);
-  auto writer = ::tangram::BundleWriter::fromPlan(std::move(plan));
-  for (unsigned i = 0; i < codes.size(); ++i)
-    writer.setCode(i, codes[i].format, std::move(codes[i].bytes));
-  for (unsigned i = 0; i < weightData.size(); ++i)
-    writer.setWeightData(i, weightData[i].data(), weightData[i].size());
+  out.plan = std::move(plan);
+  out.codes = std::move(codes);
+  out.weightData = std::move(weightData);
+  return true;
+}
+
+/// `--fallback IDS`: the catalog's devices of that list (and the links
+/// between them), and the pins that name one of them.
+bool fallbackCatalog(const Catalog &catalog, StringRef spec,
+                     ArrayRef<std::string> pins, Catalog &sub,
+                     std::vector<std::string> &subPins, std::string &error) {
+  SmallVector<StringRef> ids;
+  spec.split(ids, ',', -1, false);
+  if (ids.empty())
+    return error = "--fallback: expected device ids of the catalog "
+                   "(e.g. --fallback cpu0)",
+           false;
+  std::vector<std::string> names;
+  for (const DeviceEntry &d : catalog.devices)
+    names.push_back(d.id);
+  for (StringRef id : ids) {
+    id = id.trim();
+    auto it = llvm::find_if(catalog.devices,
+                            [&](const DeviceEntry &d) { return d.id == id; });
+    if (it == catalog.devices.end())
+      return error = ("--fallback " + spec + ": no device '" + id +
+                      "' (devices: " + llvm::join(names, ", ") + ")")
+                         .str(),
+             false;
+    if (llvm::any_of(sub.devices,
+                     [&](const DeviceEntry &d) { return d.id == id; }))
+      return error = ("--fallback " + spec + ": device '" + id +
+                      "' is given twice")
+                         .str(),
+             false;
+    sub.devices.push_back(*it);
+  }
+  auto inSub = [&](StringRef id) {
+    return llvm::any_of(sub.devices,
+                        [&](const DeviceEntry &d) { return d.id == id; });
+  };
+  for (const LinkEntry &l : catalog.links)
+    if (inSub(l.from) && inSub(l.to))
+      sub.links.push_back(l);
+  for (const std::string &pin : pins)
+    if (inSub(StringRef(pin).rsplit('=').second))
+      subPins.push_back(pin);
+  return true;
+}
+
+} // namespace
+
+bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
+                                 const CompileOptions &options,
+                                 std::string &error) {
+  auto fail = [&](const Twine &m) { return error = m.str(), false; };
+  if (options.optLevel > 3)
+    return fail("-O" + Twine(options.optLevel) +
+                ": optimization level must be 0-3");
+  if (!llvm::is_contained({"", "tf32", "f16", "bf16"}, options.precision))
+    return fail("--precision=" + options.precision +
+                ": expected tf32, f16 or bf16");
+  if (!options.fallbacks.empty() && options.stage != CompileStage::Bundle)
+    return fail("--fallback: fallback plans are carried only by a bundle "
+                "(drop --emit)");
+  registerAllTargets();
+  Catalog catalog;
+  if (!compileDevices(options, catalog, error))
+    return false;
+  // Fallback catalogs are checked before anything is compiled.
+  std::vector<Catalog> fallbackCatalogs(options.fallbacks.size());
+  std::vector<std::vector<std::string>> fallbackPins(options.fallbacks.size());
+  for (size_t k = 0; k < options.fallbacks.size(); ++k)
+    if (!fallbackCatalog(catalog, options.fallbacks[k], options.pins,
+                         fallbackCatalogs[k], fallbackPins[k], error))
+      return false;
+
+  DialectRegistry registry;
+  registerImporterDialects(registry);
+  for (const DeviceEntry &d : catalog.devices)
+    lookupTarget(d.target)->registerDialects(registry);
+  MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+
+  auto module = importONNXFile(modelPath, context, error);
+  if (!module)
+    return false;
+  if (!specializeInputs(*module, modelPath, options.inputShapes, error))
+    return false;
+  if (options.stage == CompileStage::TG)
+    return printModule(*module, outputPath, options.keepWeights, error);
+
+  std::deque<std::vector<char>> laidOut;
+  CompiledPlan main;
+  bool written = false;
+  if (!compilePlan(*module, catalog, options.pins, options, modelPath,
+                   outputPath, laidOut, main, written, error))
+    return false;
+  if (written)
+    return true;
+  std::string output = outputPath.str();
+  if (output == "-")
+    return fail("a bundle needs an output file: -o OUT.tgb");
+
+  // Each fallback plan: placed again on its devices alone (the report
+  // describes the main schedule), then merged into the main plan.
+  // A fallback that uses every device of the main schedule could never run
+  // (it runs only when one of those is absent), so it is left out.
+  auto usedNames = [](const ::tangram::Manifest &m) {
+    std::set<std::string> names;
+    for (unsigned d : ::tangram::planDevices(m.buffers, m.schedule))
+      names.insert(m.devices[d].name);
+    return names;
+  };
+  std::set<std::string> mainDevices = usedNames(main.plan);
+  CompileOptions fallbackOptions = options;
+  fallbackOptions.reportPath.clear();
+  for (size_t k = 0; k < options.fallbacks.size(); ++k) {
+    CompiledPlan fallback;
+    if (!compilePlan(*module, fallbackCatalogs[k], fallbackPins[k],
+                     fallbackOptions, modelPath, outputPath, laidOut,
+                     fallback, written, error))
+      return fail("--fallback " + options.fallbacks[k] + ": " + error);
+    std::set<std::string> used = usedNames(fallback.plan);
+    if (std::includes(used.begin(), used.end(), mainDevices.begin(),
+                      mainDevices.end()))
+      continue;
+    if (!appendFallbackPlan(main.plan, main.weightData, fallback.plan,
+                            fallback.weightData, error))
+      return fail(modelPath + ": --fallback " + options.fallbacks[k] + ": " +
+                  error);
+    for (CodeObject &c : fallback.codes)
+      main.codes.push_back(std::move(c));
+  }
+
+  main.plan.model = llvm::sys::path::stem(modelPath).str();
+  auto writer = ::tangram::BundleWriter::fromPlan(std::move(main.plan));
+  for (unsigned i = 0; i < main.codes.size(); ++i)
+    writer.setCode(i, main.codes[i].format, std::move(main.codes[i].bytes));
+  for (unsigned i = 0; i < main.weightData.size(); ++i)
+    writer.setWeightData(i, main.weightData[i].data(),
+                         main.weightData[i].size());
   return writer.write(output, error);
 }

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Runtime/Session.h"
 
+#include <algorithm>
 #include <map>
 
 using namespace tangram;
@@ -52,47 +53,95 @@ std::unique_ptr<Session> Session::create(std::shared_ptr<const Bundle> bundle,
   std::unique_ptr<Session> session(new Session());
   session->bundle_ = bundle;
 
-  for (unsigned i = 0; i < m.devices.size(); ++i) {
+  // A device is created once, when the first plan that uses it is tried;
+  // `why[i]` says why device i could not be.
+  session->devices_.resize(m.devices.size());
+  std::vector<bool> tried(m.devices.size(), false);
+  std::vector<std::string> why(m.devices.size());
+  auto createDevice = [&](unsigned i) {
+    tried[i] = true;
     const DeviceDesc &d = m.devices[i];
     std::string prefix = name + ": device " + std::to_string(i) + ": ";
     if (!wantedKind.empty() && d.kind != wantedKind) {
-      error = prefix + "the bundle was compiled for '" + d.kind +
-              "', not the requested '" + options.device + "'";
-      return nullptr;
+      why[i] = prefix + "the bundle was compiled for '" + d.kind +
+               "', not the requested '" + options.device + "'";
+      return;
     }
     Driver *driver = lookupDriver(d.kind);
     if (!driver) {
       std::string kinds;
       for (const std::string &k : driverKinds())
         kinds += (kinds.empty() ? "" : ", ") + k;
-      error = prefix + "no driver for device kind '" + d.kind +
-              "' (this runtime has: " + kinds + ")";
-      return nullptr;
+      why[i] = prefix + "no driver for device kind '" + d.kind +
+               "' (this runtime has: " + kinds + ")";
+      return;
     }
     DeviceOptions deviceOptions;
     deviceOptions.threads = options.threads;
     deviceOptions.ordinal = ordinal;
     std::string message;
-    std::unique_ptr<Device> device =
-        driver->createDevice(d, deviceOptions, message);
-    if (!device) {
-      error = prefix + message;
-      return nullptr;
-    }
-    session->devices_.push_back(std::move(device));
-  }
+    session->devices_[i] = driver->createDevice(d, deviceOptions, message);
+    if (!session->devices_[i])
+      why[i] = prefix + message;
+  };
 
+  // The main schedule runs when all its devices are present, else the
+  // first fallback plan whose devices are.
+  std::vector<std::vector<unsigned>> plans = {planDevices(m.buffers, m.schedule)};
+  for (const FallbackPlan &f : m.fallbacks)
+    plans.push_back(planDevices(f.buffers, f.schedule));
+  std::vector<std::string> missing(plans.size());
+  for (unsigned p = 0; p < plans.size() && session->plan_ < 0; ++p) {
+    for (unsigned d : plans[p]) {
+      if (!tried[d])
+        createDevice(d);
+      if (!session->devices_[d]) {
+        missing[p] = why[d];
+        break;
+      }
+    }
+    if (missing[p].empty())
+      session->plan_ = static_cast<int>(p);
+  }
+  if (session->plan_ < 0) {
+    error = missing[0];
+    for (unsigned p = 1; p < plans.size(); ++p)
+      error += "; fallback plan " + std::to_string(p) + ": " +
+               missing[p].substr(name.size() + 2);
+    return nullptr;
+  }
+  if (session->plan_ > 0) {
+    const FallbackPlan &f = m.fallbacks[session->plan_ - 1];
+    session->fallback_ = m;
+    session->fallback_->buffers = f.buffers;
+    session->fallback_->schedule = f.schedule;
+    session->fallbackReason_ = missing[0].substr(name.size() + 2);
+  }
+  // Devices the chosen plan does not use are released.
+  const std::vector<unsigned> &used = plans[session->plan_];
+  for (unsigned i = 0; i < m.devices.size(); ++i)
+    if (std::find(used.begin(), used.end(), i) == used.end())
+      session->devices_[i].reset();
+  session->deviceCount_ = used.size();
+
+  // Only the code objects the chosen plan launches are loaded.
+  std::vector<bool> launched(m.codeObjects.size(), false);
+  for (const ScheduleStep &s : session->manifest().schedule)
+    if (s.op == StepOp::Launch)
+      launched[s.codeObject] = true;
+  session->executables_.resize(m.codeObjects.size());
   for (unsigned i = 0; i < m.codeObjects.size(); ++i) {
     const CodeObjectDesc &c = m.codeObjects[i];
+    if (!launched[i])
+      continue;
     std::string message;
-    std::unique_ptr<Executable> exe =
+    session->executables_[i] =
         session->devices_[c.device]->loadExecutable(c, bundle->codeObject(i),
                                                     message);
-    if (!exe) {
+    if (!session->executables_[i]) {
       error = name + ": code object " + std::to_string(i) + ": " + message;
       return nullptr;
     }
-    session->executables_.push_back(std::move(exe));
   }
 
   // Weights are views into the mapping; each view keeps the bundle alive.
@@ -306,7 +355,7 @@ bool Session::run(const std::vector<Buffer> &inputs,
   // One device: the steps run in order on the calling thread (no queue hop,
   // and concurrent run() calls proceed in parallel). Several: each device's
   // steps run on its queue, overlapping where the data allows.
-  if (devices_.size() > 1) {
+  if (deviceCount_ > 1) {
     if (!runAsync(values, error))
       return false;
   } else {

@@ -123,6 +123,7 @@ public:
   }
 
   const Manifest &manifest() const { return session_->manifest(); }
+  const Session &session() const { return *session_; }
 
   /// Runs on arrays in the manifest's input order; returns the outputs in
   /// the manifest's order.
@@ -197,7 +198,8 @@ NB_MODULE(_tangram, m) {
          const std::string &stage, const std::string &targets,
          unsigned optLevel, const std::vector<std::string> &inputShapes,
          const std::string &devices, const std::vector<std::string> &pins,
-         const std::string &objective, const std::string &report) {
+         const std::string &objective, const std::string &report,
+         const std::vector<std::string> &fallbacks) {
         mlir::tangram::CompileOptions o;
         o.targets = targets;
         o.optLevel = optLevel;
@@ -206,6 +208,7 @@ NB_MODULE(_tangram, m) {
         o.pins = pins;
         o.placement.objective = objective;
         o.reportPath = report;
+        o.fallbacks = fallbacks;
         if (stage == "bundle")
           o.stage = mlir::tangram::CompileStage::Bundle;
         else if (stage == "tg")
@@ -233,10 +236,11 @@ NB_MODULE(_tangram, m) {
       nb::arg("model"), nb::arg("output"), nb::arg("stage"),
       nb::arg("targets"), nb::arg("opt_level"), nb::arg("input_shapes"),
       nb::arg("devices"), nb::arg("pins"), nb::arg("objective"),
-      nb::arg("report"),
+      nb::arg("report"), nb::arg("fallbacks"),
       "Compiles the ONNX file `model` into `output` (a bundle, IR text or "
       "the placement JSON); `report` (.html or .json) receives the "
-      "placement report.");
+      "placement report; each of `fallbacks` (device ids, comma-separated) "
+      "adds a fallback plan to the bundle.");
 
   m.def(
       "opt",
@@ -277,5 +281,9 @@ NB_MODULE(_tangram, m) {
       .def("benchmark", &PySession::benchmark, nb::arg("inputs"), nb::arg("n"))
       .def_prop_ro("manifest_json", [](const PySession &s) {
         return serializeManifest(s.manifest());
+      })
+      .def_prop_ro("plan", [](const PySession &s) { return s.session().plan(); })
+      .def_prop_ro("fallback_reason", [](const PySession &s) {
+        return s.session().fallbackReason();
       });
 }

@@ -57,7 +57,7 @@ class _ModelFile:
 
 
 def _compile(model, output, stage, targets, devices, pins, opt_level, input_shapes, objective=None,
-             report=None):
+             report=None, fallbacks=None):
     if isinstance(targets, str):
         targets = [targets]
     shapes = [f"{name}={'x'.join('?' if d is None else str(d) for d in dims)}"
@@ -65,7 +65,8 @@ def _compile(model, output, stage, targets, devices, pins, opt_level, input_shap
     with _ModelFile(model) as path:
         _compile_model(path, output, stage, ",".join(targets), opt_level, shapes,
                        os.fspath(devices) if devices else "", list(pins or []), objective or "latency",
-                       os.fspath(report) if report else "")
+                       os.fspath(report) if report else "",
+                       [f if isinstance(f, str) else ",".join(f) for f in (fallbacks or [])])
 
 
 class Bundle:
@@ -102,17 +103,21 @@ def _describe(t):
 
 
 def compile(model, targets=("cpu",), devices=None, objective=None, opt_level=2, input_shapes=None,
-            pins=None, report=None):
+            pins=None, report=None, fallbacks=None):
     """Compiles an ONNX model (a path, bytes or an onnx.ModelProto) to a Bundle.
 
     `devices` is a device catalog path (docs/DeviceCatalog.md); with cost
     fields, placement chooses each op's device for `objective` ("latency",
     the default, "throughput" or "cost"). `pins` is a list of "NODE=DEVICE",
     `input_shapes` a dict name -> dims (None keeps a dim dynamic), `report`
-    a .html or .json path for the placement report."""
+    a .html or .json path for the placement report. Each of `fallbacks` (a
+    list of device ids, or one comma-separated string, e.g. ["cpu0"]) adds a
+    plan on those devices alone, which runs when a device of the main
+    schedule is absent."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "model.tgb")
-        _compile(model, out, "bundle", targets, devices, pins, opt_level, input_shapes, objective, report)
+        _compile(model, out, "bundle", targets, devices, pins, opt_level, input_shapes, objective, report,
+                 fallbacks)
         with open(out, "rb") as f:
             return Bundle(f.read(), _manifest_of(out))
 
@@ -179,6 +184,10 @@ class Session:
         else:
             self._session = _Session(os.fspath(bundle_or_path), device or "", threads or 0, verify)
         self.manifest = json.loads(self._session.manifest_json)
+        # 0: the main schedule runs; K: fallback plan K, because of
+        # fallback_reason (a device of the main schedule is absent).
+        self.plan = self._session.plan
+        self.fallback_reason = self._session.fallback_reason
         self._inputs = [t["name"] for t in self.manifest["inputs"]]
         self._outputs = [t["name"] for t in self.manifest["outputs"]]
         self._dtypes = [np.dtype(_DTYPES.get(t["dtype"], np.void)) for t in self.manifest["inputs"]]

@@ -4,7 +4,7 @@
     python -m tangram compile MODEL.onnx -o OUT.tgb [--target cpu] [-O N]
         [--input-shape NAME=DxD ...] [--devices CATALOG.json] [--pin NODE=DEVICE ...]
         [--objective latency|throughput|cost] [--report R.html|R.json]
-        [--emit tg|placement|schedule|linalg|llvm]
+        [--fallback DEVICE[,DEVICE...] ...] [--emit tg|placement|schedule|linalg|llvm]
     python -m tangram run OUT.tgb --input NAME=FILE.npy ... [--output-dir DIR] [--threads T]
         [--benchmark N]
     python -m tangram devices
@@ -33,6 +33,7 @@ def main(argv=None):
     c.add_argument("--pin", action="append", default=[])
     c.add_argument("--objective", default="latency")
     c.add_argument("--report")
+    c.add_argument("--fallback", action="append", default=[])
     c.add_argument("--emit", choices=["tg", "placement", "schedule", "linalg", "llvm"])
     r = sub.add_parser("run", help="run a bundle on .npy inputs")
     r.add_argument("bundle")
@@ -70,7 +71,7 @@ def main(argv=None):
             else:
                 tangram.compile(args.model, targets=[args.target], devices=args.devices, pins=args.pin,
                                 opt_level=args.opt_level, input_shapes=shapes, objective=args.objective,
-                                report=args.report).save(args.output)
+                                report=args.report, fallbacks=args.fallback).save(args.output)
         else:
             session = tangram.Session(args.bundle, threads=args.threads)
             feeds = {}

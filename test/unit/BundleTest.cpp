@@ -547,6 +547,46 @@ TEST_F(BundleTest, References) {
               HasSubstr("output 0 'y' has more than one buffer"));
 }
 
+TEST_F(BundleTest, FallbackPlans) {
+  // A fallback plan is the main schedule again (same buffers and steps):
+  // it parses, survives a round trip, and is checked like the main one.
+  json j = manifestJson();
+  j["fallbacks"] = {{{"buffers", j["buffers"]}, {"schedule", j["schedule"]}}};
+  EXPECT_EQ(openError(withManifest(j)), "");
+  Manifest m;
+  std::string error;
+  ASSERT_TRUE(parseManifest(j.dump(), m, error)) << error;
+  ASSERT_EQ(m.fallbacks.size(), 1u);
+  EXPECT_EQ(m.fallbacks[0].schedule.size(), m.schedule.size());
+  EXPECT_EQ(json::parse(serializeManifest(m))["fallbacks"],
+            j["fallbacks"]);
+  EXPECT_EQ(planDevices(m.fallbacks[0].buffers, m.fallbacks[0].schedule),
+            std::vector<unsigned>{0});
+
+  json bad = j;
+  bad["fallbacks"][0]["schedule"][0]["args"] = {0, 7};
+  EXPECT_THAT(openError(withManifest(bad)),
+              HasSubstr("fallback plan 1: schedule step 0: arg buffer 7 does "
+                        "not exist (3 buffers)"));
+  bad = j;
+  bad["fallbacks"][0]["schedule"] = json::array();
+  EXPECT_THAT(openError(withManifest(bad)),
+              HasSubstr("fallback plan 1: output 0 'y' is never written by "
+                        "the schedule"));
+  bad = j;
+  bad["fallbacks"][0]["buffers"][1]["device"] = 2;
+  EXPECT_THAT(openError(withManifest(bad)),
+              HasSubstr("fallback plan 1: buffer 1: device 2 does not exist"));
+  bad = j;
+  bad["fallbacks"][0].erase("schedule");
+  EXPECT_THAT(openError(withManifest(bad)),
+              HasSubstr("manifest: fallbacks[0].schedule: missing"));
+  bad = j;
+  bad["fallbacks"] = {1};
+  EXPECT_THAT(openError(withManifest(bad)),
+              HasSubstr("manifest: fallbacks[0]: expected an object"));
+}
+
 TEST_F(BundleTest, UnknownDeviceKindIsAccepted) {
   json j = manifestJson();
   j["devices"][0]["kind"] = "quantum";

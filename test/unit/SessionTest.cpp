@@ -140,6 +140,87 @@ TEST_F(SessionTest, DeviceErrors) {
             elf + ": code object 0: not an ELF shared object (bad magic)");
 }
 
+/// The sample model on a `main` device, with a fallback plan on a cpu that
+/// runs f(x, w) = x + w twice (so its outputs tell the plans apart).
+bool writeWithFallback(const std::string &path, const std::string &main,
+                       std::string &error) {
+  BundleWriter writer("fallback", "test");
+  unsigned x = writer.addInput("x", DType::F32, {-1, 4});
+  unsigned y = writer.addOutput("y", DType::F32, {-1, 4});
+  unsigned d0 = writer.addDevice(main, "", "", "gpu0");
+  unsigned d1 = writer.addDevice("cpu", "", "", "cpu0");
+  unsigned c0 = writer.addCodeObject(d0, kInProcessFormat,
+                                     {{kAddWeightEntry, 2, 1, ""}}, {});
+  unsigned c1 = writer.addCodeObject(d1, kInProcessFormat,
+                                     {{kAddWeightEntry, 2, 1, ""}}, {});
+  unsigned w = writer.addWeight("w", DType::F32, {4}, kWeight, 16);
+  writer.addLaunch(
+      d0, c0, {writer.addInputBuffer(x, d0), writer.addWeightBuffer(w, d0)},
+      {writer.addOutputBuffer(y, d0)});
+  // The fallback plan: its own buffers and steps, on device 1.
+  Manifest &m = writer.manifest();
+  FallbackPlan f;
+  f.buffers = {{BufferKind::Input, x, d1, DType::F32, {}},
+               {BufferKind::Weight, w, d1, DType::F32, {}},
+               {BufferKind::Intermediate, 0, d1, DType::F32, {-1, 4}},
+               {BufferKind::Output, y, d1, DType::F32, {}}};
+  ScheduleStep first, second;
+  first.device = second.device = d1;
+  first.codeObject = second.codeObject = c1;
+  first.args = {0, 1};
+  first.results = {2};
+  second.args = {2, 1};
+  second.results = {3};
+  f.schedule = {first, second};
+  m.fallbacks.push_back(f);
+  return writer.write(path, error);
+}
+
+TEST_F(SessionTest, FallbackPlanRunsWhenADeviceIsAbsent) {
+  std::string error;
+  std::string p = dir.file("f.tgb");
+  std::vector<Buffer> outputs;
+  // The main device has a driver: the main schedule runs, y = x + w.
+  ASSERT_TRUE(writeWithFallback(p, "cpu", error)) << error;
+  auto session = Session::open(p, {}, error);
+  ASSERT_TRUE(session) << error;
+  EXPECT_EQ(session->plan(), 0u);
+  EXPECT_EQ(session->fallbackReason(), "");
+  ASSERT_TRUE(session->run({floats({1, 4}, {1, 1, 1, 1})}, outputs, error))
+      << error;
+  EXPECT_EQ(values(outputs[0]), (std::vector<float>{2, 3, 4, 5}));
+
+  // No driver for the main device: the fallback runs, y = x + 2w.
+  ASSERT_TRUE(writeWithFallback(p, "quantum", error)) << error;
+  session = Session::open(p, {}, error);
+  ASSERT_TRUE(session) << error;
+  EXPECT_EQ(session->plan(), 1u);
+  EXPECT_THAT(session->fallbackReason(),
+              HasSubstr("device 0: no driver for device kind 'quantum'"));
+  EXPECT_EQ(session->manifest().schedule.size(), 2u);
+  ASSERT_TRUE(session->run({floats({1, 4}, {1, 1, 1, 1})}, outputs, error))
+      << error;
+  EXPECT_EQ(values(outputs[0]), (std::vector<float>{3, 5, 7, 9}));
+
+  // A requested device kind counts too: "cpu" makes the fallback run.
+  ASSERT_TRUE(writeWithFallback(p, "vulkan", error)) << error;
+  SessionOptions cpu;
+  cpu.device = "cpu";
+  session = Session::open(p, cpu, error);
+  ASSERT_TRUE(session) << error;
+  EXPECT_EQ(session->plan(), 1u);
+
+  // No plan can run: the error names the main schedule's device, then
+  // each fallback's.
+  SessionOptions cuda;
+  cuda.device = "cuda";
+  EXPECT_FALSE(Session::open(p, cuda, error));
+  EXPECT_EQ(error, p + ": device 0: the bundle was compiled for 'vulkan', "
+                       "not the requested 'cuda'; fallback plan 1: device 1: "
+                       "the bundle was compiled for 'cpu', not the requested "
+                       "'cuda'");
+}
+
 /// y = f1(f0(x, w), w) with f0 on device 0, f1 on device 1 and a transfer
 /// between them; the intermediate is declared `middle`.
 bool writeTwoDevices(const std::string &path, const char *first,

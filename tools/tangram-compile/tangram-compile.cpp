@@ -6,6 +6,7 @@
 //                 [--input-shape NAME=DxDx... ...]
 //                 [--devices CATALOG.json] [--pin NODE=DEVICE ...]
 //                 [--objective latency|throughput|cost] [--report R.json|R.html]
+//                 [--fallback DEVICE[,DEVICE...] ...]
 // tangram-compile MODEL.onnx --emit=tg|schedule|linalg|llvm|spirv|ptx|hsaco -o OUT
 //
 // A thin shell over the compile driver (lib/Pipelines/Driver.cpp): command
@@ -86,6 +87,12 @@ cl::opt<std::string> reportPath(
     cl::desc("Write the placement report: FILE.html (the graph by device, "
              "with times) or FILE.json"),
     cl::value_desc("path"), cl::cat(category));
+cl::list<std::string> fallbacks(
+    "fallback",
+    cl::desc("Also compile the model for these devices of --devices alone "
+             "(comma-separated ids), run when a device of the main "
+             "schedule is absent (repeatable: tried in order)"),
+    cl::value_desc("DEVICE[,DEVICE...]"), cl::cat(category));
 cl::opt<int64_t> placementDim(
     "placement-dim",
     cl::desc("The size a run-time dim counts as in placement's cost model"),
@@ -126,6 +133,7 @@ int main(int argc, char **argv) {
   options.placement.objective = objective;
   options.placement.dynamicDim = placementDim;
   options.reportPath = reportPath;
+  options.fallbacks.assign(fallbacks.begin(), fallbacks.end());
   // The driver runs lld, which resets LLVM's command-line options: copy them.
   std::string model = inputPath, output = outputPath, error;
   if (!mlir::tangram::compileModel(model, output, options, error))

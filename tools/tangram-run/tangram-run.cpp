@@ -378,6 +378,15 @@ int main(int argc, char **argv) {
   std::unique_ptr<Session> session = Session::create(bundle, options, error);
   if (!session)
     fatal(error);
+  if (session->plan() > 0) {
+    std::string names;
+    for (unsigned d : planDevices(session->manifest().buffers,
+                                  session->manifest().schedule))
+      names += (names.empty() ? "" : ", ") + m.devices[d].name;
+    std::fprintf(stderr, "note: %s: %s; running fallback plan %u on %s\n",
+                 o.bundle.c_str(), session->fallbackReason().c_str(),
+                 session->plan(), names.c_str());
+  }
 
   std::vector<Buffer> outputs;
   if (!session->run(inputs, outputs, error))

@@ -202,6 +202,15 @@ struct ScheduleStep {
   unsigned dst = 0;
 };
 
+/// Another schedule of the same model, for when a device of the main one is
+/// absent at run time (`tangram-compile --fallback`): its own buffers and
+/// steps over the manifest's devices, code objects and weights. The runtime
+/// runs the first plan, main or fallback, whose devices are all present.
+struct FallbackPlan {
+  std::vector<BufferDesc> buffers;
+  std::vector<ScheduleStep> schedule;
+};
+
 struct Manifest {
   std::string model;
   std::string producer;
@@ -213,7 +222,13 @@ struct Manifest {
   std::vector<WeightDesc> weights;
   std::vector<BufferDesc> buffers;
   std::vector<ScheduleStep> schedule;
+  /// Tried in order when the main schedule cannot run; usually empty.
+  std::vector<FallbackPlan> fallbacks;
 };
+
+/// The devices a schedule (its buffers and steps) uses, in increasing order.
+std::vector<unsigned> planDevices(const std::vector<BufferDesc> &buffers,
+                                  const std::vector<ScheduleStep> &schedule);
 
 const char *bufferKindName(BufferKind kind);
 
@@ -254,8 +269,8 @@ std::string oneLine(std::string_view text);
 /// Checks everything parseManifest cannot: section bounds, alignment and
 /// overlaps; weights inside their sections with size == elements * dtype
 /// size; every reference in range; the schedule reading only buffers that
-/// exist by then and producing every output. Fills in dtype and shape of
-/// non-intermediate buffers.
+/// exist by then and producing every output, for the main schedule and each
+/// fallback plan. Fills in dtype and shape of non-intermediate buffers.
 bool checkManifest(Manifest &manifest, const BundleLayout &layout,
                    std::string &error);
 

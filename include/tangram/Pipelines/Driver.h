@@ -50,6 +50,11 @@ struct CompileOptions {
   CompileStage stage = CompileStage::Bundle;
   /// How placement chooses devices (objective, run-time dim size).
   PlacementOptions placement;
+  /// Fallback plans, each a comma-separated list of catalog device ids
+  /// ("cpu0"): the model is also placed on those devices alone, and the
+  /// bundle carries that schedule for when a device of the main one is
+  /// absent at run time. Bundles only.
+  std::vector<std::string> fallbacks;
   /// Where to write the placement report (.html or .json); empty: none.
   std::string reportPath;
   /// Print weight blobs in full in text stages instead of eliding them.

@@ -4,7 +4,10 @@
 //===----------------------------------------------------------------------===//
 //
 // A Session opens a bundle, creates its devices through their drivers, loads
-// every code object once, and then runs the schedule as often as asked:
+// their code objects once, and then runs the schedule as often as asked.
+// When a device of the main schedule is absent and the bundle carries
+// fallback plans (`tangram-compile --fallback`), the first plan whose devices
+// are all present runs instead:
 //
 //   std::string error;
 //   auto session = tangram::Session::open("m.tgb", {}, error);
@@ -27,6 +30,7 @@
 #include "tangram/Runtime/Device.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,8 +63,16 @@ public:
   ~Session();
 
   const Bundle &bundle() const { return *bundle_; }
-  const Manifest &manifest() const { return bundle_->manifest(); }
-  Device &device(unsigned id) { return *devices_[id]; }
+  /// The bundle's manifest with the schedule that runs: the main one, or
+  /// the fallback plan chosen when a device of the main one is absent.
+  const Manifest &manifest() const {
+    return fallback_ ? *fallback_ : bundle_->manifest();
+  }
+  /// 0 when the main schedule runs, K when fallback plan K does.
+  unsigned plan() const { return static_cast<unsigned>(plan_); }
+  /// Why the main schedule could not run (one line naming the device), or
+  /// "" when it runs.
+  const std::string &fallbackReason() const { return fallbackReason_; }
 
   /// Checks `inputs` against the manifest's inputs: the count, each dtype and
   /// rank, and every static dim. Errors name the input, e.g. "input 'x':
@@ -90,7 +102,15 @@ private:
   bool runAsync(std::vector<Buffer> &values, std::string &error);
 
   std::shared_ptr<const Bundle> bundle_;
+  /// Which schedule runs (see plan()), and the manifest that has it in place
+  /// of the main one when it is a fallback.
+  int plan_ = -1;
+  std::optional<Manifest> fallback_;
+  std::string fallbackReason_;
+  /// One per manifest device; null for those the chosen plan does not use.
   std::vector<std::unique_ptr<Device>> devices_;
+  size_t deviceCount_ = 0;
+  /// One per code object; null for those the chosen plan does not launch.
   std::vector<std::unique_ptr<Executable>> executables_;
   /// One read-only view per weight, into the bundle's mapping.
   std::vector<Buffer> weights_;
