@@ -13,6 +13,8 @@
   renders in headless Chromium, and the screenshot shows each device's
   colour.
 - `tangram-calibrate` writes a catalog the compiler takes.
+- A bundle with a fallback plan (`--fallback cpu0`) runs on Vulkan, and on
+  the CPU alone when no Vulkan driver is found.
 
 Environment: as test_vulkan_models.py (TANGRAM_BUILD_DIR,
 TANGRAM_TORCH_PYTHON, TANGRAM_REQUIRE_VULKAN); TANGRAM_REQUIRE_CHROMIUM=1
@@ -120,6 +122,33 @@ def test_resnet18_split_across_cpu_and_vulkan(vulkan, models_dir, tmp_path):
     assert a.keys() == b.keys()
     for f in a:
         np.testing.assert_allclose(b[f], a[f], rtol=1e-3, atol=1e-4)
+
+
+def test_fallback_plan_runs_when_vulkan_is_absent(vulkan, models_dir, tmp_path):
+    # The main schedule puts the model on Vulkan; --fallback cpu0 adds a plan
+    # on the CPU alone, which runs when no Vulkan driver is found.
+    model = os.path.join(models_dir, "mnist_cnn.onnx")
+    catalog = write_json(tmp_path / "fast.json", FAST_VULKAN)
+    bundle = compile_model(model, tmp_path / "fb.tgb", "--devices", catalog, "--fallback", "cpu0")
+    describe = json.loads(subprocess.run([RUNNER, str(bundle), "--describe"], capture_output=True,
+                                         text=True, check=True).stdout)
+    kinds = [describe["devices"][s["device"]]["kind"] for s in describe["schedule"] if s["op"] == "launch"]
+    assert "vulkan" in kinds, describe["schedule"]
+    assert len(describe["fallbacks"]) == 1
+    alone = compile_model(model, tmp_path / "cpu.tgb")
+    data = os.path.join(models_dir, "mnist_cnn", "test_data_set_0")
+    a = run_outputs(alone, data, tmp_path / "cpu")
+    b = run_outputs(bundle, data, tmp_path / "main")  # on Vulkan; --expect: the references
+    for f in a:
+        np.testing.assert_allclose(b[f], a[f], rtol=1e-3, atol=1e-4)
+    env = dict(os.environ, VK_ICD_FILENAMES=str(tmp_path / "none.json"),
+               VK_DRIVER_FILES=str(tmp_path / "none.json"))
+    proc = subprocess.run([RUNNER, str(bundle), "--data-dir", data, "--output-dir", str(tmp_path / "fb"),
+                           "--npy", "--expect", data], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "running fallback plan 1 on cpu0" in proc.stderr, proc.stderr
+    for f in a:  # the fallback is the CPU compile: the same bits
+        np.testing.assert_array_equal(np.load(tmp_path / "fb" / f), a[f])
 
 
 def test_op_vulkan_cannot_take_runs_on_cpu(vulkan, tmp_path):

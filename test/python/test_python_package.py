@@ -257,3 +257,25 @@ def test_placement_from_python(models_dir, tmp_path):
                              report=report)
     assert json.loads(report.read_text())["nodes"]
     assert [d["name"] for d in bundle.manifest["devices"]] == ["cpu0"]
+
+
+def test_fallback_plan_from_python(models_dir):
+    """A bundle pinned to the mixed fleet's NVIDIA GPU, with a fallback plan
+    on its CPU: where no CUDA driver is (this machine, CI), the session runs
+    the fallback and says why."""
+    mnist = os.path.join(models_dir, "mnist_cnn.onnx")
+    catalog = os.path.join(REPO, "catalogs", "mixed-fleet.json")
+    bundle = tangram.compile(mnist, devices=catalog, pins=["*=gpu0"], fallbacks=["cpu0"])
+    assert [d["name"] for d in bundle.manifest["devices"]] == ["gpu0", "cpu0"]
+    assert len(bundle.manifest["fallbacks"]) == 1
+    x = np.random.default_rng(0).standard_normal((1, 1, 28, 28)).astype(np.float32)
+    expected = tangram.Session(tangram.compile(mnist)).run(None, {"input": x})[0]
+    session = tangram.Session(bundle)
+    if session.plan == 0:  # a CUDA GPU is present
+        np.testing.assert_allclose(session.run(None, {"input": x})[0], expected, rtol=1e-3, atol=1e-4)
+    else:
+        assert session.plan == 1 and "device 0: no cuda device" in session.fallback_reason
+        np.testing.assert_array_equal(session.run(None, {"input": x})[0], expected)
+    session = tangram.Session(bundle, device="cpu")
+    assert session.plan == 1 and "not the requested 'cpu'" in session.fallback_reason
+    np.testing.assert_array_equal(session.run(None, {"input": x})[0], expected)
