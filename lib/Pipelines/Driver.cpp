@@ -305,11 +305,13 @@ bool writeKernels(const CodeObject &code, CompileStage stage, StringRef dir,
 /// After the executables of GPU code object `code` failed to lower
 /// together: those that fail alone, as "DEVICE:NODE" for each ONNX node of
 /// their ops (placement keeps those off the device).
+/// `kernelsOnly`: lower through the target's kernel pipeline only.
 std::vector<std::string> hostStepNodes(ModuleOp module,
                                        const ::tangram::CodeObjectDesc &code,
                                        const TargetBackend &target,
                                        const TargetOptions &options,
-                                       const std::string &device) {
+                                       const std::string &device,
+                                       bool kernelsOnly = false) {
   std::vector<std::string> avoid;
   std::string message;
   for (const ::tangram::ExportDesc &x : code.exports) {
@@ -318,7 +320,10 @@ std::vector<std::string> hostStepNodes(ModuleOp module,
     OwningOpRef<ModuleOp> dm = deviceModule(module, one, target);
     auto lower = [&](PassManager &pm) {
       buildTGToLinalgPipeline(pm);
-      target.buildPipeline(pm, options);
+      if (kernelsOnly)
+        target.buildKernelPipeline(pm, options);
+      else
+        target.buildPipeline(pm, options);
     };
     if (runPasses(*dm, lower, false, message))
       continue;
@@ -335,6 +340,36 @@ std::vector<std::string> hostStepNodes(ModuleOp module,
   }
   return avoid;
 }
+/// The "DEVICE:NODE" entries of every GPU code object of `plan` whose
+/// executables need a host step (see hostStepNodes); empty when all lower.
+std::vector<std::string> probeHostSteps(ModuleOp module,
+                                        const ::tangram::Manifest &plan,
+                                        ArrayRef<DeviceEntry> devices,
+                                        TargetOptions options) {
+  std::vector<std::string> avoid;
+  std::string message;
+  for (const ::tangram::CodeObjectDesc &code : plan.codeObjects) {
+    const ::tangram::DeviceDesc &device = plan.devices[code.device];
+    if (device.kind == "cpu")
+      continue;
+    const TargetBackend *target = lookupTarget(device.kind);
+    for (const DeviceEntry &d : devices)
+      if (d.id == device.name)
+        options.features = d.features;
+    OwningOpRef<ModuleOp> dm = deviceModule(module, code, *target);
+    auto lower = [&](PassManager &pm) {
+      buildTGToLinalgPipeline(pm);
+      target->buildKernelPipeline(pm, options);
+    };
+    if (runPasses(*dm, lower, false, message))
+      continue;
+    std::vector<std::string> more = hostStepNodes(
+        module, code, *target, options, device.name, /*kernelsOnly=*/true);
+    avoid.insert(avoid.end(), more.begin(), more.end());
+  }
+  return avoid;
+}
+
 } // namespace
 
 namespace {
@@ -389,23 +424,39 @@ bool compilePlan(ModuleOp pristine, const Catalog &catalog,
     };
     if (!runPasses(*module, schedule, false, message))
       return fail(modelPath + ": " + message);
+    std::string placementText;
     if (auto placement = (*module)->getAttrOfType<StringAttr>(kPlacementAttr)) {
       if (!options.reportPath.empty() &&
           !writePlacementReport(placement.getValue(), options.reportPath,
                                 llvm::sys::path::filename(modelPath), error))
         return fail(modelPath + ": " + error);
-      if (options.stage == CompileStage::Placement)
-        return written = true, writeText(
-                                   outputPath.str(),
-                                   [&](llvm::raw_ostream &o) {
-                                     o << placement.getValue() << "\n";
-                                   },
-                                   error);
+      placementText = placement.getValue().str();
       (*module)->removeAttr(kPlacementAttr);
     }
     auto planText = (*module)->getAttrOfType<StringAttr>(kManifestAttr);
     if (!::tangram::parseManifest(planText.getValue(), plan, message))
       return fail(modelPath + ": the schedule's " + message);
+    // Stages that stop before the target's code still lower the GPU
+    // executables, so that they show the placement a bundle gets.
+    if (hasCPU && attempt < 3 &&
+        (options.stage == CompileStage::Placement ||
+         options.stage == CompileStage::Schedule ||
+         options.stage == CompileStage::Linalg)) {
+      std::vector<std::string> avoid =
+          probeHostSteps(*module, plan, devices, targetOptions);
+      if (!avoid.empty()) {
+        placementOptions.avoid.insert(placementOptions.avoid.end(),
+                                      avoid.begin(), avoid.end());
+        continue;
+      }
+    }
+    if (options.stage == CompileStage::Placement && !placementText.empty())
+      return written = true, writeText(
+                                 outputPath.str(),
+                                 [&](llvm::raw_ostream &o) {
+                                   o << placementText << "\n";
+                                 },
+                                 error);
     interface = readModelInterface(*module, error);
     if (!interface)
       return fail(modelPath + ": " + error);

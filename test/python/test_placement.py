@@ -278,17 +278,22 @@ def test_host_steps_move_to_the_cpu(vulkan, name, models_dir, tmp_path):
     """Models a GPU executable cannot size alone (a run-time loop, results
     sized from data on the device) compile for cpu + vulkan: the driver finds
     the executables that fail to lower, placement keeps their ops on the CPU,
-    and the split runs correctly at two shapes."""
+    and the split runs correctly at two shapes. --emit=placement shows the
+    same placement as the bundle's report."""
     models_dir_dyn = os.path.join(BUILD_DIR, "models")
     proc = subprocess.run([TORCH_PYTHON, os.path.join(REPO, "scripts", "export_models.py"), "--out",
                            models_dir_dyn, "--dynamic"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     catalog = write_json(tmp_path / "fast.json", FAST_VULKAN)
     model = os.path.join(models_dir_dyn, f"{name}.onnx")
-    bundle = compile_model(model, tmp_path / "split.tgb", "--devices", catalog)
+    report = tmp_path / "report.json"
+    bundle = compile_model(model, tmp_path / "split.tgb", "--devices", catalog, "--report", str(report))
     describe = json.loads(subprocess.run([RUNNER, str(bundle), "--describe"], capture_output=True, text=True,
                                          check=True).stdout)
     assert sorted(d["kind"] for d in describe["devices"]) == ["cpu", "vulkan"]
+    # --emit=placement stops before code, but shows the placement the bundle got.
+    devices = [(n["name"], n["device"]) for n in json.loads(report.read_text())["nodes"]]
+    assert [(n["name"], n["device"]) for n in placement(model, catalog, tmp_path)["nodes"]] == devices
     for k in (0, 1):
         data = os.path.join(models_dir_dyn, name, f"test_data_set_{k}")
         run_outputs(bundle, data, tmp_path / f"out_{k}")

@@ -106,6 +106,14 @@ public:
   /// linalg on tensors -> the target's lowered IR, in place.
   virtual void buildPipeline(OpPassManager &pm,
                              const TargetOptions &options) const = 0;
+  /// The part of buildPipeline that decides what the device can run on its
+  /// own: for a GPU, kernels and their host programs, where an executable
+  /// that needs a host step fails. Stages that stop before the code run it
+  /// to place as a bundle would. The default is the whole pipeline.
+  virtual void buildKernelPipeline(OpPassManager &pm,
+                                   const TargetOptions &options) const {
+    buildPipeline(pm, options);
+  }
   /// The device the code object runs on.
   virtual DeviceInfo device(const TargetOptions &options) const = 0;
   /// Serializes the lowered `module` into one code object exporting

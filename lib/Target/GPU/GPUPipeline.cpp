@@ -147,3 +147,8 @@ void GPUTargetBackend::buildPipeline(OpPassManager &pm,
   addMathLowering(pm);
   addFinalConversion(pm, options);
 }
+
+void GPUTargetBackend::buildKernelPipeline(
+    OpPassManager &pm, const TargetOptions &options) const {
+  buildGPUKernelPipeline(pm, description(options), options.precision);
+}

@@ -70,6 +70,8 @@ public:
                   std::string &why) const override;
   void buildPipeline(OpPassManager &pm,
                      const TargetOptions &options) const override;
+  void buildKernelPipeline(OpPassManager &pm,
+                           const TargetOptions &options) const override;
 };
 
 /// linalg on tensors -> bufferized kernels (gpu.func) and their host
