@@ -156,11 +156,17 @@ OpWork mlir::tangram::tg::estimateWork(Operation *op, int64_t dynamicDim) {
     // Per output element: a dot product over (C/group) x window.
     w.flops = 2 * out * trailing(conv.getWeight(), 1, dynamicDim);
     w.contraction = true;
-    // One input channel per group: a depthwise conv, memory-bound.
-    // One input channel per group: a depthwise conv, memory-bound.
+    // One input channel per group: a depthwise conv, memory-bound. An
+    // ungrouped 1x1 conv is a matrix product of the weights and the pixels
+    // (the CPU runs it as one GEMM), so it runs at a GEMM's rate.
+    auto weight = cast<ShapedType>(conv.getWeight().getType());
+    bool pointwise = conv.getGroup() == 1 && weight.getRank() > 2 &&
+                     llvm::all_of(weight.getShape().drop_front(2),
+                                  [](int64_t k) { return k == 1; });
     w.kind = dimOf(conv.getWeight(), 1, dynamicDim) == 1 && conv.getGroup() > 1
                  ? "depthwise"
-                 : "conv";
+             : pointwise ? "gemm"
+                         : "conv";
   } else if (auto conv = dyn_cast<DeformConvOp>(op)) {
     // The conv, plus a bilinear sample per input point it reads.
     w.flops = 10 * out * trailing(conv.getWeight(), 1, dynamicDim);
@@ -202,6 +208,7 @@ OpWork mlir::tangram::tg::estimateWork(Operation *op, int64_t dynamicDim) {
     w.flops = 8 * in; // mean, variance, scale and shift
   } else if (isa<BatchNormOp>(op)) {
     w.flops = 2 * in;
+    w.elementwise = true;
   } else if (isa<TransposeOp, ExpandOp, ConcatOp, SplitOp, SliceOp, GatherOp,
                  GatherElementsOp, GatherNDOp, ScatterElementsOp, ScatterNDOp,
                  PadOp, TileOp, DepthToSpaceOp, SpaceToDepthOp, ResizeOp,
@@ -224,6 +231,10 @@ OpWork mlir::tangram::tg::estimateWork(Operation *op, int64_t dynamicDim) {
   } else {
     // Elementwise or per-output-element work.
     w.flops = std::max(out, in) * elementwiseOps(op);
+    w.elementwise = op->getNumResults() == 1 &&
+                    llvm::all_of(op->getOperandTypes(), [&](Type t) {
+                      return numElements(t, dynamicDim) <= out;
+                    });
   }
   return w;
 }

@@ -30,6 +30,10 @@ struct OpWork {
   /// "gemm" (matmul, einsum), "conv" (dense convolutions), "depthwise"
   /// (one input channel per group), or "" (everything else).
   const char *kind = "";
+  /// Whether each result element is computed from the operands' elements
+  /// at its position (broadcast): such an op fuses into its producer's
+  /// kernel, reading that producer's value where it is made.
+  bool elementwise = false;
 };
 
 /// Elements of a shaped type, with each run-time dim taken as `dynamicDim`

@@ -68,13 +68,14 @@ double onCurve(const std::vector<std::pair<double, double>> &points,
 }
 } // namespace
 
-double CostModel::computeMs(const tg::OpWork &w, unsigned d) const {
+double CostModel::computeMs(const tg::OpWork &w, unsigned d,
+                            bool fused) const {
   const DeviceEntry &e = devices[d];
   double bytes = w.bytesRead + w.bytesWritten;
   if ((w.flops <= 0 && bytes <= 0) || !e.priced())
     return 0;
   std::string key = w.computeType ? dtypeKey(w.computeType) : "";
-  double fixedMs = e.launchUs * 1e-3;
+  double fixedMs = fused ? 0 : e.launchUs * 1e-3;
 
   // Calibrated f32 kernels: the device's measured curve for the kind.
   if (key == "f32" && *w.kind) {

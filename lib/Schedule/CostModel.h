@@ -42,8 +42,11 @@ public:
   /// what the catalog lacks.
   bool supportsType(Type elementType, unsigned d, std::string &why) const;
   /// Milliseconds device `d` takes for `work`, launch included (work that
-  /// moves nothing costs nothing).
-  double computeMs(const tg::OpWork &work, unsigned d) const;
+  /// moves nothing costs nothing). A `fused` op runs inside its producer's
+  /// kernel: no launch of its own, and `work` counts only the bytes it
+  /// reads from elsewhere.
+  double computeMs(const tg::OpWork &work, unsigned d,
+                   bool fused = false) const;
   /// Milliseconds to move `bytes` from device `from` to device `to`.
   double transferMs(double bytes, unsigned from, unsigned to) const;
 

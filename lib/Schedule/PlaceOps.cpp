@@ -207,8 +207,23 @@ void PlaceOpsPass::runOnOperation() {
     Operation *p = *producers.begin();
     unsigned j = position[p];
     bool onlyUser = llvm::all_of(p->getUsers(), [&](Operation *u) { return u == op; });
-    if (onlyUser && movesWith(i, j))
-      classes.unionSets(i, j);
+    if (!onlyUser || !movesWith(i, j))
+      continue;
+    classes.unionSets(i, j);
+    if (work[i].elementwise) {
+      // Fused into its producer's kernel (an epilogue, or one loop nest):
+      // the value between them never reaches memory, and there is no
+      // launch of its own. What it reads from elsewhere still costs.
+      tg::OpWork fused = work[i];
+      fused.bytesRead = 0;
+      for (Value v : op->getOperands())
+        if (v.getDefiningOp() != p)
+          fused.bytesRead += tg::numBytes(v.getType(), dynamicDim);
+      fused.bytesWritten = 0;
+      for (unsigned d = 0; d < numDevices; ++d)
+        if (ms[i][d] != kInfinity)
+          ms[i][d] = model.computeMs(fused, d, /*fused=*/true);
+    }
   }
 
   // Groups in the order of their first op (topological: a group's inputs
