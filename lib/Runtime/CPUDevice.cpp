@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "tangram/Runtime/CPUDevice.h"
+#include "tangram/Runtime/Profile.h"
 
 #include <cerrno>
 #include <cstring>
@@ -189,7 +190,8 @@ void keepFreedMemory() {
 } // namespace
 
 CPUDevice::CPUDevice(DeviceDesc desc, const DeviceOptions &options)
-    : Device(std::move(desc)), pool_(options.threads) {
+    : Device(std::move(desc)), pool_(options.threads),
+      profile_(options.profile) {
   keepFreedMemory();
 }
 
@@ -287,6 +289,10 @@ CPUDevice::loadExecutable(const CodeObjectDesc &desc, ByteSpan bytes,
   if (auto setParallelFor = reinterpret_cast<SetParallelForFn>(
           dlsym(handle, "tangram_set_parallel_for")))
     setParallelFor(&tangram_parallel_for);
+  if (profile_)
+    if (auto setProfiler = reinterpret_cast<SetProfilerFn>(
+            dlsym(handle, "tangram_set_profiler")))
+      setProfiler(&tangram_profile_now, &tangram_profile_record);
   auto takeError =
       reinterpret_cast<TakeErrorFn>(dlsym(handle, "tangram_take_error"));
   return std::make_unique<CPUExecutable>(std::move(entries), pool_, handle,

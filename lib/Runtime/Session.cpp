@@ -79,6 +79,7 @@ std::unique_ptr<Session> Session::create(std::shared_ptr<const Bundle> bundle,
     DeviceOptions deviceOptions;
     deviceOptions.threads = options.threads;
     deviceOptions.ordinal = ordinal;
+    deviceOptions.profile = options.profile;
     std::string message;
     session->devices_[i] = driver->createDevice(d, deviceOptions, message);
     if (!session->devices_[i])

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 #include "Compare.h"
 #include "TensorFiles.h"
+#include "tangram/Runtime/Profile.h"
 #include "tangram/Runtime/Session.h"
 #include "tangram/Runtime/Device.h"
 
@@ -35,7 +36,7 @@ const char *kUsage =
     "         [--output-dir OUTDIR] [--npy] [--expect DIR] [--rtol R] "
     "[--atol A]\n"
     "         [--benchmark N] [--threads T] [--device KIND[:N]] [--print]\n"
-    "         [--no-verify]\n"
+    "         [--no-verify] [--profile]\n"
     "       tangram-run OUT.tgb --describe\n"
     "       tangram-run --list-devices\n"
     "\n"
@@ -53,6 +54,10 @@ const char *kUsage =
     "  --no-verify        skip the checksums of the code and weights (for\n"
     "                     very large bundles from a trusted source; the\n"
     "                     header and manifest are always checked)\n"
+    "  --profile          time each kernel call (convolutions, matrix\n"
+    "                     products, pools, parallel loops) over the runs\n"
+    "                     after the first (--benchmark's, or 10) and print\n"
+    "                     the time per run of each, busiest first\n"
     "  --describe         print the bundle's manifest (inputs with symbolic "
     "dims,\n"
     "                     devices, code objects, weights, schedule) as JSON\n"
@@ -73,6 +78,7 @@ struct Options {
   std::string device;
   bool print = false;
   bool verify = true;
+  bool profile = false;
   bool describe = false;
   bool listDevices = false;
 };
@@ -131,7 +137,8 @@ Options parseArgs(int argc, char **argv) {
       return argv[++i];
     };
     if (name == "--npy" || name == "--print" || name == "--describe" ||
-        name == "--list-devices" || name == "--no-verify") {
+        name == "--list-devices" || name == "--no-verify" ||
+        name == "--profile") {
       if (hasValue)
         fatal(name + " takes no value");
       if (name == "--no-verify")
@@ -140,6 +147,7 @@ Options parseArgs(int argc, char **argv) {
         (name == "--npy"        ? o.npy
          : name == "--print"    ? o.print
          : name == "--describe" ? o.describe
+         : name == "--profile"  ? o.profile
                                 : o.listDevices) = true;
     } else if (name == "--data-dir") {
       o.dataDir = needValue();
@@ -310,7 +318,8 @@ unsigned expectOutputs(const Options &o, const Manifest &m,
   return bad;
 }
 
-void benchmark(const Options &o, Session &session,
+/// Returns how many runs it made, warm-up included.
+long benchmark(const Options &o, Session &session,
                const std::vector<Buffer> &inputs) {
   using Clock = std::chrono::steady_clock;
   std::vector<Buffer> outputs;
@@ -320,8 +329,9 @@ void benchmark(const Options &o, Session &session,
   // steady state before timing (scripts/benchmark_cpu.py warms onnxruntime
   // the same way).
   auto warmStart = Clock::now();
+  long runs = 0;
   for (int r = 0; r < 3 || Clock::now() - warmStart < std::chrono::milliseconds(100);
-       ++r)
+       ++r, ++runs)
     if (!session.run(inputs, outputs, error))
       fatal(o.bundle + ": " + error);
   std::vector<double> ms;
@@ -338,6 +348,26 @@ void benchmark(const Options &o, Session &session,
                       : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
   std::printf("latency: min %.3f ms, median %.3f ms, max %.3f ms (%zu runs)\n",
               ms.front(), median, ms.back(), ms.size());
+  return runs + o.benchmark;
+}
+
+/// --profile: the kernel calls of `runs` runs that took `wallMs`, per run.
+void printProfile(long runs, double wallMs) {
+  std::vector<KernelProfile> profile = takeKernelProfile();
+  double perRun = wallMs / double(runs), inside = 0;
+  std::printf("profile: %ld runs, %.3f ms per run; per run, most time "
+              "first:\n%9s %6s %6s  %-15s %s\n",
+              runs, perRun, "ms", "%", "calls", "kernel", "sizes");
+  for (const KernelProfile &p : profile) {
+    double ms = p.ms / double(runs);
+    inside += ms;
+    std::printf("%9.4f %5.1f%% %6.4g  %-15s %s\n", ms, 100 * ms / perRun,
+                double(p.calls) / double(runs), p.kernel.c_str(),
+                p.sizes.c_str());
+  }
+  std::printf("%9.4f %5.1f%%         (outside these calls: other generated "
+              "code, allocation, the schedule)\n",
+              perRun - inside, 100 * (perRun - inside) / perRun);
 }
 
 } // namespace
@@ -375,6 +405,7 @@ int main(int argc, char **argv) {
   SessionOptions options;
   options.threads = static_cast<unsigned>(o.threads);
   options.device = o.device;
+  options.profile = o.profile;
   std::unique_ptr<Session> session = Session::create(bundle, options, error);
   if (!session)
     fatal(error);
@@ -403,8 +434,18 @@ int main(int argc, char **argv) {
   unsigned mismatches = 0;
   if (!o.expectDir.empty())
     mismatches = expectOutputs(o, m, outputs);
-  if (o.benchmark)
-    benchmark(o, *session, inputs);
+  // The first run is not profiled: its caches and heap are cold.
+  takeKernelProfile();
+  auto start = std::chrono::steady_clock::now();
+  long runs = o.benchmark ? benchmark(o, *session, inputs) : 0;
+  if (o.profile && !runs)
+    for (std::string e; runs < 10; ++runs)
+      if (!session->run(inputs, outputs, e))
+        fatal(o.bundle + ": " + e);
+  if (o.profile)
+    printProfile(runs, std::chrono::duration<double, std::milli>(
+                           std::chrono::steady_clock::now() - start)
+                           .count());
   std::fflush(stdout);
   if (mismatches)
     fatal(std::to_string(mismatches) + " of " + std::to_string(outputs.size()) +

@@ -26,6 +26,9 @@ using SetParallelForFn = void (*)(ParallelForFn parallelFor);
 /// `const char *tangram_take_error(void)`: the first check that failed in
 /// the last entry call (null if none), cleared by the call.
 using TakeErrorFn = const char *(*)();
+using SetProfilerFn = void (*)(int64_t (*now)(),
+                               void (*record)(const char *, const int64_t *,
+                                              int64_t, int64_t));
 
 /// The code object format of the cpu device.
 constexpr const char *kElfSharedObjectFormat = "elf-shared-object";
@@ -55,6 +58,7 @@ public:
 
 private:
   ThreadPool pool_;
+  bool profile_ = false;
 };
 
 /// Registers `entry` under `name` for code objects of format "in-process"

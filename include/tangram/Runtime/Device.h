@@ -30,6 +30,9 @@ struct DeviceOptions {
   unsigned threads = 0;
   /// Which device of the kind (`--device vulkan:1`); 0 is the first.
   unsigned ordinal = 0;
+  /// Code objects loaded by the device report each kernel call
+  /// (Profile.h); the CPU device's do.
+  bool profile = false;
 };
 
 class Device {

@@ -47,6 +47,9 @@ struct SessionOptions {
   /// Session::open verifies the checksums of the code and weights
   /// (Bundle::open); false skips them for very large trusted bundles.
   bool verify = true;
+  /// Record the time of each kernel call (Profile.h; `tangram-run
+  /// --profile`).
+  bool profile = false;
 };
 
 class Session {

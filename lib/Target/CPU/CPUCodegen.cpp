@@ -112,14 +112,15 @@ llvm::Function *addExportWrapper(llvm::Module &m, llvm::StringRef entryFunc,
 }
 
 /// Everything but the exports is internal: LLVM may inline and drop it. The
-/// runtime also looks up tangram_set_parallel_for and tangram_take_error
-/// (docs/BundleFormat.md).
+/// runtime also looks up tangram_set_parallel_for, tangram_take_error and
+/// tangram_set_profiler (docs/BundleFormat.md).
 void internalize(llvm::Module &m,
                  const llvm::SmallPtrSetImpl<llvm::Function *> &exported) {
   for (llvm::Function &f : m)
     if (!exported.contains(&f) && !f.isDeclaration() &&
         f.getName() != kCPUSetParallelForName &&
-        f.getName() != kCPUTakeErrorName)
+        f.getName() != kCPUTakeErrorName &&
+        f.getName() != kCPUSetProfilerName)
       f.setLinkage(llvm::GlobalValue::InternalLinkage);
   // LLVM's own globals (llvm.global_dtors: the microkernels free their
   // packed weights when the object is unloaded) keep their linkage.

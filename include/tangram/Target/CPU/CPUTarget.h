@@ -53,6 +53,9 @@ inline constexpr const char *kCPUSetParallelForName =
     "tangram_set_parallel_for";
 /// The optional export that returns (and clears) the first run-time error.
 inline constexpr const char *kCPUTakeErrorName = "tangram_take_error";
+/// The exported function that gives the microkernels a clock and a recorder
+/// (Microkernels.c; the runtime calls it when profiling, Profile.h).
+inline constexpr const char *kCPUSetProfilerName = "tangram_set_profiler";
 
 /// Dialects and interfaces the CPU pipeline needs.
 void registerCPUTargetDialects(DialectRegistry &registry);

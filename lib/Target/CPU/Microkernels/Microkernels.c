@@ -194,10 +194,39 @@ const char *tangram_take_error(void) {
   return __atomic_exchange_n(&tg_error, (const char *)0, __ATOMIC_SEQ_CST);
 }
 
+/* Profiling (tangram-run --profile, docs/BundleFormat.md): the runtime
+ * sets a clock and a recorder when asked; each entry point then reports
+ * its kind, its sizes and the nanoseconds it took (loops run by other
+ * threads included). Unset, an entry costs one test. */
+typedef int64_t (*tg_now_fn)(void);
+typedef void (*tg_record_fn)(const char *kind, const int64_t *sizes,
+                             int64_t count, int64_t ns);
+static tg_now_fn tg_prof_now;
+static tg_record_fn tg_prof_record;
+
+void tangram_set_profiler(tg_now_fn now, tg_record_fn record) {
+  tg_prof_now = record ? now : 0;
+  tg_prof_record = now ? record : 0;
+}
+
+static inline int64_t tg_prof_start(void) {
+  return tg_prof_now ? tg_prof_now() : 0;
+}
+
+static void tg_prof_stop(int64_t t0, const char *kind, const int64_t *sizes,
+                         int64_t count) {
+  if (tg_prof_record)
+    tg_prof_record(kind, sizes, count, tg_prof_now() - t0);
+}
+
 /* The parallel-for of loops outlined by tg-cpu-parallelize-loops
- * (ParallelLaunch.cpp calls it). */
+ * (ParallelLaunch.cpp calls it); profiled as its trip count and its body's
+ * address (the runtime names the body's symbol). */
 void tg_uk_parallel_run(void *ctx, int64_t n, tg_body_fn fn) {
+  int64_t t0 = tg_prof_start();
   tg_run(ctx, n, fn);
+  int64_t sizes[2] = {n, (int64_t)(intptr_t)fn};
+  tg_prof_stop(t0, "loop", sizes, 2);
 }
 
 static inline int64_t tg_min(int64_t a, int64_t b) { return a < b ? a : b; }
@@ -977,18 +1006,24 @@ static void tg_batch_matmul(const float *a, int64_t as_b, int64_t as0,
 void tg_uk_matmul_f32(TG_MEMREF2(A), TG_MEMREF2(B), TG_MEMREF2(C),
                       int64_t b_kind, int64_t c_zero, TG_EPI_ARG(E)) {
   TG_EPI_DECODE(E, epi);
+  int64_t t0 = tg_prof_start();
   tg_batch_matmul(A + A_off, 0, A_s0, A_s1, B + B_off, 0, B_s0, B_s1,
                   C + C_off, 0, C_s0, C_s1, 1, C_d0, C_d1, A_d1, b_kind,
                   c_zero, epi);
+  int64_t sizes[3] = {C_d0, C_d1, A_d1};
+  tg_prof_stop(t0, "matmul", sizes, 3);
 }
 
 /* linalg.batch_matmul: C[b, M, N] += A[b, M, K] * B[b, K, N]. */
 void tg_uk_batch_matmul_f32(TG_MEMREF3(A), TG_MEMREF3(B), TG_MEMREF3(C),
                             int64_t b_kind, int64_t c_zero, TG_EPI_ARG(E)) {
   TG_EPI_DECODE(E, epi);
+  int64_t t0 = tg_prof_start();
   tg_batch_matmul(A + A_off, A_s0, A_s1, A_s2, B + B_off, B_s0, B_s1, B_s2,
                   C + C_off, C_s0, C_s1, C_s2, C_d0, C_d1, C_d2, A_d2, b_kind,
                   c_zero, epi);
+  int64_t sizes[4] = {C_d0, C_d1, C_d2, A_d2};
+  tg_prof_stop(t0, "batch_matmul", sizes, 4);
 }
 
 /* A grouped 2-D convolution on an already padded input, as strides:
@@ -1846,6 +1881,20 @@ static void tg_conv_run(tg_conv *cv) {
   tg_scratch_free(bnoff);
 }
 
+/* A convolution's profile: N, G, C, H, W (as given, padding not
+ * included), F, OH, OW, KH, KW, SH, SW (per group: C and F). */
+static void tg_prof_conv(int64_t t0, const tg_conv *cv) {
+  if (!tg_prof_record)
+    return;
+  int64_t sizes[12] = {cv->n,  cv->g,  cv->c,  cv->ih, cv->iw, cv->f,
+                       cv->oh, cv->ow, cv->kh, cv->kw, cv->sh, cv->sw};
+  tg_prof_stop(t0,
+               cv->c == 1 && cv->f == 1 && cv->g > 1 ? "depthwise_conv"
+               : cv->g > 1                          ? "grouped_conv"
+                                                    : "conv",
+               sizes, 12);
+}
+
 /* linalg.conv_2d_nchw_fchw on an input padded with pt rows above and pl
  * columns left (and below and right as the output needs; 0, 0 for an
  * already padded input); w_const: TG_WEIGHT_* (Layout.h): W is an
@@ -1866,7 +1915,9 @@ void tg_uk_conv2d_nchw_fchw_f32(TG_MEMREF4(I), TG_MEMREF4(W), TG_MEMREF4(O),
                 {O_s0, 0, O_s1, O_s2, O_s3},
                 O_d0, 1, I_d1, O_d1, W_d2, W_d3, O_d2, O_d3, sh, sw, dh, dw,
                 I_d2, I_d3, pt, pl, w_const, c_zero, epi, 0};
+  int64_t t0 = tg_prof_start();
   tg_conv_run(&cv);
+  tg_prof_conv(t0, &cv);
 }
 
 /* linalg.conv_2d_ngchw_gfchw (grouped, depthwise), padded the same way. */
@@ -1884,7 +1935,9 @@ void tg_uk_conv2d_ngchw_gfchw_f32(TG_MEMREF5(I), TG_MEMREF5(W),
                 {O_s0, O_s1, O_s2, O_s3, O_s4},
                 O_d0, O_d1, I_d2, O_d2, W_d3, W_d4, O_d3, O_d4, sh, sw, dh, dw,
                 I_d3, I_d4, pt, pl, w_const, c_zero, epi, 0};
+  int64_t t0 = tg_prof_start();
   tg_conv_run(&cv);
+  tg_prof_conv(t0, &cv);
 }
 
 /* 2-D pooling as PoolingLowering.cpp writes it (a window reduction over a
@@ -2091,6 +2144,9 @@ void tg_uk_pool2d_nchw_f32(TG_MEMREF4(I), TG_MEMREF4(O), int64_t kh,
                   sum ? 0.0f : -__builtin_inff();
     return;
   }
+  int64_t t0 = tg_prof_start();
   tg_run_sized(&p, p.n * p.c, tg_pool_body,
                TG_LIGHT_WORK_WEIGHT * p.n * p.c * p.oh * p.ow * p.kh * p.kw);
+  int64_t sizes[10] = {p.n, p.c, p.ih, p.iw, p.oh, p.ow, kh, kw, sh, sw};
+  tg_prof_stop(t0, sum ? "sum_pool" : "max_pool", sizes, 10);
 }
