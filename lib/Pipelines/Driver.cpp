@@ -677,8 +677,8 @@ bool mlir::tangram::compileModel(StringRef modelPath, StringRef outputPath,
       continue;
     if (!appendFallbackPlan(main.plan, main.weightData, fallback.plan,
                             fallback.weightData, error))
-      return fail(modelPath + ": --fallback " + options.fallbacks[k] + ": " +
-                  error);
+      return fail("--fallback " + options.fallbacks[k] + ": " + modelPath +
+                  ": " + error);
     for (CodeObject &c : fallback.codes)
       main.codes.push_back(std::move(c));
   }
