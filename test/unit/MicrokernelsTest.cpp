@@ -308,7 +308,8 @@ struct ConvCase {
 /// prepacked weight (TG_WEIGHT_PREPACKED).
 void checkConv(const ConvCase &p, const std::vector<float> *weight = nullptr,
                bool cZero = false, bool epi = false, bool inPlace = true,
-               int64_t pad = 0, const std::vector<float> *packed = nullptr) {
+               int64_t pad = 0, const std::vector<float> *packed = nullptr,
+               int64_t packedKind = TG_WEIGHT_PREPACKED) {
   int64_t oh = (p.h - (p.kh - 1) * p.dh - 1) / p.sh + 1;
   int64_t ow = (p.w - (p.kw - 1) * p.dw - 1) / p.sw + 1;
   std::vector<float> in = randomVector(p.n * p.g * p.c * p.h * p.w, 6),
@@ -371,7 +372,7 @@ void checkConv(const ConvCase &p, const std::vector<float> *weight = nullptr,
   float *w = packed   ? const_cast<float *>(packed->data())
              : weight ? const_cast<float *>(weight->data())
                       : wt.data();
-  int64_t weightKind = packed   ? TG_WEIGHT_PREPACKED
+  int64_t weightKind = packed   ? packedKind
                        : weight ? TG_WEIGHT_MODEL
                                 : TG_WEIGHT_ACTIVATION;
   tg_uk_conv2d_ngchw_gfchw_f32(
@@ -500,6 +501,73 @@ TEST_P(Microkernels, ConvolutionPrepackedWeight) {
     checkConv(c, &weight, false, false, true, 0, &packed);
     checkConv(c, &weight, true, true, false, 1, &packed);
     EXPECT_EQ(tangram_take_error(), nullptr);
+  }
+}
+
+// Convolutions with output channels in lanes (Layout.h's
+// tg_cv_tile_pixels): both register tiles (14 pixels x 2 blocks, 7 x 4),
+// stride 1 and 2, dilation, a 1x1 window on a small plane, rows that are
+// not a multiple of the tile (the last tile overlaps the one before, which
+// must not be added twice), output channels that are not a multiple of the
+// tile's, batches; a model weight packed on first use and one packed at
+// compile time (packConvChannelBlocks), each with and without zeros in the
+// output, an epilogue and a padded input.
+TEST_P(Microkernels, ConvolutionChannelVector) {
+  const ConvCase cases[] = {
+      {1, 1, 16, 32, 16, 16, 3, 3, 1, 1, 1, 1}, // 14 x 2, one overlap
+      {2, 1, 8, 40, 20, 31, 3, 3, 1, 1, 1, 1},  // 40 channels, 29-pixel rows
+      {1, 1, 5, 64, 33, 33, 3, 3, 2, 2, 1, 1},  // stride 2
+      {1, 1, 3, 48, 37, 45, 7, 7, 2, 2, 1, 1},  // a stem: 7x7 stride 2
+      {1, 1, 6, 36, 22, 22, 3, 3, 1, 1, 2, 2},  // dilation
+      {1, 1, 40, 64, 9, 9, 3, 3, 1, 1, 1, 1},   // 7 x 4 on 7x7 outputs
+      {1, 1, 24, 70, 11, 12, 3, 3, 1, 1, 1, 1}, // 7 x 4, 70 channels
+      {2, 1, 96, 64, 7, 7, 1, 1, 1, 1, 1, 1},   // 1x1 on a 7x7 plane
+      {1, 1, 128, 32, 8, 8, 1, 1, 1, 1, 1, 1},  // 1x1, 14 x 2 not: 7 x 4 not
+  };
+  static std::deque<std::vector<float>> weights;
+  for (const ConvCase &c : cases) {
+    int64_t oh = (c.h - (c.kh - 1) * c.dh - 1) / c.sh + 1;
+    int64_t ow = (c.w - (c.kw - 1) * c.dw - 1) / c.sw + 1;
+    int64_t px = tg_cv_tile_pixels(16, c.c, c.f, c.kh, c.kw, oh, ow, c.sh, c.sw);
+    // The cases run the path they are meant to (the last one: the GEMM).
+    EXPECT_EQ(px == 0, &c == &cases[8]) << "f " << c.f << " ow " << ow;
+    weights.push_back(randomVector(c.f * c.c * c.kh * c.kw, 9));
+    checkConv(c, &weights.back());
+    checkConv(c, &weights.back(), true, true, true, 1);
+    checkConv(c, &weights.back(), false, true, false);
+    if (!px)
+      continue;
+    std::vector<float> packed = mlir::tangram::packConvChannelBlocks(
+        weights.back(), c.f, c.c, c.kh, c.kw, 16, tg_cv_tile_blocks(16, px));
+    ASSERT_EQ(int64_t(packed.size()),
+              tg_cv_packed_size(16, px, c.c, c.f, c.kh, c.kw));
+    checkConv(c, &weights.back(), false, false, true, 0, &packed,
+              TG_WEIGHT_CHANNEL_BLOCKS);
+    checkConv(c, &weights.back(), true, true, false, 1, &packed,
+              TG_WEIGHT_CHANNEL_BLOCKS);
+    EXPECT_EQ(tangram_take_error(), nullptr);
+  }
+}
+
+// A weight packed as channel blocks for a convolution that does not run
+// with channels in lanes (one output pixel per row; several groups) is a
+// reported error, not a wrong answer.
+TEST(MicrokernelErrors, ChannelBlocksOffTheChannelVectorPath) {
+  ASSERT_EQ(tangram_take_error(), nullptr);
+  for (int64_t g : {int64_t(1), int64_t(2)}) {
+    int64_t c = 4, f = 32, w = g == 1 ? 3 : 16, ow = w - 2;
+    std::vector<float> in(g * c * 3 * w, 1.0f), wt(g * f * c * 9, 1.0f),
+        out(g * f * ow, 0.0f);
+    int64_t none[1] = {0};
+    tg_uk_conv2d_ngchw_gfchw_f32(
+        in.data(), in.data(), 0, 1, g, c, 3, w, g * c * 3 * w, c * 3 * w,
+        3 * w, w, 1, wt.data(), wt.data(), 0, g, f, c, 3, 3, f * c * 9, c * 9,
+        9, 3, 1, out.data(), out.data(), 0, 1, g, f, 1, ow, g * f * ow,
+        f * ow, ow, ow, 1, 1, 1, 1, 1, 0, 0, TG_WEIGHT_CHANNEL_BLOCKS, 0, none,
+        none, 0, 0, 1);
+    const char *error = tangram_take_error();
+    ASSERT_NE(error, nullptr) << "g = " << g;
+    EXPECT_NE(std::string(error).find("channel blocks"), std::string::npos);
   }
 }
 

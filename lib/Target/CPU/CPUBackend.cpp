@@ -105,11 +105,14 @@ public:
     return !out.bytes.empty();
   }
   /// Packs a weight into the microkernels' GEMM panels: a convolution's
-  /// (A) or a matmul's (B, through its view's strides).
+  /// (A) or a matmul's (B, through its view's strides); or a convolution's
+  /// into channel blocks.
   bool layOutWeight(const WeightLayout &layout, ::tangram::DType dtype,
                     const std::vector<int64_t> &shape, ArrayRef<char> data,
                     std::vector<char> &out,
                     std::string &error) const override {
+    if (layout.kind == kConvChannelBlocksLayout)
+      return layOutChannelBlocks(layout, dtype, shape, data, out, error);
     bool isA = layout.kind == kGemmPanelsLayout;
     if (!isA && layout.kind != kGemmBPanelsLayout)
       return TargetBackend::layOutWeight(layout, dtype, shape, data, out,
@@ -142,6 +145,36 @@ public:
         isA ? packGemmPanels(weights, p[2], p[3], p[4], p[0], p[1])
             : packGemmBPanels(weights, p[2], p[3], p[4], p[5], p[6], p[0],
                               p[1]);
+    out.resize(packed.size() * sizeof(float));
+    std::memcpy(out.data(), packed.data(), out.size());
+    return true;
+  }
+  /// params: vl, blocks, f, c, kh, kw (WeightPacking.h).
+  static bool layOutChannelBlocks(const WeightLayout &layout,
+                                  ::tangram::DType dtype,
+                                  const std::vector<int64_t> &shape,
+                                  ArrayRef<char> data, std::vector<char> &out,
+                                  std::string &error) {
+    const std::vector<int64_t> &p = layout.params;
+    int64_t elements = 1;
+    for (int64_t d : shape)
+      elements *= d;
+    bool fits = dtype == ::tangram::DType::F32 && p.size() == 6u &&
+                data.size() == size_t(elements) * sizeof(float) &&
+                llvm::all_of(p, [](int64_t v) { return v > 0; }) &&
+                p[2] * p[3] * p[4] * p[5] == elements;
+    if (fits) {
+      int64_t k = p[3] * p[4] * p[5], tile = p[0] * p[1];
+      fits = (p[2] + tile - 1) / tile * tile * k == layout.numElements;
+    }
+    if (!fits) {
+      error = "a weight does not fit the packed layout chosen for it";
+      return false;
+    }
+    std::vector<float> weights(elements);
+    std::memcpy(weights.data(), data.data(), data.size());
+    std::vector<float> packed =
+        packConvChannelBlocks(weights, p[2], p[3], p[4], p[5], p[0], p[1]);
     out.resize(packed.size() * sizeof(float));
     std::memcpy(out.data(), packed.data(), out.size());
     return true;

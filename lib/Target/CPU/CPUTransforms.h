@@ -62,6 +62,11 @@ inline constexpr const char *kGemmPanelsLayout = "gemm-a-panels";
 /// params: columns, depth, k, n, and the view's s0, s1 and offset.
 inline constexpr const char *kGemmBPanelsLayout = "gemm-b-panels";
 
+/// The layout kind of a convolution's weight packed as blocks of output
+/// channels for the channel-vector convolution (Microkernels/Layout.h);
+/// params: vl, blocks (per register tile), f, c, kh, kw.
+inline constexpr const char *kConvChannelBlocksLayout = "conv-channel-blocks";
+
 } // namespace mlir::tangram
 
 #endif // TANGRAM_LIB_TARGET_CPU_CPUTRANSFORMS_H

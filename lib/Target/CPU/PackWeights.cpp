@@ -102,10 +102,60 @@ struct Layout {
   SmallVector<int64_t> params;
   int64_t size = 0;
   SmallVector<int64_t> sizes;
+  /// The weight-kind operand the calls get (TG_WEIGHT_*).
+  int64_t weightKind = TG_WEIGHT_PREPACKED;
   bool operator==(const Layout &o) const {
     return kind == o.kind && params == o.params && sizes == o.sizes;
   }
 };
+
+/// The constant integer operand `i` of `call`, if it is one.
+std::optional<int64_t> constantOperand(func::CallOp call, unsigned i) {
+  IntegerAttr value;
+  if (i >= call.getNumOperands() ||
+      !matchPattern(call.getOperand(i), m_Constant(&value)))
+    return std::nullopt;
+  return value.getInt();
+}
+
+/// The channel-blocks layout for the weight of a one-group convolution
+/// (shape `s`: [F, C, KH, KW], or [1, F, C, KH, KW]) that the microkernels
+/// run with output channels in lanes (Layout.h's tg_cv_tile_pixels, the
+/// rule they apply at run time), or nothing. That needs the output's sizes
+/// and unit columns, and the strides, known here.
+std::optional<Layout> channelBlocksLayout(func::CallOp call,
+                                          ArrayRef<int64_t> s, int64_t vl) {
+  unsigned g = s.size() == 5 ? 1 : 0;
+  if (g && s[0] != 1)
+    return std::nullopt;
+  auto cast = call.getOperand(2).getDefiningOp<memref::CastOp>();
+  auto out = cast ? dyn_cast<MemRefType>(cast.getSource().getType())
+                  : MemRefType();
+  std::optional<int64_t> sh = constantOperand(call, 3),
+                         sw = constantOperand(call, 4);
+  if (!out || out.getRank() != int64_t(s.size()) || !sh || !sw)
+    return std::nullopt;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(out.getStridesAndOffset(strides, offset)) ||
+      strides.back() != 1)
+    return std::nullopt;
+  ArrayRef<int64_t> o = out.getShape();
+  int64_t oh = o[o.size() - 2], ow = o.back();
+  if (ShapedType::isDynamic(oh) || ShapedType::isDynamic(ow))
+    return std::nullopt;
+  int64_t f = s[g], c = s[g + 1], kh = s[g + 2], kw = s[g + 3];
+  int64_t p = tg_cv_tile_pixels(vl, c, f, kh, kw, oh, ow, *sh, *sw);
+  if (!p)
+    return std::nullopt;
+  int64_t blocks = tg_cv_tile_blocks(vl, p);
+  Layout l{kConvChannelBlocksLayout,
+           {vl, blocks, f, c, kh, kw},
+           tg_cv_packed_size(vl, p, c, f, kh, kw),
+           SmallVector<int64_t>(s)};
+  l.weightKind = TG_WEIGHT_CHANNEL_BLOCKS;
+  return l;
+}
 
 std::optional<Layout> layoutFor(func::CallOp call, MemRefType type,
                                 int64_t rows, int64_t columns, int64_t depth) {
@@ -128,6 +178,9 @@ std::optional<Layout> layoutFor(func::CallOp call, MemRefType type,
   if ((s.size() != 4 && s.size() != 5) || offset != 0 ||
       strides != computeStrides(s))
     return std::nullopt;
+  // A large enough window or output: output channels in lanes.
+  if (auto blocks = channelBlocksLayout(call, s, columns / 2))
+    return blocks;
   unsigned g = s.size() == 5 ? 1 : 0;
   int64_t groups = g ? s[0] : 1, m = s[g], k = s[g + 1] * s[g + 2] * s[g + 3];
   if (m < rows / 2 || k < 1 || (m == 1 && s[g + 1] == 1))
@@ -237,7 +290,7 @@ struct PackWeightsPass
                                                operand.getType(), view));
         call.setOperand(weightKindOperand(call)->first,
                         arith::ConstantIntOp::create(b, call.getLoc(),
-                                                     TG_WEIGHT_PREPACKED, 64));
+                                                     layout->weightKind, 64));
       }
     }
     // The old views read the argument as the unpacked weight: all dead now.

@@ -63,3 +63,14 @@ std::vector<float> mlir::tangram::packGemmBPanels(
   }
   return out;
 }
+
+std::vector<float> mlir::tangram::packConvChannelBlocks(
+    const std::vector<float> &weights, int64_t f, int64_t c, int64_t kh,
+    int64_t kw, int64_t vl, int64_t blocks) {
+  int64_t k = c * kh * kw, nblocks = (f + blocks * vl - 1) / (blocks * vl) * blocks;
+  std::vector<float> out(nblocks * vl * k, 0.0f);
+  for (int64_t o = 0; o < f; ++o)
+    for (int64_t q = 0; q < k; ++q)
+      out[((o / vl) * k + q) * vl + o % vl] = weights[o * k + q];
+  return out;
+}

@@ -37,6 +37,15 @@ std::vector<float> packGemmBPanels(const std::vector<float> &weights,
                                    int64_t s1, int64_t offset,
                                    int64_t columns, int64_t depth);
 
+/// A convolution's weight [F, C, KH, KW] (row-major) packed as channel
+/// blocks (Microkernels/Layout.h) of `vl` output channels for register
+/// tiles of `blocks` blocks: what the microkernels' tg_cv_weights makes of
+/// it at run time. Its size is tg_cv_packed_size's.
+std::vector<float> packConvChannelBlocks(const std::vector<float> &weights,
+                                         int64_t f, int64_t c, int64_t kh,
+                                         int64_t kw, int64_t vl,
+                                         int64_t blocks);
+
 } // namespace mlir::tangram
 
 #endif // TANGRAM_LIB_TARGET_CPU_WEIGHTPACKING_H

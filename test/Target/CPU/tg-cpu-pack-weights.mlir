@@ -184,3 +184,44 @@ func.func @shapes_read_weight_shapes(%a: memref<5x16xf32>, %w: memref<16x40xf32>
   %v = memref.load %w[%i, %i] : memref<16x40xf32>
   return %v : f32
 }
+
+// -----
+
+// A 3x3 convolution with 16-pixel output rows and 32 output channels runs
+// with output channels in lanes (Layout.h: tiles of 14 pixels x 2 blocks
+// of 16 channels): its weight is packed as channel blocks, 2 blocks of
+// K = 16 * 3 * 3 rows of 16 floats, and the call is told so (w_const = 3).
+// CHECK: kind = "conv-channel-blocks", params = [16, 2, 32, 16, 3, 3], size = 4608 : i64
+// CHECK-LABEL: func.func @channel_blocks
+// CHECK-SAME: %[[W:[a-z0-9]+]]: memref<4608xf32> {tg.is_weight}
+// CHECK: memref.reinterpret_cast %[[W]] to offset: [0], sizes: [32, 16, 3, 3]
+// CHECK: %[[KIND:.*]] = arith.constant 3 : i64
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32(%{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %[[KIND]],
+func.func @channel_blocks(%x: memref<1x16x18x18xf32>, %w: memref<32x16x3x3xf32> {tg.is_weight}, %y: memref<1x32x16x16xf32>) {
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x16x18x18xf32>, memref<32x16x3x3xf32>) outs(%y : memref<1x32x16x16xf32>)
+  return
+}
+
+// -----
+
+// A 1x1 convolution on a 7x7 plane that reduces 128 channels to 64: tiles
+// of 7 pixels x 4 blocks, 64 channels padded to none. The same window
+// expanding 64 channels to 128 stays on the GEMM (its tile store is not
+// amortized), as does a 1x1 on a 14x14 plane.
+// CHECK: kind = "conv-channel-blocks", params = [16, 4, 64, 128, 1, 1], size = 8192 : i64
+// CHECK-SAME: kind = "gemm-a-panels", params = [8, 128, 1, 128, 64], size = 8192 : i64
+// CHECK-SAME: kind = "gemm-a-panels", params = [8, 128, 1, 64, 128], size = 8192 : i64
+// CHECK-LABEL: func.func @pointwise
+func.func @pointwise(%x: memref<1x128x7x7xf32>, %w: memref<64x128x1x1xf32> {tg.is_weight}, %y: memref<1x64x7x7xf32>,
+                     %w2: memref<128x64x1x1xf32> {tg.is_weight}, %y2: memref<1x128x7x7xf32>,
+                     %x3: memref<1x128x14x14xf32>, %w3: memref<64x128x1x1xf32> {tg.is_weight}, %y3: memref<1x64x14x14xf32>) {
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x128x7x7xf32>, memref<64x128x1x1xf32>) outs(%y : memref<1x64x7x7xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%y, %w2 : memref<1x64x7x7xf32>, memref<128x64x1x1xf32>) outs(%y2 : memref<1x128x7x7xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x3, %w3 : memref<1x128x14x14xf32>, memref<64x128x1x1xf32>) outs(%y3 : memref<1x64x14x14xf32>)
+  return
+}
+

@@ -282,6 +282,15 @@ def PackWeightsPass : Pass<"tg-cpu-pack-weights", "ModuleOp"> {
     are then gone, and B's panels are read as one contiguous stream instead
     of rows a weight's pitch apart.
 
+    A one-group convolution that the microkernels run with output channels
+    in vector lanes (`Layout.h`'s `tg_cv_tile_pixels`, from the weight's,
+    the output's static sizes and the strides: windows larger than 1x1,
+    1x1 ones on small planes) gets kind `conv-channel-blocks` instead
+    (params `[vl, blocks, f, c, kh, kw]`, `vl = columns / 2`: blocks of VL
+    output channels, each K = C * KH * KW rows of VL floats;
+    `packConvChannelBlocks`) and weight kind 3
+    (`TG_WEIGHT_CHANNEL_BLOCKS`).
+
     `rows` and `columns` must be the register tile of the microkernels the
     code object links (8 x 32 with AVX-512, 6 x 16 without:
     `microkernelRows`, `microkernelColumns`), `depth` their `TG_KC`; the

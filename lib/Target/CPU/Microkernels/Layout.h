@@ -20,6 +20,13 @@
  *   row-major (kc rows of TG_NR floats, columns past N zero): element
  *   (k, n) at (k / TG_KC) * TG_KC * npad + (n / TG_NR) * TG_NR * kc +
  *   (k % TG_KC) * TG_NR + n % TG_NR, npad = ceil(N / TG_NR) * TG_NR.
+ *
+ *   A convolution's weight [F, C, KH, KW] read with output channels in
+ *   vector lanes (the channel-vector convolution, tg_cv_tile_pixels) is
+ *   stored as blocks of VL output channels, each as K = C * KH * KW rows
+ *   of VL floats: element (f, c, ky, kx) at ((f / VL) * K + (c * KH + ky)
+ *   * KW + kx) * VL + f % VL, for ceil(F / (NB * VL)) * NB blocks (NB:
+ *   tg_cv_tile_blocks; channels past F zero).
  *===----------------------------------------------------------------------===*/
 #ifndef TANGRAM_MICROKERNELS_LAYOUT_H
 #define TANGRAM_MICROKERNELS_LAYOUT_H
@@ -42,5 +49,44 @@
 #define TG_WEIGHT_ACTIVATION 0
 #define TG_WEIGHT_MODEL 1
 #define TG_WEIGHT_PREPACKED 2
+/* A convolution's weight packed at compile time as channel blocks (above). */
+#define TG_WEIGHT_CHANNEL_BLOCKS 3
+
+/* Which convolutions run with output channels in vector lanes: a register
+ * tile of P consecutive output pixels of a row by NB blocks of VL output
+ * channels, P * NB accumulators (28 of the 32 AVX-512 registers, 12 of the
+ * 16 AVX2 ones). The pixels P of the tile for a convolution of one group
+ * (C input and F output channels, KH x KW window, strides SH, SW, an
+ * output row of OW pixels and OH rows), or 0: it runs as a GEMM with
+ * pixels in lanes. Measured on AVX-512 (stop 31): every KH x KW > 1 window
+ * 15-30% faster than the GEMM, which loses lanes at row ends and few
+ * pixels and copies or packs its input; a 1x1 window only where the GEMM
+ * wastes lanes (at most 64 pixels) and the reduction is at least as deep
+ * as the output is wide (its store of each tile, a transpose, is then
+ * amortized; expanding 1x1 convolutions were 5-20% slower). */
+static inline long long tg_cv_tile_pixels(long long vl, long long c,
+                                          long long f, long long kh,
+                                          long long kw, long long oh,
+                                          long long ow, long long sh,
+                                          long long sw) {
+  if (sh != sw || (sw != 1 && sw != 2) || c < 1 || kh < 1 || kw < 1)
+    return 0;
+  if (kh * kw == 1 && (oh * ow > 64 || c < f))
+    return 0;
+  if (vl >= 16)
+    return ow >= 14 && f >= 32 ? 14 : ow >= 7 && f >= 64 ? 7 : 0;
+  return ow >= 6 && f >= 16 ? 6 : 0;
+}
+/* Blocks of VL output channels of the tile of P pixels. */
+static inline long long tg_cv_tile_blocks(long long vl, long long p) {
+  return vl >= 16 && p == 7 ? 4 : 2;
+}
+/* Floats of a weight packed as channel blocks. */
+static inline long long tg_cv_packed_size(long long vl, long long p,
+                                          long long c, long long f,
+                                          long long kh, long long kw) {
+  long long nb = tg_cv_tile_blocks(vl, p);
+  return (f + nb * vl - 1) / (nb * vl) * nb * vl * c * kh * kw;
+}
 
 #endif /* TANGRAM_MICROKERNELS_LAYOUT_H */

@@ -1746,6 +1746,206 @@ static void tg_conv_wide(const tg_conv *cv) {
   tg_scratch_free(bnoff);
 }
 
+/* The channel-vector convolution (Layout.h, tg_cv_tile_pixels): a
+ * register tile of P consecutive output pixels of one row by NB blocks of
+ * VL output channels accumulates the whole reduction k = (c, ky, kx): per
+ * step, NB weight vectors (the weight as channel blocks, Layout.h) and P
+ * input values broadcast straight from the input's rows. The tile is then
+ * transposed in registers and stored as P consecutive pixels of each
+ * channel. Unlike the GEMM with pixels in lanes, no lanes are lost at row
+ * ends or to few pixels (7x7 planes), the input is neither copied nor
+ * packed, and each output is stored once. */
+
+/* One tile: output pixels [x, x + P) of the row whose first tap row is
+ * `base` (input column x * SW), into `out` (channel l of the tile at
+ * out + l * ocs); nch channels are stored, and pixels from `skip` on
+ * (earlier ones belong to the previous tile) when adding to the output. */
+TG_MIN_VW static inline __attribute__((always_inline)) void
+tg_cv_tile(int64_t k, const int64_t *koff, const float *base, const float *wp,
+           int64_t wstride, float *out, int64_t ocs, int64_t nch, int64_t skip,
+           int store, const int P, const int NB, const int SW) {
+  vf acc[P * NB];
+#pragma unroll
+  for (int i = 0; i < P * NB; ++i)
+    acc[i] = (vf){0};
+  for (int64_t kk = 0; kk < k; ++kk) {
+    const float *r = base + koff[kk];
+    vf wv[NB];
+#pragma unroll
+    for (int j = 0; j < NB; ++j)
+      wv[j] = *(const vf *)(wp + j * wstride + kk * TG_VL);
+#pragma unroll
+    for (int p = 0; p < P; ++p) {
+      float x = r[p * SW];
+#pragma unroll
+      for (int j = 0; j < NB; ++j)
+        acc[p * NB + j] += x * wv[j];
+    }
+  }
+#pragma unroll
+  for (int j = 0; j < NB; ++j) {
+    vf r[TG_VL];
+#pragma unroll
+    for (int p = 0; p < TG_VL; ++p)
+      r[p] = p < P ? acc[p * NB + j] : (vf){0};
+    tg_transpose(r); /* r[l]: channel l's P pixels */
+    for (int64_t l = 0; l < TG_VL && j * TG_VL + l < nch; ++l) {
+      float *d = out + (j * TG_VL + l) * ocs;
+      if (store) {
+        tg_store_n(d, r[l], P);
+      } else {
+        tg_vmask m = tg_lanes(skip, P);
+        vf old = (vf)__builtin_masked_load(m, d);
+        __builtin_masked_store(m, (tg_vext)(old + r[l]), d);
+      }
+    }
+  }
+}
+
+typedef struct {
+  const tg_conv *cv;
+  const float *wpk; /* channel blocks (Layout.h) */
+  const int64_t *koff; /* input offset of each k = (c, ky, kx) */
+  int64_t k, groups;   /* groups of NB blocks per image */
+} tg_cv_ctx;
+
+/* Work items: output rows of (image, group of NB blocks), row-major, so
+ * consecutive items share the group's weights. The epilogue runs on each
+ * finished row of the group's channels. */
+TG_MIN_VW static inline __attribute__((always_inline)) void
+tg_cv_rows(const tg_cv_ctx *t, int64_t begin, int64_t end, const int P,
+           const int NB, const int SW) {
+  const tg_conv *cv = t->cv;
+  for (int64_t it = begin; it < end; ++it) {
+    int64_t oy = it % cv->oh, q = it / cv->oh;
+    int64_t grp = q % t->groups, n = q / t->groups;
+    int64_t f0 = grp * NB * TG_VL, nch = tg_min(NB * TG_VL, cv->f - f0);
+    const float *row = cv->in + n * cv->is[0] + oy * cv->sh * cv->is[3];
+    float *orow = cv->out + n * cv->os[0] + f0 * cv->os[2] + oy * cv->os[3];
+    for (int64_t ox = 0; ox < cv->ow; ox += P) {
+      /* The last tile ends at the row's end, over part of the one before. */
+      int64_t x = tg_min(ox, cv->ow - P);
+      tg_cv_tile(t->k, t->koff, row + x * SW, t->wpk + f0 * t->k,
+                 t->k * TG_VL, orow + x, cv->os[2], nch, ox - x, cv->c_zero,
+                 P, NB, SW);
+    }
+    if (cv->epi)
+      tg_epi_block(cv->epi, n, f0, cv->epi_y0 + oy, cv->ow, orow, cv->os[2], 1,
+                   0, nch, 0, cv->ow);
+  }
+}
+
+#define TG_CV_BODY(P, NB, SW)                                                  \
+  TG_MIN_VW static void tg_cv_##P##x##NB##_s##SW(void *ctx, int64_t b,        \
+                                                 int64_t e) {                  \
+    tg_cv_rows((const tg_cv_ctx *)ctx, b, e, P, NB, SW);                      \
+  }
+#if TG_VL >= 16
+TG_CV_BODY(14, 2, 1)
+TG_CV_BODY(14, 2, 2)
+TG_CV_BODY(7, 4, 1)
+TG_CV_BODY(7, 4, 2)
+#else
+TG_CV_BODY(6, 2, 1)
+TG_CV_BODY(6, 2, 2)
+#endif
+#undef TG_CV_BODY
+
+static tg_body_fn tg_cv_body(int64_t p, int64_t sw) {
+#if TG_VL >= 16
+  if (p == 14)
+    return sw == 1 ? tg_cv_14x2_s1 : tg_cv_14x2_s2;
+  return sw == 1 ? tg_cv_7x4_s1 : tg_cv_7x4_s2;
+#else
+  (void)p;
+  return sw == 1 ? tg_cv_6x2_s1 : tg_cv_6x2_s2;
+#endif
+}
+
+/* A model weight as channel blocks, packed on first use and kept (in the
+ * tg_packed list, told apart from GEMM panels by as0 = -1). */
+static const float *tg_cv_weights(const tg_conv *cv, int64_t k,
+                                  int64_t blocks) {
+  tg_gemm key;
+  key.a = cv->w;
+  key.as0 = -1;
+  key.m = cv->f;
+  key.k = k;
+  int64_t hash = ((cv->ws[1] * 31 + cv->ws[2]) * 31 + cv->ws[3]) * 31 +
+                 cv->ws[4] * 7 + cv->kh;
+  tg_lock();
+  tg_packed *found = tg_find_packed(&key, hash);
+  tg_unlock();
+  if (found)
+    return found->data;
+  float *data = (float *)malloc(sizeof(float) * (size_t)(blocks * TG_VL * k));
+  tg_packed *pk = (tg_packed *)malloc(sizeof(tg_packed));
+  if (!data || !pk)
+    abort();
+  for (int64_t b = 0; b < blocks; ++b)
+    for (int64_t q = 0, c = 0; c < cv->c; ++c)
+      for (int64_t ky = 0; ky < cv->kh; ++ky)
+        for (int64_t kx = 0; kx < cv->kw; ++kx, ++q)
+          for (int64_t l = 0; l < TG_VL; ++l) {
+            int64_t f = b * TG_VL + l;
+            data[(b * k + q) * TG_VL + l] =
+                f < cv->f ? cv->w[f * cv->ws[1] + c * cv->ws[2] +
+                                  ky * cv->ws[3] + kx * cv->ws[4]]
+                          : 0.0f;
+          }
+  pk->a = cv->w;
+  pk->as0 = -1;
+  pk->m = cv->f;
+  pk->k = k;
+  pk->hash = hash;
+  pk->data = data;
+  tg_lock();
+  found = tg_find_packed(&key, hash);
+  if (!found) {
+    pk->next = tg_packed_list;
+    tg_packed_list = pk;
+  }
+  tg_unlock();
+  if (found) {
+    free(data);
+    free(pk);
+    return found->data;
+  }
+  return data;
+}
+
+/* Runs `cv` (one group, an input read without padding, unit columns) as a
+ * channel-vector convolution with tiles of p pixels. */
+static void tg_cv_run(const tg_conv *cv, int64_t p) {
+  int64_t k = cv->c * cv->kh * cv->kw, nb = tg_cv_tile_blocks(TG_VL, p);
+  int64_t groups = (cv->f + nb * TG_VL - 1) / (nb * TG_VL);
+  int64_t *akoff, *bkoff;
+  tg_conv_k_offsets(cv, &akoff, &bkoff);
+  tg_cv_ctx t = {cv,
+                 cv->w_const == TG_WEIGHT_CHANNEL_BLOCKS
+                     ? cv->w
+                     : tg_cv_weights(cv, k, groups * nb),
+                 bkoff, k, groups};
+  tg_run_sized(&t, cv->n * groups * cv->oh, tg_cv_body(p, cv->sw),
+               cv->n * cv->f * cv->oh * cv->ow * k);
+  tg_scratch_free(akoff);
+  tg_scratch_free(bkoff);
+}
+
+/* The tile pixels when `cv` runs as a channel-vector convolution, else 0.
+ * A weight packed as channel blocks must (the compiler chose by the same
+ * rule, Layout.h); a model weight may (packed here); an activation weight
+ * is not worth packing on every call. */
+static int64_t tg_cv_pixels(const tg_conv *cv) {
+  if (cv->w_const != TG_WEIGHT_MODEL &&
+      cv->w_const != TG_WEIGHT_CHANNEL_BLOCKS)
+    return 0;
+  if (cv->g != 1 || cv->os[4] != 1)
+    return 0;
+  return tg_cv_tile_pixels(TG_VL, cv->c, cv->f, cv->kh, cv->kw, cv->oh,
+                           cv->ow, cv->sh, cv->sw);
+}
+
 /* Writes padded plane p (of n x g x c) of tg_conv_run_padded's copy: the
  * interior from the input, the border zeros (each element written once;
  * calloc'ed copies were fresh zero pages, faulted in on every run). */
@@ -1804,7 +2004,7 @@ static void tg_conv_run_padded(tg_conv *cv) {
 
 static void tg_conv_run(tg_conv *cv) {
   if (cv->c == 1 && cv->f == 1) {
-    if (cv->w_const == TG_WEIGHT_PREPACKED) {
+    if (cv->w_const >= TG_WEIGHT_PREPACKED) {
       tg_uk_report_error("a depthwise convolution's weight was prepacked");
       return;
     }
@@ -1825,8 +2025,21 @@ static void tg_conv_run(tg_conv *cv) {
       tg_run_sized(cv, cv->n * cv->g, tg_depthwise_body, macs);
     return;
   }
-  if (tg_conv_padded(cv)) {
+  int64_t cvp = tg_cv_pixels(cv);
+  if (cv->w_const == TG_WEIGHT_CHANNEL_BLOCKS && !cvp) {
+    tg_uk_report_error("a convolution's weight was packed as channel blocks "
+                       "for a shape that does not run with channels in "
+                       "lanes (the compiler's and the microkernels' rules "
+                       "differ)");
+    return;
+  }
+  /* The channel-vector tiles read unit columns (else through the copy). */
+  if (tg_conv_padded(cv) || (cvp && cv->is[4] != 1)) {
     tg_conv_run_padded(cv);
+    return;
+  }
+  if (cvp) {
+    tg_cv_run(cv, cvp);
     return;
   }
   if (cv->sh == 1 && cv->sw == 1 && cv->is[4] == 1 && cv->os[4] == 1 &&
