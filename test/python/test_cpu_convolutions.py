@@ -5,10 +5,13 @@ The CPU runs a convolution on one of several microkernel paths, chosen by
 its shape (Microkernels/Layout.h's tg_cv_tile_pixels: output channels in
 vector lanes, or a GEMM with pixels in lanes; depthwise and grouped ones
 apart), with its weight packed at compile time when the shapes are static
-and on first use when they are not. Each case here is a Conv with a bias,
-then Relu and a residual Add (the fused epilogue), compiled for this
+and on first use when they are not. Each case here is a Conv with a bias and
+an epilogue, compiled for this
 machine and for an AVX2-only CPU (the microkernels' 8-float build), and
-compared with onnxruntime. Shapes are drawn from a seeded generator over
+compared with onnxruntime. The cases cycle through the epilogues the
+compiler fuses into the kernels: a bias alone, with Relu or Clip(0, 6)
+(the register form that kernels apply before their stores, Epilogue.h),
+and with Relu and a residual Add (a compiled function on stored results). Shapes are drawn from a seeded generator over
 windows, strides, dilations, padding, channel counts and plane sizes.
 
 Environment:
@@ -51,25 +54,35 @@ def conv_cases(count, seed=31):
     return cases
 
 
-def conv_model(n, c, f, h, w, k, stride, dilation, pad, dynamic, rng):
+EPILOGUES = ["relu_residual", "bias", "relu", "clip"]
+
+
+def conv_model(n, c, f, h, w, k, stride, dilation, pad, dynamic, rng, epilogue):
     oh = (h + 2 * pad - (k - 1) * dilation - 1) // stride + 1
     ow = (w + 2 * pad - (k - 1) * dilation - 1) // stride + 1
     weight = (rng.standard_normal((f, c, k, k)) / np.sqrt(c * k * k)).astype(np.float32)
     bias = rng.standard_normal(f).astype(np.float32)
     dims = ["N", c, "H", "W"] if dynamic else [n, c, h, w]
     odims = ["N", f, "OH", "OW"] if dynamic else [n, f, oh, ow]
+    conv = helper.make_node("Conv", ["x", "w", "b"], ["y0" if epilogue != "bias" else "y"],
+                            kernel_shape=[k, k], strides=[stride] * 2, dilations=[dilation] * 2, pads=[pad] * 4)
+    tail = {
+        "relu_residual": [helper.make_node("Relu", ["y0"], ["y1"]), helper.make_node("Add", ["y1", "r"], ["y"])],
+        "bias": [],
+        "relu": [helper.make_node("Relu", ["y0"], ["y"])],
+        "clip": [helper.make_node("Clip", ["y0", "lo", "hi"], ["y"])],
+    }[epilogue]
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, dims)]
+    if epilogue == "relu_residual":
+        inputs.append(helper.make_tensor_value_info("r", TensorProto.FLOAT, odims))
     graph = helper.make_graph(
-        [
-            helper.make_node("Conv", ["x", "w", "b"], ["y0"], kernel_shape=[k, k], strides=[stride] * 2,
-                             dilations=[dilation] * 2, pads=[pad] * 4),
-            helper.make_node("Relu", ["y0"], ["y1"]),
-            helper.make_node("Add", ["y1", "r"], ["y"]),
-        ],
+        [conv, *tail],
         "conv",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, dims),
-         helper.make_tensor_value_info("r", TensorProto.FLOAT, odims)],
+        inputs,
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, odims)],
-        [numpy_helper.from_array(weight, "w"), numpy_helper.from_array(bias, "b")],
+        [numpy_helper.from_array(weight, "w"), numpy_helper.from_array(bias, "b"),
+         numpy_helper.from_array(np.array(0.0, np.float32), "lo"),
+         numpy_helper.from_array(np.array(6.0, np.float32), "hi")],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     x = rng.standard_normal((n, c, h, w)).astype(np.float32)
@@ -90,25 +103,28 @@ def test_convolutions_match_onnxruntime(target, avx2_catalog, tmp_path):
     rng = np.random.default_rng(7)
     failures = []
     for i, case in enumerate(conv_cases(20)):
-        model, x, r = conv_model(*case, rng)
+        epilogue = EPILOGUES[i % len(EPILOGUES)]
+        model, x, r = conv_model(*case, rng, epilogue)
         onnx_path = tmp_path / f"conv{i}.onnx"
         onnx.save(model, str(onnx_path))
         np.save(tmp_path / f"x{i}.npy", x)
         np.save(tmp_path / f"r{i}.npy", r)
-        want = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"]).run(
-            None, {"x": x, "r": r})[0]
+        feeds = {"x": x, "r": r} if epilogue == "relu_residual" else {"x": x}
+        want = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"]).run(None, feeds)[0]
         bundle = tmp_path / f"conv{i}.tgb"
         where = ["--target", "cpu"] if target == "host" else ["--devices", avx2_catalog]
         proc = subprocess.run([COMPILER, "-O2", *where, str(onnx_path), "-o", str(bundle)],
                               capture_output=True, text=True)
         assert proc.returncode == 0, f"case {case}: {proc.stderr}"
         out_dir = tmp_path / f"out{i}"
-        proc = subprocess.run([RUNNER, str(bundle), "--input", f"x={tmp_path / f'x{i}.npy'}",
-                               "--input", f"r={tmp_path / f'r{i}.npy'}", "--output-dir", str(out_dir),
-                               "--npy", "--threads", "2"], capture_output=True, text=True)
+        inputs = [f"--input=x={tmp_path / f'x{i}.npy'}"]
+        if epilogue == "relu_residual":
+            inputs.append(f"--input=r={tmp_path / f'r{i}.npy'}")
+        proc = subprocess.run([RUNNER, str(bundle), *inputs, "--output-dir", str(out_dir), "--npy", "--threads", "2"],
+                              capture_output=True, text=True)
         assert proc.returncode == 0, f"case {case}: {proc.stderr}"
         got = np.load(out_dir / "output_0.npy")
         if got.shape != want.shape or not np.allclose(got, want, rtol=1e-3, atol=1e-4):
             err = np.abs(got - want).max() if got.shape == want.shape else got.shape
-            failures.append(f"(n, c, f, h, w, k, stride, dilation, pad, dynamic) = {case}: {err}")
+            failures.append(f"(n, c, f, h, w, k, stride, dilation, pad, dynamic) = {case}, {epilogue}: {err}")
     assert not failures, "\n".join(failures)

@@ -571,6 +571,115 @@ TEST(MicrokernelErrors, ChannelBlocksOffTheChannelVectorPath) {
   }
 }
 
+/// Calls of biasClip, the function of the register-form tests.
+int biasClipCalls = 0;
+
+/// min(max(acc + bias[c], 0), 6) in place (views: output, bias), as the
+/// function tg-cpu-fuse-epilogues compiles next to the register form.
+extern "C" void biasClip(const int64_t *d, const float *acc, int64_t asC,
+                         int64_t asY, int64_t asX, int64_t b, int64_t c0,
+                         int64_t nc, int64_t y0, int64_t ny, int64_t x0,
+                         int64_t nx) {
+  ++biasClipCalls;
+  for (int64_t i = 0; i < nc; ++i)
+    for (int64_t j = 0; j < ny; ++j)
+      for (int64_t k = 0; k < nx; ++k) {
+        float v = acc[i * asC + j * asY + k * asX] +
+                  *element(d, 1, b, c0 + i, y0 + j, x0 + k);
+        *element(d, 0, b, c0 + i, y0 + j, x0 + k) =
+            std::min(std::max(v, 0.0f), 6.0f);
+      }
+}
+
+/// A convolution whose epilogue is bias + clip(0, 6) in the register form
+/// (Epilogue.h's trailing words), in place, against a direct loop. The
+/// kernels that hold results in registers (the GEMM, the channel-vector
+/// tiles) apply it there and never call the function (`registers`);
+/// the others call it. NaN outputs (a NaN in the input) stay NaN.
+void checkConvRegisterForm(const ConvCase &p, bool cZero, bool registers) {
+  int64_t oh = (p.h - p.kh) / p.sh + 1, ow = (p.w - p.kw) / p.sw + 1;
+  int64_t k = p.c * p.kh * p.kw, channels = p.g * p.f;
+  // A model weight (the channel-vector path's), kept alive: the kernels
+  // keep its packed form by address.
+  static std::deque<std::vector<float>> weights;
+  weights.push_back(randomVector(p.g * p.f * k, 4));
+  const std::vector<float> &wt = weights.back();
+  std::vector<float> in = randomVector(p.n * p.g * p.c * p.h * p.w, 3),
+                     bias = randomVector(channels, 5),
+                     out = randomVector(p.n * channels * oh * ow, 6),
+                     want(out.size());
+  in[p.w + 1] = std::nanf("");
+  for (int64_t n = 0; n < p.n; ++n)
+    for (int64_t g = 0; g < p.g; ++g)
+      for (int64_t f = 0; f < p.f; ++f)
+        for (int64_t y = 0; y < oh; ++y)
+          for (int64_t x = 0; x < ow; ++x) {
+            int64_t at = ((n * channels + g * p.f + f) * oh + y) * ow + x;
+            double sum = cZero ? 0.0 : out[at];
+            for (int64_t c = 0; c < p.c; ++c)
+              for (int64_t ky = 0; ky < p.kh; ++ky)
+                for (int64_t kx = 0; kx < p.kw; ++kx)
+                  sum += double(in[(((n * p.g + g) * p.c + c) * p.h + y * p.sh +
+                                    ky) * p.w + x * p.sw + kx]) *
+                         wt[((g * p.f + f) * p.c + c) * p.kh * p.kw +
+                            ky * p.kw + kx];
+            float v = float(sum) + bias[g * p.f + f];
+            want[at] = std::isnan(v) ? v : std::min(std::max(v, 0.0f), 6.0f);
+          }
+  if (cZero)
+    std::fill(out.begin(), out.end(), std::nanf(""));
+  std::vector<int64_t> d = {int64_t(reinterpret_cast<intptr_t>(&biasClip)), 2};
+  for (const View &v : {View{out.data(), {channels * oh * ow, oh * ow, ow, 1}},
+                        View{bias.data(), {0, 1, 0, 0}}}) {
+    d.push_back(int64_t(reinterpret_cast<intptr_t>(v.p)));
+    d.insert(d.end(), v.s.begin(), v.s.end());
+  }
+  d.insert(d.end(), {TG_EPI_BIAS | TG_EPI_ACT_CLIP, 1, 0,
+                     int64_t(0x40c00000) /* 6.0f */});
+  biasClipCalls = 0;
+  tg_uk_conv2d_ngchw_gfchw_f32(
+      in.data(), in.data(), 0, p.n, p.g, p.c, p.h, p.w, p.g * p.c * p.h * p.w,
+      p.c * p.h * p.w, p.h * p.w, p.w, 1, const_cast<float *>(wt.data()), const_cast<float *>(wt.data()), 0, p.g, p.f,
+      p.c, p.kh, p.kw, p.f * k, k, p.kh * p.kw, p.kw, 1, out.data(),
+      out.data(), 0, p.n, p.g, p.f, oh, ow, channels * oh * ow, p.f * oh * ow,
+      oh * ow, ow, 1, p.sh, p.sw, 1, 1, 0, 0, TG_WEIGHT_MODEL,
+      cZero ? 1 : 0, d.data(), d.data(), 0, int64_t(d.size()), 1);
+  EXPECT_EQ(biasClipCalls == 0, registers) << "calls " << biasClipCalls;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (std::isnan(want[i])) {
+      ASSERT_TRUE(std::isnan(out[i])) << i;
+      continue;
+    }
+    ASSERT_NEAR(out[i], want[i], 1e-4 * (1 + std::fabs(want[i])))
+        << "case c" << p.c << " f" << p.f << " " << p.h << "x" << p.w << " k"
+        << p.kh << " s" << p.sh << " at " << i;
+  }
+}
+
+// The register form of an epilogue on each convolution path: the packed
+// GEMM (one and several k blocks, partial tiles, a 1x1 window), the
+// channel-vector tiles (an overlapping last tile, which must not be
+// clipped twice when adding to the output), and paths that call the
+// function instead (depthwise, the wide rows of few output channels).
+TEST_P(Microkernels, ConvolutionEpilogueInRegisters) {
+  struct {
+    ConvCase p;
+    bool registers;
+  } cases[] = {
+      {{1, 1, 40, 20, 20, 19, 1, 1, 1, 1, 1, 1}, true},   // GEMM, B in place
+      {{2, 1, 200, 12, 9, 9, 1, 1, 1, 1, 1, 1}, true},    // GEMM, 2 k blocks
+      {{1, 1, 8, 33, 12, 12, 3, 3, 2, 2, 1, 1}, true},    // GEMM, im2col
+      {{1, 1, 16, 40, 18, 18, 3, 3, 1, 1, 1, 1}, true},   // channel-vector
+      {{2, 1, 24, 64, 9, 9, 3, 3, 1, 1, 1, 1}, true},     // 7 x 4 tiles
+      {{1, 4, 1, 1, 12, 12, 3, 3, 1, 1, 1, 1}, false},    // depthwise
+      {{1, 1, 4, 8, 12, 12, 3, 3, 1, 1, 1, 1}, false},    // wide rows
+  };
+  for (auto &c : cases) {
+    checkConvRegisterForm(c.p, true, c.registers);
+    checkConvRegisterForm(c.p, false, c.registers);
+  }
+}
+
 // A prepacked weight on a path that reads weights as they are (too few
 // rows for the packed GEMM, a depthwise convolution) is a reported error,
 // not a wrong answer: the compiler and the microkernels disagree.

@@ -25,6 +25,8 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/bit.h"
+#include <cmath>
 
 namespace mlir::tangram {
 #define GEN_PASS_DEF_FUSEEPILOGUESPASS
@@ -343,13 +345,91 @@ LLVM::LLVMFuncOp buildEpilogueFunction(ModuleOp module, const Candidate &cand,
   return fn;
 }
 
-/// Builds the descriptor of Epilogue.h for `fn` at b's insertion point.
+/// The register form of Epilogue.h: act(x + bias[c]) (flags
+/// TG_EPI_BIAS | TG_EPI_ACT_*, the bias's view, the clip bounds).
+struct RegisterForm {
+  int64_t flags = 0;
+  int64_t biasView = 0;
+  float lo = 0, hi = 0;
+};
+
+/// The float constant `v`, if it is one.
+std::optional<float> floatConstant(Value v) {
+  FloatAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) || !attr.getType().isF32())
+    return std::nullopt;
+  return attr.getValue().convertToFloat();
+}
+
+/// `cand`'s op as a register form, when its body is exactly
+/// [minimumf(] maximumf([x + bias | x], lo) [, hi)] or x + bias, with
+/// bias an input broadcast over b, y and x; flags 0 otherwise. A kernel
+/// applies the activation as compares and selects, which are maximumf's
+/// and minimumf's results unless a bound is a zero of the wrong sign or
+/// NaN: those are left to the function.
+RegisterForm registerForm(const Candidate &cand) {
+  linalg::LinalgOp op = cand.op;
+  Block *body = op.getBlock();
+  Value x = body->getArgument(cand.acc->getOperandNumber());
+  Value v = body->getTerminator()->getOperand(0);
+  RegisterForm form;
+  unsigned matched = 0;
+  if (auto mn = v.getDefiningOp<arith::MinimumFOp>()) {
+    std::optional<float> hi = floatConstant(mn.getRhs());
+    auto mx = mn.getLhs().getDefiningOp<arith::MaximumFOp>();
+    if (!hi || !mx || std::isnan(*hi) || *hi == 0.0f)
+      return {};
+    form.hi = *hi;
+    form.flags |= TG_EPI_ACT_CLIP;
+    v = mn.getLhs();
+    ++matched;
+  }
+  if (auto mx = v.getDefiningOp<arith::MaximumFOp>()) {
+    std::optional<float> lo = floatConstant(mx.getRhs());
+    if (!lo || std::isnan(*lo) || (*lo == 0.0f && std::signbit(*lo)))
+      return {};
+    form.lo = *lo;
+    if (!(form.flags & TG_EPI_ACT_CLIP))
+      form.flags |= TG_EPI_ACT_RELU;
+    v = mx.getLhs();
+    ++matched;
+  }
+  if (auto add = v.getDefiningOp<arith::AddFOp>()) {
+    Value bias = add.getLhs() == x ? add.getRhs() : add.getLhs();
+    if (add.getLhs() != x && add.getRhs() != x)
+      return {};
+    auto arg = dyn_cast<BlockArgument>(bias);
+    if (!arg || arg.getOwner() != body)
+      return {};
+    for (auto [k, in] : llvm::enumerate(cand.reads)) {
+      if (in->getOperandNumber() != arg.getArgNumber())
+        continue;
+      for (int l : {0, 2, 3})
+        if (staticStride(cand, in, l) != std::optional<int64_t>(0))
+          return {};
+      form.flags |= TG_EPI_BIAS;
+      form.biasView = int64_t(k) + 1;
+    }
+    if (!(form.flags & TG_EPI_BIAS))
+      return {};
+    v = x;
+    ++matched;
+  }
+  if (v != x || matched == 0 ||
+      matched != llvm::range_size(body->without_terminator()))
+    return {};
+  return form;
+}
+
+/// Builds the descriptor of Epilogue.h for `fn` at b's insertion point,
+/// with `form`'s words when it has one.
 Value buildDescriptor(OpBuilder &b, Location loc, const Candidate &cand,
-                      LLVM::LLVMFuncOp fn) {
+                      LLVM::LLVMFuncOp fn, const RegisterForm &form) {
   linalg::LinalgOp op = cand.op;
   SmallVector<OpOperand *> views{op.getDpsInitOperand(0)};
   views.append(cand.reads.begin(), cand.reads.end());
-  int64_t size = TG_EPI_HEADER + TG_EPI_VIEW * int64_t(views.size());
+  int64_t size = TG_EPI_HEADER + TG_EPI_VIEW * int64_t(views.size()) +
+                 (form.flags ? TG_EPI_FORM_WORDS : 0);
   auto type = MemRefType::get({size}, b.getI64Type());
   Value desc = memref::AllocaOp::create(b, loc, type);
   int64_t at = 0;
@@ -380,6 +460,11 @@ Value buildDescriptor(OpBuilder &b, Location loc, const Candidate &cand,
       }
       store(stride);
     }
+  }
+  if (form.flags) {
+    auto bits = [](float f) { return int64_t(llvm::bit_cast<int32_t>(f)); };
+    for (int64_t word : {form.flags, form.biasView, bits(form.lo), bits(form.hi)})
+      store(arith::ConstantIntOp::create(b, loc, word, 64));
   }
   return memref::CastOp::create(
       b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI64Type()), desc);
@@ -551,7 +636,10 @@ struct FuseEpiloguesPass
                                  bufferRoot(c);
     LLVM::LLVMFuncOp fn =
         buildEpilogueFunction(getOperation(), *cand, inPlace);
-    call->setOperand(descIndex, buildDescriptor(b, op.getLoc(), *cand, fn));
+    // The register form only where the kernel's stores are the op's.
+    RegisterForm form = inPlace ? registerForm(*cand) : RegisterForm();
+    call->setOperand(descIndex,
+                     buildDescriptor(b, op.getLoc(), *cand, fn, form));
     if (none->use_empty()) {
       none->erase();
       alloca->erase();

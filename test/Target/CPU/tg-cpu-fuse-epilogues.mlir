@@ -245,3 +245,75 @@ func.func @not_fused(%a: memref<4x4xf32>, %b: memref<4x4xf32>, %c: memref<4x4xf3
   }
   return
 }
+
+// -----
+
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#ch = affine_map<(n, c, h, w) -> (c)>
+
+// A per-channel bias and a clip to [0, 6] in place: the descriptor also
+// carries the register form (Epilogue.h's trailing words: TG_EPI_BIAS |
+// TG_EPI_ACT_CLIP = 5, the bias's view 1, the bounds' float bits), so a
+// kernel holding final results in registers applies it there.
+// CHECK-LABEL: func.func @conv_bias_clip_form
+// CHECK: %[[D:.*]] = memref.alloca() : memref<16xi64>
+// CHECK: %[[FLAGS:.*]] = arith.constant 5 : i64
+// CHECK: memref.store %[[FLAGS]], %[[D]][%{{.*}}] : memref<16xi64>
+// CHECK: %[[VIEW:.*]] = arith.constant 1 : i64
+// CHECK: memref.store %[[VIEW]], %[[D]][%{{.*}}] : memref<16xi64>
+// CHECK: %[[LO:.*]] = arith.constant 0 : i64
+// CHECK: memref.store %[[LO]], %[[D]][%{{.*}}] : memref<16xi64>
+// CHECK: %[[HI:.*]] = arith.constant 1086324736 : i64
+// CHECK: memref.store %[[HI]], %[[D]][%{{.*}}] : memref<16xi64>
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32
+func.func @conv_bias_clip_form(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %y: memref<1x4x6x6xf32>, %bias: memref<4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y, %bias : memref<1x4x6x6xf32>, memref<4xf32>) outs(%y : memref<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %b: f32, %o: f32):
+    %s = arith.addf %in, %b : f32
+    %lo = arith.maximumf %s, %zero : f32
+    %hi = arith.minimumf %lo, %six : f32
+    linalg.yield %hi : f32
+  }
+  return
+}
+
+// -----
+
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#ch = affine_map<(n, c, h, w) -> (c)>
+
+// No register form: a lower bound of -0.0 (a compare and select would not
+// give maximumf's +0.0 for -0.0 inputs), and a body with more than a bias
+// and an activation (a square). The function alone runs them.
+// CHECK-LABEL: func.func @conv_no_form
+// CHECK: memref.alloca() : memref<12xi64>
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32
+// CHECK: memref.alloca() : memref<12xi64>
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32
+func.func @conv_no_form(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %y: memref<1x4x6x6xf32>, %bias: memref<4xf32>, %y2: memref<1x4x6x6xf32>) {
+  %nzero = arith.constant -0.0 : f32
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y, %bias : memref<1x4x6x6xf32>, memref<4xf32>) outs(%y : memref<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %b: f32, %o: f32):
+    %s = arith.addf %in, %b : f32
+    %r = arith.maximumf %s, %nzero : f32
+    linalg.yield %r : f32
+  }
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%y2 : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y2, %bias : memref<1x4x6x6xf32>, memref<4xf32>) outs(%y2 : memref<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %b: f32, %o: f32):
+    %s = arith.addf %in, %b : f32
+    %q = arith.mulf %s, %s : f32
+    linalg.yield %q : f32
+  }
+  return
+}

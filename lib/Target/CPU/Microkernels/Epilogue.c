@@ -13,6 +13,12 @@ typedef struct {
   const int64_t *desc;
   int64_t nviews;
   const int64_t *views; /* TG_EPI_VIEW words each */
+  /* The register form (Epilogue.h), 0 when there is none: TG_EPI_BIAS
+   * adds bias[c * bias_cs]. */
+  int64_t form;
+  const float *bias;
+  int64_t bias_cs;
+  float lo, hi;
 } tg_epi;
 
 /* Reads a descriptor of `size` words into `e`; 0 if it is empty. */
@@ -23,7 +29,48 @@ static int tg_epi_decode(const int64_t *d, int64_t size, tg_epi *e) {
   e->desc = d;
   e->nviews = d[1];
   e->views = d + TG_EPI_HEADER;
+  e->form = 0;
+  const int64_t *f = e->views + TG_EPI_VIEW * e->nviews;
+  if (size == f - d + TG_EPI_FORM_WORDS) {
+    e->form = f[0];
+    if (e->form & TG_EPI_BIAS) {
+      const int64_t *v = f[1] >= 0 && f[1] < e->nviews
+                             ? e->views + TG_EPI_VIEW * f[1]
+                             : 0;
+      if (v && v[1] == 0 && v[3] == 0 && v[4] == 0) {
+        e->bias = (const float *)(intptr_t)v[0];
+        e->bias_cs = v[2];
+      } else {
+        e->form = 0; /* not a bias per channel after all: the function */
+      }
+    }
+    union {
+      int32_t i;
+      float f;
+    } lo = {(int32_t)f[2]}, hi = {(int32_t)f[3]};
+    e->lo = lo.f;
+    e->hi = hi.f;
+  }
   return 1;
+}
+
+/* The register form's activation of v (no NaN or zero bounds of the
+ * wrong sign: Epilogue.h): maximumf and minimumf as compares and
+ * selects, NaN kept. */
+typedef int32_t tg_vi __attribute__((vector_size(TG_VL * 4)));
+TG_MIN_VW static inline vf tg_epi_select(tg_vi keep, vf v, vf other) {
+  return (vf)((keep & (tg_vi)v) | (~keep & (tg_vi)other));
+}
+TG_MIN_VW static inline vf tg_epi_act(const tg_epi *e, vf v) {
+  if (e->form & (TG_EPI_ACT_RELU | TG_EPI_ACT_CLIP)) {
+    vf lo = tg_splat(e->lo);
+    v = tg_epi_select((v > lo) | (v != v), v, lo);
+  }
+  if (e->form & TG_EPI_ACT_CLIP) {
+    vf hi = tg_splat(e->hi);
+    v = tg_epi_select((v < hi) | (v != v), v, hi);
+  }
+  return v;
 }
 
 /* Applies the epilogue at (b, c, y, x0 .. x0 + len), acc[i * as] holding

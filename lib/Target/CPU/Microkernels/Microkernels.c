@@ -337,7 +337,7 @@ TG_MIN_VW static inline __attribute__((always_inline)) void
 tg_kernel_nv(int64_t kc, const float *restrict ap, int64_t as0,
              const float *restrict bp, const int64_t *bkoff, float *c,
              int64_t cs0, int64_t cs1, int64_t mr, int64_t nr, int store,
-             const int nv) {
+             const tg_epi *re, const float *rb, const int nv) {
   vf acc0[TG_MR], acc1[TG_MR];
 #pragma unroll
   for (int i = 0; i < TG_MR; ++i) {
@@ -378,7 +378,9 @@ tg_kernel_nv(int64_t kc, const float *restrict ap, int64_t as0,
   }
 #undef TG_KERNEL_STEP
   if (cs1 == 1) {
-    /* Rows of C are consecutive floats: whole vectors, a masked last. */
+    /* Rows of C are consecutive floats: whole vectors, a masked last. The
+     * register form of the epilogue (`re`: final results; row i's bias at
+     * rb[i * bias_cs]) is applied before the store. */
     for (int64_t i = 0; i < mr; ++i) {
       float *row = c + i * cs0;
       for (int v = 0; v < nv; ++v) {
@@ -387,30 +389,54 @@ tg_kernel_nv(int64_t kc, const float *restrict ap, int64_t as0,
           break;
         vf x = v ? acc1[i] : acc0[i];
         float *d = row + v * TG_VL;
-        tg_store_upto(d, store ? x : tg_load_upto(d, n) + x, n);
+        if (!store)
+          x += tg_load_upto(d, n);
+        if (re) {
+          if (re->form & TG_EPI_BIAS)
+            x += tg_splat(rb[i * re->bias_cs]);
+          x = tg_epi_act(re, x);
+        }
+        tg_store_upto(d, x, n);
       }
     }
     return;
   }
   float tile[TG_MR][TG_NR];
   for (int i = 0; i < TG_MR; ++i) {
-    *(vf *)&tile[i][0] = acc0[i];
-    *(vf *)&tile[i][TG_VL] = acc1[i];
+    vf x0 = acc0[i], x1 = acc1[i];
+    if (!store) {
+      for (int64_t j = 0; j < nr && i < mr; ++j) {
+        if (j < TG_VL)
+          x0[j] += c[i * cs0 + j * cs1];
+        else
+          x1[j - TG_VL] += c[i * cs0 + j * cs1];
+      }
+    }
+    if (re && i < mr) {
+      vf bias = tg_splat((re->form & TG_EPI_BIAS) ? rb[i * re->bias_cs] : 0);
+      x0 = tg_epi_act(re, x0 + bias);
+      x1 = tg_epi_act(re, x1 + bias);
+    }
+    *(vf *)&tile[i][0] = x0;
+    *(vf *)&tile[i][TG_VL] = x1;
   }
   for (int64_t i = 0; i < mr; ++i)
     for (int64_t j = 0; j < nr; ++j)
-      c[i * cs0 + j * cs1] = (store ? 0.0f : c[i * cs0 + j * cs1]) + tile[i][j];
+      c[i * cs0 + j * cs1] = tile[i][j];
 }
 
 TG_MIN_VW static void tg_kernel(int64_t kc, const float *restrict ap,
                                 int64_t as0, const float *restrict bp,
                                 const int64_t *bkoff, float *c, int64_t cs0,
                                 int64_t cs1, int64_t mr, int64_t nr,
-                                int store) {
+                                int store, const tg_epi *re,
+                                const float *rb) {
   if (nr <= TG_VL)
-    tg_kernel_nv(kc, ap, as0, bp, bkoff, c, cs0, cs1, mr, nr, store, 1);
+    tg_kernel_nv(kc, ap, as0, bp, bkoff, c, cs0, cs1, mr, nr, store, re, rb,
+                 1);
   else
-    tg_kernel_nv(kc, ap, as0, bp, bkoff, c, cs0, cs1, mr, nr, store, 2);
+    tg_kernel_nv(kc, ap, as0, bp, bkoff, c, cs0, cs1, mr, nr, store, re, rb,
+                 2);
 }
 
 /* Packs A[0:mc, 0:kc] into panels of MR rows (k-major), zero padded. */
@@ -526,6 +552,10 @@ static void tg_gemm_item(const tg_gemm *g, int64_t item, float *ap,
        * consecutive, else the whole block, so that its calls cover whole
        * output rows rather than pieces of them. */
       int last = g->epi && p0 + TG_KC >= g->k;
+      /* The epilogue's register form, applied by the kernel itself. */
+      const tg_epi *re = last && g->epi->form ? g->epi : 0;
+      if (re)
+        last = 0;
       int per_panel = last && tg_epi_flat(g->epi, g->epi_ow);
       for (int64_t jr = 0; jr < nc; jr += TG_NR) {
         int direct = jr < nfull;
@@ -535,7 +565,10 @@ static void tg_gemm_item(const tg_gemm *g, int64_t item, float *ap,
                     direct ? g->bkoff + p0 : 0,
                     g->c + (i1 + ir) * g->cs0 + (j0 + jr) * g->cs1, g->cs0,
                     g->cs1, tg_min(TG_MR, mc - ir), tg_min(TG_NR, nc - jr),
-                    store);
+                    store, re,
+                    re && (re->form & TG_EPI_BIAS)
+                        ? re->bias + (g->epi_c0 + i1 + ir) * re->bias_cs
+                        : 0);
         if (per_panel)
           tg_epi_block(g->epi, g->epi_b, g->epi_c0, g->epi_y0, g->epi_ow,
                        g->c, g->cs0, g->cs1, i1, i1 + mc, j0 + jr,
@@ -1763,7 +1796,8 @@ static void tg_conv_wide(const tg_conv *cv) {
 TG_MIN_VW static inline __attribute__((always_inline)) void
 tg_cv_tile(int64_t k, const int64_t *koff, const float *base, const float *wp,
            int64_t wstride, float *out, int64_t ocs, int64_t nch, int64_t skip,
-           int store, const int P, const int NB, const int SW) {
+           int store, const tg_epi *re, const float *rb, const int P,
+           const int NB, const int SW) {
   vf acc[P * NB];
 #pragma unroll
   for (int i = 0; i < P * NB; ++i)
@@ -1791,13 +1825,17 @@ tg_cv_tile(int64_t k, const int64_t *koff, const float *base, const float *wp,
     tg_transpose(r); /* r[l]: channel l's P pixels */
     for (int64_t l = 0; l < TG_VL && j * TG_VL + l < nch; ++l) {
       float *d = out + (j * TG_VL + l) * ocs;
-      if (store) {
-        tg_store_n(d, r[l], P);
-      } else {
-        tg_vmask m = tg_lanes(skip, P);
-        vf old = (vf)__builtin_masked_load(m, d);
-        __builtin_masked_store(m, (tg_vext)(old + r[l]), d);
+      /* Pixels from `skip` on when adding (the earlier ones are final). */
+      tg_vmask m = tg_lanes(store ? 0 : skip, P);
+      vf x = r[l];
+      if (!store)
+        x += (vf)__builtin_masked_load(m, d);
+      if (re) {
+        if (re->form & TG_EPI_BIAS)
+          x += tg_splat(rb[(j * TG_VL + l) * re->bias_cs]);
+        x = tg_epi_act(re, x);
       }
+      __builtin_masked_store(m, (tg_vext)x, d);
     }
   }
 }
@@ -1822,14 +1860,21 @@ tg_cv_rows(const tg_cv_ctx *t, int64_t begin, int64_t end, const int P,
     int64_t f0 = grp * NB * TG_VL, nch = tg_min(NB * TG_VL, cv->f - f0);
     const float *row = cv->in + n * cv->is[0] + oy * cv->sh * cv->is[3];
     float *orow = cv->out + n * cv->os[0] + f0 * cv->os[2] + oy * cv->os[3];
+    /* The epilogue's register form, applied by the tiles themselves. */
+    const tg_epi *re = cv->epi && cv->epi->form ? cv->epi : 0;
+    const float *rb = re && (re->form & TG_EPI_BIAS)
+                          ? re->bias + f0 * re->bias_cs
+                          : 0;
     for (int64_t ox = 0; ox < cv->ow; ox += P) {
-      /* The last tile ends at the row's end, over part of the one before. */
+      /* The last tile ends at the row's end, over part of the one before
+       * (stored again, the same values, or, when adding to the output,
+       * skipped). */
       int64_t x = tg_min(ox, cv->ow - P);
       tg_cv_tile(t->k, t->koff, row + x * SW, t->wpk + f0 * t->k,
                  t->k * TG_VL, orow + x, cv->os[2], nch, ox - x, cv->c_zero,
-                 P, NB, SW);
+                 re, rb, P, NB, SW);
     }
-    if (cv->epi)
+    if (cv->epi && !re)
       tg_epi_block(cv->epi, n, f0, cv->epi_y0 + oy, cv->ow, orow, cv->os[2], 1,
                    0, nch, 0, cv->ow);
   }
