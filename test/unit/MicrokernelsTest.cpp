@@ -659,8 +659,9 @@ void checkConvRegisterForm(const ConvCase &p, bool cZero, bool registers) {
 // The register form of an epilogue on each convolution path: the packed
 // GEMM (one and several k blocks, partial tiles, a 1x1 window), the
 // channel-vector tiles (an overlapping last tile, which must not be
-// clipped twice when adding to the output), and paths that call the
-// function instead (depthwise, the wide rows of few output channels).
+// clipped twice when adding to the output), depthwise rows and channel
+// blocks (a masked tail of pixels), and paths that call the function
+// instead (depthwise stride 3, the wide rows of few output channels).
 TEST_P(Microkernels, ConvolutionEpilogueInRegisters) {
   struct {
     ConvCase p;
@@ -671,7 +672,9 @@ TEST_P(Microkernels, ConvolutionEpilogueInRegisters) {
       {{1, 1, 8, 33, 12, 12, 3, 3, 2, 2, 1, 1}, true},    // GEMM, im2col
       {{1, 1, 16, 40, 18, 18, 3, 3, 1, 1, 1, 1}, true},   // channel-vector
       {{2, 1, 24, 64, 9, 9, 3, 3, 1, 1, 1, 1}, true},     // 7 x 4 tiles
-      {{1, 4, 1, 1, 12, 12, 3, 3, 1, 1, 1, 1}, false},    // depthwise
+      {{1, 4, 1, 1, 12, 12, 3, 3, 1, 1, 1, 1}, true},     // depthwise rows
+      {{1, 20, 1, 1, 9, 9, 3, 3, 1, 1, 1, 1}, true},      // channel blocks
+      {{1, 3, 1, 1, 52, 52, 3, 3, 3, 3, 1, 1}, false},    // stride 3
       {{1, 1, 4, 8, 12, 12, 3, 3, 1, 1, 1, 1}, false},    // wide rows
   };
   for (auto &c : cases) {

@@ -73,6 +73,16 @@ TG_MIN_VW static inline vf tg_epi_act(const tg_epi *e, vf v) {
   return v;
 }
 
+/* The same for one value. */
+static inline float tg_epi_act1(const tg_epi *e, float v) {
+  if ((e->form & (TG_EPI_ACT_RELU | TG_EPI_ACT_CLIP)) && !(v > e->lo) &&
+      v == v)
+    v = e->lo;
+  if ((e->form & TG_EPI_ACT_CLIP) && !(v < e->hi) && v == v)
+    v = e->hi;
+  return v;
+}
+
 /* Applies the epilogue at (b, c, y, x0 .. x0 + len), acc[i * as] holding
  * the results there. */
 static inline void tg_epi_run(const tg_epi *e, int64_t b, int64_t c,

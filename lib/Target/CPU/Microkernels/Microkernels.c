@@ -1357,6 +1357,12 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
      * block. */
     float *out = cv->out + n * cv->os[0] + g0 * cv->os[1];
     int64_t npix = cv->oh * cv->ow;
+    /* The epilogue's register form, applied as each result is stored. */
+    const tg_epi *re = cv->epi && cv->epi->form ? cv->epi : 0;
+    float bias[TG_VL] = {0};
+    if (re && (re->form & TG_EPI_BIAS))
+      for (int64_t l = 0; l < nl; ++l)
+        bias[l] = re->bias[(g0 + l) * re->bias_cs];
     done = y = x = 0;
     if (out_flat)
       for (; done + TG_VL <= npix; done += TG_VL) {
@@ -1371,7 +1377,8 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
         tg_transpose(r);
         for (int64_t l = 0; l < nl; ++l) {
           vf *d = (vf *)(out + l * cv->os[1] + done);
-          *d = cv->c_zero ? r[l] : *d + r[l];
+          vf v = cv->c_zero ? r[l] : *d + r[l];
+          *d = re ? tg_epi_act(re, v + tg_splat(bias[l])) : v;
         }
       }
     for (int64_t l = 0; l < nl; ++l) {
@@ -1380,9 +1387,12 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
         for (; ox < cv->ow; ++ox) {
           float v = res[(oy * ow8 + ox) * TG_VL + l];
           float *d = dst + oy * cv->os[3] + ox * cv->os[4];
-          *d = cv->c_zero ? v : *d + v;
+          v = cv->c_zero ? v : *d + v;
+          *d = re ? tg_epi_act1(re, v + bias[l]) : v;
         }
     }
+    if (re)
+      continue;
     if (cv->epi && cv->os[3] == cv->ow * cv->os[4] &&
         tg_epi_flat(cv->epi, cv->ow))
       /* The block's planes as runs of consecutive points. */
@@ -1405,9 +1415,9 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
  * the first row they read, pitch SW phases of len floats) into o. */
 TG_MIN_VW static inline __attribute__((always_inline)) void
 tg_depthwise_kxk_rows(const tg_conv *cv, const float *s, int64_t len,
-                      const vf *w, float *o, int64_t nr, const int R,
-                      const int KH, const int KW, const int SH,
-                      const int SW) {
+                      const vf *w, float *o, int64_t nr, const tg_epi *re,
+                      vf bias, const int R, const int KH, const int KW,
+                      const int SH, const int SW) {
   int64_t pitch = SW * len;
   for (int64_t x = 0; x < cv->ow; x += TG_VL) {
     vf acc[R];
@@ -1427,7 +1437,10 @@ tg_depthwise_kxk_rows(const tg_conv *cv, const float *s, int64_t len,
     int64_t m = cv->ow - x;
     for (int64_t r = 0; r < nr; ++r) {
       float *d = o + r * cv->os[3] + x;
-      tg_store_upto(d, cv->c_zero ? acc[r] : tg_load_upto(d, m) + acc[r], m);
+      vf v = cv->c_zero ? acc[r] : tg_load_upto(d, m) + acc[r];
+      if (re) /* the epilogue's register form (bias: the plane's) */
+        v = tg_epi_act(re, v + bias);
+      tg_store_upto(d, v, m);
     }
   }
 }
@@ -1496,17 +1509,22 @@ tg_depthwise_kxk(const tg_conv *cv, int64_t begin, int64_t end, const int KH,
           ((x & 1) ? d1 : d0)[x / 2] = src[x];
       }
     }
+    const tg_epi *re = cv->epi && cv->epi->form ? cv->epi : 0;
+    vf bias = tg_splat(re && (re->form & TG_EPI_BIAS)
+                           ? re->bias[(int64_t)g * re->bias_cs]
+                           : 0.0f);
     for (int64_t oy = 0; oy < cv->oh; oy += TG_DW_ROWS) {
       /* A last group of one or two rows (a band of 14) as two. */
       int64_t nr = tg_min(TG_DW_ROWS, cv->oh - oy);
       if (nr > 2)
         tg_depthwise_kxk_rows(cv, scr + oy * SH * pitch, len, w,
-                              op + oy * cv->os[3], nr, TG_DW_ROWS, KH, KW,
-                              SH, SW);
+                              op + oy * cv->os[3], nr, re, bias, TG_DW_ROWS,
+                              KH, KW, SH, SW);
       else
         tg_depthwise_kxk_rows(cv, scr + oy * SH * pitch, len, w,
-                              op + oy * cv->os[3], nr, 2, KH, KW, SH, SW);
-      if (cv->epi)
+                              op + oy * cv->os[3], nr, re, bias, 2, KH, KW,
+                              SH, SW);
+      if (cv->epi && !re)
         tg_epi_plane(cv->epi, n, g, cv->epi_y0 + oy, nr, cv->ow,
                      op + oy * cv->os[3], cv->os[3]);
     }
