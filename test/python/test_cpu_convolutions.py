@@ -9,9 +9,10 @@ and on first use when they are not. Each case here is a Conv with a bias and
 an epilogue, compiled for this
 machine and for an AVX2-only CPU (the microkernels' 8-float build), and
 compared with onnxruntime. The cases cycle through the epilogues the
-compiler fuses into the kernels: a bias alone, with Relu or Clip(0, 6)
-(the register form that kernels apply before their stores, Epilogue.h),
-and with Relu and a residual Add (a compiled function on stored results). Shapes are drawn from a seeded generator over
+compiler fuses into the kernels: a bias alone, with Relu or Clip(0, 6),
+a residual Add then Relu (register forms that kernels apply before their
+stores, Epilogue.h), and Relu then a residual Add (a compiled function on
+stored results). Shapes are drawn from a seeded generator over
 windows, strides, dilations, padding, channel counts and plane sizes.
 
 Environment:
@@ -54,7 +55,7 @@ def conv_cases(count, seed=31):
     return cases
 
 
-EPILOGUES = ["relu_residual", "bias", "relu", "clip"]
+EPILOGUES = ["relu_residual", "bias", "relu", "clip", "residual_relu"]
 
 
 def conv_model(n, c, f, h, w, k, stride, dilation, pad, dynamic, rng, epilogue):
@@ -71,9 +72,10 @@ def conv_model(n, c, f, h, w, k, stride, dilation, pad, dynamic, rng, epilogue):
         "bias": [],
         "relu": [helper.make_node("Relu", ["y0"], ["y"])],
         "clip": [helper.make_node("Clip", ["y0", "lo", "hi"], ["y"])],
+        "residual_relu": [helper.make_node("Add", ["y0", "r"], ["y1"]), helper.make_node("Relu", ["y1"], ["y"])],
     }[epilogue]
     inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, dims)]
-    if epilogue == "relu_residual":
+    if "residual" in epilogue:
         inputs.append(helper.make_tensor_value_info("r", TensorProto.FLOAT, odims))
     graph = helper.make_graph(
         [conv, *tail],
@@ -109,7 +111,7 @@ def test_convolutions_match_onnxruntime(target, avx2_catalog, tmp_path):
         onnx.save(model, str(onnx_path))
         np.save(tmp_path / f"x{i}.npy", x)
         np.save(tmp_path / f"r{i}.npy", r)
-        feeds = {"x": x, "r": r} if epilogue == "relu_residual" else {"x": x}
+        feeds = {"x": x, "r": r} if "residual" in epilogue else {"x": x}
         want = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"]).run(None, feeds)[0]
         bundle = tmp_path / f"conv{i}.tgb"
         where = ["--target", "cpu"] if target == "host" else ["--devices", avx2_catalog]
@@ -118,7 +120,7 @@ def test_convolutions_match_onnxruntime(target, avx2_catalog, tmp_path):
         assert proc.returncode == 0, f"case {case}: {proc.stderr}"
         out_dir = tmp_path / f"out{i}"
         inputs = [f"--input=x={tmp_path / f'x{i}.npy'}"]
-        if epilogue == "relu_residual":
+        if "residual" in epilogue:
             inputs.append(f"--input=r={tmp_path / f'r{i}.npy'}")
         proc = subprocess.run([RUNNER, str(bundle), *inputs, "--output-dir", str(out_dir), "--npy", "--threads", "2"],
                               capture_output=True, text=True)

@@ -634,7 +634,7 @@ void checkConvRegisterForm(const ConvCase &p, bool cZero, bool registers) {
     d.push_back(int64_t(reinterpret_cast<intptr_t>(v.p)));
     d.insert(d.end(), v.s.begin(), v.s.end());
   }
-  d.insert(d.end(), {TG_EPI_BIAS | TG_EPI_ACT_CLIP, 1, 0,
+  d.insert(d.end(), {TG_EPI_BIAS | TG_EPI_ACT_CLIP, 1, -1, 0,
                      int64_t(0x40c00000) /* 6.0f */});
   biasClipCalls = 0;
   tg_uk_conv2d_ngchw_gfchw_f32(
@@ -653,6 +653,83 @@ void checkConvRegisterForm(const ConvCase &p, bool cZero, bool registers) {
     ASSERT_NEAR(out[i], want[i], 1e-4 * (1 + std::fabs(want[i])))
         << "case c" << p.c << " f" << p.f << " " << p.h << "x" << p.w << " k"
         << p.kh << " s" << p.sh << " at " << i;
+  }
+}
+
+/// relu((acc + bias[c]) + r) into view 0, which is also r (views: output,
+/// bias, residual): the end of a residual block written over its input.
+extern "C" void biasResidualRelu(const int64_t *d, const float *acc,
+                                 int64_t asC, int64_t asY, int64_t asX,
+                                 int64_t b, int64_t c0, int64_t nc, int64_t y0,
+                                 int64_t ny, int64_t x0, int64_t nx) {
+  ++biasClipCalls;
+  for (int64_t i = 0; i < nc; ++i)
+    for (int64_t j = 0; j < ny; ++j)
+      for (int64_t k = 0; k < nx; ++k) {
+        int64_t c = c0 + i, y = y0 + j, x = x0 + k;
+        float v = (acc[i * asC + j * asY + k * asX] + *element(d, 1, b, c, y, x)) +
+                  *element(d, 2, b, c, y, x);
+        *element(d, 0, b, c, y, x) = std::max(v, 0.0f);
+      }
+}
+
+// The register form with a residual that the op's output overwrites
+// (TG_EPI_TO_OUTPUT: the kernel computes into its own buffer, NaN here,
+// and stores relu((x + bias) + r) into r's): the GEMM and the
+// channel-vector tiles (whose overlapping last tile must not read a
+// residual the tile before already replaced).
+TEST_P(Microkernels, ConvolutionResidualToOutput) {
+  const ConvCase cases[] = {
+      {1, 1, 40, 20, 20, 19, 1, 1, 1, 1, 1, 1}, // GEMM, B in place
+      {2, 1, 200, 12, 9, 9, 1, 1, 1, 1, 1, 1},  // GEMM, 2 k blocks
+      {1, 1, 16, 40, 18, 18, 3, 3, 1, 1, 1, 1}, // channel-vector, overlap
+      {1, 1, 24, 64, 9, 9, 3, 3, 1, 1, 1, 1},   // 7 x 4 tiles
+  };
+  static std::deque<std::vector<float>> weights;
+  for (const ConvCase &p : cases) {
+    int64_t oh = p.h - p.kh + 1, ow = p.w - p.kw + 1, k = p.c * p.kh * p.kw;
+    weights.push_back(randomVector(p.f * k, 4));
+    float *wt = weights.back().data();
+    std::vector<float> in = randomVector(p.n * p.c * p.h * p.w, 3),
+                       bias = randomVector(p.f, 5),
+                       res = randomVector(p.n * p.f * oh * ow, 6),
+                       scratch(res.size(), std::nanf("")), want(res.size());
+    for (int64_t n = 0; n < p.n; ++n)
+      for (int64_t f = 0; f < p.f; ++f)
+        for (int64_t y = 0; y < oh; ++y)
+          for (int64_t x = 0; x < ow; ++x) {
+            double sum = 0;
+            for (int64_t c = 0; c < p.c; ++c)
+              for (int64_t ky = 0; ky < p.kh; ++ky)
+                for (int64_t kx = 0; kx < p.kw; ++kx)
+                  sum += double(in[((n * p.c + c) * p.h + y + ky) * p.w + x +
+                                   kx]) *
+                         wt[(f * p.c + c) * p.kh * p.kw + ky * p.kw + kx];
+            int64_t at = ((n * p.f + f) * oh + y) * ow + x;
+            want[at] = std::max((float(sum) + bias[f]) + res[at], 0.0f);
+          }
+    std::array<int64_t, 4> os = {p.f * oh * ow, oh * ow, ow, 1};
+    std::vector<int64_t> d = {
+        int64_t(reinterpret_cast<intptr_t>(&biasResidualRelu)), 3};
+    for (const View &v : {View{res.data(), os}, View{bias.data(), {0, 1, 0, 0}},
+                          View{res.data(), os}}) {
+      d.push_back(int64_t(reinterpret_cast<intptr_t>(v.p)));
+      d.insert(d.end(), v.s.begin(), v.s.end());
+    }
+    d.insert(d.end(), {TG_EPI_BIAS | TG_EPI_RESIDUAL | TG_EPI_ACT_RELU |
+                           TG_EPI_TO_OUTPUT,
+                       1, 2, 0, 0});
+    biasClipCalls = 0;
+    tg_uk_conv2d_ngchw_gfchw_f32(
+        in.data(), in.data(), 0, p.n, 1, p.c, p.h, p.w, p.c * p.h * p.w,
+        p.c * p.h * p.w, p.h * p.w, p.w, 1, wt, wt, 0, 1, p.f, p.c, p.kh, p.kw,
+        p.f * k, k, p.kh * p.kw, p.kw, 1, scratch.data(), scratch.data(), 0,
+        p.n, 1, p.f, oh, ow, os[0], os[0], os[1], os[2], 1, 1, 1, 1, 1, 0, 0,
+        TG_WEIGHT_MODEL, 1, d.data(), d.data(), 0, int64_t(d.size()), 1);
+    EXPECT_EQ(biasClipCalls, 0);
+    for (size_t i = 0; i < res.size(); ++i)
+      ASSERT_NEAR(res[i], want[i], 1e-4 * (1 + std::fabs(want[i])))
+          << "case c" << p.c << " f" << p.f << " k" << p.kh << " at " << i;
   }
 }
 

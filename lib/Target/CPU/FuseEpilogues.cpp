@@ -345,11 +345,12 @@ LLVM::LLVMFuncOp buildEpilogueFunction(ModuleOp module, const Candidate &cand,
   return fn;
 }
 
-/// The register form of Epilogue.h: act(x + bias[c]) (flags
-/// TG_EPI_BIAS | TG_EPI_ACT_*, the bias's view, the clip bounds).
+/// The register form of Epilogue.h: act(x + bias[c]) with a residual
+/// (flags TG_EPI_BIAS | TG_EPI_RESIDUAL[_FIRST] | TG_EPI_ACT_*, the bias's
+/// and the residual's views, the clip bounds).
 struct RegisterForm {
   int64_t flags = 0;
-  int64_t biasView = 0;
+  int64_t biasView = 0, residualView = -1;
   float lo = 0, hi = 0;
 };
 
@@ -361,9 +362,10 @@ std::optional<float> floatConstant(Value v) {
   return attr.getValue().convertToFloat();
 }
 
-/// `cand`'s op as a register form, when its body is exactly
-/// [minimumf(] maximumf([x + bias | x], lo) [, hi)] or x + bias, with
-/// bias an input broadcast over b, y and x; flags 0 otherwise. A kernel
+/// `cand`'s op as a register form, when its body is exactly an optional
+/// [minimumf(] maximumf(sum, lo) [, hi)] of a sum x + bias, (x + bias) + r,
+/// x + (r + bias) or x + r, with bias an input broadcast over b, y and x
+/// and r one read as the output is written; flags 0 otherwise. A kernel
 /// applies the activation as compares and selects, which are maximumf's
 /// and minimumf's results unless a bound is a zero of the wrong sign or
 /// NaN: those are left to the function.
@@ -394,26 +396,77 @@ RegisterForm registerForm(const Candidate &cand) {
     v = mx.getLhs();
     ++matched;
   }
-  if (auto add = v.getDefiningOp<arith::AddFOp>()) {
-    Value bias = add.getLhs() == x ? add.getRhs() : add.getLhs();
-    if (add.getLhs() != x && add.getRhs() != x)
-      return {};
-    auto arg = dyn_cast<BlockArgument>(bias);
+  // The sum: x + bias, (x + bias) + r, x + (r + bias) or x + r.
+  auto viewOf = [&](Value value) -> std::optional<unsigned> {
+    auto arg = dyn_cast<BlockArgument>(value);
     if (!arg || arg.getOwner() != body)
+      return std::nullopt;
+    for (auto [k, in] : llvm::enumerate(cand.reads))
+      if (in->getOperandNumber() == arg.getArgNumber())
+        return unsigned(k);
+    return std::nullopt;
+  };
+  auto isBias = [&](Value value) {
+    std::optional<unsigned> k = viewOf(value);
+    if (!k)
+      return false;
+    for (int l : {0, 2, 3})
+      if (staticStride(cand, cand.reads[*k], l) != std::optional<int64_t>(0))
+        return false;
+    form.biasView = int64_t(*k) + 1;
+    return true;
+  };
+  // A residual: read as the output is written (identity map), from a
+  // buffer the contraction does not write (it may be the output: an input
+  // that is the output is read where it is written, findEpilogue).
+  auto isResidual = [&](Value value) {
+    std::optional<unsigned> k = viewOf(value);
+    if (!k)
+      return false;
+    OpOperand *in = cand.reads[*k];
+    if (!op.getMatchingIndexingMap(in).isIdentity() ||
+        bufferRoot(in->get()) == bufferRoot(cand.acc->get()))
+      return false;
+    form.residualView = int64_t(*k) + 1;
+    return true;
+  };
+  // `sum` is add(x, other) in either order: other, or null.
+  auto addTo = [&](Value sum, Value of) -> Value {
+    auto add = sum.getDefiningOp<arith::AddFOp>();
+    if (!add)
       return {};
-    for (auto [k, in] : llvm::enumerate(cand.reads)) {
-      if (in->getOperandNumber() != arg.getArgNumber())
-        continue;
-      for (int l : {0, 2, 3})
-        if (staticStride(cand, in, l) != std::optional<int64_t>(0))
-          return {};
-      form.flags |= TG_EPI_BIAS;
-      form.biasView = int64_t(k) + 1;
-    }
-    if (!(form.flags & TG_EPI_BIAS))
-      return {};
-    v = x;
+    if (add.getLhs() == of)
+      return add.getRhs();
+    if (add.getRhs() == of)
+      return add.getLhs();
+    return {};
+  };
+  if (auto add = v.getDefiningOp<arith::AddFOp>()) {
     ++matched;
+    Value other = addTo(v, x);
+    if (other && isBias(other)) {
+      form.flags |= TG_EPI_BIAS; // x + bias
+    } else if (other && isResidual(other)) {
+      form.flags |= TG_EPI_RESIDUAL; // x + r
+    } else if (auto inner = other ? other.getDefiningOp<arith::AddFOp>()
+                                  : arith::AddFOp()) {
+      // x + (r + bias)
+      ++matched;
+      if (!(isResidual(inner.getLhs()) && isBias(inner.getRhs())) &&
+          !(isResidual(inner.getRhs()) && isBias(inner.getLhs())))
+        return {};
+      form.flags |= TG_EPI_BIAS | TG_EPI_RESIDUAL_FIRST;
+    } else {
+      // (x + bias) + r
+      Value lhs = add.getLhs(), rhs = add.getRhs();
+      Value xb = addTo(lhs, x) ? lhs : rhs, r = xb == lhs ? rhs : lhs;
+      Value bias = addTo(xb, x);
+      if (!bias || !isBias(bias) || !isResidual(r))
+        return {};
+      ++matched;
+      form.flags |= TG_EPI_BIAS | TG_EPI_RESIDUAL;
+    }
+    v = x;
   }
   if (v != x || matched == 0 ||
       matched != llvm::range_size(body->without_terminator()))
@@ -463,7 +516,8 @@ Value buildDescriptor(OpBuilder &b, Location loc, const Candidate &cand,
   }
   if (form.flags) {
     auto bits = [](float f) { return int64_t(llvm::bit_cast<int32_t>(f)); };
-    for (int64_t word : {form.flags, form.biasView, bits(form.lo), bits(form.hi)})
+    for (int64_t word : {form.flags, form.biasView, form.residualView,
+                         bits(form.lo), bits(form.hi)})
       store(arith::ConstantIntOp::create(b, loc, word, 64));
   }
   return memref::CastOp::create(
@@ -636,8 +690,17 @@ struct FuseEpiloguesPass
                                  bufferRoot(c);
     LLVM::LLVMFuncOp fn =
         buildEpilogueFunction(getOperation(), *cand, inPlace);
-    // The register form only where the kernel's stores are the op's.
-    RegisterForm form = inPlace ? registerForm(*cand) : RegisterForm();
+    // The register form: where the kernel's stores are the op's, or to the
+    // op's output view when nothing else reads the contraction's buffer
+    // (then only its partial sums), as a plain view of the result.
+    RegisterForm form = registerForm(*cand);
+    if (form.flags && !inPlace) {
+      if (op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity() &&
+          onlyUsedBy(bufferRoot(c), call, op))
+        form.flags |= TG_EPI_TO_OUTPUT;
+      else
+        form = RegisterForm();
+    }
     call->setOperand(descIndex,
                      buildDescriptor(b, op.getLoc(), *cand, fn, form));
     if (none->use_empty()) {

@@ -253,18 +253,21 @@ func.func @not_fused(%a: memref<4x4xf32>, %b: memref<4x4xf32>, %c: memref<4x4xf3
 
 // A per-channel bias and a clip to [0, 6] in place: the descriptor also
 // carries the register form (Epilogue.h's trailing words: TG_EPI_BIAS |
-// TG_EPI_ACT_CLIP = 5, the bias's view 1, the bounds' float bits), so a
-// kernel holding final results in registers applies it there.
+// TG_EPI_ACT_CLIP = 5, the bias's view 1, no residual view, the bounds'
+// float bits), so a kernel holding final results in registers applies it
+// there.
 // CHECK-LABEL: func.func @conv_bias_clip_form
-// CHECK: %[[D:.*]] = memref.alloca() : memref<16xi64>
+// CHECK: %[[D:.*]] = memref.alloca() : memref<17xi64>
 // CHECK: %[[FLAGS:.*]] = arith.constant 5 : i64
-// CHECK: memref.store %[[FLAGS]], %[[D]][%{{.*}}] : memref<16xi64>
+// CHECK: memref.store %[[FLAGS]], %[[D]][%{{.*}}] : memref<17xi64>
 // CHECK: %[[VIEW:.*]] = arith.constant 1 : i64
-// CHECK: memref.store %[[VIEW]], %[[D]][%{{.*}}] : memref<16xi64>
+// CHECK: memref.store %[[VIEW]], %[[D]][%{{.*}}] : memref<17xi64>
+// CHECK: %[[NONE:.*]] = arith.constant -1 : i64
+// CHECK: memref.store %[[NONE]], %[[D]][%{{.*}}] : memref<17xi64>
 // CHECK: %[[LO:.*]] = arith.constant 0 : i64
-// CHECK: memref.store %[[LO]], %[[D]][%{{.*}}] : memref<16xi64>
+// CHECK: memref.store %[[LO]], %[[D]][%{{.*}}] : memref<17xi64>
 // CHECK: %[[HI:.*]] = arith.constant 1086324736 : i64
-// CHECK: memref.store %[[HI]], %[[D]][%{{.*}}] : memref<16xi64>
+// CHECK: memref.store %[[HI]], %[[D]][%{{.*}}] : memref<17xi64>
 // CHECK: call @tg_uk_conv2d_nchw_fchw_f32
 func.func @conv_bias_clip_form(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %y: memref<1x4x6x6xf32>, %bias: memref<4xf32>) {
   %zero = arith.constant 0.0 : f32
@@ -315,5 +318,83 @@ func.func @conv_no_form(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %y: me
     %q = arith.mulf %s, %s : f32
     linalg.yield %q : f32
   }
+  return
+}
+
+// -----
+
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#ch = affine_map<(n, c, h, w) -> (c)>
+
+// A residual block's end, relu((x + bias) + r), and an inverted residual's,
+// x + (r + bias): register forms with the residual's view (2) and flags
+// TG_EPI_BIAS | TG_EPI_RESIDUAL | TG_EPI_ACT_RELU = 11 and TG_EPI_BIAS |
+// TG_EPI_RESIDUAL_FIRST = 17.
+// CHECK-LABEL: func.func @conv_residual_forms
+// CHECK: %[[D:.*]] = memref.alloca() : memref<22xi64>
+// CHECK: %[[F1:.*]] = arith.constant 11 : i64
+// CHECK: memref.store %[[F1]], %[[D]]
+// CHECK: %[[B1:.*]] = arith.constant 1 : i64
+// CHECK: memref.store %[[B1]], %[[D]]
+// CHECK: %[[R1:.*]] = arith.constant 2 : i64
+// CHECK: memref.store %[[R1]], %[[D]]
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32
+// CHECK: %[[E:.*]] = memref.alloca() : memref<22xi64>
+// CHECK: %[[F2:.*]] = arith.constant 17 : i64
+// CHECK: memref.store %[[F2]], %[[E]]
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32
+func.func @conv_residual_forms(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %y: memref<1x4x6x6xf32>, %bias: memref<4xf32>,
+                               %r: memref<1x4x6x6xf32>, %y2: memref<1x4x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [#id, #ch, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y, %bias, %r : memref<1x4x6x6xf32>, memref<4xf32>, memref<1x4x6x6xf32>) outs(%y : memref<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %b: f32, %res: f32, %o: f32):
+    %s = arith.addf %in, %b : f32
+    %t = arith.addf %s, %res : f32
+    %m = arith.maximumf %t, %zero : f32
+    linalg.yield %m : f32
+  }
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%y2 : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [#id, #id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y2, %r, %bias : memref<1x4x6x6xf32>, memref<1x4x6x6xf32>, memref<4xf32>) outs(%y2 : memref<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %res: f32, %b: f32, %o: f32):
+    %s = arith.addf %res, %b : f32
+    %t = arith.addf %in, %s : f32
+    linalg.yield %t : f32
+  }
+  return
+}
+
+
+// -----
+
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#ch = affine_map<(n, c, h, w) -> (c)>
+
+// The end of a residual block written over its input r (the op's output
+// is not the convolution's buffer, which nothing else reads): the register
+// form stores to the output view (TG_EPI_TO_OUTPUT: 11 | 32 = 43).
+// CHECK-LABEL: func.func @conv_residual_to_output
+// CHECK: %[[D:.*]] = memref.alloca() : memref<22xi64>
+// CHECK: %[[F:.*]] = arith.constant 43 : i64
+// CHECK: memref.store %[[F]], %[[D]]
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32
+func.func @conv_residual_to_output(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %bias: memref<4xf32>, %r: memref<1x4x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %y = memref.alloc() : memref<1x4x6x6xf32>
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [#id, #ch, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y, %bias, %r : memref<1x4x6x6xf32>, memref<4xf32>, memref<1x4x6x6xf32>) outs(%r : memref<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %b: f32, %res: f32, %o: f32):
+    %s = arith.addf %in, %b : f32
+    %t = arith.addf %s, %res : f32
+    %m = arith.maximumf %t, %zero : f32
+    linalg.yield %m : f32
+  }
+  memref.dealloc %y : memref<1x4x6x6xf32>
   return
 }

@@ -14,10 +14,15 @@ typedef struct {
   int64_t nviews;
   const int64_t *views; /* TG_EPI_VIEW words each */
   /* The register form (Epilogue.h), 0 when there is none: TG_EPI_BIAS
-   * adds bias[c * bias_cs]. */
+   * adds bias[c * bias_cs]; TG_EPI_RESIDUAL res[b * rs[0] + c * rs[1] +
+   * y * rs[2] + x * rs[3]]. */
   int64_t form;
   const float *bias;
   int64_t bias_cs;
+  const float *res;
+  const int64_t *rs;
+  float *out; /* TG_EPI_TO_OUTPUT: view 0, strides os */
+  const int64_t *os;
   float lo, hi;
 } tg_epi;
 
@@ -44,13 +49,58 @@ static int tg_epi_decode(const int64_t *d, int64_t size, tg_epi *e) {
         e->form = 0; /* not a bias per channel after all: the function */
       }
     }
+    if (e->form & (TG_EPI_RESIDUAL | TG_EPI_RESIDUAL_FIRST)) {
+      if (f[2] >= 0 && f[2] < e->nviews) {
+        const int64_t *v = e->views + TG_EPI_VIEW * f[2];
+        e->res = (const float *)(intptr_t)v[0];
+        e->rs = v + 1;
+      } else {
+        e->form = 0;
+      }
+    }
+    if (e->form & TG_EPI_TO_OUTPUT) {
+      e->out = (float *)(intptr_t)e->views[0];
+      e->os = e->views + 1;
+    }
     union {
       int32_t i;
       float f;
-    } lo = {(int32_t)f[2]}, hi = {(int32_t)f[3]};
+    } lo = {(int32_t)f[3]}, hi = {(int32_t)f[4]};
     e->lo = lo.f;
     e->hi = hi.f;
   }
+  return 1;
+}
+
+/* The register form's sums for the final results v with bias b and
+ * residual r (zeros where the form has none), in the op's order. */
+TG_MIN_VW static inline vf tg_epi_sum(const tg_epi *e, vf v, vf b, vf r) {
+  if (e->form & TG_EPI_RESIDUAL_FIRST)
+    return v + (r + b);
+  if (e->form & TG_EPI_BIAS)
+    v += b;
+  if (e->form & TG_EPI_RESIDUAL)
+    v += r;
+  return v;
+}
+
+/* True when `e` has a register form without a residual or an output of its
+ * own (the kernels that read and write only x's pixels apply only those). */
+static int tg_epi_form_local(const tg_epi *e) {
+  return e->form && !(e->form & (TG_EPI_RESIDUAL | TG_EPI_RESIDUAL_FIRST |
+                                 TG_EPI_TO_OUTPUT));
+}
+
+/* True when the kernel can apply `e`'s register form to results whose
+ * pixels run along x with unit stride (rows of consecutive pixels
+ * `rows_flat`: also across rows, y's stride ow). */
+static int tg_epi_form_fits(const tg_epi *e, int64_t ow, int rows_flat) {
+  if ((e->form & (TG_EPI_RESIDUAL | TG_EPI_RESIDUAL_FIRST)) &&
+      !(e->rs[3] == 1 && (!rows_flat || e->rs[2] == ow)))
+    return 0;
+  if ((e->form & TG_EPI_TO_OUTPUT) &&
+      !(e->os[3] == 1 && (!rows_flat || e->os[2] == ow)))
+    return 0;
   return 1;
 }
 

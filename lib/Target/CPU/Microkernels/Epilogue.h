@@ -26,12 +26,16 @@
  *   [2 + TG_EPI_VIEW * v ...] view v: the address, then the strides of
  *        b, c, y and x
  *   then, optionally, TG_EPI_FORM_WORDS words saying that the op is
- *   act(x + bias[c]) written where x is (the "register form"): a kernel
- *   that holds final results in registers may apply it there and store
- *   once, instead of storing, then calling the function on them:
- *   [0] TG_EPI_BIAS | TG_EPI_ACT_* (0: no form)
+ *   act(x + bias[c]), act((x + bias[c]) + r) or act(x + (r + bias[c]))
+ *   (TG_EPI_RESIDUAL_FIRST), r a residual view of the output's shape,
+ *   written where x is (the "register form"): a kernel that holds final
+ *   results in registers may apply it there and store once, instead of
+ *   storing, then calling the function on them:
+ *   [0] TG_EPI_BIAS | TG_EPI_RESIDUAL[_FIRST] | TG_EPI_ACT_* |
+ *       TG_EPI_TO_OUTPUT (0: none)
  *   [1] the bias's view (its strides along b, y and x zero)
- *   [2], [3] the clip bounds lo, hi as float bits (TG_EPI_ACT_CLIP)
+ *   [2] the residual's view
+ *   [3], [4] the clip bounds lo, hi as float bits (TG_EPI_ACT_CLIP)
  *   An activation is arith's maximumf(v, lo) (relu: lo = +0) or
  *   minimumf(maximumf(v, lo), hi), with NaN propagated; the compiler
  *   leaves out bounds that are zeros of the other sign than maximumf(v,
@@ -44,10 +48,16 @@
 
 #define TG_EPI_HEADER 2
 #define TG_EPI_VIEW 5
-#define TG_EPI_FORM_WORDS 4
+#define TG_EPI_FORM_WORDS 5
 #define TG_EPI_BIAS 1
 #define TG_EPI_ACT_RELU 2
 #define TG_EPI_ACT_CLIP 4
+#define TG_EPI_RESIDUAL 8
+#define TG_EPI_RESIDUAL_FIRST 16 /* r + bias first, then x + that */
+/* The op writes its output view (view 0), not where x is: the kernel
+ * stores its results there (x's own buffer then holds partial sums only,
+ * which nothing else reads). */
+#define TG_EPI_TO_OUTPUT 32
 
 /* Applies the epilogue at the points (b, c0 + i, y0 + j, x0 + k) for
  * i < nc, j < ny, k < nx, where acc[i * as_c + j * as_y + k * as_x] holds

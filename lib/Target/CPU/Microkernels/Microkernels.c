@@ -337,7 +337,8 @@ TG_MIN_VW static inline __attribute__((always_inline)) void
 tg_kernel_nv(int64_t kc, const float *restrict ap, int64_t as0,
              const float *restrict bp, const int64_t *bkoff, float *c,
              int64_t cs0, int64_t cs1, int64_t mr, int64_t nr, int store,
-             const tg_epi *re, const float *rb, const int nv) {
+             const tg_epi *re, const float *rb, const float *rr, float *ro,
+             const int nv) {
   vf acc0[TG_MR], acc1[TG_MR];
 #pragma unroll
   for (int i = 0; i < TG_MR; ++i) {
@@ -392,9 +393,13 @@ tg_kernel_nv(int64_t kc, const float *restrict ap, int64_t as0,
         if (!store)
           x += tg_load_upto(d, n);
         if (re) {
-          if (re->form & TG_EPI_BIAS)
-            x += tg_splat(rb[i * re->bias_cs]);
-          x = tg_epi_act(re, x);
+          vf b = (re->form & TG_EPI_BIAS) ? tg_splat(rb[i * re->bias_cs])
+                                          : (vf){0};
+          vf r = rr ? tg_load_upto(rr + i * re->rs[1] + v * TG_VL, n)
+                    : (vf){0};
+          x = tg_epi_act(re, tg_epi_sum(re, x, b, r));
+          if (ro) /* TG_EPI_TO_OUTPUT */
+            d = ro + i * re->os[1] + v * TG_VL;
         }
         tg_store_upto(d, x, n);
       }
@@ -412,10 +417,10 @@ tg_kernel_nv(int64_t kc, const float *restrict ap, int64_t as0,
           x1[j - TG_VL] += c[i * cs0 + j * cs1];
       }
     }
-    if (re && i < mr) {
+    if (re && i < mr) { /* no residual here: tg_gemm_item */
       vf bias = tg_splat((re->form & TG_EPI_BIAS) ? rb[i * re->bias_cs] : 0);
-      x0 = tg_epi_act(re, x0 + bias);
-      x1 = tg_epi_act(re, x1 + bias);
+      x0 = tg_epi_act(re, tg_epi_sum(re, x0, bias, (vf){0}));
+      x1 = tg_epi_act(re, tg_epi_sum(re, x1, bias, (vf){0}));
     }
     *(vf *)&tile[i][0] = x0;
     *(vf *)&tile[i][TG_VL] = x1;
@@ -429,14 +434,14 @@ TG_MIN_VW static void tg_kernel(int64_t kc, const float *restrict ap,
                                 int64_t as0, const float *restrict bp,
                                 const int64_t *bkoff, float *c, int64_t cs0,
                                 int64_t cs1, int64_t mr, int64_t nr,
-                                int store, const tg_epi *re,
-                                const float *rb) {
+                                int store, const tg_epi *re, const float *rb,
+                                const float *rr, float *ro) {
   if (nr <= TG_VL)
     tg_kernel_nv(kc, ap, as0, bp, bkoff, c, cs0, cs1, mr, nr, store, re, rb,
-                 1);
+                 rr, ro, 1);
   else
     tg_kernel_nv(kc, ap, as0, bp, bkoff, c, cs0, cs1, mr, nr, store, re, rb,
-                 2);
+                 rr, ro, 2);
 }
 
 /* Packs A[0:mc, 0:kc] into panels of MR rows (k-major), zero padded. */
@@ -552,10 +557,19 @@ static void tg_gemm_item(const tg_gemm *g, int64_t item, float *ap,
        * consecutive, else the whole block, so that its calls cover whole
        * output rows rather than pieces of them. */
       int last = g->epi && p0 + TG_KC >= g->k;
-      /* The epilogue's register form, applied by the kernel itself. */
-      const tg_epi *re = last && g->epi->form ? g->epi : 0;
+      /* The epilogue's register form, applied by the kernel itself (one
+       * with a residual where C's and the residual's pixels run flat). */
+      const tg_epi *re =
+          last && g->epi->form &&
+                  (tg_epi_form_local(g->epi) ||
+                   (g->cs1 == 1 && tg_epi_form_fits(g->epi, g->epi_ow, 1)))
+              ? g->epi
+              : 0;
       if (re)
         last = 0;
+      int residual = re && (re->form & (TG_EPI_RESIDUAL |
+                                        TG_EPI_RESIDUAL_FIRST));
+      int to_output = re && (re->form & TG_EPI_TO_OUTPUT);
       int per_panel = last && tg_epi_flat(g->epi, g->epi_ow);
       for (int64_t jr = 0; jr < nc; jr += TG_NR) {
         int direct = jr < nfull;
@@ -568,7 +582,15 @@ static void tg_gemm_item(const tg_gemm *g, int64_t item, float *ap,
                     store, re,
                     re && (re->form & TG_EPI_BIAS)
                         ? re->bias + (g->epi_c0 + i1 + ir) * re->bias_cs
-                        : 0);
+                        : 0,
+                    residual ? re->res + g->epi_b * re->rs[0] +
+                                   (g->epi_c0 + i1 + ir) * re->rs[1] +
+                                   g->epi_y0 * re->rs[2] + j0 + jr
+                             : 0,
+                    to_output ? re->out + g->epi_b * re->os[0] +
+                                    (g->epi_c0 + i1 + ir) * re->os[1] +
+                                    g->epi_y0 * re->os[2] + j0 + jr
+                              : 0);
         if (per_panel)
           tg_epi_block(g->epi, g->epi_b, g->epi_c0, g->epi_y0, g->epi_ow,
                        g->c, g->cs0, g->cs1, i1, i1 + mc, j0 + jr,
@@ -1358,7 +1380,7 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
     float *out = cv->out + n * cv->os[0] + g0 * cv->os[1];
     int64_t npix = cv->oh * cv->ow;
     /* The epilogue's register form, applied as each result is stored. */
-    const tg_epi *re = cv->epi && cv->epi->form ? cv->epi : 0;
+    const tg_epi *re = cv->epi && tg_epi_form_local(cv->epi) ? cv->epi : 0;
     float bias[TG_VL] = {0};
     if (re && (re->form & TG_EPI_BIAS))
       for (int64_t l = 0; l < nl; ++l)
@@ -1378,7 +1400,9 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
         for (int64_t l = 0; l < nl; ++l) {
           vf *d = (vf *)(out + l * cv->os[1] + done);
           vf v = cv->c_zero ? r[l] : *d + r[l];
-          *d = re ? tg_epi_act(re, v + tg_splat(bias[l])) : v;
+          *d = re ? tg_epi_act(re, tg_epi_sum(re, v, tg_splat(bias[l]),
+                                              (vf){0}))
+                  : v;
         }
       }
     for (int64_t l = 0; l < nl; ++l) {
@@ -1388,7 +1412,9 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
           float v = res[(oy * ow8 + ox) * TG_VL + l];
           float *d = dst + oy * cv->os[3] + ox * cv->os[4];
           v = cv->c_zero ? v : *d + v;
-          *d = re ? tg_epi_act1(re, v + bias[l]) : v;
+          if (re && (re->form & TG_EPI_BIAS))
+            v += bias[l];
+          *d = re ? tg_epi_act1(re, v) : v;
         }
     }
     if (re)
@@ -1442,7 +1468,7 @@ tg_depthwise_kxk_rows(const tg_conv *cv, const float *s, int64_t len,
       float *d = o + r * cv->os[3] + x;
       vf v = cv->c_zero ? acc[r] : tg_load_upto(d, m) + acc[r];
       if (re) /* the epilogue's register form (bias: the plane's) */
-        v = tg_epi_act(re, v + bias);
+        v = tg_epi_act(re, tg_epi_sum(re, v, bias, (vf){0}));
       tg_store_upto(d, v, m);
     }
   }
@@ -1512,7 +1538,7 @@ tg_depthwise_kxk(const tg_conv *cv, int64_t begin, int64_t end, const int KH,
           ((x & 1) ? d1 : d0)[x / 2] = src[x];
       }
     }
-    const tg_epi *re = cv->epi && cv->epi->form ? cv->epi : 0;
+    const tg_epi *re = cv->epi && tg_epi_form_local(cv->epi) ? cv->epi : 0;
     vf bias = tg_splat(re && (re->form & TG_EPI_BIAS)
                            ? re->bias[(int64_t)g * re->bias_cs]
                            : 0.0f);
@@ -1812,13 +1838,15 @@ static void tg_conv_wide(const tg_conv *cv) {
 
 /* One tile: output pixels [x, x + P) of the row whose first tap row is
  * `base` (input column x * SW), into `out` (channel l of the tile at
- * out + l * ocs); nch channels are stored, and pixels from `skip` on
- * (earlier ones belong to the previous tile) when adding to the output. */
+ * out + l * ocs); nch channels and pixels from `skip` on are stored
+ * (earlier ones belong to the previous tile). With the epilogue's register
+ * form `re`: rb, rr and ro are the bias, residual and output (for
+ * TG_EPI_TO_OUTPUT) at the tile's first channel and pixel. */
 TG_MIN_VW static inline __attribute__((always_inline)) void
 tg_cv_tile(int64_t k, const int64_t *koff, const float *base, const float *wp,
            int64_t wstride, float *out, int64_t ocs, int64_t nch, int64_t skip,
-           int store, const tg_epi *re, const float *rb, const int P,
-           const int NB, const int SW) {
+           int store, const tg_epi *re, const float *rb, const float *rr,
+           float *ro, const int P, const int NB, const int SW) {
   vf acc[P * NB]; /* at function entry: promoted once inlined */
 #pragma unroll
   for (int i = 0; i < P * NB; ++i)
@@ -1846,15 +1874,23 @@ tg_cv_tile(int64_t k, const int64_t *koff, const float *base, const float *wp,
     tg_transpose(r); /* r[l]: channel l's P pixels */
     for (int64_t l = 0; l < TG_VL && j * TG_VL + l < nch; ++l) {
       float *d = out + (j * TG_VL + l) * ocs;
-      /* Pixels from `skip` on when adding (the earlier ones are final). */
-      tg_vmask m = tg_lanes(store ? 0 : skip, P);
+      /* Pixels from `skip` on: the earlier ones are final (recomputing
+       * them would add twice to the output, or read a residual the
+       * previous tile overwrote). */
+      tg_vmask m = tg_lanes(skip, P);
       vf x = r[l];
       if (!store)
         x += (vf)__builtin_masked_load(m, d);
       if (re) {
-        if (re->form & TG_EPI_BIAS)
-          x += tg_splat(rb[(j * TG_VL + l) * re->bias_cs]);
-        x = tg_epi_act(re, x);
+        vf b = (re->form & TG_EPI_BIAS)
+                   ? tg_splat(rb[(j * TG_VL + l) * re->bias_cs])
+                   : (vf){0};
+        vf r = rr ? (vf)__builtin_masked_load(
+                        m, rr + (j * TG_VL + l) * re->rs[1])
+                  : (vf){0};
+        x = tg_epi_act(re, tg_epi_sum(re, x, b, r));
+        if (ro) /* TG_EPI_TO_OUTPUT */
+          d = ro + (j * TG_VL + l) * re->os[1];
       }
       __builtin_masked_store(m, (tg_vext)x, d);
     }
@@ -1882,18 +1918,29 @@ tg_cv_rows(const tg_cv_ctx *t, int64_t begin, int64_t end, const int P,
     const float *row = cv->in + n * cv->is[0] + oy * cv->sh * cv->is[3];
     float *orow = cv->out + n * cv->os[0] + f0 * cv->os[2] + oy * cv->os[3];
     /* The epilogue's register form, applied by the tiles themselves. */
-    const tg_epi *re = cv->epi && cv->epi->form ? cv->epi : 0;
+    const tg_epi *re =
+        cv->epi && cv->epi->form && tg_epi_form_fits(cv->epi, cv->ow, 0)
+            ? cv->epi
+            : 0;
     const float *rb = re && (re->form & TG_EPI_BIAS)
                           ? re->bias + f0 * re->bias_cs
                           : 0;
+    const float *rr =
+        re && (re->form & (TG_EPI_RESIDUAL | TG_EPI_RESIDUAL_FIRST))
+            ? re->res + n * re->rs[0] + f0 * re->rs[1] +
+                  (cv->epi_y0 + oy) * re->rs[2]
+            : 0;
+    float *ro = re && (re->form & TG_EPI_TO_OUTPUT)
+                    ? re->out + n * re->os[0] + f0 * re->os[1] +
+                          (cv->epi_y0 + oy) * re->os[2]
+                    : 0;
     for (int64_t ox = 0; ox < cv->ow; ox += P) {
       /* The last tile ends at the row's end, over part of the one before
-       * (stored again, the same values, or, when adding to the output,
-       * skipped). */
+       * (whose pixels it does not store again). */
       int64_t x = tg_min(ox, cv->ow - P);
       tg_cv_tile(t->k, t->koff, row + x * SW, t->wpk + f0 * t->k,
                  t->k * TG_VL, orow + x, cv->os[2], nch, ox - x, cv->c_zero,
-                 re, rb, P, NB, SW);
+                 re, rb, rr ? rr + x : 0, ro ? ro + x : 0, P, NB, SW);
     }
     if (cv->epi && !re)
       tg_epi_block(cv->epi, n, f0, cv->epi_y0 + oy, cv->ow, orow, cv->os[2], 1,
