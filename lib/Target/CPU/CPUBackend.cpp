@@ -135,16 +135,27 @@ public:
              last < elements &&
              packedGemmBPanelsSize(p[2], p[3], p[0]) == layout.numElements;
     }
+    return packInto(fits, data, elements, out, error,
+                    [&](const std::vector<float> &weights) {
+                      return isA ? packGemmPanels(weights, p[2], p[3], p[4],
+                                                  p[0], p[1])
+                                 : packGemmBPanels(weights, p[2], p[3], p[4],
+                                                   p[5], p[6], p[0], p[1]);
+                    });
+  }
+  /// `data`'s f32 elements laid out by `pack` into `out` when `fits`, else
+  /// the one error.
+  template <typename Pack>
+  static bool packInto(bool fits, ArrayRef<char> data, int64_t elements,
+                       std::vector<char> &out, std::string &error,
+                       Pack pack) {
     if (!fits) {
       error = "a weight does not fit the packed layout chosen for it";
       return false;
     }
     std::vector<float> weights(elements);
     std::memcpy(weights.data(), data.data(), data.size());
-    std::vector<float> packed =
-        isA ? packGemmPanels(weights, p[2], p[3], p[4], p[0], p[1])
-            : packGemmBPanels(weights, p[2], p[3], p[4], p[5], p[6], p[0],
-                              p[1]);
+    std::vector<float> packed = pack(weights);
     out.resize(packed.size() * sizeof(float));
     std::memcpy(out.data(), packed.data(), out.size());
     return true;
@@ -167,17 +178,11 @@ public:
       int64_t k = p[3] * p[4] * p[5], tile = p[0] * p[1];
       fits = (p[2] + tile - 1) / tile * tile * k == layout.numElements;
     }
-    if (!fits) {
-      error = "a weight does not fit the packed layout chosen for it";
-      return false;
-    }
-    std::vector<float> weights(elements);
-    std::memcpy(weights.data(), data.data(), data.size());
-    std::vector<float> packed =
-        packConvChannelBlocks(weights, p[2], p[3], p[4], p[5], p[0], p[1]);
-    out.resize(packed.size() * sizeof(float));
-    std::memcpy(out.data(), packed.data(), out.size());
-    return true;
+    return packInto(fits, data, elements, out, error,
+                    [&](const std::vector<float> &weights) {
+                      return packConvChannelBlocks(weights, p[2], p[3], p[4],
+                                                   p[5], p[0], p[1]);
+                    });
   }
   bool printLowered(ModuleOp module, ArrayRef<ExportInfo> exports,
                     const TargetOptions &o, llvm::raw_ostream &os,
