@@ -776,46 +776,51 @@ static int tg_packed_lock;
 static void tg_lock(void) { tg_spin_lock(&tg_packed_lock); }
 static void tg_unlock(void) { tg_spin_unlock(&tg_packed_lock); }
 
-static tg_packed *tg_find_packed(const tg_gemm *g, int64_t hash) {
+static tg_packed *tg_find_packed_locked(const tg_packed *key) {
   for (tg_packed *p = tg_packed_list; p; p = p->next)
-    if (p->a == g->a && p->as0 == g->as0 && p->m == g->m && p->k == g->k &&
-        p->hash == hash)
+    if (p->a == key->a && p->as0 == key->as0 && p->m == key->m &&
+        p->k == key->k && p->hash == key->hash)
       return p;
   return 0;
+}
+
+/* The packed form kept for `key` (its fields but data), or null. */
+static float *tg_find_packed(const tg_packed *key) {
+  tg_lock();
+  tg_packed *found = tg_find_packed_locked(key);
+  tg_unlock();
+  return found ? found->data : 0;
+}
+
+/* Keeps `data` (malloc'ed) as the packed form of `key` and returns it,
+ * or, when a concurrent run kept one first, frees it and returns that. */
+static float *tg_keep_packed(const tg_packed *key, float *data) {
+  tg_packed *p = (tg_packed *)malloc(sizeof(tg_packed));
+  if (!p)
+    abort();
+  *p = *key;
+  p->data = data;
+  tg_lock();
+  tg_packed *found = tg_find_packed_locked(key);
+  if (!found) {
+    p->next = tg_packed_list;
+    tg_packed_list = p;
+  }
+  tg_unlock();
+  if (!found)
+    return data;
+  free(data);
+  free(p);
+  return found->data;
 }
 
 static float *tg_cached_pack(tg_gemm *g, int64_t macs) {
   uint64_t h = 1469598103934665603ull; /* FNV-1a over the offset table */
   for (int64_t i = 0; i < g->k; ++i)
     h = (h ^ (uint64_t)g->akoff[i]) * 1099511628211ull;
-  int64_t hash = (int64_t)h;
-  tg_lock();
-  tg_packed *found = tg_find_packed(g, hash);
-  tg_unlock();
-  if (found)
-    return found->data;
-  tg_packed *p = (tg_packed *)malloc(sizeof(tg_packed));
-  if (!p)
-    abort();
-  p->a = g->a;
-  p->as0 = g->as0;
-  p->m = g->m;
-  p->k = g->k;
-  p->hash = hash;
-  p->data = tg_pack_all(g, macs);
-  tg_lock();
-  found = tg_find_packed(g, hash);
-  if (!found) {
-    p->next = tg_packed_list;
-    tg_packed_list = p;
-  }
-  tg_unlock();
-  if (found) {
-    free(p->data);
-    free(p);
-    return found->data;
-  }
-  return p->data;
+  tg_packed key = {0, g->a, g->as0, g->m, g->k, (int64_t)h, 0};
+  float *found = tg_find_packed(&key);
+  return found ? found : tg_keep_packed(&key, tg_pack_all(g, macs));
 }
 
 /* The packed weights go when the code object is unloaded. */
@@ -1979,21 +1984,14 @@ static tg_body_fn tg_cv_body(int64_t p, int64_t sw) {
  * tg_packed list, told apart from GEMM panels by as0 = -1). */
 static const float *tg_cv_weights(const tg_conv *cv, int64_t k,
                                   int64_t blocks) {
-  tg_gemm key;
-  key.a = cv->w;
-  key.as0 = -1;
-  key.m = cv->f;
-  key.k = k;
   int64_t hash = ((cv->ws[1] * 31 + cv->ws[2]) * 31 + cv->ws[3]) * 31 +
                  cv->ws[4] * 7 + cv->kh;
-  tg_lock();
-  tg_packed *found = tg_find_packed(&key, hash);
-  tg_unlock();
-  if (found)
-    return found->data;
-  float *data = (float *)malloc(sizeof(float) * (size_t)(blocks * TG_VL * k));
-  tg_packed *pk = (tg_packed *)malloc(sizeof(tg_packed));
-  if (!data || !pk)
+  tg_packed key = {0, cv->w, -1, cv->f, k, hash, 0};
+  float *data = tg_find_packed(&key);
+  if (data)
+    return data;
+  data = (float *)malloc(sizeof(float) * (size_t)(blocks * TG_VL * k));
+  if (!data)
     abort();
   for (int64_t b = 0; b < blocks; ++b)
     for (int64_t q = 0, c = 0; c < cv->c; ++c)
@@ -2006,25 +2004,7 @@ static const float *tg_cv_weights(const tg_conv *cv, int64_t k,
                                   ky * cv->ws[3] + kx * cv->ws[4]]
                           : 0.0f;
           }
-  pk->a = cv->w;
-  pk->as0 = -1;
-  pk->m = cv->f;
-  pk->k = k;
-  pk->hash = hash;
-  pk->data = data;
-  tg_lock();
-  found = tg_find_packed(&key, hash);
-  if (!found) {
-    pk->next = tg_packed_list;
-    tg_packed_list = pk;
-  }
-  tg_unlock();
-  if (found) {
-    free(data);
-    free(pk);
-    return found->data;
-  }
-  return data;
+  return tg_keep_packed(&key, data);
 }
 
 /* Runs `cv` (one group, an input read without padding, unit columns) as a
