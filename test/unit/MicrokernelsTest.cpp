@@ -522,15 +522,23 @@ TEST_P(Microkernels, ConvolutionChannelVector) {
       {1, 1, 40, 64, 9, 9, 3, 3, 1, 1, 1, 1},   // 7 x 4 on 7x7 outputs
       {1, 1, 24, 70, 11, 12, 3, 3, 1, 1, 1, 1}, // 7 x 4, 70 channels
       {2, 1, 96, 64, 7, 7, 1, 1, 1, 1, 1, 1},   // 1x1 on a 7x7 plane
-      {1, 1, 128, 32, 8, 8, 1, 1, 1, 1, 1, 1},  // 1x1, 14 x 2 not: 7 x 4 not
+      {1, 1, 128, 32, 8, 8, 1, 1, 1, 1, 1, 1},  // 1x1: the plane as one row
+      {2, 1, 24, 48, 14, 14, 1, 1, 1, 1, 1, 1}, // 1x1, two chunks of tiles
+      {1, 1, 16, 64, 10, 13, 1, 1, 1, 1, 1, 1}, // 1x1, last chunk 18 pixels
+      {1, 1, 32, 40, 9, 13, 1, 1, 1, 1, 1, 1},  // 1x1, last chunk 5 pixels
+      {1, 1, 20, 32, 4, 4, 1, 1, 1, 1, 1, 1},   // 1x1, 16 pixels: one overlap
+      {1, 1, 16, 32, 3, 3, 1, 1, 1, 1, 1, 1},   // 1x1, 9 pixels: the GEMM
   };
   static std::deque<std::vector<float>> weights;
   for (const ConvCase &c : cases) {
     int64_t oh = (c.h - (c.kh - 1) * c.dh - 1) / c.sh + 1;
     int64_t ow = (c.w - (c.kw - 1) * c.dw - 1) / c.sw + 1;
-    int64_t px = tg_cv_tile_pixels(16, c.c, c.f, c.kh, c.kw, oh, ow, c.sh, c.sw);
+    // checkConv's outputs have consecutive rows.
+    int64_t px =
+        tg_cv_tile_pixels(16, c.c, c.f, c.kh, c.kw, oh, ow, c.sh, c.sw, 1);
     // The cases run the path they are meant to (the last one: the GEMM).
-    EXPECT_EQ(px == 0, &c == &cases[8]) << "f " << c.f << " ow " << ow;
+    EXPECT_EQ(px == 0, &c == &cases[std::size(cases) - 1])
+        << "f " << c.f << " ow " << ow;
     weights.push_back(randomVector(c.f * c.c * c.kh * c.kw, 9));
     checkConv(c, &weights.back());
     checkConv(c, &weights.back(), true, true, true, 1);
@@ -545,6 +553,44 @@ TEST_P(Microkernels, ConvolutionChannelVector) {
               TG_WEIGHT_CHANNEL_BLOCKS);
     checkConv(c, &weights.back(), true, true, false, 1, &packed,
               TG_WEIGHT_CHANNEL_BLOCKS);
+    EXPECT_EQ(tangram_take_error(), nullptr);
+  }
+}
+
+// 1x1 stride-1 convolutions on views whose rows are not consecutive: an
+// input whose rows are 3 floats longer than the plane is copied to one
+// that is, and runs on the plane as one row; an output with such rows runs
+// row by row (7 x 4 tiles on a 7x7 plane). Model weights, packed on first
+// use, so that the microkernels choose the tile themselves.
+TEST_P(Microkernels, ConvolutionPointwiseStridedViews) {
+  for (bool stridedOut : {false, true}) {
+    int64_t c = 96, f = 64, h = 7, w = 7, inRow = stridedOut ? w : w + 3,
+            outRow = stridedOut ? w + 2 : w;
+    ASSERT_EQ(tg_cv_tile_pixels(16, c, f, 1, 1, h, w, 1, 1, !stridedOut),
+              stridedOut ? 7 : 14);
+    static std::deque<std::vector<float>> weights;
+    weights.push_back(randomVector(f * c, 21));
+    std::vector<float> &wt = weights.back();
+    std::vector<float> in = randomVector(c * h * inRow, 22),
+                       out(f * h * outRow, 5.0f), want(out);
+    for (int64_t o = 0; o < f; ++o)
+      for (int64_t y = 0; y < h; ++y)
+        for (int64_t x = 0; x < w; ++x) {
+          double sum = 0.0;
+          for (int64_t i = 0; i < c; ++i)
+            sum += double(in[(i * h + y) * inRow + x]) * wt[o * c + i];
+          want[(o * h + y) * outRow + x] = float(sum);
+        }
+    Descriptor d;
+    tg_uk_conv2d_ngchw_gfchw_f32(
+        in.data(), in.data(), 0, 1, 1, c, h, w, c * h * inRow, c * h * inRow,
+        h * inRow, inRow, 1, wt.data(), wt.data(), 0, 1, f, c, 1, 1, f * c, c,
+        1, 1, 1, out.data(), out.data(), 0, 1, 1, f, h, w,
+        f * h * outRow, f * h * outRow, h * outRow, outRow, 1, 1, 1, 1, 1, 0,
+        0, TG_WEIGHT_MODEL, 1, d.data(), d.data(), 0, d.size(), 1);
+    for (size_t i = 0; i < out.size(); ++i)
+      ASSERT_NEAR(out[i], want[i], 1e-4 * (1 + std::fabs(want[i])))
+          << (stridedOut ? "strided output" : "strided input") << " at " << i;
     EXPECT_EQ(tangram_take_error(), nullptr);
   }
 }

@@ -145,7 +145,14 @@ std::optional<Layout> channelBlocksLayout(func::CallOp call,
   if (ShapedType::isDynamic(oh) || ShapedType::isDynamic(ow))
     return std::nullopt;
   int64_t f = s[g], c = s[g + 1], kh = s[g + 2], kw = s[g + 3];
-  int64_t p = tg_cv_tile_pixels(vl, c, f, kh, kw, oh, ow, *sh, *sw);
+  // Whether the output's rows are consecutive decides how a 1x1 stride-1
+  // convolution runs; the microkernels see the same strides at run time,
+  // unless this one is not known here.
+  int64_t rowStride = strides[strides.size() - 2];
+  if (kh * kw == 1 && *sh == 1 && *sw == 1 && ShapedType::isDynamic(rowStride))
+    return std::nullopt;
+  int64_t p = tg_cv_tile_pixels(vl, c, f, kh, kw, oh, ow, *sh, *sw,
+                                rowStride == ow);
   if (!p)
     return std::nullopt;
   int64_t blocks = tg_cv_tile_blocks(vl, p);

@@ -205,23 +205,37 @@ func.func @channel_blocks(%x: memref<1x16x18x18xf32>, %w: memref<32x16x3x3xf32> 
 
 // -----
 
-// A 1x1 convolution on a 7x7 plane that reduces 128 channels to 64: tiles
-// of 7 pixels x 4 blocks, 64 channels padded to none. The same window
-// expanding 64 channels to 128 stays on the GEMM (its tile store is not
-// amortized), as does a 1x1 on a 14x14 plane.
-// CHECK: kind = "conv-channel-blocks", params = [16, 4, 64, 128, 1, 1], size = 8192 : i64
-// CHECK-SAME: kind = "gemm-a-panels", params = [8, 128, 1, 128, 64], size = 8192 : i64
+// 1x1 convolutions whose output rows are consecutive run on the plane as
+// one row of 14-pixel tiles (2 blocks) up to 256 pixels, reducing or
+// expanding: 7x7 and 14x14 planes. A 28x28 plane stays on the GEMM. An
+// output with rows 8 floats apart runs row by row: tiles of 7 pixels x 4
+// blocks. One whose row stride is not known here stays on the GEMM (the
+// microkernels could not tell which tile the weight was packed for).
+// CHECK: kind = "conv-channel-blocks", params = [16, 2, 64, 128, 1, 1], size = 8192 : i64
+// CHECK-SAME: kind = "conv-channel-blocks", params = [16, 2, 128, 64, 1, 1], size = 8192 : i64
+// CHECK-SAME: kind = "conv-channel-blocks", params = [16, 2, 64, 128, 1, 1], size = 8192 : i64
+// CHECK-SAME: kind = "gemm-a-panels", params = [8, 128, 1, 64, 128], size = 8192 : i64
+// CHECK-SAME: kind = "conv-channel-blocks", params = [16, 4, 64, 128, 1, 1], size = 8192 : i64
 // CHECK-SAME: kind = "gemm-a-panels", params = [8, 128, 1, 64, 128], size = 8192 : i64
 // CHECK-LABEL: func.func @pointwise
 func.func @pointwise(%x: memref<1x128x7x7xf32>, %w: memref<64x128x1x1xf32> {tg.is_weight}, %y: memref<1x64x7x7xf32>,
                      %w2: memref<128x64x1x1xf32> {tg.is_weight}, %y2: memref<1x128x7x7xf32>,
-                     %x3: memref<1x128x14x14xf32>, %w3: memref<64x128x1x1xf32> {tg.is_weight}, %y3: memref<1x64x14x14xf32>) {
+                     %x3: memref<1x128x14x14xf32>, %w3: memref<64x128x1x1xf32> {tg.is_weight}, %y3: memref<1x64x14x14xf32>,
+                     %x4: memref<1x128x28x28xf32>, %w4: memref<64x128x1x1xf32> {tg.is_weight}, %y4: memref<1x64x28x28xf32>,
+                     %w5: memref<64x128x1x1xf32> {tg.is_weight}, %y5: memref<1x64x7x7xf32, strided<[3584, 56, 8, 1]>>,
+                     %w6: memref<64x128x1x1xf32> {tg.is_weight}, %y6: memref<1x64x7x7xf32, strided<[?, ?, ?, 1]>>) {
   linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x, %w : memref<1x128x7x7xf32>, memref<64x128x1x1xf32>) outs(%y : memref<1x64x7x7xf32>)
   linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%y, %w2 : memref<1x64x7x7xf32>, memref<128x64x1x1xf32>) outs(%y2 : memref<1x128x7x7xf32>)
   linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%x3, %w3 : memref<1x128x14x14xf32>, memref<64x128x1x1xf32>) outs(%y3 : memref<1x64x14x14xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x4, %w4 : memref<1x128x28x28xf32>, memref<64x128x1x1xf32>) outs(%y4 : memref<1x64x28x28xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w5 : memref<1x128x7x7xf32>, memref<64x128x1x1xf32>) outs(%y5 : memref<1x64x7x7xf32, strided<[3584, 56, 8, 1]>>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w6 : memref<1x128x7x7xf32>, memref<64x128x1x1xf32>) outs(%y6 : memref<1x64x7x7xf32, strided<[?, ?, ?, 1]>>)
   return
 }
 

@@ -43,6 +43,8 @@
 #define TG_KC TG_KC_DEFAULT
 #endif
 #define TG_DIRECT_MIN_K 32 /* B read in place from this depth on */
+/* Tiles per work item of a channel-vector convolution on a flat plane. */
+#define TG_CV_CHUNK_TILES 8
 #define TG_MC (TG_MR * 16) /* rows of A packed at a time (L2) */
 #define TG_NC_MAX (TG_NR * 16)
 #define TG_MIN_VW __attribute__((min_vector_width(TG_VL * 32)))
@@ -1907,49 +1909,59 @@ typedef struct {
   const float *wpk; /* channel blocks (Layout.h) */
   const int64_t *koff; /* input offset of each k = (c, ky, kx) */
   int64_t k, groups;   /* groups of NB blocks per image */
+  /* Pixels per work item when the plane runs as one row (a 1x1 stride-1
+   * convolution whose input and output rows are consecutive), or 0: one
+   * output row per work item. */
+  int64_t chunk;
+  int64_t spans; /* work items per (image, group): rows or chunks */
 } tg_cv_ctx;
 
-/* Work items: output rows of (image, group of NB blocks), row-major, so
- * consecutive items share the group's weights. The epilogue runs on each
- * finished row of the group's channels. */
+/* Work items: output rows, or chunks of the flat plane, of (image, group
+ * of NB blocks), row-major, so consecutive items share the group's
+ * weights. The epilogue runs on each finished span of the group's
+ * channels. */
 TG_MIN_VW static inline __attribute__((always_inline)) void
 tg_cv_rows(const tg_cv_ctx *t, int64_t begin, int64_t end, const int P,
            const int NB, const int SW) {
   const tg_conv *cv = t->cv;
   for (int64_t it = begin; it < end; ++it) {
-    int64_t oy = it % cv->oh, q = it / cv->oh;
+    int64_t s = it % t->spans, q = it / t->spans;
     int64_t grp = q % t->groups, n = q / t->groups;
     int64_t f0 = grp * NB * TG_VL, nch = tg_min(NB * TG_VL, cv->f - f0);
-    const float *row = cv->in + n * cv->is[0] + oy * cv->sh * cv->is[3];
-    float *orow = cv->out + n * cv->os[0] + f0 * cv->os[2] + oy * cv->os[3];
+    /* Output row y, pixels [x0, x1) of it (the flat plane: row 0). */
+    int64_t y = t->chunk ? 0 : s, x0 = t->chunk ? s * t->chunk : 0;
+    int64_t x1 = t->chunk ? tg_min(x0 + t->chunk, cv->oh * cv->ow) : cv->ow;
+    const float *row = cv->in + n * cv->is[0] + y * cv->sh * cv->is[3];
+    float *orow = cv->out + n * cv->os[0] + f0 * cv->os[2] + y * cv->os[3];
     /* The epilogue's register form, applied by the tiles themselves. */
-    const tg_epi *re =
-        cv->epi && cv->epi->form && tg_epi_form_fits(cv->epi, cv->ow, 0)
-            ? cv->epi
-            : 0;
+    const tg_epi *re = cv->epi && cv->epi->form &&
+                               tg_epi_form_fits(cv->epi, cv->ow, t->chunk > 0)
+                           ? cv->epi
+                           : 0;
     const float *rb = re && (re->form & TG_EPI_BIAS)
                           ? re->bias + f0 * re->bias_cs
                           : 0;
     const float *rr =
         re && (re->form & (TG_EPI_RESIDUAL | TG_EPI_RESIDUAL_FIRST))
             ? re->res + n * re->rs[0] + f0 * re->rs[1] +
-                  (cv->epi_y0 + oy) * re->rs[2]
+                  (cv->epi_y0 + y) * re->rs[2]
             : 0;
     float *ro = re && (re->form & TG_EPI_TO_OUTPUT)
                     ? re->out + n * re->os[0] + f0 * re->os[1] +
-                          (cv->epi_y0 + oy) * re->os[2]
+                          (cv->epi_y0 + y) * re->os[2]
                     : 0;
-    for (int64_t ox = 0; ox < cv->ow; ox += P) {
-      /* The last tile ends at the row's end, over part of the one before
-       * (whose pixels it does not store again). */
-      int64_t x = tg_min(ox, cv->ow - P);
+    for (int64_t ox = x0; ox < x1; ox += P) {
+      /* The last tile ends at the span's end, over part of the one before
+       * (whose pixels it does not store again; in a flat plane it may
+       * start in the chunk before, whose pixels are only read). */
+      int64_t x = tg_min(ox, x1 - P);
       tg_cv_tile(t->k, t->koff, row + x * SW, t->wpk + f0 * t->k,
                  t->k * TG_VL, orow + x, cv->os[2], nch, ox - x, cv->c_zero,
                  re, rb, rr ? rr + x : 0, ro ? ro + x : 0, P, NB, SW);
     }
     if (cv->epi && !re)
-      tg_epi_block(cv->epi, n, f0, cv->epi_y0 + oy, cv->ow, orow, cv->os[2], 1,
-                   0, nch, 0, cv->ow);
+      tg_epi_block(cv->epi, n, f0, cv->epi_y0 + y, cv->ow, orow, cv->os[2], 1,
+                   0, nch, x0, x1);
   }
 }
 
@@ -2007,6 +2019,14 @@ static const float *tg_cv_weights(const tg_conv *cv, int64_t k,
   return tg_keep_packed(&key, data);
 }
 
+/* True when `cv` is a 1x1 stride-1 convolution whose output rows are
+ * consecutive: it runs on its plane as one row (its input made so too,
+ * tg_conv_run). */
+static int tg_cv_flat(const tg_conv *cv) {
+  return cv->kh == 1 && cv->kw == 1 && cv->sh == 1 && cv->sw == 1 &&
+         cv->os[4] == 1 && cv->os[3] == cv->ow;
+}
+
 /* Runs `cv` (one group, an input read without padding, unit columns) as a
  * channel-vector convolution with tiles of p pixels. */
 static void tg_cv_run(const tg_conv *cv, int64_t p) {
@@ -2018,8 +2038,12 @@ static void tg_cv_run(const tg_conv *cv, int64_t p) {
                  cv->w_const == TG_WEIGHT_CHANNEL_BLOCKS
                      ? cv->w
                      : tg_cv_weights(cv, k, groups * nb),
-                 bkoff, k, groups};
-  tg_run_sized(&t, cv->n * groups * cv->oh, tg_cv_body(p, cv->sw),
+                 bkoff, k, groups, 0, cv->oh};
+  if (tg_cv_flat(cv)) {
+    t.chunk = p * TG_CV_CHUNK_TILES;
+    t.spans = (cv->oh * cv->ow + t.chunk - 1) / t.chunk;
+  }
+  tg_run_sized(&t, cv->n * groups * t.spans, tg_cv_body(p, cv->sw),
                cv->n * cv->f * cv->oh * cv->ow * k);
   tg_scratch_free(akoff);
   tg_scratch_free(bkoff);
@@ -2036,7 +2060,7 @@ static int64_t tg_cv_pixels(const tg_conv *cv) {
   if (cv->g != 1 || cv->os[4] != 1)
     return 0;
   return tg_cv_tile_pixels(TG_VL, cv->c, cv->f, cv->kh, cv->kw, cv->oh,
-                           cv->ow, cv->sh, cv->sw);
+                           cv->ow, cv->sh, cv->sw, tg_cv_flat(cv));
 }
 
 /* Writes padded plane p (of n x g x c) of tg_conv_run_padded's copy: the
@@ -2127,7 +2151,8 @@ static void tg_conv_run(tg_conv *cv) {
     return;
   }
   /* The channel-vector tiles read unit columns (else through the copy). */
-  if (tg_conv_padded(cv) || (cvp && cv->is[4] != 1)) {
+  if (tg_conv_padded(cv) ||
+      (cvp && (cv->is[4] != 1 || (tg_cv_flat(cv) && cv->is[3] != cv->ow)))) {
     tg_conv_run_padded(cv);
     return;
   }
