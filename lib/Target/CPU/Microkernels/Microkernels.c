@@ -621,8 +621,10 @@ static void tg_gemm_plan(tg_gemm *g, int64_t items) {
   int64_t msplit = ntiles < want ? (want + ntiles - 1) / ntiles : 1;
   int64_t mchunk = (g->m + msplit - 1) / msplit;
   mchunk = (mchunk + TG_MR - 1) / TG_MR * TG_MR;
-  if (mchunk < TG_MC && g->m > TG_MC)
-    mchunk = TG_MC; /* a chunk below MC rows packs B for too little work */
+  /* A chunk below MC rows packs B for too little work (B packed at
+   * compile time, or read in place, is not packed per chunk). */
+  if (mchunk < TG_MC && g->m > TG_MC && !g->bpacked && !g->b_direct)
+    mchunk = TG_MC;
   g->nc = nc;
   g->ntiles = ntiles;
   g->mchunk = mchunk;
@@ -948,13 +950,13 @@ static void tg_gemm_batch_run(tg_gemm_batch *gb) {
     return;
   }
   int64_t items = gb->batch * gb->inner;
-  tg_gemm_plan(&gb->g, items);
   /* Packing B costs a copy of each element per M rows; reading it in place
    * made 1x1 convolutions with few output channels 1.3-1.7x faster and wide
    * 3x3 ones 5-20%, but was slower for K below 32 (each panel's rows come
    * from as many distant lines for little work). */
   gb->g.b_direct = !gb->g.bpacked && gb->g.k >= TG_DIRECT_MIN_K &&
                    tg_is_unit(gb->g.bnoff, gb->g.n);
+  tg_gemm_plan(&gb->g, items);
   /* An activation A (a matmul's left operand, new on every call) is read
    * in place rather than packed per call (attention's small matmuls 1.3-1.5x
    * faster, bert_like 10%); a weight is packed once and kept
