@@ -351,9 +351,15 @@ class GptDecoder(nn.Module):
 
 
 def vit_small():
-    """A ViT-S/16-sized vision transformer (6 layers, hidden 384, 6 heads)."""
-    return torchvision.models.VisionTransformer(image_size=224, patch_size=16, num_layers=6, num_heads=6,
-                                                hidden_dim=384, mlp_dim=1536)
+    """A ViT-S/16-sized vision transformer (6 layers, hidden 384, 6 heads).
+    torchvision starts its classification head at zero, which made every
+    output 0 and the model's check against the reference vacuous: the head
+    gets random weights like the rest."""
+    model = torchvision.models.VisionTransformer(image_size=224, patch_size=16, num_layers=6, num_heads=6,
+                                                 hidden_dim=384, mlp_dim=1536)
+    torch.nn.init.normal_(model.heads.head.weight, std=0.02)
+    torch.nn.init.normal_(model.heads.head.bias, std=0.02)
+    return model
 
 
 def token_input(shape, vocab=2000):
