@@ -2422,6 +2422,72 @@ TG_MIN_VW static void tg_pool_2x2(const tg_pool *p, const float *src,
   }
 }
 
+/* VL consecutive columns of an input row from column `col` on (it may
+ * start left of the row or run past its end: the padding, the op's
+ * identity there). */
+TG_MIN_VW static inline vf tg_pool_load(const float *row, int64_t col,
+                                        int64_t iw, vf identity) {
+  if (col >= 0 && col + TG_VL <= iw)
+    return *(const vf *)(row + col);
+  return (vf)__builtin_masked_load(tg_lanes(-col, iw - col), row + col,
+                                   (tg_vext)identity);
+}
+
+/* A 3x3 pool of stride 2 with unit-stride rows (SqueezeNet's, ResNet's
+ * padded one): each output row in one pass over its three input rows, VL
+ * outputs from four loads of each (columns 2x - PL and 2x - PL + 2 on, two
+ * vectors each), the three taps of a window the even and odd lanes of the
+ * first pair and the even lanes of the second. The two-pass general path
+ * reduced rows into a strip and read it back (3x slower than
+ * onnxruntime's). `padded`: windows reach past the input (its rows and
+ * columns checked, masked loads); else only the columns the windows read
+ * are loaded, unmasked but for a row's last vectors (this path alone
+ * measured 25% faster than the checked one on SqueezeNet's pools). */
+TG_MIN_VW static inline __attribute__((always_inline)) void
+tg_pool_3x3s2(const tg_pool *p, const float *src, float *dst,
+              const int padded) {
+  int init = (int)p->init, sum = (int)p->sum;
+  vf identity = tg_splat(sum ? 0.0f : -__builtin_inff());
+  for (int64_t y = 0; y < p->oh; ++y) {
+    float *o = dst + y * p->os[2];
+    for (int64_t x = 0; x < p->ow; x += TG_VL) {
+      int64_t m = tg_min(TG_VL, p->ow - x), c0 = 2 * x - p->pl;
+      /* Columns c0 .. c0 + 2m of the window rows (2m + 1 of them). */
+      int64_t n = 2 * m + 1;
+      vf v[4] = {identity, identity, identity, identity};
+      for (int64_t ky = 0; ky < 3; ++ky) {
+        int64_t iy = 2 * y + ky - p->pt;
+        if (padded && (iy < 0 || iy >= p->ih))
+          continue;
+        const float *r = src + iy * p->is[2];
+        vf t[4];
+        if (padded) {
+          t[0] = tg_pool_load(r, c0, p->iw, identity);
+          t[1] = tg_pool_load(r, c0 + TG_VL, p->iw, identity);
+          t[2] = tg_pool_load(r, c0 + 2, p->iw, identity);
+          t[3] = tg_pool_load(r, c0 + 2 + TG_VL, p->iw, identity);
+        } else {
+          t[0] = tg_load_upto(r + c0, n);
+          t[1] = n > TG_VL ? tg_load_upto(r + c0 + TG_VL, n - TG_VL)
+                           : (vf){0};
+          t[2] = tg_load_upto(r + c0 + 2, n - 2);
+          t[3] = n - 2 > TG_VL ? tg_load_upto(r + c0 + 2 + TG_VL,
+                                              n - 2 - TG_VL)
+                               : (vf){0};
+        }
+        for (int i = 0; i < 4; ++i)
+          v[i] = padded || ky ? tg_pool_vop(v[i], t[i], sum) : t[i];
+      }
+      vf acc = tg_pool_vop(tg_pool_vop(TG_EVEN(v[0], v[1]),
+                                       TG_ODD(v[0], v[1]), sum),
+                           TG_EVEN(v[2], v[3]), sum);
+      if (!init)
+        acc = tg_pool_vop(tg_load_upto(o + x, m), acc, sum);
+      tg_store_upto(o + x, acc, m);
+    }
+  }
+}
+
 TG_MIN_VW static void tg_pool_body(void *ctx, int64_t begin, int64_t end) {
   const tg_pool *p = (const tg_pool *)ctx;
   int padded = p->pt > 0 || p->pl > 0 ||
@@ -2432,8 +2498,11 @@ TG_MIN_VW static void tg_pool_body(void *ctx, int64_t begin, int64_t end) {
   int two_by_two = !p->sum && !padded && p->kh == 2 && p->kw == 2 &&
                    p->sh == 2 && p->sw == 2 && p->dh == 1 && p->dw == 1 &&
                    p->is[3] == 1 && p->os[3] == 1;
+  int three_s2 = p->kh == 3 && p->kw == 3 && p->sh == 2 &&
+                 p->sw == 2 && p->dh == 1 && p->dw == 1 && p->is[3] == 1 &&
+                 p->os[3] == 1;
   int64_t strip = tg_pool_strip(p, span);
-  float *v = two_by_two ? 0
+  float *v = two_by_two || three_s2 ? 0
                         : (float *)tg_scratch_alloc(
                               sizeof(float) *
                               (size_t)(strip * span + span + 2 * TG_VL));
@@ -2443,6 +2512,13 @@ TG_MIN_VW static void tg_pool_body(void *ctx, int64_t begin, int64_t end) {
     float *dst = p->out + n * p->os[0] + c * p->os[1];
     if (two_by_two) {
       tg_pool_2x2(p, src, dst);
+      continue;
+    }
+    if (three_s2) {
+      if (padded)
+        tg_pool_3x3s2(p, src, dst, 1);
+      else
+        tg_pool_3x3s2(p, src, dst, 0);
       continue;
     }
     for (int64_t y0 = 0; y0 < p->oh; y0 += strip) {
