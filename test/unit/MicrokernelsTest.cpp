@@ -425,6 +425,11 @@ TEST_P(Microkernels, Convolution) {
       {1, 3, 1, 1, 44, 43, 5, 5, 2, 2, 1, 1},
       {1, 3, 1, 1, 40, 41, 3, 5, 2, 2, 2, 2},
       {1, 2, 1, 1, 30, 21, 7, 1, 1, 1, 1, 1},
+      // Planes whose scratch is over half of L1, each input row copied
+      // just before the rows that read it (the stride-2 rows' last 26
+      // columns split masked).
+      {1, 3, 1, 1, 113, 90, 3, 3, 2, 2, 1, 1},
+      {1, 2, 1, 1, 70, 67, 5, 5, 1, 1, 1, 1},
       {1, 3, 1, 4, 9, 9, 5, 5, 1, 1, 1, 1},     // channel multiplier
       // Narrow depthwise planes, computed 16 (or 8) channels at a time:
       // whole blocks and a partial one, 7x7 and 14x14 outputs.
