@@ -1280,6 +1280,42 @@ TG_MIN_VW static inline void tg_transpose(vf *r) {
 #endif
 }
 
+/* One kernel row's KW taps (stride SW, dilation 1) for eight output
+ * pixels of tg_depthwise_cblock_body: the 7 * SW + KW input vectors they
+ * read are loaded once, each feeding up to KW / SW multiply-adds (a load
+ * per multiply-add left the loads, one 512-bit vector a cycle on AMD
+ * Zen 4, the bound: 7x7 planes 15-30% faster). */
+TG_MIN_VW static inline __attribute__((always_inline)) void
+tg_dw_cblock_taps(const float *t, const float *w, vf *acc, const int KW,
+                  const int SW) {
+  vf in[7 * 2 + 7]; /* KW <= 7, SW <= 2 */
+#pragma unroll
+  for (int i = 0; i < 7 * SW + KW; ++i)
+    in[i] = *(const vf *)(t + i * TG_VL);
+#pragma unroll
+  for (int kx = 0; kx < KW; ++kx) {
+    vf wk = *(const vf *)(w + kx * TG_VL);
+#pragma unroll
+    for (int i = 0; i < 8; ++i)
+      acc[i] += in[i * SW + kx] * wk;
+  }
+}
+
+/* The same, each tap's eight input vectors loaded for it (any window,
+ * stride and dilation; xstep: floats from one output pixel's input to the
+ * next's). */
+TG_MIN_VW static inline __attribute__((always_inline)) void
+tg_dw_cblock_taps_each(const tg_conv *cv, const float *t, const float *w,
+                       vf *acc, int64_t xstep) {
+  for (int64_t kx = 0; kx < cv->kw; ++kx) {
+    const float *tk = t + kx * cv->dw * TG_VL;
+    vf wk = *(const vf *)(w + kx * TG_VL);
+#pragma unroll
+    for (int i = 0; i < 8; ++i)
+      acc[i] += *(const vf *)(tk + i * xstep) * wk;
+  }
+}
+
 TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
                                                int64_t end) {
   const tg_conv *cv = (const tg_conv *)ctx;
@@ -1371,14 +1407,25 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
 #pragma unroll
         for (int i = 0; i < 8; ++i)
           acc[i] = (vf){0};
-        for (int64_t ky = 0; ky < cv->kh; ++ky)
-          for (int64_t kx = 0; kx < cv->kw; ++kx) {
-            const float *tk = t + (ky * cv->dh * wp + kx * cv->dw) * TG_VL;
-            vf w = *(const vf *)(wv + (ky * cv->kw + kx) * TG_VL);
-#pragma unroll
-            for (int i = 0; i < 8; ++i)
-              acc[i] += *(const vf *)(tk + i * xstep) * w;
-          }
+        for (int64_t ky = 0; ky < cv->kh; ++ky) {
+          const float *tr = t + ky * cv->dh * wp * TG_VL;
+          const float *wr = wv + ky * cv->kw * TG_VL;
+          /* (AVX2's 16 registers hold the sums and too few inputs.) */
+          if (TG_VL < 16 || cv->dw != 1)
+            tg_dw_cblock_taps_each(cv, tr, wr, acc, xstep);
+          else if (cv->sw == 1 && cv->kw == 3)
+            tg_dw_cblock_taps(tr, wr, acc, 3, 1);
+          else if (cv->sw == 1 && cv->kw == 5)
+            tg_dw_cblock_taps(tr, wr, acc, 5, 1);
+          else if (cv->sw == 1 && cv->kw == 7)
+            tg_dw_cblock_taps(tr, wr, acc, 7, 1);
+          else if (cv->sw == 2 && cv->kw == 3)
+            tg_dw_cblock_taps(tr, wr, acc, 3, 2);
+          else if (cv->sw == 2 && cv->kw == 5)
+            tg_dw_cblock_taps(tr, wr, acc, 5, 2);
+          else
+            tg_dw_cblock_taps_each(cv, tr, wr, acc, xstep);
+        }
         float *rp = res + (oy * ow8 + ox) * TG_VL;
 #pragma unroll
         for (int i = 0; i < 8; ++i)
@@ -2004,6 +2051,13 @@ tg_cv_rows(const tg_cv_ctx *t, int64_t begin, int64_t end, const int P,
        * (whose pixels it does not store again; in a flat plane it may
        * start in the chunk before, whose pixels are only read). */
       int64_t x = tg_min(ox, x1 - P);
+      /* The next tile's output lines, one per channel: its stores go to
+       * as many streams as channels, which the hardware prefetchers do
+       * not follow, so each missed line (an output not in cache: a large
+       * plane, or any after the model's other layers) stalled them. */
+      if (x + 2 * P <= x1)
+        for (int64_t l = 0; l < nch; ++l)
+          __builtin_prefetch(orow + l * cv->os[2] + x + 2 * P - 1, 1, 3);
       tg_cv_tile(t->k, t->koff, row + x * SW, t->wpk + f0 * t->k,
                  t->k * TG_VL, orow + x, cv->os[2], nch, ox - x, cv->c_zero,
                  re, rb, rr ? rr + x : 0, ro ? ro + x : 0, P, NB, SW);
