@@ -1956,7 +1956,9 @@ tg_cv_tile(int64_t k, const int64_t *koff, const float *base, const float *wp,
     acc[i] = (vf){0};
   for (int64_t kk = 0; kk < k; ++kk) {
     const float *r = base + koff[kk];
-    vf wv[NB];
+    /* A fixed size (NB <= 4): vf wv[NB] is a variable-length array, a
+     * stack allocation and two stores of the weights per step of k. */
+    vf wv[4];
 #pragma unroll
     for (int j = 0; j < NB; ++j)
       wv[j] = *(const vf *)(wp + j * wstride + kk * TG_VL);
