@@ -576,7 +576,17 @@ static void tg_gemm_item(const tg_gemm *g, int64_t item, float *ap,
       for (int64_t jr = 0; jr < nc; jr += TG_NR) {
         int direct = jr < nfull;
         const float *bpan = direct ? g->b + g->bnoff[j0 + jr] : bpk + jr * kc;
-        for (int64_t ir = 0; ir < mc; ir += TG_MR)
+        for (int64_t ir = 0; ir < mc; ir += TG_MR) {
+          /* The lines of the same rows' tile in the next panel: its C rows
+           * are as many store streams as the block has rows, which the
+           * hardware prefetchers do not follow (an output not in cache,
+           * 16 to 48 channels of a 112x112 plane, stalled on each line). */
+          if (g->cs1 == 1 && jr + TG_NR < nc)
+            for (int64_t r = ir; r < tg_min(ir + TG_MR, mc); ++r) {
+              float *nx = g->c + (i1 + r) * g->cs0 + j0 + jr + TG_NR;
+              __builtin_prefetch(nx, 1, 3);
+              __builtin_prefetch(nx + TG_NR - 1, 1, 3);
+            }
           tg_kernel(kc, apan + ir * (ars ? ars : kc), ars, bpan,
                     direct ? g->bkoff + p0 : 0,
                     g->c + (i1 + ir) * g->cs0 + (j0 + jr) * g->cs1, g->cs0,
@@ -593,6 +603,7 @@ static void tg_gemm_item(const tg_gemm *g, int64_t item, float *ap,
                                     (g->epi_c0 + i1 + ir) * re->os[1] +
                                     g->epi_y0 * re->os[2] + j0 + jr
                               : 0);
+        }
         if (per_panel)
           tg_epi_block(g->epi, g->epi_b, g->epi_c0, g->epi_y0, g->epi_ow,
                        g->c, g->cs0, g->cs1, i1, i1 + mc, j0 + jr,
