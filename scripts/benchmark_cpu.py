@@ -9,12 +9,15 @@ For each model (exported by scripts/export_models.py into BUILD/models if
 missing, with Debian's /usr/bin/python3, which has torch):
   1. tangram-compile MODEL.onnx -o MODEL.tgb (default -O2), timed wall clock;
   2. tangram-run MODEL.tgb --data-dir test_data_set_0 --expect test_data_set_0
-     --benchmark N --threads T: its reported median (tangram-run warms up for
+     --benchmark K --threads T: its reported median (tangram-run warms up for
      at least 3 runs and 100 ms first, and the --expect check makes sure the
      timed code computes the right outputs);
   3. onnxruntime (CPUExecutionProvider, intra-op threads T, inter-op 1,
      ORT_ENABLE_ALL) in this process on the same inputs: the same warm-up, then
-     N timed runs, median.
+     K timed runs, median;
+  2 and 3 alternate over R rounds (--rounds, default 5; K = ceil(N / R), the
+  order swapped every round), and each side's time is the median of its
+  rounds' medians (time_interleaved).
 
 The bar of the issue is that Tangram is within 3x of onnxruntime on every
 model (ratio Tangram/onnxruntime <= 3); each row says whether it meets it.
@@ -143,6 +146,29 @@ def time_tangram(args, bundle, data_dir, runs):
     return float(match.group(2)), None
 
 
+def time_interleaved(args, bundle, model, data_dir, runs):
+    """Tangram and onnxruntime in alternating rounds (--rounds; the order
+    swapped every round, ceil(runs / rounds) runs each), so that a burst of
+    other load on the machine falls on both sides rather than on whichever
+    ran then (on a shared VM such bursts last seconds and slow a model up to
+    2x: one model's ratio moved from 1.0 to 1.6 between two sequential
+    runs). Each side's time is the median of its rounds' medians:
+    ((tangram ms, onnxruntime ms), None) or (None, error line)."""
+    rounds = max(1, min(args.rounds, runs))
+    per = -(-runs // rounds)
+    tangram, onnxrt = [], []
+    for r in range(rounds):
+        for side in ("tangram", "ort") if r % 2 == 0 else ("ort", "tangram"):
+            if side == "ort":
+                onnxrt.append(time_onnxruntime(model, data_dir, per, args.threads))
+                continue
+            ms, error = time_tangram(args, bundle, data_dir, per)
+            if error:
+                return None, error
+            tangram.append(ms)
+    return (statistics.median(tangram), statistics.median(onnxrt)), None
+
+
 def benchmark_model(args, name, runs, tmp):
     """One row: a dict with the timings, or with an `error`."""
     model = os.path.join(args.models_dir, f"{name}.onnx")
@@ -155,13 +181,11 @@ def benchmark_model(args, name, runs, tmp):
         row["error"] = error
         return row
 
-    median, error = time_tangram(args, bundle, data_dir, runs)
+    times, error = time_interleaved(args, bundle, model, data_dir, runs)
     if error:
         row["error"] = error
         return row
-    row["tangram_median_ms"] = median
-
-    ort_ms = time_onnxruntime(model, data_dir, runs, args.threads)
+    row["tangram_median_ms"], ort_ms = times
     row["ort_median_ms"] = round(ort_ms, 4)
     ratio = row["tangram_median_ms"] / ort_ms
     row["ratio"] = round(ratio, 2)
@@ -268,7 +292,10 @@ def machine_section(command, machine, settings, who, runs, tangram_note, inputs)
         f"- threads: {settings['threads']} for {who} (Tangram `--threads`; onnxruntime intra-op "
         f"{settings['threads']}, inter-op 1, ORT_ENABLE_ALL, CPUExecutionProvider)",
         f"- runs: median of N timed runs after warm-up ({who}: at least {ORT_WARMUP} runs and "
-        f"{WARMUP_MS} ms); {runs}",
+        f"{WARMUP_MS} ms); {runs}"
+        + (f"; Tangram and onnxruntime alternate over {settings['rounds']} rounds of N / "
+           f"{settings['rounds']} runs (order swapped each round), each side's time the median of "
+           f"its rounds' medians" if settings.get("rounds") else ""),
         f"- Tangram: source tree at {machine['tangram_commit']}, `tangram-compile -O{settings['opt']} --target cpu`"
         + tangram_note,
         f"- onnx {machine['onnx']}, onnxruntime {machine['onnxruntime']}, numpy {machine['numpy']}, "
@@ -336,6 +363,9 @@ def main():
     parser.add_argument("--runs", type=int, default=20, help="timed runs per model (default 20)")
     parser.add_argument("--resnet50-runs", type=int, default=5,
                         help="timed runs for resnet50, about 2 s a Tangram run today (default 5)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="alternating rounds of Tangram and onnxruntime runs that share the "
+                             "timed runs (default 5)")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for both (default 2)")
     parser.add_argument("--opt", type=int, choices=range(4), default=2, help="tangram-compile -O level")
     parser.add_argument("--torch-python", default="/usr/bin/python3", help="interpreter with torch, for export")
@@ -357,15 +387,17 @@ def main():
     unknown = [n for n in names if n not in known]
     if unknown or not names:
         parser.error(f"--models: unknown {','.join(unknown) or '(none given)'}; choose from {','.join(known)}")
-    if args.runs < 1 or args.resnet50_runs < 1 or args.threads < 1:
-        parser.error("--runs, --resnet50-runs and --threads must be at least 1")
+    if args.runs < 1 or args.resnet50_runs < 1 or args.threads < 1 or args.rounds < 1:
+        parser.error("--runs, --resnet50-runs, --rounds and --threads must be at least 1")
     ensure_models(args.models_dir, [f"{n}_dyn" for n in names] if args.dynamic else names, args.torch_python)
 
     machine = machine_info()
     if machine["load_average_at_start"] >= 0.5:
         print(f"warning: load average {machine['load_average_at_start']:.2f}: other work skews the timings",
               file=sys.stderr)
-    settings = {"threads": args.threads, "runs": args.runs, "resnet50_runs": args.resnet50_runs,
+    settings = {"threads": args.threads, "runs": args.runs,
+                "rounds": None if args.dynamic else args.rounds,
+                "resnet50_runs": args.resnet50_runs,
                 "opt": args.opt, "warmup_runs": ORT_WARMUP, "warmup_ms": WARMUP_MS}
     if not args.dynamic:
         settings["bar"] = BAR

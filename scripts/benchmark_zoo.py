@@ -10,9 +10,12 @@ into BUILD/models when missing), in one process and with the same inputs
 (test_data_set_0) and threads:
   - Tangram: tangram-compile -O2 --target cpu (timed), then tangram-run
     --expect test_data_set_0 (rtol 1e-3, atol 1e-4: a row that does not
-    match is an error, not a timing) --benchmark N: the median;
+    match is an error, not a timing) --benchmark;
   - onnxruntime: CPUExecutionProvider, intra-op T, inter-op 1,
-    ORT_ENABLE_ALL; warm-up, N runs, the median;
+    ORT_ENABLE_ALL; warm-up, then the timed runs;
+    the two in alternating rounds that share the N runs (--rounds, the
+    order swapped each round: benchmark_cpu.time_interleaved), each side's
+    time the median of its rounds' medians;
   - IREE: iree-import-onnx, then iree-compile --iree-hal-target-backends=llvm-cpu
     --iree-llvmcpu-target-cpu=host (both timed: the compile time), run with
     the local-task driver on T threads (--task_topology_group_count=T) by
@@ -133,14 +136,16 @@ def benchmark_zoo_model(args, name, runs, tmp, bench):
     row = {"model": name, "runs": runs}
     row["compile_s"], error = bench.compile_bundle(args, model, bundle)
     if not error:
-        row["tangram_median_ms"], error = bench.time_tangram(args, bundle, data_dir, runs)
+        times, error = bench.time_interleaved(args, bundle, model, data_dir, runs)
     if error:
         row["error"] = error
+        row["ort_median_ms"] = round(bench.time_onnxruntime(model, data_dir, runs, args.threads), 4)
     else:
+        row["tangram_median_ms"], ort_ms = times
+        row["ort_median_ms"] = round(ort_ms, 4)
         rc, row["tangram_peak_rss_mb"] = child_peak_rss_mb(
             [os.path.join(args.build, "bin", "tangram-run"), bundle, "--data-dir", data_dir,
              "--threads", str(args.threads)], tmp)
-    row["ort_median_ms"] = round(bench.time_onnxruntime(model, data_dir, runs, args.threads), 4)
     probe = ORT_MEMORY_PROBE.format(scripts=os.path.dirname(os.path.abspath(__file__)),
                                     threads=args.threads, model=model, data=data_dir)
     _, row["ort_peak_rss_mb"] = child_peak_rss_mb([sys.executable, "-c", probe], tmp)
