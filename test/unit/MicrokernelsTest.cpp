@@ -404,6 +404,9 @@ TEST_P(Microkernels, Convolution) {
       {1, 1, 3, 8, 40, 40, 3, 3, 2, 2, 1, 1},
       {1, 1, 3, 8, 41, 65, 3, 3, 2, 2, 1, 1},
       {1, 1, 6, 10, 13, 13, 3, 3, 1, 1, 2, 2},  // dilation
+      // 20 output channels over a reduction of 27: channels in lanes, the
+      // tile's second block partly past the channels.
+      {1, 1, 3, 20, 30, 31, 3, 3, 2, 2, 1, 1},
       {1, 1, 64, 40, 7, 7, 1, 1, 1, 1, 1, 1},   // pointwise
       {1, 1, 48, 20, 20, 19, 1, 1, 1, 1, 1, 1}, // pointwise, B read in place
       {1, 1, 16, 20, 20, 19, 1, 1, 1, 1, 1, 1}, // too shallow to read in place

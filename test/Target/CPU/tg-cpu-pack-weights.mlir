@@ -205,6 +205,23 @@ func.func @channel_blocks(%x: memref<1x16x18x18xf32>, %w: memref<32x16x3x3xf32> 
 
 // -----
 
+// 16 to 31 output channels run with channels in lanes only over a
+// reduction of at most 32 (Layout.h): a 3 to 20 channel 3x3 stride-2 stem
+// (K = 27) does, one of 4 to 20 channels (K = 36) stays on the GEMM.
+// CHECK: kind = "conv-channel-blocks", params = [16, 2, 20, 3, 3, 3], size = 864 : i64
+// CHECK-SAME: kind = "gemm-a-panels", params = [8, 128, 1, 20, 36], size = 864 : i64
+// CHECK-LABEL: func.func @few_channels
+func.func @few_channels(%x: memref<1x3x33x33xf32>, %w: memref<20x3x3x3xf32> {tg.is_weight}, %y: memref<1x20x16x16xf32>,
+                        %x2: memref<1x4x18x18xf32>, %w2: memref<20x4x3x3xf32> {tg.is_weight}, %y2: memref<1x20x16x16xf32>) {
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x33x33xf32>, memref<20x3x3x3xf32>) outs(%y : memref<1x20x16x16xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x2, %w2 : memref<1x4x18x18xf32>, memref<20x4x3x3xf32>) outs(%y2 : memref<1x20x16x16xf32>)
+  return
+}
+
+// -----
+
 // 1x1 convolutions whose output rows are consecutive run on the plane as
 // one row of 14-pixel tiles (2 blocks) up to 256 pixels, reducing or
 // expanding: 7x7 and 14x14 planes. A 28x28 plane stays on the GEMM. An

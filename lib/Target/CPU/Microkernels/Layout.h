@@ -78,7 +78,13 @@ static inline int tg_cv_flat_1x1(long long vl, long long c, long long f,
  * pixels and copies or packs its input. A 1x1 window row by row only where
  * the GEMM wastes lanes (at most 64 pixels) and the reduction is at least
  * as deep as the output is wide (its store of each tile, a transpose, is
- * then amortized; expanding 1x1 convolutions were 5-20% slower). */
+ * then amortized; expanding 1x1 convolutions were 5-20% slower). 16 to
+ * 31 output channels (half a tile's lanes or more) only over a reduction
+ * of at most 32 (stop 33, AMD Zen 4): the GEMM then packs an im2col copy
+ * of the input for few rows and stores its tiles after few steps (a 3 to
+ * 16 channel 3x3 stride-2 stem 1.2x and MNIST's 1 to 16 channel 5x5 1.8x
+ * faster this way; an 8 to 16 channel 3x3, a reduction of 72, was 20%
+ * slower). */
 static inline long long tg_cv_tile_pixels(long long vl, long long c,
                                           long long f, long long kh,
                                           long long kw, long long oh,
@@ -91,7 +97,9 @@ static inline long long tg_cv_tile_pixels(long long vl, long long c,
   if (kh * kw == 1 && (oh * ow > 64 || c < f))
     return 0;
   if (vl >= 16)
-    return ow >= 14 && f >= 32 ? 14 : ow >= 7 && f >= 64 ? 7 : 0;
+    return ow >= 14 && (f >= 32 || (f >= 16 && c * kh * kw <= 32)) ? 14
+           : ow >= 7 && f >= 64                                    ? 7
+                                                                   : 0;
   return ow >= 6 && f >= 16 ? 6 : 0;
 }
 /* Blocks of VL output channels of the tile of P pixels. */
