@@ -1606,8 +1606,7 @@ tg_depthwise_kxk(const tg_conv *cv, int64_t begin, int64_t end, const int KH,
   int64_t len = ovec + (KW - 1) / SW, pitch = SW * len;
   int64_t hp = tg_conv_hp(cv), wp = tg_conv_wp(cv);
   /* Rows past hp: the last group reads (TG_DW_ROWS - 1) * SH + KH rows. */
-  int64_t nb = hp + TG_DW_ROWS * SH;
-  int64_t sfloats = nb * pitch + TG_VL;
+  int64_t sfloats = (hp + TG_DW_ROWS * SH) * pitch + TG_VL;
   float *scr = (float *)tg_scratch_alloc(sizeof(float) * (size_t)sfloats);
   for (int64_t i = 0; i < sfloats; ++i)
     scr[i] = 0.0f;
@@ -1687,7 +1686,7 @@ static int tg_depthwise_kxk_ahead(const tg_conv *cv, const int K,
                                                       int64_t begin,           \
                                                       int64_t end) {           \
     const tg_conv *cv = (const tg_conv *)ctx;                                  \
-    if (tg_depthwise_kxk_ahead(cv, K, S))                                       \
+    if (tg_depthwise_kxk_ahead(cv, K, S))                                      \
       tg_depthwise_kxk(cv, begin, end, K, K, S, S, 1);                         \
     else                                                                       \
       tg_depthwise_kxk(cv, begin, end, K, K, S, S, 0);                         \
