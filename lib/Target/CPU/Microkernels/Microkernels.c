@@ -1658,6 +1658,100 @@ tg_depthwise_kxk(const tg_conv *cv, int64_t begin, int64_t end, const int KH,
   tg_scratch_free(scr);
 }
 
+/* VL output columns from x of R output rows from oy (nr <= R of them
+ * stored) of a stride-1 KH x KW depthwise plane `ip`, read in place: each
+ * tap is one load at column x + kx - pl of an input row, masked (EDGE)
+ * where it reaches the left or right padding; input rows in the top or
+ * bottom padding are skipped. */
+TG_MIN_VW static inline __attribute__((always_inline)) void
+tg_depthwise_direct_vec(const tg_conv *cv, const float *ip, const vf *w,
+                        float *o, int64_t oy, int64_t x, int64_t nr,
+                        const tg_epi *re, vf bias, const int R, const int KH,
+                        const int KW, const int EDGE) {
+  vf acc[TG_DW_ROWS];
+  tg_vmask mask[5]; /* KW <= 5 */
+#pragma unroll
+  for (int r = 0; r < R; ++r)
+    acc[r] = (vf){0};
+  if (EDGE)
+#pragma unroll
+    for (int kx = 0; kx < KW; ++kx)
+      mask[kx] = tg_lanes(cv->pl - x - kx, cv->iw + cv->pl - x - kx);
+#pragma unroll
+  for (int i = 0; i < R - 1 + KH; ++i) {
+    int64_t iy = oy + i - cv->pt;
+    if (iy < 0 || iy >= cv->ih)
+      continue;
+    const float *row = ip + iy * cv->is[3] + x - cv->pl;
+#pragma unroll
+    for (int kx = 0; kx < KW; ++kx) {
+      /* Masked lanes read as zeros (the padding), never touch memory. */
+      vf v = EDGE ? (vf)__builtin_masked_load(mask[kx], row + kx,
+                                              (tg_vext){0})
+                  : *(const vf *)(row + kx);
+#pragma unroll
+      for (int r = 0; r < R; ++r)
+        if (i - r >= 0 && i - r < KH)
+          acc[r] += v * w[(i - r) * KW + kx];
+    }
+  }
+  int64_t m = cv->ow - x;
+  for (int64_t r = 0; r < nr; ++r) {
+    float *d = o + r * cv->os[3] + x;
+    vf v = cv->c_zero ? acc[r] : tg_load_upto(d, m) + acc[r];
+    if (re) /* the epilogue's register form (bias: the plane's) */
+      v = tg_epi_act(re, tg_epi_sum(re, v, bias, (vf){0}));
+    tg_store_upto(d, v, m);
+  }
+}
+
+/* Stride-1 undilated KH x KW depthwise planes [begin, end) of n x g with
+ * unit column stride, read in place: no padded copy (the copy was a third
+ * of a 3x3 layer on 56x56 planes). TG_DW_ROWS output rows at a time as in
+ * tg_depthwise_kxk; the columns whose taps stay inside the row take plain
+ * loads, the others masked ones. */
+TG_MIN_VW static inline __attribute__((always_inline)) void
+tg_depthwise_direct(const tg_conv *cv, int64_t begin, int64_t end,
+                    const int KH, const int KW) {
+  /* Columns [xlo, xhi) start vectors whose taps are all inside the row. */
+  int64_t xlo = cv->pl, xhi = cv->iw + cv->pl - (TG_VL + KW - 1) + 1;
+  for (int64_t p = begin; p < end; ++p) {
+    int64_t n = p / cv->g, g = p % cv->g;
+    const float *ip = cv->in + n * cv->is[0] + g * cv->is[1];
+    const float *wk = cv->w + g * cv->ws[0];
+    float *op = cv->out + n * cv->os[0] + g * cv->os[1];
+    vf w[25]; /* KH x KW <= 5 x 5 (fixed size: tg_depthwise_kxk_rows) */
+#pragma unroll
+    for (int ky = 0; ky < KH; ++ky)
+#pragma unroll
+      for (int kx = 0; kx < KW; ++kx)
+        w[ky * KW + kx] = tg_splat(wk[ky * cv->ws[3] + kx * cv->ws[4]]);
+    const tg_epi *re = cv->epi && tg_epi_form_local(cv->epi) ? cv->epi : 0;
+    vf bias = tg_splat(re && (re->form & TG_EPI_BIAS)
+                           ? re->bias[(int64_t)g * re->bias_cs]
+                           : 0.0f);
+    for (int64_t oy = 0; oy < cv->oh; oy += TG_DW_ROWS) {
+      int64_t nr = tg_min(TG_DW_ROWS, cv->oh - oy);
+      float *o = op + oy * cv->os[3];
+      for (int64_t x = 0; x < cv->ow; x += TG_VL) {
+        int edge = x < xlo || x >= xhi;
+        if (nr > 2 && !edge)
+          tg_depthwise_direct_vec(cv, ip, w, o, oy, x, nr, re, bias,
+                                  TG_DW_ROWS, KH, KW, 0);
+        else if (nr > 2)
+          tg_depthwise_direct_vec(cv, ip, w, o, oy, x, nr, re, bias,
+                                  TG_DW_ROWS, KH, KW, 1);
+        else
+          tg_depthwise_direct_vec(cv, ip, w, o, oy, x, nr, re, bias, 2, KH,
+                                  KW, 1);
+      }
+      if (cv->epi && !re)
+        tg_epi_plane(cv->epi, n, g, cv->epi_y0 + oy, nr, cv->ow, o,
+                     cv->os[3]);
+    }
+  }
+}
+
 /* The instances of tg_depthwise_kxk: 3x3 and 5x5 windows of stride 1 or 2
  * in both directions, output rows at least 8 wide at stride 1 and 16 at
  * stride 2 (narrower planes did better with channels in lanes,
@@ -1686,7 +1780,9 @@ static int tg_depthwise_kxk_ahead(const tg_conv *cv, const int K,
                                                       int64_t begin,           \
                                                       int64_t end) {           \
     const tg_conv *cv = (const tg_conv *)ctx;                                  \
-    if (tg_depthwise_kxk_ahead(cv, K, S))                                      \
+    if (S == 1 && cv->is[4] == 1)                                              \
+      tg_depthwise_direct(cv, begin, end, K, K);                               \
+    else if (tg_depthwise_kxk_ahead(cv, K, S))                                 \
       tg_depthwise_kxk(cv, begin, end, K, K, S, S, 1);                         \
     else                                                                       \
       tg_depthwise_kxk(cv, begin, end, K, K, S, S, 0);                         \
