@@ -1658,63 +1658,117 @@ tg_depthwise_kxk(const tg_conv *cv, int64_t begin, int64_t end, const int KH,
   tg_scratch_free(scr);
 }
 
+/* The fields of tg_conv that tg_depthwise_direct reads in its loops, as
+ * locals: through the struct, every input row reloaded four of them (the
+ * output stores may alias it), which doubled the instructions per tap. */
+typedef struct {
+  int64_t ih, iw, pt, pl, rs, ow, os3, c_zero;
+} tg_dw_direct;
+
 /* VL output columns from x of R output rows from oy (nr <= R of them
- * stored) of a stride-1 KH x KW depthwise plane `ip`, read in place: each
- * tap is one load at column x + kx - pl of an input row, masked (EDGE)
- * where it reaches the left or right padding; input rows in the top or
- * bottom padding are skipped. */
+ * stored) of a KH x KW depthwise plane `ip` of stride S (1 or 2), read in
+ * place. At stride 1 each tap is one load at column x + kx - pl of an
+ * input row; at stride 2 each pair of taps kx, kx + 1 is the even and odd
+ * lanes of two loads from column 2x + kx - pl. Loads are masked (EDGE)
+ * where they reach the left or right padding; input rows in the top or
+ * bottom padding are skipped (a group of rows without any that needs no
+ * test measured no faster: 25% slower at stride 2). */
 TG_MIN_VW static inline __attribute__((always_inline)) void
-tg_depthwise_direct_vec(const tg_conv *cv, const float *ip, const vf *w,
+tg_depthwise_direct_vec(const tg_dw_direct *d, const float *ip, const vf *w,
                         float *o, int64_t oy, int64_t x, int64_t nr,
                         const tg_epi *re, vf bias, const int R, const int KH,
-                        const int KW, const int EDGE) {
+                        const int KW, const int S, const int EDGE) {
   vf acc[TG_DW_ROWS];
-  tg_vmask mask[5]; /* KW <= 5 */
+  tg_vmask mask[6]; /* stride 1: one per tap; 2: two per pair of taps */
 #pragma unroll
   for (int r = 0; r < R; ++r)
     acc[r] = (vf){0};
-  if (EDGE)
+  int64_t c0 = S * x - d->pl; /* the input column of lane 0's first tap */
+  if (EDGE && S == 1)
 #pragma unroll
     for (int kx = 0; kx < KW; ++kx)
-      mask[kx] = tg_lanes(cv->pl - x - kx, cv->iw + cv->pl - x - kx);
+      mask[kx] = tg_lanes(-c0 - kx, d->iw - c0 - kx);
+  if (EDGE && S == 2)
 #pragma unroll
-  for (int i = 0; i < R - 1 + KH; ++i) {
-    int64_t iy = oy + i - cv->pt;
-    if (iy < 0 || iy >= cv->ih)
+    for (int h = 0; h < 2 * (KW / 2 + 1); ++h)
+      mask[h] = tg_lanes(-c0 - (h / 2) * 2 - (h % 2) * TG_VL,
+                         d->iw - c0 - (h / 2) * 2 - (h % 2) * TG_VL);
+  const float *row0 = ip + (S * oy - d->pt) * d->rs + c0;
+#pragma unroll
+  for (int i = 0; i < (R - 1) * S + KH; ++i) {
+    if (S * oy + i < d->pt || S * oy + i - d->pt >= d->ih)
       continue;
-    const float *row = ip + iy * cv->is[3] + x - cv->pl;
+    const float *row = row0 + i * d->rs;
+    /* Each tap's vector is used as soon as it is loaded: all of a 5x5
+     * row's taps loaded first spilled (25 weights stay in registers). */
 #pragma unroll
-    for (int kx = 0; kx < KW; ++kx) {
+    for (int kx = 0; kx < KW; kx += S) {
+      vf v0, v1 = (vf){0};
       /* Masked lanes read as zeros (the padding), never touch memory. */
-      vf v = EDGE ? (vf)__builtin_masked_load(mask[kx], row + kx,
+      if (S == 1) {
+        v0 = EDGE ? (vf)__builtin_masked_load(mask[kx], row + kx,
                                               (tg_vext){0})
                   : *(const vf *)(row + kx);
+      } else {
+        const float *at = row + kx;
+        vf a = EDGE ? (vf)__builtin_masked_load(mask[kx], at, (tg_vext){0})
+                    : *(const vf *)at;
+        vf b = EDGE ? (vf)__builtin_masked_load(mask[kx + 1], at + TG_VL,
+                                                (tg_vext){0})
+                    : *(const vf *)(at + TG_VL);
+        v0 = TG_EVEN(a, b);
+        v1 = TG_ODD(a, b);
+      }
 #pragma unroll
       for (int r = 0; r < R; ++r)
-        if (i - r >= 0 && i - r < KH)
-          acc[r] += v * w[(i - r) * KW + kx];
+        if (i - r * S >= 0 && i - r * S < KH) {
+          acc[r] += v0 * w[(i - r * S) * KW + kx];
+          if (S == 2 && kx + 1 < KW)
+            acc[r] += v1 * w[(i - r * S) * KW + kx + 1];
+        }
     }
   }
-  int64_t m = cv->ow - x;
+  int64_t m = d->ow - x;
   for (int64_t r = 0; r < nr; ++r) {
-    float *d = o + r * cv->os[3] + x;
-    vf v = cv->c_zero ? acc[r] : tg_load_upto(d, m) + acc[r];
+    float *dst = o + r * d->os3 + x;
+    vf v = d->c_zero ? acc[r] : tg_load_upto(dst, m) + acc[r];
     if (re) /* the epilogue's register form (bias: the plane's) */
       v = tg_epi_act(re, tg_epi_sum(re, v, bias, (vf){0}));
-    tg_store_upto(d, v, m);
+    tg_store_upto(dst, v, m);
   }
 }
 
-/* Stride-1 undilated KH x KW depthwise planes [begin, end) of n x g with
- * unit column stride, read in place: no padded copy (the copy was a third
- * of a 3x3 layer on 56x56 planes). TG_DW_ROWS output rows at a time as in
- * tg_depthwise_kxk; the columns whose taps stay inside the row take plain
- * loads, the others masked ones. */
+/* Output rows [oy, oy + nr) of one plane by tg_depthwise_direct_vec: the
+ * columns whose loads stay inside the row take plain loads, the others
+ * masked ones. */
+TG_MIN_VW static inline __attribute__((always_inline)) void
+tg_depthwise_direct_rows(const tg_dw_direct *d, const float *ip, const vf *w,
+                         float *o, int64_t oy, int64_t nr, const tg_epi *re,
+                         vf bias, const int R, const int KH, const int KW,
+                         const int S) {
+  /* Vectors from x read columns [S * x - pl, S * x - pl + reach). */
+  int64_t reach = S == 1 ? TG_VL + KW - 1 : 2 * TG_VL + KW / 2 * 2;
+  int64_t xlo = (d->pl + S - 1) / S, room = d->iw + d->pl - reach;
+  int64_t xhi = room < 0 ? 0 : room / S + 1;
+  for (int64_t x = 0; x < d->ow; x += TG_VL) {
+    if (x >= xlo && x < xhi)
+      tg_depthwise_direct_vec(d, ip, w, o, oy, x, nr, re, bias, R, KH, KW, S,
+                              0);
+    else
+      tg_depthwise_direct_vec(d, ip, w, o, oy, x, nr, re, bias, R, KH, KW, S,
+                              1);
+  }
+}
+
+/* Undilated KH x KW depthwise planes of stride S [begin, end) of n x g
+ * with unit column stride, read in place: no padded copy (at stride 1 the
+ * copy was a third of a 3x3 layer on 56x56 planes, at stride 2 half).
+ * TG_DW_ROWS output rows at a time as in tg_depthwise_kxk. */
 TG_MIN_VW static inline __attribute__((always_inline)) void
 tg_depthwise_direct(const tg_conv *cv, int64_t begin, int64_t end,
-                    const int KH, const int KW) {
-  /* Columns [xlo, xhi) start vectors whose taps are all inside the row. */
-  int64_t xlo = cv->pl, xhi = cv->iw + cv->pl - (TG_VL + KW - 1) + 1;
+                    const int KH, const int KW, const int S) {
+  const tg_dw_direct d = {cv->ih, cv->iw,   cv->pt,    cv->pl,
+                          cv->is[3], cv->ow, cv->os[3], cv->c_zero};
   for (int64_t p = begin; p < end; ++p) {
     int64_t n = p / cv->g, g = p % cv->g;
     const float *ip = cv->in + n * cv->is[0] + g * cv->is[1];
@@ -1732,22 +1786,14 @@ tg_depthwise_direct(const tg_conv *cv, int64_t begin, int64_t end,
                            : 0.0f);
     for (int64_t oy = 0; oy < cv->oh; oy += TG_DW_ROWS) {
       int64_t nr = tg_min(TG_DW_ROWS, cv->oh - oy);
-      float *o = op + oy * cv->os[3];
-      for (int64_t x = 0; x < cv->ow; x += TG_VL) {
-        int edge = x < xlo || x >= xhi;
-        if (nr > 2 && !edge)
-          tg_depthwise_direct_vec(cv, ip, w, o, oy, x, nr, re, bias,
-                                  TG_DW_ROWS, KH, KW, 0);
-        else if (nr > 2)
-          tg_depthwise_direct_vec(cv, ip, w, o, oy, x, nr, re, bias,
-                                  TG_DW_ROWS, KH, KW, 1);
-        else
-          tg_depthwise_direct_vec(cv, ip, w, o, oy, x, nr, re, bias, 2, KH,
-                                  KW, 1);
-      }
+      float *o = op + oy * d.os3;
+      if (nr > 2)
+        tg_depthwise_direct_rows(&d, ip, w, o, oy, nr, re, bias, TG_DW_ROWS,
+                                 KH, KW, S);
+      else
+        tg_depthwise_direct_rows(&d, ip, w, o, oy, nr, re, bias, 2, KH, KW, S);
       if (cv->epi && !re)
-        tg_epi_plane(cv->epi, n, g, cv->epi_y0 + oy, nr, cv->ow, o,
-                     cv->os[3]);
+        tg_epi_plane(cv->epi, n, g, cv->epi_y0 + oy, nr, cv->ow, o, d.os3);
     }
   }
 }
@@ -1775,13 +1821,17 @@ static int tg_depthwise_kxk_ahead(const tg_conv *cv, const int K,
   return (tg_conv_hp(cv) + TG_DW_ROWS * S) * S * len * sizeof(float) > 16384;
 }
 
+/* Planes of unit column stride are read in place (tg_depthwise_direct),
+ * except 5x5 windows of stride 1: their 25 weights leave too few registers
+ * for the masked taps of the direct loop, which spilled and ran 1.3-1.5x
+ * slower than the padded copy on 14x14 and 28x28 planes. */
 #define TG_DW_KXK(K, S)                                                        \
   TG_MIN_VW static void tg_depthwise_##K##x##K##_s##S(void *ctx,             \
                                                       int64_t begin,           \
                                                       int64_t end) {           \
     const tg_conv *cv = (const tg_conv *)ctx;                                  \
-    if (S == 1 && cv->is[4] == 1)                                              \
-      tg_depthwise_direct(cv, begin, end, K, K);                               \
+    if (cv->is[4] == 1)                                                        \
+      tg_depthwise_direct(cv, begin, end, K, K, S);                            \
     else if (tg_depthwise_kxk_ahead(cv, K, S))                                 \
       tg_depthwise_kxk(cv, begin, end, K, K, S, S, 1);                         \
     else                                                                       \
