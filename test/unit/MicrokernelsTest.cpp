@@ -443,8 +443,11 @@ TEST_P(Microkernels, Convolution) {
       {1, 2, 1, 1, 70, 67, 5, 5, 1, 1, 1, 1},
       {1, 3, 1, 4, 9, 9, 5, 5, 1, 1, 1, 1},     // channel multiplier
       // Narrow depthwise planes, computed 16 (or 8) channels at a time:
-      // whole blocks and a partial one, 7x7 and 14x14 outputs.
+      // whole blocks and a partial one, 7x7 outputs.
       {2, 40, 1, 1, 9, 9, 3, 3, 1, 1, 1, 1},
+      {1, 33, 1, 1, 17, 17, 5, 5, 2, 2, 1, 1},
+      // 14x14 and 13x13 outputs, rows read in place (stride 2: the even
+      // and odd lanes of each pair of loads).
       {1, 37, 1, 1, 16, 16, 3, 3, 1, 1, 1, 1},
       {1, 33, 1, 1, 29, 29, 5, 5, 2, 2, 1, 1},
       {1, 19, 1, 1, 15, 13, 3, 3, 2, 2, 1, 1},

@@ -1798,15 +1798,18 @@ tg_depthwise_direct(const tg_conv *cv, int64_t begin, int64_t end,
   }
 }
 
-/* The instances of tg_depthwise_kxk: 3x3 and 5x5 windows of stride 1 or 2
- * in both directions, output rows at least 8 wide at stride 1 and 16 at
- * stride 2 (narrower planes did better with channels in lanes,
- * tg_depthwise_cblock_body: 7x7 outputs, and 14x14 from 28x28, whose
- * input split into phases costs as much as the taps). */
+/* The instances of tg_depthwise_kxk and tg_depthwise_direct: 3x3 and 5x5
+ * windows of stride 1 or 2 in both directions, output rows at least 8
+ * wide (narrower planes, 7x7 outputs, did better with channels in lanes,
+ * tg_depthwise_cblock_body). Copied into phases (a column stride other
+ * than 1), stride-2 rows must be 16 wide: 14x14 outputs from 28x28 spent
+ * as much on the split as on the taps; read in place they ran 1.7-2x
+ * faster than in channel blocks. */
 static int tg_depthwise_kxk_case(const tg_conv *cv) {
   return cv->sh == cv->sw && cv->dh == 1 && cv->dw == 1 && cv->os[4] == 1 &&
          cv->kh == cv->kw && (cv->kh == 3 || cv->kh == 5) &&
-         ((cv->sw == 1 && cv->ow >= 8) || (cv->sw == 2 && cv->ow >= 16));
+         (cv->sw == 1 || cv->sw == 2) &&
+         (cv->ow >= 16 || (cv->ow >= 8 && (cv->sw == 1 || cv->is[4] == 1)));
 }
 
 /* Whether tg_depthwise_kxk copies each input row just before the rows
