@@ -1498,6 +1498,39 @@ TG_MIN_VW static void tg_depthwise_cblock_body(void *ctx, int64_t begin,
   tg_scratch_free(wv);
 }
 
+/* Plane p (of n x g) of a depthwise convolution (one input and one output
+ * channel per group): where its input and output start, its KH x KW
+ * weights splat into w, and the epilogue's register form with the plane's
+ * bias, when the epilogue has one of its own pixels only. */
+typedef struct {
+  int64_t n, g;
+  const float *ip;
+  float *op;
+  const tg_epi *re;
+  vf bias;
+} tg_dw_plane;
+
+TG_MIN_VW static inline __attribute__((always_inline)) tg_dw_plane
+tg_dw_plane_at(const tg_conv *cv, int64_t p, vf *w, const int KH,
+               const int KW) {
+  tg_dw_plane pl;
+  pl.n = p / cv->g;
+  pl.g = p % cv->g;
+  pl.ip = cv->in + pl.n * cv->is[0] + pl.g * cv->is[1];
+  pl.op = cv->out + pl.n * cv->os[0] + pl.g * cv->os[1];
+  const float *wk = cv->w + pl.g * cv->ws[0];
+#pragma unroll
+  for (int ky = 0; ky < KH; ++ky)
+#pragma unroll
+    for (int kx = 0; kx < KW; ++kx)
+      w[ky * KW + kx] = tg_splat(wk[ky * cv->ws[3] + kx * cv->ws[4]]);
+  pl.re = cv->epi && tg_epi_form_local(cv->epi) ? cv->epi : 0;
+  pl.bias = tg_splat(pl.re && (pl.re->form & TG_EPI_BIAS)
+                         ? pl.re->bias[pl.g * pl.re->bias_cs]
+                         : 0.0f);
+  return pl;
+}
+
 /* Output rows computed together by tg_depthwise_kxk: an input row's
  * vector is loaded once for all of them that read it. */
 #define TG_DW_ROWS 4
@@ -1612,16 +1645,13 @@ tg_depthwise_kxk(const tg_conv *cv, int64_t begin, int64_t end, const int KH,
     scr[i] = 0.0f;
   int64_t rows = tg_min(cv->ih, hp - cv->pt), cols = tg_min(cv->iw, wp - cv->pl);
   for (int64_t p = begin; p < end; ++p) {
-    int64_t n = p / cv->g, g = p % cv->g;
-    const float *ip = cv->in + n * cv->is[0] + g * cv->is[1];
-    const float *wk = cv->w + g * cv->ws[0];
-    float *op = cv->out + n * cv->os[0] + g * cv->os[1];
     vf w[25]; /* KH x KW <= 5 x 5 (fixed size: tg_depthwise_kxk_rows) */
-#pragma unroll
-    for (int ky = 0; ky < KH; ++ky)
-#pragma unroll
-      for (int kx = 0; kx < KW; ++kx)
-        w[ky * KW + kx] = tg_splat(wk[ky * cv->ws[3] + kx * cv->ws[4]]);
+    tg_dw_plane pl = tg_dw_plane_at(cv, p, w, KH, KW);
+    int64_t n = pl.n, g = pl.g;
+    const float *ip = pl.ip;
+    float *op = pl.op;
+    const tg_epi *re = pl.re;
+    vf bias = pl.bias;
     /* The interior (the same positions for every plane: the border keeps
      * its zeros): all at once, or (AHEAD) each input row just before the
      * first group of output rows that reads it. */
@@ -1630,10 +1660,6 @@ tg_depthwise_kxk(const tg_conv *cv, int64_t begin, int64_t end, const int KH,
       tg_depthwise_kxk_copy(cv, ip, scr, len, cols, 0, rows, SW);
       copied = rows;
     }
-    const tg_epi *re = cv->epi && tg_epi_form_local(cv->epi) ? cv->epi : 0;
-    vf bias = tg_splat(re && (re->form & TG_EPI_BIAS)
-                           ? re->bias[(int64_t)g * re->bias_cs]
-                           : 0.0f);
     for (int64_t oy = 0; oy < cv->oh; oy += TG_DW_ROWS) {
       /* A last group of one or two rows (a band of 14) as two. */
       int64_t nr = tg_min(TG_DW_ROWS, cv->oh - oy);
@@ -1775,20 +1801,12 @@ tg_depthwise_direct(const tg_conv *cv, int64_t begin, int64_t end,
   const tg_dw_direct d = {cv->ih, cv->iw, cv->pt,    cv->pl,    cv->is[3],
                           cv->oh, cv->ow, cv->os[3], cv->c_zero};
   for (int64_t p = begin; p < end; ++p) {
-    int64_t n = p / cv->g, g = p % cv->g;
-    const float *ip = cv->in + n * cv->is[0] + g * cv->is[1];
-    const float *wk = cv->w + g * cv->ws[0];
-    float *op = cv->out + n * cv->os[0] + g * cv->os[1];
     vf w[25]; /* KH x KW <= 5 x 5 (fixed size: tg_depthwise_kxk_rows) */
-#pragma unroll
-    for (int ky = 0; ky < KH; ++ky)
-#pragma unroll
-      for (int kx = 0; kx < KW; ++kx)
-        w[ky * KW + kx] = tg_splat(wk[ky * cv->ws[3] + kx * cv->ws[4]]);
-    const tg_epi *re = cv->epi && tg_epi_form_local(cv->epi) ? cv->epi : 0;
-    vf bias = tg_splat(re && (re->form & TG_EPI_BIAS)
-                           ? re->bias[(int64_t)g * re->bias_cs]
-                           : 0.0f);
+    tg_dw_plane pl = tg_dw_plane_at(cv, p, w, KH, KW);
+    const float *ip = pl.ip;
+    float *op = pl.op;
+    const tg_epi *re = pl.re;
+    vf bias = pl.bias;
     /* Strips whose loads stay inside the rows take plain loads, the
      * others masked ones; vectors from x read columns [S * x - pl,
      * S * x - pl + reach). */
@@ -1810,7 +1828,8 @@ tg_depthwise_direct(const tg_conv *cv, int64_t begin, int64_t end,
       }
     }
     if (cv->epi && !re)
-      tg_epi_plane(cv->epi, n, g, cv->epi_y0, cv->oh, cv->ow, op, d.os3);
+      tg_epi_plane(cv->epi, pl.n, pl.g, cv->epi_y0, cv->oh, cv->ow, op,
+                   d.os3);
   }
 }
 
