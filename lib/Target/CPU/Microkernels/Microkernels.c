@@ -1531,158 +1531,9 @@ tg_dw_plane_at(const tg_conv *cv, int64_t p, vf *w, const int KH,
   return pl;
 }
 
-/* Output rows computed together by tg_depthwise_kxk: an input row's
+/* Output rows computed together by tg_depthwise_direct: an input row's
  * vector is loaded once for all of them that read it. */
 #define TG_DW_ROWS 4
-
-/* R output rows (nr <= R of them stored) of an undilated KH x KW
- * depthwise plane of strides SH, SW (constants: the loops unroll and the
- * weights stay in registers), from the scratch rows `s` (tg_depthwise_kxk:
- * the first row they read, pitch SW phases of len floats) into o. */
-TG_MIN_VW static inline __attribute__((always_inline)) void
-tg_depthwise_kxk_rows(const tg_conv *cv, const float *s, int64_t len,
-                      const vf *w, float *o, int64_t nr, const tg_epi *re,
-                      vf bias, const int R, const int KH, const int KW,
-                      const int SH, const int SW) {
-  int64_t pitch = SW * len;
-  for (int64_t x = 0; x < cv->ow; x += TG_VL) {
-    /* Fixed sizes, not R: a variable-length array is a dynamic alloca,
-     * which LLVM never promotes to registers (every multiply-add stored
-     * its sum to the stack: depthwise 5x5 planes ran 2x slower). */
-    vf acc[TG_DW_ROWS];
-#pragma unroll
-    for (int r = 0; r < R; ++r)
-      acc[r] = (vf){0};
-#pragma unroll
-    for (int i = 0; i < (R - 1) * SH + KH; ++i)
-#pragma unroll
-      for (int kx = 0; kx < KW; ++kx) {
-        vf v = *(const vf *)(s + i * pitch + (kx % SW) * len + kx / SW + x);
-#pragma unroll
-        for (int r = 0; r < R; ++r)
-          if (i - r * SH >= 0 && i - r * SH < KH)
-            acc[r] += v * w[(i - r * SH) * KW + kx];
-      }
-    int64_t m = cv->ow - x;
-    for (int64_t r = 0; r < nr; ++r) {
-      float *d = o + r * cv->os[3] + x;
-      vf v = cv->c_zero ? acc[r] : tg_load_upto(d, m) + acc[r];
-      if (re) /* the epilogue's register form (bias: the plane's) */
-        v = tg_epi_act(re, tg_epi_sum(re, v, bias, (vf){0}));
-      tg_store_upto(d, v, m);
-    }
-  }
-}
-
-/* Input rows [y0, y1) of plane `ip` into the interior of tg_depthwise_kxk's
- * scratch `scr`; input column x goes to padded column x + pl, at phase
- * x % SW. */
-TG_MIN_VW static inline __attribute__((always_inline)) void
-tg_depthwise_kxk_copy(const tg_conv *cv, const float *ip, float *scr,
-                      int64_t len, int64_t cols, int64_t y0, int64_t y1,
-                      const int SW) {
-  int64_t pitch = SW * len;
-  for (int64_t y = y0; y < y1; ++y) {
-    const float *src = ip + y * cv->is[3];
-    float *drow = scr + (y + cv->pt) * pitch;
-    if (cv->is[4] != 1) {
-      for (int64_t x = 0; x < cols; ++x) {
-        int64_t px = x + cv->pl;
-        drow[(px % SW) * len + px / SW] = src[x * cv->is[4]];
-      }
-      continue;
-    }
-    int64_t x = 0;
-    if (SW == 1) {
-      float *d = drow + cv->pl;
-      for (; x < cols; x += TG_VL)
-        tg_store_upto(d + x, tg_load_upto(src + x, cols - x), cols - x);
-    } else {
-      /* Even and odd input columns: two vectors split by shuffles. */
-      float *d0 = drow + (cv->pl & 1) * len + cv->pl / 2;
-      float *d1 = drow + (~cv->pl & 1) * len + (cv->pl + 1) / 2;
-      for (; x + 2 * TG_VL <= cols; x += 2 * TG_VL) {
-        vf a = *(const vf *)(src + x), b = *(const vf *)(src + x + TG_VL);
-        *(vf *)(d0 + x / 2) = TG_EVEN(a, b);
-        *(vf *)(d1 + x / 2) = TG_ODD(a, b);
-      }
-      /* The row's tail the same way, masked (element by element, 24 of
-       * a 56-wide row's columns took a third of the copy); x is even. */
-      if (x < cols) {
-        int64_t m = cols - x;
-        vf a = tg_load_upto(src + x, m);
-        vf b = m > TG_VL ? tg_load_upto(src + x + TG_VL, m - TG_VL)
-                         : (vf){0};
-        tg_store_upto(d0 + x / 2, TG_EVEN(a, b), (m + 1) / 2);
-        if (m > 1)
-          tg_store_upto(d1 + x / 2, TG_ODD(a, b), m / 2);
-      }
-    }
-  }
-}
-
-/* Undilated KH x KW depthwise planes of strides SH, SW (1 or 2) [begin,
- * end) of n x g, one plane at a time. The plane is copied into a
- * zero-bordered scratch whose rows hold SW phases of len floats (padded
- * column x at phase x % SW, index x / SW: stride 2 splits even and odd
- * columns by shuffles), so every tap of VL consecutive outputs is one
- * unaligned vector load. TG_DW_ROWS output rows at a time, each input
- * row's vector is loaded once per tap column for all of them that read
- * it, the rows' tails masked (the per-row loops loaded each KH times and
- * left short rows to scalar remainders: 2-3x slower alone, and 2.5-3x
- * slower than onnxruntime's NCHWc depthwise convolutions in MNASNet). The
- * epilogue runs on each group of rows while it is in L1. */
-TG_MIN_VW static inline __attribute__((always_inline)) void
-tg_depthwise_kxk(const tg_conv *cv, int64_t begin, int64_t end, const int KH,
-                 const int KW, const int SH, const int SW, const int AHEAD) {
-  int64_t ovec = (cv->ow + TG_VL - 1) / TG_VL * TG_VL;
-  int64_t len = ovec + (KW - 1) / SW, pitch = SW * len;
-  int64_t hp = tg_conv_hp(cv), wp = tg_conv_wp(cv);
-  /* Rows past hp: the last group reads (TG_DW_ROWS - 1) * SH + KH rows. */
-  int64_t sfloats = (hp + TG_DW_ROWS * SH) * pitch + TG_VL;
-  float *scr = (float *)tg_scratch_alloc(sizeof(float) * (size_t)sfloats);
-  for (int64_t i = 0; i < sfloats; ++i)
-    scr[i] = 0.0f;
-  int64_t rows = tg_min(cv->ih, hp - cv->pt), cols = tg_min(cv->iw, wp - cv->pl);
-  for (int64_t p = begin; p < end; ++p) {
-    vf w[25]; /* KH x KW <= 5 x 5 (fixed size: tg_depthwise_kxk_rows) */
-    tg_dw_plane pl = tg_dw_plane_at(cv, p, w, KH, KW);
-    int64_t n = pl.n, g = pl.g;
-    const float *ip = pl.ip;
-    float *op = pl.op;
-    const tg_epi *re = pl.re;
-    vf bias = pl.bias;
-    /* The interior (the same positions for every plane: the border keeps
-     * its zeros): all at once, or (AHEAD) each input row just before the
-     * first group of output rows that reads it. */
-    int64_t copied = 0;
-    if (!AHEAD) {
-      tg_depthwise_kxk_copy(cv, ip, scr, len, cols, 0, rows, SW);
-      copied = rows;
-    }
-    for (int64_t oy = 0; oy < cv->oh; oy += TG_DW_ROWS) {
-      /* A last group of one or two rows (a band of 14) as two. */
-      int64_t nr = tg_min(TG_DW_ROWS, cv->oh - oy);
-      int64_t need = tg_min(rows, (oy + (nr > 2 ? TG_DW_ROWS : 2) - 1) * SH +
-                                      KH - cv->pt);
-      if (AHEAD && need > copied) {
-        tg_depthwise_kxk_copy(cv, ip, scr, len, cols, copied, need, SW);
-        copied = need;
-      }
-      const float *s = scr + oy * SH * pitch;
-      if (nr > 2)
-        tg_depthwise_kxk_rows(cv, s, len, w, op + oy * cv->os[3], nr, re,
-                              bias, TG_DW_ROWS, KH, KW, SH, SW);
-      else
-        tg_depthwise_kxk_rows(cv, s, len, w, op + oy * cv->os[3], nr, re,
-                              bias, 2, KH, KW, SH, SW);
-      if (cv->epi && !re)
-        tg_epi_plane(cv->epi, n, g, cv->epi_y0 + oy, nr, cv->ow,
-                     op + oy * cv->os[3], cv->os[3]);
-    }
-  }
-  tg_scratch_free(scr);
-}
 
 /* Output rows per band of tg_depthwise_direct (a multiple of TG_DW_ROWS). */
 #ifndef TG_DW_BAND
@@ -1710,6 +1561,9 @@ tg_depthwise_direct_vec(const tg_dw_direct *d, const float *ip, const vf *w,
                         const tg_epi *re, vf bias, const tg_vmask *mask,
                         const int R, const int KH, const int KW, const int S,
                         const int EDGE) {
+  /* Fixed sizes, not R: a variable-length array is a dynamic alloca, which
+   * LLVM never promotes to registers (every multiply-add stored its sum to
+   * the stack: depthwise 5x5 planes ran 2x slower). */
   vf acc[TG_DW_ROWS];
 #pragma unroll
   for (int r = 0; r < R; ++r)
@@ -1794,14 +1648,14 @@ tg_depthwise_direct_strip(const tg_dw_direct *d, const float *ip,
 /* Undilated KH x KW depthwise planes of stride S [begin, end) of n x g
  * with unit column stride, read in place: no padded copy (at stride 1 the
  * copy was a third of a 3x3 layer on 56x56 planes, at stride 2 half).
- * TG_DW_ROWS output rows at a time as in tg_depthwise_kxk. */
+ * TG_DW_ROWS output rows at a time. */
 TG_MIN_VW static inline __attribute__((always_inline)) void
 tg_depthwise_direct(const tg_conv *cv, int64_t begin, int64_t end,
                     const int KH, const int KW, const int S) {
   const tg_dw_direct d = {cv->ih, cv->iw, cv->pt,    cv->pl,    cv->is[3],
                           cv->oh, cv->ow, cv->os[3], cv->c_zero};
   for (int64_t p = begin; p < end; ++p) {
-    vf w[25]; /* KH x KW <= 5 x 5 (fixed size: tg_depthwise_kxk_rows) */
+    vf w[25]; /* KH x KW <= 5 x 5 */
     tg_dw_plane pl = tg_dw_plane_at(cv, p, w, KH, KW);
     const float *ip = pl.ip;
     float *op = pl.op;
@@ -1833,55 +1687,33 @@ tg_depthwise_direct(const tg_conv *cv, int64_t begin, int64_t end,
   }
 }
 
-/* The instances of tg_depthwise_kxk and tg_depthwise_direct: 3x3 and 5x5
- * windows of stride 1 or 2 in both directions, output rows at least 8
+/* The instances of tg_depthwise_direct: 3x3 and 5x5 windows of stride 1
+ * or 2 in both directions over rows of unit stride, output rows at least 8
  * wide (narrower planes, 7x7 outputs, did better with channels in lanes,
- * tg_depthwise_cblock_body). Copied into phases (a column stride other
- * than 1), stride-2 rows must be 16 wide: 14x14 outputs from 28x28 spent
- * as much on the split as on the taps; read in place they ran 1.7-2x
- * faster than in channel blocks. */
-static int tg_depthwise_kxk_case(const tg_conv *cv) {
+ * tg_depthwise_cblock_body; 14x14 outputs of stride 2 ran 1.7-2x faster
+ * here than there). Until stop 34 a copying variant took these planes
+ * (each plane into a zero-bordered scratch, split into even and odd
+ * columns at stride 2) and rows of other strides; it is gone, and the
+ * latter take the general loops. */
+static int tg_depthwise_direct_case(const tg_conv *cv) {
   return cv->sh == cv->sw && cv->dh == 1 && cv->dw == 1 && cv->os[4] == 1 &&
-         cv->kh == cv->kw && (cv->kh == 3 || cv->kh == 5) &&
-         (cv->sw == 1 || cv->sw == 2) &&
-         (cv->ow >= 16 || (cv->ow >= 8 && (cv->sw == 1 || cv->is[4] == 1)));
+         cv->is[4] == 1 && cv->kh == cv->kw && (cv->kh == 3 || cv->kh == 5) &&
+         (cv->sw == 1 || cv->sw == 2) && cv->ow >= 8;
 }
 
-/* Whether tg_depthwise_kxk copies each input row just before the rows
- * that read it rather than the whole plane first: when the plane's scratch
- * is larger than half of L1 (a 112x112 plane's 63 KB, copied at once, left
- * L1 before the taps read it: MobileNetV2's and MNASNet's depthwise layers
- * on 56x56 and 112x112 planes 5-15% faster in the models; a sliding window
- * of a few rows measured no faster). */
-static int tg_depthwise_kxk_ahead(const tg_conv *cv, const int K,
-                                  const int S) {
-  int64_t len = (cv->ow + TG_VL - 1) / TG_VL * TG_VL + (K - 1) / S;
-  return (tg_conv_hp(cv) + TG_DW_ROWS * S) * S * len * sizeof(float) > 16384;
-}
-
-/* Planes of unit column stride are read in place (tg_depthwise_direct),
- * except 5x5 windows of stride 1: their 25 weights leave too few registers
- * for the masked taps of the direct loop, which spilled and ran 1.3-1.5x
- * slower than the padded copy on 14x14 and 28x28 planes. */
-#define TG_DW_KXK(K, S)                                                        \
+#define TG_DW_DIRECT(K, S)                                                     \
   TG_MIN_VW static void tg_depthwise_##K##x##K##_s##S(void *ctx,             \
                                                       int64_t begin,           \
                                                       int64_t end) {           \
-    const tg_conv *cv = (const tg_conv *)ctx;                                  \
-    if (cv->is[4] == 1)                                                        \
-      tg_depthwise_direct(cv, begin, end, K, K, S);                            \
-    else if (tg_depthwise_kxk_ahead(cv, K, S))                                 \
-      tg_depthwise_kxk(cv, begin, end, K, K, S, S, 1);                         \
-    else                                                                       \
-      tg_depthwise_kxk(cv, begin, end, K, K, S, S, 0);                         \
+    tg_depthwise_direct((const tg_conv *)ctx, begin, end, K, K, S);           \
   }
-TG_DW_KXK(3, 1)
-TG_DW_KXK(3, 2)
-TG_DW_KXK(5, 1)
-TG_DW_KXK(5, 2)
-#undef TG_DW_KXK
+TG_DW_DIRECT(3, 1)
+TG_DW_DIRECT(3, 2)
+TG_DW_DIRECT(5, 1)
+TG_DW_DIRECT(5, 2)
+#undef TG_DW_DIRECT
 
-static tg_body_fn tg_depthwise_kxk_fn(const tg_conv *cv) {
+static tg_body_fn tg_depthwise_direct_fn(const tg_conv *cv) {
   if (cv->kh == 3)
     return cv->sw == 1 ? tg_depthwise_3x3_s1 : tg_depthwise_3x3_s2;
   return cv->sw == 1 ? tg_depthwise_5x5_s1 : tg_depthwise_5x5_s2;
@@ -1893,8 +1725,8 @@ static tg_body_fn tg_depthwise_kxk_fn(const tg_conv *cv) {
  * in cache, instead of the compiler materializing the padded tensor. */
 static void tg_depthwise_body(void *ctx, int64_t begin, int64_t end) {
   const tg_conv *cv = (const tg_conv *)ctx;
-  if (tg_depthwise_kxk_case(cv)) {
-    tg_depthwise_kxk_fn(cv)(ctx, begin, end);
+  if (tg_depthwise_direct_case(cv)) {
+    tg_depthwise_direct_fn(cv)(ctx, begin, end);
     return;
   }
   if (!tg_conv_padded(cv)) {
@@ -2432,7 +2264,7 @@ static void tg_conv_run(tg_conv *cv) {
     }
     int64_t macs = TG_LIGHT_WORK_WEIGHT * cv->n * cv->g * cv->oh * cv->ow *
                    cv->kh * cv->kw;
-    if (!tg_depthwise_kxk_case(cv) &&
+    if (!tg_depthwise_direct_case(cv) &&
         (cv->ow < TG_DW_CBLOCK_WIDTH || cv->kw >= 7) && cv->g > 1)
       tg_run_sized(cv, cv->n * ((cv->g + TG_VL - 1) / TG_VL),
                    tg_depthwise_cblock_body, macs);
