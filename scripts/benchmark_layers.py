@@ -246,9 +246,12 @@ def main():
     lines += ["", f"Geometric mean Tangram/onnxruntime: warm "
               f"{geo([w[0] / w[1] for _, w, _ in rows]):.2f}, cold "
               f"{geo([c[0] / c[1] for _, _, c in rows]):.2f}.", ""]
-    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
-    with open(args.out, "w") as fh:
-        fh.write("\n".join(lines))
+    try:
+        os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
+        with open(args.out, "w") as fh:
+            fh.write("\n".join(lines))
+    except OSError as e:
+        sys.exit(f"error: cannot write {args.out}: {e.strerror}")
     print(f"wrote {args.out}")
 
 

@@ -430,15 +430,14 @@ TEST_P(Microkernels, Convolution) {
       // stride 2 with dilation, a window taller than wide.
       {1, 2, 1, 1, 40, 40, 3, 3, 1, 1, 1, 1},
       {1, 3, 1, 1, 52, 53, 3, 3, 3, 3, 1, 1},
-      // 3x3 and 5x5 of stride 2, rows of 18 and 20 outputs: the input's
-      // even and odd columns split.
+      // 3x3 and 5x5 of stride 2, rows of 18 and 20 outputs read in place:
+      // each pair of taps the even and odd lanes of two loads.
       {1, 3, 1, 1, 40, 37, 3, 3, 2, 2, 1, 1},
       {1, 3, 1, 1, 44, 43, 5, 5, 2, 2, 1, 1},
       {1, 3, 1, 1, 40, 41, 3, 5, 2, 2, 2, 2},
       {1, 2, 1, 1, 30, 21, 7, 1, 1, 1, 1, 1},
-      // Planes whose scratch is over half of L1, each input row copied
-      // just before the rows that read it (the stride-2 rows' last 26
-      // columns split masked).
+      // Planes of more than one band of 16 output rows, several strips
+      // wide (the last one masked at the right padding).
       {1, 3, 1, 1, 113, 90, 3, 3, 2, 2, 1, 1},
       {1, 2, 1, 1, 70, 67, 5, 5, 1, 1, 1, 1},
       {1, 3, 1, 4, 9, 9, 5, 5, 1, 1, 1, 1},     // channel multiplier
