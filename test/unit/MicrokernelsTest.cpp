@@ -540,7 +540,8 @@ TEST_P(Microkernels, ConvolutionChannelVector) {
       {1, 1, 6, 36, 22, 22, 3, 3, 1, 1, 2, 2},  // dilation
       {1, 1, 40, 64, 9, 9, 3, 3, 1, 1, 1, 1},   // 7 x 4 on 7x7 outputs
       {1, 1, 24, 70, 11, 12, 3, 3, 1, 1, 1, 1}, // 7 x 4, 70 channels
-      {2, 1, 96, 64, 7, 7, 1, 1, 1, 1, 1, 1},   // 1x1 on a 7x7 plane
+      {2, 1, 96, 64, 7, 7, 1, 1, 1, 1, 1, 1},   // 1x1 on a 7x7 plane: 7 x 4
+      {1, 1, 32, 64, 13, 13, 1, 1, 1, 1, 1, 1}, // 1x1 flat 7 x 4, one overlap
       {1, 1, 128, 32, 8, 8, 1, 1, 1, 1, 1, 1},  // 1x1: the plane as one row
       {2, 1, 24, 48, 14, 14, 1, 1, 1, 1, 1, 1}, // 1x1, two chunks of tiles
       {1, 1, 16, 64, 10, 13, 1, 1, 1, 1, 1, 1}, // 1x1, last chunk 18 pixels
@@ -579,11 +580,12 @@ TEST_P(Microkernels, ConvolutionChannelVector) {
 // 1x1 stride-1 convolutions on views whose rows are not consecutive: an
 // input whose rows are 3 floats longer than the plane is copied to one
 // that is, and runs on the plane as one row; an output with such rows runs
-// row by row (7 x 4 tiles on a 7x7 plane). Model weights, packed on first
+// row by row (7 x 4 tiles on a 7x7 plane; 160 channels, for which the
+// plane as one row takes 14 x 2 tiles). Model weights, packed on first
 // use, so that the microkernels choose the tile themselves.
 TEST_P(Microkernels, ConvolutionPointwiseStridedViews) {
   for (bool stridedOut : {false, true}) {
-    int64_t c = 96, f = 64, h = 7, w = 7, inRow = stridedOut ? w : w + 3,
+    int64_t c = 192, f = 160, h = 7, w = 7, inRow = stridedOut ? w : w + 3,
             outRow = stridedOut ? w + 2 : w;
     ASSERT_EQ(tg_cv_tile_pixels(16, c, f, 1, 1, h, w, 1, 1, !stridedOut),
               stridedOut ? 7 : 14);
