@@ -223,13 +223,15 @@ func.func @few_channels(%x: memref<1x3x33x33xf32>, %w: memref<20x3x3x3xf32> {tg.
 // -----
 
 // 1x1 convolutions whose output rows are consecutive run on the plane as
-// one row of 14-pixel tiles (2 blocks) up to 256 pixels, reducing or
-// expanding: 7x7 and 14x14 planes. A 28x28 plane stays on the GEMM. An
+// one row up to 256 pixels, reducing or expanding, in the tiles that
+// compute fewer outputs: 7x7 planes (49 pixels) in tiles of 7 pixels x 4
+// blocks, 14x14 ones in 14 pixels x 2 blocks. A 28x28 plane stays on the
+// GEMM. An
 // output with rows 8 floats apart runs row by row: tiles of 7 pixels x 4
 // blocks. One whose row stride is not known here stays on the GEMM (the
 // microkernels could not tell which tile the weight was packed for).
-// CHECK: kind = "conv-channel-blocks", params = [16, 2, 64, 128, 1, 1], size = 8192 : i64
-// CHECK-SAME: kind = "conv-channel-blocks", params = [16, 2, 128, 64, 1, 1], size = 8192 : i64
+// CHECK: kind = "conv-channel-blocks", params = [16, 4, 64, 128, 1, 1], size = 8192 : i64
+// CHECK-SAME: kind = "conv-channel-blocks", params = [16, 4, 128, 64, 1, 1], size = 8192 : i64
 // CHECK-SAME: kind = "conv-channel-blocks", params = [16, 2, 64, 128, 1, 1], size = 8192 : i64
 // CHECK-SAME: kind = "gemm-a-panels", params = [8, 128, 1, 64, 128], size = 8192 : i64
 // CHECK-SAME: kind = "conv-channel-blocks", params = [16, 4, 64, 128, 1, 1], size = 8192 : i64
