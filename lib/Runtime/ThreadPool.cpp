@@ -82,13 +82,16 @@ namespace {
 /// layer's) give each thread the same part, whose data its cache holds
 /// (taking chunks in arrival order instead left each layer reading about
 /// half of its input from the other core's cache); a late thread's range is
-/// still done by the others. Shared, because a helper task may start after
-/// the loop ended.
+/// still done by the others. Chunk c is [c * n / numChunks, (c + 1) * n /
+/// numChunks): sizes that differ by at most one, so each thread's range
+/// holds its share (chunks of ceil(n / numChunks) left the last one short:
+/// 36 items as 7 chunks of 5 and one of 1 gave one thread 20 and the other
+/// 16, 11% longer than an even split). Shared, because a helper task may
+/// start after the loop ended.
 struct ParallelLoop {
   ParallelChunkFn fn;
   void *ctx;
   int64_t n;
-  int64_t chunkSize;
   int64_t numChunks;
   struct alignas(64) Range {
     std::atomic<int64_t> next{0};
@@ -105,8 +108,7 @@ struct ParallelLoop {
     for (unsigned k = 0; k < numRanges; ++k) {
       Range &r = ranges[(self + k) % numRanges];
       for (int64_t c; (c = r.next.fetch_add(1)) < r.end; ++ran) {
-        int64_t begin = c * chunkSize;
-        fn(ctx, begin, std::min(n, begin + chunkSize));
+        fn(ctx, c * n / numChunks, (c + 1) * n / numChunks);
       }
     }
     if (ran && done.fetch_add(ran) + ran == numChunks) {
@@ -130,9 +132,7 @@ void ThreadPool::parallelFor(int64_t n, ParallelChunkFn fn, void *ctx) {
   loop->fn = fn;
   loop->ctx = ctx;
   loop->n = n;
-  int64_t wanted = std::min<int64_t>(n, threads * 4);
-  loop->chunkSize = (n + wanted - 1) / wanted;
-  loop->numChunks = (n + loop->chunkSize - 1) / loop->chunkSize;
+  loop->numChunks = std::min<int64_t>(n, threads * 4);
   int64_t helpers = std::min<int64_t>(threads - 1, loop->numChunks - 1);
   loop->numRanges = threads;
   loop->ranges = std::make_unique<ParallelLoop::Range[]>(threads);

@@ -3,12 +3,14 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Runtime/ThreadPool.h"
 
+#include <algorithm>
 #include <atomic>
 #include <gtest/gtest.h>
 #include <memory>
 #include <map>
 #include <set>
 #include <thread>
+#include <vector>
 
 using namespace tangram;
 
@@ -92,6 +94,25 @@ TEST(ThreadPoolTest, EachThreadStartsWithItsOwnRange) {
     for (auto [thread, begin] : first)
       if (thread != std::this_thread::get_id())
         EXPECT_GE(begin, 32) << "round " << round;
+  }
+}
+
+// Chunks differ in size by at most one index, so that each thread's range
+// holds its share of the work: 36 indices on 2 threads were 7 chunks of 5
+// and one of 1, so one thread's range held 20 and the other's 16.
+TEST(ThreadPoolTest, ChunksAreEven) {
+  for (unsigned threads : {2u, 3u}) {
+    ThreadPool pool(threads);
+    for (int64_t n : {5, 9, 36, 52, 1001}) {
+      std::vector<int64_t> sizes;
+      std::mutex mutex;
+      pool.parallelFor(n, [&](int64_t begin, int64_t end) {
+        std::lock_guard<std::mutex> lock(mutex);
+        sizes.push_back(end - begin);
+      });
+      auto [lo, hi] = std::minmax_element(sizes.begin(), sizes.end());
+      EXPECT_LE(*hi - *lo, 1) << n << " indices on " << threads << " threads";
+    }
   }
 }
 
