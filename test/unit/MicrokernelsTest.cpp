@@ -524,7 +524,7 @@ TEST_P(Microkernels, ConvolutionPrepackedWeight) {
 }
 
 // Convolutions with output channels in lanes (Layout.h's
-// tg_cv_tile_pixels): both register tiles (14 pixels x 2 blocks, 7 x 4),
+// tg_cv_tile_pixels): the register tiles (8 to 14 pixels x 2 blocks, 7 x 4),
 // stride 1 and 2, dilation, a 1x1 window on a small plane, rows that are
 // not a multiple of the tile (the last tile overlaps the one before, which
 // must not be added twice), output channels that are not a multiple of the
@@ -539,7 +539,10 @@ TEST_P(Microkernels, ConvolutionChannelVector) {
       {1, 1, 3, 48, 37, 45, 7, 7, 2, 2, 1, 1},  // a stem: 7x7 stride 2
       {1, 1, 6, 36, 22, 22, 3, 3, 1, 1, 2, 2},  // dilation
       {1, 1, 40, 64, 9, 9, 3, 3, 1, 1, 1, 1},   // 7 x 4 on 7x7 outputs
-      {1, 1, 24, 70, 11, 12, 3, 3, 1, 1, 1, 1}, // 7 x 4, 70 channels
+      {1, 1, 24, 70, 11, 12, 3, 3, 1, 1, 1, 1}, // 10 x 2, 70 channels
+      {1, 1, 16, 64, 15, 15, 3, 3, 1, 1, 1, 1}, // 13 x 2 on 13-pixel rows
+      {1, 1, 8, 96, 19, 19, 3, 3, 1, 1, 1, 1},  // 17-pixel rows: 9 x 2, twice
+      {1, 1, 4, 64, 31, 31, 3, 3, 2, 2, 1, 1},  // stride 2, 15-pixel rows: 8 x 2
       {2, 1, 96, 64, 7, 7, 1, 1, 1, 1, 1, 1},   // 1x1 on a 7x7 plane: 7 x 4
       {1, 1, 32, 64, 13, 13, 1, 1, 1, 1, 1, 1}, // 1x1 flat 7 x 4, one overlap
       {1, 1, 128, 32, 8, 8, 1, 1, 1, 1, 1, 1},  // 1x1: the plane as one row

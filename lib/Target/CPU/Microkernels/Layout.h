@@ -107,10 +107,16 @@ static inline long long tg_cv_tile_pixels(long long vl, long long c,
   }
   if (kh * kw == 1 && (oh * ow > 64 || c < f))
     return 0;
-  if (vl >= 16)
-    return ow >= 14 && (f >= 32 || (f >= 16 && c * kh * kw <= 32)) ? 14
-           : ow >= 7 && f >= 64                                    ? 7
-                                                                   : 0;
+  if (vl >= 16) {
+    /* A row of OW pixels in ceil(OW / 14) tiles of equal width (8 to 14
+     * pixels, 2 blocks), so that at most one pixel per tile is computed
+     * past the row's end (13-pixel rows took two 7-pixel tiles, 15-pixel
+     * ones two of 14); 7-pixel rows take 7 x 4. */
+    long long tiles = (ow + 13) / 14, p = ow >= 8 ? (ow + tiles - 1) / tiles : 7;
+    if (ow >= 14 && (f >= 32 || (f >= 16 && c * kh * kw <= 32)))
+      return p;
+    return ow >= 7 && f >= 64 ? p : 0;
+  }
   return ow >= 6 && f >= 16 ? 6 : 0;
 }
 /* Blocks of VL output channels of the tile of P pixels. */

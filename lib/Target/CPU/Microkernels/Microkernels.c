@@ -2106,6 +2106,18 @@ tg_cv_rows(const tg_cv_ctx *t, int64_t begin, int64_t end, const int P,
 #if TG_VL >= 16
 TG_CV_BODY(14, 2, 1)
 TG_CV_BODY(14, 2, 2)
+TG_CV_BODY(13, 2, 1)
+TG_CV_BODY(13, 2, 2)
+TG_CV_BODY(12, 2, 1)
+TG_CV_BODY(12, 2, 2)
+TG_CV_BODY(11, 2, 1)
+TG_CV_BODY(11, 2, 2)
+TG_CV_BODY(10, 2, 1)
+TG_CV_BODY(10, 2, 2)
+TG_CV_BODY(9, 2, 1)
+TG_CV_BODY(9, 2, 2)
+TG_CV_BODY(8, 2, 1)
+TG_CV_BODY(8, 2, 2)
 TG_CV_BODY(7, 4, 1)
 TG_CV_BODY(7, 4, 2)
 #else
@@ -2116,9 +2128,21 @@ TG_CV_BODY(6, 2, 2)
 
 static tg_body_fn tg_cv_body(int64_t p, int64_t sw) {
 #if TG_VL >= 16
-  if (p == 14)
-    return sw == 1 ? tg_cv_14x2_s1 : tg_cv_14x2_s2;
-  return sw == 1 ? tg_cv_7x4_s1 : tg_cv_7x4_s2;
+#define TG_CV_CASE(P, NB)                                                      \
+  case P:                                                                      \
+    return sw == 1 ? tg_cv_##P##x##NB##_s1 : tg_cv_##P##x##NB##_s2;
+  switch (p) {
+    TG_CV_CASE(14, 2)
+    TG_CV_CASE(13, 2)
+    TG_CV_CASE(12, 2)
+    TG_CV_CASE(11, 2)
+    TG_CV_CASE(10, 2)
+    TG_CV_CASE(9, 2)
+    TG_CV_CASE(8, 2)
+  default:
+    return sw == 1 ? tg_cv_7x4_s1 : tg_cv_7x4_s2;
+  }
+#undef TG_CV_CASE
 #else
   (void)p;
   return sw == 1 ? tg_cv_6x2_s1 : tg_cv_6x2_s2;
