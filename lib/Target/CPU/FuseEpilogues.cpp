@@ -441,6 +441,20 @@ RegisterForm registerForm(const Candidate &cand) {
       return add.getLhs();
     return {};
   };
+  // x + 0, a bias folded to zeros (a conv whose bias was initialized so):
+  // x itself when the zero is -0, or when an activation of lower bound
+  // +0 or more follows (only x = -0 changes, to +0, which the bound
+  // makes +0 or the bound either way).
+  if (Value other = addTo(v, x)) {
+    std::optional<float> c = floatConstant(other);
+    bool boundNonNegative =
+        (form.flags & (TG_EPI_ACT_RELU | TG_EPI_ACT_CLIP)) &&
+        !std::signbit(form.lo);
+    if (c && *c == 0.0f && (std::signbit(*c) || boundNonNegative)) {
+      ++matched;
+      v = x;
+    }
+  }
   if (auto add = v.getDefiningOp<arith::AddFOp>()) {
     ++matched;
     Value other = addTo(v, x);

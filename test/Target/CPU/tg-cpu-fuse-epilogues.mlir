@@ -288,6 +288,59 @@ func.func @conv_bias_clip_form(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>,
 // -----
 
 #id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+
+// A bias folded to zeros, relu(x + 0.0): the register form of a relu alone
+// (flags TG_EPI_ACT_RELU = 2, no bias view), since x + 0.0 differs from x
+// only at x = -0.0, which the relu makes +0.0 either way. Without an
+// activation, or before a clip whose lower bound is negative (-0.0 + 0.0
+// = +0.0 would pass it unchanged), the sum stays in the function alone.
+// CHECK-LABEL: func.func @conv_zero_bias
+// CHECK: %[[D:.*]] = memref.alloca() : memref<12xi64>
+// CHECK: %[[FLAGS:.*]] = arith.constant 2 : i64
+// CHECK: memref.store %[[FLAGS]], %[[D]][%{{.*}}] : memref<12xi64>
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32
+// CHECK: memref.alloca() : memref<7xi64>
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32
+// CHECK: memref.alloca() : memref<7xi64>
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32
+func.func @conv_zero_bias(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %y: memref<1x4x6x6xf32>,
+                          %y2: memref<1x4x6x6xf32>, %y3: memref<1x4x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %mone = arith.constant -1.0 : f32
+  %one = arith.constant 1.0 : f32
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%y : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y : memref<1x4x6x6xf32>) outs(%y : memref<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %s = arith.addf %in, %zero : f32
+    %r = arith.maximumf %s, %zero : f32
+    linalg.yield %r : f32
+  }
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%y2 : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y2 : memref<1x4x6x6xf32>) outs(%y2 : memref<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %s = arith.addf %in, %zero : f32
+    linalg.yield %s : f32
+  }
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%y3 : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y3 : memref<1x4x6x6xf32>) outs(%y3 : memref<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %s = arith.addf %in, %zero : f32
+    %lo = arith.maximumf %s, %mone : f32
+    %hi = arith.minimumf %lo, %one : f32
+    linalg.yield %hi : f32
+  }
+  return
+}
+
+// -----
+
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
 #ch = affine_map<(n, c, h, w) -> (c)>
 
 // No register form: a lower bound of -0.0 (a compare and select would not
