@@ -350,6 +350,9 @@ LLVM::LLVMFuncOp buildEpilogueFunction(ModuleOp module, const Candidate &cand,
 /// and the residual's views, the clip bounds).
 struct RegisterForm {
   int64_t flags = 0;
+  /// The op only writes x elsewhere (a concat's copy): a form once the
+  /// kernel stores to the op's output (TG_EPI_TO_OUTPUT alone).
+  bool copy = false;
   int64_t biasView = 0, residualView = -1;
   float lo = 0, hi = 0;
 };
@@ -482,6 +485,10 @@ RegisterForm registerForm(const Candidate &cand) {
     }
     v = x;
   }
+  if (v == x && body->without_terminator().empty()) {
+    form.copy = true;
+    return form;
+  }
   if (v != x || matched == 0 ||
       matched != llvm::range_size(body->without_terminator()))
     return {};
@@ -544,9 +551,38 @@ bool isConstant(Value v, int64_t value) {
   return matchPattern(v, m_ConstantInt(&attr)) && attr == value;
 }
 
-/// True when every use of the buffer `root`, through views, is by `call`,
-/// `op` or a dealloc.
-bool onlyUsedBy(Value root, Operation *call, Operation *op) {
+/// True when `first` writes every element of the buffer `root` without
+/// reading it: a linalg op of parallel loops whose output is a view of all
+/// of `root` with an identity map, which reads it neither as an input nor
+/// in its payload (a fill, a copy into it, an elementwise op's result).
+bool overwritesWithoutReading(Operation *first, Value root) {
+  auto lop = dyn_cast<linalg::LinalgOp>(first);
+  if (!lop || !lop.hasPureBufferSemantics() || lop.getNumDpsInits() != 1 ||
+      lop.getNumLoops() != lop.getNumParallelLoops())
+    return false;
+  OpOperand *init = lop.getDpsInitOperand(0);
+  if (!coversRoot(init->get(), root) ||
+      !lop.getMatchingIndexingMap(init).isIdentity() ||
+      lop.payloadUsesValueFromOperand(init))
+    return false;
+  return llvm::none_of(lop.getDpsInputOperands(), [&](OpOperand *in) {
+    return bufferRoot(in->get()) == root;
+  });
+}
+
+/// True when nothing but `op` reads the results `call` leaves in the buffer
+/// `root` (an allocation): every use of it, through views, is `call`, `op`, a dealloc, an
+/// op before `call` in its block, or an op after `op` in its block of
+/// which the first overwrites all of it without reading it. Bufferization
+/// reuses a buffer once it is dead for a later result (MobileNetV2's stem
+/// conv's output for a depthwise conv's two layers on): requiring no other
+/// use at all kept those calls from storing to the op's output.
+bool resultsOnlyFor(Value root, func::CallOp call, Operation *op) {
+  // A function's argument is read after it returns.
+  Block *block = op->getBlock();
+  if (call->getBlock() != block || !root.getDefiningOp<memref::AllocOp>())
+    return false;
+  Operation *firstAfter = nullptr;
   SmallVector<Value> work{root};
   while (!work.empty()) {
     Value v = work.pop_back_val();
@@ -558,10 +594,18 @@ bool onlyUsedBy(Value root, Operation *call, Operation *op) {
         work.push_back(user->getResult(0));
         continue;
       }
-      return false;
+      Operation *at = block->findAncestorOpInBlock(*user);
+      if (!at || at == op || at == call.getOperation())
+        return false;
+      if (at->isBeforeInBlock(call))
+        continue;
+      if (at->isBeforeInBlock(op))
+        return false;
+      if (!firstAfter || at->isBeforeInBlock(firstAfter))
+        firstAfter = at;
     }
   }
-  return true;
+  return !firstAfter || overwritesWithoutReading(firstAfter, root);
 }
 
 /// A view of the epilogue's output shaped as the call's output `c`, if
@@ -579,7 +623,7 @@ Value redirectTarget(OpBuilder &b, func::CallOp call, Value c,
   if (bufferRoot(out->get()) == root || !root.getDefiningOp<memref::AllocOp>() ||
       !isConstant(call.getOperand(call.getNumOperands() - 2), 1) ||
       !op.getMatchingIndexingMap(out).isIdentity() ||
-      !onlyUsedBy(root, call, op) ||
+      !resultsOnlyFor(root, call, op) ||
       llvm::any_of(cand.reads, [&](OpOperand *in) {
         return bufferRoot(in->get()) == bufferRoot(out->get());
       }))
@@ -708,9 +752,9 @@ struct FuseEpiloguesPass
     // op's output view when nothing else reads the contraction's buffer
     // (then only its partial sums), as a plain view of the result.
     RegisterForm form = registerForm(*cand);
-    if (form.flags && !inPlace) {
+    if ((form.flags || form.copy) && !inPlace) {
       if (op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity() &&
-          onlyUsedBy(bufferRoot(c), call, op))
+          resultsOnlyFor(bufferRoot(c), call, op))
         form.flags |= TG_EPI_TO_OUTPUT;
       else
         form = RegisterForm();
@@ -724,21 +768,30 @@ struct FuseEpiloguesPass
     op->erase();
     if (!target)
       return;
-    // The contraction's own buffer is now unused: views, frees, allocation.
+    // The contraction's own buffer: its views nothing uses now go, and the
+    // buffer with its frees when nothing else uses it (a later result that
+    // bufferization put there keeps it).
     Value root = bufferRoot(c);
-    llvm::SetVector<Operation *> dead;
+    SmallVector<Operation *> views;
     SmallVector<Value> work{root};
     while (!work.empty()) {
       Value v = work.pop_back_val();
       for (Operation *user : v.getUsers())
-        if (dead.insert(user) && user->getNumResults() == 1)
+        if (isa<memref::CastOp, memref::CollapseShapeOp,
+                memref::ExpandShapeOp>(user)) {
+          views.push_back(user);
           work.push_back(user->getResult(0));
+        }
     }
-    for (Operation *o : llvm::reverse(dead))
+    for (Operation *o : llvm::reverse(views))
       if (o->use_empty())
         o->erase();
-    if (root.use_empty())
+    if (llvm::all_of(root.getUsers(),
+                     [](Operation *u) { return isa<memref::DeallocOp>(u); })) {
+      for (Operation *u : llvm::make_early_inc_range(root.getUsers()))
+        u->erase();
       root.getDefiningOp()->erase();
+    }
   }
 };
 

@@ -288,6 +288,101 @@ func.func @conv_bias_clip_form(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>,
 // -----
 
 #id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#ch = affine_map<(n, c, h, w) -> (c)>
+
+// The local buffer is reused after the generic for a later result, which
+// overwrites it without reading it (bufferization's reuse of a dead
+// buffer): the microkernel still writes the generic's output directly, and
+// the buffer stays for the later result.
+// CHECK-LABEL: func.func @conv_redirected_buffer_reused
+// CHECK-SAME: %[[OUT:[^:]*]]: memref<1x4x6x6xf32>
+// CHECK: %[[C:.*]] = memref.alloc() : memref<1x4x6x6xf32>
+// CHECK: %[[T:.*]] = memref.cast %[[OUT]] : memref<1x4x6x6xf32> to memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32(%{{.*}}, %{{.*}}, %[[T]],
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[C]] : memref<1x4x6x6xf32>)
+// CHECK: memref.dealloc %[[C]]
+func.func @conv_redirected_buffer_reused(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %bias: memref<4xf32>, %out: memref<1x4x6x6xf32>,
+                                         %out2: memref<1x4x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %two = arith.constant 2.0 : f32
+  %c = memref.alloc() : memref<1x4x6x6xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<1x4x6x6xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%c : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %bias : memref<1x4x6x6xf32>, memref<4xf32>) outs(%out : memref<1x4x6x6xf32>) {
+  ^bb0(%v: f32, %b: f32, %o: f32):
+    %s = arith.addf %v, %b : f32
+    linalg.yield %s : f32
+  }
+  linalg.fill ins(%two : f32) outs(%c : memref<1x4x6x6xf32>)
+  memref.copy %c, %out2 : memref<1x4x6x6xf32> to memref<1x4x6x6xf32>
+  memref.dealloc %c : memref<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#ch = affine_map<(n, c, h, w) -> (c)>
+
+// The same, but the first later use reads the buffer: the contraction's
+// results stay in it, and the generic runs as the function alone.
+// CHECK-LABEL: func.func @conv_results_read_later
+// CHECK: %[[C:.*]] = memref.alloc() : memref<1x4x6x6xf32>
+// CHECK: %[[T:.*]] = memref.cast %[[C]] : memref<1x4x6x6xf32> to memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK: memref.alloca() : memref<12xi64>
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32(%{{.*}}, %{{.*}}, %[[T]],
+func.func @conv_results_read_later(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %bias: memref<4xf32>, %out: memref<1x4x6x6xf32>,
+                                   %out2: memref<1x4x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<1x4x6x6xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<1x4x6x6xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%c : memref<1x4x6x6xf32>)
+  linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %bias : memref<1x4x6x6xf32>, memref<4xf32>) outs(%out : memref<1x4x6x6xf32>) {
+  ^bb0(%v: f32, %b: f32, %o: f32):
+    %s = arith.addf %v, %b : f32
+    linalg.yield %s : f32
+  }
+  memref.copy %c, %out2 : memref<1x4x6x6xf32> to memref<1x4x6x6xf32>
+  memref.dealloc %c : memref<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+
+// A copy of the result into a concatenation's slice, from a buffer that
+// started as ones (so the microkernel adds into it and cannot write the
+// slice itself): the register form of a copy alone (TG_EPI_TO_OUTPUT = 32),
+// the kernel storing its final results to the slice.
+// CHECK-LABEL: func.func @conv_copy_to_output
+// CHECK: %[[D:.*]] = memref.alloca() : memref<12xi64>
+// CHECK: %[[F:.*]] = arith.constant 32 : i64
+// CHECK: memref.store %[[F]], %[[D]]
+// CHECK: call @tg_uk_conv2d_nchw_fchw_f32
+func.func @conv_copy_to_output(%x: memref<1x3x8x8xf32>, %w: memref<4x3x3x3xf32>, %cat: memref<1x8x6x6xf32>) {
+  %one = arith.constant 1.0 : f32
+  %c = memref.alloc() : memref<1x4x6x6xf32>
+  linalg.fill ins(%one : f32) outs(%c : memref<1x4x6x6xf32>)
+  linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %w : memref<1x3x8x8xf32>, memref<4x3x3x3xf32>) outs(%c : memref<1x4x6x6xf32>)
+  %slice = memref.subview %cat[0, 4, 0, 0] [1, 4, 6, 6] [1, 1, 1, 1] : memref<1x8x6x6xf32> to memref<1x4x6x6xf32, strided<[288, 36, 6, 1], offset: 144>>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c : memref<1x4x6x6xf32>) outs(%slice : memref<1x4x6x6xf32, strided<[288, 36, 6, 1], offset: 144>>) {
+  ^bb0(%v: f32, %o: f32):
+    linalg.yield %v : f32
+  }
+  memref.dealloc %c : memref<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
 
 // A bias folded to zeros, relu(x + 0.0): the register form of a relu alone
 // (flags TG_EPI_ACT_RELU = 2, no bias view), since x + 0.0 differs from x
