@@ -119,6 +119,7 @@ void mlir::tangram::buildCPULoweringPipeline(OpPassManager &pm,
     pack.columns = microkernelColumns(cpuFeatures(options));
     pack.depth = TG_KC_DEFAULT;
     pm.addPass(createPackWeightsPass(pack));
+    pm.addPass(createReassociateReductionsPass());
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
     pm.addPass(createParallelizeLoopsPass());
   } else {
@@ -136,7 +137,13 @@ void mlir::tangram::buildCPULoweringPipeline(OpPassManager &pm,
   arith::ArithEmulateUnsupportedFloatsOptions eo;
   eo.sourceTypeStrs = {"bf16"};
   pm.addNestedPass<func::FuncOp>(arith::createArithEmulateUnsupportedFloats(eo));
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // aligned_alloc rather than malloc plus rounding the address up: LLVM
+  // then sees each buffer as its own allocation (the rounding through an
+  // integer hid that), so that a reduction's sum stays in a register
+  // instead of being stored to its buffer at every step.
+  FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
+  memrefOptions.useAlignedAlloc = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertFuncToLLVMPass());
