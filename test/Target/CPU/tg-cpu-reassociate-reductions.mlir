@@ -52,7 +52,7 @@ func.func @squares_and_product(%x: memref<4x128xf32>, %mean: memref<4xf32>, %var
 #id = affine_map<(i, j) -> (i, j)>
 #row = affine_map<(i, j) -> (i)>
 
-// Not marked: a max (LLVM vectorizes it as it is), an accumulator that the
+// Not marked: a max (its order cannot change the result), an accumulator that the
 // step also reads for something else (the running sum's order would
 // show), an integer sum, and an elementwise add without a reduction.
 // CHECK-LABEL: func.func @not_marked
