@@ -46,9 +46,10 @@ struct ReassociateReductionsPass
         Operation *def =
             yield.getOperand(init.getOperandNumber() - op.getNumDpsInputs())
                 .getDefiningOp();
-        // The combiner alone uses the accumulator (else the step reads the
-        // running value for something else, whose order would show).
-        if (!acc.hasOneUse())
+        // The combiner alone uses the accumulator, and the yield alone its
+        // result (else the step reads the running value for something
+        // else, whose order would show).
+        if (!acc.hasOneUse() || !def || !def->hasOneUse())
           continue;
         if (!markCombiner<arith::AddFOp>(def, acc))
           markCombiner<arith::MulFOp>(def, acc);

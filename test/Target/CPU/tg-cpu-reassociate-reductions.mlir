@@ -52,8 +52,9 @@ func.func @squares_and_product(%x: memref<4x128xf32>, %mean: memref<4xf32>, %var
 #id = affine_map<(i, j) -> (i, j)>
 #row = affine_map<(i, j) -> (i)>
 
-// Not marked: a max (its order cannot change the result), an accumulator that the
-// step also reads for something else (the running sum's order would
+// Not marked: a max (its order cannot change the result), an accumulator
+// that the step also reads for something else, a sum whose running value
+// the step also uses (a maximum of the partial sums: the order would
 // show), an integer sum, and an elementwise add without a reduction.
 // CHECK-LABEL: func.func @not_marked
 // CHECK-NOT: reassoc
@@ -73,6 +74,13 @@ func.func @not_marked(%x: tensor<4x128xf32>, %init: tensor<4xf32>, %xi: tensor<4
     %s = arith.addf %p, %acc : f32
     linalg.yield %s : f32
   } -> tensor<4xf32>
+  %used:2 = linalg.generic {indexing_maps = [#id, #row, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<4x128xf32>) outs(%init, %init : tensor<4xf32>, tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32, %acc2: f32):
+    %s = arith.addf %in, %acc : f32
+    %m = arith.maximumf %s, %acc2 : f32
+    linalg.yield %s, %m : f32, f32
+  } -> (tensor<4xf32>, tensor<4xf32>)
   %isum = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
       ins(%xi : tensor<4x128xi32>) outs(%ii : tensor<4xi32>) {
   ^bb0(%in: i32, %acc: i32):
