@@ -571,9 +571,10 @@ bool overwritesWithoutReading(Operation *first, Value root) {
 }
 
 /// True when nothing but `op` reads the results `call` leaves in the buffer
-/// `root` (an allocation): every use of it, through views, is `call`, `op`, a dealloc, an
-/// op before `call` in its block, or an op after `op` in its block of
-/// which the first overwrites all of it without reading it. Bufferization
+/// `root` (an allocation): every use of it, through views, is `call`,
+/// `op`, a dealloc, an op before `call` in its block, or an op after `op`
+/// in its block of which the first overwrites all of it without reading
+/// it. Bufferization
 /// reuses a buffer once it is dead for a later result (MobileNetV2's stem
 /// conv's output for a depthwise conv's two layers on): requiring no other
 /// use at all kept those calls from storing to the op's output.

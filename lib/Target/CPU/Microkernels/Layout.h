@@ -112,7 +112,8 @@ static inline long long tg_cv_tile_pixels(long long vl, long long c,
      * pixels, 2 blocks), so that at most one pixel per tile is computed
      * past the row's end (13-pixel rows took two 7-pixel tiles, 15-pixel
      * ones two of 14); 7-pixel rows take 7 x 4. */
-    long long tiles = (ow + 13) / 14, p = ow >= 8 ? (ow + tiles - 1) / tiles : 7;
+    long long tiles = (ow + 13) / 14;
+    long long p = ow >= 8 ? (ow + tiles - 1) / tiles : 7;
     if (ow >= 14 && (f >= 32 || (f >= 16 && c * kh * kw <= 32)))
       return p;
     return ow >= 7 && f >= 64 ? p : 0;
