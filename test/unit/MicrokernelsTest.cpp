@@ -550,6 +550,7 @@ TEST_P(Microkernels, ConvolutionChannelVector) {
       {1, 1, 16, 64, 10, 13, 1, 1, 1, 1, 1, 1}, // 1x1, last chunk 18 pixels
       {1, 1, 32, 40, 9, 13, 1, 1, 1, 1, 1, 1},  // 1x1, last chunk 5 pixels
       {1, 1, 20, 32, 4, 4, 1, 1, 1, 1, 1, 1},   // 1x1, 16 pixels: one overlap
+      {1, 1, 16, 32, 1, 43, 1, 1, 1, 1, 1, 1},  // 1x1, 1-tile chunks, last 1 px
       {1, 1, 16, 32, 3, 3, 1, 1, 1, 1, 1, 1},   // 1x1, 9 pixels: the GEMM
   };
   static std::deque<std::vector<float>> weights;

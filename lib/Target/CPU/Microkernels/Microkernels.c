@@ -43,8 +43,10 @@
 #define TG_KC TG_KC_DEFAULT
 #endif
 #define TG_DIRECT_MIN_K 32 /* B read in place from this depth on */
-/* Tiles per work item of a channel-vector convolution on a flat plane. */
+/* Tiles per work item of a channel-vector convolution on a flat plane, at
+ * most; fewer when that leaves under TG_CV_MIN_ITEMS work items. */
 #define TG_CV_CHUNK_TILES 8
+#define TG_CV_MIN_ITEMS 8
 #define TG_MC (TG_MR * 16) /* rows of A packed at a time (L2) */
 #define TG_NC_MAX (TG_NR * 16)
 #define TG_MIN_VW __attribute__((min_vector_width(TG_VL * 32)))
@@ -2197,7 +2199,15 @@ static void tg_cv_run(const tg_conv *cv, int64_t p) {
                      : tg_cv_weights(cv, k, groups * nb),
                  bkoff, k, groups, 0, cv->oh};
   if (tg_cv_flat(cv)) {
-    t.chunk = p * TG_CV_CHUNK_TILES;
+    /* Enough work items to share among a few threads: a 1152 to 192
+     * channel 7x7 plane (MNASNet) is 3 groups of one chunk, which two
+     * threads ran as 2 + 1. Each chunk of a group reads the group's
+     * weights again, from L2. */
+    int64_t tiles = (cv->oh * cv->ow + p - 1) / p, per = TG_CV_CHUNK_TILES;
+    int64_t want = (TG_CV_MIN_ITEMS + cv->n * groups - 1) / (cv->n * groups);
+    if ((tiles + per - 1) / per < want)
+      per = (tiles + want - 1) / want;
+    t.chunk = p * per;
     t.spans = (cv->oh * cv->ow + t.chunk - 1) / t.chunk;
   }
   /* Each output also costs its share of the tile's transposes, stores and
