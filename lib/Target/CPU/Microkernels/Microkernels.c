@@ -43,6 +43,10 @@
 #define TG_KC TG_KC_DEFAULT
 #endif
 #define TG_DIRECT_MIN_K 32 /* B read in place from this depth on */
+/* GEMMs at most this deep run their tiles row panel by row panel
+ * (tg_gemm_item), prefetching C TG_SHALLOW_AHEAD tiles ahead. */
+#define TG_SHALLOW_K 32
+#define TG_SHALLOW_AHEAD 8
 /* Tiles per work item of a channel-vector convolution on a flat plane, at
  * most; fewer when that leaves under TG_CV_MIN_ITEMS work items. */
 #define TG_CV_CHUNK_TILES 8
@@ -574,39 +578,49 @@ static void tg_gemm_item(const tg_gemm *g, int64_t item, float *ap,
       int residual = re && (re->form & (TG_EPI_RESIDUAL |
                                         TG_EPI_RESIDUAL_FIRST));
       int to_output = re && (re->form & TG_EPI_TO_OUTPUT);
-      int per_panel = last && tg_epi_flat(g->epi, g->epi_ow);
-      for (int64_t jr = 0; jr < nc; jr += TG_NR) {
+      /* A shallow GEMM (a 1x1 convolution of few input channels on a
+       * large plane) is bound by its stores: its tiles run row panel by
+       * row panel, so that C is written as MR long runs at a time rather
+       * than as many short runs as the block has rows, and its epilogue
+       * (if not in registers) runs on the whole block. */
+      int rows_outer = kc == g->k && kc <= TG_SHALLOW_K;
+      int per_panel = last && !rows_outer && tg_epi_flat(g->epi, g->epi_ow);
+      int64_t nj = (nc + TG_NR - 1) / TG_NR, ni = (mc + TG_MR - 1) / TG_MR;
+      /* The panel whose lines are prefetched: the next, or, when it is
+       * the next tile, the one TG_SHALLOW_AHEAD tiles on. */
+      int64_t ahead = rows_outer ? TG_SHALLOW_AHEAD * TG_NR : TG_NR;
+      for (int64_t t = 0; t < nj * ni; ++t) {
+        int64_t jr = (rows_outer ? t % nj : t / ni) * TG_NR;
+        int64_t ir = (rows_outer ? t / nj : t % ni) * TG_MR;
         int direct = jr < nfull;
         const float *bpan = direct ? g->b + g->bnoff[j0 + jr] : bpk + jr * kc;
-        for (int64_t ir = 0; ir < mc; ir += TG_MR) {
-          /* The lines of the same rows' tile in the next panel: its C rows
-           * are as many store streams as the block has rows, which the
-           * hardware prefetchers do not follow (an output not in cache,
-           * 16 to 48 channels of a 112x112 plane, stalled on each line). */
-          if (g->cs1 == 1 && jr + TG_NR < nc)
-            for (int64_t r = ir; r < tg_min(ir + TG_MR, mc); ++r) {
-              float *nx = g->c + (i1 + r) * g->cs0 + j0 + jr + TG_NR;
-              __builtin_prefetch(nx, 1, 3);
-              __builtin_prefetch(nx + TG_NR - 1, 1, 3);
-            }
-          tg_kernel(kc, apan + ir * (ars ? ars : kc), ars, bpan,
-                    direct ? g->bkoff + p0 : 0,
-                    g->c + (i1 + ir) * g->cs0 + (j0 + jr) * g->cs1, g->cs0,
-                    g->cs1, tg_min(TG_MR, mc - ir), tg_min(TG_NR, nc - jr),
-                    store, re,
-                    re && (re->form & TG_EPI_BIAS)
-                        ? re->bias + (g->epi_c0 + i1 + ir) * re->bias_cs
-                        : 0,
-                    residual ? re->res + g->epi_b * re->rs[0] +
-                                   (g->epi_c0 + i1 + ir) * re->rs[1] +
-                                   g->epi_y0 * re->rs[2] + j0 + jr
-                             : 0,
-                    to_output ? re->out + g->epi_b * re->os[0] +
-                                    (g->epi_c0 + i1 + ir) * re->os[1] +
-                                    g->epi_y0 * re->os[2] + j0 + jr
-                              : 0);
-        }
-        if (per_panel)
+        /* The lines of the same rows' tile in a later panel: its C rows
+         * are as many store streams as the block has rows, which the
+         * hardware prefetchers do not follow (an output not in cache, 16
+         * to 48 channels of a 112x112 plane, stalled on each line). */
+        if (g->cs1 == 1 && jr + ahead < nc)
+          for (int64_t r = ir; r < tg_min(ir + TG_MR, mc); ++r) {
+            float *nx = g->c + (i1 + r) * g->cs0 + j0 + jr + ahead;
+            __builtin_prefetch(nx, 1, 3);
+            __builtin_prefetch(nx + TG_NR - 1, 1, 3);
+          }
+        tg_kernel(kc, apan + ir * (ars ? ars : kc), ars, bpan,
+                  direct ? g->bkoff + p0 : 0,
+                  g->c + (i1 + ir) * g->cs0 + (j0 + jr) * g->cs1, g->cs0,
+                  g->cs1, tg_min(TG_MR, mc - ir), tg_min(TG_NR, nc - jr),
+                  store, re,
+                  re && (re->form & TG_EPI_BIAS)
+                      ? re->bias + (g->epi_c0 + i1 + ir) * re->bias_cs
+                      : 0,
+                  residual ? re->res + g->epi_b * re->rs[0] +
+                                 (g->epi_c0 + i1 + ir) * re->rs[1] +
+                                 g->epi_y0 * re->rs[2] + j0 + jr
+                           : 0,
+                  to_output ? re->out + g->epi_b * re->os[0] +
+                                  (g->epi_c0 + i1 + ir) * re->os[1] +
+                                  g->epi_y0 * re->os[2] + j0 + jr
+                            : 0);
+        if (per_panel && ir + TG_MR >= mc)
           tg_epi_block(g->epi, g->epi_b, g->epi_c0, g->epi_y0, g->epi_ow,
                        g->c, g->cs0, g->cs1, i1, i1 + mc, j0 + jr,
                        j0 + tg_min(jr + TG_NR, nc));
