@@ -431,7 +431,8 @@ TEST_P(Microkernels, Convolution) {
       {1, 2, 1, 1, 40, 40, 3, 3, 1, 1, 1, 1},
       {1, 3, 1, 1, 52, 53, 3, 3, 3, 3, 1, 1},
       // 3x3 and 5x5 of stride 2, rows of 18 and 20 outputs read in place:
-      // each pair of taps the even and odd lanes of two loads.
+      // the taps the even and odd lanes of two loads, shifted by one and
+      // two lanes with a third load's first lanes.
       {1, 3, 1, 1, 40, 37, 3, 3, 2, 2, 1, 1},
       {1, 3, 1, 1, 44, 43, 5, 5, 2, 2, 1, 1},
       {1, 3, 1, 1, 40, 41, 3, 5, 2, 2, 2, 2},
@@ -446,7 +447,7 @@ TEST_P(Microkernels, Convolution) {
       {2, 40, 1, 1, 9, 9, 3, 3, 1, 1, 1, 1},
       {1, 33, 1, 1, 17, 17, 5, 5, 2, 2, 1, 1},
       // 14x14 and 13x13 outputs, rows read in place (stride 2: the even
-      // and odd lanes of each pair of loads).
+      // and odd lanes of a pair of loads, shifted).
       {1, 37, 1, 1, 16, 16, 3, 3, 1, 1, 1, 1},
       {1, 33, 1, 1, 29, 29, 5, 5, 2, 2, 1, 1},
       {1, 19, 1, 1, 15, 13, 3, 3, 2, 2, 1, 1},

@@ -286,14 +286,25 @@ TG_MIN_VW static inline vf tg_splat(float x) {
 #define TG_ODD(a, b)                                                           \
   __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23,    \
                           25, 27, 29, 31)
-/* a's lanes 1 .. VL - 1, then b's lane 0. */
+/* a's lanes 1 .. VL - 1, then b's lane 0 (TG_NEXT) or 1 (TG_NEXT_ODD);
+ * a's lanes 2 .. VL - 1, then b's lanes 0 and 2 (TG_NEXT2): with a and b
+ * the even or odd lanes of consecutive columns, the columns two and four
+ * on. */
 #define TG_NEXT(a, b)                                                          \
   __builtin_shufflevector(a, b, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, \
                           15, 16)
+#define TG_NEXT_ODD(a, b)                                                      \
+  __builtin_shufflevector(a, b, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, \
+                          15, 17)
+#define TG_NEXT2(a, b)                                                         \
+  __builtin_shufflevector(a, b, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,   \
+                          15, 16, 18)
 #else
 #define TG_EVEN(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
 #define TG_ODD(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
 #define TG_NEXT(a, b) __builtin_shufflevector(a, b, 1, 2, 3, 4, 5, 6, 7, 8)
+#define TG_NEXT_ODD(a, b) __builtin_shufflevector(a, b, 1, 2, 3, 4, 5, 6, 7, 9)
+#define TG_NEXT2(a, b) __builtin_shufflevector(a, b, 2, 3, 4, 5, 6, 7, 8, 10)
 #endif
 
 #include "Epilogue.c"
@@ -1571,8 +1582,9 @@ typedef struct {
 /* VL output columns from x of R output rows from oy (nr <= R of them
  * stored) of a KH x KW depthwise plane `ip` of stride S (1 or 2), read in
  * place. At stride 1 each tap is one load at column x + kx - pl of an
- * input row; at stride 2 each pair of taps kx, kx + 1 is the even and odd
- * lanes of two loads from column 2x + kx - pl. Loads are masked (EDGE)
+ * input row; at stride 2 the taps are the even and odd lanes of two loads
+ * from column 2x - pl and those shifted by one or two lanes, with a third
+ * load's first lanes. Loads are masked (EDGE)
  * where they reach the left or right padding; input rows in the top or
  * bottom padding are skipped (a group of rows without any that needs no
  * test measured no faster: 25% slower at stride 2). */
@@ -1596,33 +1608,47 @@ tg_depthwise_direct_vec(const tg_dw_direct *d, const float *ip, const vf *w,
     if (S * oy + i < d->pt || S * oy + i - d->pt >= d->ih)
       continue;
     const float *row = row0 + i * d->rs;
-    /* Each tap's vector is used as soon as it is loaded: all of a 5x5
-     * row's taps loaded first spilled (25 weights stay in registers). */
-#pragma unroll
-    for (int kx = 0; kx < KW; kx += S) {
-      vf v0, v1 = (vf){0};
-      /* Masked lanes read as zeros (the padding), never touch memory. */
-      if (S == 1) {
-        v0 = EDGE ? (vf)__builtin_masked_load(mask[kx], row + kx,
+    if (S == 2) {
+      /* The taps' columns 2l + kx from three loads (the third only its
+       * first KW - 1 lanes): even and odd lanes of the first two, then
+       * those shifted by one and two lanes (two loads and two shuffles
+       * per pair of taps before: the shuffles bound the loop). Masked
+       * lanes read as zeros (the padding) and never touch memory. */
+      vf a = EDGE ? (vf)__builtin_masked_load(mask[0], row, (tg_vext){0})
+                  : *(const vf *)row;
+      vf b = EDGE ? (vf)__builtin_masked_load(mask[1], row + TG_VL,
                                               (tg_vext){0})
-                  : *(const vf *)(row + kx);
-      } else {
-        const float *at = row + kx;
-        vf a = EDGE ? (vf)__builtin_masked_load(mask[kx], at, (tg_vext){0})
-                    : *(const vf *)at;
-        vf b = EDGE ? (vf)__builtin_masked_load(mask[kx + 1], at + TG_VL,
-                                                (tg_vext){0})
-                    : *(const vf *)(at + TG_VL);
-        v0 = TG_EVEN(a, b);
-        v1 = TG_ODD(a, b);
+                  : *(const vf *)(row + TG_VL);
+      vf c = (vf)__builtin_masked_load(mask[2], row + 2 * TG_VL,
+                                       (tg_vext){0});
+      vf t[5];
+      t[0] = TG_EVEN(a, b);
+      t[1] = TG_ODD(a, b);
+      t[2] = TG_NEXT(t[0], c);
+      if (KW == 5) {
+        t[3] = TG_NEXT_ODD(t[1], c);
+        t[4] = TG_NEXT2(t[0], c);
       }
 #pragma unroll
       for (int r = 0; r < R; ++r)
-        if (i - r * S >= 0 && i - r * S < KH) {
-          acc[r] += v0 * w[(i - r * S) * KW + kx];
-          if (S == 2 && kx + 1 < KW)
-            acc[r] += v1 * w[(i - r * S) * KW + kx + 1];
-        }
+        if (i - r * S >= 0 && i - r * S < KH)
+#pragma unroll
+          for (int kx = 0; kx < KW; ++kx)
+            acc[r] += t[kx] * w[(i - r * S) * KW + kx];
+      continue;
+    }
+    /* Each tap's vector is used as soon as it is loaded: all of a 5x5
+     * row's taps loaded first spilled (25 weights stay in registers). */
+#pragma unroll
+    for (int kx = 0; kx < KW; ++kx) {
+      /* Masked lanes read as zeros (the padding), never touch memory. */
+      vf v = EDGE ? (vf)__builtin_masked_load(mask[kx], row + kx,
+                                              (tg_vext){0})
+                  : *(const vf *)(row + kx);
+#pragma unroll
+      for (int r = 0; r < R; ++r)
+        if (i - r * S >= 0 && i - r * S < KH)
+          acc[r] += v * w[(i - r * S) * KW + kx];
     }
   }
   int64_t m = d->ow - x;
@@ -1644,17 +1670,19 @@ tg_depthwise_direct_strip(const tg_dw_direct *d, const float *ip,
                           const vf *w, float *o, int64_t x, int64_t y0,
                           int64_t y1, const tg_epi *re, vf bias, const int KH,
                           const int KW, const int S, const int EDGE) {
-  tg_vmask mask[6]; /* stride 1: one per tap; 2: two per pair of taps */
+  tg_vmask mask[5]; /* stride 1: one per tap; 2: one per load */
   int64_t c0 = S * x - d->pl;
   if (EDGE && S == 1)
 #pragma unroll
     for (int kx = 0; kx < KW; ++kx)
       mask[kx] = tg_lanes(-c0 - kx, d->iw - c0 - kx);
-  if (EDGE && S == 2)
-#pragma unroll
-    for (int h = 0; h < 2 * (KW / 2 + 1); ++h)
-      mask[h] = tg_lanes(-c0 - (h / 2) * 2 - (h % 2) * TG_VL,
-                         d->iw - c0 - (h / 2) * 2 - (h % 2) * TG_VL);
+  if (S == 2) {
+    for (int h = 0; h < 2; ++h)
+      mask[h] = tg_lanes(-c0 - h * TG_VL, d->iw - c0 - h * TG_VL);
+    mask[2] = tg_lanes(EDGE ? -c0 - 2 * TG_VL : 0,
+                       EDGE ? tg_min(KW - 1, d->iw - c0 - 2 * TG_VL)
+                            : KW - 1);
+  }
   for (int64_t oy = y0; oy < y1; oy += TG_DW_ROWS) {
     int64_t nr = tg_min(TG_DW_ROWS, y1 - oy);
     if (nr > 2)
@@ -1685,7 +1713,7 @@ tg_depthwise_direct(const tg_conv *cv, int64_t begin, int64_t end,
     /* Strips whose loads stay inside the rows take plain loads, the
      * others masked ones; vectors from x read columns [S * x - pl,
      * S * x - pl + reach). */
-    int64_t reach = S == 1 ? TG_VL + KW - 1 : 2 * TG_VL + KW / 2 * 2;
+    int64_t reach = S == 1 ? TG_VL + KW - 1 : 2 * TG_VL + KW - 2;
     int64_t xlo = (d.pl + S - 1) / S, room = d.iw + d.pl - reach;
     int64_t xhi = room < 0 ? 0 : room / S + 1;
     /* Bands of TG_DW_BAND output rows, strip by strip: the band's input
