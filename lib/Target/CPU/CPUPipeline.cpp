@@ -152,6 +152,7 @@ void mlir::tangram::buildCPULoweringPipeline(OpPassManager &pm,
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createByteBoolsPass());
   pm.addPass(createCanonicalizerPass());
 }
 
