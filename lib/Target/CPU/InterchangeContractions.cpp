@@ -38,6 +38,21 @@ struct InterchangeContractionsPass
     unsigned nLoops = op.getNumLoops();
     if (!last || last.getPosition() == nLoops - 1)
       continue;
+    // A reduction that walks every input it reads along that input's
+    // contiguous dim stays innermost: a row's variance or softmax sum
+    // (the row and its broadcast mean or maximum) interchanged read the
+    // rows down columns, 16 rows per vector gathered.
+    bool contiguous = true;
+    for (OpOperand *in : op.getDpsInputOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(in);
+      if (!map.isFunctionOfDim(nLoops - 1))
+        continue;
+      auto inner = dyn_cast<AffineDimExpr>(map.getResults().back());
+      if (!inner || inner.getPosition() != nLoops - 1)
+        contiguous = false;
+    }
+    if (contiguous)
+      continue;
     SmallVector<unsigned> perm;
     for (unsigned i = 0; i < nLoops; ++i)
       if (i != last.getPosition())

@@ -29,3 +29,26 @@ func.func @f32_matmul(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %c: tensor<4x16
   %r = linalg.matmul ins(%a, %b : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
   return %r : tensor<4x16xf32>
 }
+
+// -----
+
+#x = affine_map<(b, r, c) -> (b, r, c)>
+#m = affine_map<(b, r, c) -> (b, r)>
+
+// A row reduction of two inputs (a LayerNorm's variance: the row and its
+// broadcast mean) reads both along their contiguous dim: it stays as it is
+// (interchanged, it read the rows down their columns).
+// CHECK-LABEL: func.func @row_variance
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction"]
+func.func @row_variance(%x: tensor<1x8x16xf32>, %mean: tensor<1x8xf32>, %acc: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  %r = linalg.generic {indexing_maps = [#x, #m, #m], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %mean : tensor<1x8x16xf32>, tensor<1x8xf32>) outs(%acc : tensor<1x8xf32>) {
+  ^bb0(%v: f32, %mu: f32, %s: f32):
+    %d = arith.subf %v, %mu : f32
+    %q = arith.mulf %d, %d : f32
+    %t = arith.addf %s, %q : f32
+    linalg.yield %t : f32
+  } -> tensor<1x8xf32>
+  return %r : tensor<1x8xf32>
+}

@@ -42,6 +42,10 @@ def InterchangeContractionsPass
     loop walks the output's last dim, so it is a unit-stride parallel loop
     that LLVM vectorizes (i-k-j order for a matmul) instead of a reduction.
     Named ops with a microkernel are left for `tg-cpu-use-microkernels`.
+    A reduction that reads every input it walks along that input's
+    contiguous dim (a LayerNorm's variance, fused with the row's mean;
+    softmax's sum of exponentials) stays innermost: moved out, its loads
+    went down columns, gathered 16 rows per vector.
 
     Before (loops m, n, k; the output [m, n] is written along n):
     ```mlir
