@@ -120,6 +120,7 @@ void mlir::tangram::buildCPULoweringPipeline(OpPassManager &pm,
     pack.depth = TG_KC_DEFAULT;
     pm.addPass(createPackWeightsPass(pack));
     pm.addPass(createReassociateReductionsPass());
+    pm.addPass(createCollapseContiguousDimsPass());
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
     pm.addPass(createParallelizeLoopsPass());
   } else {

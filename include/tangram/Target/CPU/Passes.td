@@ -454,6 +454,35 @@ def ReassociateReductionsPass
                            "::mlir::linalg::LinalgDialect"];
 }
 
+def CollapseContiguousDimsPass
+    : Pass<"tg-cpu-collapse-contiguous-dims", "ModuleOp"> {
+  let summary = "Runs an elementwise op's contiguous trailing dims as one "
+                "loop";
+  let description = [{
+    An elementwise `linalg.generic` on buffers (a channel shuffle's
+    transposed copy, a squeeze-excitation scale, an activation) lowers to
+    one loop per dim. Over small planes (7x7, 14x14, 28x28) LLVM unrolls
+    the short innermost loop fully and vectorizes across an outer dim
+    instead, with gathers and scatters: ShuffleNet's shuffles, RegNet's
+    and ConvNeXt's elementwise ops spent their time in them. This pass
+    finds the longest run of trailing loops that every operand holds
+    contiguously (consecutive, in order, in each indexing map, and with
+    strides that let the buffer be viewed as one dim: a padded copy's
+    interior rows are not) and collapses it into one loop over
+    `memref.collapse_shape` views, which LLVM vectorizes with plain loads
+    and stores.
+
+    ```mlir
+    linalg.generic {indexing_maps = [(c, h, w) -> (c, h, w), ...],
+                    iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : memref<116x14x14xf32>) ...
+    // -> the same over memref<116x196xf32> views: loops (c, hw)
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def ByteBoolsPass : Pass<"tg-cpu-byte-bools", "ModuleOp"> {
   let summary = "Loads and stores bools as bytes, so that LLVM vectorizes "
                 "loops over them";
