@@ -59,13 +59,56 @@ func.func @padded_interior(%x: memref<6x6xf32>, %y: memref<8x8xf32>) {
 #rows = affine_map<(r, c) -> (r, c)>
 #row = affine_map<(r, c) -> (r)>
 
-// A reduction is left alone.
+// A reduction over one loop, after a parallel one, is left alone.
 // CHECK-LABEL: func.func @row_sum
 // CHECK-NOT: memref.collapse_shape
 // CHECK: iterator_types = ["parallel", "reduction"]
 func.func @row_sum(%x: memref<4x8xf32>, %y: memref<4xf32>) {
   linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]}
       ins(%x : memref<4x8xf32>) outs(%y : memref<4xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+#se = affine_map<(n, c, h, w) -> (n, c, 0, 0)>
+#x4 = affine_map<(n, c, h, w) -> (n, c, h, w)>
+
+// A squeeze-excitation scale reads its [1, C, 1, 1] operand through
+// constant indices: a view without the unit dims, then each plane as one
+// loop.
+// CHECK-LABEL: func.func @se_scale
+// CHECK-DAG: memref.collapse_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] : memref<1x4x1x1xf32> into memref<1x4xf32>
+// CHECK-DAG: memref.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : memref<1x4x7x7xf32> into memref<1x4x49xf32>
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel"]
+func.func @se_scale(%s: memref<1x4x1x1xf32>, %x: memref<1x4x7x7xf32>) {
+  linalg.generic {indexing_maps = [#se, #x4, #x4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%s, %x : memref<1x4x1x1xf32>, memref<1x4x7x7xf32>) outs(%x : memref<1x4x7x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.mulf %a, %b : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+#p4 = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#p2 = affine_map<(n, c, h, w) -> (n, c)>
+
+// A global pool's two reduction loops run as one.
+// CHECK-LABEL: func.func @global_pool
+// CHECK: memref.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : memref<1x4x7x7xf32> into memref<1x4x49xf32>
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction"]
+func.func @global_pool(%x: memref<1x4x7x7xf32>, %y: memref<1x4xf32>) {
+  linalg.generic {indexing_maps = [#p4, #p2], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+      ins(%x : memref<1x4x7x7xf32>) outs(%y : memref<1x4xf32>) {
   ^bb0(%a: f32, %b: f32):
     %s = arith.addf %a, %b : f32
     linalg.yield %s : f32

@@ -456,21 +456,25 @@ def ReassociateReductionsPass
 
 def CollapseContiguousDimsPass
     : Pass<"tg-cpu-collapse-contiguous-dims", "ModuleOp"> {
-  let summary = "Runs an elementwise op's contiguous trailing dims as one "
-                "loop";
+  let summary = "Runs a linalg op's contiguous trailing dims as one loop";
   let description = [{
     An elementwise `linalg.generic` on buffers (a channel shuffle's
-    transposed copy, a squeeze-excitation scale, an activation) lowers to
-    one loop per dim. Over small planes (7x7, 14x14, 28x28) LLVM unrolls
-    the short innermost loop fully and vectorizes across an outer dim
-    instead, with gathers and scatters: ShuffleNet's shuffles, RegNet's
-    and ConvNeXt's elementwise ops spent their time in them. This pass
-    finds the longest run of trailing loops that every operand holds
-    contiguously (consecutive, in order, in each indexing map, and with
-    strides that let the buffer be viewed as one dim: a padded copy's
-    interior rows are not) and collapses it into one loop over
-    `memref.collapse_shape` views, which LLVM vectorizes with plain loads
-    and stores.
+    transposed copy, a squeeze-excitation scale, an activation) or a plain
+    reduction (a global pool) lowers to one loop per dim. Over small
+    planes (7x7, 14x14, 28x28) LLVM unrolls the short innermost loop fully
+    and vectorizes across an outer dim instead, with gathers and scatters:
+    ShuffleNet's shuffles and the squeeze-excitation blocks of
+    MobileNetV3, EfficientNet and RegNet spent their time in them. This
+    pass finds the longest run of trailing loops of one iterator type that
+    every operand holds contiguously (consecutive, in order, in each
+    indexing map, and with strides that let the buffer be viewed as one
+    dim: a padded copy's interior rows are not) and collapses it into one
+    loop over `memref.collapse_shape` views, which LLVM vectorizes with
+    plain loads and stores. An input read through constant indices of
+    unit dims (a [1, C, 1, 1] scale read as (n, c, 0, 0)) is first viewed
+    without them. Named elementwise ops, copies, transposes and broadcasts
+    become generics to be collapsed; contractions and convolutions are
+    left alone.
 
     ```mlir
     linalg.generic {indexing_maps = [(c, h, w) -> (c, h, w), ...],
