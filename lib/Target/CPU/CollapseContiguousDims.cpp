@@ -27,8 +27,8 @@ namespace {
 struct Operand {
   AffineMap map;
   MemRefType type;                          // null: not a buffer
-  SmallVector<ReassociationIndices> drop;   // groups that drop the unit dims
-  bool dropsAny = false;
+  SmallVector<ReassociationIndices> drop;   // groups that drop the unit
+                                            // dims (empty: none to drop)
 };
 
 /// `operand` without its constant unit dims, or nullopt when its map has
@@ -39,6 +39,7 @@ std::optional<Operand> normalize(linalg::LinalgOp op, OpOperand &operand) {
   auto type = dyn_cast<MemRefType>(operand.get().getType());
   SmallVector<AffineExpr> kept;
   SmallVector<unsigned> keptPos;
+  bool dropsAny = false;
   for (unsigned r = 0; r < map.getNumResults(); ++r) {
     AffineExpr e = map.getResult(r);
     if (isa<AffineDimExpr>(e)) {
@@ -49,7 +50,7 @@ std::optional<Operand> normalize(linalg::LinalgOp op, OpOperand &operand) {
     auto c = dyn_cast<AffineConstantExpr>(e);
     if (!c || c.getValue() != 0 || !type || type.getDimSize(r) != 1)
       return std::nullopt;
-    o.dropsAny = true;
+    dropsAny = true;
   }
   o.map = AffineMap::get(map.getNumDims(), 0, kept, op.getContext());
   if (!o.map.isProjectedPermutation())
@@ -57,7 +58,7 @@ std::optional<Operand> normalize(linalg::LinalgOp op, OpOperand &operand) {
   if (!type)
     return o;
   o.type = type;
-  if (!o.dropsAny)
+  if (!dropsAny)
     return o;
   // Each dropped unit dim joins the kept dim before it (or the first one).
   if (kept.empty())
@@ -150,7 +151,7 @@ struct CollapseContiguousDimsPass
       bool ok = true;
       for (OpOperand &operand : op->getOpOperands()) {
         std::optional<Operand> o = normalize(op, operand);
-        if (!o || (o->dropsAny && op.isDpsInit(&operand))) {
+        if (!o || (!o->drop.empty() && op.isDpsInit(&operand))) {
           ok = false;
           break;
         }
@@ -174,7 +175,7 @@ struct CollapseContiguousDimsPass
       // Operands read through constant unit dims: views without them.
       bool dropped = false;
       for (auto [i, o] : llvm::enumerate(operands)) {
-        if (!o.dropsAny)
+        if (o.drop.empty())
           continue;
         rewriter.setInsertionPoint(generic);
         Value view = memref::CollapseShapeOp::create(
