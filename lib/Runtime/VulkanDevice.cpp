@@ -14,6 +14,7 @@
 #include <vulkan/vulkan.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
 #include <map>
@@ -543,9 +544,24 @@ bool VulkanExecutable::load(ByteSpan bytes, std::string &error) {
                    desc_.format + "'",
            false;
   std::vector<std::string> missing;
-  for (const std::string &c : desc_.requires_)
+  for (const std::string &c : desc_.requires_) {
+    // "shared-memory=BYTES": kernels compiled for more workgroup memory
+    // than Vulkan guarantees.
+    if (c.rfind("shared-memory=", 0) == 0) {
+      unsigned long long bytes = std::strtoull(c.c_str() + 14, nullptr, 10);
+      uint32_t has = d_.info.props.limits.maxComputeSharedMemorySize;
+      if (bytes > has)
+        return error = "the kernels were compiled for " +
+                       std::to_string(bytes) +
+                       " B of workgroup memory (" + c + "), and " +
+                       d_.info.props.deviceName + " has " +
+                       std::to_string(has) + " B",
+               false;
+      continue;
+    }
     if (!d_.info.capabilities.count(c))
       missing.push_back(c);
+  }
   if (!missing.empty()) {
     std::string list;
     for (const std::string &m : missing)

@@ -13,7 +13,9 @@
 //     loaded one by one;
 //   - the f32 accumulator: c0, c1 = D[g][2t, 2t+1], c2, c3 = D[g+8][...].
 // f16 and tf32 are nvgpu.mma.sync; bf16, which nvgpu does not take, is
-// nvvm.mma.sync on the fragments as 32-bit registers.
+// nvvm.mma.sync on the fragments as 32-bit registers. Tiles whose rows
+// are contiguous and aligned in global memory are staged by cp.async
+// (nvgpu.device_async_copy), the rest through registers.
 //
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/CUDA/CUDATarget.h"
@@ -65,6 +67,32 @@ public:
     auto t = VectorType::get({2, 2}, b.getF32Type());
     return arith::ConstantOp::create(
         b, loc, t, DenseElementsAttr::get(t, b.getF32FloatAttr(0)));
+  }
+  /// cp.async (sm_80): 4, 8 or 16 bytes per copy, zero-filled past the
+  /// source bytes it is given; 16-byte copies bypass L1 (.cg), since a
+  /// staged tile is read once from global memory.
+  bool hasAsyncCopy(unsigned bytes) const override {
+    return bytes == 4 || bytes == 8 || bytes == 16;
+  }
+  Value copyAsync(OpBuilder &b, Location loc, Value dst, Value dstIndex,
+                  Value src, Value srcIndex, unsigned elements,
+                  Value valid) const override {
+    unsigned bytes =
+        elements * cast<MemRefType>(dst.getType()).getElementTypeBitWidth() /
+        8;
+    return nvgpu::DeviceAsyncCopyOp::create(
+        b, loc, dst, ValueRange{dstIndex}, src, ValueRange{srcIndex},
+        b.getIndexAttr(elements), valid,
+        bytes == 16 ? b.getUnitAttr() : UnitAttr());
+  }
+  Value commitAsync(OpBuilder &b, Location loc,
+                    ValueRange copies) const override {
+    return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, copies);
+  }
+  void waitAsync(OpBuilder &b, Location loc, Value group,
+                 unsigned pending) const override {
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
+                                     b.getI32IntegerAttr(pending));
   }
   unsigned accumulatorElements() const override { return 4; }
   Value accumulatorElement(OpBuilder &b, Location loc, Value acc, Value lane,

@@ -9,12 +9,15 @@
 // on any device: a Vulkan device given `matrix-op=NAME` runs the shared
 // matrix strategy (tiles, staging, zero padding, fragment offsets, the
 // fold into the output) for real, which is how tests check that strategy
-// on a machine without tensor cores.
+// on a machine without tensor cores. Its "asynchronous" copies are plain
+// loads and stores made at once, so that the strategy's staging by copies
+// (chunks along k, zeros past the problem) runs here too.
 //
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/GPU/MatrixOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -33,7 +36,7 @@ public:
     return Float32Type::get(ctx);
   }
   void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<vector::VectorDialect>();
+    registry.insert<vector::VectorDialect, scf::SCFDialect>();
   }
   /// Row (col) `first + lane / 4` (`lane % 4`), k [k0, k0 + 4).
   Value load(OpBuilder &b, Location loc, Value tile, unsigned ld, Value lane,
@@ -78,6 +81,42 @@ public:
     }
     return c;
   }
+  /// Copies of 1 to 8 elements, made at once by plain loads and stores,
+  /// so that tests run the strategy's asynchronous staging (chunks, zero
+  /// fill, stages, waits) on any device.
+  bool hasAsyncCopy(unsigned bytes) const override {
+    return bytes >= 2 && bytes <= 16;
+  }
+  Value copyAsync(OpBuilder &b, Location loc, Value dst, Value dstIndex,
+                  Value src, Value srcIndex, unsigned elements,
+                  Value valid) const override {
+    Type t = operandType(b.getContext());
+    for (unsigned i = 0; i < elements; ++i) {
+      Value at = arith::ConstantIndexOp::create(b, loc, i);
+      Value in = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, at,
+                                       valid);
+      auto ifIn = scf::IfOp::create(b, loc, TypeRange{t}, in,
+                                    /*withElseRegion=*/true);
+      OpBuilder ib = ifIn.getThenBodyBuilder();
+      scf::YieldOp::create(
+          ib, loc,
+          Value(memref::LoadOp::create(
+              ib, loc, src,
+              ValueRange{arith::AddIOp::create(ib, loc, srcIndex, at)})));
+      OpBuilder eb = ifIn.getElseBodyBuilder();
+      scf::YieldOp::create(eb, loc,
+                           Value(arith::ConstantOp::create(
+                               eb, loc, t, eb.getFloatAttr(t, 0.0))));
+      memref::StoreOp::create(
+          b, loc, ifIn.getResult(0), dst,
+          ValueRange{arith::AddIOp::create(b, loc, dstIndex, at)});
+    }
+    return Value();
+  }
+  Value commitAsync(OpBuilder &, Location, ValueRange) const override {
+    return Value();
+  }
+  void waitAsync(OpBuilder &, Location, Value, unsigned) const override {}
   unsigned accumulatorElements() const override { return 1; }
   Value accumulatorElement(OpBuilder &b, Location loc, Value acc, Value lane,
                            unsigned, Value &row, Value &col) const override {

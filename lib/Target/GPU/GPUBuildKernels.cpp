@@ -22,6 +22,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/ADT/SetVector.h"
 #include <map>
+#include <numeric>
 #include <tuple>
 
 namespace mlir::tangram {
@@ -663,9 +664,46 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
     placeholderFlat[v] = entry.getArgument(1 + k);
   }
 
+  // A view's linear index of `indices`: its offset plus each index times
+  // its stride.
+  auto linearIndex = [&](OpBuilder &ub, Location l, const View &view,
+                         ValueRange indices) {
+    // kernelValue inserts at the kernel head, the arithmetic at `ub`.
+    Value at = kernelValue(view.offset, ub.getIndexType());
+    for (auto [i, s] : llvm::zip(indices, view.strides))
+      at = arith::AddIOp::create(
+          ub, l, at,
+          arith::MulIOp::create(ub, l, i, kernelValue(s, ub.getIndexType())));
+    return at;
+  };
+  auto rowAlignment = [&](Value v) -> std::optional<int64_t> {
+    auto it = views.find(v);
+    if (!placeholderFlat.count(v) || it == views.end())
+      return std::nullopt;
+    const View &view = it->second;
+    // Copies move the binding's elements as they are: none for buffers
+    // read through a bitcast (bf16 stored as i16).
+    Type flatType =
+        cast<MemRefType>(placeholderFlat[v].getType()).getElementType();
+    if (flatType != cast<MemRefType>(v.getType()).getElementType() ||
+        view.strides.empty() || pb.constantOf(view.strides.back()) != 1)
+      return std::nullopt;
+    int64_t g = pb.knownDivisor(view.offset);
+    for (unsigned s : ArrayRef<unsigned>(view.strides).drop_back())
+      g = std::gcd(g, pb.knownDivisor(s));
+    // 0: every index is 0; any alignment holds.
+    return g == 0 ? int64_t(1) << 20 : g;
+  };
+  auto flatElement = [&](OpBuilder &ub, Location l, Value v,
+                         ValueRange indices) -> std::pair<Value, Value> {
+    return {placeholderFlat[v], linearIndex(ub, l, views[v], indices)};
+  };
+
   if (par) {
-    KernelContext ctx{pb,  dispatch,   kernelValue,       map,
-                      wg,  maxGroups,  sharedMemoryBytes, subgroupReduce};
+    KernelContext ctx{pb,           dispatch,    kernelValue,
+                      map,          wg,          maxGroups,
+                      sharedMemoryBytes, subgroupReduce, rowAlignment,
+                      flatElement};
     std::optional<Contraction> contraction =
         contractStrategy ? matchContraction(par) : std::nullopt;
     FailureOr<bool> built = false;
@@ -713,15 +751,7 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
       Operation *user = use.getOwner();
       OpBuilder ub(user);
       auto linear = [&](ValueRange indices) {
-        Value at = kernelValue(view.offset, ub.getIndexType());
-        for (auto [i, s] : llvm::zip(indices, view.strides)) {
-          // kernelValue inserts at the kernel head, the arithmetic here.
-          Value stride = kernelValue(s, ub.getIndexType());
-          at = arith::AddIOp::create(
-              ub, user->getLoc(), at,
-              arith::MulIOp::create(ub, user->getLoc(), i, stride));
-        }
-        return at;
+        return linearIndex(ub, user->getLoc(), view, indices);
       };
       if (auto l = dyn_cast<memref::LoadOp>(user)) {
         Value at = linear(l.getIndices());

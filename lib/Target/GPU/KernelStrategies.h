@@ -55,6 +55,18 @@ struct KernelContext {
   /// Reductions the target folds across a subgroup exactly
   /// (gpu.subgroup_reduce); the rest go through workgroup memory.
   ArrayRef<arith::AtomicRMWKind> subgroupReduce;
+  /// For a captured buffer (a value of the host) whose last dim is
+  /// contiguous: the largest power of two, in elements, that divides the
+  /// linear index of every element whose last index it divides (the
+  /// view's offset and other strides; 1 when nothing is known). None for
+  /// other buffers and for those the kernel reads through a bitcast. What
+  /// decides how many elements one copy may move.
+  llvm::function_ref<std::optional<int64_t>(Value)> rowAlignment;
+  /// The flat binding of captured buffer `buffer` in the kernel and the
+  /// linear index of element `indices` in it (kernel values).
+  llvm::function_ref<std::pair<Value, Value>(OpBuilder &, Location, Value,
+                                             ValueRange)>
+      flatElement;
 
   /// Flattens dims `dims` of `par` (one point when there are none).
   LogicalResult flatten(scf::ParallelOp par, ArrayRef<unsigned> dims,

@@ -12,16 +12,24 @@
 // (rows padded by 16 bytes, so that the 8 rows a fragment load reads fall
 // in different banks), zeros outside the problem, converted to the
 // instruction's operand type; then each subgroup loads its fragments and
-// multiplies. Each invocation fetches its share of the next step's
-// elements into registers before the products of this one (software
-// pipelining), so global loads overlap the matrix instructions. The
-// accumulators are folded into the output like the scalar strategy's
-// (ContractionTiling::storeElement).
+// multiplies.
+//
+// Each side has two stages (double buffering) where workgroup memory has
+// room: the subgroups multiply step t's tiles in one while step t + 1's
+// are staged into the other, so global loads overlap the matrix
+// instructions. A side that is a plain
+// load with k contiguous and aligned in memory (A of a row-major matmul,
+// B of a transposed one) is staged by the target's asynchronous copies
+// (cp.async) when it has them, straight from global to workgroup memory;
+// the others are fetched into registers before the products and stored
+// after them. The accumulators are folded into the output like the
+// scalar strategy's (ContractionTiling::storeElement).
 //
 //===----------------------------------------------------------------------===//
 #include "KernelStrategies.h"
 #include "tangram/Target/GPU/MatrixOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::tangram;
@@ -42,6 +50,54 @@ Value beforeExtension(Value v, Block *body) {
     if (ext->getBlock() == body)
       return ext.getIn();
   return v;
+}
+
+/// One side of the product and how it reaches its staged tile.
+struct Side {
+  /// The value staged (MatrixContraction::x or y).
+  Value v;
+  bool isA;
+  /// Its two stages in workgroup memory.
+  Value tile;
+  /// Elements per asynchronous copy; 0 when staged through registers.
+  unsigned chunk = 0;
+};
+
+/// Elements one asynchronous copy of side `v` moves, or 0 when it cannot:
+/// `v` must be a load of the operand type from a captured buffer whose
+/// last index is the one reduction loop's induction variable (step 1)
+/// and whose other indices do not vary along it, so that consecutive k
+/// are consecutive in memory. The copy is the largest the hook takes that
+/// the buffer's alignment and the loop's start allow.
+unsigned asyncChunk(KernelContext &ctx, const MatrixOp &op,
+                    ContractionTiling &tiling, Value v, Type st,
+                    unsigned groupSize) {
+  Contraction &c = tiling.c;
+  auto load = v.getDefiningOp<memref::LoadOp>();
+  if (!load || c.loops.size() != 1 ||
+      load->getBlock() != c.loops.back().getBody() || load.getType() != st ||
+      ctx.pb.constantOf(tiling.red.steps[0]) != 1)
+    return 0;
+  scf::ForOp loop = c.loops[0];
+  Value iv = loop.getInductionVar();
+  ValueRange indices = load.getIndices();
+  if (indices.empty() || indices.back() != iv ||
+      llvm::any_of(indices.drop_back(), [&](Value i) {
+        return dependsOn(i, iv, loop.getRegion());
+      }))
+    return 0;
+  std::optional<int64_t> aligned = ctx.rowAlignment(load.getMemRef());
+  if (!aligned)
+    return 0;
+  int64_t start = ctx.pb.knownDivisor(tiling.red.lbs[0]);
+  int64_t a = start ? std::gcd(*aligned, start) : *aligned;
+  unsigned bytes = st.getIntOrFloatBitWidth() / 8;
+  for (unsigned chunk = 16 / bytes; chunk >= 1; chunk /= 2)
+    if (a % chunk == 0 && kDepth % chunk == 0 &&
+        (tiling.tileRows * (kDepth / chunk)) % groupSize == 0 &&
+        op.hasAsyncCopy(chunk * bytes))
+      return chunk;
+  return 0;
 }
 
 } // namespace
@@ -101,9 +157,13 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
   // Rows of the staged tiles: kDepth elements and 16 bytes of padding.
   unsigned ld = kDepth + 128 / width;
   unsigned tileSize = kGrid * kBlock;
+  // Two stages of each side's tile where workgroup memory has room for
+  // them, else one.
+  uint64_t stageBytes = 2ull * tileSize * ld * width / 8;
   if (kBlock % op.m || kBlock % op.n || kDepth % op.k ||
-      2ull * tileSize * ld * width / 8 > ctx.sharedMemoryBytes)
+      stageBytes > ctx.sharedMemoryBytes)
     return false;
+  unsigned stages = 2 * stageBytes <= ctx.sharedMemoryBytes ? 2 : 1;
   unsigned fragRows = kBlock / op.m, fragCols = kBlock / op.n;
   if ((tileSize * kDepth) % (kGrid * kGrid * op.subgroupSize))
     return false;
@@ -124,16 +184,21 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
   Value blockCol = arith::MulIOp::create(
       b, loc, arith::RemUIOp::create(b, loc, sub, cidx(b, kGrid)),
       cidx(b, kBlock));
-  // Memory space 3: workgroup memory (see buildRowReduction).
-  auto tileType = MemRefType::get({(int64_t)(tileSize * ld)}, st, AffineMap(),
-                                  b.getI64IntegerAttr(3));
-  Value tileA = memref::AllocOp::create(b, loc, tileType);
-  Value tileB = memref::AllocOp::create(b, loc, tileType);
+  // Memory space 3: workgroup memory (see buildRowReduction). Stage s of a
+  // side is rows [s * tileSize, (s + 1) * tileSize) of its buffer.
+  auto tileType = MemRefType::get({(int64_t)(stages * tileSize * ld)}, st,
+                                  AffineMap(), b.getI64IntegerAttr(3));
+  Side sides[2] = {
+      {mc.x, /*isA=*/true, memref::AllocOp::create(b, loc, tileType), 0},
+      {mc.y, /*isA=*/false, memref::AllocOp::create(b, loc, tileType), 0}};
 
   ContractionTiling tiling(ctx, par, c, tileSize, tileSize);
   FailureOr<ContractionTiling::Tile> tile = tiling.openTileLoop(b, loc);
   if (failed(tile))
     return failure();
+  for (Side &side : sides)
+    side.chunk = asyncChunk(ctx, op, tiling, side.v, st, groupSize);
+  bool anyAsync = sides[0].chunk || sides[1].chunk;
   OpBuilder &tb = tile->b;
   Value depth = tile->depth;
   // Nothing to fold when the reduction is empty.
@@ -141,10 +206,12 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
                                     cidx(tb, 0));
   auto ifAny = scf::IfOp::create(tb, loc, any, /*withElse=*/false);
   OpBuilder ab = ifAny.getThenBodyBuilder();
-  // Each invocation stages `perThread` elements of each side per step:
-  // element e = tid + i * groupSize is (point, kk), k fastest for A and the
-  // point fastest for B (each side's order in memory for a row-major
-  // matmul), at point * ld + kk in its tile.
+
+  // Elements through registers: each invocation stages `perThread`
+  // elements of a side per step: element e = tid + i * groupSize is
+  // (point, kk), k fastest for A and the point fastest for B (each side's
+  // order in memory for a row-major matmul), at point * ld + kk in its
+  // stage.
   unsigned perThread = tileSize * kDepth / groupSize;
   auto position = [&](OpBuilder &ob, unsigned i, bool isA) {
     Value e = arith::AddIOp::create(ob, loc, tid, cidx(ob, i * groupSize));
@@ -153,22 +220,31 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
     Value minorV = arith::RemUIOp::create(ob, loc, e, cidx(ob, minor));
     return isA ? std::make_pair(major, minorV) : std::make_pair(minorV, major);
   };
-  // This invocation's elements of side `v` at step `k0`: computed from the
+  auto offset = [&](OpBuilder &ob, Value stageRow, Value local,
+                    Value kk) -> Value {
+    return arith::AddIOp::create(
+        ob, loc,
+        arith::MulIOp::create(
+            ob, loc, arith::AddIOp::create(ob, loc, stageRow, local),
+            cidx(ob, ld)),
+        kk);
+  };
+  // This invocation's elements of `side` at step `k0`: computed from the
   // buffers where they are in the problem, zero elsewhere, converted to
   // the operand type.
-  auto fetch = [&](OpBuilder &fb, Value k0, Value v, bool isA) {
+  auto fetch = [&](OpBuilder &fb, Value k0, const Side &side) {
     SmallVector<Value> values;
     for (unsigned i = 0; i < perThread; ++i) {
-      auto [local, kk] = position(fb, i, isA);
-      Value point =
-          arith::AddIOp::create(fb, loc, isA ? tile->row0 : tile->col0, local);
+      auto [local, kk] = position(fb, i, side.isA);
+      Value point = arith::AddIOp::create(
+          fb, loc, side.isA ? tile->row0 : tile->col0, local);
       Value k = arith::AddIOp::create(fb, loc, k0, kk);
-      Value in = tiling.inProblem(fb, loc, *tile, isA, point, k);
+      Value in = tiling.inProblem(fb, loc, *tile, side.isA, point, k);
       auto ifIn = scf::IfOp::create(fb, loc, TypeRange{st}, in,
                                     /*withElseRegion=*/true);
       OpBuilder ib = ifIn.getThenBodyBuilder();
-      IRMapping m = tiling.mapPoint(ib, loc, *tile, isA, point, k);
-      Value x = cloneSlice(ib, v, m, inner);
+      IRMapping m = tiling.mapPoint(ib, loc, *tile, side.isA, point, k);
+      Value x = cloneSlice(ib, side.v, m, inner);
       if (x.getType() != st)
         x = arith::TruncFOp::create(ib, loc, st, x);
       scf::YieldOp::create(ib, loc, x);
@@ -180,51 +256,130 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
     }
     return values;
   };
-  auto place = [&](OpBuilder &sb, ValueRange values, Value shared,
-                   bool isA) {
+  auto place = [&](OpBuilder &sb, ValueRange values, const Side &side,
+                   Value stageRow) {
     for (auto [i, x] : llvm::enumerate(values)) {
-      auto [local, kk] = position(sb, i, isA);
-      Value at = arith::AddIOp::create(
-          sb, loc, arith::MulIOp::create(sb, loc, local, cidx(sb, ld)), kk);
-      memref::StoreOp::create(sb, loc, x, shared, at);
+      auto [local, kk] = position(sb, i, side.isA);
+      memref::StoreOp::create(sb, loc, x, side.tile,
+                              offset(sb, stageRow, local, kk));
     }
   };
+  // Asynchronous copies: chunk q = tid + i * groupSize of `side.chunk`
+  // elements along k is (point, kk) = (q / chunksPerRow, q % chunksPerRow
+  // * chunk), read from where its first element is (a point or k out of
+  // the problem reads the first one, and none of it: zeros).
+  auto copy = [&](OpBuilder &fb, Value k0, const Side &side, Value stageRow) {
+    unsigned perRow = kDepth / side.chunk;
+    unsigned chunks = tileSize * perRow / groupSize;
+    auto load = cast<memref::LoadOp>(side.v.getDefiningOp());
+    SmallVector<Value> copies;
+    for (unsigned i = 0; i < chunks; ++i) {
+      Value q = arith::AddIOp::create(fb, loc, tid, cidx(fb, i * groupSize));
+      Value local = arith::DivUIOp::create(fb, loc, q, cidx(fb, perRow));
+      Value kk = arith::MulIOp::create(
+          fb, loc, arith::RemUIOp::create(fb, loc, q, cidx(fb, perRow)),
+          cidx(fb, side.chunk));
+      Value point = arith::AddIOp::create(
+          fb, loc, side.isA ? tile->row0 : tile->col0, local);
+      Value k = arith::AddIOp::create(fb, loc, k0, kk);
+      Value pointIn = arith::CmpIOp::create(
+          fb, loc, arith::CmpIPredicate::ult, point,
+          side.isA ? tile->numRows : tile->numCols);
+      Value kIn = arith::CmpIOp::create(fb, loc, arith::CmpIPredicate::ult, k,
+                                        depth);
+      Value zero = cidx(fb, 0);
+      IRMapping m = tiling.mapPoint(
+          fb, loc, *tile, side.isA,
+          arith::SelectOp::create(fb, loc, pointIn, point, zero),
+          arith::SelectOp::create(fb, loc, kIn, k, zero));
+      SmallVector<Value> indices;
+      for (Value index : load.getIndices())
+        indices.push_back(cloneSlice(fb, index, m, inner));
+      auto [src, srcIndex] =
+          ctx.flatElement(fb, loc, load.getMemRef(), indices);
+      // min(chunk, depth - k) elements of the row are in the problem.
+      Value left = arith::MaxSIOp::create(
+          fb, loc, zero,
+          arith::MinSIOp::create(fb, loc, cidx(fb, side.chunk),
+                                 arith::SubIOp::create(fb, loc, depth, k)));
+      Value valid = arith::SelectOp::create(fb, loc, pointIn, left, zero);
+      if (Value t = op.copyAsync(fb, loc, side.tile,
+                                 offset(fb, stageRow, local, kk), src,
+                                 srcIndex, side.chunk, valid))
+        copies.push_back(t);
+    }
+    return copies;
+  };
 
-  // The k loop carries the accumulators and the next step's elements,
-  // fetched into registers before this step's products (software
-  // pipelining: the loads of step t + 1 are in flight while the subgroups
-  // multiply step t's tiles).
+  // Two stages: while the subgroups multiply the tiles of step t in one,
+  // step t + 1's are copied (asynchronously) or fetched into registers
+  // and stored into the other after the products, so global loads overlap
+  // the matrix instructions. One stage: step t + 1's registers are
+  // fetched before the products and stored after them, its copies start
+  // after them. Step 0 is staged before the loop.
+  bool two = stages == 2;
+  SmallVector<Value> copies;
+  for (const Side &side : sides)
+    if (side.chunk)
+      llvm::append_range(copies, copy(ab, cidx(ab, 0), side, cidx(ab, 0)));
+  Value firstGroup = anyAsync ? op.commitAsync(ab, loc, copies) : Value();
+  for (const Side &side : sides)
+    if (!side.chunk)
+      place(ab, fetch(ab, cidx(ab, 0), side), side, cidx(ab, 0));
+  if (!anyAsync)
+    gpu::BarrierOp::create(ab, loc);
   unsigned numAccs = fragRows * fragCols;
   SmallVector<Value> init(numAccs, op.zero(ab, loc));
-  llvm::append_range(init, fetch(ab, cidx(ab, 0), mc.x, /*isA=*/true));
-  llvm::append_range(init, fetch(ab, cidx(ab, 0), mc.y, /*isA=*/false));
   auto kLoop = scf::ForOp::create(ab, loc, cidx(ab, 0), depth,
                                   cidx(ab, kDepth), init);
   {
     OpBuilder kb = OpBuilder::atBlockBegin(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
-    ValueRange staged = kLoop.getRegionIterArgs().drop_front(numAccs);
-    place(kb, staged.take_front(perThread), tileA, /*isA=*/true);
-    place(kb, staged.drop_front(perThread), tileB, /*isA=*/false);
-    gpu::BarrierOp::create(kb, loc);
     Value next = arith::AddIOp::create(kb, loc, k0, cidx(kb, kDepth));
-    SmallVector<Value> nextA = fetch(kb, next, mc.x, /*isA=*/true);
-    SmallVector<Value> nextB = fetch(kb, next, mc.y, /*isA=*/false);
+    // The stages of this step and the next, as first rows.
+    Value curRow = cidx(kb, 0), nextRow = curRow;
+    if (two) {
+      Value stage = arith::RemUIOp::create(
+          kb, loc, arith::DivUIOp::create(kb, loc, k0, cidx(kb, kDepth)),
+          cidx(kb, 2));
+      curRow = arith::MulIOp::create(kb, loc, stage, cidx(kb, tileSize));
+      nextRow = arith::SubIOp::create(kb, loc, cidx(kb, tileSize), curRow);
+    }
+    auto startCopies = [&]() {
+      SmallVector<Value> nextCopies;
+      for (const Side &side : sides)
+        if (side.chunk)
+          llvm::append_range(nextCopies, copy(kb, next, side, nextRow));
+      return op.commitAsync(kb, loc, nextCopies);
+    };
+    if (anyAsync) {
+      // Step t's copies (with two stages, all but the newest group) must
+      // have landed, for every invocation.
+      Value group = two ? startCopies() : firstGroup;
+      op.waitAsync(kb, loc, group, /*pending=*/two ? 1 : 0);
+      gpu::BarrierOp::create(kb, loc);
+    }
+    SmallVector<SmallVector<Value>> fetched(2);
+    for (auto [i, side] : llvm::enumerate(sides))
+      if (!side.chunk)
+        fetched[i] = fetch(kb, next, side);
 
     // Each step of the instruction's k: the subgroup's A fragments (one
     // per row of instruction tiles), B fragments (per col), products.
-    SmallVector<Value> accs(kLoop.getRegionIterArgs().take_front(numAccs));
+    Value rowBase = arith::AddIOp::create(kb, loc, curRow, blockRow);
+    Value colBase = arith::AddIOp::create(kb, loc, curRow, blockCol);
+    SmallVector<Value> accs(kLoop.getRegionIterArgs());
     for (unsigned kk = 0; kk < kDepth; kk += op.k) {
       SmallVector<Value> as, bs;
       for (unsigned i = 0; i < fragRows; ++i)
         as.push_back(op.loadA(
-            kb, loc, tileA, ld, lane,
-            arith::AddIOp::create(kb, loc, blockRow, cidx(kb, i * op.m)),
+            kb, loc, sides[0].tile, ld, lane,
+            arith::AddIOp::create(kb, loc, rowBase, cidx(kb, i * op.m)),
             cidx(kb, kk)));
       for (unsigned j = 0; j < fragCols; ++j)
         bs.push_back(op.loadB(
-            kb, loc, tileB, ld, lane,
-            arith::AddIOp::create(kb, loc, blockCol, cidx(kb, j * op.n)),
+            kb, loc, sides[1].tile, ld, lane,
+            arith::AddIOp::create(kb, loc, colBase, cidx(kb, j * op.n)),
             cidx(kb, kk)));
       for (unsigned i = 0; i < fragRows; ++i)
         for (unsigned j = 0; j < fragCols; ++j) {
@@ -232,12 +387,23 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
           acc = op.multiplyAccumulate(kb, loc, as[i], bs[j], acc);
         }
     }
-    // The staged tiles are overwritten by the next step.
+    // One stage: every subgroup is done with it before it is overwritten.
+    if (!two)
+      gpu::BarrierOp::create(kb, loc);
+    for (auto [i, side] : llvm::enumerate(sides))
+      if (!side.chunk)
+        place(kb, fetched[i], side, nextRow);
+    if (anyAsync && !two)
+      startCopies();
+    // The next step's registers are stored, and (two stages) this step's
+    // stage is free to be overwritten by step t + 2.
     gpu::BarrierOp::create(kb, loc);
-    llvm::append_range(accs, nextA);
-    llvm::append_range(accs, nextB);
     scf::YieldOp::create(kb, loc, accs);
   }
+  // The last group (zeros past the end) lands before the next tile stages
+  // into the same place.
+  if (anyAsync)
+    op.waitAsync(ab, loc, firstGroup, /*pending=*/0);
 
   // Fold each accumulator element into its output element.
   for (unsigned i = 0; i < fragRows; ++i)

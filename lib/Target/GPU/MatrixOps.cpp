@@ -3,12 +3,25 @@
 //===----------------------------------------------------------------------===//
 #include "tangram/Target/GPU/MatrixOps.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/ErrorHandling.h"
 #include <mutex>
 
 using namespace mlir;
 using namespace mlir::tangram;
 
 MatrixOp::~MatrixOp() = default;
+
+// The strategy calls these only where hasAsyncCopy said yes.
+Value MatrixOp::copyAsync(OpBuilder &, Location, Value, Value, Value, Value,
+                          unsigned, Value) const {
+  llvm_unreachable("copyAsync on a matrix op without asynchronous copies");
+}
+Value MatrixOp::commitAsync(OpBuilder &, Location, ValueRange) const {
+  llvm_unreachable("commitAsync on a matrix op without asynchronous copies");
+}
+void MatrixOp::waitAsync(OpBuilder &, Location, Value, unsigned) const {
+  llvm_unreachable("waitAsync on a matrix op without asynchronous copies");
+}
 
 namespace {
 /// Hooks live as long as the process (passes keep pointers to them).

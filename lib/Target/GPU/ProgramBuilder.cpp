@@ -7,6 +7,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::tangram;
@@ -52,6 +53,39 @@ std::optional<int64_t> ProgramBuilder::constantOf(unsigned id) const {
   if (v.op == ProgramOp::Const)
     return v.a;
   return std::nullopt;
+}
+
+int64_t ProgramBuilder::knownDivisor(unsigned id) const {
+  // Capped so that products cannot overflow; a cap is still a divisor of
+  // what it stands for only when it is a power of two, so every result is
+  // reduced to its largest power-of-two factor.
+  constexpr int64_t kCap = int64_t(1) << 20;
+  auto powerOfTwo = [&](int64_t x) -> int64_t {
+    return x == 0 ? 0 : std::min(kCap, x & -x);
+  };
+  const ProgramValue &v = program.values[id];
+  switch (v.op) {
+  case ProgramOp::Const:
+    return powerOfTwo(v.a < 0 ? -v.a : v.a);
+  case ProgramOp::Mul: {
+    int64_t a = knownDivisor(v.a), b = knownDivisor(v.b);
+    return a == 0 || b == 0 ? 0 : std::min(kCap, a * b);
+  }
+  case ProgramOp::Shl:
+    if (std::optional<int64_t> s = constantOf(v.b))
+      if (*s >= 0 && *s < 20)
+        return std::min(kCap, knownDivisor(v.a) << *s);
+    return 1;
+  case ProgramOp::Add:
+  case ProgramOp::Sub:
+  case ProgramOp::MinS:
+  case ProgramOp::MaxS:
+    return std::gcd(knownDivisor(v.a), knownDivisor(v.b));
+  case ProgramOp::Select:
+    return std::gcd(knownDivisor(v.b), knownDivisor(v.c));
+  default:
+    return 1;
+  }
 }
 
 static int64_t floorDiv(int64_t a, int64_t b) {

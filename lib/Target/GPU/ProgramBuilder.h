@@ -35,6 +35,11 @@ public:
   /// Element `element` (a value id) of argument buffer `buffer`.
   unsigned load(unsigned buffer, unsigned element);
   std::optional<int64_t> constantOf(unsigned id) const;
+  /// A number every value `id` can take is a multiple of (0 when the value
+  /// is 0), from its constants: products multiply, sums take the gcd, the
+  /// rest give 1. What tells a kernel that a dynamic buffer's rows stay
+  /// aligned ([M, 64] has a stride of 64 whatever M is).
+  int64_t knownDivisor(unsigned id) const;
 
   /// The value an integer or index SSA value was mapped to.
   std::optional<unsigned> lookup(Value v) const;

@@ -31,8 +31,8 @@ std::vector<std::string> mlir::tangram::vulkanCapabilities(StringRef spec) {
   bool replaced = false;
   for (StringRef item : items) {
     item = item.trim();
-    if (item.starts_with("matrix-op="))
-      continue; // vulkanMatrixOps
+    if (item.starts_with("matrix-op=") || item.starts_with("shared-memory="))
+      continue; // vulkanMatrixOps, vulkanSharedMemory
     if (item.consume_front("-")) {
       llvm::erase(caps, item.str());
     } else {
@@ -60,6 +60,20 @@ std::vector<std::string> mlir::tangram::vulkanMatrixOps(StringRef spec) {
   return ops;
 }
 
+std::optional<unsigned> mlir::tangram::vulkanSharedMemory(StringRef spec) {
+  SmallVector<StringRef> items;
+  spec.split(items, ',', -1, false);
+  unsigned bytes = kVulkanDefaultSharedMemory;
+  for (StringRef item : items) {
+    item = item.trim();
+    if (!item.consume_front("shared-memory="))
+      continue;
+    if (item.getAsInteger(10, bytes) || bytes == 0 || bytes > (1u << 20))
+      return std::nullopt;
+  }
+  return bytes;
+}
+
 std::vector<std::string>
 mlir::tangram::vulkanCapabilitiesFor(StringRef name) {
   static const std::pair<const char *, std::vector<std::string>> needs[] = {
@@ -75,7 +89,8 @@ mlir::tangram::vulkanCapabilitiesFor(StringRef name) {
 }
 
 GPUDescription
-mlir::tangram::vulkanDescription(ArrayRef<std::string> capabilities) {
+mlir::tangram::vulkanDescription(ArrayRef<std::string> capabilities,
+                                 unsigned sharedMemoryBytes) {
   auto has = [&](StringRef type) {
     return llvm::all_of(vulkanCapabilitiesFor(type), [&](const std::string &c) {
       return llvm::is_contained(capabilities, c);
@@ -86,7 +101,7 @@ mlir::tangram::vulkanDescription(ArrayRef<std::string> capabilities) {
   d.maxThreads = 128; // SPIR-V's default resource limits
   d.maxWorkgroupSize[0] = d.maxWorkgroupSize[1] = 128;
   d.maxWorkgroupSize[2] = 64;
-  d.sharedMemoryBytes = 16384;
+  d.sharedMemoryBytes = sharedMemoryBytes;
   d.indexBitwidth = 32;
   d.f16 = has("f16");
   d.f64 = has("f64");

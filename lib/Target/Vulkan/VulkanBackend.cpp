@@ -56,10 +56,15 @@ public:
         return error = "unknown matrix op '" + name + "' in matrix-op=NAME " +
                        "(the Vulkan target has emulated_f16_4x4x4)",
                false;
+    if (!vulkanSharedMemory(features))
+      return error = "shared-memory=BYTES expects a positive number of "
+                     "bytes up to 1048576",
+             false;
     return true;
   }
   GPUDescription description(const TargetOptions &o) const override {
-    GPUDescription d = vulkanDescription(vulkanCapabilities(o.features));
+    GPUDescription d = vulkanDescription(vulkanCapabilities(o.features),
+                                         *vulkanSharedMemory(o.features));
     d.matrixOps = vulkanMatrixOps(o.features);
     return d;
   }
@@ -89,7 +94,7 @@ public:
   }
 
   bool serialize(ModuleOp module, ArrayRef<ExportInfo> exports,
-                 const TargetOptions &, CodeObject &out,
+                 const TargetOptions &o, CodeObject &out,
                  std::string &error) const override {
     std::vector<::tangram::PackedKernel> kernels;
     std::set<std::string> requires_;
@@ -110,6 +115,11 @@ public:
       }
       kernels.push_back(std::move(k));
     }
+    // More workgroup memory than Vulkan guarantees is a requirement the
+    // runtime checks against the device's limit.
+    unsigned shared = *vulkanSharedMemory(o.features);
+    if (shared > kVulkanDefaultSharedMemory)
+      requires_.insert("shared-memory=" + std::to_string(shared));
     if (!exportGPUPrograms(module, exports, out, error))
       return false;
     out.format = "spirv-kernels";

@@ -5,6 +5,7 @@
 // RUN: not tangram-opt %s -split-input-file -tg-gpu-build-kernels='subgroup-reduce=addf,teleport' 2>&1 | FileCheck %s --check-prefix=BADKIND
 // BADKIND: error: unknown reduction kind 'teleport' in subgroup-reduce
 // RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mma_sync_m16n8k16_f16,mma_sync_m16n8k8_tf32' -verify-diagnostics | FileCheck %s --check-prefix=MMA
+// RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mma_sync_m16n8k16_f16,mma_sync_m16n8k8_tf32 shared-memory=49152' -verify-diagnostics | FileCheck %s --check-prefix=MMA2
 // RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mma_sync_m16n8k16_f16,mma_sync_m16n8k8_tf32 precision=tf32 shared-memory=49152' -verify-diagnostics | FileCheck %s --check-prefix=TF32
 // RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mfma_f32_16x16x16_f16' -verify-diagnostics | FileCheck %s --check-prefix=MFMA
 // RUN: not tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=teleport' 2>&1 | FileCheck %s --check-prefix=BADMATRIX
@@ -342,43 +343,76 @@ func.func @matmul(%a: memref<40x20xf32>, %b: memref<20x30xf32>, %c: memref<40x30
 // (mma.sync) or 64 (MFMA) lanes, a 64x64 tile of ceil(40/64) *
 // ceil(30/64) = 1; per step of 32 along k, A and B are staged as [row][k]
 // and [col][k] rows of 32 + 8 (16 bytes of padding), zeros outside the
-// problem, each invocation its 16 elements of each side (64 * 32 / 128),
-// fetched into registers a step ahead: the first step's before the k loop,
-// which carries them with the 8 accumulators and stores them, then
-// fetches the next step's before the products. Per step of the
-// instruction's k (two of 16), each subgroup loads 2 A fragments (x4) and
-// 4 B fragments (x2) and makes 2x4 products; the f32 accumulators are
-// folded into the f16 elements in f32 and rounded once. Without matrix
-// ops it is the scalar strategy.
+// problem. A's rows are contiguous along k and 20 elements apart, so
+// mma.sync's target copies them with cp.async, 4 elements (8 bytes) per
+// copy, 4 per invocation per step (64 * 32 / 4 / 128), in one group; B
+// (n contiguous) goes through registers, 16 elements per invocation. Step
+// 0 is staged before the k loop. In 16 KiB of workgroup memory each side
+// has one stage: the loop waits for the copies, fetches the next step's B
+// into registers, multiplies (per step of the instruction's k, two of 16,
+// each subgroup loads 2 A fragments (x4) and 4 B fragments (x2) and makes
+// 2x4 products), and once every subgroup is done stores B and starts A's
+// copies. With 48 KiB (MMA2) each side has two stages: the next step's
+// copies start first, the loop waits for all but that group, and B is
+// stored into the other stage with no barrier before it. The last group
+// is waited for after the loop; the f32 accumulators are folded into the
+// f16 elements in f32 and rounded once. Without matrix ops it is the
+// scalar strategy.
 // MMA-LABEL: func.func @matmul_f16
 // MMA-SAME: [\22const\22,64,0]
 // MMA: gpu.func @matmul_f16_k0
 // MMA-SAME: known_block_size = array<i32: 128, 1, 1>
 // MMA-DAG: %[[A:.*]] = memref.alloc() : memref<2560xf16, 3>
 // MMA-DAG: %[[B:.*]] = memref.alloc() : memref<2560xf16, 3>
+// MMA-COUNT-4: nvgpu.device_async_copy %{{.*}}[%{{.*}}], %[[A]][%{{.*}}], 4, %{{.*}} : memref<?xf16> to memref<2560xf16, 3>
+// MMA: %[[G:.*]] = nvgpu.device_async_create_group
 // MMA: %[[X:.*]] = scf.if {{.*}} -> (f16)
 // MMA: } else {
 // MMA: arith.constant 0.000000e+00 : f16
-// MMA-COUNT-31: scf.if {{.*}} -> (f16)
-// MMA: scf.for {{.*}} iter_args({{.*}} = %[[X]],
-// MMA-SAME: -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, f16,
-// MMA-COUNT-16: memref.store %{{.*}}, %[[A]]
+// MMA-COUNT-15: scf.if {{.*}} -> (f16)
 // MMA-COUNT-16: memref.store %{{.*}}, %[[B]]
-// MMA: gpu.barrier
-// MMA-COUNT-32: scf.if {{.*}} -> (f16)
+// MMA-NOT: gpu.barrier
+// MMA: scf.for {{.*}} -> (vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>, vector<2x2xf32>) {
+// MMA: nvgpu.device_async_wait %[[G]] {numGroups = 0 : i32}
+// MMA-NEXT: gpu.barrier
+// MMA-COUNT-16: scf.if {{.*}} -> (f16)
 // MMA-COUNT-2: nvgpu.ldmatrix %[[A]][%{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<2560xf16, 3> -> vector<4x2xf16>
 // MMA-COUNT-4: nvgpu.ldmatrix %[[B]][%{{.*}}] {numTiles = 2 : i32, transpose = false} : memref<2560xf16, 3> -> vector<2x2xf16>
 // MMA-COUNT-8: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
 // MMA-COUNT-2: nvgpu.ldmatrix %[[A]]
 // MMA-COUNT-4: nvgpu.ldmatrix %[[B]]
 // MMA-COUNT-8: nvgpu.mma.sync
-// MMA: gpu.barrier
-// MMA: scf.yield
+// MMA-NEXT: gpu.barrier
+// MMA-COUNT-16: memref.store %{{.*}}, %[[B]]
+// MMA-COUNT-4: nvgpu.device_async_copy %{{.*}}, %[[A]]
+// MMA-NEXT: nvgpu.device_async_create_group
+// MMA-NEXT: gpu.barrier
+// MMA-NEXT: scf.yield
+// MMA: nvgpu.device_async_wait %[[G]] {numGroups = 0 : i32}
 // MMA: vector.extract
 // MMA: arith.extf %{{.*}} : f16 to f32
 // MMA: arith.addf %{{.*}} : f32
 // MMA: arith.truncf %{{.*}} : f32 to f16
 // MMA: gpu.return
+// MMA2-LABEL: func.func @matmul_f16
+// MMA2-DAG: %[[A:.*]] = memref.alloc() : memref<5120xf16, 3>
+// MMA2-DAG: %[[B:.*]] = memref.alloc() : memref<5120xf16, 3>
+// MMA2-COUNT-4: nvgpu.device_async_copy %{{.*}}, %[[A]]
+// MMA2: %[[G:.*]] = nvgpu.device_async_create_group
+// MMA2-COUNT-16: memref.store %{{.*}}, %[[B]]
+// MMA2-NOT: gpu.barrier
+// MMA2: scf.for
+// MMA2-COUNT-4: nvgpu.device_async_copy %{{.*}}, %[[A]]
+// MMA2-NEXT: %[[N:.*]] = nvgpu.device_async_create_group
+// MMA2-NEXT: nvgpu.device_async_wait %[[N]] {numGroups = 1 : i32}
+// MMA2-NEXT: gpu.barrier
+// MMA2-COUNT-16: nvgpu.mma.sync
+// MMA2-NOT: gpu.barrier
+// MMA2-COUNT-16: memref.store %{{.*}}, %[[B]]
+// MMA2-NEXT: gpu.barrier
+// MMA2-NEXT: scf.yield
+// MMA2: nvgpu.device_async_wait %[[G]] {numGroups = 0 : i32}
+// MMA2: gpu.return
 // MFMA-LABEL: func.func @matmul_f16
 // MFMA: known_block_size = array<i32: 256, 1, 1>
 // MFMA-COUNT-2: vector.load %{{.*}} : memref<2560xf16, 3>, vector<4xf16>

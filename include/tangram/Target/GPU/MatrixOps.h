@@ -61,6 +61,32 @@ public:
                                    Value lane, unsigned i, Value &row,
                                    Value &col) const = 0;
 
+  /// Asynchronous copies from global to workgroup memory (cp.async), which
+  /// let the strategy stage the next step's tiles while this step's
+  /// multiply. A target without them keeps the defaults: the strategy
+  /// then moves elements through registers.
+  ///
+  /// Whether one copy can move `bytes` bytes (a power of two, at most 16;
+  /// the source and the destination are aligned to it).
+  virtual bool hasAsyncCopy(unsigned bytes) const { return false; }
+  /// Starts copying `elements` elements from `src[srcIndex]` (a 1-D buffer
+  /// in global memory of the operand type) to `dst[dstIndex]` (a staged
+  /// tile): the first `valid` (0 to `elements`) are read, the rest written
+  /// as zeros. Returns what commitAsync groups (null when nothing needs
+  /// to).
+  virtual Value copyAsync(OpBuilder &b, Location loc, Value dst,
+                          Value dstIndex, Value src, Value srcIndex,
+                          unsigned elements, Value valid) const;
+  /// Closes the group of the copies started since the last one; returns
+  /// what waitAsync waits on (null when nothing needs to).
+  virtual Value commitAsync(OpBuilder &b, Location loc,
+                            ValueRange copies) const;
+  /// Waits until at most `pending` of this invocation's groups, the last
+  /// one `group`, are still copying. Other invocations' copies are
+  /// visible after a barrier that follows.
+  virtual void waitAsync(OpBuilder &b, Location loc, Value group,
+                         unsigned pending) const;
+
   /// The instruction's shape and the lanes that execute it.
   const unsigned m, n, k, subgroupSize;
 

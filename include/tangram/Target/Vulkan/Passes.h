@@ -13,6 +13,7 @@
 #include "mlir/Pass/Pass.h"
 #include "tangram/Target/GPU/GPUTarget.h"
 #include <memory>
+#include <optional>
 
 namespace mlir::tangram {
 
@@ -34,13 +35,23 @@ std::vector<std::string> vulkanCapabilities(llvm::StringRef spec);
 /// (EmulatedMatrixOps.cpp); tests use them to run the matrix strategy.
 std::vector<std::string> vulkanMatrixOps(llvm::StringRef spec);
 
+/// The workgroup memory a kernel may use, `shared-memory=BYTES` in `spec`
+/// (a device's maxComputeSharedMemorySize); 16384, the least Vulkan
+/// guarantees, when `spec` does not say. None when the value is not a
+/// positive number of bytes up to 1 MiB.
+std::optional<unsigned> vulkanSharedMemory(llvm::StringRef spec);
+constexpr unsigned kVulkanDefaultSharedMemory = 16384;
+
 /// The SPIR-V capabilities computing with element type `name` ("f16", as
 /// missingElementType names it) needs; empty for the types a Vulkan device
 /// always has, and for those SPIR-V has no type for (bf16).
 std::vector<std::string> vulkanCapabilitiesFor(llvm::StringRef name);
 
-/// A Vulkan device with `capabilities` as the shared GPU pipeline sees it.
-GPUDescription vulkanDescription(llvm::ArrayRef<std::string> capabilities);
+/// A Vulkan device with `capabilities` and `sharedMemoryBytes` of
+/// workgroup memory as the shared GPU pipeline sees it.
+GPUDescription
+vulkanDescription(llvm::ArrayRef<std::string> capabilities,
+                  unsigned sharedMemoryBytes = kVulkanDefaultSharedMemory);
 
 /// Whether tg-vulkan-lower-math computes the f32 math op `name` as a
 /// polynomial (GLSL has no instruction for it).
