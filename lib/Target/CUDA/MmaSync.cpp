@@ -7,7 +7,8 @@
 // mma.m16n8k16 / m16n8k8"):
 //   - f16 and bf16, m16n8k16: A and B fragments come from workgroup memory
 //     by ldmatrix (x4 for A's four 8x8 quarters, x2 for B's two halves
-//     along k, both tiles k-contiguous so no transpose);
+//     along k, no transpose from k-contiguous tiles; .trans for a B
+//     staged [k][col]);
 //   - tf32, m16n8k8 (f32 operands, rounded): a0 = A[g][t], a1 = A[g+8][t],
 //     a2 = A[g][t+4], a3 = A[g+8][t+4], b0 = B[t][g], b1 = B[t+4][g],
 //     loaded one by one;
@@ -136,6 +137,18 @@ public:
     return nvgpu::LdMatrixOp::create(b, loc, t, tile,
                                      ValueRange{at(b, loc, col, ld, k)},
                                      /*transpose=*/false, /*numTiles=*/2);
+  }
+  bool loadsBKMajor() const override { return true; }
+  Value loadBKMajor(OpBuilder &b, Location loc, Value tile, unsigned ld,
+                    Value lane, Value col0, Value k0) const override {
+    // From [k][col]: lanes 0-15 address rows k0 to k0 + 15 at col0 (the
+    // two 8x8 halves along k), transposed so that each lane gets the
+    // fragment the [col][k] load gives.
+    Value k = add(b, loc, k0, rem(b, loc, lane, 16));
+    auto t = VectorType::get({2, 2}, operandType(b.getContext()));
+    return nvgpu::LdMatrixOp::create(b, loc, t, tile,
+                                     ValueRange{at(b, loc, k, ld, col0)},
+                                     /*transpose=*/true, /*numTiles=*/2);
   }
   Value multiplyAccumulate(OpBuilder &b, Location loc, Value a, Value bf,
                            Value c) const override {

@@ -38,23 +38,25 @@ public:
   void getDependentDialects(DialectRegistry &registry) const override {
     registry.insert<vector::VectorDialect, scf::SCFDialect>();
   }
-  /// Row (col) `first + lane / 4` (`lane % 4`), k [k0, k0 + 4).
+  /// Row (col) `first + lane / 4` (`lane % 4`), k [k0, k0 + 4), from a
+  /// [point][k] tile, or a [k][point] one when `kMajor`.
   Value load(OpBuilder &b, Location loc, Value tile, unsigned ld, Value lane,
-             Value first, Value k0, bool isA) const {
-    Value four = arith::ConstantIndexOp::create(b, loc, 4);
-    Value mine = isA ? (Value)arith::DivUIOp::create(b, loc, lane, four)
-                     : (Value)arith::RemUIOp::create(b, loc, lane, four);
-    Value base = arith::AddIOp::create(
-        b, loc,
-        arith::MulIOp::create(b, loc, arith::AddIOp::create(b, loc, first, mine),
-                              arith::ConstantIndexOp::create(b, loc, ld)),
-        k0);
+             Value first, Value k0, bool isA, bool kMajor = false) const {
+    auto cidx = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    Value mine = isA ? (Value)arith::DivUIOp::create(b, loc, lane, cidx(4))
+                     : (Value)arith::RemUIOp::create(b, loc, lane, cidx(4));
+    Value point = arith::AddIOp::create(b, loc, first, mine);
     SmallVector<Value> xs;
-    for (int64_t i = 0; i < 4; ++i)
+    for (int64_t i = 0; i < 4; ++i) {
+      Value k = arith::AddIOp::create(b, loc, k0, cidx(i));
+      Value row = kMajor ? k : point, col = kMajor ? point : k;
       xs.push_back(memref::LoadOp::create(
           b, loc, tile,
           ValueRange{arith::AddIOp::create(
-              b, loc, base, arith::ConstantIndexOp::create(b, loc, i))}));
+              b, loc, arith::MulIOp::create(b, loc, row, cidx(ld)), col)}));
+    }
     return vector::FromElementsOp::create(
         b, loc, VectorType::get({4}, operandType(b.getContext())), xs);
   }
@@ -65,6 +67,12 @@ public:
   Value loadB(OpBuilder &b, Location loc, Value tile, unsigned ld, Value lane,
               Value col0, Value k0) const override {
     return load(b, loc, tile, ld, lane, col0, k0, /*isA=*/false);
+  }
+  bool loadsBKMajor() const override { return true; }
+  Value loadBKMajor(OpBuilder &b, Location loc, Value tile, unsigned ld,
+                    Value lane, Value col0, Value k0) const override {
+    return load(b, loc, tile, ld, lane, col0, k0, /*isA=*/false,
+                /*kMajor=*/true);
   }
   Value zero(OpBuilder &b, Location loc) const override {
     return arith::ConstantOp::create(b, loc, b.getF32Type(),

@@ -57,44 +57,46 @@ struct Side {
   /// The value staged (MatrixContraction::x or y).
   Value v;
   bool isA;
-  /// Its two stages in workgroup memory.
+  /// Its stages in workgroup memory.
   Value tile;
   /// Elements per asynchronous copy; 0 when staged through registers.
   unsigned chunk = 0;
+  /// Staged as [k][point] (B copied along n, for the hook's loadBKMajor)
+  /// rather than [point][k].
+  bool kMajor = false;
 };
 
-/// Elements one asynchronous copy of side `v` moves, or 0 when it cannot:
-/// `v` must be a load of the operand type from a captured buffer whose
-/// last index is the one reduction loop's induction variable (step 1)
-/// and whose other indices do not vary along it, so that consecutive k
-/// are consecutive in memory. The copy is the largest the hook takes that
-/// the buffer's alignment and the loop's start allow.
-unsigned asyncChunk(KernelContext &ctx, const MatrixOp &op,
-                    ContractionTiling &tiling, Value v, Type st,
-                    unsigned groupSize) {
-  Contraction &c = tiling.c;
+/// Elements one asynchronous copy of side `v` moves along the loop whose
+/// induction variable is `along` (in `region`; flattened as `space`), or
+/// 0 when it cannot: `v` must be a load of the operand type from a
+/// captured buffer whose last index is `along` (the space's one dim, step
+/// 1) and whose other indices do not vary with it, so that consecutive
+/// points of the loop are consecutive in memory. The copy is the largest
+/// the hook takes that the buffer's alignment and the loop's start allow
+/// and that splits the `rows` x `run` elements of a stage evenly over the
+/// workgroup.
+unsigned asyncChunk(KernelContext &ctx, const MatrixOp &op, Value v, Type st,
+                    Value along, Region &region, const IterationSpace &space,
+                    unsigned rows, unsigned run, unsigned groupSize) {
   auto load = v.getDefiningOp<memref::LoadOp>();
-  if (!load || c.loops.size() != 1 ||
-      load->getBlock() != c.loops.back().getBody() || load.getType() != st ||
-      ctx.pb.constantOf(tiling.red.steps[0]) != 1)
+  if (!load || load.getType() != st || space.trips.size() != 1 ||
+      ctx.pb.constantOf(space.steps[0]) != 1)
     return 0;
-  scf::ForOp loop = c.loops[0];
-  Value iv = loop.getInductionVar();
   ValueRange indices = load.getIndices();
-  if (indices.empty() || indices.back() != iv ||
+  if (indices.empty() || indices.back() != along ||
       llvm::any_of(indices.drop_back(), [&](Value i) {
-        return dependsOn(i, iv, loop.getRegion());
+        return dependsOn(i, along, region);
       }))
     return 0;
   std::optional<int64_t> aligned = ctx.rowAlignment(load.getMemRef());
   if (!aligned)
     return 0;
-  int64_t start = ctx.pb.knownDivisor(tiling.red.lbs[0]);
+  int64_t start = ctx.pb.knownDivisor(space.lbs[0]);
   int64_t a = start ? std::gcd(*aligned, start) : *aligned;
   unsigned bytes = st.getIntOrFloatBitWidth() / 8;
   for (unsigned chunk = 16 / bytes; chunk >= 1; chunk /= 2)
-    if (a % chunk == 0 && kDepth % chunk == 0 &&
-        (tiling.tileRows * (kDepth / chunk)) % groupSize == 0 &&
+    if (a % chunk == 0 && run % chunk == 0 &&
+        (rows * (run / chunk)) % groupSize == 0 &&
         op.hasAsyncCopy(chunk * bytes))
       return chunk;
   return 0;
@@ -154,9 +156,11 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
   Type st = op.operandType(b.getContext());
   Type at = op.accumulatorType(b.getContext());
   unsigned width = st.getIntOrFloatBitWidth();
-  // Rows of the staged tiles: kDepth elements and 16 bytes of padding.
+  // Rows of the staged tiles: kDepth elements and 16 bytes of padding
+  // (tileSize elements for a k-major side: rows of k).
   unsigned ld = kDepth + 128 / width;
   unsigned tileSize = kGrid * kBlock;
+  unsigned ldK = tileSize + 128 / width;
   // Two stages of each side's tile where workgroup memory has room for
   // them, else one.
   uint64_t stageBytes = 2ull * tileSize * ld * width / 8;
@@ -185,7 +189,8 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
       b, loc, arith::RemUIOp::create(b, loc, sub, cidx(b, kGrid)),
       cidx(b, kBlock));
   // Memory space 3: workgroup memory (see buildRowReduction). Stage s of a
-  // side is rows [s * tileSize, (s + 1) * tileSize) of its buffer.
+  // side is elements [s * tileSize * ld, (s + 1) * tileSize * ld) of its
+  // buffer (a k-major side uses kDepth * ldK of them).
   auto tileType = MemRefType::get({(int64_t)(stages * tileSize * ld)}, st,
                                   AffineMap(), b.getI64IntegerAttr(3));
   Side sides[2] = {
@@ -196,8 +201,27 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
   FailureOr<ContractionTiling::Tile> tile = tiling.openTileLoop(b, loc);
   if (failed(tile))
     return failure();
-  for (Side &side : sides)
-    side.chunk = asyncChunk(ctx, op, tiling, side.v, st, groupSize);
+  // Copies along k where the rows are k-contiguous (A of a row-major
+  // matmul, B of a transposed one); else B along n (row-major B) where
+  // the hook loads B fragments from [k][col].
+  Block *innerBody = c.loops.back().getBody();
+  for (Side &side : sides) {
+    if (c.loops.size() == 1 && side.v.getParentBlock() == innerBody)
+      side.chunk = asyncChunk(ctx, op, side.v, st,
+                              c.loops[0].getInductionVar(),
+                              c.loops[0].getRegion(), tiling.red, tileSize,
+                              kDepth, groupSize);
+    if (!side.chunk && !side.isA && op.loadsBKMajor() &&
+        c.colDims.size() == 1 && c.loops.size() == 1 &&
+        side.v.getParentBlock() == innerBody &&
+        kDepth * ldK <= tileSize * ld) {
+      side.chunk = asyncChunk(ctx, op, side.v, st,
+                              par.getInductionVars()[c.colDims[0]],
+                              par.getRegion(), tiling.cols, kDepth, tileSize,
+                              groupSize);
+      side.kMajor = side.chunk != 0;
+    }
+  }
   bool anyAsync = sides[0].chunk || sides[1].chunk;
   OpBuilder &tb = tile->b;
   Value depth = tile->depth;
@@ -220,14 +244,18 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
     Value minorV = arith::RemUIOp::create(ob, loc, e, cidx(ob, minor));
     return isA ? std::make_pair(major, minorV) : std::make_pair(minorV, major);
   };
-  auto offset = [&](OpBuilder &ob, Value stageRow, Value local,
-                    Value kk) -> Value {
-    return arith::AddIOp::create(
-        ob, loc,
-        arith::MulIOp::create(
-            ob, loc, arith::AddIOp::create(ob, loc, stageRow, local),
-            cidx(ob, ld)),
-        kk);
+  // Where (local point, kk) of `side` is in stage `stage`.
+  auto offset = [&](OpBuilder &ob, const Side &side, Value stage,
+                    Value local, Value kk) -> Value {
+    auto mul = [&](Value x, int64_t y) -> Value {
+      return arith::MulIOp::create(ob, loc, x, cidx(ob, y));
+    };
+    auto add = [&](Value x, Value y) -> Value {
+      return arith::AddIOp::create(ob, loc, x, y);
+    };
+    if (side.kMajor)
+      return add(mul(add(mul(stage, kDepth), kk), ldK), local);
+    return add(mul(add(mul(stage, tileSize), local), ld), kk);
   };
   // This invocation's elements of `side` at step `k0`: computed from the
   // buffers where they are in the problem, zero elsewhere, converted to
@@ -257,34 +285,38 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
     return values;
   };
   auto place = [&](OpBuilder &sb, ValueRange values, const Side &side,
-                   Value stageRow) {
+                   Value stage) {
     for (auto [i, x] : llvm::enumerate(values)) {
       auto [local, kk] = position(sb, i, side.isA);
       memref::StoreOp::create(sb, loc, x, side.tile,
-                              offset(sb, stageRow, local, kk));
+                              offset(sb, side, stage, local, kk));
     }
   };
   // Asynchronous copies: chunk q = tid + i * groupSize of `side.chunk`
-  // elements along k is (point, kk) = (q / chunksPerRow, q % chunksPerRow
-  // * chunk), read from where its first element is (a point or k out of
-  // the problem reads the first one, and none of it: zeros).
-  auto copy = [&](OpBuilder &fb, Value k0, const Side &side, Value stageRow) {
-    unsigned perRow = kDepth / side.chunk;
-    unsigned chunks = tileSize * perRow / groupSize;
+  // elements is (point, kk) = (q / perRow, q % perRow * chunk) along k, or
+  // (q % perRow * chunk, q / perRow) along the points of a k-major side;
+  // read from where its first element is (a point or k out of the problem
+  // reads the first one, and none of it: zeros).
+  auto copy = [&](OpBuilder &fb, Value k0, const Side &side, Value stage) {
+    unsigned run = side.kMajor ? tileSize : kDepth;
+    unsigned perRow = run / side.chunk;
+    unsigned chunks = tileSize * kDepth / side.chunk / groupSize;
     auto load = cast<memref::LoadOp>(side.v.getDefiningOp());
+    Value numPoints = side.isA ? tile->numRows : tile->numCols;
     SmallVector<Value> copies;
     for (unsigned i = 0; i < chunks; ++i) {
       Value q = arith::AddIOp::create(fb, loc, tid, cidx(fb, i * groupSize));
-      Value local = arith::DivUIOp::create(fb, loc, q, cidx(fb, perRow));
-      Value kk = arith::MulIOp::create(
+      Value major = arith::DivUIOp::create(fb, loc, q, cidx(fb, perRow));
+      Value minor = arith::MulIOp::create(
           fb, loc, arith::RemUIOp::create(fb, loc, q, cidx(fb, perRow)),
           cidx(fb, side.chunk));
+      Value local = side.kMajor ? minor : major;
+      Value kk = side.kMajor ? major : minor;
       Value point = arith::AddIOp::create(
           fb, loc, side.isA ? tile->row0 : tile->col0, local);
       Value k = arith::AddIOp::create(fb, loc, k0, kk);
       Value pointIn = arith::CmpIOp::create(
-          fb, loc, arith::CmpIPredicate::ult, point,
-          side.isA ? tile->numRows : tile->numCols);
+          fb, loc, arith::CmpIPredicate::ult, point, numPoints);
       Value kIn = arith::CmpIOp::create(fb, loc, arith::CmpIPredicate::ult, k,
                                         depth);
       Value zero = cidx(fb, 0);
@@ -297,14 +329,18 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
         indices.push_back(cloneSlice(fb, index, m, inner));
       auto [src, srcIndex] =
           ctx.flatElement(fb, loc, load.getMemRef(), indices);
-      // min(chunk, depth - k) elements of the row are in the problem.
+      // min(chunk, what is left along the run) elements are in the
+      // problem, none when the row is not.
       Value left = arith::MaxSIOp::create(
           fb, loc, zero,
-          arith::MinSIOp::create(fb, loc, cidx(fb, side.chunk),
-                                 arith::SubIOp::create(fb, loc, depth, k)));
-      Value valid = arith::SelectOp::create(fb, loc, pointIn, left, zero);
+          arith::MinSIOp::create(
+              fb, loc, cidx(fb, side.chunk),
+              arith::SubIOp::create(fb, loc, side.kMajor ? numPoints : depth,
+                                    side.kMajor ? point : k)));
+      Value valid = arith::SelectOp::create(fb, loc, side.kMajor ? kIn : pointIn,
+                                            left, zero);
       if (Value t = op.copyAsync(fb, loc, side.tile,
-                                 offset(fb, stageRow, local, kk), src,
+                                 offset(fb, side, stage, local, kk), src,
                                  srcIndex, side.chunk, valid))
         copies.push_back(t);
     }
@@ -336,20 +372,19 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
     OpBuilder kb = OpBuilder::atBlockBegin(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
     Value next = arith::AddIOp::create(kb, loc, k0, cidx(kb, kDepth));
-    // The stages of this step and the next, as first rows.
-    Value curRow = cidx(kb, 0), nextRow = curRow;
+    // The stages of this step and the next.
+    Value cur = cidx(kb, 0), nextStage = cur;
     if (two) {
-      Value stage = arith::RemUIOp::create(
+      cur = arith::RemUIOp::create(
           kb, loc, arith::DivUIOp::create(kb, loc, k0, cidx(kb, kDepth)),
           cidx(kb, 2));
-      curRow = arith::MulIOp::create(kb, loc, stage, cidx(kb, tileSize));
-      nextRow = arith::SubIOp::create(kb, loc, cidx(kb, tileSize), curRow);
+      nextStage = arith::SubIOp::create(kb, loc, cidx(kb, 1), cur);
     }
     auto startCopies = [&]() {
       SmallVector<Value> nextCopies;
       for (const Side &side : sides)
         if (side.chunk)
-          llvm::append_range(nextCopies, copy(kb, next, side, nextRow));
+          llvm::append_range(nextCopies, copy(kb, next, side, nextStage));
       return op.commitAsync(kb, loc, nextCopies);
     };
     if (anyAsync) {
@@ -366,8 +401,19 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
 
     // Each step of the instruction's k: the subgroup's A fragments (one
     // per row of instruction tiles), B fragments (per col), products.
-    Value rowBase = arith::AddIOp::create(kb, loc, curRow, blockRow);
-    Value colBase = arith::AddIOp::create(kb, loc, curRow, blockCol);
+    const Side &bSide = sides[1];
+    Value rowBase = arith::AddIOp::create(
+        kb, loc, arith::MulIOp::create(kb, loc, cur, cidx(kb, tileSize)),
+        blockRow);
+    // B's cols within its stage, and the stage's first k row when B is
+    // k-major.
+    Value colBase = blockCol, kBase = cidx(kb, 0);
+    if (bSide.kMajor)
+      kBase = arith::MulIOp::create(kb, loc, cur, cidx(kb, kDepth));
+    else
+      colBase = arith::AddIOp::create(
+          kb, loc, arith::MulIOp::create(kb, loc, cur, cidx(kb, tileSize)),
+          blockCol);
     SmallVector<Value> accs(kLoop.getRegionIterArgs());
     for (unsigned kk = 0; kk < kDepth; kk += op.k) {
       SmallVector<Value> as, bs;
@@ -376,11 +422,15 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
             kb, loc, sides[0].tile, ld, lane,
             arith::AddIOp::create(kb, loc, rowBase, cidx(kb, i * op.m)),
             cidx(kb, kk)));
-      for (unsigned j = 0; j < fragCols; ++j)
-        bs.push_back(op.loadB(
-            kb, loc, sides[1].tile, ld, lane,
-            arith::AddIOp::create(kb, loc, colBase, cidx(kb, j * op.n)),
-            cidx(kb, kk)));
+      for (unsigned j = 0; j < fragCols; ++j) {
+        Value col = arith::AddIOp::create(kb, loc, colBase, cidx(kb, j * op.n));
+        bs.push_back(
+            bSide.kMajor
+                ? op.loadBKMajor(
+                      kb, loc, bSide.tile, ldK, lane, col,
+                      arith::AddIOp::create(kb, loc, kBase, cidx(kb, kk)))
+                : op.loadB(kb, loc, bSide.tile, ld, lane, col, cidx(kb, kk)));
+      }
       for (unsigned i = 0; i < fragRows; ++i)
         for (unsigned j = 0; j < fragCols; ++j) {
           Value &acc = accs[i * fragCols + j];
@@ -392,7 +442,7 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
       gpu::BarrierOp::create(kb, loc);
     for (auto [i, side] : llvm::enumerate(sides))
       if (!side.chunk)
-        place(kb, fetched[i], side, nextRow);
+        place(kb, fetched[i], side, nextStage);
     if (anyAsync && !two)
       startCopies();
     // The next step's registers are stored, and (two stages) this step's

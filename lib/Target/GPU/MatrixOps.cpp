@@ -11,6 +11,11 @@ using namespace mlir::tangram;
 
 MatrixOp::~MatrixOp() = default;
 
+Value MatrixOp::loadBKMajor(OpBuilder &, Location, Value, unsigned, Value,
+                            Value, Value) const {
+  llvm_unreachable("loadBKMajor on a matrix op without it");
+}
+
 // The strategy calls these only where hasAsyncCopy said yes.
 Value MatrixOp::copyAsync(OpBuilder &, Location, Value, Value, Value, Value,
                           unsigned, Value) const {

@@ -341,12 +341,13 @@ func.func @matmul(%a: memref<40x20xf32>, %b: memref<20x30xf32>, %c: memref<40x30
 
 // An f16 matmul on a target's matrix instructions: 2x2 subgroups of 32
 // (mma.sync) or 64 (MFMA) lanes, a 64x64 tile of ceil(40/64) *
-// ceil(30/64) = 1; per step of 32 along k, A and B are staged as [row][k]
+// ceil(31/64) = 1; per step of 32 along k, A and B are staged as [row][k]
 // and [col][k] rows of 32 + 8 (16 bytes of padding), zeros outside the
 // problem. A's rows are contiguous along k and 20 elements apart, so
 // mma.sync's target copies them with cp.async, 4 elements (8 bytes) per
-// copy, 4 per invocation per step (64 * 32 / 4 / 128), in one group; B
-// (n contiguous) goes through registers, 16 elements per invocation. Step
+// copy, 4 per invocation per step (64 * 32 / 4 / 128), in one group; B's
+// rows, 31 elements apart, are not aligned for any copy: it goes through
+// registers, 16 elements per invocation. Step
 // 0 is staged before the k loop. In 16 KiB of workgroup memory each side
 // has one stage: the loop waits for the copies, fetches the next step's B
 // into registers, multiplies (per step of the instruction's k, two of 16,
@@ -422,20 +423,62 @@ func.func @matmul(%a: memref<40x20xf32>, %b: memref<20x30xf32>, %c: memref<40x30
 // CHECK-LABEL: func.func @matmul_f16
 // CHECK-NOT: nvgpu
 // CHECK: memref.alloc() : memref<512xf16, 3>
-func.func @matmul_f16(%a: memref<40x20xf16>, %b: memref<20x30xf16>, %c: memref<40x30xf16>) attributes {tg.num_results = 1 : i64} {
+func.func @matmul_f16(%a: memref<40x20xf16>, %b: memref<20x31xf16>, %c: memref<40x31xf16>) attributes {tg.num_results = 1 : i64} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c20 = arith.constant 20 : index
-  %c30 = arith.constant 30 : index
+  %c31 = arith.constant 31 : index
   %c40 = arith.constant 40 : index
-  scf.parallel (%i, %j) = (%c0, %c0) to (%c40, %c30) step (%c1, %c1) {
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c40, %c31) step (%c1, %c1) {
     scf.for %k = %c0 to %c20 step %c1 {
       %u = memref.load %a[%i, %k] : memref<40x20xf16>
-      %v = memref.load %b[%k, %j] : memref<20x30xf16>
-      %acc = memref.load %c[%i, %j] : memref<40x30xf16>
+      %v = memref.load %b[%k, %j] : memref<20x31xf16>
+      %acc = memref.load %c[%i, %j] : memref<40x31xf16>
       %p = arith.mulf %u, %v : f16
       %s = arith.addf %acc, %p : f16
-      memref.store %s, %c[%i, %j] : memref<40x30xf16>
+      memref.store %s, %c[%i, %j] : memref<40x31xf16>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A row-major B whose rows are 16-byte aligned (N = 64) is copied along n
+// into a [k][col] stage (32 rows of 64 + 8), 8 elements per copy, 2 per
+// invocation per step (32 * 64 / 8 / 128), and its fragments are loaded
+// with ldmatrix .trans; A's (K = 32) are copied along k. Without a hook
+// that loads B so (MFMA), B goes through registers.
+// MMA-LABEL: func.func @matmul_f16_row_major_b
+// MMA-DAG: %[[A:.*]] = memref.alloc() : memref<2560xf16, 3>
+// MMA-DAG: %[[B:.*]] = memref.alloc() : memref<2560xf16, 3>
+// MMA-COUNT-2: nvgpu.device_async_copy %{{.*}}, %[[A]][%{{.*}}], 8, %{{.*}} : memref<?xf16> to memref<2560xf16, 3>
+// MMA-COUNT-2: nvgpu.device_async_copy %{{.*}}, %[[B]][%{{.*}}], 8, %{{.*}} : memref<?xf16> to memref<2560xf16, 3>
+// MMA: nvgpu.device_async_create_group
+// MMA-NOT: -> (f16)
+// MMA: scf.for
+// MMA-COUNT-2: nvgpu.ldmatrix %[[A]][%{{.*}}] {numTiles = 4 : i32, transpose = false}
+// MMA-COUNT-4: nvgpu.ldmatrix %[[B]][%{{.*}}] {numTiles = 2 : i32, transpose = true}
+// MMA: gpu.return
+// MFMA-LABEL: func.func @matmul_f16_row_major_b
+// MFMA-NOT: transpose
+// MFMA-COUNT-16: memref.store %{{.*}} : memref<2560xf16, 3>
+// MFMA: gpu.return
+func.func @matmul_f16_row_major_b(%a: memref<100x32xf16>, %b: memref<32x64xf16>, %c: memref<100x64xf16>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  %c64 = arith.constant 64 : index
+  %c100 = arith.constant 100 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c100, %c64) step (%c1, %c1) {
+    scf.for %k = %c0 to %c32 step %c1 {
+      %u = memref.load %a[%i, %k] : memref<100x32xf16>
+      %v = memref.load %b[%k, %j] : memref<32x64xf16>
+      %acc = memref.load %c[%i, %j] : memref<100x64xf16>
+      %p = arith.mulf %u, %v : f16
+      %s = arith.addf %acc, %p : f16
+      memref.store %s, %c[%i, %j] : memref<100x64xf16>
     }
     scf.reduce
   }

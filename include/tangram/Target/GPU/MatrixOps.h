@@ -48,6 +48,16 @@ public:
   /// Lane `lane`'s fragment of B: cols [col0, col0 + n), k [k0, k0 + k).
   virtual Value loadB(OpBuilder &b, Location loc, Value tile, unsigned ld,
                       Value lane, Value col0, Value k0) const = 0;
+  /// Whether loadBKMajor exists: B staged as [k][col] (rows of k, cols
+  /// contiguous, `ld` elements apart), which lets the strategy copy a B
+  /// whose n is contiguous in memory (a row-major matmul's) straight into
+  /// workgroup memory.
+  virtual bool loadsBKMajor() const { return false; }
+  /// Lane `lane`'s fragment of B, cols [col0, col0 + n), k [k0, k0 + k),
+  /// from a [k][col] tile.
+  virtual Value loadBKMajor(OpBuilder &b, Location loc, Value tile,
+                            unsigned ld, Value lane, Value col0,
+                            Value k0) const;
   /// An accumulator of zeros.
   virtual Value zero(OpBuilder &b, Location loc) const = 0;
   /// a * b + c on fragments.
