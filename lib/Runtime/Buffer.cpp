@@ -58,7 +58,7 @@ Buffer Buffer::allocate(DType dtype, Shape shape, bool zeroed,
 }
 
 Buffer Buffer::wrap(DType dtype, Shape shape, const void *data,
-                    std::shared_ptr<const void> owner) {
+                    std::shared_ptr<const void> owner, bool immutable) {
   int64_t n;
   if (!data || !shapeNumElements(shape, n))
     return Buffer();
@@ -68,6 +68,7 @@ Buffer Buffer::wrap(DType dtype, Shape shape, const void *data,
   b.numElements_ = n;
   b.data_ = const_cast<void *>(data);
   b.readOnly_ = true;
+  b.immutable_ = immutable;
   b.owner_ = std::move(owner);
   return b;
 }

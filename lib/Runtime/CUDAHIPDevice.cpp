@@ -4,6 +4,7 @@
 #include "tangram/Runtime/CUDAHIPDevice.h"
 #include "tangram/Bundle/KernelPack.h"
 #include "tangram/Runtime/GPUProgram.h"
+#include "tangram/Runtime/Profile.h"
 
 #include <cstring>
 #include <dlfcn.h>
@@ -51,6 +52,10 @@ struct API {
   Status (*streamCreate)(void **, unsigned) = nullptr;
   Status (*streamSync)(void *) = nullptr;
   Status (*streamDestroy)(void *) = nullptr;
+  Status (*eventCreate)(void **, unsigned) = nullptr;
+  Status (*eventRecord)(void *, void *) = nullptr;
+  Status (*eventElapsed)(float *, void *, void *) = nullptr;
+  Status (*eventDestroy)(void *) = nullptr;
   Status (*launch)(void *, unsigned, unsigned, unsigned, unsigned, unsigned,
                    unsigned, unsigned, void *, void **, void **) = nullptr;
   Status (*errorNameCuda)(Status, const char **) = nullptr;
@@ -113,6 +118,10 @@ API &api(bool hip) {
       bind(a, a.streamCreate, "hipStreamCreateWithFlags");
       bind(a, a.streamSync, "hipStreamSynchronize");
       bind(a, a.streamDestroy, "hipStreamDestroy");
+      bind(a, a.eventCreate, "hipEventCreateWithFlags");
+      bind(a, a.eventRecord, "hipEventRecord");
+      bind(a, a.eventElapsed, "hipEventElapsedTime");
+      bind(a, a.eventDestroy, "hipEventDestroy");
       bind(a, a.launch, "hipModuleLaunchKernel");
       bind(a, a.errorNameHip, "hipGetErrorName");
     } else {
@@ -136,6 +145,10 @@ API &api(bool hip) {
       bind(a, a.streamCreate, "cuStreamCreate");
       bind(a, a.streamSync, "cuStreamSynchronize");
       bind(a, a.streamDestroy, "cuStreamDestroy_v2");
+      bind(a, a.eventCreate, "cuEventCreate");
+      bind(a, a.eventRecord, "cuEventRecord");
+      bind(a, a.eventElapsed, "cuEventElapsedTime");
+      bind(a, a.eventDestroy, "cuEventDestroy_v2");
       bind(a, a.launch, "cuLaunchKernel");
       bind(a, a.errorNameCuda, "cuGetErrorName");
     }
@@ -177,7 +190,8 @@ bool describe(API &a, int ordinal, int &device, Info &info,
 
 class GPUDevice : public Device {
 public:
-  GPUDevice(DeviceDesc desc, API &a) : Device(std::move(desc)), a(a) {}
+  GPUDevice(DeviceDesc desc, API &a, bool profile)
+      : Device(std::move(desc)), a(a), profile(profile) {}
   ~GPUDevice() override {
     if (stream)
       a.streamDestroy(stream);
@@ -219,6 +233,8 @@ public:
   Info info;
   void *context = nullptr;
   void *stream = nullptr;
+  /// Each dispatch is timed by events and recorded (Profile.h).
+  bool profile = false;
   /// One launch at a time on the stream.
   std::mutex mutex;
 };
@@ -230,6 +246,8 @@ struct LaunchMemory {
   LaunchMemory(API &a, void *stream) : a(a), stream(stream) {}
   ~LaunchMemory() {
     a.streamSync(stream);
+    for (void *e : events)
+      a.eventDestroy(e);
     for (DevicePtr p : device)
       a.memFree(p);
     if (pinned)
@@ -242,9 +260,19 @@ struct LaunchMemory {
     device.push_back(out);
     return true;
   }
+  /// An event recorded on the stream now (profiling).
+  bool record(void *&event, std::string &error) {
+    if (Status s = a.eventCreate(&event, /*default flags=*/0))
+      return error = a.failed("eventCreate", s), false;
+    events.push_back(event);
+    if (Status s = a.eventRecord(event, stream))
+      return error = a.failed("eventRecord", s), false;
+    return true;
+  }
   API &a;
   void *stream;
   std::vector<DevicePtr> device;
+  std::vector<void *> events;
   void *pinned = nullptr;
 };
 
@@ -252,8 +280,15 @@ class GPUExecutable : public Executable {
 public:
   GPUExecutable(GPUDevice &d, const CodeObjectDesc &desc) : d_(d), desc_(desc) {}
   ~GPUExecutable() override {
+    std::string ignored; // nothing to report a failure to
+    d_.makeCurrent(ignored);
     for (auto &[name, m] : modules_)
       d_.a.moduleUnload(m);
+    for (auto &[x, ptrs] : constants_)
+      for (DevicePtr p : ptrs)
+        d_.a.memFree(p);
+    for (auto &[host, r] : resident_)
+      d_.a.memFree(r.ptr);
   }
   unsigned numExports() const override { return desc_.exports.size(); }
   bool load(ByteSpan bytes, std::string &error);
@@ -265,6 +300,29 @@ private:
   GPUDevice &d_;
   CodeObjectDesc desc_;
   std::map<std::string, void *> modules_, functions_;
+  /// Per export, its program's constants in device memory: uploaded by its
+  /// first launch that succeeds, then bound by every launch.
+  std::map<unsigned, std::vector<DevicePtr>> constants_;
+  /// Immutable args (a bundle's weights) in device memory, by their host
+  /// address, with a view that keeps that memory alive.
+  struct Resident {
+    DevicePtr ptr;
+    Buffer view;
+  };
+  std::map<const void *, Resident> resident_;
+};
+
+/// Device memory that becomes an executable's when a launch succeeds, and
+/// is freed otherwise (declared before the launch's LaunchMemory, whose
+/// end drains the stream first).
+struct PendingMemory {
+  explicit PendingMemory(API &a) : a(a) {}
+  ~PendingMemory() {
+    for (DevicePtr p : ptrs)
+      a.memFree(p);
+  }
+  API &a;
+  std::vector<DevicePtr> ptrs;
 };
 
 bool GPUExecutable::load(ByteSpan bytes, std::string &error) {
@@ -347,6 +405,10 @@ bool GPUExecutable::launch(unsigned exportIndex,
   std::lock_guard<std::mutex> lock(d_.mutex);
   if (!d_.makeCurrent(error))
     return false;
+  // Constants stay on the device from the export's first launch on.
+  PendingMemory fresh(a);
+  auto held = constants_.find(exportIndex);
+  bool uploadConstants = held == constants_.end();
   LaunchMemory mem(a, d_.stream);
   // Every byte that crosses to the device, then back, in one pinned
   // staging buffer: args, constants, each dispatch's params; results.
@@ -357,13 +419,24 @@ bool GPUExecutable::launch(unsigned exportIndex,
     staged += (bytes + 15) / 16 * 16;
     return at;
   };
+  // Immutable args already on the device are neither staged nor copied.
+  auto residentOf = [&](const Buffer *b) -> const Resident * {
+    if (!b->isImmutable())
+      return nullptr;
+    auto it = resident_.find(b->data());
+    return it != resident_.end() &&
+                   it->second.view.byteSize() == b->byteSize()
+               ? &it->second
+               : nullptr;
+  };
   for (const Buffer *b : args) {
     argBytes.push_back(b->byteSize());
-    argAt.push_back(place(b->byteSize()));
+    argAt.push_back(residentOf(b) ? 0 : place(b->byteSize()));
   }
   std::vector<size_t> constAt;
-  for (const std::vector<uint8_t> &c : p.constants)
-    constAt.push_back(place(c.size()));
+  if (uploadConstants)
+    for (const std::vector<uint8_t> &c : p.constants)
+      constAt.push_back(place(c.size()));
   std::vector<size_t> paramAt;
   for (const KernelDispatch &k : p.kernels)
     paramAt.push_back(place(std::max<size_t>(1, k.params.size()) * 4));
@@ -378,11 +451,23 @@ bool GPUExecutable::launch(unsigned exportIndex,
   std::vector<DevicePtr> argDev(numArgs + outputs.size()), scratchDev,
       constDev, paramDev;
   std::vector<size_t> argSize(numArgs + outputs.size());
+  // Immutable args uploaded now: kept when the launch succeeds.
+  std::vector<std::pair<const Buffer *, DevicePtr>> freshArgs;
   for (unsigned i = 0; i < numArgs; ++i) {
     argSize[i] = argBytes[i];
+    if (const Resident *r = residentOf(args[i])) {
+      argDev[i] = r->ptr;
+      continue;
+    }
     std::memcpy(pinned + argAt[i], args[i]->data(), argBytes[i]);
-    if (!mem.alloc(argBytes[i], argDev[i], error))
+    if (args[i]->isImmutable()) {
+      if (Status s = a.memAlloc(&argDev[i], std::max<size_t>(argBytes[i], 1)))
+        return error = a.failed("memAlloc", s), false;
+      fresh.ptrs.push_back(argDev[i]);
+      freshArgs.push_back({args[i], argDev[i]});
+    } else if (!mem.alloc(argBytes[i], argDev[i], error)) {
       return false;
+    }
     if (Status s = a.htod(argDev[i], pinned + argAt[i], argBytes[i], d_.stream))
       return error = a.failed("memcpyHtoDAsync", s), false;
   }
@@ -398,14 +483,18 @@ bool GPUExecutable::launch(unsigned exportIndex,
     if (!mem.alloc(values[id], scratchDev.back(), error))
       return false;
   }
-  for (size_t c = 0; c < p.constants.size(); ++c) {
+  if (!uploadConstants)
+    constDev = held->second;
+  for (size_t c = 0; uploadConstants && c < p.constants.size(); ++c) {
     std::memcpy(pinned + constAt[c], p.constants[c].data(),
                 p.constants[c].size());
-    constDev.emplace_back();
-    if (!mem.alloc(p.constants[c].size(), constDev.back(), error))
-      return false;
-    if (Status s = a.htod(constDev.back(), pinned + constAt[c],
-                          p.constants[c].size(), d_.stream))
+    DevicePtr ptr;
+    if (Status s = a.memAlloc(&ptr, std::max<size_t>(p.constants[c].size(), 1)))
+      return error = a.failed("memAlloc", s), false;
+    fresh.ptrs.push_back(ptr);
+    constDev.push_back(ptr);
+    if (Status s = a.htod(ptr, pinned + constAt[c], p.constants[c].size(),
+                          d_.stream))
       return error = a.failed("memcpyHtoDAsync", s), false;
   }
   for (size_t i = 0; i < p.kernels.size(); ++i) {
@@ -424,7 +513,13 @@ bool GPUExecutable::launch(unsigned exportIndex,
 
   // Dispatches, in order on the stream: each kernel takes the params then
   // its buffers, each as a memref descriptor (allocated and aligned
-  // pointers, offset, size, stride: docs/BundleFormat.md).
+  // pointers, offset, size, stride: docs/BundleFormat.md). Profiled, each
+  // between two events.
+  struct Timed {
+    std::string sizes;
+    void *start, *end;
+  };
+  std::vector<Timed> timed;
   for (size_t i = 0; i < p.kernels.size(); ++i) {
     const KernelDispatch &k = p.kernels[i];
     if (k.conditional && values[k.when] == 0)
@@ -456,12 +551,26 @@ bool GPUExecutable::launch(unsigned exportIndex,
     std::vector<void *> params;
     for (uint64_t &w : words)
       params.push_back(&w);
+    Timed t;
+    if (d_.profile) {
+      t.sizes = k.kernel + " grid " + std::to_string(grid[0]) + "x" +
+                std::to_string(grid[1]) + "x" + std::to_string(grid[2]) +
+                " of " + std::to_string(k.workgroup[0] * k.workgroup[1] *
+                                        k.workgroup[2]);
+      if (!mem.record(t.start, error))
+        return false;
+    }
     if (Status s = a.launch(functions_[k.kernel], grid[0], grid[1], grid[2],
                             k.workgroup[0], k.workgroup[1], k.workgroup[2],
                             /*sharedBytes=*/0, d_.stream, params.data(),
                             nullptr))
       return error = "kernel '" + k.kernel + "': " + a.failed("launch", s),
              false;
+    if (d_.profile) {
+      if (!mem.record(t.end, error))
+        return false;
+      timed.push_back(std::move(t));
+    }
   }
   for (unsigned j = 0; j < outputs.size(); ++j)
     if (Status s = a.dtoh(pinned + resultAt[j], argDev[numArgs + j],
@@ -469,6 +578,22 @@ bool GPUExecutable::launch(unsigned exportIndex,
       return error = a.failed("memcpyDtoHAsync", s), false;
   if (Status s = a.streamSync(d_.stream))
     return error = a.failed("streamSynchronize", s), false;
+  // What this launch uploaded to stay: the constants, the immutable args
+  // (the same arg twice in one launch is uploaded twice; one copy stays).
+  if (uploadConstants)
+    constants_[exportIndex] = constDev;
+  for (auto [b, ptr] : freshArgs) {
+    auto [it, added] = resident_.insert({b->data(), Resident{ptr, *b}});
+    if (!added)
+      a.memFree(ptr);
+  }
+  fresh.ptrs.clear();
+  for (const Timed &t : timed) {
+    float ms = 0;
+    if (Status s = a.eventElapsed(&ms, t.start, t.end))
+      return error = a.failed("eventElapsedTime", s), false;
+    recordKernelCall(a.hip ? "hip_kernel" : "cuda_kernel", t.sizes, ms);
+  }
   for (unsigned j = 0; j < outputs.size(); ++j)
     std::memcpy(outputs[j].mutableData(), pinned + resultAt[j],
                 outputs[j].byteSize());
@@ -495,7 +620,7 @@ public:
     if (!a.error.empty())
       return error = std::string("no ") + a.kind + " device: " + a.error,
              nullptr;
-    auto device = std::make_unique<GPUDevice>(desc, a);
+    auto device = std::make_unique<GPUDevice>(desc, a, options.profile);
     if (!device->init(options.ordinal, error))
       return nullptr;
     return device;

@@ -91,20 +91,24 @@ extern "C" int64_t tangram::tangram_profile_now() {
       .count();
 }
 
+void tangram::recordKernelCall(const std::string &kind,
+                               const std::string &sizes, double ms) {
+  Table &t = table();
+  std::lock_guard<std::mutex> lock(t.mutex);
+  KernelProfile &p = t.calls[{kind, sizes}];
+  if (!p.calls) {
+    p.kernel = kind;
+    p.sizes = sizes;
+  }
+  ++p.calls;
+  p.ms += ms;
+}
+
 extern "C" void tangram::tangram_profile_record(const char *kind,
                                                 const int64_t *sizes,
                                                 int64_t count, int64_t ns) {
   std::string k = kind ? kind : "?";
-  std::string s = describe(k, sizes, count);
-  Table &t = table();
-  std::lock_guard<std::mutex> lock(t.mutex);
-  KernelProfile &p = t.calls[{k, s}];
-  if (!p.calls) {
-    p.kernel = k;
-    p.sizes = s;
-  }
-  ++p.calls;
-  p.ms += double(ns) * 1e-6;
+  recordKernelCall(k, describe(k, sizes, count), double(ns) * 1e-6);
 }
 
 std::vector<KernelProfile> tangram::takeKernelProfile() {

@@ -149,7 +149,8 @@ std::unique_ptr<Session> Session::create(std::shared_ptr<const Bundle> bundle,
   for (unsigned i = 0; i < m.weights.size(); ++i) {
     const WeightDesc &w = m.weights[i];
     session->weights_.push_back(
-        Buffer::wrap(w.dtype, w.shape, bundle->weight(i).data, bundle));
+        Buffer::wrap(w.dtype, w.shape, bundle->weight(i).data, bundle,
+                     /*immutable=*/true));
   }
   return session;
 }

@@ -20,6 +20,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <tuple>
 
 using namespace tangram;
 
@@ -536,6 +537,18 @@ private:
   VulkanDevice &d_;
   CodeObjectDesc desc_;
   std::map<std::string, Pipeline> pipelines_;
+  /// Per export, its program's constants on the device: uploaded by its
+  /// first launch that succeeds, then bound by every launch.
+  std::map<unsigned, std::unique_ptr<LaunchResources>> constants_;
+  /// Immutable args (a bundle's weights) on the device, by their host
+  /// address, with a view that keeps that memory alive; the buffers are
+  /// owned by `residentMemory_`.
+  struct Resident {
+    VkBuffer buffer;
+    Buffer view;
+  };
+  std::map<const void *, Resident> resident_;
+  std::vector<std::unique_ptr<LaunchResources>> residentMemory_;
 };
 
 bool VulkanExecutable::load(ByteSpan bytes, std::string &error) {
@@ -655,16 +668,19 @@ bool VulkanExecutable::launch(unsigned exportIndex,
   LaunchResources res(d_);
   // Device buffers: args and results (uploaded/downloaded through staging
   // when the device memory is not host visible), then scratch.
-  std::vector<size_t> argBuf(numArgs + results.size()), scratchBuf,
-      constantBuf;
-  std::vector<std::pair<size_t, size_t>> uploads, downloads; // (staging, dev)
-  // A device buffer holding `size` bytes of `data`: written in place when
-  // the device memory is host visible, else through a staging buffer
-  // copied before the first dispatch.
-  auto upload = [&](const void *data, size_t size, size_t &index) {
-    if (!res.add(size, false, index, error))
+  std::vector<size_t> argBuf(numArgs + results.size()), scratchBuf;
+  std::vector<std::pair<size_t, size_t>> downloads; // (staging, dev)
+  std::vector<VkBuffer> constantBuf;
+  // Copies before the first dispatch: (staging, device buffer, bytes).
+  std::vector<std::tuple<VkBuffer, VkBuffer, VkDeviceSize>> uploads;
+  // A device buffer of `into` holding `size` bytes of `data`: written in
+  // place when the device memory is host visible, else through a staging
+  // buffer of this launch copied before the first dispatch.
+  auto upload = [&](LaunchResources &into, const void *data, size_t size,
+                    size_t &index) {
+    if (!into.add(size, false, index, error))
       return false;
-    if (void *mapped = res.buffers[index].mapped) {
+    if (void *mapped = into.buffers[index].mapped) {
       std::memcpy(mapped, data, size);
       return true;
     }
@@ -672,12 +688,35 @@ bool VulkanExecutable::launch(unsigned exportIndex,
     if (!res.add(size, true, s, error))
       return false;
     std::memcpy(res.buffers[s].mapped, data, size);
-    uploads.push_back({s, index});
+    uploads.push_back({res.buffers[s].buffer, into.buffers[index].buffer,
+                       res.buffers[s].size});
     return true;
   };
-  for (unsigned i = 0; i < numArgs; ++i)
-    if (!upload(args[i]->data(), args[i]->byteSize(), argBuf[i]))
+  // Immutable args stay on the device from their first launch on: that
+  // launch uploads them into `freshArgs`, kept once it has succeeded.
+  std::vector<VkBuffer> argVk(numArgs);
+  auto freshArgs = std::make_unique<LaunchResources>(d_);
+  std::vector<std::pair<const Buffer *, size_t>> freshArgIndex;
+  for (unsigned i = 0; i < numArgs; ++i) {
+    const Buffer &b = *args[i];
+    if (b.isImmutable()) {
+      auto it = resident_.find(b.data());
+      if (it != resident_.end() &&
+          it->second.view.byteSize() == b.byteSize()) {
+        argVk[i] = it->second.buffer;
+        continue;
+      }
+      size_t index;
+      if (!upload(*freshArgs, b.data(), b.byteSize(), index))
+        return false;
+      argVk[i] = freshArgs->buffers[index].buffer;
+      freshArgIndex.push_back({&b, index});
+      continue;
+    }
+    if (!upload(res, b.data(), b.byteSize(), argBuf[i]))
       return false;
+    argVk[i] = res.buffers[argBuf[i]].buffer;
+  }
   for (unsigned i = numArgs; i < argBuf.size(); ++i) {
     size_t bytes = outputs[i - numArgs].byteSize();
     if (!res.add(bytes, false, argBuf[i], error))
@@ -689,11 +728,23 @@ bool VulkanExecutable::launch(unsigned exportIndex,
       downloads.push_back({s, argBuf[i]});
     }
   }
-  for (const std::vector<uint8_t> &c : p.constants) {
-    constantBuf.emplace_back();
-    if (!upload(c.data(), c.size(), constantBuf.back()))
-      return false;
+  // Constants stay on the device from the export's first launch on: that
+  // launch uploads them into `fresh`, kept once it has succeeded.
+  std::unique_ptr<LaunchResources> fresh;
+  LaunchResources *held;
+  if (auto it = constants_.find(exportIndex); it != constants_.end()) {
+    held = it->second.get();
+  } else {
+    fresh = std::make_unique<LaunchResources>(d_);
+    held = fresh.get();
+    for (const std::vector<uint8_t> &c : p.constants) {
+      size_t index;
+      if (!upload(*fresh, c.data(), c.size(), index))
+        return false;
+    }
   }
+  for (const VkBuf &b : held->buffers)
+    constantBuf.push_back(b.buffer);
   for (unsigned id : p.scratch) {
     if (values[id] < 0)
       return error = "a scratch buffer of negative size", false;
@@ -761,10 +812,9 @@ bool VulkanExecutable::launch(unsigned exportIndex,
             VK_PIPELINE_STAGE_HOST_BIT,
         0, 1, &mb, 0, nullptr, 0, nullptr);
   };
-  for (auto [s, dev] : uploads) {
-    VkBufferCopy c{0, 0, res.buffers[dev].size};
-    d_.vk.vkCmdCopyBuffer(res.cmd, res.buffers[s].buffer,
-                          res.buffers[dev].buffer, 1, &c);
+  for (auto [staging, dev, size] : uploads) {
+    VkBufferCopy c{0, 0, size};
+    d_.vk.vkCmdCopyBuffer(res.cmd, staging, dev, 1, &c);
   }
   if (!uploads.empty())
     barrier();
@@ -787,10 +837,13 @@ bool VulkanExecutable::launch(unsigned exportIndex,
                 std::max<size_t>(1, k.params.size()) * 4};
     for (size_t b = 0; b < k.bindings.size(); ++b) {
       const Binding &bd = k.bindings[b];
-      size_t buf = bd.kind == BindingKind::Scratch    ? scratchBuf[bd.index]
-                   : bd.kind == BindingKind::Constant ? constantBuf[bd.index]
-                                                      : argBuf[bd.index];
-      infos[1 + b] = {res.buffers[buf].buffer, 0, VK_WHOLE_SIZE};
+      VkBuffer buf =
+          bd.kind == BindingKind::Constant ? constantBuf[bd.index]
+          : bd.kind == BindingKind::Scratch
+              ? res.buffers[scratchBuf[bd.index]].buffer
+          : bd.index < numArgs ? argVk[bd.index]
+                               : res.buffers[argBuf[bd.index]].buffer;
+      infos[1 + b] = {buf, 0, VK_WHOLE_SIZE};
     }
     std::vector<VkWriteDescriptorSet> writes(infos.size());
     for (size_t b = 0; b < infos.size(); ++b) {
@@ -844,6 +897,14 @@ bool VulkanExecutable::launch(unsigned exportIndex,
   r = d_.vk.vkWaitForFences(d_.device, 1, &res.fence, VK_TRUE, UINT64_MAX);
   if (r != VK_SUCCESS)
     return error = vkError("vkWaitForFences", r), false;
+  if (fresh)
+    constants_[exportIndex] = std::move(fresh);
+  if (!freshArgIndex.empty()) {
+    for (auto [b, index] : freshArgIndex)
+      resident_.insert(
+          {b->data(), Resident{freshArgs->buffers[index].buffer, *b}});
+    residentMemory_.push_back(std::move(freshArgs));
+  }
 
   // Results back to host memory.
   for (unsigned j = 0; j < outputs.size(); ++j) {

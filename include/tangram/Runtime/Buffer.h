@@ -58,9 +58,12 @@ public:
   }
 
   /// A read-only view of `data`; `owner` (may be null) is kept alive with
-  /// the view. `data` must hold the bytes of `shape`.
+  /// the view. `data` must hold the bytes of `shape`. `immutable`: the
+  /// bytes never change while a view of them lives (a bundle's weights),
+  /// so a device may keep its own copy of them between launches.
   static Buffer wrap(DType dtype, Shape shape, const void *data,
-                     std::shared_ptr<const void> owner = nullptr);
+                     std::shared_ptr<const void> owner = nullptr,
+                     bool immutable = false);
 
   /// The same memory seen as `dtype`, which must have the same element size
   /// (e.g. u16 bits as bf16); an invalid buffer otherwise.
@@ -79,6 +82,7 @@ public:
   /// Null for read-only views.
   void *mutableData() const { return readOnly_ ? nullptr : data_; }
   bool isReadOnly() const { return readOnly_; }
+  bool isImmutable() const { return immutable_; }
   /// The allocator the memory came from; null for views of host memory.
   const Allocator *allocator() const { return allocator_; }
   bool hostVisible() const { return !allocator_ || allocator_->hostVisible(); }
@@ -89,6 +93,7 @@ private:
   int64_t numElements_ = 0;
   void *data_ = nullptr;
   bool readOnly_ = true;
+  bool immutable_ = false;
   const Allocator *allocator_ = nullptr;
   std::shared_ptr<const void> owner_;
 };

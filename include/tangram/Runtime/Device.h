@@ -31,7 +31,8 @@ struct DeviceOptions {
   /// Which device of the kind (`--device vulkan:1`); 0 is the first.
   unsigned ordinal = 0;
   /// Code objects loaded by the device report each kernel call
-  /// (Profile.h); the CPU device's do.
+  /// (Profile.h); the CPU device's do, and the cuda and hip devices time
+  /// each dispatch by events.
   bool profile = false;
 };
 

@@ -2,10 +2,11 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 //
-// Profiling of CPU code (SessionOptions::profile, `tangram-run --profile`):
-// a code object loaded with profiling on reports each call of its
-// microkernels (convolutions, matrix products, pools) and of the parallel
-// loops of its generated code, with the call's sizes and the time it took.
+// Profiling (SessionOptions::profile, `tangram-run --profile`): a CPU code
+// object loaded with profiling on reports each call of its microkernels
+// (convolutions, matrix products, pools) and of the parallel loops of its
+// generated code, with the call's sizes and the time it took; the cuda and
+// hip devices report each kernel dispatch, timed on the GPU by events.
 // The records are process-wide: takeKernelProfile() returns what was
 // recorded since it was last called.
 //
@@ -33,6 +34,12 @@ struct KernelProfile {
 
 /// What was recorded since the last call, most time first; starts over.
 std::vector<KernelProfile> takeKernelProfile();
+
+/// Records one call of `kind` at `sizes` (already described) that took
+/// `ms`: how runtime devices that time their own kernels (the cuda and
+/// hip devices, by events) report them.
+void recordKernelCall(const std::string &kind, const std::string &sizes,
+                      double ms);
 
 /// The hooks a profiled code object gets (`tangram_set_profiler`, see
 /// docs/BundleFormat.md): a monotonic clock in nanoseconds, and the record
