@@ -60,7 +60,11 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import torchvision
+
+try:
+    import torchvision
+except ImportError:  # a GPU machine with torch only (scripts/gpu_check_report.py)
+    torchvision = None
 
 OPSET = 17
 

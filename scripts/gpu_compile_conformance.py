@@ -42,17 +42,18 @@ ERROR_LINE = re.compile(r"^error:", re.MULTILINE)
 CUDA = os.environ.get("TANGRAM_CUDA_PATH", "/usr/local/cuda")
 LLVM = "/usr/lib/llvm-22/bin"
 
-Result = collections.namedtuple("Result", "case status detail kernels matrix", defaults=(0,))
+Result = collections.namedtuple("Result", "case status detail kernels matrix copies", defaults=(0, 0))
 
 
-def uses_tensor_cores(target, path):
-    """Whether a cuda kernel multiplies on the tensor cores (mma.sync); the
+def ptx_uses(target, path, instruction):
+    """Whether a cuda kernel has `instruction` (mma.sync: it multiplies on
+    the tensor cores; cp.async: it stages tiles by asynchronous copies); the
     rocm kernels' MFMA is checked by test/Target/ROCm/mfma.onnxtxt (it needs
     a disassembly per kernel)."""
     if not target.startswith("cuda"):
         return False
     with open(path, errors="replace") as f:
-        return "mma.sync" in f.read()
+        return instruction in f.read()
 
 
 def validate(target, path):
@@ -94,7 +95,8 @@ def run_case(build, target, name, model, root, precision=""):
             problem = validate(target, f)
             if problem:
                 return Result(name, "invalid", f"{os.path.basename(f)}: {problem}", len(files))
-        return Result(name, "valid", "", len(files), sum(uses_tensor_cores(target, f) for f in files))
+        return Result(name, "valid", "", len(files), sum(ptx_uses(target, f, "mma.sync") for f in files),
+                      sum(ptx_uses(target, f, "cp.async") for f in files))
 
 
 def write_reports(target, results, md_path, json_path, source, precision=""):
@@ -104,6 +106,7 @@ def write_reports(target, results, md_path, json_path, source, precision=""):
                "valid": counts["valid"], "compile_error": counts["compile"], "invalid": counts["invalid"],
                "crash": counts["crash"], "kernels": sum(r.kernels for r in results),
                "tensor_core_kernels": sum(r.matrix for r in results),
+               "async_copy_kernels": sum(r.copies for r in results),
                "cases": {r.case: r.status for r in results}}
     os.makedirs(os.path.dirname(json_path) or ".", exist_ok=True)
     with open(json_path, "w") as f:
@@ -123,7 +126,8 @@ def write_reports(target, results, md_path, json_path, source, precision=""):
         lines.append(f"| {label} | {counts[key]} | {100.0 * counts[key] / max(total, 1):.1f}% |")
     lines += ["", f"**{counts['valid']} / {total} cases compile and validate "
               f"({100.0 * counts['valid'] / max(total, 1):.1f}%), {summary['kernels']} kernels"
-              + (f", {summary['tensor_core_kernels']} of them on the tensor cores (`mma.sync`)"
+              + (f", {summary['tensor_core_kernels']} of them on the tensor cores (`mma.sync`), "
+                 f"{summary['async_copy_kernels']} staging tiles by `cp.async`"
                  if target.startswith("cuda") else "") + ".**", "",
               "## Cases that do not", "", "| case | outcome | detail |", "|---|---|---|"]
     for r in results:
@@ -173,7 +177,8 @@ def main():
         results = list(pool.map(lambda w: run_case(args.build, args.target, w[0], w[1], root, args.precision), work))
     source = (f"the {len(passing)} node cases that pass on Vulkan ({args.cases_from})"
               + (f" and {len(models)} real models ({', '.join(os.path.basename(m)[:-5] for m in models)})"
-                 if models else ""))
+                 if models else "")
+              + (f", those whose name matches --filter '{args.filter}'" if args.filter else ""))
     summary = write_reports(args.target, results, args.out, args.json, source, args.precision)
     print(f"{args.target}: {summary['valid']} / {summary['total']} compile and validate, "
           f"{summary['kernels']} kernels, {summary['crash']} crashes -> {args.out}")
