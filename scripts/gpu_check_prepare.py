@@ -11,7 +11,8 @@ DIR/cases/<case>/      every ONNX node case that passes on Vulkan
 DIR/models/<name>/     the static real models in build/models (exported by
                        scripts/export_models.py), smallest first while
                        their bundles fit MODEL_BUDGET (the device tool
-                       carries 64 MiB in all): model.tgb (exact f32),
+                       carries 64 MiB in all, gzipped; weights do not
+                       compress): model.tgb (exact f32),
                        model_f16.tgb (--precision=f16: the tensor cores;
                        models under 6 MB), data/ (torch's reference),
                        tolerances
@@ -40,7 +41,7 @@ from cpu_conformance import tolerances  # noqa: E402  (the conformance runs' tol
 COMPILE = "build/bin/tangram-compile"
 # Bytes of model bundles, and the size under which a model also gets its
 # f16 bundle.
-MODEL_BUDGET = 40 << 20
+MODEL_BUDGET = 48 << 20
 F16_UNDER = 6 << 20
 ASYNC_COPIES = "test/Target/CUDA/async-copies.onnxtxt"
 # The async-copies model's inputs; [B, S, 64] x [64, N] at B=2, S=19, N=37.
