@@ -25,6 +25,28 @@ def conv(x, w, stride, pad):
     return y
 
 
+def run_and_compare(run, bundle, work, ins, refs, label=""):
+    """Runs `bundle` on `ins` (name -> array) and compares output j with
+    refs[j] (float64), relative to its largest magnitude; prints a line per
+    output and returns how many do not match."""
+    args = [run, bundle, "--output-dir", work, "--npy"]
+    for name, v in ins.items():
+        path = os.path.join(work, name + ".npy")
+        np.save(path, v)
+        args += ["--input", f"{name}={path}"]
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    failed = 0
+    for j, ref in enumerate(refs):
+        out = np.load(os.path.join(work, f"output_{j}.npy")).astype(np.float64)
+        scale = max(np.abs(ref).max(), 1e-6)
+        err = np.abs(out - ref).max() / scale if out.shape == ref.shape else np.inf
+        # f16 operands (and outputs): 2^-11 relative rounding each.
+        ok = err < 4e-3
+        failed += not ok
+        print(f"{label}output {j}: {'ok' if ok else 'MISMATCH'} (error {err:.2e})")
+    return failed
+
+
 def main():
     run, bundle, work = sys.argv[1:4]
     os.makedirs(work, exist_ok=True)
@@ -45,22 +67,9 @@ def main():
             "x": rng.standard_normal((1, c, h, w)).astype(np.float16),
             "w": rng.standard_normal((f, c, 3, 3)).astype(np.float16),
         }
-        args = [run, bundle, "--output-dir", work, "--npy"]
-        for name, v in ins.items():
-            path = os.path.join(work, name + ".npy")
-            np.save(path, v)
-            args += ["--input", f"{name}={path}"]
-        subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
         d = {k_: v.astype(np.float64) for k_, v in ins.items()}
         refs = [d["a"] @ d["b"], d["e"] @ d["f"], conv(d["x"], d["w"], 2, 1)]
-        for j, ref in enumerate(refs):
-            out = np.load(os.path.join(work, f"output_{j}.npy")).astype(np.float64)
-            scale = max(np.abs(ref).max(), 1e-6)
-            err = np.abs(out - ref).max() / scale if out.shape == ref.shape else np.inf
-            # f16 operands (and outputs): 2^-11 relative rounding each.
-            ok = err < 4e-3
-            failed += not ok
-            print(f"shape {s} output {j}: {'ok' if ok else 'MISMATCH'} (error {err:.2e})")
+        failed += run_and_compare(run, bundle, work, ins, refs, f"shape {s} ")
     sys.exit(1 if failed else 0)
 
 
