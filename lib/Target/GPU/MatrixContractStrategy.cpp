@@ -17,13 +17,15 @@
 // Each side has two stages (double buffering) where workgroup memory has
 // room: the subgroups multiply step t's tiles in one while step t + 1's
 // are staged into the other, so global loads overlap the matrix
-// instructions. A side that is a plain
-// load with k contiguous and aligned in memory (A of a row-major matmul,
-// B of a transposed one) is staged by the target's asynchronous copies
-// (cp.async) when it has them, straight from global to workgroup memory;
-// the others are fetched into registers before the products and stored
-// after them. The accumulators are folded into the output like the
-// scalar strategy's (ContractionTiling::storeElement).
+// instructions. A side that is a plain load with k contiguous and aligned
+// in memory (A of a row-major matmul, B of a transposed one) is staged by
+// the target's asynchronous copies (cp.async) when it has them, straight
+// from global to workgroup memory; so is a B contiguous along n (a
+// row-major matmul's), into a [k][col] stage, where the hook loads B
+// fragments from one (loadBKMajor). The others are fetched into registers
+// before the products and stored after them. The accumulators are folded
+// into the output like the scalar strategy's
+// (ContractionTiling::storeElement).
 //
 //===----------------------------------------------------------------------===//
 #include "KernelStrategies.h"
@@ -206,15 +208,15 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
   // the hook loads B fragments from [k][col].
   Block *innerBody = c.loops.back().getBody();
   for (Side &side : sides) {
-    if (c.loops.size() == 1 && side.v.getParentBlock() == innerBody)
-      side.chunk = asyncChunk(ctx, op, side.v, st,
-                              c.loops[0].getInductionVar(),
-                              c.loops[0].getRegion(), tiling.red, tileSize,
-                              kDepth, groupSize);
+    // A value of the one reduction loop's body (a load, or not: then
+    // asyncChunk says no).
+    if (c.loops.size() != 1 || side.v.getParentBlock() != innerBody)
+      continue;
+    side.chunk = asyncChunk(ctx, op, side.v, st, c.loops[0].getInductionVar(),
+                            c.loops[0].getRegion(), tiling.red, tileSize,
+                            kDepth, groupSize);
     if (!side.chunk && !side.isA && op.loadsBKMajor() &&
-        c.colDims.size() == 1 && c.loops.size() == 1 &&
-        side.v.getParentBlock() == innerBody &&
-        kDepth * ldK <= tileSize * ld) {
+        c.colDims.size() == 1 && kDepth * ldK <= tileSize * ld) {
       side.chunk = asyncChunk(ctx, op, side.v, st,
                               par.getInductionVars()[c.colDims[0]],
                               par.getRegion(), tiling.cols, kDepth, tileSize,
@@ -402,18 +404,16 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
     // Each step of the instruction's k: the subgroup's A fragments (one
     // per row of instruction tiles), B fragments (per col), products.
     const Side &bSide = sides[1];
-    Value rowBase = arith::AddIOp::create(
-        kb, loc, arith::MulIOp::create(kb, loc, cur, cidx(kb, tileSize)),
-        blockRow);
+    // The stage's first row of a [point][k] side.
+    Value curRow = arith::MulIOp::create(kb, loc, cur, cidx(kb, tileSize));
+    Value rowBase = arith::AddIOp::create(kb, loc, curRow, blockRow);
     // B's cols within its stage, and the stage's first k row when B is
     // k-major.
     Value colBase = blockCol, kBase = cidx(kb, 0);
     if (bSide.kMajor)
       kBase = arith::MulIOp::create(kb, loc, cur, cidx(kb, kDepth));
     else
-      colBase = arith::AddIOp::create(
-          kb, loc, arith::MulIOp::create(kb, loc, cur, cidx(kb, tileSize)),
-          blockCol);
+      colBase = arith::AddIOp::create(kb, loc, curRow, blockCol);
     SmallVector<Value> accs(kLoop.getRegionIterArgs());
     for (unsigned kk = 0; kk < kDepth; kk += op.k) {
       SmallVector<Value> as, bs;
