@@ -107,7 +107,9 @@ def write_reports(target, results, md_path, json_path, source, precision=""):
                "crash": counts["crash"], "kernels": sum(r.kernels for r in results),
                "tensor_core_kernels": sum(r.matrix for r in results),
                "async_copy_kernels": sum(r.copies for r in results),
-               "cases": {r.case: r.status for r in results}}
+               "cases": {r.case: r.status for r in results},
+               "model_kernels": {r.case: r.kernels for r in results
+                                 if r.case.startswith("model:") and r.status == "valid"}}
     os.makedirs(os.path.dirname(json_path) or ".", exist_ok=True)
     with open(json_path, "w") as f:
         json.dump(summary, f, indent=1, sort_keys=True)
@@ -133,6 +135,16 @@ def write_reports(target, results, md_path, json_path, source, precision=""):
     for r in results:
         if r.status != "valid":
             lines.append(f"| {r.case} | {r.status} | {cell(r.detail)} |")
+    # Kernels per model: each is a launch per inference, so fewer is
+    # faster where launches dominate (batch 1 on a large GPU).
+    models = [r for r in results if r.case.startswith("model:") and r.status == "valid"]
+    if models:
+        lines += ["", "## Kernels per model", "",
+                  "| model | kernels" + (" | on `mma.sync` | staging by `cp.async`" if target.startswith("cuda") else "")
+                  + " |", "|---|---:" + ("|---:|---:" if target.startswith("cuda") else "") + "|"]
+        for r in models:
+            lines.append(f"| {r.case[len('model:'):]} | {r.kernels}"
+                         + (f" | {r.matrix} | {r.copies}" if target.startswith("cuda") else "") + " |")
     with open(md_path, "w") as f:
         f.write("\n".join(lines) + "\n")
     return summary

@@ -61,12 +61,13 @@ Value mlir::tangram::cloneSlice(OpBuilder &b, Value v, IRMapping &m,
 std::optional<Contraction>
 mlir::tangram::matchContraction(scf::ParallelOp par) {
   unsigned n = par.getNumLoops();
-  Block *body = par.getBody();
-  if (n < 2 || n > 16 || !llvm::hasSingleElement(body->without_terminator()))
+  memref::StoreOp init;
+  Operation *first = afterInitStore(par, init);
+  if (n < 2 || n > 16 || !first)
     return std::nullopt;
   Contraction c;
   // A perfect nest of reduction loops with bounds of the host.
-  for (Operation *op = &body->front(); auto loop = dyn_cast<scf::ForOp>(op);) {
+  for (Operation *op = first; auto loop = dyn_cast<scf::ForOp>(op);) {
     if (loop.getNumResults() || c.loops.size() == 8)
       return std::nullopt;
     for (Value v :
@@ -118,6 +119,10 @@ mlir::tangram::matchContraction(scf::ParallelOp par) {
     return std::nullopt;
   if (!matchAccumulation(c.store, c.acc, c.combine, c.kind))
     return std::nullopt;
+  std::optional<Value> initValue = initialValue(init, c.store);
+  if (!initValue)
+    return std::nullopt;
+  c.init = *initValue;
   uint64_t outDeps = 0;
   for (Value i : c.store.getIndices())
     outDeps |= depsOf(i);
@@ -288,6 +293,25 @@ IRMapping ContractionTiling::mapPoint(OpBuilder &b, Location loc,
   return m;
 }
 
+void ContractionTiling::storeInitial(OpBuilder &b, Location loc,
+                                     const Tile &tile, Value tid,
+                                     unsigned groupSize) {
+  auto cidx = [&](OpBuilder &ob, int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(ob, loc, v);
+  };
+  auto loop = scf::ForOp::create(b, loc, tid, cidx(b, tileRows * tileCols),
+                                 cidx(b, groupSize));
+  OpBuilder lb = OpBuilder::atBlockBegin(loop.getBody());
+  Value e = loop.getInductionVar();
+  Value r = arith::AddIOp::create(
+      lb, loc, tile.row0, arith::DivUIOp::create(lb, loc, e, cidx(lb, tileCols)));
+  Value col = arith::AddIOp::create(
+      lb, loc, tile.col0, arith::RemUIOp::create(lb, loc, e, cidx(lb, tileCols)));
+  // combine(init, identity) is the initial value.
+  storeElement(lb, loc, tile, r, col,
+               arith::getIdentityValue(c.kind, c.acc.getType(), lb, loc));
+}
+
 void ContractionTiling::storeElement(OpBuilder &b, Location loc,
                                      const Tile &tile, Value r, Value col,
                                      Value sum) {
@@ -303,7 +327,8 @@ void ContractionTiling::storeElement(OpBuilder &b, Location loc,
   mapRows(ib, loc, m, r);
   mapCols(ib, loc, m, col);
   Block *inner = c.loops.back().getBody();
-  Value old = cloneSlice(ib, c.acc.getResult(), m, inner);
+  Value old = c.init ? m.lookup(c.init)
+                     : cloneSlice(ib, c.acc.getResult(), m, inner);
   Type et = old.getType();
   bool widened = sum.getType() != et;
   if (widened)
@@ -379,8 +404,14 @@ FailureOr<bool> mlir::tangram::buildContraction(KernelContext &ctx,
   // no iteration undefined).
   Value any = arith::CmpIOp::create(tb, loc, arith::CmpIPredicate::sgt, depth,
                                     cidx(tb, 0));
-  auto ifAny = scf::IfOp::create(tb, loc, any, /*withElse=*/false);
+  auto ifAny = scf::IfOp::create(tb, loc, any, /*withElse=*/(bool)c.init);
   OpBuilder ab = ifAny.getThenBodyBuilder();
+  // With an empty one, the elements still take their initial value (a
+  // folded fill, tg-gpu-fold-fills).
+  if (c.init) {
+    OpBuilder eb = ifAny.getElseBodyBuilder();
+    tiling.storeInitial(eb, loc, *tile, tid, ctx.wg);
+  }
   Type et = c.acc.getType();
   SmallVector<Value> init(kBlock * kBlock,
                           arith::getIdentityValue(c.kind, et, ab, loc));

@@ -106,6 +106,7 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createGPUUnshareFillsPass());
   // Identity layouts at the boundaries: kernels bind whole buffers.
   buildBufferizationPipeline(pm);
   pm.addPass(createCanonicalizerPass());
@@ -116,6 +117,7 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createGPUFoldFillsPass());
   GPUBuildKernelsPassOptions ko;
   ko.workgroupSize = d.distributeWorkgroupSize;
   ko.maxWorkgroups = d.maxWorkgroups;

@@ -99,6 +99,32 @@ bool mlir::tangram::matchAccumulation(memref::StoreOp store,
   return (bool)acc;
 }
 
+Operation *mlir::tangram::afterInitStore(scf::ParallelOp par,
+                                        memref::StoreOp &init) {
+  Block *body = par.getBody();
+  auto ops = body->without_terminator();
+  init = nullptr;
+  if (llvm::hasSingleElement(ops))
+    return &body->front();
+  if (std::distance(ops.begin(), ops.end()) != 2)
+    return nullptr;
+  init = dyn_cast<memref::StoreOp>(body->front());
+  if (!init ||
+      par.getRegion().isAncestor(init.getValueToStore().getParentRegion()))
+    return nullptr;
+  return body->front().getNextNode();
+}
+
+std::optional<Value> mlir::tangram::initialValue(memref::StoreOp init,
+                                                 memref::StoreOp store) {
+  if (!init)
+    return Value();
+  if (init.getMemRef() != store.getMemRef() ||
+      init.getIndices() != store.getIndices())
+    return std::nullopt;
+  return init.getValueToStore();
+}
+
 bool mlir::tangram::dependsOn(Value v, Value iv, Region &region) {
   SmallVector<Value> work = {v};
   llvm::SmallPtrSet<Operation *, 16> seen;

@@ -89,6 +89,15 @@ SmallVector<unsigned> allDims(scf::ParallelOp par);
 bool matchAccumulation(memref::StoreOp store, memref::LoadOp &acc,
                        Operation *&combine, arith::AtomicRMWKind &kind);
 
+/// The one op of `par`'s body after an optional first store of a value of
+/// the host (what tg-gpu-fold-fills leaves of a fill: `init`, null when
+/// there is none); null when the body holds more.
+Operation *afterInitStore(scf::ParallelOp par, memref::StoreOp &init);
+/// The value `init` stores when it stores into the element `store`
+/// accumulates into; `std::nullopt` when it stores elsewhere (the body is
+/// no accumulation then); null when there is no `init`.
+std::optional<Value> initialValue(memref::StoreOp init, memref::StoreOp store);
+
 /// distribute: a grid-stride loop of `ctx.wg`-invocation workgroups over
 /// the flattened iteration space.
 LogicalResult buildDistributed(KernelContext &ctx, OpBuilder &b,
@@ -101,6 +110,9 @@ LogicalResult buildDistributed(KernelContext &ctx, OpBuilder &b,
 struct RowReduction {
   scf::ForOp loop;
   memref::LoadOp acc;
+  /// The element's value before the loop when the body stores it first
+  /// (a folded fill); null when the loop reads it (`acc`).
+  Value init;
   Operation *combine = nullptr;
   memref::StoreOp store;
   arith::AtomicRMWKind kind;
@@ -116,6 +128,8 @@ LogicalResult buildRowReduction(KernelContext &ctx, OpBuilder &b,
 struct Contraction {
   SmallVector<scf::ForOp> loops;
   memref::LoadOp acc;
+  /// As RowReduction::init.
+  Value init;
   Operation *combine = nullptr;
   memref::StoreOp store;
   arith::AtomicRMWKind kind;
@@ -176,6 +190,11 @@ struct ContractionTiling {
   /// for f16 elements is folded in f32 and rounded once.
   void storeElement(OpBuilder &b, Location loc, const Tile &tile, Value r,
                     Value col, Value sum);
+  /// With an empty reduction: each element of the tile in range is set to
+  /// the contraction's initial value (Contraction::init, which must be
+  /// set), the tile's elements split over the `groupSize` invocations.
+  void storeInitial(OpBuilder &b, Location loc, const Tile &tile, Value tid,
+                    unsigned groupSize);
 };
 
 /// Clones the ops of `body` that `v` is computed from (those `m` does not

@@ -227,11 +227,16 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
   bool anyAsync = sides[0].chunk || sides[1].chunk;
   OpBuilder &tb = tile->b;
   Value depth = tile->depth;
-  // Nothing to fold when the reduction is empty.
+  // Nothing to fold when the reduction is empty, but an initial value
+  // (a folded fill) to store.
   Value any = arith::CmpIOp::create(tb, loc, arith::CmpIPredicate::sgt, depth,
                                     cidx(tb, 0));
-  auto ifAny = scf::IfOp::create(tb, loc, any, /*withElse=*/false);
+  auto ifAny = scf::IfOp::create(tb, loc, any, /*withElse=*/(bool)c.init);
   OpBuilder ab = ifAny.getThenBodyBuilder();
+  if (c.init) {
+    OpBuilder eb = ifAny.getElseBodyBuilder();
+    tiling.storeInitial(eb, loc, *tile, tid, groupSize);
+  }
 
   // Elements through registers: each invocation stages `perThread`
   // elements of a side per step: element e = tid + i * groupSize is

@@ -21,10 +21,9 @@ using ::tangram::ProgramOp;
 
 std::optional<RowReduction>
 mlir::tangram::matchRowReduction(scf::ParallelOp par) {
-  Block *body = par.getBody();
-  if (!llvm::hasSingleElement(body->without_terminator()))
-    return std::nullopt;
-  auto loop = dyn_cast<scf::ForOp>(body->front());
+  memref::StoreOp init;
+  Operation *first = afterInitStore(par, init);
+  auto loop = dyn_cast_or_null<scf::ForOp>(first);
   if (!loop || loop.getNumResults())
     return std::nullopt;
   RowReduction r;
@@ -52,6 +51,10 @@ mlir::tangram::matchRowReduction(scf::ParallelOp par) {
     return std::nullopt;
   if (!matchAccumulation(r.store, r.acc, r.combine, r.kind))
     return std::nullopt;
+  std::optional<Value> initValue = initialValue(init, r.store);
+  if (!initValue)
+    return std::nullopt;
+  r.init = *initValue;
   if (llvm::any_of(r.store.getIndices(), [&](Value i) {
         return dependsOn(i, loop.getInductionVar(), loop.getRegion());
       }))
@@ -217,7 +220,8 @@ LogicalResult mlir::tangram::buildRowReduction(KernelContext &ctx,
     OpBuilder tb = last.getThenBodyBuilder();
     Value total = memref::LoadOp::create(tb, loc, partials, zero);
     IRMapping m = map;
-    Value acc = tb.clone(*row.acc, m)->getResult(0);
+    Value acc = row.init ? m.lookup(row.init)
+                         : tb.clone(*row.acc, m)->getResult(0);
     Value folded = row.combine->getOperand(0) == row.acc.getResult()
                        ? combine(tb, acc, total)
                        : combine(tb, total, acc);

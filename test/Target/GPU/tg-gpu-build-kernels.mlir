@@ -339,6 +339,59 @@ func.func @matmul(%a: memref<40x20xf32>, %b: memref<20x30xf32>, %c: memref<40x30
 
 // -----
 
+// A matmul whose fill tg-gpu-fold-fills folded into it (its body stores
+// 0.5 first): the sums start from 0.5 instead of a load of the output, and
+// when the reduction (a run-time K) is empty the tile's elements are set
+// to 0.5 (0.5 + 0), split over the invocations: 64 with scalar tiles of
+// 32 x 32, 128 with mma.sync's of 64 x 64.
+// CHECK-LABEL: func.func @matmul_init
+// CHECK: gpu.func @matmul_init_k0(%{{.*}}: memref<?xi32>, %[[OUT:.*]]: memref<?xf16>, %{{.*}}: memref<?xf16>, %{{.*}}: memref<?xf16>)
+// CHECK: %[[HALF:.*]] = arith.constant 5.000000e-01 : f16
+// CHECK-NOT: memref.load %[[OUT]]
+// CHECK: scf.for {{.*}} iter_args
+// CHECK-COUNT-16: arith.addf %[[HALF]], %{{.*}} : f16
+// CHECK: } else {
+// CHECK-NEXT: arith.constant 1024 : index
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK: scf.if
+// CHECK: %[[V:.*]] = arith.addf %[[HALF]], %{{.*}} : f16
+// CHECK: memref.store %[[V]], %[[OUT]]
+// CHECK: gpu.return
+// MMA-LABEL: func.func @matmul_init
+// MMA: gpu.func @matmul_init_k0(%{{.*}}: memref<?xi32>, %[[OUT:.*]]: memref<?xf16>, %{{.*}}: memref<?xf16>, %{{.*}}: memref<?xf16>)
+// MMA: %[[HALF:.*]] = arith.constant 5.000000e-01 : f16
+// MMA-NOT: memref.load %[[OUT]]
+// MMA: nvgpu.mma.sync
+// MMA: arith.extf %[[HALF]] : f16 to f32
+// MMA: } else {
+// MMA-NEXT: arith.constant 4096 : index
+// MMA: scf.for %{{.*}} = %{{.*}} to %c4096 step %c128 {
+// MMA: memref.store %{{.*}}, %[[OUT]]
+// MMA: gpu.return
+func.func @matmul_init(%a: memref<40x?xf16>, %b: memref<?x30xf16>, %c: memref<40x30xf16>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c30 = arith.constant 30 : index
+  %c40 = arith.constant 40 : index
+  %half = arith.constant 0.5 : f16
+  %k = memref.dim %a, %c1 : memref<40x?xf16>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c40, %c30) step (%c1, %c1) {
+    memref.store %half, %c[%i, %j] : memref<40x30xf16>
+    scf.for %kk = %c0 to %k step %c1 {
+      %u = memref.load %a[%i, %kk] : memref<40x?xf16>
+      %v = memref.load %b[%kk, %j] : memref<?x30xf16>
+      %acc = memref.load %c[%i, %j] : memref<40x30xf16>
+      %p = arith.mulf %u, %v : f16
+      %s = arith.addf %acc, %p : f16
+      memref.store %s, %c[%i, %j] : memref<40x30xf16>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
 // An f16 matmul on a target's matrix instructions: 2x2 subgroups of 32
 // (mma.sync) or 64 (MFMA) lanes, a 64x64 tile of ceil(40/64) *
 // ceil(31/64) = 1; per step of 32 along k, A and B are staged as [row][k]

@@ -133,6 +133,52 @@ def GPUCopiesToLinalgPass : Pass<"tg-gpu-copies-to-linalg", "func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def GPUUnshareFillsPass : Pass<"tg-gpu-unshare-fills", "func::FuncOp"> {
+  let summary = "Gives each user of a filled tensor a fill of its own";
+  let description = [{
+    CSE merges the identical zero fills that several matmuls or convs of
+    one shape start from. Each of them writes its result into its init,
+    so bufferization gives all users but one a copy of the filled buffer:
+    a copy kernel (a read and a write of the whole output) where a fill
+    (a write, which tg-gpu-fold-fills then folds into the user) would do.
+    This pass clones a `linalg.fill` on tensors before each of its users
+    but the first.
+  }];
+}
+
+def GPUFoldFillsPass : Pass<"tg-gpu-fold-fills", "func::FuncOp"> {
+  let summary = "Moves a fill into the loop that accumulates into the "
+                "filled buffer";
+  let description = [{
+    A matmul, conv, pooling window or reduction starts from its output
+    filled with the combiner's identity (`linalg.fill`). On a GPU each
+    top-level parallel loop is a kernel, so the fill is a kernel of its
+    own that writes the whole output once more, and the accumulating
+    kernel then reads it back. When the next loop that touches the buffer
+    iterates over the same points and reads and writes each point's
+    element only, the fill becomes that loop's first store per point: one
+    kernel fewer, and the strategies of tg-gpu-build-kernels start their
+    sums from the stored value instead of loading it.
+
+    Before:
+    ```mlir
+    scf.parallel (%i, %j) = (%c0, %c0) to (%m, %n) step (%c1, %c1) {
+      memref.store %zero, %out[%i, %j] : memref<?x?xf32>
+    }
+    scf.parallel (%i, %j) = (%c0, %c0) to (%m, %n) step (%c1, %c1) {
+      scf.for %k = ... { ... load %out[%i, %j] ... store ..., %out[%i, %j] }
+    }
+    ```
+    After:
+    ```mlir
+    scf.parallel (%i, %j) = (%c0, %c0) to (%m, %n) step (%c1, %c1) {
+      memref.store %zero, %out[%i, %j] : memref<?x?xf32>
+      scf.for %k = ... { ... load %out[%i, %j] ... store ..., %out[%i, %j] }
+    }
+    ```
+  }];
+}
+
 def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
   let summary = "Splits each bufferized executable into compute kernels and "
                 "the host program that dispatches them";
