@@ -20,11 +20,22 @@ struct GPUUnshareFillsPass
         fills.push_back(f);
     });
     for (linalg::FillOp fill : fills) {
-      SmallVector<OpOperand *> uses;
-      for (OpOperand &use : fill->getResult(0).getUses())
-        uses.push_back(&use);
-      // Uses are listed last first; the first keeps the original.
-      for (OpOperand *use : llvm::drop_end(uses)) {
+      // The uses an op writes into (a matmul's init); other uses (a
+      // tensor.extract, a dim) only read, and keep the fill.
+      SmallVector<OpOperand *> written;
+      bool read = false;
+      for (OpOperand &use : fill->getResult(0).getUses()) {
+        auto dps = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
+        if (dps && dps.isDpsInit(&use))
+          written.push_back(&use);
+        else
+          read = true;
+      }
+      // Uses are listed last first; the first writer keeps the original
+      // unless something reads it.
+      if (!read && !written.empty())
+        written.pop_back();
+      for (OpOperand *use : written) {
         OpBuilder b(use->getOwner());
         use->set(b.clone(*fill)->getResult(0));
       }

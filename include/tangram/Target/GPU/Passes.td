@@ -133,6 +133,43 @@ def GPUCopiesToLinalgPass : Pass<"tg-gpu-copies-to-linalg", "func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def GPUFoldPadsPass : Pass<"tg-gpu-fold-pads", "func::FuncOp"> {
+  let summary = "Reads a padded input through bounds checks instead of a "
+                "padded copy";
+  let description = [{
+    A conv or pooling window reads its input through `tensor.pad`, which
+    bufferizes to a new buffer, a fill of it with the padding value and a
+    copy of the input into its interior: two kernels, and a write and a
+    read of the whole padded tensor, per padded input. On a GPU the
+    consumer can read the input where the padded element falls inside it
+    and take the padding value elsewhere. This pass rewrites each linalg op
+    (named ops generalized) that reads a `tensor.pad` with a padding value
+    of its host: the operand goes, and the body computes the element from
+    the loop indices (`linalg.index`), the operand's indexing map and the
+    low padding, as `in bounds ? tensor.extract source[index - low] :
+    padding` with the index clamped to 0 outside. Dims with no padding
+    are not checked. The pad stays for its other users.
+
+    Before:
+    ```mlir
+    %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] { tensor.yield %zero : f32 }
+    %y = linalg.conv_2d_nchw_fchw ins(%p, %w : ...) outs(%init : ...)
+    ```
+    After:
+    ```mlir
+    %y = linalg.generic ... ins(%w : ...) outs(%init : ...) {
+    ^bb0(%wv: f32, %acc: f32):
+      // h = index(2) + index(4) - 1 and w likewise, checked against the
+      // dims of %x
+      %v = tensor.extract %x[%n, %c, %hc, %wc]
+      %xv = arith.select %inside, %v, %zero : f32
+      ...
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def GPUUnshareFillsPass : Pass<"tg-gpu-unshare-fills", "func::FuncOp"> {
   let summary = "Gives each user of a filled tensor a fill of its own";
   let description = [{
