@@ -28,6 +28,43 @@ OpOperand *paddedInput(linalg::LinalgOp op) {
   return nullptr;
 }
 
+/// `expand_shape(pad(x))` as `pad(expand_shape(x))` when each padded dim
+/// stays one dim (a depthwise conv's [N, C, H, W] viewed as [N, C, 1, H,
+/// W]), so that the consumer reads the pad itself.
+void padAfterExpand(RewriterBase &rw, tensor::ExpandShapeOp expand) {
+  auto pad = expand.getSrc().getDefiningOp<tensor::PadOp>();
+  if (!pad || !pad.getConstantPaddingValue())
+    return;
+  SmallVector<ReassociationIndices> groups = expand.getReassociationIndices();
+  SmallVector<OpFoldResult> low = pad.getMixedLowPad();
+  SmallVector<OpFoldResult> high = pad.getMixedHighPad();
+  int64_t rank = expand.getResultType().getRank();
+  SmallVector<OpFoldResult> newLow(rank, rw.getIndexAttr(0));
+  SmallVector<OpFoldResult> newHigh(rank, rw.getIndexAttr(0));
+  rw.setInsertionPoint(expand);
+  Location loc = expand.getLoc();
+  SmallVector<OpFoldResult> shape = expand.getMixedOutputShape();
+  for (auto [d, group] : llvm::enumerate(groups)) {
+    if (isZeroInteger(low[d]) && isZeroInteger(high[d]))
+      continue;
+    if (group.size() != 1)
+      return;
+    newLow[group[0]] = low[d];
+    newHigh[group[0]] = high[d];
+    shape[group[0]] = tensor::getMixedSize(rw, loc, pad.getSource(), d);
+  }
+  SmallVector<int64_t> staticShape;
+  SmallVector<Value> dynamicShape;
+  dispatchIndexOpFoldResults(shape, dynamicShape, staticShape);
+  auto type = RankedTensorType::get(staticShape,
+                                    expand.getResultType().getElementType());
+  Value inner = tensor::ExpandShapeOp::create(rw, loc, type, pad.getSource(),
+                                              groups, shape);
+  rw.replaceOpWithNewOp<tensor::PadOp>(expand, expand.getResultType(), inner,
+                                       newLow, newHigh,
+                                       pad.getConstantPaddingValue());
+}
+
 /// Whether `op`'s loop sizes still follow from its operands without
 /// `without` (a pooling window's output and window tensor give them; an
 /// op reading only the padded tensor and writing a smaller one would lose
@@ -115,12 +152,16 @@ linalg::GenericOp foldPad(RewriterBase &rw, linalg::GenericOp generic, OpOperand
 struct GPUFoldPadsPass
     : public mlir::tangram::impl::GPUFoldPadsPassBase<GPUFoldPadsPass> {
   void runOnOperation() override {
+    IRRewriter rw(&getContext());
+    SmallVector<tensor::ExpandShapeOp> expands;
+    getOperation().walk([&](tensor::ExpandShapeOp e) { expands.push_back(e); });
+    for (tensor::ExpandShapeOp e : expands)
+      padAfterExpand(rw, e);
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics() && paddedInput(op))
         ops.push_back(op);
     });
-    IRRewriter rw(&getContext());
     for (linalg::LinalgOp op : ops) {
       // Every padded input, one at a time (each rewrite makes a new op).
       while (OpOperand *in = paddedInput(op)) {

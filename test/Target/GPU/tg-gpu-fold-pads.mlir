@@ -115,3 +115,27 @@ func.func @ramp(%x: tensor<4xf32>) -> tensor<6xf32> {
   } -> tensor<6xf32>
   return %y : tensor<6xf32>
 }
+
+// -----
+
+// A depthwise conv reads its padded input through an expand_shape that
+// splits an unpadded dim ([N, C, H, W] as [N, C, 1, H, W]): the pad moves
+// after the expand (the padded dims stay one dim each), then folds.
+// CHECK-LABEL: func.func @depthwise
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4x6x6xf32>
+// CHECK-NOT: tensor.pad
+// CHECK: %[[E:.*]] = tensor.expand_shape %[[X]] {{\[\[}}0], [1, 2], [3], [4]] output_shape [1, 4, 1, 6, 6] : tensor<1x4x6x6xf32> into tensor<1x4x1x6x6xf32>
+// CHECK: linalg.generic
+// CHECK: tensor.extract %[[E]]
+func.func @depthwise(%x: tensor<1x4x6x6xf32>, %w: tensor<4x1x1x3x3xf32>) -> tensor<1x4x1x6x6xf32> {
+  %z = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %z : f32
+  } : tensor<1x4x6x6xf32> to tensor<1x4x8x8xf32>
+  %v = tensor.expand_shape %p [[0], [1, 2], [3], [4]] output_shape [1, 4, 1, 8, 8] : tensor<1x4x8x8xf32> into tensor<1x4x1x8x8xf32>
+  %e = tensor.empty() : tensor<1x4x1x6x6xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<1x4x1x6x6xf32>) -> tensor<1x4x1x6x6xf32>
+  %y = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%v, %w : tensor<1x4x1x8x8xf32>, tensor<4x1x1x3x3xf32>) outs(%f : tensor<1x4x1x6x6xf32>) -> tensor<1x4x1x6x6xf32>
+  return %y : tensor<1x4x1x6x6xf32>
+}

@@ -148,7 +148,9 @@ def GPUFoldPadsPass : Pass<"tg-gpu-fold-pads", "func::FuncOp"> {
     the loop indices (`linalg.index`), the operand's indexing map and the
     low padding, as `in bounds ? tensor.extract source[index - low] :
     padding` with the index clamped to 0 outside. Dims with no padding
-    are not checked. The pad stays for its other users.
+    are not checked. The pad stays for its other users. A pad read
+    through an `expand_shape` that keeps each padded dim one dim (a
+    depthwise conv's `[N, C, 1, H, W]` view) is moved after it first.
 
     Before:
     ```mlir
