@@ -58,16 +58,56 @@ Value mlir::tangram::cloneSlice(OpBuilder &b, Value v, IRMapping &m,
   return m.lookup(v);
 }
 
+/// Whether `ops` (after `c`'s reduction loops in `par`'s body) can run
+/// per element after its sum is folded: no regions, no effects but loads
+/// and stores, and the element's buffer read and written only at the
+/// accumulation's indices, which must be values the epilogue sees (the
+/// loop's induction variables, values of the host). Sets `c.epilogue`,
+/// and `c.storesElement` from the buffer's other users.
+static bool matchEpilogue(scf::ParallelOp par, Contraction &c,
+                          ArrayRef<Operation *> ops) {
+  Value out = c.store.getMemRef();
+  ValueRange at = c.store.getIndices();
+  if (!ops.empty() && llvm::any_of(at, [&](Value i) {
+        return par.getRegion().isAncestor(i.getParentRegion()) &&
+               !llvm::is_contained(par.getInductionVars(), i);
+      }))
+    return false;
+  for (Operation *o : ops) {
+    if (o->getNumRegions())
+      return false;
+    auto ld = dyn_cast<memref::LoadOp>(o);
+    auto st = dyn_cast<memref::StoreOp>(o);
+    if (!ld && !st && !isMemoryEffectFree(o))
+      return false;
+    for (Value v : o->getOperands())
+      if (isa<BaseMemRefType>(v.getType()) && v == out &&
+          !((ld && ld.getIndices() == at) ||
+            (st && st.getMemRef() == out && st.getIndices() == at)))
+        return false;
+  }
+  c.epilogue.assign(ops.begin(), ops.end());
+  // Scratch whose every user is in the loop (or frees it) need not hold
+  // the sums once the epilogue has read them.
+  auto alloc = out.getDefiningOp<memref::AllocOp>();
+  c.storesElement =
+      c.epilogue.empty() || !alloc ||
+      llvm::any_of(alloc->getUsers(), [&](Operation *u) {
+        return !isa<memref::DeallocOp>(u) && !par->isAncestor(u);
+      });
+  return true;
+}
+
 std::optional<Contraction>
 mlir::tangram::matchContraction(scf::ParallelOp par) {
   unsigned n = par.getNumLoops();
-  memref::StoreOp init;
-  Operation *first = afterInitStore(par, init);
-  if (n < 2 || n > 16 || !first)
+  ParallelBody parts = splitBody(par);
+  memref::StoreOp init = parts.init;
+  if (n < 2 || n > 16 || !parts.first)
     return std::nullopt;
   Contraction c;
   // A perfect nest of reduction loops with bounds of the host.
-  for (Operation *op = first; auto loop = dyn_cast<scf::ForOp>(op);) {
+  for (Operation *op = parts.first; auto loop = dyn_cast<scf::ForOp>(op);) {
     if (loop.getNumResults() || c.loops.size() == 8)
       return std::nullopt;
     for (Value v :
@@ -120,9 +160,11 @@ mlir::tangram::matchContraction(scf::ParallelOp par) {
   if (!matchAccumulation(c.store, c.acc, c.combine, c.kind))
     return std::nullopt;
   std::optional<Value> initValue = initialValue(init, c.store);
-  if (!initValue)
+  if (!initValue || c.loops.front() != parts.first)
     return std::nullopt;
   c.init = *initValue;
+  if (!matchEpilogue(par, c, parts.rest))
+    return std::nullopt;
   uint64_t outDeps = 0;
   for (Value i : c.store.getIndices())
     outDeps |= depsOf(i);
@@ -347,7 +389,23 @@ void ContractionTiling::storeElement(OpBuilder &b, Location loc,
   for (Value v : c.store.getIndices())
     cloneSlice(ib, v, m, inner);
   m.map(c.store.getValueToStore(), result);
-  ib.clone(*c.store, m);
+  if (c.storesElement)
+    ib.clone(*c.store, m);
+  // The epilogue, its reads of the element forwarded from the last value
+  // written to it (its writes dropped with the element's).
+  Value out = c.store.getMemRef();
+  for (Operation *o : c.epilogue) {
+    if (auto ld = dyn_cast<memref::LoadOp>(o); ld && ld.getMemRef() == out) {
+      m.map(ld.getResult(), result);
+      continue;
+    }
+    if (auto st = dyn_cast<memref::StoreOp>(o); st && st.getMemRef() == out) {
+      result = m.lookup(st.getValueToStore());
+      if (!c.storesElement)
+        continue;
+    }
+    ib.clone(*o, m);
+  }
 }
 
 FailureOr<bool> mlir::tangram::buildContraction(KernelContext &ctx,

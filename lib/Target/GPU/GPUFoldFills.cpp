@@ -1,10 +1,9 @@
 //===- GPUFoldFills.cpp - tg-gpu-fold-fills -------------------------------===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
-#include "ProgramBuilder.h"
+#include "LoopMatching.h"
 #include "tangram/Target/GPU/Passes.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 
@@ -14,77 +13,9 @@ namespace mlir::tangram {
 } // namespace mlir::tangram
 
 using namespace mlir;
-using mlir::tangram::ProgramBuilder;
+using namespace mlir::tangram;
 
 namespace {
-
-/// The buffer a memref value views (itself when it is not a view).
-Value baseOf(Value v) {
-  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
-    v = view.getViewSource();
-  return v;
-}
-
-/// Whether `par` starts at 0 with step 1 in every dim.
-bool fromZeroByOne(scf::ParallelOp par) {
-  return llvm::all_of(par.getLowerBound(),
-                      [](Value v) { return matchPattern(v, m_Zero()); }) &&
-         llvm::all_of(par.getStep(),
-                      [](Value v) { return matchPattern(v, m_One()); });
-}
-
-/// Loop bounds as the executable's program knows them
-/// (tg-gpu-result-shapes): a size that is a constant, or a dim of an
-/// input, or a dim of a result (through its formula, so that the fill of
-/// a result, sized by the result's dims, and the loop that computes it,
-/// sized by the inputs', are seen to agree).
-class Sizes {
-public:
-  explicit Sizes(func::FuncOp f) : f(f) {
-    auto numResults = f->getAttrOfType<IntegerAttr>("tg.num_results");
-    Attribute values = f->getAttr("tg.gpu_values");
-    resultDims = f->getAttrOfType<ArrayAttr>("tg.gpu_result_dims");
-    if (numResults && (!values || pb.loadValues(values)))
-      numInputs = f.getNumArguments() - numResults.getInt();
-  }
-
-  /// Whether `a` and `b` are the same size: one value, or one program
-  /// value.
-  bool same(Value a, Value b) {
-    if (a == b)
-      return true;
-    std::optional<unsigned> x = idOf(a), y = idOf(b);
-    return x && y && *x == *y;
-  }
-
-private:
-  std::optional<unsigned> idOf(Value v) {
-    APInt c;
-    if (matchPattern(v, m_ConstantInt(&c)))
-      return pb.constant(c.getSExtValue());
-    auto d = v.getDefiningOp<memref::DimOp>();
-    std::optional<int64_t> index = d ? d.getConstantIndex() : std::nullopt;
-    auto arg = d ? dyn_cast<BlockArgument>(d.getSource()) : nullptr;
-    if (!numInputs || !index || !arg ||
-        arg.getOwner() != &f.getBody().front())
-      return std::nullopt;
-    unsigned i = arg.getArgNumber();
-    if (i < *numInputs)
-      return pb.dim(i, *index);
-    unsigned j = i - *numInputs;
-    if (!resultDims || j >= resultDims.size())
-      return std::nullopt;
-    ArrayRef<int64_t> dims = cast<DenseI64ArrayAttr>(resultDims[j]).asArrayRef();
-    if (*index >= (int64_t)dims.size())
-      return std::nullopt;
-    return dims[*index];
-  }
-
-  func::FuncOp f;
-  ProgramBuilder pb;
-  ArrayAttr resultDims;
-  std::optional<unsigned> numInputs;
-};
 
 /// A fill: a loop from 0 by 1 whose body only stores a value of its host
 /// to one element per point: its indices each induction variable once,
@@ -106,17 +37,6 @@ memref::StoreOp matchFill(scf::ParallelOp par) {
         par.getRegion().isAncestor(i.getParentRegion()))
       return nullptr;
   return store;
-}
-
-/// Whether `op` (nested ops included) uses a view of `base`.
-bool touches(Operation *op, Value base) {
-  WalkResult r = op->walk([&](Operation *o) {
-    for (Value v : o->getOperands())
-      if (isa<BaseMemRefType>(v.getType()) && baseOf(v) == base)
-        return WalkResult::interrupt();
-    return WalkResult::advance();
-  });
-  return r.wasInterrupted();
 }
 
 /// Whether each point of `par` reads and writes `buffer`'s memory only at
@@ -170,12 +90,7 @@ struct GPUFoldFillsPass
         continue;
       Value buffer = store.getMemRef();
       scf::ParallelOp user = nextUser(fill, buffer);
-      if (!user || user.getNumReductions() || !fromZeroByOne(user) ||
-          user.getNumLoops() != fill.getNumLoops() ||
-          !llvm::all_of(llvm::zip(fill.getUpperBound(), user.getUpperBound()),
-                        [&](auto p) {
-                          return sizes.same(std::get<0>(p), std::get<1>(p));
-                        }))
+      if (!user || user.getNumReductions() || !sizes.sameSpace(fill, user))
         continue;
       // The fill's element at the user's point.
       IRMapping atUser;

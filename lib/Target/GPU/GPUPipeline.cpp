@@ -119,6 +119,7 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createGPUFoldFillsPass());
+  pm.addNestedPass<func::FuncOp>(createGPUFuseEpiloguesPass());
   GPUBuildKernelsPassOptions ko;
   ko.workgroupSize = d.distributeWorkgroupSize;
   ko.maxWorkgroups = d.maxWorkgroups;

@@ -99,20 +99,23 @@ bool mlir::tangram::matchAccumulation(memref::StoreOp store,
   return (bool)acc;
 }
 
-Operation *mlir::tangram::afterInitStore(scf::ParallelOp par,
-                                        memref::StoreOp &init) {
+ParallelBody mlir::tangram::splitBody(scf::ParallelOp par) {
+  ParallelBody parts;
   Block *body = par.getBody();
-  auto ops = body->without_terminator();
-  init = nullptr;
-  if (llvm::hasSingleElement(ops))
-    return &body->front();
-  if (std::distance(ops.begin(), ops.end()) != 2)
-    return nullptr;
-  init = dyn_cast<memref::StoreOp>(body->front());
-  if (!init ||
-      par.getRegion().isAncestor(init.getValueToStore().getParentRegion()))
-    return nullptr;
-  return body->front().getNextNode();
+  if (body->without_terminator().empty())
+    return parts;
+  Operation *op = &body->front();
+  auto init = dyn_cast<memref::StoreOp>(op);
+  if (init && op->getNextNode() != body->getTerminator() &&
+      !par.getRegion().isAncestor(init.getValueToStore().getParentRegion())) {
+    parts.init = init;
+    op = op->getNextNode();
+  }
+  parts.first = op;
+  for (op = op->getNextNode(); op != body->getTerminator();
+       op = op->getNextNode())
+    parts.rest.push_back(op);
+  return parts;
 }
 
 std::optional<Value> mlir::tangram::initialValue(memref::StoreOp init,

@@ -89,10 +89,16 @@ SmallVector<unsigned> allDims(scf::ParallelOp par);
 bool matchAccumulation(memref::StoreOp store, memref::LoadOp &acc,
                        Operation *&combine, arith::AtomicRMWKind &kind);
 
-/// The one op of `par`'s body after an optional first store of a value of
-/// the host (what tg-gpu-fold-fills leaves of a fill: `init`, null when
-/// there is none); null when the body holds more.
-Operation *afterInitStore(scf::ParallelOp par, memref::StoreOp &init);
+/// A parallel loop's body in parts: an optional first store of a value of
+/// the host (what tg-gpu-fold-fills leaves of a fill), the op after it,
+/// and the ops after that one (an epilogue tg-gpu-fuse-epilogues moved
+/// in).
+struct ParallelBody {
+  memref::StoreOp init;
+  Operation *first = nullptr;
+  SmallVector<Operation *> rest;
+};
+ParallelBody splitBody(scf::ParallelOp par);
 /// The value `init` stores when it stores into the element `store`
 /// accumulates into; `std::nullopt` when it stores elsewhere (the body is
 /// no accumulation then); null when there is no `init`.
@@ -130,6 +136,15 @@ struct Contraction {
   memref::LoadOp acc;
   /// As RowReduction::init.
   Value init;
+  /// Ops after the reduction loops, run per element once its sum is
+  /// folded (tg-gpu-fuse-epilogues): pure ops, loads, and stores to other
+  /// buffers or to the element itself, which they read and write only at
+  /// the store's indices.
+  SmallVector<Operation *> epilogue;
+  /// Whether the folded element must reach memory: false when the buffer
+  /// is scratch that only the loop reads and writes (its epilogue then
+  /// reads the value from registers).
+  bool storesElement = true;
   Operation *combine = nullptr;
   memref::StoreOp store;
   arith::AtomicRMWKind kind;

@@ -21,10 +21,10 @@ using ::tangram::ProgramOp;
 
 std::optional<RowReduction>
 mlir::tangram::matchRowReduction(scf::ParallelOp par) {
-  memref::StoreOp init;
-  Operation *first = afterInitStore(par, init);
-  auto loop = dyn_cast_or_null<scf::ForOp>(first);
-  if (!loop || loop.getNumResults())
+  ParallelBody parts = splitBody(par);
+  memref::StoreOp init = parts.init;
+  auto loop = dyn_cast_or_null<scf::ForOp>(parts.first);
+  if (!loop || loop.getNumResults() || !parts.rest.empty())
     return std::nullopt;
   RowReduction r;
   r.loop = loop;

@@ -392,6 +392,48 @@ func.func @matmul_init(%a: memref<40x?xf16>, %b: memref<?x30xf16>, %c: memref<40
 
 // -----
 
+// A matmul into scratch with an epilogue (tg-gpu-fuse-epilogues): bias,
+// relu, in place, then a copy to the result. Each invocation runs it on
+// its 16 sums in registers and stores only the result; the scratch
+// buffer is neither read nor written (its sums need not reach memory).
+// CHECK-LABEL: func.func @matmul_epilogue
+// CHECK: gpu.func @matmul_epilogue_k0(%{{.*}}: memref<?xi32>, %[[ACC:.*]]: memref<?xf32>, %{{.*}}: memref<?xf32>, %{{.*}}: memref<?xf32>, %[[BIAS:.*]]: memref<?xf32>, %[[OUT:.*]]: memref<?xf32>)
+// CHECK-NOT: %[[ACC]][
+// CHECK-COUNT-16: memref.store %{{.*}}, %[[OUT]][
+// CHECK-NOT: %[[ACC]][
+// CHECK: gpu.return
+func.func @matmul_epilogue(%a: memref<40x20xf32>, %b: memref<20x30xf32>, %bias: memref<30xf32>, %out: memref<40x30xf32>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c20 = arith.constant 20 : index
+  %c30 = arith.constant 30 : index
+  %c40 = arith.constant 40 : index
+  %z = arith.constant 0.0 : f32
+  %acc = memref.alloc() : memref<40x30xf32>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c40, %c30) step (%c1, %c1) {
+    memref.store %z, %acc[%i, %j] : memref<40x30xf32>
+    scf.for %k = %c0 to %c20 step %c1 {
+      %u = memref.load %a[%i, %k] : memref<40x20xf32>
+      %v = memref.load %b[%k, %j] : memref<20x30xf32>
+      %s0 = memref.load %acc[%i, %j] : memref<40x30xf32>
+      %p = arith.mulf %u, %v : f32
+      %s = arith.addf %s0, %p : f32
+      memref.store %s, %acc[%i, %j] : memref<40x30xf32>
+    }
+    %r = memref.load %acc[%i, %j] : memref<40x30xf32>
+    %bv = memref.load %bias[%j] : memref<30xf32>
+    %t = arith.addf %r, %bv : f32
+    %m = arith.maximumf %t, %z : f32
+    memref.store %m, %acc[%i, %j] : memref<40x30xf32>
+    %m2 = memref.load %acc[%i, %j] : memref<40x30xf32>
+    memref.store %m2, %out[%i, %j] : memref<40x30xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
 // An f16 matmul on a target's matrix instructions: 2x2 subgroups of 32
 // (mma.sync) or 64 (MFMA) lanes, a 64x64 tile of ceil(40/64) *
 // ceil(31/64) = 1; per step of 32 along k, A and B are staged as [row][k]

@@ -218,6 +218,52 @@ def GPUFoldFillsPass : Pass<"tg-gpu-fold-fills", "func::FuncOp"> {
   }];
 }
 
+def GPUFuseEpiloguesPass : Pass<"tg-gpu-fuse-epilogues", "func::FuncOp"> {
+  let summary = "Runs the elementwise loop after a contraction inside it, "
+                "per element";
+  let description = [{
+    A conv or matmul is usually followed by an elementwise loop over its
+    output: a bias, an activation, a residual add (fused into one loop by
+    elementwise fusion). Each is a kernel of its own that reads the whole
+    output back. When that loop runs over the contraction's points, reads
+    (and writes) the contraction's output only at each point's element,
+    and shares no other buffer with the contraction or the ops between
+    them but ones all of them only read, its body moves to the end of each
+    point of the contraction (whose points are independent, so the order
+    of the points does not matter). tg-gpu-build-kernels's contract
+    strategies then run it per element once the element's sum is folded,
+    with the sum in registers, and skip storing the sum when the output is
+    scratch that nothing else reads (`Contraction::epilogue`,
+    `storesElement`). Only loops the contract strategy matches get an
+    epilogue.
+
+    Before:
+    ```mlir
+    scf.parallel (%i, %j) = ... {
+      memref.store %zero, %acc[%i, %j]
+      scf.for %k = ... { ... %acc[%i, %j] += ... }
+    }
+    scf.parallel (%i, %j) = ... {
+      %v = memref.load %acc[%i, %j]
+      %b = memref.load %bias[%j]
+      %r = arith.maximumf (%v + %b), %zero
+      memref.store %r, %out[%i, %j]
+    }
+    ```
+    After:
+    ```mlir
+    scf.parallel (%i, %j) = ... {
+      memref.store %zero, %acc[%i, %j]
+      scf.for %k = ... { ... %acc[%i, %j] += ... }
+      %v = memref.load %acc[%i, %j]
+      %b = memref.load %bias[%j]
+      %r = arith.maximumf (%v + %b), %zero
+      memref.store %r, %out[%i, %j]
+    }
+    ```
+  }];
+}
+
 def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
   let summary = "Splits each bufferized executable into compute kernels and "
                 "the host program that dispatches them";

@@ -1,0 +1,161 @@
+//===- GPUFuseEpilogues.cpp - tg-gpu-fuse-epilogues -----------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#include "KernelStrategies.h"
+#include "LoopMatching.h"
+#include "tangram/Target/GPU/Passes.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace mlir::tangram {
+#define GEN_PASS_DEF_GPUFUSEEPILOGUESPASS
+#include "tangram/Target/GPU/Passes.h.inc"
+} // namespace mlir::tangram
+
+using namespace mlir;
+using namespace mlir::tangram;
+
+namespace {
+
+/// The buffers (bases) an op reads and writes, nested ops included.
+struct Access {
+  llvm::SmallPtrSet<Value, 4> reads, writes;
+};
+Access accessOf(Operation *op) {
+  Access a;
+  op->walk([&](Operation *o) {
+    if (auto st = dyn_cast<memref::StoreOp>(o)) {
+      a.writes.insert(baseOf(st.getMemRef()));
+      return;
+    }
+    for (Value v : o->getOperands())
+      if (isa<BaseMemRefType>(v.getType()))
+        (isMemoryEffectFree(o) || isa<memref::LoadOp>(o) ? a.reads : a.writes)
+            .insert(baseOf(v));
+  });
+  return a;
+}
+
+/// Whether two access sets conflict: one writes what the other touches.
+bool conflict(const Access &a, const Access &b) {
+  for (Value w : a.writes)
+    if (b.reads.contains(w) || b.writes.contains(w))
+      return true;
+  for (Value w : b.writes)
+    if (a.reads.contains(w))
+      return true;
+  return false;
+}
+
+/// The elementwise loop after contraction `par` that reads its output,
+/// when it can run per point after the contraction's sum: the same
+/// points, a body of loads, stores and pure ops, the output read (and
+/// written) only at the contraction's element, no buffer shared with the
+/// contraction or the ops between but the output (read only by both).
+scf::ParallelOp fusibleEpilogue(scf::ParallelOp par, Contraction c,
+                                Sizes &sizes) {
+  Value out = c.store.getMemRef();
+  Value base = baseOf(out);
+  Access between;
+  scf::ParallelOp user;
+  for (Operation *o = par->getNextNode(); o; o = o->getNextNode()) {
+    if (touches(o, base)) {
+      user = dyn_cast<scf::ParallelOp>(o);
+      break;
+    }
+    Access a = accessOf(o);
+    between.reads.insert(a.reads.begin(), a.reads.end());
+    between.writes.insert(a.writes.begin(), a.writes.end());
+  }
+  if (!user || user.getNumReductions() || !sizes.sameSpace(par, user))
+    return nullptr;
+  // The contraction's element at the user's point.
+  IRMapping atUser;
+  atUser.map(par.getInductionVars(), user.getInductionVars());
+  SmallVector<Value> element;
+  for (Value i : c.store.getIndices()) {
+    if (par.getRegion().isAncestor(i.getParentRegion()) &&
+        !llvm::is_contained(par.getInductionVars(), i))
+      return nullptr;
+    element.push_back(atUser.lookupOrDefault(i));
+  }
+  for (Operation &o : user.getBody()->without_terminator()) {
+    if (o.getNumRegions())
+      return nullptr;
+    auto ld = dyn_cast<memref::LoadOp>(o);
+    auto st = dyn_cast<memref::StoreOp>(o);
+    if (!ld && !st && !isMemoryEffectFree(&o))
+      return nullptr;
+    for (Value v : o.getOperands())
+      if (isa<BaseMemRefType>(v.getType()) && baseOf(v) == base &&
+          !(v == out && ((ld && ld.getIndices() == ValueRange(element)) ||
+                         (st && st.getMemRef() == out &&
+                           st.getIndices() == ValueRange(element)))))
+        return nullptr;
+  }
+  Access e = accessOf(user), p = accessOf(par);
+  e.reads.erase(base);
+  e.writes.erase(base);
+  p.writes.erase(base);
+  p.reads.erase(base);
+  if (conflict(e, p) || conflict(e, between))
+    return nullptr;
+  return user;
+}
+
+/// Makes `v` (used by the epilogue) available before `par`: a value
+/// defined between the two loops (the epilogue's output buffer, a view of
+/// it) has its defining op moved before `par` when that op is an
+/// allocation or pure and its operands can be too. False when it cannot.
+bool hoistBefore(Value v, scf::ParallelOp par) {
+  Operation *def = v.getDefiningOp();
+  if (!def || def->getBlock() != par->getBlock() || def->isBeforeInBlock(par))
+    return true;
+  if (!isa<memref::AllocOp>(def) && !isMemoryEffectFree(def))
+    return false;
+  if (def->getNumRegions())
+    return false;
+  for (Value o : def->getOperands())
+    if (!hoistBefore(o, par))
+      return false;
+  def->moveBefore(par);
+  return true;
+}
+
+struct GPUFuseEpiloguesPass
+    : public mlir::tangram::impl::GPUFuseEpiloguesPassBase<
+          GPUFuseEpiloguesPass> {
+  void runOnOperation() override {
+    Sizes sizes(getOperation());
+    SmallVector<scf::ParallelOp> loops;
+    getOperation().walk([&](scf::ParallelOp p) {
+      if (!p->getParentOfType<scf::ParallelOp>())
+        loops.push_back(p);
+    });
+    llvm::SmallPtrSet<Operation *, 8> fused;
+    for (scf::ParallelOp par : loops) {
+      if (fused.contains(par))
+        continue;
+      std::optional<Contraction> c = matchContraction(par);
+      if (!c || !c->epilogue.empty())
+        continue;
+      scf::ParallelOp user = fusibleEpilogue(par, *c, sizes);
+      if (!user)
+        continue;
+      llvm::SetVector<Value> used;
+      getUsedValuesDefinedAbove(user.getRegion(), used);
+      if (!llvm::all_of(used, [&](Value v) { return hoistBefore(v, par); }))
+        continue;
+      // The user's body at the end of each point of the contraction.
+      IRMapping m;
+      m.map(user.getInductionVars(), par.getInductionVars());
+      OpBuilder b(par.getBody()->getTerminator());
+      for (Operation &o : user.getBody()->without_terminator())
+        b.clone(o, m);
+      fused.insert(user);
+      user.erase();
+    }
+  }
+};
+} // namespace

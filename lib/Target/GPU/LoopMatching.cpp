@@ -1,0 +1,78 @@
+//===- LoopMatching.cpp - what the loop-level GPU passes ask --------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+#include "LoopMatching.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+using namespace mlir;
+using namespace mlir::tangram;
+
+Value mlir::tangram::baseOf(Value v) {
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+    v = view.getViewSource();
+  return v;
+}
+
+bool mlir::tangram::fromZeroByOne(scf::ParallelOp par) {
+  return llvm::all_of(par.getLowerBound(),
+                      [](Value v) { return matchPattern(v, m_Zero()); }) &&
+         llvm::all_of(par.getStep(),
+                      [](Value v) { return matchPattern(v, m_One()); });
+}
+
+bool mlir::tangram::touches(Operation *op, Value base) {
+  WalkResult r = op->walk([&](Operation *o) {
+    for (Value v : o->getOperands())
+      if (isa<BaseMemRefType>(v.getType()) && baseOf(v) == base)
+        return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return r.wasInterrupted();
+}
+
+Sizes::Sizes(func::FuncOp f) : f(f) {
+  auto numResults = f->getAttrOfType<IntegerAttr>("tg.num_results");
+  Attribute values = f->getAttr("tg.gpu_values");
+  resultDims = f->getAttrOfType<ArrayAttr>("tg.gpu_result_dims");
+  if (numResults && (!values || pb.loadValues(values)))
+    numInputs = f.getNumArguments() - numResults.getInt();
+}
+
+bool Sizes::same(Value a, Value b) {
+  if (a == b)
+    return true;
+  std::optional<unsigned> x = idOf(a), y = idOf(b);
+  return x && y && *x == *y;
+}
+
+bool Sizes::sameSpace(scf::ParallelOp a, scf::ParallelOp b) {
+  return fromZeroByOne(a) && fromZeroByOne(b) &&
+         a.getNumLoops() == b.getNumLoops() &&
+         llvm::all_of(llvm::zip(a.getUpperBound(), b.getUpperBound()),
+                      [&](auto p) {
+                        return same(std::get<0>(p), std::get<1>(p));
+                      });
+}
+
+std::optional<unsigned> Sizes::idOf(Value v) {
+  APInt c;
+  if (matchPattern(v, m_ConstantInt(&c)))
+    return pb.constant(c.getSExtValue());
+  auto d = v.getDefiningOp<memref::DimOp>();
+  std::optional<int64_t> index = d ? d.getConstantIndex() : std::nullopt;
+  auto arg = d ? dyn_cast<BlockArgument>(d.getSource()) : nullptr;
+  if (!numInputs || !index || !arg || arg.getOwner() != &f.getBody().front())
+    return std::nullopt;
+  unsigned i = arg.getArgNumber();
+  if (i < *numInputs)
+    return pb.dim(i, *index);
+  unsigned j = i - *numInputs;
+  if (!resultDims || j >= resultDims.size())
+    return std::nullopt;
+  ArrayRef<int64_t> dims = cast<DenseI64ArrayAttr>(resultDims[j]).asArrayRef();
+  if (*index >= (int64_t)dims.size())
+    return std::nullopt;
+  return dims[*index];
+}

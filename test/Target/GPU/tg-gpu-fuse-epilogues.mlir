@@ -1,0 +1,176 @@
+// RUN: tangram-opt %s -split-input-file -tg-gpu-fuse-epilogues | FileCheck %s
+
+// A matmul into scratch, then bias + relu into the result: the
+// elementwise body runs at the end of each point of the matmul, after its
+// reduction loop. The result's buffer, allocated between the loops, is
+// allocated before the matmul.
+// CHECK-LABEL: func.func @bias_relu
+// CHECK: %[[ACC:.*]] = memref.alloc() : memref<4x8xf32>
+// CHECK-NEXT: %[[OUT:.*]] = memref.alloc() : memref<4x8xf32>
+// CHECK-NEXT: scf.parallel
+// CHECK: scf.for
+// CHECK: }
+// CHECK-NEXT: %[[V:.*]] = memref.load %[[ACC]][%[[I:.*]], %[[J:.*]]] : memref<4x8xf32>
+// CHECK-NEXT: memref.load %{{.*}}[%[[J]]] : memref<8xf32>
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: arith.maximumf
+// CHECK-NEXT: memref.store %{{.*}}, %[[OUT]][%[[I]], %[[J]]]
+// CHECK-NOT: scf.parallel
+func.func @bias_relu(%a: memref<4x16xf32>, %b: memref<16x8xf32>, %bias: memref<8xf32>) -> memref<4x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %z = arith.constant 0.0 : f32
+  %acc = memref.alloc() : memref<4x8xf32>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    memref.store %z, %acc[%i, %j] : memref<4x8xf32>
+    scf.for %k = %c0 to %c16 step %c1 {
+      %x = memref.load %a[%i, %k] : memref<4x16xf32>
+      %y = memref.load %b[%k, %j] : memref<16x8xf32>
+      %s0 = memref.load %acc[%i, %j] : memref<4x8xf32>
+      %p = arith.mulf %x, %y : f32
+      %s = arith.addf %s0, %p : f32
+      memref.store %s, %acc[%i, %j] : memref<4x8xf32>
+    }
+    scf.reduce
+  }
+  %out = memref.alloc() : memref<4x8xf32>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    %v = memref.load %acc[%i, %j] : memref<4x8xf32>
+    %bv = memref.load %bias[%j] : memref<8xf32>
+    %s = arith.addf %v, %bv : f32
+    %r = arith.maximumf %s, %z : f32
+    memref.store %r, %out[%i, %j] : memref<4x8xf32>
+    scf.reduce
+  }
+  return %out : memref<4x8xf32>
+}
+
+// -----
+
+// The epilogue reads a neighbour's element, which another point computes:
+// not fused.
+// CHECK-LABEL: func.func @neighbour
+// CHECK-COUNT-2: scf.parallel
+func.func @neighbour(%a: memref<4x16xf32>, %b: memref<16x8xf32>, %acc: memref<4x8xf32>, %out: memref<4x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    scf.for %k = %c0 to %c16 step %c1 {
+      %x = memref.load %a[%i, %k] : memref<4x16xf32>
+      %y = memref.load %b[%k, %j] : memref<16x8xf32>
+      %s0 = memref.load %acc[%i, %j] : memref<4x8xf32>
+      %p = arith.mulf %x, %y : f32
+      %s = arith.addf %s0, %p : f32
+      memref.store %s, %acc[%i, %j] : memref<4x8xf32>
+    }
+    scf.reduce
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    %v = memref.load %acc[%j, %i] : memref<4x8xf32>
+    memref.store %v, %out[%i, %j] : memref<4x8xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// The epilogue writes a buffer the matmul reads (other points of the
+// matmul still need it): not fused.
+// CHECK-LABEL: func.func @clobber
+// CHECK-COUNT-2: scf.parallel
+func.func @clobber(%a: memref<4x8xf32>, %b: memref<8x8xf32>, %acc: memref<4x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    scf.for %k = %c0 to %c8 step %c1 {
+      %x = memref.load %a[%i, %k] : memref<4x8xf32>
+      %y = memref.load %b[%k, %j] : memref<8x8xf32>
+      %s0 = memref.load %acc[%i, %j] : memref<4x8xf32>
+      %p = arith.mulf %x, %y : f32
+      %s = arith.addf %s0, %p : f32
+      memref.store %s, %acc[%i, %j] : memref<4x8xf32>
+    }
+    scf.reduce
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    %v = memref.load %acc[%i, %j] : memref<4x8xf32>
+    memref.store %v, %a[%i, %j] : memref<4x8xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A loop between them writes what the epilogue reads: not fused (the
+// epilogue would read it before it is written).
+// CHECK-LABEL: func.func @between
+// CHECK-COUNT-3: scf.parallel
+func.func @between(%a: memref<4x8xf32>, %b: memref<8x8xf32>, %acc: memref<4x8xf32>, %t: memref<8xf32>, %out: memref<4x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %one = arith.constant 1.0 : f32
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    scf.for %k = %c0 to %c8 step %c1 {
+      %x = memref.load %a[%i, %k] : memref<4x8xf32>
+      %y = memref.load %b[%k, %j] : memref<8x8xf32>
+      %s0 = memref.load %acc[%i, %j] : memref<4x8xf32>
+      %p = arith.mulf %x, %y : f32
+      %s = arith.addf %s0, %p : f32
+      memref.store %s, %acc[%i, %j] : memref<4x8xf32>
+    }
+    scf.reduce
+  }
+  scf.parallel (%j) = (%c0) to (%c8) step (%c1) {
+    memref.store %one, %t[%j] : memref<8xf32>
+    scf.reduce
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    %v = memref.load %acc[%i, %j] : memref<4x8xf32>
+    %w = memref.load %t[%j] : memref<8xf32>
+    %s = arith.addf %v, %w : f32
+    memref.store %s, %out[%i, %j] : memref<4x8xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A row sum (one operand) is no contraction: its loop keeps the reduce
+// strategy, and the epilogue its own kernel.
+// CHECK-LABEL: func.func @rowsum
+// CHECK-COUNT-2: scf.parallel
+func.func @rowsum(%x: memref<4x8xf32>, %acc: memref<4xf32>, %out: memref<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+    scf.for %k = %c0 to %c8 step %c1 {
+      %v = memref.load %x[%i, %k] : memref<4x8xf32>
+      %s0 = memref.load %acc[%i] : memref<4xf32>
+      %s = arith.addf %s0, %v : f32
+      memref.store %s, %acc[%i] : memref<4xf32>
+    }
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+    %v = memref.load %acc[%i] : memref<4xf32>
+    %e = math.exp %v : f32
+    memref.store %e, %out[%i] : memref<4xf32>
+    scf.reduce
+  }
+  return
+}
