@@ -39,33 +39,6 @@ memref::StoreOp matchFill(scf::ParallelOp par) {
   return store;
 }
 
-/// Whether each point of `par` reads and writes `buffer`'s memory only at
-/// its own element `buffer[indices]` (`indices` in its induction
-/// variables; no other view of the buffer), so that storing the fill value
-/// there first, point by point, is what filling the buffer before the loop
-/// was.
-bool pointwiseOn(scf::ParallelOp par, Value buffer, ValueRange indices) {
-  Value base = baseOf(buffer);
-  WalkResult r = par.getBody()->walk([&](Operation *o) {
-    for (Value v : o->getOperands()) {
-      if (!isa<BaseMemRefType>(v.getType()) || baseOf(v) != base)
-        continue;
-      if (v != buffer)
-        return WalkResult::interrupt();
-      if (auto ld = dyn_cast<memref::LoadOp>(o))
-        if (ld.getIndices() == indices)
-          continue;
-      if (auto st = dyn_cast<memref::StoreOp>(o))
-        if (st.getMemRef() == v && st.getValueToStore() != v &&
-            st.getIndices() == indices)
-          continue;
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return !r.wasInterrupted();
-}
-
 /// The next loop after `fill` that touches its buffer, when the ops
 /// between touch neither it nor its views.
 scf::ParallelOp nextUser(scf::ParallelOp fill, Value buffer) {

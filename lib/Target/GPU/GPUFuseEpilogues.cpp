@@ -83,17 +83,11 @@ scf::ParallelOp fusibleEpilogue(scf::ParallelOp par, Contraction c,
   for (Operation &o : user.getBody()->without_terminator()) {
     if (o.getNumRegions())
       return nullptr;
-    auto ld = dyn_cast<memref::LoadOp>(o);
-    auto st = dyn_cast<memref::StoreOp>(o);
-    if (!ld && !st && !isMemoryEffectFree(&o))
+    if (!isa<memref::LoadOp, memref::StoreOp>(o) && !isMemoryEffectFree(&o))
       return nullptr;
-    for (Value v : o.getOperands())
-      if (isa<BaseMemRefType>(v.getType()) && baseOf(v) == base &&
-          !(v == out && ((ld && ld.getIndices() == ValueRange(element)) ||
-                         (st && st.getMemRef() == out &&
-                           st.getIndices() == ValueRange(element)))))
-        return nullptr;
   }
+  if (!pointwiseOn(user, out, element))
+    return nullptr;
   Access e = accessOf(user), p = accessOf(par);
   e.reads.erase(base);
   e.writes.erase(base);

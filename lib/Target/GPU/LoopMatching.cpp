@@ -32,6 +32,24 @@ bool mlir::tangram::touches(Operation *op, Value base) {
   return r.wasInterrupted();
 }
 
+bool mlir::tangram::pointwiseOn(scf::ParallelOp par, Value buffer,
+                                ValueRange indices) {
+  Value base = baseOf(buffer);
+  WalkResult r = par.getBody()->walk([&](Operation *o) {
+    for (Value v : o->getOperands()) {
+      if (!isa<BaseMemRefType>(v.getType()) || baseOf(v) != base)
+        continue;
+      auto ld = dyn_cast<memref::LoadOp>(o);
+      auto st = dyn_cast<memref::StoreOp>(o);
+      if (v != buffer || !((ld && ld.getIndices() == indices) ||
+                           (st && st.getIndices() == indices)))
+        return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return !r.wasInterrupted();
+}
+
 Sizes::Sizes(func::FuncOp f) : f(f) {
   auto numResults = f->getAttrOfType<IntegerAttr>("tg.num_results");
   Attribute values = f->getAttr("tg.gpu_values");

@@ -25,6 +25,12 @@ bool fromZeroByOne(scf::ParallelOp par);
 /// Whether `op` (nested ops included) uses a view of `base`.
 bool touches(Operation *op, Value base);
 
+/// Whether each point of `par` reads and writes `buffer`'s memory only at
+/// its own element `buffer[indices]` (`indices` in its induction
+/// variables, or values of the host), through no other view of it: what
+/// lets work on that element move into the loop's points, or out of them.
+bool pointwiseOn(scf::ParallelOp par, Value buffer, ValueRange indices);
+
 /// Loop bounds as the executable's program knows them
 /// (tg-gpu-result-shapes): a size that is a constant, or a dim of an
 /// input, or a dim of a result (through its formula, so that the fill of
