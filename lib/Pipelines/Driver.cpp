@@ -261,44 +261,55 @@ bool writesKernels(CompileStage stage) {
          stage == CompileStage::HSACO;
 }
 
-/// `--emit=spirv|ptx|hsaco`: each kernel of the code object as
-/// DIR/<kernel>.spv (.ptx, .hsaco).
-bool writeKernels(const CodeObject &code, CompileStage stage, StringRef dir,
-                  std::string &error) {
-  auto [format, extension] = kernelFiles(stage);
-  if (code.format != format)
+/// `--emit=spirv|ptx|hsaco`: each kernel of the plan's code objects of
+/// that format as DIR/<kernel>.spv (.ptx, .hsaco). Code objects of other
+/// devices (the host steps a cpu runs) have no such kernels and are left
+/// out; a plan with none of that format is an error. Called once the plan
+/// is final, so that a failed attempt leaves no files behind.
+bool writeKernels(ArrayRef<CodeObject> codes, CompileStage stage,
+                  StringRef dir, std::string &error) {
+  StringRef format = kernelFiles(stage).first;
+  StringRef extension = kernelFiles(stage).second;
+  if (llvm::none_of(codes, [&](const CodeObject &c) { return c.format == format; })) {
+    std::string formats;
+    for (const CodeObject &c : codes)
+      formats += (formats.empty() ? "'" : ", '") + c.format + "'";
     return error = (std::string("--emit=") +
                     (stage == CompileStage::SPIRV  ? "spirv needs a Vulkan"
                      : stage == CompileStage::PTX ? "ptx needs a CUDA"
                                                   : "hsaco needs a ROCm") +
-                    " device (this code object is '" + code.format + "')")
-                       ,
+                    " device (the plan's code objects are " + formats + ")"),
            false;
-  std::vector<::tangram::PackedKernel> kernels;
-  if (!::tangram::unpackKernels(code.bytes.data(), code.bytes.size(), kernels,
-                                error,
-                                stage == CompileStage::SPIRV
-                                    ? ::tangram::KernelCode::SPIRV
-                                : stage == CompileStage::PTX
-                                    ? ::tangram::KernelCode::PTX
-                                    : ::tangram::KernelCode::ELF))
-    return false;
+  }
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     return error = (dir + ": " + ec.message()).str(), false;
-  for (const ::tangram::PackedKernel &k : kernels) {
-    llvm::SmallString<128> path(dir);
-    llvm::sys::path::append(path, k.name + extension);
-    std::string message;
-    auto out = openOutputFile(path, &message);
-    if (!out)
-      return error = (path + ": " + message).str(), false;
-    StringRef bytes(reinterpret_cast<const char *>(k.words.data()),
-                    k.words.size() * 4);
-    // PTX is packed NUL terminated and padded: the file is the text.
-    if (stage == CompileStage::PTX)
-      bytes = bytes.take_until([](char c) { return c == 0; });
-    out->os() << bytes;
-    out->keep();
+  for (const CodeObject &code : codes) {
+    if (code.format != format)
+      continue;
+    std::vector<::tangram::PackedKernel> kernels;
+    if (!::tangram::unpackKernels(code.bytes.data(), code.bytes.size(),
+                                  kernels, error,
+                                  stage == CompileStage::SPIRV
+                                      ? ::tangram::KernelCode::SPIRV
+                                  : stage == CompileStage::PTX
+                                      ? ::tangram::KernelCode::PTX
+                                      : ::tangram::KernelCode::ELF))
+      return false;
+    for (const ::tangram::PackedKernel &k : kernels) {
+      llvm::SmallString<128> path(dir);
+      llvm::sys::path::append(path, k.name + extension);
+      std::string message;
+      auto out = openOutputFile(path, &message);
+      if (!out)
+        return error = (path + ": " + message).str(), false;
+      StringRef bytes(reinterpret_cast<const char *>(k.words.data()),
+                      k.words.size() * 4);
+      // PTX is packed NUL terminated and padded: the file is the text.
+      if (stage == CompileStage::PTX)
+        bytes = bytes.take_until([](char c) { return c == 0; });
+      out->os() << bytes;
+      out->keep();
+    }
   }
   return true;
 }
@@ -496,7 +507,11 @@ bool compilePlan(ModuleOp pristine, const Catalog &catalog,
                                 device.name);
         if (avoid.empty())
           return fail(model + ": lowering for " + target->name() + ": " +
-                      message);
+                      message +
+                      (!hasCPU && StringRef(message).contains("needs a host step")
+                           ? "; a cpu device (--target ...,cpu, or one in "
+                             "the catalog) runs it on the host"
+                           : ""));
         placementOptions.avoid.insert(placementOptions.avoid.end(),
                                       avoid.begin(), avoid.end());
         retry = true;
@@ -514,11 +529,8 @@ bool compilePlan(ModuleOp pristine, const Catalog &catalog,
       codeTargets.push_back(target);
       if (!target->serialize(*dm, exports, targetOptions, codes.back(), error))
         return fail(model + ": " + error);
-      if (writesKernels(options.stage)) {
-        if (!writeKernels(codes.back(), options.stage, output, error))
-          return fail(model + ": " + error);
+      if (writesKernels(options.stage))
         continue;
-      }
       code.requires_ = codes.back().requires_;
       for (size_t k = 0; k < codes.back().programs.size(); ++k) {
         code.exports[k].hasProgram = true;
@@ -534,8 +546,11 @@ bool compilePlan(ModuleOp pristine, const Catalog &catalog,
       break;
   }
 
-  if (writesKernels(options.stage))
+  if (writesKernels(options.stage)) {
+    if (!writeKernels(codes, options.stage, output, error))
+      return fail(model + ": " + error);
     return written = true, true;
+  }
   if (options.stage != CompileStage::Bundle)
     return written = true,
            writeText(

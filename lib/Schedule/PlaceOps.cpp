@@ -157,8 +157,14 @@ void PlaceOpsPass::runOnOperation() {
       std::string reasons;
       for (unsigned d = 0; d < numDevices; ++d)
         reasons += (d ? "; " : "") + model.device(d).id + ": " + why[i][d];
+      // Every target runs beside a host: its cpu takes what a GPU cannot.
+      bool hasCPU = llvm::any_of(llvm::seq(0u, numDevices), [&](unsigned d) {
+        return model.device(d).target == "cpu";
+      });
       op->emitError(describe(op) + " cannot run on any device of the catalog (" +
-                    reasons + ")");
+                    reasons + ")" +
+                    (hasCPU ? "" : "; a cpu device (--target ...,cpu, or one "
+                                   "in the catalog) runs it on the host"));
       return signalPassFailure();
     }
   }

@@ -3,8 +3,9 @@
 Vulkan device (Mesa's lavapipe in CI), compared with onnxruntime.
 
 resnet18, mobilenet_v2 and the BERT-like encoder at their export shape, and
-two models with dynamic axes (bert_like_dyn, mobilenet_v2_dyn) at two
-shapes each from one bundle. Every SPIR-V module of these models must pass
+three models with dynamic axes (bert_like_dyn, mobilenet_v2_dyn, and
+detector_dyn, whose Resize sizes come from Shape at run time: the GPU
+program computes them) at two shapes each from one bundle on Vulkan alone. Every SPIR-V module of these models must pass
 spirv-val.
 
 Without a Vulkan device the tests skip, unless TANGRAM_REQUIRE_VULKAN=1
@@ -37,6 +38,7 @@ CASES = [
     ("bert_like", [0]),
     ("bert_like_dyn", [0, 1]),
     ("mobilenet_v2_dyn", [1, 2]),
+    ("detector_dyn", [0, 1]),
 ]
 
 

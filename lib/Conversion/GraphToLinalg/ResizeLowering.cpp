@@ -105,8 +105,16 @@ struct ResizeLowering : public OpConversionPattern<tg::ResizeOp> {
       }
       // Data decides the size: check it, and go on with scale 1 if it is
       // not positive (the run then fails with the message).
-      Value positive = arith::CmpFOp::create(rw, loc, arith::CmpFPredicate::OGT,
-                                             sc, fcr(0));
+      // For sizes, `size / in > 0` is `size > 0` (in >= 0, and a zero
+      // input gives +inf, NaN or -inf): checked in integers, so that a GPU
+      // program, which has no floats, can size the result.
+      Value positive =
+          scalesGiven
+              ? (Value)arith::CmpFOp::create(rw, loc, arith::CmpFPredicate::OGT,
+                                             sc, fcr(0))
+              : (Value)arith::CmpIOp::create(
+                    rw, loc, arith::CmpIPredicate::sgt, outLen,
+                    scalarConst(rw, loc, rw.getI64Type(), 0));
       cf::AssertOp::create(rw, loc, positive,
                            "Resize: scales and sizes must be positive");
       sc = arith::SelectOp::create(rw, loc, positive, sc, fcr(1));

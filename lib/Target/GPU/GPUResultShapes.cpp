@@ -5,6 +5,7 @@
 #include "tangram/Target/GPU/Passes.h"
 #include "tangram/Transforms/Passes.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -64,6 +65,143 @@ std::optional<unsigned> branchDim(Value v, int64_t d, ProgramBuilder &pb) {
     return pb.select(*cond, *a, *b);
   }
   return std::nullopt;
+}
+
+/// The elements of the small static integer tensors a function builds from
+/// scalars of the host (a Concat of Shape slices that a Resize takes as its
+/// sizes): one SSA scalar per element, row-major, null where unknown.
+class SmallTensors {
+public:
+  using Elements = SmallVector<Value>;
+
+  const Elements *lookup(Value v) const {
+    auto it = elements.find(v);
+    return it == elements.end() ? nullptr : &it->second;
+  }
+
+  /// Records the elements of `op`'s result; false when `op` is not a
+  /// tensor op this follows.
+  bool map(Operation &op) {
+    if (op.getNumResults() != 1)
+      return false;
+    auto t = dyn_cast<RankedTensorType>(op.getResult(0).getType());
+    if (!t || !t.hasStaticShape() || !t.getElementType().isIntOrIndex() ||
+        t.getNumElements() > kMaxElements)
+      return false;
+    Elements out(t.getNumElements());
+    if (isa<tensor::EmptyOp>(op)) {
+    } else if (auto fe = dyn_cast<tensor::FromElementsOp>(op)) {
+      for (auto [k, e] : llvm::enumerate(fe.getElements()))
+        out[k] = e;
+    } else if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+                   tensor::CastOp>(op)) {
+      // Row-major order is kept.
+      const Elements *in = lookup(op.getOperand(0));
+      if (!in)
+        return false;
+      out = *in;
+    } else if (auto g = dyn_cast<linalg::GenericOp>(op)) {
+      // A broadcast of one scalar of the host into the tensor.
+      auto yield = cast<linalg::YieldOp>(g.getBody()->getTerminator());
+      if (g.getNumDpsInputs() != 0 || g.getBody()->getOperations().size() != 1)
+        return false;
+      Value v = yield.getOperand(0);
+      if (v.getParentBlock() == g.getBody())
+        return false;
+      out.assign(out.size(), v);
+    } else if (auto x = dyn_cast<tensor::ExtractSliceOp>(op)) {
+      const Elements *in = lookup(x.getSource());
+      if (!in || x.getSourceType().getRank() != t.getRank() ||
+          !forEachInSlice(x.getSourceType().getShape(), x.getStaticOffsets(),
+                          x.getStaticSizes(), x.getStaticStrides(),
+                          [&](int64_t whole, int64_t part) {
+                            out[part] = (*in)[whole];
+                          }))
+        return false;
+    } else if (auto x = dyn_cast<tensor::InsertSliceOp>(op)) {
+      const Elements *src = lookup(x.getSource());
+      const Elements *dest = lookup(x.getDest());
+      if (!src || !dest)
+        return false;
+      out = *dest;
+      if (x.getSourceType().getRank() != t.getRank() ||
+          !forEachInSlice(t.getShape(), x.getStaticOffsets(),
+                          x.getStaticSizes(), x.getStaticStrides(),
+                          [&](int64_t whole, int64_t part) {
+                            out[whole] = (*src)[part];
+                          }))
+        return false;
+    } else {
+      return false;
+    }
+    elements[op.getResult(0)] = std::move(out);
+    return true;
+  }
+
+private:
+  /// Larger tensors are data, not sizes.
+  static constexpr int64_t kMaxElements = 64;
+
+  /// Calls `each(whole, part)` for each element of the slice at static
+  /// `offsets`, `sizes` and `strides` of a tensor of `shape`: its
+  /// row-major position in the tensor and in the slice.
+  static bool forEachInSlice(ArrayRef<int64_t> shape, ArrayRef<int64_t> offsets,
+                             ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides,
+                             function_ref<void(int64_t, int64_t)> each) {
+    for (ArrayRef<int64_t> a : {offsets, sizes, strides})
+      if (llvm::any_of(a, ShapedType::isDynamic))
+        return false;
+    int64_t count = 1, total = 1;
+    for (int64_t s : sizes)
+      count *= s;
+    for (int64_t s : shape)
+      total *= s;
+    SmallVector<int64_t> at(sizes.size(), 0);
+    for (int64_t k = 0; k < count; ++k) {
+      int64_t linear = 0;
+      for (size_t d = 0; d < shape.size(); ++d)
+        linear = linear * shape[d] + offsets[d] + at[d] * strides[d];
+      if (linear < 0 || linear >= total)
+        return false;
+      each(linear, k);
+      for (int64_t d = static_cast<int64_t>(sizes.size()) - 1; d >= 0; --d) {
+        if (++at[d] < sizes[d])
+          break;
+        at[d] = 0;
+      }
+    }
+    return true;
+  }
+
+  llvm::DenseMap<Value, Elements> elements;
+};
+
+
+/// Replaces each `tensor.extract` at constant indices of such a tensor with
+/// its scalar, so that the sizes computed from it are formulas of the host
+/// (upstream folds an extract of `from_elements`, not of the slices and
+/// broadcasts around it).
+void foldSmallTensorReads(func::FuncOp f) {
+  SmallTensors small;
+  for (Operation &op : llvm::make_early_inc_range(f.getBody().front())) {
+    if (small.map(op))
+      continue;
+    auto x = dyn_cast<tensor::ExtractOp>(op);
+    const SmallTensors::Elements *e = x ? small.lookup(x.getTensor()) : nullptr;
+    if (!e)
+      continue;
+    auto t = cast<RankedTensorType>(x.getTensor().getType());
+    int64_t linear = 0;
+    bool known = true;
+    for (auto [k, index] : llvm::enumerate(x.getIndices())) {
+      std::optional<int64_t> i = getConstantIntValue(index);
+      known &= i && *i >= 0 && *i < t.getDimSize(k);
+      linear = linear * t.getDimSize(k) + (i ? *i : 0);
+    }
+    Value v = known ? (*e)[linear] : Value();
+    if (v && v.getType() == x.getType())
+      x.replaceAllUsesWith(v);
+  }
 }
 
 /// The formulas of `sf`'s result dims and of its checks on sizes, or an
@@ -148,6 +286,12 @@ LogicalResult buildFormulas(func::FuncOp sf, ProgramBuilder &pb,
     }
     if (isa<func::ReturnOp>(op) || pb.mapScalarOp(&op) || !needed.contains(&op))
       continue;
+    // A tensor holds sizes; the read of one the host cannot follow is what
+    // the error names.
+    if (op.getNumResults() && llvm::all_of(op.getResultTypes(), [](Type t) {
+          return isa<RankedTensorType>(t);
+        }))
+      continue;
     return dataError(op);
   }
   return success();
@@ -158,9 +302,12 @@ struct GPUResultShapesPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> shapeFns;
-    for (auto f : module.getOps<func::FuncOp>())
+    for (auto f : module.getOps<func::FuncOp>()) {
+      if (!f.isExternal())
+        foldSmallTensorReads(f);
       if (f->hasAttr(kShapeFunctionAttr))
         shapeFns.push_back(f);
+    }
     for (func::FuncOp sf : shapeFns) {
       StringRef name = sf.getSymName();
       auto f = module.lookupSymbol<func::FuncOp>(

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "ProgramBuilder.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -166,6 +167,43 @@ bool ProgramBuilder::mapScalarOp(Operation *op) {
     if (!id)
       return false;
     in.push_back(*id);
+  }
+  if (auto apply = dyn_cast<affine::AffineApplyOp>(op)) {
+    // The map's expression over the mapped dims and symbols (a pad's
+    // `s0 + 2`, a window's `(s0 - 3) floordiv 2`).
+    AffineMap m = apply.getAffineMap();
+    std::function<std::optional<unsigned>(AffineExpr)> eval =
+        [&](AffineExpr e) -> std::optional<unsigned> {
+      if (auto c = dyn_cast<AffineConstantExpr>(e))
+        return constant(c.getValue());
+      if (auto d = dyn_cast<AffineDimExpr>(e))
+        return in[d.getPosition()];
+      if (auto s = dyn_cast<AffineSymbolExpr>(e))
+        return in[m.getNumDims() + s.getPosition()];
+      auto b = cast<AffineBinaryOpExpr>(e);
+      std::optional<unsigned> l = eval(b.getLHS()), r = eval(b.getRHS());
+      if (!l || !r)
+        return std::nullopt;
+      switch (e.getKind()) {
+      case AffineExprKind::Add: return binary(ProgramOp::Add, *l, *r);
+      case AffineExprKind::Mul: return binary(ProgramOp::Mul, *l, *r);
+      case AffineExprKind::FloorDiv: return binary(ProgramOp::FloorDiv, *l, *r);
+      case AffineExprKind::CeilDiv: return binary(ProgramOp::CeilDiv, *l, *r);
+      case AffineExprKind::Mod:
+        // Affine's mod is never negative.
+        return binary(ProgramOp::RemS,
+                      binary(ProgramOp::Add, binary(ProgramOp::RemS, *l, *r), *r),
+                      *r);
+      default: return std::nullopt;
+      }
+    };
+    if (m.getNumResults() != 1)
+      return false;
+    std::optional<unsigned> v = eval(m.getResult(0));
+    if (!v)
+      return false;
+    map(r, *v);
+    return true;
   }
   // Casts between integer widths and index keep the value: shape values
   // fit every width the program uses.

@@ -56,3 +56,75 @@ func.func @range_shapes(%x: tensor<f32>) -> tensor<1xi64> attributes {tg.shape_f
   %s = tensor.from_elements %n : tensor<1xi64>
   return %s : tensor<1xi64>
 }
+
+// -----
+
+// Sizes read back from a small tensor built of dims (a Concat of Shape
+// slices that a Resize takes as its sizes: a broadcast, an expand, slices
+// inserted and extracted) are the dims themselves, in the shape function
+// and in the executable; an affine.apply is a formula too (value 5: 7 is
+// CeilDiv).
+// CHECK-LABEL: func.func @concat
+// CHECK-SAME: tg.gpu_result_dims = [array<i64: 5, 3>]
+// CHECK-SAME: tg.gpu_values = [array<i64: 0, 0, 0, 0>, array<i64: 0, 1, 0, 0>, array<i64: 1, 0, 0, 0>, array<i64: 1, 0, 1, 0>, array<i64: 0, 2, 0, 0>, array<i64: 7, 2, 4, 0>]
+// CHECK: %[[D:.*]] = tensor.dim %arg0, %c1
+// CHECK: %[[E:.*]] = arith.index_cast %[[D]] : index to i64
+// CHECK: tensor.from_elements %[[E]] : tensor<1xi64>
+func.func @concat(%x: tensor<?x?xf32>, %out: memref<?x?xf32>) attributes {tg.num_results = 1 : i64} {
+  %c1 = arith.constant 1 : index
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xf32>
+  %d64 = arith.index_cast %d1 : index to i64
+  %e = tensor.empty() : tensor<i64>
+  %b = linalg.generic {indexing_maps = [affine_map<() -> ()>], iterator_types = []} outs(%e : tensor<i64>) {
+  ^bb0(%o: i64):
+    linalg.yield %d64 : i64
+  } -> tensor<i64>
+  %v = tensor.expand_shape %b [] output_shape [1] : tensor<i64> into tensor<1xi64>
+  %z = tensor.empty() : tensor<2xi64>
+  %i = tensor.insert_slice %v into %z[1] [1] [1] : tensor<1xi64> into tensor<2xi64>
+  %s = tensor.extract_slice %i[1] [1] [1] : tensor<2xi64> to tensor<1xi64>
+  %c0 = arith.constant 0 : index
+  %r = tensor.extract %s[%c0] : tensor<1xi64>
+  %u = tensor.from_elements %r : tensor<1xi64>
+  return
+}
+func.func @concat_shapes(%x: tensor<?x?xf32>) -> tensor<2xi64> attributes {tg.shape_function} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %d0 = tensor.dim %x, %c0 : tensor<?x?xf32>
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xf32>
+  %h = affine.apply affine_map<()[s0] -> (s0 ceildiv 2)>()[%d0]
+  %h64 = arith.index_cast %h : index to i64
+  %d64 = arith.index_cast %d1 : index to i64
+  %e = tensor.empty() : tensor<i64>
+  %b = linalg.generic {indexing_maps = [affine_map<() -> ()>], iterator_types = []} outs(%e : tensor<i64>) {
+  ^bb0(%o: i64):
+    linalg.yield %d64 : i64
+  } -> tensor<i64>
+  %v = tensor.expand_shape %b [] output_shape [1] : tensor<i64> into tensor<1xi64>
+  %z = tensor.empty() : tensor<2xi64>
+  %i = tensor.insert_slice %v into %z[1] [1] [1] : tensor<1xi64> into tensor<2xi64>
+  %c1i = arith.constant 1 : index
+  %w = tensor.extract %i[%c1i] : tensor<2xi64>
+  %s = tensor.from_elements %h64, %w : tensor<2xi64>
+  return %s : tensor<2xi64>
+}
+
+// -----
+
+// An element at an index the host does not know stays data: an error.
+func.func @unknown_index(%x: tensor<?xf32>, %k: index, %out: memref<?xf32>) attributes {tg.num_results = 1 : i64} {
+  return
+}
+func.func @unknown_index_shapes(%x: tensor<?xf32>, %k: index) -> tensor<1xi64> attributes {tg.shape_function} {
+  %c0 = arith.constant 0 : index
+  %d = tensor.dim %x, %c0 : tensor<?xf32>
+  %d64 = arith.index_cast %d : index to i64
+  %z = tensor.empty() : tensor<2xi64>
+  %v = tensor.from_elements %d64 : tensor<1xi64>
+  %i = tensor.insert_slice %v into %z[0] [1] [1] : tensor<1xi64> into tensor<2xi64>
+  // expected-error @+1 {{a result size of this executable depends on 'tensor.extract', which a GPU program cannot compute; the op needs a host step}}
+  %w = tensor.extract %i[%k] : tensor<2xi64>
+  %s = tensor.from_elements %w : tensor<1xi64>
+  return %s : tensor<1xi64>
+}
