@@ -16,9 +16,13 @@ def GPUResultShapesPass : Pass<"tg-gpu-result-shapes", "ModuleOp"> {
     formulas over the executable's argument dims: `tg.gpu_values` (one
     `[op, a, b]` per value, ops as in `tangram::ProgramOp`) and
     `tg.gpu_result_dims` (the value ids of each result's dims) on the
-    executable, and erases the shape function. A result size that depends
-    on data (NonZero, a Reshape whose shape is an input) is an error naming
-    the op: such an executable needs a host step.
+    executable, and erases the shape function. A size read back from a
+    small integer tensor built of host scalars (a Concat of Shape slices
+    that a Resize takes as its sizes) is that scalar: each `tensor.extract`
+    at constant indices of such a tensor, in the executable and in its
+    shape function, is replaced by the element it reads. A result size that
+    depends on data (NonZero, a Reshape whose shape is an input) is an
+    error naming the op: such an executable needs a host step.
 
     Before:
     ```mlir
