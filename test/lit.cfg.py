@@ -20,7 +20,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.tangram_tools_dir, append_path=True)
 tool_dirs = [config.tangram_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["tangram-opt", "tangram-compile", "tangram-run", "tangram-unit-tests", "tangram-load-test"],
+    ["tangram-opt", "tangram-compile", "tangram-run", "tangram-unit-tests", "tangram-load-test",
+     "tangram-fake-cuda-tests"],
     tool_dirs,
 )
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))

@@ -195,6 +195,70 @@ public:
   ~GPUDevice() override {
     if (stream)
       a.streamDestroy(stream);
+    std::string ignored; // nothing to report a failure to
+    if (context)
+      makeCurrent(ignored);
+    releaseCache();
+    if (staging)
+      a.hostFree(staging);
+  }
+  /// Device memory of at least `bytes`: a block a finished launch gave
+  /// back when one fits (at most twice the size), else a new one. A driver
+  /// allocation and free cost tens of microseconds each, and a free waits
+  /// for the device, so a launch that allocated its results, scratch and
+  /// params anew paid that per buffer at every inference.
+  bool take(size_t bytes, DevicePtr &out, size_t &size, std::string &error) {
+    size = roundUp(std::max<size_t>(bytes, 1));
+    auto it = cache.lower_bound(size);
+    if (it != cache.end() && it->first <= 2 * size) {
+      size = it->first;
+      out = it->second;
+      cached -= size;
+      cache.erase(it);
+      return true;
+    }
+    Status s = a.memAlloc(&out, size);
+    if (s && !cache.empty()) {
+      // Out of memory, maybe because of what the cache holds.
+      releaseCache();
+      s = a.memAlloc(&out, size);
+    }
+    if (s)
+      return error = a.failed("memAlloc", s), false;
+    return true;
+  }
+  /// Gives a block back for the next launches (the stream has drained).
+  void give(DevicePtr p, size_t size) {
+    cache.emplace(size, p);
+    cached += size;
+    while (cached > kMaxCachedBytes && !cache.empty()) {
+      auto largest = std::prev(cache.end());
+      cached -= largest->first;
+      a.memFree(largest->second);
+      cache.erase(largest);
+    }
+  }
+  void releaseCache() {
+    for (auto &[size, p] : cache)
+      a.memFree(p);
+    cache.clear();
+    cached = 0;
+  }
+  /// The pinned staging buffer, grown to at least `bytes` (kept between
+  /// launches: pinning host memory costs far more than a launch).
+  bool stagingOf(size_t bytes, char *&out, std::string &error) {
+    if (bytes > stagingBytes) {
+      if (staging)
+        a.hostFree(staging);
+      staging = nullptr;
+      stagingBytes = 0;
+      size_t grown = roundUp(std::max<size_t>(bytes, 1));
+      if (Status s = a.hostAlloc(&staging, grown))
+        return error = a.failed("hostAlloc", s), false;
+      stagingBytes = grown;
+    }
+    out = static_cast<char *>(staging);
+    return true;
   }
   bool init(unsigned ordinal, std::string &error) {
     int count = 0;
@@ -237,43 +301,53 @@ public:
   bool profile = false;
   /// One launch at a time on the stream.
   std::mutex mutex;
+
+private:
+  /// Sizes are rounded so that blocks fit other launches' buffers of
+  /// nearly the same size (a dynamic dim that moves a little).
+  static size_t roundUp(size_t bytes) {
+    size_t grain = bytes < (1u << 20) ? 256 : (1u << 20);
+    return (bytes + grain - 1) / grain * grain;
+  }
+  static constexpr size_t kMaxCachedBytes = size_t(4) << 30;
+  std::multimap<size_t, DevicePtr> cache;
+  size_t cached = 0;
+  void *staging = nullptr;
+  size_t stagingBytes = 0;
 };
 
-/// Device and pinned memory of one launch, freed when it ends: after the
-/// stream drains, since a launch that fails half way may leave copies and
-/// kernels in flight that still use them.
+/// Device memory of one launch, given back to the device's cache when it
+/// ends: after the stream drains, since a launch that fails half way may
+/// leave copies and kernels in flight that still use it.
 struct LaunchMemory {
-  LaunchMemory(API &a, void *stream) : a(a), stream(stream) {}
+  LaunchMemory(GPUDevice &d) : d(d) {}
   ~LaunchMemory() {
-    a.streamSync(stream);
+    d.a.streamSync(d.stream);
     for (void *e : events)
-      a.eventDestroy(e);
-    for (DevicePtr p : device)
-      a.memFree(p);
-    if (pinned)
-      a.hostFree(pinned);
+      d.a.eventDestroy(e);
+    for (auto [p, size] : device)
+      d.give(p, size);
   }
   bool alloc(size_t bytes, DevicePtr &out, std::string &error) {
+    size_t size = 0;
     // Zero-sized buffers still get an address.
-    if (Status s = a.memAlloc(&out, std::max<size_t>(bytes, 1)))
-      return error = a.failed("memAlloc", s), false;
-    device.push_back(out);
+    if (!d.take(bytes, out, size, error))
+      return false;
+    device.push_back({out, size});
     return true;
   }
   /// An event recorded on the stream now (profiling).
   bool record(void *&event, std::string &error) {
-    if (Status s = a.eventCreate(&event, /*default flags=*/0))
-      return error = a.failed("eventCreate", s), false;
+    if (Status s = d.a.eventCreate(&event, /*default flags=*/0))
+      return error = d.a.failed("eventCreate", s), false;
     events.push_back(event);
-    if (Status s = a.eventRecord(event, stream))
-      return error = a.failed("eventRecord", s), false;
+    if (Status s = d.a.eventRecord(event, d.stream))
+      return error = d.a.failed("eventRecord", s), false;
     return true;
   }
-  API &a;
-  void *stream;
-  std::vector<DevicePtr> device;
+  GPUDevice &d;
+  std::vector<std::pair<DevicePtr, size_t>> device;
   std::vector<void *> events;
-  void *pinned = nullptr;
 };
 
 class GPUExecutable : public Executable {
@@ -409,7 +483,7 @@ bool GPUExecutable::launch(unsigned exportIndex,
   PendingMemory fresh(a);
   auto held = constants_.find(exportIndex);
   bool uploadConstants = held == constants_.end();
-  LaunchMemory mem(a, d_.stream);
+  LaunchMemory mem(d_);
   // Every byte that crosses to the device, then back, in one pinned
   // staging buffer: args, constants, each dispatch's params; results.
   std::vector<size_t> argBytes, argAt;
@@ -437,19 +511,24 @@ bool GPUExecutable::launch(unsigned exportIndex,
   if (uploadConstants)
     for (const std::vector<uint8_t> &c : p.constants)
       constAt.push_back(place(c.size()));
+  // Every dispatch's params in one block: one copy, one buffer.
   std::vector<size_t> paramAt;
-  for (const KernelDispatch &k : p.kernels)
-    paramAt.push_back(place(std::max<size_t>(1, k.params.size()) * 4));
+  size_t paramBytes = 0;
+  for (const KernelDispatch &k : p.kernels) {
+    paramAt.push_back(paramBytes);
+    paramBytes += (std::max<size_t>(1, k.params.size()) * 4 + 15) / 16 * 16;
+  }
+  size_t paramsAt = place(paramBytes);
   std::vector<size_t> resultAt;
   for (const Buffer &o : outputs)
     resultAt.push_back(place(o.byteSize()));
-  if (Status s = a.hostAlloc(&mem.pinned, std::max<size_t>(staged, 1)))
-    return error = a.failed("hostAlloc", s), false;
-  char *pinned = static_cast<char *>(mem.pinned);
+  char *pinned = nullptr;
+  if (!d_.stagingOf(staged, pinned, error))
+    return false;
 
   // Device buffers: args, results, scratch, constants, params.
   std::vector<DevicePtr> argDev(numArgs + outputs.size()), scratchDev,
-      constDev, paramDev;
+      constDev;
   std::vector<size_t> argSize(numArgs + outputs.size());
   // Immutable args uploaded now: kept when the launch succeeds.
   std::vector<std::pair<const Buffer *, DevicePtr>> freshArgs;
@@ -497,19 +576,17 @@ bool GPUExecutable::launch(unsigned exportIndex,
                           d_.stream))
       return error = a.failed("memcpyHtoDAsync", s), false;
   }
-  for (size_t i = 0; i < p.kernels.size(); ++i) {
-    const KernelDispatch &k = p.kernels[i];
-    if (!kernelParams(k, values, reinterpret_cast<int32_t *>(pinned + paramAt[i]),
+  DevicePtr params = 0;
+  for (size_t i = 0; i < p.kernels.size(); ++i)
+    if (!kernelParams(p.kernels[i], values,
+                      reinterpret_cast<int32_t *>(pinned + paramsAt + paramAt[i]),
                       error))
       return false;
-    size_t bytes = std::max<size_t>(1, k.params.size()) * 4;
-    paramDev.emplace_back();
-    if (!mem.alloc(bytes, paramDev.back(), error))
-      return false;
-    if (Status s = a.htod(paramDev.back(), pinned + paramAt[i], bytes,
-                          d_.stream))
+  if (!mem.alloc(paramBytes, params, error))
+    return false;
+  if (paramBytes)
+    if (Status s = a.htod(params, pinned + paramsAt, paramBytes, d_.stream))
       return error = a.failed("memcpyHtoDAsync", s), false;
-  }
 
   // Dispatches, in order on the stream: each kernel takes the params then
   // its buffers, each as a memref descriptor (allocated and aligned
@@ -539,7 +616,7 @@ bool GPUExecutable::launch(unsigned exportIndex,
     auto descriptor = [&](DevicePtr ptr, size_t bytes) {
       words.insert(words.end(), {ptr, ptr, 0, bytes, 1});
     };
-    descriptor(paramDev[i], std::max<size_t>(1, k.params.size()) * 4);
+    descriptor(params + paramAt[i], std::max<size_t>(1, k.params.size()) * 4);
     for (const Binding &b : k.bindings) {
       if (b.kind == BindingKind::Scratch)
         descriptor(scratchDev[b.index], values[p.scratch[b.index]]);

@@ -1,0 +1,123 @@
+//===- FakeCUDA.c - a CUDA driver API on host memory, for tests -----------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// libcuda.so.1 for the runtime's cuda device on a machine without a GPU
+// (test/unit/FakeCUDATest.cpp loads it before the runtime looks for the
+// real one). One device; device memory is host memory; copies are
+// memcpy; streams run everything at once. A PTX module is accepted when it
+// starts with ".version" (else the JIT log says why not). A kernel copies
+// its first buffer into its second, so that a launch's staging, bindings
+// and copies can be checked; its params buffer (binding 0) holds the
+// element count to copy, in bytes. The calls are counted
+// (fakeCudaCounts).
+//
+//===----------------------------------------------------------------------===//
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef int CUresult;
+typedef uint64_t CUdeviceptr;
+enum { OK = 0, INVALID_VALUE = 1, OUT_OF_MEMORY = 2, INVALID_IMAGE = 200 };
+
+/// What the test reads: driver allocations and frees, pinned allocations,
+/// copies to the device, kernel launches.
+struct FakeCudaCounts {
+  long memAlloc, memFree, hostAlloc, htod, launches;
+};
+static struct FakeCudaCounts counts;
+__attribute__((visibility("default"))) struct FakeCudaCounts *fakeCudaCounts(void) {
+  return &counts;
+}
+/// Allocations fail from this many on (-1: never): the out-of-memory path.
+static long allocLimit = -1;
+__attribute__((visibility("default"))) void fakeCudaAllocLimit(long n) {
+  allocLimit = n;
+}
+
+#define API __attribute__((visibility("default"))) CUresult
+
+API cuInit(unsigned flags) { (void)flags; return OK; }
+API cuDeviceGetCount(int *n) { *n = 1; return OK; }
+API cuDeviceGet(int *d, int ordinal) { *d = ordinal; return ordinal == 0 ? OK : INVALID_VALUE; }
+API cuDeviceGetName(char *name, int len, int d) {
+  (void)d;
+  strncpy(name, "Fake GPU", (size_t)len);
+  return OK;
+}
+API cuDeviceTotalMem_v2(size_t *bytes, int d) { (void)d; *bytes = (size_t)1 << 30; return OK; }
+API cuDeviceGetAttribute(int *v, int attr, int d) {
+  (void)d;
+  *v = attr == 75 ? 9 : 0; // sm_90
+  return OK;
+}
+API cuDevicePrimaryCtxRetain(void **ctx, int d) { (void)d; *ctx = &counts; return OK; }
+API cuCtxSetCurrent(void *ctx) { (void)ctx; return OK; }
+
+API cuModuleLoadDataEx(void **module, const void *image, unsigned n, int *options, void **values) {
+  if (strncmp((const char *)image, ".version", 8) != 0) {
+    for (unsigned i = 0; i < n; ++i)
+      if (options[i] == 5) // CU_JIT_ERROR_LOG_BUFFER
+        strcpy((char *)values[i], "ptxas fatal: not PTX");
+    return INVALID_IMAGE;
+  }
+  *module = malloc(1);
+  return OK;
+}
+API cuModuleUnload(void *module) { free(module); return OK; }
+API cuModuleGetFunction(void **fn, void *module, const char *name) {
+  (void)name;
+  *fn = module;
+  return OK;
+}
+
+API cuMemAlloc_v2(CUdeviceptr *p, size_t bytes) {
+  if (allocLimit >= 0 && counts.memAlloc >= allocLimit)
+    return OUT_OF_MEMORY;
+  ++counts.memAlloc;
+  *p = (CUdeviceptr)(uintptr_t)malloc(bytes);
+  return OK;
+}
+API cuMemFree_v2(CUdeviceptr p) { ++counts.memFree; free((void *)(uintptr_t)p); return OK; }
+API cuMemAllocHost_v2(void **p, size_t bytes) { ++counts.hostAlloc; *p = malloc(bytes); return OK; }
+API cuMemFreeHost(void *p) { free(p); return OK; }
+API cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t n, void *s) {
+  (void)s;
+  ++counts.htod;
+  memcpy((void *)(uintptr_t)dst, src, n);
+  return OK;
+}
+API cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t n, void *s) {
+  (void)s;
+  memcpy(dst, (const void *)(uintptr_t)src, n);
+  return OK;
+}
+API cuStreamCreate(void **s, unsigned flags) { (void)flags; *s = malloc(1); return OK; }
+API cuStreamSynchronize(void *s) { (void)s; return OK; }
+API cuStreamDestroy_v2(void *s) { free(s); return OK; }
+API cuEventCreate(void **e, unsigned flags) { (void)flags; *e = malloc(1); return OK; }
+API cuEventRecord(void *e, void *s) { (void)e; (void)s; return OK; }
+API cuEventElapsedTime(float *ms, void *a, void *b) { (void)a; (void)b; *ms = 0.5f; return OK; }
+API cuEventDestroy_v2(void *e) { free(e); return OK; }
+
+/// Each buffer is a memref descriptor of 5 words (allocated and aligned
+/// pointers, offset, size, stride), one kernel param per word.
+API cuLaunchKernel(void *fn, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
+                   unsigned bz, unsigned shared, void *stream, void **params, void **extra) {
+  (void)fn; (void)gx; (void)gy; (void)gz; (void)bx; (void)by; (void)bz; (void)shared;
+  (void)stream; (void)extra;
+  ++counts.launches;
+  const int32_t *p = (const int32_t *)(uintptr_t)*(uint64_t *)params[1];
+  void *from = (void *)(uintptr_t)*(uint64_t *)params[5 + 1];
+  void *to = (void *)(uintptr_t)*(uint64_t *)params[10 + 1];
+  memcpy(to, from, (size_t)p[0]);
+  return OK;
+}
+
+API cuGetErrorName(CUresult r, const char **name) {
+  *name = r == OUT_OF_MEMORY ? "CUDA_ERROR_OUT_OF_MEMORY"
+          : r == INVALID_IMAGE ? "CUDA_ERROR_INVALID_IMAGE" : "CUDA_ERROR_INVALID_VALUE";
+  return OK;
+}
