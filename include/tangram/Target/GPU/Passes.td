@@ -137,6 +137,41 @@ def GPUCopiesToLinalgPass : Pass<"tg-gpu-copies-to-linalg", "func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def GPUFoldTransposesPass : Pass<"tg-gpu-fold-transposes", "func::FuncOp"> {
+  let summary = "Reads a transposed input through the consumer's indexing "
+                "map instead of a transposed copy";
+  let description = [{
+    A `linalg.transpose` is a kernel that writes a permuted copy of its
+    input: attention's Q, K^T and V, reshaped to heads and transposed
+    before their batch matmuls, cost a kernel and a write and read of the
+    tensor each. A linalg op can read the input itself with its operand's
+    indexing map composed with the permutation. This pass rewrites each
+    linalg op (named ops generalized) whose input is a transpose, possibly
+    seen through `collapse_shape`/`expand_shape` that only add or drop
+    unit dims (a `[1, H, S, D]` head view collapsed to `[H, S, D]`): the
+    operand becomes the tensor reached past the last transpose, and its
+    map the composition (a unit dim is read at index 0). A view that
+    splits or merges dims of size above 1 stops the walk there: its index
+    would be a sum, not a loop index. The op must keep every loop its
+    operand's map used, so that the loops keep their sizes. Transposes
+    nothing reads any more are erased.
+
+    Before:
+    ```mlir
+    %t = linalg.transpose ins(%k : tensor<1x128x4x32xf32>) outs(%e : tensor<1x4x32x128xf32>) permutation = [0, 2, 3, 1]
+    %c = tensor.collapse_shape %t [[0, 1], [2], [3]] : tensor<1x4x32x128xf32> into tensor<4x32x128xf32>
+    %s = linalg.batch_matmul ins(%q, %c : tensor<4x128x32xf32>, tensor<4x32x128xf32>) outs(%acc : tensor<4x128x128xf32>)
+    ```
+    After:
+    ```mlir
+    %s = linalg.generic {indexing_maps = [(b, m, n, k) -> (b, m, k),
+                                          (b, m, n, k) -> (0, n, b, k),
+                                          (b, m, n, k) -> (b, m, n)], ...}
+        ins(%q, %k : tensor<4x128x32xf32>, tensor<1x128x4x32xf32>) outs(%acc : ...)
+    ```
+  }];
+}
+
 def GPUFoldPadsPass : Pass<"tg-gpu-fold-pads", "func::FuncOp"> {
   let summary = "Reads a padded input through bounds checks instead of a "
                 "padded copy";
