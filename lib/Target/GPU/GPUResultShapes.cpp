@@ -176,7 +176,6 @@ private:
   llvm::DenseMap<Value, Elements> elements;
 };
 
-
 /// Replaces each `tensor.extract` at constant indices of such a tensor with
 /// its scalar, so that the sizes computed from it are formulas of the host
 /// (upstream folds an extract of `from_elements`, not of the slices and
