@@ -78,6 +78,13 @@ std::unique_ptr<Device> fakeDevice() {
   return device;
 }
 
+/// copyThroughScratch() with a PTX "copy" kernel the fake accepts.
+std::unique_ptr<Executable> loadCopy(Device &device, std::string &error) {
+  std::vector<uint8_t> bytes =
+      packKernels({ptx("copy", ".version 8.0\n.target sm_90\n")});
+  return device.loadExecutable(copyThroughScratch(), {bytes.data(), bytes.size()}, error);
+}
+
 bool run(Executable &exe, const std::vector<float> &in, std::vector<float> &out,
          std::string &error) {
   Buffer arg = Buffer::wrap(DType::F32, {static_cast<int64_t>(in.size())}, in.data());
@@ -97,15 +104,21 @@ TEST(FakeCUDATest, TheFakeDriverIsTheOneFound) {
   EXPECT_THAT(lines[0], HasSubstr("Fake GPU"));
 }
 
-TEST(FakeCUDATest, LaunchesBindCopyAndReuseMemory) {
-  std::unique_ptr<Device> device = fakeDevice();
-  ASSERT_TRUE(device);
-  std::vector<uint8_t> bytes =
-      packKernels({ptx("copy", ".version 8.0\n.target sm_90\n")});
+/// A fresh device (an empty memory cache) and copyThroughScratch() on it.
+class CopyOnFakeCUDA : public ::testing::Test {
+protected:
+  void SetUp() override {
+    device = fakeDevice();
+    ASSERT_TRUE(device);
+    exe = loadCopy(*device, error);
+    ASSERT_TRUE(exe) << error;
+  }
+  std::unique_ptr<Device> device;
+  std::unique_ptr<Executable> exe;
   std::string error;
-  std::unique_ptr<Executable> exe =
-      device->loadExecutable(copyThroughScratch(), {bytes.data(), bytes.size()}, error);
-  ASSERT_TRUE(exe) << error;
+};
+
+TEST_F(CopyOnFakeCUDA, LaunchesBindCopyAndReuseMemory) {
   std::vector<float> out;
   ASSERT_TRUE(run(*exe, {1, 2, 3, 4}, out, error)) << error;
   EXPECT_EQ(out, (std::vector<float>{1, 2, 3, 4}));
@@ -132,15 +145,7 @@ TEST(FakeCUDATest, LaunchesBindCopyAndReuseMemory) {
   EXPECT_EQ(counts().hostAlloc, after.hostAlloc + 1);
 }
 
-TEST(FakeCUDATest, AFailedAllocationIsAnError) {
-  std::unique_ptr<Device> device = fakeDevice();
-  ASSERT_TRUE(device);
-  std::vector<uint8_t> bytes =
-      packKernels({ptx("copy", ".version 8.0\n.target sm_90\n")});
-  std::string error;
-  std::unique_ptr<Executable> exe =
-      device->loadExecutable(copyThroughScratch(), {bytes.data(), bytes.size()}, error);
-  ASSERT_TRUE(exe) << error;
+TEST_F(CopyOnFakeCUDA, AFailedAllocationIsAnError) {
   std::vector<float> out;
   allocLimit(counts().memAlloc);
   EXPECT_FALSE(run(*exe, {1, 2, 3, 4}, out, error));
