@@ -1,11 +1,11 @@
-//===- FakeCUDATest.cpp - the cuda device's launches on a fake driver -----===//
+//===- FakeCUDATest.cpp - the cuda and hip devices on a fake driver -------===//
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 //
-// The cuda device's launch path without a GPU: FakeCUDA.c, loaded before
-// the runtime looks for libcuda.so.1 (the loader then hands the runtime
-// this one, by its soname), runs "kernels" that copy one buffer into
-// another. What is checked: a program's args, scratch and results are
+// The cuda and hip devices' launch path without a GPU: FakeCUDA.c, built
+// as libcuda.so.1 and as libamdhip64.so and loaded before the runtime
+// looks for them (the loader then hands the runtime these, by their
+// sonames), runs "kernels" that copy one buffer into another. What is checked: a program's args, scratch and results are
 // bound and copied right; repeated launches reuse device memory, the
 // pinned staging buffer and one params copy; a failed allocation and a
 // PTX the JIT refuses are errors, not crashes.
@@ -16,6 +16,7 @@
 #include "tangram/Runtime/Executable.h"
 
 #include <cstring>
+#include <map>
 #include <dlfcn.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -28,16 +29,31 @@ namespace {
 struct FakeCudaCounts {
   long memAlloc, memFree, hostAlloc, htod, launches;
 };
-void *fake = nullptr;
-FakeCudaCounts &counts() {
-  auto f = reinterpret_cast<FakeCudaCounts *(*)()>(dlsym(fake, "fakeCudaCounts"));
-  return *f();
+
+/// One fake driver: its device kind, code object format, a kernel it
+/// accepts, and how it names running out of memory.
+struct Fake {
+  const char *kind;
+  const char *format;
+  std::string kernel;
+  const char *outOfMemory;
+};
+const Fake kFakes[] = {
+    {"cuda", "ptx-kernels", ".version 8.0\n.target sm_90\n",
+     "cuda: memAlloc failed (CUDA_ERROR_OUT_OF_MEMORY, 2)"},
+    {"hip", "hsaco-kernels", std::string("\x7f" "ELF", 4) + std::string(16, '\1'),
+     "hip: memAlloc failed (hipErrorOutOfMemory, 2)"}};
+std::map<std::string, void *> fakes;
+
+FakeCudaCounts &counts(const Fake &f) {
+  auto get = reinterpret_cast<FakeCudaCounts *(*)()>(dlsym(fakes[f.kind], "fakeCudaCounts"));
+  return *get();
 }
-void allocLimit(long n) {
-  reinterpret_cast<void (*)(long)>(dlsym(fake, "fakeCudaAllocLimit"))(n);
+void allocLimit(const Fake &f, long n) {
+  reinterpret_cast<void (*)(long)>(dlsym(fakes[f.kind], "fakeCudaAllocLimit"))(n);
 }
 
-PackedKernel ptx(const char *name, const std::string &text) {
+PackedKernel kernel(const char *name, const std::string &text) {
   PackedKernel k;
   k.name = name;
   k.words.assign(text.size() / 4 + 1, 0);
@@ -48,7 +64,7 @@ PackedKernel ptx(const char *name, const std::string &text) {
 /// One export, f32[N] -> f32[N]: "copy" from the arg into a scratch
 /// buffer, then from the scratch buffer into the result (the result's dim
 /// is the arg's).
-CodeObjectDesc copyThroughScratch() {
+CodeObjectDesc copyThroughScratch(const char *format) {
   ExportDesc x;
   x.name = "main";
   x.args = 1;
@@ -63,26 +79,25 @@ CodeObjectDesc copyThroughScratch() {
   KernelDispatch out{"copy", {64, 1, 1}, {3, 3, 3}, {2}, {{BindingKind::Scratch, 0}, {BindingKind::Arg, 1}}};
   p.kernels = {in, out};
   CodeObjectDesc c;
-  c.format = "ptx-kernels";
+  c.format = format;
   c.exports = {x};
   return c;
 }
 
-std::unique_ptr<Device> fakeDevice() {
-  Driver *d = lookupDriver("cuda");
+std::unique_ptr<Device> fakeDevice(const char *kind) {
+  Driver *d = lookupDriver(kind);
   EXPECT_NE(d, nullptr);
   std::string error;
-  DeviceDesc desc{"cuda0", "cuda", "", ""};
+  DeviceDesc desc{std::string(kind) + "0", kind, "", ""};
   std::unique_ptr<Device> device = d->createDevice(desc, DeviceOptions(), error);
   EXPECT_TRUE(device) << error;
   return device;
 }
 
-/// copyThroughScratch() with a PTX "copy" kernel the fake accepts.
-std::unique_ptr<Executable> loadCopy(Device &device, std::string &error) {
-  std::vector<uint8_t> bytes =
-      packKernels({ptx("copy", ".version 8.0\n.target sm_90\n")});
-  return device.loadExecutable(copyThroughScratch(), {bytes.data(), bytes.size()}, error);
+/// copyThroughScratch() with a "copy" kernel the fake accepts.
+std::unique_ptr<Executable> loadCopy(const Fake &f, Device &device, std::string &error) {
+  std::vector<uint8_t> bytes = packKernels({kernel("copy", f.kernel)});
+  return device.loadExecutable(copyThroughScratch(f.format), {bytes.data(), bytes.size()}, error);
 }
 
 bool run(Executable &exe, const std::vector<float> &in, std::vector<float> &out,
@@ -96,21 +111,14 @@ bool run(Executable &exe, const std::vector<float> &in, std::vector<float> &out,
   return true;
 }
 
-TEST(FakeCUDATest, TheFakeDriverIsTheOneFound) {
-  Driver *d = lookupDriver("cuda");
-  ASSERT_NE(d, nullptr);
-  std::vector<std::string> lines = d->listDevices();
-  ASSERT_EQ(lines.size(), 1u);
-  EXPECT_THAT(lines[0], HasSubstr("Fake GPU"));
-}
-
-/// A fresh device (an empty memory cache) and copyThroughScratch() on it.
-class CopyOnFakeCUDA : public ::testing::Test {
+/// A fresh device (an empty memory cache) of one fake driver, and
+/// copyThroughScratch() on it.
+class CopyOnFake : public ::testing::TestWithParam<Fake> {
 protected:
   void SetUp() override {
-    device = fakeDevice();
+    device = fakeDevice(GetParam().kind);
     ASSERT_TRUE(device);
-    exe = loadCopy(*device, error);
+    exe = loadCopy(GetParam(), *device, error);
     ASSERT_TRUE(exe) << error;
   }
   std::unique_ptr<Device> device;
@@ -118,17 +126,24 @@ protected:
   std::string error;
 };
 
-TEST_F(CopyOnFakeCUDA, LaunchesBindCopyAndReuseMemory) {
+TEST_P(CopyOnFake, TheFakeDriverIsTheOneFound) {
+  std::vector<std::string> lines = lookupDriver(GetParam().kind)->listDevices();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_THAT(lines[0], HasSubstr("Fake GPU"));
+}
+
+TEST_P(CopyOnFake, LaunchesBindCopyAndReuseMemory) {
+  const Fake &f = GetParam();
   std::vector<float> out;
   ASSERT_TRUE(run(*exe, {1, 2, 3, 4}, out, error)) << error;
   EXPECT_EQ(out, (std::vector<float>{1, 2, 3, 4}));
-  FakeCudaCounts first = counts();
+  FakeCudaCounts first = counts(f);
   for (int i = 0; i < 3; ++i) {
     std::vector<float> in = {float(i), 5, 6, 7};
     ASSERT_TRUE(run(*exe, in, out, error)) << error;
     EXPECT_EQ(out, in);
   }
-  FakeCudaCounts after = counts();
+  FakeCudaCounts after = counts(f);
   // The arg, result, scratch and params blocks come back from the cache;
   // the staging buffer stays pinned.
   EXPECT_EQ(after.memAlloc, first.memAlloc);
@@ -141,26 +156,33 @@ TEST_F(CopyOnFakeCUDA, LaunchesBindCopyAndReuseMemory) {
   std::vector<float> big(100000, 1.5f);
   ASSERT_TRUE(run(*exe, big, out, error)) << error;
   EXPECT_EQ(out, big);
-  EXPECT_GT(counts().memAlloc, after.memAlloc);
-  EXPECT_EQ(counts().hostAlloc, after.hostAlloc + 1);
+  EXPECT_GT(counts(f).memAlloc, after.memAlloc);
+  EXPECT_EQ(counts(f).hostAlloc, after.hostAlloc + 1);
 }
 
-TEST_F(CopyOnFakeCUDA, AFailedAllocationIsAnError) {
+TEST_P(CopyOnFake, AFailedAllocationIsAnError) {
+  const Fake &f = GetParam();
   std::vector<float> out;
-  allocLimit(counts().memAlloc);
+  allocLimit(f, counts(f).memAlloc);
   EXPECT_FALSE(run(*exe, {1, 2, 3, 4}, out, error));
-  EXPECT_EQ(error, "cuda: memAlloc failed (CUDA_ERROR_OUT_OF_MEMORY, 2)");
-  allocLimit(-1);
+  EXPECT_EQ(error, f.outOfMemory);
+  allocLimit(f, -1);
   ASSERT_TRUE(run(*exe, {1, 2, 3, 4}, out, error)) << error;
   EXPECT_EQ(out, (std::vector<float>{1, 2, 3, 4}));
 }
 
+INSTANTIATE_TEST_SUITE_P(Drivers, CopyOnFake, ::testing::ValuesIn(kFakes),
+                         [](const ::testing::TestParamInfo<Fake> &i) {
+                           return std::string(i.param.kind);
+                         });
+
 TEST(FakeCUDATest, APTXTheJITRefusesShowsItsLog) {
-  std::unique_ptr<Device> device = fakeDevice();
+  std::unique_ptr<Device> device = fakeDevice("cuda");
   ASSERT_TRUE(device);
-  std::vector<uint8_t> bytes = packKernels({ptx("copy", "not ptx\n")});
+  std::vector<uint8_t> bytes = packKernels({kernel("copy", "not ptx\n")});
   std::string error;
-  EXPECT_FALSE(device->loadExecutable(copyThroughScratch(), {bytes.data(), bytes.size()}, error));
+  EXPECT_FALSE(device->loadExecutable(copyThroughScratch("ptx-kernels"),
+                                      {bytes.data(), bytes.size()}, error));
   EXPECT_EQ(error, "kernel 'copy': cuda: cuModuleLoadDataEx failed "
                    "(CUDA_ERROR_INVALID_IMAGE, 200): ptxas fatal: not PTX");
 }
@@ -168,12 +190,16 @@ TEST(FakeCUDATest, APTXTheJITRefusesShowsItsLog) {
 } // namespace
 
 int main(int argc, char **argv) {
-  // Loaded first, the fake is what the runtime's dlopen("libcuda.so.1")
-  // finds: the loader matches an open library by its soname.
-  fake = dlopen(TANGRAM_FAKE_CUDA, RTLD_NOW | RTLD_GLOBAL);
-  if (!fake) {
-    std::fprintf(stderr, "error: %s\n", dlerror());
-    return 1;
+  // Loaded first, the fakes are what the runtime's dlopen("libcuda.so.1")
+  // and dlopen("libamdhip64.so") find: the loader matches an open library
+  // by its soname.
+  for (auto [kind, path] : {std::pair{"cuda", TANGRAM_FAKE_CUDA},
+                             std::pair{"hip", TANGRAM_FAKE_HIP}}) {
+    fakes[kind] = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!fakes[kind]) {
+      std::fprintf(stderr, "error: %s\n", dlerror());
+      return 1;
+    }
   }
   testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
