@@ -18,6 +18,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Target/LLVM/NVVM/Target.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -42,6 +43,15 @@ bool mlir::tangram::parseCUDAFeatures(StringRef features, CUDAOptions &out,
 GPUDescription mlir::tangram::cudaDescription(StringRef chip) {
   // Static shared memory; more needs a per-kernel opt-in at launch.
   GPUDescription d = llvmGPUDescription(/*subgroupSize=*/32, 48 * 1024);
+  // V100, T4, A100, A40, Orin, L40S, H100 SXM.
+  d.multiprocessors = llvm::StringSwitch<unsigned>(chip)
+                          .Case("sm_70", 80)
+                          .Case("sm_75", 40)
+                          .Case("sm_80", 108)
+                          .Case("sm_86", 84)
+                          .Case("sm_87", 16)
+                          .Case("sm_89", 142)
+                          .Default(132);
   if (chip == "sm_80" || chip == "sm_86" || chip == "sm_87" ||
       chip == "sm_89" || chip == "sm_90")
     d.matrixOps = {"mma_sync_m16n8k16_f16", "mma_sync_m16n8k16_bf16",

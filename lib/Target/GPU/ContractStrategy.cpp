@@ -249,8 +249,9 @@ mlir::tangram::matchContraction(scf::ParallelOp par) {
 }
 
 
-FailureOr<ContractionTiling::Tile>
-ContractionTiling::openTileLoop(OpBuilder &b, Location loc) {
+LogicalResult ContractionTiling::flattenSpaces() {
+  if (flattened)
+    return success();
   if (failed(ctx.flatten(par, c.rowDims, rows)) ||
       failed(ctx.flatten(par, c.colDims, cols)) ||
       failed(ctx.flatten(par, c.batchDims, batch)))
@@ -259,6 +260,14 @@ ContractionTiling::openTileLoop(OpBuilder &b, Location loc) {
     if (failed(ctx.addDim(loop, loop.getLowerBound(), loop.getUpperBound(),
                           loop.getStep(), red)))
       return failure();
+  flattened = true;
+  return success();
+}
+
+FailureOr<ContractionTiling::Tile>
+ContractionTiling::openTileLoop(OpBuilder &b, Location loc) {
+  if (failed(flattenSpaces()))
+    return failure();
   ProgramBuilder &pb = ctx.pb;
   unsigned rowTiles =
       pb.binary(ProgramOp::CeilDiv, rows.total, pb.constant(tileRows));

@@ -83,6 +83,7 @@ void parallelToFor(scf::ParallelOp p) {
 /// The pass's options, checked.
 struct KernelOptions {
   unsigned wg = 64, maxGroups = 65535, sharedMemoryBytes = 16384;
+  unsigned multiprocessors = 16;
   bool reduceStrategy = true, contractStrategy = true;
   SmallVector<arith::AtomicRMWKind> subgroupReduce;
   /// The target's matrix instructions, and the precision f32 operands may
@@ -97,6 +98,7 @@ public:
                      const KernelOptions &options)
       : module(module), f(f), wg(options.wg), maxGroups(options.maxGroups),
         sharedMemoryBytes(options.sharedMemoryBytes),
+        multiprocessors(options.multiprocessors),
         reduceStrategy(options.reduceStrategy),
         contractStrategy(options.contractStrategy),
         subgroupReduce(options.subgroupReduce),
@@ -107,7 +109,7 @@ public:
 private:
   ModuleOp module;
   func::FuncOp f;
-  unsigned wg, maxGroups, sharedMemoryBytes;
+  unsigned wg, maxGroups, sharedMemoryBytes, multiprocessors;
   bool reduceStrategy, contractStrategy;
   ArrayRef<arith::AtomicRMWKind> subgroupReduce;
   ArrayRef<const MatrixOp *> matrixOps;
@@ -703,7 +705,7 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
     KernelContext ctx{pb,           dispatch,    kernelValue,
                       map,          wg,          maxGroups,
                       sharedMemoryBytes, subgroupReduce, rowAlignment,
-                      flatElement};
+                      flatElement,  multiprocessors};
     std::optional<Contraction> contraction =
         contractStrategy ? matchContraction(par) : std::nullopt;
     FailureOr<bool> built = false;
@@ -851,6 +853,7 @@ struct GPUBuildKernelsPass
     options.wg = workgroupSize;
     options.maxGroups = maxWorkgroups;
     options.sharedMemoryBytes = sharedMemoryBytes;
+    options.multiprocessors = multiprocessors;
     options.reduceStrategy = reduceStrategy;
     options.contractStrategy = contractStrategy;
     for (const std::string &k : subgroupReduce) {

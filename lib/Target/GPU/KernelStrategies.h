@@ -67,6 +67,8 @@ struct KernelContext {
   llvm::function_ref<std::pair<Value, Value>(OpBuilder &, Location, Value,
                                              ValueRange)>
       flatElement;
+  /// Workgroups the GPU runs at once (GPUDescription::multiprocessors).
+  unsigned multiprocessors;
 
   /// Flattens dims `dims` of `par` (one point when there are none).
   LogicalResult flatten(scf::ParallelOp par, ArrayRef<unsigned> dims,
@@ -175,6 +177,7 @@ struct ContractionTiling {
   Contraction c;
   unsigned tileRows, tileCols;
   IterationSpace rows, cols, batch, red;
+  bool flattened = false;
 
   /// One tile of the loop: the builder at the start of its body, the
   /// body's batch dims mapped, its first row and col, and (kernel values)
@@ -184,6 +187,9 @@ struct ContractionTiling {
     IRMapping map;
     Value row0, col0, numRows, numCols, depth;
   };
+  /// Flattens the row, col, batch and reduction spaces (once): what a
+  /// strategy may read before it chooses the tile.
+  LogicalResult flattenSpaces();
   /// Flattens the spaces, sets the dispatch's grid and opens the tile
   /// loop at `b`.
   FailureOr<Tile> openTileLoop(OpBuilder &b, Location loc);

@@ -6,13 +6,15 @@
 // mma.sync on NVIDIA, MFMA on AMD) for sums of products `x * y`. A
 // workgroup is 2 x 2 subgroups and computes a 64 x 64 tile of one batch
 // point; each subgroup a 32 x 32 block of it, as (32 / m) x (32 / n)
-// instruction tiles whose accumulators stay in registers. Per step of 32
-// along the flattened reduction nest, the workgroup stages the tile's x
-// values as A [row][k] and its y values as B [col][k] in workgroup memory
-// (rows padded by 16 bytes, so that the 8 rows a fragment load reads fall
-// in different banks), zeros outside the problem, converted to the
-// instruction's operand type; then each subgroup loads its fragments and
-// multiplies.
+// instruction tiles whose accumulators stay in registers. A large static
+// problem whose sides are both copied asynchronously takes 128 x 128
+// tiles of 64 x 64 blocks (TilePlan, kLargeBlock). Per step of 32
+// (or 16, see kDepth) along the flattened reduction nest, the workgroup
+// stages the tile's x values as A [row][k] and its y values as B [col][k]
+// in workgroup memory (rows padded by 16 bytes, so that the 8 rows a
+// fragment load reads fall in different banks), zeros outside the
+// problem, converted to the instruction's operand type; then each
+// subgroup loads its fragments and multiplies.
 //
 // Each side has two stages (double buffering) where workgroup memory has
 // room: the subgroups multiply step t's tiles in one while step t + 1's
@@ -31,6 +33,7 @@
 #include "KernelStrategies.h"
 #include "tangram/Target/GPU/MatrixOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include <array>
 #include <numeric>
 
 using namespace mlir;
@@ -40,9 +43,16 @@ namespace {
 
 /// Subgroups per workgroup along rows and along cols.
 constexpr unsigned kGrid = 2;
-/// Rows (and cols) of the block each subgroup computes.
-constexpr unsigned kBlock = 32;
-/// Points of the reduction nest staged per step.
+/// Rows (and cols) of the block each subgroup computes: kLargeBlock for a
+/// problem with work enough for it (twice as many tiles as the GPU runs
+/// workgroups at once), kBlock otherwise. A 64 x 64 block does four times
+/// the products of a 32 x 32 one per fragment loaded and per barrier, at
+/// the price of four times the accumulators and of fewer workgroups.
+constexpr unsigned kBlock = 32, kLargeBlock = 64;
+/// Points of the reduction nest staged per step: kDepth, or for the large
+/// block the deepest of kDepth and kDepth / 2 with which two stages fit
+/// (a large block never trades double buffering away: f32 operands for
+/// tf32 stage 16 deep on NVIDIA).
 constexpr unsigned kDepth = 32;
 
 /// The value a side of the product reads before it is extended from a
@@ -52,6 +62,57 @@ Value beforeExtension(Value v, Block *body) {
     if (ext->getBlock() == body)
       return ext.getIn();
   return v;
+}
+
+/// The tile a contraction takes: its size, its staged rows, its stages.
+struct TilePlan {
+  /// Rows (and cols) of each subgroup's block, and of the workgroup's tile.
+  unsigned block, tileSize;
+  /// Points of the reduction nest staged per step.
+  unsigned depth;
+  /// Elements per row of a [point][k] stage and of a [k][point] one.
+  unsigned ld, ldK;
+  unsigned stages, groupSize;
+};
+
+/// The plan for subgroup blocks of `block` rows, or none when its
+/// fragments or its stage do not fit.
+std::optional<TilePlan> planTile(const KernelContext &ctx, const MatrixOp &op,
+                                 unsigned width, unsigned block,
+                                 unsigned depth) {
+  TilePlan p;
+  p.block = block;
+  p.tileSize = kGrid * block;
+  p.depth = depth;
+  // Rows of the staged tiles: `depth` elements and 16 bytes of padding
+  // (tileSize elements for a k-major side: rows of k).
+  p.ld = depth + 128 / width;
+  p.ldK = p.tileSize + 128 / width;
+  // Two stages of each side's tile where workgroup memory has room for
+  // them, else one.
+  uint64_t stageBytes = 2ull * p.tileSize * p.ld * width / 8;
+  if (block % op.m || block % op.n || depth % op.k ||
+      stageBytes > ctx.sharedMemoryBytes)
+    return std::nullopt;
+  p.stages = 2 * stageBytes <= ctx.sharedMemoryBytes ? 2 : 1;
+  p.groupSize = kGrid * kGrid * op.subgroupSize;
+  if ((p.tileSize * depth) % p.groupSize)
+    return std::nullopt;
+  return p;
+}
+
+/// Whether the contraction has at least twice as many `tileSize` tiles as
+/// the GPU runs workgroups at once (known when its sizes are static).
+bool hasWorkFor(const KernelContext &ctx, const ContractionTiling &tiling,
+                unsigned tileSize) {
+  std::optional<int64_t> rows = ctx.pb.constantOf(tiling.rows.total),
+                         cols = ctx.pb.constantOf(tiling.cols.total),
+                         batch = ctx.pb.constantOf(tiling.batch.total);
+  if (!rows || !cols || !batch)
+    return false;
+  int64_t tiles = *batch * llvm::divideCeil(*rows, tileSize) *
+                  llvm::divideCeil(*cols, tileSize);
+  return tiles >= 2 * (int64_t)ctx.multiprocessors;
 }
 
 /// One side of the product and how it reaches its staged tile.
@@ -158,22 +219,65 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
   Type st = op.operandType(b.getContext());
   Type at = op.accumulatorType(b.getContext());
   unsigned width = st.getIntOrFloatBitWidth();
-  // Rows of the staged tiles: kDepth elements and 16 bytes of padding
-  // (tileSize elements for a k-major side: rows of k).
-  unsigned ld = kDepth + 128 / width;
-  unsigned tileSize = kGrid * kBlock;
-  unsigned ldK = tileSize + 128 / width;
-  // Two stages of each side's tile where workgroup memory has room for
-  // them, else one.
-  uint64_t stageBytes = 2ull * tileSize * ld * width / 8;
-  if (kBlock % op.m || kBlock % op.n || kDepth % op.k ||
-      stageBytes > ctx.sharedMemoryBytes)
+  std::optional<TilePlan> small = planTile(ctx, op, width, kBlock, kDepth);
+  if (!small)
     return false;
-  unsigned stages = 2 * stageBytes <= ctx.sharedMemoryBytes ? 2 : 1;
-  unsigned fragRows = kBlock / op.m, fragCols = kBlock / op.n;
-  if ((tileSize * kDepth) % (kGrid * kGrid * op.subgroupSize))
-    return false;
-  groupSize = kGrid * kGrid * op.subgroupSize;
+  ContractionTiling tiling(ctx, par, c, 0, 0);
+  if (failed(tiling.flattenSpaces()))
+    return failure();
+
+  // How each side reaches its stage with plan `p`: copies along k where
+  // the rows are k-contiguous (A of a row-major matmul, B of a transposed
+  // one); else B along n (row-major B) where the hook loads B fragments
+  // from [k][col]; else through registers (chunk 0).
+  Block *innerBody = c.loops.back().getBody();
+  auto stageSides = [&](const TilePlan &p) {
+    std::array<Side, 2> sides = {Side{mc.x, /*isA=*/true, {}, 0},
+                                 Side{mc.y, /*isA=*/false, {}, 0}};
+    for (Side &side : sides) {
+      // A value of the one reduction loop's body (a load, or not: then
+      // asyncChunk says no).
+      if (c.loops.size() != 1 || side.v.getParentBlock() != innerBody)
+        continue;
+      side.chunk = asyncChunk(ctx, op, side.v, st,
+                              c.loops[0].getInductionVar(),
+                              c.loops[0].getRegion(), tiling.red, p.tileSize,
+                              p.depth, p.groupSize);
+      if (!side.chunk && !side.isA && op.loadsBKMajor() &&
+          c.colDims.size() == 1 && p.depth * p.ldK <= p.tileSize * p.ld) {
+        side.chunk = asyncChunk(ctx, op, side.v, st,
+                                par.getInductionVars()[c.colDims[0]],
+                                par.getRegion(), tiling.cols, p.depth,
+                                p.tileSize, p.groupSize);
+        side.kMajor = side.chunk != 0;
+      }
+    }
+    return sides;
+  };
+  // The large block where the problem has work enough for it and both
+  // sides are staged by copies: a side staged through registers keeps its
+  // elements live across the step's products, beside four times the
+  // accumulators (on gfx942, 368 registers a lane for a 4096-cube f16
+  // matmul against 202 with the small block; on sm_90, spills).
+  TilePlan plan = *small;
+  std::array<Side, 2> sides = stageSides(plan);
+  std::optional<TilePlan> large;
+  for (unsigned d : {kDepth, kDepth / 2})
+    if (!large || large->stages < 2)
+      large = planTile(ctx, op, width, kLargeBlock, d);
+  if (large && large->stages == 2 &&
+      hasWorkFor(ctx, tiling, large->tileSize)) {
+    std::array<Side, 2> largeSides = stageSides(*large);
+    if (largeSides[0].chunk && largeSides[1].chunk) {
+      plan = *large;
+      sides = largeSides;
+    }
+  }
+  tiling.tileRows = tiling.tileCols = plan.tileSize;
+  unsigned block = plan.block, tileSize = plan.tileSize, ld = plan.ld,
+           ldK = plan.ldK, stages = plan.stages, tileDepth = plan.depth;
+  unsigned fragRows = block / op.m, fragCols = block / op.n;
+  groupSize = plan.groupSize;
 
   Location loc = par.getLoc();
   auto cidx = [&](OpBuilder &ob, int64_t v) -> Value {
@@ -186,44 +290,21 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
   // This subgroup's block in the tile.
   Value blockRow = arith::MulIOp::create(
       b, loc, arith::DivUIOp::create(b, loc, sub, cidx(b, kGrid)),
-      cidx(b, kBlock));
+      cidx(b, block));
   Value blockCol = arith::MulIOp::create(
       b, loc, arith::RemUIOp::create(b, loc, sub, cidx(b, kGrid)),
-      cidx(b, kBlock));
+      cidx(b, block));
   // Memory space 3: workgroup memory (see buildRowReduction). Stage s of a
   // side is elements [s * tileSize * ld, (s + 1) * tileSize * ld) of its
-  // buffer (a k-major side uses kDepth * ldK of them).
+  // buffer (a k-major side uses tileDepth * ldK of them).
   auto tileType = MemRefType::get({(int64_t)(stages * tileSize * ld)}, st,
                                   AffineMap(), b.getI64IntegerAttr(3));
-  Side sides[2] = {
-      {mc.x, /*isA=*/true, memref::AllocOp::create(b, loc, tileType), 0},
-      {mc.y, /*isA=*/false, memref::AllocOp::create(b, loc, tileType), 0}};
+  for (Side &side : sides)
+    side.tile = memref::AllocOp::create(b, loc, tileType);
 
-  ContractionTiling tiling(ctx, par, c, tileSize, tileSize);
   FailureOr<ContractionTiling::Tile> tile = tiling.openTileLoop(b, loc);
   if (failed(tile))
     return failure();
-  // Copies along k where the rows are k-contiguous (A of a row-major
-  // matmul, B of a transposed one); else B along n (row-major B) where
-  // the hook loads B fragments from [k][col].
-  Block *innerBody = c.loops.back().getBody();
-  for (Side &side : sides) {
-    // A value of the one reduction loop's body (a load, or not: then
-    // asyncChunk says no).
-    if (c.loops.size() != 1 || side.v.getParentBlock() != innerBody)
-      continue;
-    side.chunk = asyncChunk(ctx, op, side.v, st, c.loops[0].getInductionVar(),
-                            c.loops[0].getRegion(), tiling.red, tileSize,
-                            kDepth, groupSize);
-    if (!side.chunk && !side.isA && op.loadsBKMajor() &&
-        c.colDims.size() == 1 && kDepth * ldK <= tileSize * ld) {
-      side.chunk = asyncChunk(ctx, op, side.v, st,
-                              par.getInductionVars()[c.colDims[0]],
-                              par.getRegion(), tiling.cols, kDepth, tileSize,
-                              groupSize);
-      side.kMajor = side.chunk != 0;
-    }
-  }
   bool anyAsync = sides[0].chunk || sides[1].chunk;
   OpBuilder &tb = tile->b;
   Value depth = tile->depth;
@@ -243,10 +324,10 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
   // (point, kk), k fastest for A and the point fastest for B (each side's
   // order in memory for a row-major matmul), at point * ld + kk in its
   // stage.
-  unsigned perThread = tileSize * kDepth / groupSize;
+  unsigned perThread = tileSize * tileDepth / groupSize;
   auto position = [&](OpBuilder &ob, unsigned i, bool isA) {
     Value e = arith::AddIOp::create(ob, loc, tid, cidx(ob, i * groupSize));
-    unsigned minor = isA ? kDepth : tileSize;
+    unsigned minor = isA ? tileDepth : tileSize;
     Value major = arith::DivUIOp::create(ob, loc, e, cidx(ob, minor));
     Value minorV = arith::RemUIOp::create(ob, loc, e, cidx(ob, minor));
     return isA ? std::make_pair(major, minorV) : std::make_pair(minorV, major);
@@ -261,7 +342,7 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
       return arith::AddIOp::create(ob, loc, x, y);
     };
     if (side.kMajor)
-      return add(mul(add(mul(stage, kDepth), kk), ldK), local);
+      return add(mul(add(mul(stage, tileDepth), kk), ldK), local);
     return add(mul(add(mul(stage, tileSize), local), ld), kk);
   };
   // This invocation's elements of `side` at step `k0`: computed from the
@@ -305,9 +386,9 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
   // read from where its first element is (a point or k out of the problem
   // reads the first one, and none of it: zeros).
   auto copy = [&](OpBuilder &fb, Value k0, const Side &side, Value stage) {
-    unsigned run = side.kMajor ? tileSize : kDepth;
+    unsigned run = side.kMajor ? tileSize : tileDepth;
     unsigned perRow = run / side.chunk;
-    unsigned chunks = tileSize * kDepth / side.chunk / groupSize;
+    unsigned chunks = tileSize * tileDepth / side.chunk / groupSize;
     auto load = cast<memref::LoadOp>(side.v.getDefiningOp());
     Value numPoints = side.isA ? tile->numRows : tile->numCols;
     SmallVector<Value> copies;
@@ -374,16 +455,16 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
   unsigned numAccs = fragRows * fragCols;
   SmallVector<Value> init(numAccs, op.zero(ab, loc));
   auto kLoop = scf::ForOp::create(ab, loc, cidx(ab, 0), depth,
-                                  cidx(ab, kDepth), init);
+                                  cidx(ab, tileDepth), init);
   {
     OpBuilder kb = OpBuilder::atBlockBegin(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
-    Value next = arith::AddIOp::create(kb, loc, k0, cidx(kb, kDepth));
+    Value next = arith::AddIOp::create(kb, loc, k0, cidx(kb, tileDepth));
     // The stages of this step and the next.
     Value cur = cidx(kb, 0), nextStage = cur;
     if (two) {
       cur = arith::RemUIOp::create(
-          kb, loc, arith::DivUIOp::create(kb, loc, k0, cidx(kb, kDepth)),
+          kb, loc, arith::DivUIOp::create(kb, loc, k0, cidx(kb, tileDepth)),
           cidx(kb, 2));
       nextStage = arith::SubIOp::create(kb, loc, cidx(kb, 1), cur);
     }
@@ -416,11 +497,11 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
     // k-major.
     Value colBase = blockCol, kBase = cidx(kb, 0);
     if (bSide.kMajor)
-      kBase = arith::MulIOp::create(kb, loc, cur, cidx(kb, kDepth));
+      kBase = arith::MulIOp::create(kb, loc, cur, cidx(kb, tileDepth));
     else
       colBase = arith::AddIOp::create(kb, loc, curRow, blockCol);
     SmallVector<Value> accs(kLoop.getRegionIterArgs());
-    for (unsigned kk = 0; kk < kDepth; kk += op.k) {
+    for (unsigned kk = 0; kk < tileDepth; kk += op.k) {
       SmallVector<Value> as, bs;
       for (unsigned i = 0; i < fragRows; ++i)
         as.push_back(op.loadA(

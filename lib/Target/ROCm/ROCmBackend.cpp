@@ -41,6 +41,8 @@ bool mlir::tangram::parseROCmFeatures(StringRef features, ROCmOptions &out,
 
 GPUDescription mlir::tangram::rocmDescription(StringRef chip) {
   GPUDescription d = llvmGPUDescription(/*subgroupSize=*/64, 64 * 1024);
+  // MI250X (one die), MI300X.
+  d.multiprocessors = chip == "gfx90a" ? 110 : 304;
   d.matrixOps = {"mfma_f32_16x16x16_f16", "mfma_f32_16x16x16_bf16",
                  "mfma_f32_16x16x4_f32"};
   return d;

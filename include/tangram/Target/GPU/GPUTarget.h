@@ -26,6 +26,10 @@ struct GPUDescription {
   /// Workgroups along x of one dispatch.
   unsigned maxWorkgroups = 65535;
   unsigned sharedMemoryBytes = 32768;
+  /// Multiprocessors (SMs, CUs) of the largest GPU of the architecture:
+  /// how many workgroups run at once, which decides whether a problem has
+  /// work enough for large tiles. Unknown for Vulkan devices: a small GPU.
+  unsigned multiprocessors = 16;
   /// Width of index arithmetic in kernels.
   unsigned indexBitwidth = 32;
   /// Element types beyond f32/i32/i1 that kernels may compute with.

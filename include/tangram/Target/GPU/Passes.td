@@ -335,7 +335,10 @@ def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
       A sum of products `x * y` whose operands one of `matrix-ops` takes
       (f16 or bf16, or f32 rounded as `precision` allows; f32
       accumulators) runs on that instruction instead: 2 x 2 subgroups per
-      workgroup, each a 32 x 32 block of a 64 x 64 tile, x and y staged
+      workgroup, each a 32 x 32 block of a 64 x 64 tile (a 64 x 64 block
+      of a 128 x 128 tile for a static problem of at least twice
+      `multiprocessors` such tiles whose sides both stage by asynchronous
+      copies), x and y staged
       per step of 32 as A [row][k] and B [col][k] in workgroup memory
       (zeros outside the problem), fragments loaded and multiplied by the
       target's hook;
@@ -373,6 +376,10 @@ def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
            "through workgroup memory">,
     Option<"sharedMemoryBytes", "shared-memory", "unsigned", "16384",
            "workgroup memory a kernel may allocate (bytes)">,
+    Option<"multiprocessors", "multiprocessors", "unsigned", "16",
+           "workgroups the GPU runs at once (SMs, CUs): a matrix "
+           "contraction takes 128 x 128 tiles when it has at least twice "
+           "as many of them">,
     ListOption<"subgroupReduce", "subgroup-reduce", "std::string",
                "combiners the target folds exactly across a subgroup "
                "(arith atomic kinds: addf, mulf, addi, muli, maxs, mins, "
