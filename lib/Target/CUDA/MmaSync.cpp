@@ -11,7 +11,7 @@
 //     staged [k][col]);
 //   - tf32, m16n8k8 (f32 operands, rounded): a0 = A[g][t], a1 = A[g+8][t],
 //     a2 = A[g][t+4], a3 = A[g+8][t+4], b0 = B[t][g], b1 = B[t+4][g],
-//     loaded one by one;
+//     loaded one by one (B from [col][k], or from [k][col]);
 //   - the f32 accumulator: c0, c1 = D[g][2t, 2t+1], c2, c3 = D[g+8][...].
 // f16 and tf32 are nvgpu.mma.sync; bf16, which nvgpu does not take, is
 // nvvm.mma.sync on the fragments as 32-bit registers. Tiles whose rows
@@ -203,18 +203,22 @@ public:
     return Float32Type::get(ctx);
   }
   bool exact() const override { return false; }
-  /// Elements (first + r[i], k0 + t + c[i]) of `tile` as a vector<n x 1>.
+  /// Elements (first + r[i], k0 + t + c[i]) of `tile` as a vector<n x 1>:
+  /// of a [point][k] tile, or of a [k][point] one when `kMajor`.
   Value gather(OpBuilder &b, Location loc, Value tile, unsigned ld,
                Value lane, Value first, Value k0, ArrayRef<unsigned> r,
-               ArrayRef<unsigned> c) const {
+               ArrayRef<unsigned> c, bool kMajor = false) const {
     Value g = add(b, loc, first, div(b, loc, lane, 4));
     Value k = add(b, loc, k0, rem(b, loc, lane, 4));
     SmallVector<Value> xs;
-    for (auto [ri, ci] : llvm::zip(r, c))
+    for (auto [ri, ci] : llvm::zip(r, c)) {
+      Value point = add(b, loc, g, cidx(b, loc, ri));
+      Value kc = add(b, loc, k, cidx(b, loc, ci));
       xs.push_back(memref::LoadOp::create(
           b, loc, tile,
-          ValueRange{at(b, loc, add(b, loc, g, cidx(b, loc, ri)), ld,
-                        add(b, loc, k, cidx(b, loc, ci)))}));
+          ValueRange{kMajor ? at(b, loc, kc, ld, point)
+                            : at(b, loc, point, ld, kc)}));
+    }
     auto t = VectorType::get({(int64_t)xs.size(), 1}, b.getF32Type());
     Value v = arith::ConstantOp::create(
         b, loc, t, DenseElementsAttr::get(t, b.getF32FloatAttr(0)));
@@ -230,6 +234,14 @@ public:
   Value loadB(OpBuilder &b, Location loc, Value tile, unsigned ld, Value lane,
               Value col0, Value k0) const override {
     return gather(b, loc, tile, ld, lane, col0, k0, {0, 0}, {0, 4});
+  }
+  /// b0 = B[t][g], b1 = B[t + 4][g] from [k][col]: a row-major f32 B is
+  /// then copied along n by cp.async.
+  bool loadsBKMajor() const override { return true; }
+  Value loadBKMajor(OpBuilder &b, Location loc, Value tile, unsigned ld,
+                    Value lane, Value col0, Value k0) const override {
+    return gather(b, loc, tile, ld, lane, col0, k0, {0, 0}, {0, 4},
+                  /*kMajor=*/true);
   }
   Value multiplyAccumulate(OpBuilder &b, Location loc, Value a, Value bf,
                            Value c) const override {

@@ -85,9 +85,11 @@ std::optional<TilePlan> planTile(const KernelContext &ctx, const MatrixOp &op,
   p.tileSize = kGrid * block;
   p.depth = depth;
   // Rows of the staged tiles: `depth` elements and 16 bytes of padding
-  // (tileSize elements for a k-major side: rows of k).
+  // (tileSize elements for a k-major side: rows of k). A k-major side of
+  // 32-bit elements is read 4 rows of k by 8 points at a time (tf32's B
+  // fragments): 32 bytes of padding put those in different banks.
   p.ld = depth + 128 / width;
-  p.ldK = p.tileSize + 128 / width;
+  p.ldK = p.tileSize + (width == 32 ? 256 : 128) / width;
   // Two stages of each side's tile where workgroup memory has room for
   // them, else one.
   uint64_t stageBytes = 2ull * p.tileSize * p.ld * width / 8;
