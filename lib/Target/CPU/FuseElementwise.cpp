@@ -24,30 +24,35 @@ namespace mlir::tangram {
 
 using namespace mlir;
 
+void mlir::tangram::populateFuseElementwisePatterns(
+    RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  // Fuse a producer only into its single consumer, and only where the
+  // consumer reads each element once: no work is duplicated. A pooling
+  // window (input map d2 * s + d4) reads each element up to KH x KW
+  // times, and an activation fused into it was computed that often (and
+  // kept the pool off its microkernel and the activation out of the
+  // convolution's epilogue).
+  linalg::ControlFusionFn singleUse = [](OpOperand *fused) {
+    Operation *producer = fused->get().getDefiningOp();
+    auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
+    return producer && producer->hasOneUse() &&
+           (!consumer ||
+            consumer.getMatchingIndexingMap(fused).isProjectedPermutation());
+  };
+  linalg::populateElementwiseOpsFusionPatterns(patterns, singleUse);
+  linalg::populateConstantFoldLinalgOperations(patterns, singleUse);
+  linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
+  ctx->getLoadedDialect<linalg::LinalgDialect>()->getCanonicalizationPatterns(
+      patterns);
+}
+
 namespace {
 struct FuseElementwisePass
     : public mlir::tangram::impl::FuseElementwisePassBase<FuseElementwisePass> {
   void runOnOperation() override {
-    MLIRContext *ctx = &getContext();
-    RewritePatternSet patterns(ctx);
-    // Fuse a producer only into its single consumer, and only where the
-    // consumer reads each element once: no work is duplicated. A pooling
-    // window (input map d2 * s + d4) reads each element up to KH x KW
-    // times, and an activation fused into it was computed that often (and
-    // kept the pool off its microkernel and the activation out of the
-    // convolution's epilogue).
-    linalg::ControlFusionFn singleUse = [](OpOperand *fused) {
-      Operation *producer = fused->get().getDefiningOp();
-      auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
-      return producer && producer->hasOneUse() &&
-             (!consumer ||
-              consumer.getMatchingIndexingMap(fused).isProjectedPermutation());
-    };
-    linalg::populateElementwiseOpsFusionPatterns(patterns, singleUse);
-    linalg::populateConstantFoldLinalgOperations(patterns, singleUse);
-    linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
-    ctx->getLoadedDialect<linalg::LinalgDialect>()->getCanonicalizationPatterns(
-        patterns);
+    RewritePatternSet patterns(&getContext());
+    mlir::tangram::populateFuseElementwisePatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -105,7 +105,7 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createGPUSinkIntoBranchesPass());
   pm.addNestedPass<func::FuncOp>(createGPUFoldPadsPass());
   pm.addNestedPass<func::FuncOp>(createGPUFoldTransposesPass());
-  pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
+  pm.addNestedPass<func::FuncOp>(createGPUFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createGPUUnshareFillsPass());

@@ -23,6 +23,11 @@ namespace mlir::tangram {
 #define GEN_PASS_REGISTRATION
 #include "tangram/Target/CPU/Passes.h.inc"
 
+/// tg-cpu-fuse-elementwise's patterns: a producer fused into its single
+/// consumer where the consumer reads each element once, constants folded,
+/// generics canonicalized; views stay views.
+void populateFuseElementwisePatterns(RewritePatternSet &patterns);
+
 } // namespace mlir::tangram
 
 #endif // TANGRAM_TARGET_CPU_PASSES_H

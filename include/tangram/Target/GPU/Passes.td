@@ -137,6 +137,37 @@ def GPUCopiesToLinalgPass : Pass<"tg-gpu-copies-to-linalg", "func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def GPUFuseElementwisePass : Pass<"tg-gpu-fuse-elementwise", "func::FuncOp"> {
+  let summary = "Fuses elementwise generics, computing a cheap producer "
+                "again in each of its consumers";
+  let description = [{
+    `tg-cpu-fuse-elementwise`'s fusion (a producer into its single
+    consumer, views kept), plus: an elementwise `linalg.generic` (all loops
+    parallel, one result, its init unread, at most 16 ops) whose every
+    use is an input of a generic that can fuse it and reads each of its
+    elements once (a permutation map) gets a copy per consumer, and each
+    copy is fused. On a GPU every generic left is a kernel that writes its
+    result to global memory and another that reads it back; a few
+    arithmetic ops per element computed twice cost less. Softmax's
+    `exp(x - max)`, read by its sum and by its division, is the example:
+    three kernels instead of four. A producer with a use that cannot fuse
+    it (a return, a matmul, a broadcast read) stays as it is.
+
+    Before:
+    ```mlir
+    %e = linalg.generic {...} ins(%x, %max : ...) outs(...)     // exp(x - max)
+    %s = linalg.generic {... "reduction"} ins(%e : ...) outs(...) // sum
+    %y = linalg.generic {...} ins(%e, %s : ...) outs(...)       // e / s
+    ```
+    After:
+    ```mlir
+    %s = linalg.generic {... "reduction"} ins(%x, %max : ...) outs(...) // sum of exp(x - max)
+    %y = linalg.generic {...} ins(%x, %max, %s : ...) outs(...)        // exp(x - max) / s
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def GPUFoldTransposesPass : Pass<"tg-gpu-fold-transposes", "func::FuncOp"> {
   let summary = "Reads a transposed input through the consumer's indexing "
                 "map instead of a transposed copy";
