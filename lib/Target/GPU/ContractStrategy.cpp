@@ -58,22 +58,16 @@ Value mlir::tangram::cloneSlice(OpBuilder &b, Value v, IRMapping &m,
   return m.lookup(v);
 }
 
-/// Whether `ops` (after `c`'s reduction loops in `par`'s body) can run
-/// per element after its sum is folded: no regions, no effects but loads
-/// and stores, and the element's buffer read and written only at the
-/// accumulation's indices, which must be values the epilogue sees (the
-/// loop's induction variables, values of the host). Sets `c.epilogue`,
-/// and `c.storesElement` from the buffer's other users.
-static bool matchEpilogue(scf::ParallelOp par, Contraction &c,
-                          ArrayRef<Operation *> ops) {
-  Value out = c.store.getMemRef();
-  ValueRange at = c.store.getIndices();
-  if (!ops.empty() && llvm::any_of(at, [&](Value i) {
+bool ElementEpilogue::match(scf::ParallelOp par, memref::StoreOp store,
+                            ArrayRef<Operation *> after) {
+  Value out = store.getMemRef();
+  ValueRange at = store.getIndices();
+  if (!after.empty() && llvm::any_of(at, [&](Value i) {
         return par.getRegion().isAncestor(i.getParentRegion()) &&
                !llvm::is_contained(par.getInductionVars(), i);
       }))
     return false;
-  for (Operation *o : ops) {
+  for (Operation *o : after) {
     if (o->getNumRegions())
       return false;
     auto ld = dyn_cast<memref::LoadOp>(o);
@@ -86,16 +80,36 @@ static bool matchEpilogue(scf::ParallelOp par, Contraction &c,
             (st && st.getMemRef() == out && st.getIndices() == at)))
         return false;
   }
-  c.epilogue.assign(ops.begin(), ops.end());
+  ops.assign(after.begin(), after.end());
   // Scratch whose every user is in the loop (or frees it) need not hold
   // the sums once the epilogue has read them.
   auto alloc = out.getDefiningOp<memref::AllocOp>();
-  c.storesElement =
-      c.epilogue.empty() || !alloc ||
+  storesElement =
+      ops.empty() || !alloc ||
       llvm::any_of(alloc->getUsers(), [&](Operation *u) {
         return !isa<memref::DeallocOp>(u) && !par->isAncestor(u);
       });
   return true;
+}
+
+void ElementEpilogue::build(OpBuilder &b, IRMapping &m, memref::StoreOp store,
+                            Value folded) const {
+  m.map(store.getValueToStore(), folded);
+  if (storesElement)
+    b.clone(*store, m);
+  Value out = store.getMemRef();
+  for (Operation *o : ops) {
+    if (auto ld = dyn_cast<memref::LoadOp>(o); ld && ld.getMemRef() == out) {
+      m.map(ld.getResult(), folded);
+      continue;
+    }
+    if (auto st = dyn_cast<memref::StoreOp>(o); st && st.getMemRef() == out) {
+      folded = m.lookup(st.getValueToStore());
+      if (!storesElement)
+        continue;
+    }
+    b.clone(*o, m);
+  }
 }
 
 std::optional<Contraction>
@@ -163,7 +177,7 @@ mlir::tangram::matchContraction(scf::ParallelOp par) {
   if (!initValue || c.loops.front() != parts.first)
     return std::nullopt;
   c.init = *initValue;
-  if (!matchEpilogue(par, c, parts.rest))
+  if (!c.epilogue.match(par, c.store, parts.rest))
     return std::nullopt;
   uint64_t outDeps = 0;
   for (Value i : c.store.getIndices())
@@ -397,24 +411,7 @@ void ContractionTiling::storeElement(OpBuilder &b, Location loc,
   // The store's indices come from the body: clone their slice.
   for (Value v : c.store.getIndices())
     cloneSlice(ib, v, m, inner);
-  m.map(c.store.getValueToStore(), result);
-  if (c.storesElement)
-    ib.clone(*c.store, m);
-  // The epilogue, its reads of the element forwarded from the last value
-  // written to it (its writes dropped with the element's).
-  Value out = c.store.getMemRef();
-  for (Operation *o : c.epilogue) {
-    if (auto ld = dyn_cast<memref::LoadOp>(o); ld && ld.getMemRef() == out) {
-      m.map(ld.getResult(), result);
-      continue;
-    }
-    if (auto st = dyn_cast<memref::StoreOp>(o); st && st.getMemRef() == out) {
-      result = m.lookup(st.getValueToStore());
-      if (!c.storesElement)
-        continue;
-    }
-    ib.clone(*o, m);
-  }
+  c.epilogue.build(ib, m, c.store, result);
 }
 
 FailureOr<bool> mlir::tangram::buildContraction(KernelContext &ctx,

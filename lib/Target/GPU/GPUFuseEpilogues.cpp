@@ -48,14 +48,15 @@ bool conflict(const Access &a, const Access &b) {
   return false;
 }
 
-/// The elementwise loop after contraction `par` that reads its output,
-/// when it can run per point after the contraction's sum: the same
-/// points, a body of loads, stores and pure ops, the output read (and
-/// written) only at the contraction's element, no buffer shared with the
-/// contraction or the ops between but the output (read only by both).
-scf::ParallelOp fusibleEpilogue(scf::ParallelOp par, Contraction c,
+/// The elementwise loop after accumulation `par` (a contraction, or a row
+/// reduction) that reads its output, when it can run per point after the
+/// accumulation's sum: the same points, a body of loads, stores and pure
+/// ops, the output read (and written) only at the accumulated element
+/// (`store`'s), no buffer shared with the accumulation or the ops between
+/// but the output (read only by both).
+scf::ParallelOp fusibleEpilogue(scf::ParallelOp par, memref::StoreOp store,
                                 Sizes &sizes) {
-  Value out = c.store.getMemRef();
+  Value out = store.getMemRef();
   Value base = baseOf(out);
   Access between;
   scf::ParallelOp user;
@@ -74,7 +75,7 @@ scf::ParallelOp fusibleEpilogue(scf::ParallelOp par, Contraction c,
   IRMapping atUser;
   atUser.map(par.getInductionVars(), user.getInductionVars());
   SmallVector<Value> element;
-  for (Value i : c.store.getIndices()) {
+  for (Value i : store.getIndices()) {
     if (par.getRegion().isAncestor(i.getParentRegion()) &&
         !llvm::is_contained(par.getInductionVars(), i))
       return nullptr;
@@ -131,10 +132,18 @@ struct GPUFuseEpiloguesPass
     for (scf::ParallelOp par : loops) {
       if (fused.contains(par))
         continue;
-      std::optional<Contraction> c = matchContraction(par);
-      if (!c || !c->epilogue.empty())
+      // A contraction's sum, or a row reduction's, with no epilogue yet.
+      memref::StoreOp store;
+      if (std::optional<Contraction> c = matchContraction(par)) {
+        if (c->epilogue.ops.empty())
+          store = c->store;
+      } else if (std::optional<RowReduction> r = matchRowReduction(par)) {
+        if (r->epilogue.ops.empty())
+          store = r->store;
+      }
+      if (!store)
         continue;
-      scf::ParallelOp user = fusibleEpilogue(par, *c, sizes);
+      scf::ParallelOp user = fusibleEpilogue(par, store, sizes);
       if (!user)
         continue;
       llvm::SetVector<Value> used;

@@ -115,6 +115,30 @@ LogicalResult buildDistributed(KernelContext &ctx, OpBuilder &b,
 /// one element: `out[I] = combine(out[I], x(k))` for k in the loop, with
 /// one operand varying along it (a reduction or softmax row, not a
 /// contraction).
+/// Ops after an accumulation's loop in a parallel loop's body, run per
+/// element once it is folded (tg-gpu-fuse-epilogues): pure ops, loads, and
+/// stores to other buffers or to the element itself, which they read and
+/// write only at the accumulating store's indices.
+struct ElementEpilogue {
+  SmallVector<Operation *> ops;
+  /// Whether the folded element must reach memory: false when the buffer
+  /// is scratch that only the loop reads and writes (its epilogue then
+  /// reads the value from registers).
+  bool storesElement = true;
+
+  /// Whether `ops` (after the loops accumulating by `store` in `par`'s
+  /// body) qualify; sets `ops` and `storesElement` when they do. The
+  /// store's indices must be values the epilogue sees (`par`'s induction
+  /// variables, values of the host) when there are ops.
+  bool match(scf::ParallelOp par, memref::StoreOp store,
+             ArrayRef<Operation *> after);
+  /// Stores `folded` into the element as `store` does (unless it need
+  /// not), then clones the ops with `m`, their reads of the element
+  /// forwarded from the last value written to it.
+  void build(OpBuilder &b, IRMapping &m, memref::StoreOp store,
+             Value folded) const;
+};
+
 struct RowReduction {
   scf::ForOp loop;
   memref::LoadOp acc;
@@ -124,6 +148,8 @@ struct RowReduction {
   Operation *combine = nullptr;
   memref::StoreOp store;
   arith::AtomicRMWKind kind;
+  /// What runs on each element once it is folded (a mean's division).
+  ElementEpilogue epilogue;
 };
 std::optional<RowReduction> matchRowReduction(scf::ParallelOp par);
 LogicalResult buildRowReduction(KernelContext &ctx, OpBuilder &b,
@@ -138,15 +164,9 @@ struct Contraction {
   memref::LoadOp acc;
   /// As RowReduction::init.
   Value init;
-  /// Ops after the reduction loops, run per element once its sum is
-  /// folded (tg-gpu-fuse-epilogues): pure ops, loads, and stores to other
-  /// buffers or to the element itself, which they read and write only at
-  /// the store's indices.
-  SmallVector<Operation *> epilogue;
-  /// Whether the folded element must reach memory: false when the buffer
-  /// is scratch that only the loop reads and writes (its epilogue then
-  /// reads the value from registers).
-  bool storesElement = true;
+  /// What runs on each element once its sum is folded (a bias, an
+  /// activation).
+  ElementEpilogue epilogue;
   Operation *combine = nullptr;
   memref::StoreOp store;
   arith::AtomicRMWKind kind;

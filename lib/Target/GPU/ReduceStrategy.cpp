@@ -24,7 +24,7 @@ mlir::tangram::matchRowReduction(scf::ParallelOp par) {
   ParallelBody parts = splitBody(par);
   memref::StoreOp init = parts.init;
   auto loop = dyn_cast_or_null<scf::ForOp>(parts.first);
-  if (!loop || loop.getNumResults() || !parts.rest.empty())
+  if (!loop || loop.getNumResults())
     return std::nullopt;
   RowReduction r;
   r.loop = loop;
@@ -58,6 +58,8 @@ mlir::tangram::matchRowReduction(scf::ParallelOp par) {
   if (llvm::any_of(r.store.getIndices(), [&](Value i) {
         return dependsOn(i, loop.getInductionVar(), loop.getRegion());
       }))
+    return std::nullopt;
+  if (!r.epilogue.match(par, r.store, parts.rest))
     return std::nullopt;
   return r;
 }
@@ -225,8 +227,7 @@ LogicalResult mlir::tangram::buildRowReduction(KernelContext &ctx,
     Value folded = row.combine->getOperand(0) == row.acc.getResult()
                        ? combine(tb, acc, total)
                        : combine(tb, total, acc);
-    m.map(row.store.getValueToStore(), folded);
-    tb.clone(*row.store, m);
+    row.epilogue.build(tb, m, row.store, folded);
   }
   // The partials are reused by the next output.
   gpu::BarrierOp::create(ob, loc);

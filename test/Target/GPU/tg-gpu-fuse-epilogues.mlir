@@ -148,10 +148,17 @@ func.func @between(%a: memref<4x8xf32>, %b: memref<8x8xf32>, %acc: memref<4x8xf3
 
 // -----
 
-// A row sum (one operand) is no contraction: its loop keeps the reduce
-// strategy, and the epilogue its own kernel.
+// A row sum (one operand) is no contraction but a row reduction, whose
+// loop reads the element first (no fill): the exp runs at the end of each
+// row too.
 // CHECK-LABEL: func.func @rowsum
-// CHECK-COUNT-2: scf.parallel
+// CHECK: scf.parallel
+// CHECK: scf.for
+// CHECK: }
+// CHECK-NEXT: memref.load %{{.*}} : memref<4xf32>
+// CHECK-NEXT: math.exp
+// CHECK-NEXT: memref.store
+// CHECK-NOT: scf.parallel
 func.func @rowsum(%x: memref<4x8xf32>, %acc: memref<4xf32>, %out: memref<4xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -173,4 +180,47 @@ func.func @rowsum(%x: memref<4x8xf32>, %acc: memref<4xf32>, %out: memref<4xf32>)
     scf.reduce
   }
   return
+}
+
+// -----
+
+// A row reduction (a sum over k) into scratch, then the mean's division
+// into the result: the division runs at the end of each row, after the
+// reduction loop, where the reduce strategy applies it to the folded sum.
+// CHECK-LABEL: func.func @row_mean
+// CHECK: %[[ACC:.*]] = memref.alloc() : memref<4xf32>
+// CHECK-NEXT: %[[OUT:.*]] = memref.alloc() : memref<4xf32>
+// CHECK-NEXT: scf.parallel (%[[I:.*]]) =
+// CHECK: scf.for
+// CHECK: }
+// CHECK-NEXT: %[[V:.*]] = memref.load %[[ACC]][%[[I]]] : memref<4xf32>
+// CHECK-NEXT: arith.divf %[[V]]
+// CHECK-NEXT: memref.store %{{.*}}, %[[OUT]][%[[I]]]
+// CHECK-NOT: scf.parallel
+func.func @row_mean(%a: memref<4x16xf32>) -> memref<4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c16 = arith.constant 16 : index
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant 16.0 : f32
+  %acc = memref.alloc() : memref<4xf32>
+  scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+    memref.store %z, %acc[%i] : memref<4xf32>
+    scf.for %k = %c0 to %c16 step %c1 {
+      %x = memref.load %a[%i, %k] : memref<4x16xf32>
+      %s0 = memref.load %acc[%i] : memref<4xf32>
+      %s = arith.addf %s0, %x : f32
+      memref.store %s, %acc[%i] : memref<4xf32>
+    }
+    scf.reduce
+  }
+  %out = memref.alloc() : memref<4xf32>
+  scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+    %v = memref.load %acc[%i] : memref<4xf32>
+    %m = arith.divf %v, %n : f32
+    memref.store %m, %out[%i] : memref<4xf32>
+    scf.reduce
+  }
+  return %out : memref<4xf32>
 }

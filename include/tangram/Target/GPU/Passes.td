@@ -289,8 +289,8 @@ def GPUFoldFillsPass : Pass<"tg-gpu-fold-fills", "func::FuncOp"> {
 }
 
 def GPUFuseEpiloguesPass : Pass<"tg-gpu-fuse-epilogues", "func::FuncOp"> {
-  let summary = "Runs the elementwise loop after a contraction inside it, "
-                "per element";
+  let summary = "Runs the elementwise loop after a contraction or a row "
+                "reduction inside it, per element";
   let description = [{
     A conv or matmul is usually followed by an elementwise loop over its
     output: a bias, an activation, a residual add (fused into one loop by
@@ -303,9 +303,11 @@ def GPUFuseEpiloguesPass : Pass<"tg-gpu-fuse-epilogues", "func::FuncOp"> {
     of the points does not matter). tg-gpu-build-kernels's contract
     strategies then run it per element once the element's sum is folded,
     with the sum in registers, and skip storing the sum when the output is
-    scratch that nothing else reads (`Contraction::epilogue`,
-    `storesElement`). Only loops the contract strategy matches get an
-    epilogue.
+    scratch that nothing else reads (`ElementEpilogue`, `storesElement`).
+    A row reduction's loop (the reduce strategy's: a mean's sum, then its
+    division) takes its epilogue the same way, run by the invocation that
+    stores the folded element. Only loops the contract or reduce strategy
+    matches get an epilogue.
 
     Before:
     ```mlir
