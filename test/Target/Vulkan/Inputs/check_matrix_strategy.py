@@ -47,6 +47,18 @@ def run_and_compare(run, bundle, work, ins, refs, label=""):
     return failed
 
 
+def check_products(shapes, products, seed):
+    """The main of a checker whose model multiplies f16 inputs `shapes`
+    (name -> shape): runs argv's bundle on seeded standard normal inputs
+    and compares output j with products[j] of the float64 inputs."""
+    run, bundle, work = sys.argv[1:4]
+    os.makedirs(work, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    ins = {n: rng.standard_normal(s).astype(np.float16) for n, s in shapes.items()}
+    d = {k: v.astype(np.float64) for k, v in ins.items()}
+    sys.exit(1 if run_and_compare(run, bundle, work, ins, [p(d) for p in products]) else 0)
+
+
 def main():
     run, bundle, work = sys.argv[1:4]
     os.makedirs(work, exist_ok=True)
