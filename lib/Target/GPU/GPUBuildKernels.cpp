@@ -845,8 +845,9 @@ struct GPUBuildKernelsPass
   }
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (workgroupSize == 0 || maxWorkgroups == 0) {
-      module.emitError("workgroup-size and max-workgroups must be positive");
+    if (workgroupSize == 0 || maxWorkgroups == 0 || multiprocessors == 0) {
+      module.emitError(
+          "workgroup-size, max-workgroups and multiprocessors must be positive");
       return signalPassFailure();
     }
     KernelOptions options;

@@ -4,6 +4,8 @@
 // RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='shared-memory=1024' -verify-diagnostics | FileCheck %s --check-prefix=NOTILES
 // RUN: not tangram-opt %s -split-input-file -tg-gpu-build-kernels='subgroup-reduce=addf,teleport' 2>&1 | FileCheck %s --check-prefix=BADKIND
 // BADKIND: error: unknown reduction kind 'teleport' in subgroup-reduce
+// RUN: not tangram-opt %s -split-input-file -tg-gpu-build-kernels='multiprocessors=0' 2>&1 | FileCheck %s --check-prefix=BADMP
+// BADMP: error: workgroup-size, max-workgroups and multiprocessors must be positive
 // RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mma_sync_m16n8k16_f16,mma_sync_m16n8k8_tf32' -verify-diagnostics | FileCheck %s --check-prefix=MMA
 // RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mma_sync_m16n8k16_f16,mma_sync_m16n8k8_tf32 shared-memory=49152' -verify-diagnostics | FileCheck %s --check-prefix=MMA2
 // RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mma_sync_m16n8k16_f16,mma_sync_m16n8k8_tf32 precision=tf32 shared-memory=49152' -verify-diagnostics | FileCheck %s --check-prefix=TF32
