@@ -444,7 +444,7 @@ FailureOr<bool> mlir::tangram::buildContraction(KernelContext &ctx,
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value tx = arith::RemUIOp::create(b, loc, tid, cidx(b, side));
   Value ty = arith::DivUIOp::create(b, loc, tid, cidx(b, side));
-  // Memory space 3: workgroup memory (see buildRowReduction).
+  // Memory space 3: workgroup memory (see RowBuilder::reduction, ReduceStrategy.cpp).
   auto sharedOf = [&](Value v, unsigned size) -> Value {
     auto t = MemRefType::get({(int64_t)size}, v.getType(), AffineMap(),
                              b.getI64IntegerAttr(3));

@@ -719,11 +719,14 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
     }
     if (failed(built))
       return failure();
-    std::optional<RowReduction> row = !*built && reduceStrategy
-                                          ? matchRowReduction(par)
-                                          : std::nullopt;
+    // A contraction the contract strategies leave (its tiles do not fit)
+    // is distributed, one element per invocation, not one per workgroup.
+    bool isContraction = contraction || matchContraction(par);
+    std::optional<RowProgram> row = !*built && !isContraction && reduceStrategy
+                                        ? matchRowProgram(par)
+                                        : std::nullopt;
     if (row) {
-      if (failed(buildRowReduction(ctx, kb, par, *row)))
+      if (failed(buildRowProgram(ctx, kb, par, *row)))
         return failure();
     } else if (!*built && failed(buildDistributed(ctx, kb, par))) {
       return failure();

@@ -18,36 +18,6 @@ using namespace mlir::tangram;
 
 namespace {
 
-/// The buffers (bases) an op reads and writes, nested ops included.
-struct Access {
-  llvm::SmallPtrSet<Value, 4> reads, writes;
-};
-Access accessOf(Operation *op) {
-  Access a;
-  op->walk([&](Operation *o) {
-    if (auto st = dyn_cast<memref::StoreOp>(o)) {
-      a.writes.insert(baseOf(st.getMemRef()));
-      return;
-    }
-    for (Value v : o->getOperands())
-      if (isa<BaseMemRefType>(v.getType()))
-        (isMemoryEffectFree(o) || isa<memref::LoadOp>(o) ? a.reads : a.writes)
-            .insert(baseOf(v));
-  });
-  return a;
-}
-
-/// Whether two access sets conflict: one writes what the other touches.
-bool conflict(const Access &a, const Access &b) {
-  for (Value w : a.writes)
-    if (b.reads.contains(w) || b.writes.contains(w))
-      return true;
-  for (Value w : b.writes)
-    if (a.reads.contains(w))
-      return true;
-  return false;
-}
-
 /// The elementwise loop after accumulation `par` (a contraction, or a row
 /// reduction) that reads its output, when it can run per point after the
 /// accumulation's sum: the same points, a body of loads, stores and pure
@@ -65,9 +35,7 @@ scf::ParallelOp fusibleEpilogue(scf::ParallelOp par, memref::StoreOp store,
       user = dyn_cast<scf::ParallelOp>(o);
       break;
     }
-    Access a = accessOf(o);
-    between.reads.insert(a.reads.begin(), a.reads.end());
-    between.writes.insert(a.writes.begin(), a.writes.end());
+    addAccess(between, o);
   }
   if (!user || user.getNumReductions() || !sizes.sameSpace(par, user))
     return nullptr;
@@ -97,25 +65,6 @@ scf::ParallelOp fusibleEpilogue(scf::ParallelOp par, memref::StoreOp store,
   if (conflict(e, p) || conflict(e, between))
     return nullptr;
   return user;
-}
-
-/// Makes `v` (used by the epilogue) available before `par`: a value
-/// defined between the two loops (the epilogue's output buffer, a view of
-/// it) has its defining op moved before `par` when that op is an
-/// allocation or pure and its operands can be too. False when it cannot.
-bool hoistBefore(Value v, scf::ParallelOp par) {
-  Operation *def = v.getDefiningOp();
-  if (!def || def->getBlock() != par->getBlock() || def->isBeforeInBlock(par))
-    return true;
-  if (!isa<memref::AllocOp>(def) && !isMemoryEffectFree(def))
-    return false;
-  if (def->getNumRegions())
-    return false;
-  for (Value o : def->getOperands())
-    if (!hoistBefore(o, par))
-      return false;
-  def->moveBefore(par);
-  return true;
 }
 
 struct GPUFuseEpiloguesPass

@@ -121,6 +121,7 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createGPUFoldFillsPass());
   pm.addNestedPass<func::FuncOp>(createGPUFuseEpiloguesPass());
+  pm.addNestedPass<func::FuncOp>(createGPUFuseRowsPass());
   GPUBuildKernelsPassOptions ko;
   ko.workgroupSize = d.distributeWorkgroupSize;
   ko.maxWorkgroups = d.maxWorkgroups;

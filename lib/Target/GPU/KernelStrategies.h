@@ -8,8 +8,9 @@
 //     workgroup, operand tiles staged through workgroup memory; on a
 //     target's matrix instruction (MatrixContractStrategy.cpp, MatrixOps.h)
 //     when one takes the operands, scalar FMAs otherwise;
-//   - reduce (ReduceStrategy.cpp): one element folded from a row, one
-//     workgroup per output element;
+//   - reduce (ReduceStrategy.cpp): elements folded from rows, one
+//     workgroup per row, and the phases after the fold that
+//     tg-gpu-fuse-rows moved into the row (softmax's division);
 //   - distribute (KernelStrategies.cpp): everything else, a grid-stride
 //     loop over the flattened iteration space.
 // Each builds the kernel body from a KernelContext; the caller has mapped
@@ -152,8 +153,36 @@ struct RowReduction {
   ElementEpilogue epilogue;
 };
 std::optional<RowReduction> matchRowReduction(scf::ParallelOp par);
-LogicalResult buildRowReduction(KernelContext &ctx, OpBuilder &b,
-                                scf::ParallelOp par, RowReduction row);
+/// A row reduction in parts of `par`'s body: the store of its initial
+/// value (null when the loop reads the element), its loop, and the ops
+/// after the loop (its epilogue).
+std::optional<RowReduction> matchRowPhase(scf::ParallelOp par,
+                                          memref::StoreOp init,
+                                          scf::ForOp loop,
+                                          ArrayRef<Operation *> after);
+
+/// One step of a row program: a row reduction with its epilogue, or an
+/// elementwise loop over the row's points (a parallel loop nested in the
+/// row's body).
+struct RowPhase {
+  std::optional<RowReduction> reduction;
+  scf::ParallelOp elementwise;
+};
+/// A parallel loop over rows whose body runs phases in order, per row
+/// (tg-gpu-fuse-rows: softmax's max, sum and division; a plain row
+/// reduction is a program of one phase). A buffer an earlier phase writes
+/// is written there only at the row's element (`par`'s induction
+/// variables, in order), and read or written later only there too: the
+/// strategy forwards such elements in registers, never through memory.
+struct RowProgram {
+  SmallVector<RowPhase> phases;
+};
+std::optional<RowProgram> matchRowProgram(scf::ParallelOp par);
+/// reduce: one workgroup per row; each reduction phase folded across the
+/// workgroup and broadcast to all its invocations, each elementwise phase
+/// split over them.
+LogicalResult buildRowProgram(KernelContext &ctx, OpBuilder &b,
+                              scf::ParallelOp par, const RowProgram &program);
 
 /// A parallel loop whose body is a nest of reduction loops folding
 /// products of two operands into one element: the parallel dims split

@@ -4,6 +4,7 @@
 #include "LoopMatching.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
@@ -48,6 +49,60 @@ bool mlir::tangram::pointwiseOn(scf::ParallelOp par, Value buffer,
     return WalkResult::advance();
   });
   return !r.wasInterrupted();
+}
+
+void mlir::tangram::addAccess(Access &a, Operation *op) {
+  op->walk([&](Operation *o) {
+    if (auto st = dyn_cast<memref::StoreOp>(o)) {
+      a.writes.insert(baseOf(st.getMemRef()));
+      return;
+    }
+    for (Value v : o->getOperands())
+      if (isa<BaseMemRefType>(v.getType()))
+        (isMemoryEffectFree(o) || isa<memref::LoadOp>(o) ? a.reads : a.writes)
+            .insert(baseOf(v));
+  });
+}
+
+Access mlir::tangram::accessOf(Operation *op) {
+  Access a;
+  addAccess(a, op);
+  return a;
+}
+
+bool mlir::tangram::conflict(const Access &a, const Access &b) {
+  for (Value w : a.writes)
+    if (b.reads.contains(w) || b.writes.contains(w))
+      return true;
+  for (Value w : b.writes)
+    if (a.reads.contains(w))
+      return true;
+  return false;
+}
+
+bool mlir::tangram::hoistBefore(Value v, scf::ParallelOp par) {
+  Operation *def = v.getDefiningOp();
+  if (!def || def->getBlock() != par->getBlock() || def->isBeforeInBlock(par))
+    return true;
+  if (!isa<memref::AllocOp>(def) && !isMemoryEffectFree(def))
+    return false;
+  if (def->getNumRegions())
+    return false;
+  for (Value o : def->getOperands())
+    if (!hoistBefore(o, par))
+      return false;
+  def->moveBefore(par);
+  return true;
+}
+
+bool mlir::tangram::isRowElement(ValueRange indices, scf::ParallelOp par) {
+  for (Value iv : par.getInductionVars())
+    if (llvm::count(indices, iv) != 1)
+      return false;
+  return llvm::all_of(indices, [&](Value i) {
+    return llvm::is_contained(par.getInductionVars(), i) ||
+           !par.getRegion().isAncestor(i.getParentRegion());
+  });
 }
 
 Sizes::Sizes(func::FuncOp f) : f(f) {

@@ -31,6 +31,29 @@ bool touches(Operation *op, Value base);
 /// lets work on that element move into the loop's points, or out of them.
 bool pointwiseOn(scf::ParallelOp par, Value buffer, ValueRange indices);
 
+/// The buffers (bases) an op reads and writes, nested ops included.
+struct Access {
+  llvm::SmallPtrSet<Value, 4> reads, writes;
+};
+Access accessOf(Operation *op);
+/// Adds what `op` reads and writes to `a`.
+void addAccess(Access &a, Operation *op);
+
+/// Whether two access sets conflict: one writes what the other touches.
+bool conflict(const Access &a, const Access &b);
+
+/// Makes `v` (used by work that moves into `par`) available before `par`:
+/// a value defined between them (an output buffer, a view of it) has its
+/// defining op moved before `par` when that op is an allocation or pure
+/// and its operands can be too. False when it cannot.
+bool hoistBefore(Value v, scf::ParallelOp par);
+
+/// Whether `indices` name an element of one point of `par` alone: they
+/// are `par`'s induction variables, each once, and values defined outside
+/// it (a unit dim's 0), so that different points reach different
+/// elements.
+bool isRowElement(ValueRange indices, scf::ParallelOp par);
+
 /// Loop bounds as the executable's program knows them
 /// (tg-gpu-result-shapes): a size that is a constant, or a dim of an
 /// input, or a dim of a result (through its formula, so that the fill of

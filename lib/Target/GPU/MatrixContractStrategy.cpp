@@ -296,7 +296,7 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
   Value blockCol = arith::MulIOp::create(
       b, loc, arith::RemUIOp::create(b, loc, sub, cidx(b, kGrid)),
       cidx(b, block));
-  // Memory space 3: workgroup memory (see buildRowReduction). Stage s of a
+  // Memory space 3: workgroup memory (see RowBuilder::reduction, ReduceStrategy.cpp). Stage s of a
   // side is elements [s * tileSize * ld, (s + 1) * tileSize * ld) of its
   // buffer (a k-major side uses tileDepth * ldK of them).
   auto tileType = MemRefType::get({(int64_t)(stages * tileSize * ld)}, st,

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "KernelStrategies.h"
+#include "LoopMatching.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -20,10 +21,8 @@ using namespace mlir::tangram;
 using ::tangram::ProgramOp;
 
 std::optional<RowReduction>
-mlir::tangram::matchRowReduction(scf::ParallelOp par) {
-  ParallelBody parts = splitBody(par);
-  memref::StoreOp init = parts.init;
-  auto loop = dyn_cast_or_null<scf::ForOp>(parts.first);
+mlir::tangram::matchRowPhase(scf::ParallelOp par, memref::StoreOp init,
+                             scf::ForOp loop, ArrayRef<Operation *> after) {
   if (!loop || loop.getNumResults())
     return std::nullopt;
   RowReduction r;
@@ -45,9 +44,10 @@ mlir::tangram::matchRowReduction(scf::ParallelOp par) {
       return std::nullopt;
     }
   }
-  // Two operands that vary with the loop: a contraction (matmul, conv),
-  // which the contract strategy is for.
-  if (!r.store || varyingBuffers != 1)
+  // Any number of operands may vary with the loop (a sum of a residual
+  // add's two inputs, a matrix-vector product's row and vector): the
+  // contract strategies, tried first, take the contractions they tile.
+  if (!r.store || !varyingBuffers)
     return std::nullopt;
   if (!matchAccumulation(r.store, r.acc, r.combine, r.kind))
     return std::nullopt;
@@ -59,9 +59,16 @@ mlir::tangram::matchRowReduction(scf::ParallelOp par) {
         return dependsOn(i, loop.getInductionVar(), loop.getRegion());
       }))
     return std::nullopt;
-  if (!r.epilogue.match(par, r.store, parts.rest))
+  if (!r.epilogue.match(par, r.store, after))
     return std::nullopt;
   return r;
+}
+
+std::optional<RowReduction>
+mlir::tangram::matchRowReduction(scf::ParallelOp par) {
+  ParallelBody parts = splitBody(par);
+  return matchRowPhase(par, parts.init,
+                       dyn_cast_or_null<scf::ForOp>(parts.first), parts.rest);
 }
 
 /// The gpu.subgroup_reduce operation of a combiner.
@@ -82,8 +89,10 @@ subgroupOperation(arith::AtomicRMWKind kind) {
   }
 }
 
-/// Folds the `wg` partials of workgroup memory into `partials[0]`.
-static void foldPartials(KernelContext &ctx, OpBuilder &b, Location loc,
+/// Folds the `wg` partials of workgroup memory into `partials[0]`; true
+/// when a barrier follows the last write (a tree), false when the first
+/// invocation writes last.
+static bool foldPartials(KernelContext &ctx, OpBuilder &b, Location loc,
                          RowReduction row, Value partials, Value tid,
                          llvm::function_ref<Value(OpBuilder &, Value, Value)>
                              combine) {
@@ -120,7 +129,7 @@ static void foldPartials(KernelContext &ctx, OpBuilder &b, Location loc,
       OpBuilder tb = slots.getThenBodyBuilder();
       Value one = arith::ConstantIndexOp::create(tb, loc, 1);
       Value n = gpu::NumSubgroupsOp::create(tb, loc, /*upperBound=*/nullptr);
-      // Through memory, not iter_args (see buildRowReduction).
+      // Through memory, not iter_args (see RowBuilder::reduction).
       auto loop = scf::ForOp::create(tb, loc, one, n, one);
       OpBuilder lb(loop.getBody()->getTerminator());
       Value acc = memref::LoadOp::create(lb, loc, partials, zero);
@@ -128,7 +137,7 @@ static void foldPartials(KernelContext &ctx, OpBuilder &b, Location loc,
           memref::LoadOp::create(lb, loc, partials, loop.getInductionVar());
       memref::StoreOp::create(lb, loc, combine(lb, acc, x), partials, zero);
     }
-    return;
+    return false;
   }
   // A tree in workgroup memory.
   gpu::BarrierOp::create(b, loc);
@@ -144,12 +153,318 @@ static void foldPartials(KernelContext &ctx, OpBuilder &b, Location loc,
     memref::StoreOp::create(tb, loc, combine(tb, x, y), partials, tid);
     gpu::BarrierOp::create(b, loc);
   }
+  return true;
 }
 
-LogicalResult mlir::tangram::buildRowReduction(KernelContext &ctx,
-                                               OpBuilder &b,
-                                               scf::ParallelOp par,
-                                               RowReduction row) {
+/// The indices of a load or store; empty for other ops.
+static ValueRange indicesOf(Operation *op) {
+  if (auto ld = dyn_cast<memref::LoadOp>(op))
+    return ld.getIndices();
+  if (auto st = dyn_cast<memref::StoreOp>(op))
+    return st.getIndices();
+  return {};
+}
+
+/// Whether `op` loads or stores an element of `par`'s point alone: its
+/// indices are `par`'s induction variables, each once, and values of the
+/// host (a unit dim's 0).
+static bool atRow(Operation *op, scf::ParallelOp par) {
+  if (!isa<memref::LoadOp, memref::StoreOp>(op))
+    return false;
+  return isRowElement(indicesOf(op), par);
+}
+
+/// The memref a load or store accesses, null for other ops.
+static Value accessed(Operation *op) {
+  if (auto ld = dyn_cast<memref::LoadOp>(op))
+    return ld.getMemRef();
+  if (auto st = dyn_cast<memref::StoreOp>(op))
+    return st.getMemRef();
+  return nullptr;
+}
+
+std::optional<RowProgram>
+mlir::tangram::matchRowProgram(scf::ParallelOp par) {
+  RowProgram program;
+  SmallVector<Operation *> ops = llvm::map_to_vector(
+      par.getBody()->without_terminator(), [](Operation &o) { return &o; });
+  auto startsPhase = [&](unsigned i) {
+    if (isa<scf::ForOp, scf::ParallelOp>(ops[i]))
+      return true;
+    auto init = dyn_cast<memref::StoreOp>(ops[i]);
+    return init && i + 1 < ops.size() && isa<scf::ForOp>(ops[i + 1]) &&
+           !par.getRegion().isAncestor(
+               init.getValueToStore().getParentRegion());
+  };
+  // Buffers earlier phases write: whether only at the row's element, and
+  // through which memref.
+  struct Written {
+    Value memref;
+    SmallVector<Value> indices;
+    bool rowOnly;
+  };
+  DenseMap<Value, Written> written;
+  llvm::SmallPtrSet<Value, 8> readFromMemory;
+  for (unsigned i = 0; i < ops.size();) {
+    if (!startsPhase(i))
+      return std::nullopt;
+    unsigned begin = i;
+    RowPhase phase;
+    if (auto inner = dyn_cast<scf::ParallelOp>(ops[i])) {
+      if (inner.getNumReductions())
+        return std::nullopt;
+      for (Operation &o : inner.getBody()->without_terminator())
+        if (o.getNumRegions() ||
+            (!isa<memref::LoadOp, memref::StoreOp>(o) &&
+             !isMemoryEffectFree(&o)))
+          return std::nullopt;
+      phase.elementwise = inner;
+      ++i;
+    } else {
+      auto init = dyn_cast<memref::StoreOp>(ops[i]);
+      if (init)
+        ++i;
+      auto loop = cast<scf::ForOp>(ops[i++]);
+      SmallVector<Operation *> after;
+      while (i < ops.size() && !startsPhase(i))
+        after.push_back(ops[i++]);
+      phase.reduction = matchRowPhase(par, init, loop, after);
+      if (!phase.reduction)
+        return std::nullopt;
+    }
+    // What earlier phases wrote is read and written here only at the row's
+    // element, through the same memref (forwarded in registers); what they
+    // read from memory is not written here (another invocation of the
+    // workgroup may not have read it yet).
+    SmallVector<std::pair<Value, Written>> writes;
+    SmallVector<Value> reads;
+    for (unsigned j = begin; j < i; ++j) {
+      WalkResult r = ops[j]->walk([&](Operation *o) {
+        for (Value v : o->getOperands()) {
+          if (!isa<BaseMemRefType>(v.getType()))
+            continue;
+          Value base = baseOf(v);
+          auto it = written.find(base);
+          if (it == written.end()) {
+            if (isa<memref::StoreOp>(o) && readFromMemory.contains(base))
+              return WalkResult::interrupt();
+            if (isa<memref::LoadOp>(o))
+              reads.push_back(base);
+            continue;
+          }
+          if (!it->second.rowOnly || accessed(o) != it->second.memref ||
+              indicesOf(o) != ValueRange(it->second.indices))
+            return WalkResult::interrupt();
+        }
+        if (auto st = dyn_cast<memref::StoreOp>(o))
+          writes.push_back({baseOf(st.getMemRef()),
+                            {st.getMemRef(),
+                             llvm::to_vector(st.getIndices()),
+                             atRow(o, par)}});
+        return WalkResult::advance();
+      });
+      if (r.wasInterrupted())
+        return std::nullopt;
+    }
+    // A reduction's epilogue before other phases runs in every invocation,
+    // its stores in the first: each at the row's element, forwarded.
+    if (phase.reduction && i < ops.size() &&
+        llvm::any_of(phase.reduction->epilogue.ops, [&](Operation *o) {
+          return isa<memref::StoreOp>(o) && !atRow(o, par);
+        }))
+      return std::nullopt;
+    for (auto &[base, how] : writes) {
+      auto [it, inserted] = written.try_emplace(base, how);
+      if (!inserted && (it->second.memref != how.memref ||
+                        it->second.indices != how.indices || !how.rowOnly))
+        it->second.rowOnly = false;
+    }
+    readFromMemory.insert(reads.begin(), reads.end());
+    program.phases.push_back(std::move(phase));
+  }
+  if (program.phases.empty() || !program.phases.front().reduction)
+    return std::nullopt;
+  return program;
+}
+
+/// Whether `memref` views an allocation only `par` uses (or frees):
+/// scratch whose elements need not reach memory once forwarded.
+static bool isScratch(Value memref, scf::ParallelOp par) {
+  auto alloc = baseOf(memref).getDefiningOp<memref::AllocOp>();
+  return alloc && llvm::all_of(alloc->getUsers(), [&](Operation *u) {
+           return isa<memref::DeallocOp>(u) || par->isAncestor(u);
+         });
+}
+
+namespace {
+/// Builds one row's phases: clones their ops with the elements earlier
+/// phases stored at the row forwarded from registers.
+struct RowBuilder {
+  RowBuilder(KernelContext &ctx, scf::ParallelOp par, Location loc, Value tid)
+      : ctx(ctx), par(par), loc(loc), tid(tid) {}
+  KernelContext &ctx;
+  scf::ParallelOp par;
+  Location loc;
+  Value tid;
+  /// Memref (of the host code) -> the indices of its row element and the
+  /// element's value.
+  DenseMap<Value, std::pair<SmallVector<Value>, Value>> forwarded;
+  /// Workgroup memory for the partials, one buffer per element type.
+  DenseMap<Type, Value> partials;
+
+  /// Clones `o` with `m`: a load of a forwarded element becomes its value;
+  /// a store at the row's element is forwarded, and reaches memory (from
+  /// the first invocation alone when `firstOnly`) unless the buffer is
+  /// scratch.
+  void clone(OpBuilder &b, Operation &o, IRMapping &m, bool firstOnly) {
+    if (auto ld = dyn_cast<memref::LoadOp>(o)) {
+      auto it = forwarded.find(ld.getMemRef());
+      if (it != forwarded.end() &&
+          ld.getIndices() == ValueRange(it->second.first)) {
+        m.map(ld.getResult(), it->second.second);
+        return;
+      }
+    }
+    auto st = dyn_cast<memref::StoreOp>(o);
+    if (!st || !atRow(st, par)) {
+      b.clone(o, m);
+      return;
+    }
+    forwarded[st.getMemRef()] = {llvm::to_vector(st.getIndices()),
+                                 m.lookupOrDefault(st.getValueToStore())};
+    if (isScratch(st.getMemRef(), par))
+      return;
+    if (!firstOnly) {
+      b.clone(o, m);
+      return;
+    }
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value isFirst =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, zero);
+    auto first = scf::IfOp::create(b, loc, isFirst, /*withElse=*/false);
+    OpBuilder tb = first.getThenBodyBuilder();
+    tb.clone(o, m);
+  }
+
+  /// A reduction phase: each invocation folds strided parts of the row
+  /// into its slot, the slots are folded across the workgroup, and the
+  /// element (and its epilogue) is computed by the first invocation when
+  /// nothing follows, by every invocation otherwise.
+  void reduction(OpBuilder &b, RowReduction row, bool last) {
+    IRMapping &map = ctx.map;
+    Type et = row.acc.getType();
+    Value &slots = partials[et];
+    if (!slots) {
+      // Memory space 3 is workgroup memory in every GPU dialect's
+      // numbering (NVVM, ROCDL, and the SPIR-V storage class map).
+      auto shared = MemRefType::get({(int64_t)ctx.wg}, et, AffineMap(),
+                                    b.getI64IntegerAttr(3));
+      OpBuilder ab(b.getInsertionBlock()->getParentOp());
+      slots = memref::AllocOp::create(ab, loc, shared);
+    }
+    // Each invocation folds k = lb + tid*step, + wg*step, ... into its
+    // slot, starting from the identity. (Not through loop iter_args:
+    // MLIR's SCF-to-SPIR-V conversion leaves the result of a loop that
+    // runs no iteration undefined instead of its initial value.)
+    scf::ForOp red = row.loop;
+    Value step = map.lookupOrDefault(red.getStep());
+    Value wgValue = arith::ConstantIndexOp::create(b, loc, ctx.wg);
+    Value start = arith::AddIOp::create(
+        b, loc, map.lookupOrDefault(red.getLowerBound()),
+        arith::MulIOp::create(b, loc, tid, step));
+    Value identity = arith::getIdentityValue(row.kind, et, b, loc);
+    memref::StoreOp::create(b, loc, identity, slots, tid);
+    auto part = scf::ForOp::create(
+        b, loc, start, map.lookupOrDefault(red.getUpperBound()),
+        arith::MulIOp::create(b, loc, step, wgValue));
+    {
+      OpBuilder pbld(part.getBody()->getTerminator());
+      IRMapping inner = map;
+      inner.map(red.getInductionVar(), part.getInductionVar());
+      Value mine = memref::LoadOp::create(pbld, loc, slots, tid);
+      inner.map(row.acc.getResult(), mine);
+      for (Operation &o : red.getBody()->without_terminator()) {
+        if (&o == row.acc.getOperation() || &o == row.store.getOperation())
+          continue;
+        clone(pbld, o, inner, /*firstOnly=*/false);
+      }
+      memref::StoreOp::create(
+          pbld, loc, inner.lookup(row.combine->getResult(0)), slots, tid);
+    }
+    auto combine = [&](OpBuilder &cb, Value x, Value y) {
+      IRMapping m;
+      m.map(row.combine->getOperand(0), x);
+      m.map(row.combine->getOperand(1), y);
+      return cb.clone(*row.combine, m)->getResult(0);
+    };
+    bool fenced = foldPartials(ctx, b, loc, row, slots, tid, combine);
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    // The element: its value before the loop folded with the sum.
+    auto fold = [&](OpBuilder &fb, IRMapping &m) {
+      Value total = memref::LoadOp::create(fb, loc, slots, zero);
+      Value acc = row.init ? m.lookup(row.init) : Value();
+      if (!acc) {
+        auto it = forwarded.find(row.acc.getMemRef());
+        acc = it != forwarded.end() &&
+                      row.acc.getIndices() == ValueRange(it->second.first)
+                  ? it->second.second
+                  : fb.clone(*row.acc, m)->getResult(0);
+      }
+      return row.combine->getOperand(0) == row.acc.getResult()
+                 ? combine(fb, acc, total)
+                 : combine(fb, total, acc);
+    };
+    auto epilogue = [&](OpBuilder &eb, IRMapping &m, Value folded,
+                        bool firstOnly) {
+      m.map(row.store.getValueToStore(), folded);
+      clone(eb, *row.store, m, firstOnly);
+      for (Operation *o : row.epilogue.ops)
+        clone(eb, *o, m, firstOnly);
+    };
+    if (last) {
+      // The first invocation folds the sum into the element.
+      Value isFirst =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid, zero);
+      auto first = scf::IfOp::create(b, loc, isFirst, /*withElse=*/false);
+      OpBuilder tb = first.getThenBodyBuilder();
+      IRMapping m = map;
+      epilogue(tb, m, fold(tb, m), /*firstOnly=*/false);
+      return;
+    }
+    // Every invocation reads the sum once the fold is done, before the
+    // slots are written again.
+    if (!fenced)
+      gpu::BarrierOp::create(b, loc);
+    Value folded = fold(b, map);
+    gpu::BarrierOp::create(b, loc);
+    epilogue(b, map, folded, /*firstOnly=*/true);
+  }
+
+  /// An elementwise phase: its points split over the invocations.
+  LogicalResult elementwise(OpBuilder &b, scf::ParallelOp inner) {
+    IterationSpace space;
+    if (failed(ctx.flatten(inner, allDims(inner), space)))
+      return failure();
+    Value wgValue = arith::ConstantIndexOp::create(b, loc, ctx.wg);
+    auto points = scf::ForOp::create(
+        b, loc, tid, ctx.value(space.total, b.getIndexType()), wgValue);
+    OpBuilder lb = OpBuilder::atBlockBegin(points.getBody());
+    IRMapping m = ctx.map;
+    for (auto [iv, nv] :
+         llvm::zip(inner.getInductionVars(),
+                   ctx.delinearize(lb, loc, points.getInductionVar(), space)))
+      m.map(iv, nv);
+    for (Operation &o : inner.getBody()->without_terminator())
+      clone(lb, o, m, /*firstOnly=*/false);
+    return success();
+  }
+};
+} // namespace
+
+LogicalResult mlir::tangram::buildRowProgram(KernelContext &ctx,
+                                             OpBuilder &b,
+                                             scf::ParallelOp par,
+                                             const RowProgram &program) {
   Location loc = par.getLoc();
   IterationSpace space;
   if (failed(ctx.flatten(par, allDims(par), space)))
@@ -158,78 +473,25 @@ LogicalResult mlir::tangram::buildRowReduction(KernelContext &ctx,
   ctx.dispatch.grid[0] =
       pb.binary(ProgramOp::MinS, space.total, pb.constant(ctx.maxGroups));
   ctx.dispatch.grid[1] = ctx.dispatch.grid[2] = pb.constant(1);
-  Type idx = b.getIndexType();
-  Type et = row.acc.getType();
-  // Memory space 3 is workgroup memory in every GPU dialect's numbering
-  // (NVVM, ROCDL, and the SPIR-V storage class map).
-  auto shared = MemRefType::get({(int64_t)ctx.wg}, et, AffineMap(),
-                                b.getI64IntegerAttr(3));
-  Value partials = memref::AllocOp::create(b, loc, shared);
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value bid = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
   Value gdim = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
-  auto outputs =
-      scf::ForOp::create(b, loc, bid, ctx.value(space.total, idx), gdim);
-  OpBuilder ob = OpBuilder::atBlockBegin(outputs.getBody());
-  IRMapping &map = ctx.map;
+  RowBuilder rb(ctx, par, loc, tid);
+  // Workgroup memory is allocated before the loop over rows.
+  auto rows = scf::ForOp::create(
+      b, loc, bid, ctx.value(space.total, b.getIndexType()), gdim);
+  OpBuilder ob = OpBuilder::atBlockBegin(rows.getBody());
   for (auto [iv, nv] : llvm::zip(
            par.getInductionVars(),
-           ctx.delinearize(ob, loc, outputs.getInductionVar(), space)))
-    map.map(iv, nv);
-
-  // Each invocation folds k = lb + tid*step, + wg*step, ... into its slot
-  // of workgroup memory, starting from the identity. (Not through loop
-  // iter_args: MLIR's SCF-to-SPIR-V conversion leaves the result of a loop
-  // that runs no iteration undefined instead of its initial value.)
-  scf::ForOp red = row.loop;
-  Value step = map.lookupOrDefault(red.getStep());
-  Value wgValue = arith::ConstantIndexOp::create(ob, loc, ctx.wg);
-  Value start = arith::AddIOp::create(
-      ob, loc, map.lookupOrDefault(red.getLowerBound()),
-      arith::MulIOp::create(ob, loc, tid, step));
-  Value identity = arith::getIdentityValue(row.kind, et, ob, loc);
-  memref::StoreOp::create(ob, loc, identity, partials, tid);
-  auto part = scf::ForOp::create(
-      ob, loc, start, map.lookupOrDefault(red.getUpperBound()),
-      arith::MulIOp::create(ob, loc, step, wgValue));
-  {
-    OpBuilder pbld(part.getBody()->getTerminator());
-    IRMapping inner = map;
-    inner.map(red.getInductionVar(), part.getInductionVar());
-    Value mine = memref::LoadOp::create(pbld, loc, partials, tid);
-    inner.map(row.acc.getResult(), mine);
-    for (Operation &o : red.getBody()->without_terminator()) {
-      if (&o == row.acc.getOperation() || &o == row.store.getOperation())
-        continue;
-      pbld.clone(o, inner);
-    }
-    memref::StoreOp::create(pbld, loc, inner.lookup(row.combine->getResult(0)),
-                            partials, tid);
+           ctx.delinearize(ob, loc, rows.getInductionVar(), space)))
+    ctx.map.map(iv, nv);
+  for (auto [i, phase] : llvm::enumerate(program.phases)) {
+    if (phase.reduction)
+      rb.reduction(ob, *phase.reduction, i + 1 == program.phases.size());
+    else if (failed(rb.elementwise(ob, phase.elementwise)))
+      return failure();
   }
-  auto combine = [&](OpBuilder &cb, Value x, Value y) {
-    IRMapping m;
-    m.map(row.combine->getOperand(0), x);
-    m.map(row.combine->getOperand(1), y);
-    return cb.clone(*row.combine, m)->getResult(0);
-  };
-  foldPartials(ctx, ob, loc, row, partials, tid, combine);
-  // The first invocation folds the sum into the element.
-  Value zero = arith::ConstantIndexOp::create(ob, loc, 0);
-  Value isFirst =
-      arith::CmpIOp::create(ob, loc, arith::CmpIPredicate::eq, tid, zero);
-  auto last = scf::IfOp::create(ob, loc, isFirst, /*withElse=*/false);
-  {
-    OpBuilder tb = last.getThenBodyBuilder();
-    Value total = memref::LoadOp::create(tb, loc, partials, zero);
-    IRMapping m = map;
-    Value acc = row.init ? m.lookup(row.init)
-                         : tb.clone(*row.acc, m)->getResult(0);
-    Value folded = row.combine->getOperand(0) == row.acc.getResult()
-                       ? combine(tb, acc, total)
-                       : combine(tb, total, acc);
-    row.epilogue.build(tb, m, row.store, folded);
-  }
-  // The partials are reused by the next output.
+  // The slots are reused by the next row.
   gpu::BarrierOp::create(ob, loc);
   return success();
 }

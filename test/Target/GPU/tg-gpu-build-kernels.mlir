@@ -207,12 +207,17 @@ func.func @rowmax(%x: memref<8x100xf32>, %y: memref<8xf32>) attributes {tg.num_r
 // -----
 
 // A matrix-vector product: the vector varies with no parallel dim, so
-// there are no cols to tile (and two operands vary with the loop, so it is
-// no row reduction): distributed, no workgroup memory.
+// there are no cols to tile; each element's row of products is folded by
+// the reduce strategy (a GEMV's workgroup per row), its two operands that
+// vary with the loop loaded by each invocation.
 // CHECK-LABEL: func.func @dot
 // CHECK: gpu.func @dot_k0
-// CHECK-NOT: memref<64xf32, 3>
-// CHECK-NOT: gpu.barrier
+// CHECK: memref.alloc() : memref<64xf32, 3>
+// CHECK: scf.for
+// CHECK: memref.load
+// CHECK: memref.load
+// CHECK: arith.mulf
+// CHECK: gpu.barrier
 // CHECK: gpu.return
 func.func @dot(%a: memref<4x8xf32>, %b: memref<8xf32>, %y: memref<4xf32>) attributes {tg.num_results = 1 : i64} {
   %c0 = arith.constant 0 : index
@@ -620,6 +625,82 @@ func.func @conv(%x: memref<2x3x8x8xf16>, %w: memref<8x3x3x3xf32>, %y: memref<2x8
           memref.store %s, %y[%n, %f, %oh, %ow] : memref<2x8x6x6xf32>
         }
       }
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A row program (tg-gpu-fuse-rows: softmax's max, sum of exponentials and
+// division in one loop over rows) is one kernel of the reduce strategy: a
+// workgroup per row; each reduction's slots folded by the tree, the
+// folded element read by every invocation between two barriers and
+// forwarded in registers (the scratch buffers of the max and the sum are
+// neither loaded nor stored); the division's points split over the
+// invocations.
+// CHECK-LABEL: func.func @softmax_rows
+// CHECK: gpu.func @softmax_rows_k0
+// CHECK: %[[SLOTS:.*]] = memref.alloc() : memref<64xf32, 3>
+// CHECK: scf.for
+// CHECK: arith.maximumf
+// CHECK: gpu.barrier
+// CHECK: %[[T:.*]] = memref.load %[[SLOTS]][%c0{{[_0-9]*}}] : memref<64xf32, 3>
+// CHECK-NEXT: %[[MAX:.*]] = arith.maximumf %{{.*}}, %[[T]] : f32
+// CHECK-NEXT: gpu.barrier
+// CHECK-NOT: gpu.barrier
+// CHECK: arith.subf %{{.*}}, %[[MAX]] : f32
+// CHECK: math.exp
+// CHECK: gpu.barrier
+// CHECK: %[[U:.*]] = memref.load %[[SLOTS]][%c0{{[_0-9]*}}] : memref<64xf32, 3>
+// CHECK-NEXT: %[[SUM:.*]] = arith.addf %{{.*}}, %[[U]] : f32
+// CHECK-NEXT: gpu.barrier
+// CHECK: scf.for %{{.*}} = %thread_id_x to %{{.*}} step %{{.*}} {
+// CHECK-NOT: gpu.barrier
+// CHECK: arith.subf %{{.*}}, %[[MAX]] : f32
+// CHECK: arith.divf %{{.*}}, %[[SUM]] : f32
+// CHECK: memref.store
+// CHECK: }
+// CHECK-NEXT: gpu.barrier
+// CHECK-NEXT: }
+// CHECK-NEXT: gpu.return
+func.func @softmax_rows(%x: memref<64x16xf32>, %y: memref<64x16xf32>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %ninf = arith.constant 0xFF800000 : f32
+  %zero = arith.constant 0.0 : f32
+  %max = memref.alloc() : memref<64xf32>
+  %sum = memref.alloc() : memref<64xf32>
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    memref.store %ninf, %max[%i] : memref<64xf32>
+    scf.for %k = %c0 to %c16 step %c1 {
+      %v = memref.load %x[%i, %k] : memref<64x16xf32>
+      %m = memref.load %max[%i] : memref<64xf32>
+      %n = arith.maximumf %m, %v : f32
+      memref.store %n, %max[%i] : memref<64xf32>
+    }
+    memref.store %zero, %sum[%i] : memref<64xf32>
+    scf.for %k = %c0 to %c16 step %c1 {
+      %v = memref.load %x[%i, %k] : memref<64x16xf32>
+      %m = memref.load %max[%i] : memref<64xf32>
+      %s = memref.load %sum[%i] : memref<64xf32>
+      %d = arith.subf %v, %m : f32
+      %e = math.exp %d : f32
+      %t = arith.addf %s, %e : f32
+      memref.store %t, %sum[%i] : memref<64xf32>
+    }
+    scf.parallel (%j) = (%c0) to (%c16) step (%c1) {
+      %v = memref.load %x[%i, %j] : memref<64x16xf32>
+      %m = memref.load %max[%i] : memref<64xf32>
+      %s = memref.load %sum[%i] : memref<64xf32>
+      %d = arith.subf %v, %m : f32
+      %e = math.exp %d : f32
+      %q = arith.divf %e, %s : f32
+      memref.store %q, %y[%i, %j] : memref<64x16xf32>
+      scf.reduce
     }
     scf.reduce
   }

@@ -336,6 +336,54 @@ def GPUFuseEpiloguesPass : Pass<"tg-gpu-fuse-epilogues", "func::FuncOp"> {
   }];
 }
 
+def GPUFuseRowsPass : Pass<"tg-gpu-fuse-rows", "func::FuncOp"> {
+  let summary = "Runs the loops after a row reduction that work row by row "
+                "inside its rows: one kernel per softmax or norm";
+  let description = [{
+    Softmax is a max over each row, a sum of exponentials over it, and a
+    division of each element; LayerNorm a mean, a variance, and the
+    normalization. As loops they are three kernels, each reading the rows
+    again from global memory, and the two reductions' results make a round
+    trip through it. When the loop after a row reduction (one the reduce
+    strategy takes) runs over the same rows (its first dims: another row
+    reduction, or an elementwise loop over the rows and more dims), and
+    every buffer both touch and either writes is read and written by both
+    only at the row's element, each row's work depends on no other row's:
+    the loop's work moves into each row, after the reduction, as a nested
+    parallel loop when it has more dims. The loop must share no written
+    buffer with the ops between, and the result must be a row program that
+    tg-gpu-build-kernels's reduce strategy takes whole (`RowProgram`): it
+    runs one workgroup per row, folds each reduction across it, hands every
+    invocation the folded element in registers, and splits each elementwise
+    phase over the invocations. An elementwise loop over fewer than 64 rows
+    (a static count) stays a kernel of its own, so that it spreads over the
+    whole GPU.
+
+    Before:
+    ```mlir
+    scf.parallel (%i) = ... {
+      memref.store %ninf, %max[%i]
+      scf.for %k = ... { ... %max[%i] = maximumf(%max[%i], %x[%i, %k]) }
+    }
+    scf.parallel (%i, %j) = ... {
+      %m = memref.load %max[%i]
+      ... memref.store (%x[%i, %j] - %m), %y[%i, %j]
+    }
+    ```
+    After:
+    ```mlir
+    scf.parallel (%i) = ... {
+      memref.store %ninf, %max[%i]
+      scf.for %k = ... { ... }
+      scf.parallel (%j) = ... {
+        %m = memref.load %max[%i]
+        ... memref.store (%x[%i, %j] - %m), %y[%i, %j]
+      }
+    }
+    ```
+  }];
+}
+
 def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
   let summary = "Splits each bufferized executable into compute kernels and "
                 "the host program that dispatches them";
