@@ -7,6 +7,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::tangram {
 #define GEN_PASS_DEF_GPUFUSEEPILOGUESPASS
@@ -31,6 +32,9 @@ scf::ParallelOp fusibleEpilogue(scf::ParallelOp par, memref::StoreOp store,
   Access between;
   scf::ParallelOp user;
   for (Operation *o = par->getNextNode(); o; o = o->getNextNode()) {
+    // A view of the output (a reshape to [1, M, N]) reads nothing.
+    if (isa<ViewLikeOpInterface>(o) && isMemoryEffectFree(o))
+      continue;
     if (touches(o, base)) {
       user = dyn_cast<scf::ParallelOp>(o);
       break;
@@ -39,6 +43,7 @@ scf::ParallelOp fusibleEpilogue(scf::ParallelOp par, memref::StoreOp store,
   }
   if (!user || user.getNumReductions() || !sizes.sameSpace(par, user))
     return nullptr;
+  readThroughUnitDimViews(user, out);
   // The contraction's element at the user's point.
   IRMapping atUser;
   atUser.map(par.getInductionVars(), user.getInductionVars());

@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //===----------------------------------------------------------------------===//
 #include "LoopMatching.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -93,6 +95,92 @@ bool mlir::tangram::hoistBefore(Value v, scf::ParallelOp par) {
       return false;
   def->moveBefore(par);
   return true;
+}
+
+/// For `view`, a static reinterpret_cast of `buffer` (both contiguous, at
+/// offset 0) with the same sizes but for unit dims: the view's dim that
+/// each of the buffer's dims is (-1 for a unit dim the view drops).
+static std::optional<SmallVector<int>> unitDimView(Value view, Value buffer) {
+  auto cast = view.getDefiningOp<memref::ReinterpretCastOp>();
+  auto src = dyn_cast<MemRefType>(buffer.getType());
+  auto dst = dyn_cast<MemRefType>(view.getType());
+  if (!cast || cast.getSource() != buffer || !src || !dst ||
+      !src.hasStaticShape() || !dst.hasStaticShape() ||
+      !src.getLayout().isIdentity())
+    return std::nullopt;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(dst.getStridesAndOffset(strides, offset)) || offset != 0)
+    return std::nullopt;
+  int64_t expected = 1;
+  for (int d = dst.getRank() - 1; d >= 0; --d) {
+    if (dst.getDimSize(d) != 1 && strides[d] != expected)
+      return std::nullopt;
+    expected *= dst.getDimSize(d);
+  }
+  SmallVector<int> dimOf;
+  int v = 0;
+  for (int64_t size : src.getShape()) {
+    if (size == 1) {
+      dimOf.push_back(-1);
+      continue;
+    }
+    while (v < dst.getRank() && dst.getDimSize(v) == 1)
+      ++v;
+    if (v == dst.getRank() || dst.getDimSize(v) != size)
+      return std::nullopt;
+    dimOf.push_back(v++);
+  }
+  for (; v < dst.getRank(); ++v)
+    if (dst.getDimSize(v) != 1)
+      return std::nullopt;
+  return dimOf;
+}
+
+/// The index 0 of the function holding `op`: the one its entry block has
+/// (after CSE, the one every unit dim's access uses), or a new one there.
+static Value zeroIndex(Operation *op) {
+  Block &entry = op->getParentOfType<FunctionOpInterface>()
+                     .getFunctionBody()
+                     .front();
+  for (Operation &o : entry)
+    if (auto c = dyn_cast<arith::ConstantIndexOp>(o); c && c.value() == 0)
+      return c;
+  OpBuilder b = OpBuilder::atBlockBegin(&entry);
+  return arith::ConstantIndexOp::create(b, op->getLoc(), 0);
+}
+
+void mlir::tangram::readThroughUnitDimViews(scf::ParallelOp par,
+                                            Value buffer) {
+  SmallVector<Operation *> accesses;
+  par.getBody()->walk([&](Operation *o) {
+    if (isa<memref::LoadOp, memref::StoreOp>(o))
+      accesses.push_back(o);
+  });
+  for (Operation *o : accesses) {
+    auto ld = dyn_cast<memref::LoadOp>(o);
+    auto st = dyn_cast<memref::StoreOp>(o);
+    Value view = ld ? ld.getMemRef() : st.getMemRef();
+    std::optional<SmallVector<int>> dimOf = unitDimView(view, buffer);
+    if (!dimOf)
+      continue;
+    ValueRange at = ld ? ld.getIndices() : st.getIndices();
+    OpBuilder b(o);
+    SmallVector<Value> indices;
+    for (int v : *dimOf)
+      indices.push_back(v >= 0 ? at[v] : zeroIndex(par));
+    if (ld)
+      ld.getResult().replaceAllUsesWith(
+          memref::LoadOp::create(b, o->getLoc(), buffer, indices).getResult());
+    else
+      memref::StoreOp::create(b, o->getLoc(), st.getValueToStore(), buffer,
+                              indices);
+    o->erase();
+    // A view nothing uses any more no longer counts as a user of the
+    // buffer (whose elements may then stay in registers).
+    if (view.use_empty())
+      view.getDefiningOp()->erase();
+  }
 }
 
 bool mlir::tangram::isRowElement(ValueRange indices, scf::ParallelOp par) {

@@ -48,6 +48,13 @@ bool conflict(const Access &a, const Access &b);
 /// and its operands can be too. False when it cannot.
 bool hoistBefore(Value v, scf::ParallelOp par);
 
+/// Rewrites `par`'s loads and stores through views of `buffer` that only
+/// add or drop unit dims (a static `memref.reinterpret_cast` of a
+/// contiguous buffer at offset 0 with contiguous strides: a matmul's
+/// [M, N] output read as [1, M, N]) into loads and stores of `buffer`
+/// itself, at the same elements: what lets the questions above see them.
+void readThroughUnitDimViews(scf::ParallelOp par, Value buffer);
+
 /// Whether `indices` name an element of one point of `par` alone: they
 /// are `par`'s induction variables, each once, and values defined outside
 /// it (a unit dim's 0), so that different points reach different

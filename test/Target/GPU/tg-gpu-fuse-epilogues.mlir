@@ -224,3 +224,67 @@ func.func @row_mean(%a: memref<4x16xf32>) -> memref<4xf32> {
   }
   return %out : memref<4xf32>
 }
+
+// -----
+
+// A bias after a matmul that reads the matmul's [4, 8] output as [1, 4, 8]
+// (a static view that only adds a unit dim), after the view and another
+// matmul: the bias reads the output itself at [%i, %j], its body runs at
+// the end of each point of the matmul, and the view, no longer used, is
+// gone (so the sum stays in registers).
+// CHECK-LABEL: func.func @through_unit_dim_view
+// CHECK: %[[ACC:.*]] = memref.alloc() : memref<4x8xf32>
+// CHECK: scf.parallel (%[[I:.*]], %[[J:.*]]) =
+// CHECK: scf.for
+// CHECK: }
+// CHECK-NEXT: %[[V:.*]] = memref.load %[[ACC]][%[[I]], %[[J]]] : memref<4x8xf32>
+// CHECK-NEXT: memref.load %{{.*}}[%[[J]]] : memref<8xf32>
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: memref.store %{{.*}}[%c0, %[[I]], %[[J]]] : memref<1x4x8xf32>
+// CHECK-NOT: memref.reinterpret_cast
+// CHECK: scf.parallel
+// CHECK-NOT: scf.parallel
+func.func @through_unit_dim_view(%a: memref<4x16xf32>, %b: memref<16x8xf32>, %bias: memref<8xf32>) -> (memref<1x4x8xf32>, memref<4x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %z = arith.constant 0.0 : f32
+  %acc = memref.alloc() : memref<4x8xf32>
+  %acc2 = memref.alloc() : memref<4x8xf32>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    memref.store %z, %acc[%i, %j] : memref<4x8xf32>
+    scf.for %k = %c0 to %c16 step %c1 {
+      %x = memref.load %a[%i, %k] : memref<4x16xf32>
+      %y = memref.load %b[%k, %j] : memref<16x8xf32>
+      %s = memref.load %acc[%i, %j] : memref<4x8xf32>
+      %p = arith.mulf %x, %y : f32
+      %t = arith.addf %s, %p : f32
+      memref.store %t, %acc[%i, %j] : memref<4x8xf32>
+    }
+    scf.reduce
+  }
+  %view = memref.reinterpret_cast %acc to offset: [0], sizes: [1, 4, 8], strides: [32, 8, 1] : memref<4x8xf32> to memref<1x4x8xf32>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    memref.store %z, %acc2[%i, %j] : memref<4x8xf32>
+    scf.for %k = %c0 to %c16 step %c1 {
+      %x = memref.load %a[%i, %k] : memref<4x16xf32>
+      %y = memref.load %b[%k, %j] : memref<16x8xf32>
+      %s = memref.load %acc2[%i, %j] : memref<4x8xf32>
+      %p = arith.mulf %x, %y : f32
+      %t = arith.addf %s, %p : f32
+      memref.store %t, %acc2[%i, %j] : memref<4x8xf32>
+    }
+    scf.reduce
+  }
+  %out = memref.alloc() : memref<1x4x8xf32>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c8) step (%c1, %c1) {
+    %v = memref.load %view[%c0, %i, %j] : memref<1x4x8xf32>
+    %c = memref.load %bias[%j] : memref<8xf32>
+    %r = arith.addf %v, %c : f32
+    memref.store %r, %out[%c0, %i, %j] : memref<1x4x8xf32>
+    scf.reduce
+  }
+  return %out, %acc2 : memref<1x4x8xf32>, memref<4x8xf32>
+}

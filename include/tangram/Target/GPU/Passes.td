@@ -307,7 +307,10 @@ def GPUFuseEpiloguesPass : Pass<"tg-gpu-fuse-epilogues", "func::FuncOp"> {
     A row reduction's loop (the reduce strategy's: a mean's sum, then its
     division) takes its epilogue the same way, run by the invocation that
     stores the folded element. Only loops the contract or reduce strategy
-    matches get an epilogue.
+    matches get an epilogue. A pure view of the output between them is
+    skipped, and the loop's reads through a static view that only adds or
+    drops unit dims (a matmul's [M, N] read as [1, M, N]) become reads of
+    the output itself; the view, once unused, is erased.
 
     Before:
     ```mlir
