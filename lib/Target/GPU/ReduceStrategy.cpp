@@ -211,7 +211,11 @@ mlir::tangram::matchRowProgram(scf::ParallelOp par) {
     unsigned begin = i;
     RowPhase phase;
     if (auto inner = dyn_cast<scf::ParallelOp>(ops[i])) {
-      if (inner.getNumReductions())
+      // Its points, split over the invocations, counted by the host.
+      if (inner.getNumReductions() ||
+          llvm::any_of(inner->getOperands(), [&](Value v) {
+            return par.getRegion().isAncestor(v.getParentRegion());
+          }))
         return std::nullopt;
       for (Operation &o : inner.getBody()->without_terminator())
         if (o.getNumRegions() ||
@@ -256,23 +260,35 @@ mlir::tangram::matchRowProgram(scf::ParallelOp par) {
               indicesOf(o) != ValueRange(it->second.indices))
             return WalkResult::interrupt();
         }
+        // An elementwise phase's store is its points' (not forwarded).
         if (auto st = dyn_cast<memref::StoreOp>(o))
           writes.push_back({baseOf(st.getMemRef()),
                             {st.getMemRef(),
                              llvm::to_vector(st.getIndices()),
-                             atRow(o, par)}});
+                             !phase.elementwise && atRow(o, par)}});
         return WalkResult::advance();
       });
       if (r.wasInterrupted())
         return std::nullopt;
     }
     // A reduction's epilogue before other phases runs in every invocation,
-    // its stores in the first: each at the row's element, forwarded.
-    if (phase.reduction && i < ops.size() &&
-        llvm::any_of(phase.reduction->epilogue.ops, [&](Operation *o) {
-          return isa<memref::StoreOp>(o) && !atRow(o, par);
-        }))
-      return std::nullopt;
+    // its stores in the first: each at the row's element, forwarded, and
+    // to no buffer the epilogue read from memory (the first invocation
+    // could store before another has read it).
+    if (phase.reduction && i < ops.size()) {
+      Value acc = baseOf(phase.reduction->store.getMemRef());
+      llvm::SmallPtrSet<Value, 4> loaded;
+      for (Operation *o : phase.reduction->epilogue.ops) {
+        if (auto ld = dyn_cast<memref::LoadOp>(o)) {
+          Value base = baseOf(ld.getMemRef());
+          if (base != acc && !written.count(base))
+            loaded.insert(base);
+        } else if (auto st = dyn_cast<memref::StoreOp>(o)) {
+          if (!atRow(o, par) || loaded.contains(baseOf(st.getMemRef())))
+            return std::nullopt;
+        }
+      }
+    }
     for (auto &[base, how] : writes) {
       auto [it, inserted] = written.try_emplace(base, how);
       if (!inserted && (it->second.memref != how.memref ||
@@ -313,10 +329,12 @@ struct RowBuilder {
   DenseMap<Type, Value> partials;
 
   /// Clones `o` with `m`: a load of a forwarded element becomes its value;
-  /// a store at the row's element is forwarded, and reaches memory (from
-  /// the first invocation alone when `firstOnly`) unless the buffer is
-  /// scratch.
-  void clone(OpBuilder &b, Operation &o, IRMapping &m, bool firstOnly) {
+  /// a store at the row's element is forwarded (unless `forwardStores` is
+  /// false: an elementwise phase's stores are its points'), and reaches
+  /// memory (from the first invocation alone when `firstOnly`) unless the
+  /// buffer is scratch.
+  void clone(OpBuilder &b, Operation &o, IRMapping &m, bool firstOnly,
+             bool forwardStores = true) {
     if (auto ld = dyn_cast<memref::LoadOp>(o)) {
       auto it = forwarded.find(ld.getMemRef());
       if (it != forwarded.end() &&
@@ -326,7 +344,7 @@ struct RowBuilder {
       }
     }
     auto st = dyn_cast<memref::StoreOp>(o);
-    if (!st || !atRow(st, par)) {
+    if (!st || !forwardStores || !atRow(st, par)) {
       b.clone(o, m);
       return;
     }
@@ -455,7 +473,7 @@ struct RowBuilder {
                    ctx.delinearize(lb, loc, points.getInductionVar(), space)))
       m.map(iv, nv);
     for (Operation &o : inner.getBody()->without_terminator())
-      clone(lb, o, m, /*firstOnly=*/false);
+      clone(lb, o, m, /*firstOnly=*/false, /*forwardStores=*/false);
     return success();
   }
 };

@@ -706,3 +706,86 @@ func.func @softmax_rows(%x: memref<64x16xf32>, %y: memref<64x16xf32>) attributes
   }
   return
 }
+
+// -----
+
+// A row program whose first reduction's epilogue reads %z[%i] from memory
+// and then stores it: every invocation runs that epilogue and only the
+// first stores, so another could read the stored value; the reduce
+// strategy refuses it and the loop is distributed (no workgroup memory).
+// CHECK-LABEL: func.func @epilogue_read_then_written
+// CHECK: gpu.func @epilogue_read_then_written_k0
+// CHECK-NOT: memref<64xf32, 3>
+// CHECK-NOT: gpu.barrier
+// CHECK: gpu.return
+func.func @epilogue_read_then_written(%x: memref<64x16xf32>, %z: memref<64xf32>, %y: memref<64x16xf32>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %sum = memref.alloc() : memref<64xf32>
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    memref.store %zero, %sum[%i] : memref<64xf32>
+    scf.for %k = %c0 to %c16 step %c1 {
+      %v = memref.load %x[%i, %k] : memref<64x16xf32>
+      %s = memref.load %sum[%i] : memref<64xf32>
+      %t = arith.addf %s, %v : f32
+      memref.store %t, %sum[%i] : memref<64xf32>
+    }
+    %a = memref.load %sum[%i] : memref<64xf32>
+    %z0 = memref.load %z[%i] : memref<64xf32>
+    %z1 = arith.addf %z0, %a : f32
+    memref.store %z1, %z[%i] : memref<64xf32>
+    scf.parallel (%j) = (%c0) to (%c16) step (%c1) {
+      %v = memref.load %x[%i, %j] : memref<64x16xf32>
+      %w = memref.load %z[%i] : memref<64xf32>
+      %q = arith.divf %v, %w : f32
+      memref.store %q, %y[%i, %j] : memref<64x16xf32>
+      scf.reduce
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// An elementwise phase that stores at the row's element (each of its
+// points, whichever runs last): a later phase may not read that element
+// (it is no single value to forward); the loop is distributed.
+// CHECK-LABEL: func.func @elementwise_row_store
+// CHECK: gpu.func @elementwise_row_store_k0
+// CHECK-NOT: memref<64xf32, 3>
+// CHECK: gpu.return
+func.func @elementwise_row_store(%x: memref<64x16xf32>, %t: memref<64xf32>, %y: memref<64x16xf32>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %sum = memref.alloc() : memref<64xf32>
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    memref.store %zero, %sum[%i] : memref<64xf32>
+    scf.for %k = %c0 to %c16 step %c1 {
+      %v = memref.load %x[%i, %k] : memref<64x16xf32>
+      %s = memref.load %sum[%i] : memref<64xf32>
+      %u = arith.addf %s, %v : f32
+      memref.store %u, %sum[%i] : memref<64xf32>
+    }
+    scf.parallel (%j) = (%c0) to (%c16) step (%c1) {
+      %v = memref.load %x[%i, %j] : memref<64x16xf32>
+      memref.store %v, %t[%i] : memref<64xf32>
+      scf.reduce
+    }
+    scf.parallel (%j) = (%c0) to (%c16) step (%c1) {
+      %v = memref.load %x[%i, %j] : memref<64x16xf32>
+      %w = memref.load %t[%i] : memref<64xf32>
+      %q = arith.subf %v, %w : f32
+      memref.store %q, %y[%i, %j] : memref<64x16xf32>
+      scf.reduce
+    }
+    scf.reduce
+  }
+  return
+}
