@@ -25,19 +25,26 @@ def conv(x, w, stride, pad):
     return y
 
 
-def run_and_compare(run, bundle, work, ins, refs, label=""):
-    """Runs `bundle` on `ins` (name -> array) and compares output j with
-    refs[j] (float64), relative to its largest magnitude; prints a line per
-    output and returns how many do not match."""
+def run_bundle(run, bundle, work, ins, count):
+    """Runs `bundle` on `ins` (name -> array) and returns its first `count`
+    outputs."""
     args = [run, bundle, "--output-dir", work, "--npy"]
     for name, v in ins.items():
         path = os.path.join(work, name + ".npy")
         np.save(path, v)
         args += ["--input", f"{name}={path}"]
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    return [np.load(os.path.join(work, f"output_{j}.npy")) for j in range(count)]
+
+
+def run_and_compare(run, bundle, work, ins, refs, label=""):
+    """Runs `bundle` on `ins` (name -> array) and compares output j with
+    refs[j] (float64), relative to its largest magnitude; prints a line per
+    output and returns how many do not match."""
     failed = 0
-    for j, ref in enumerate(refs):
-        out = np.load(os.path.join(work, f"output_{j}.npy")).astype(np.float64)
+    for j, (out, ref) in enumerate(zip(run_bundle(run, bundle, work, ins,
+                                                  len(refs)), refs)):
+        out = out.astype(np.float64)
         scale = max(np.abs(ref).max(), 1e-6)
         err = np.abs(out - ref).max() / scale if out.shape == ref.shape else np.inf
         # f16 operands (and outputs): 2^-11 relative rounding each.

@@ -1,15 +1,17 @@
-"""Runs row-programs.onnxtxt's bundle on several shapes (rows of 1, 7
-and 300 elements; a batch of no rows) and compares each output with numpy
+"""Runs row-programs.onnxtxt's bundle on several shapes (rows of 7, 300,
+1 and 5 elements; a batch of no rows) and compares each output with numpy
 in float64: softmax, LayerNorm, a row's mean subtracted, a softmax over
 4 static rows, and an f16 LogSoftmax.
 
 usage: check_row_programs.py TANGRAM_RUN BUNDLE WORKDIR
 """
 import os
-import subprocess
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_matrix_strategy import run_bundle  # noqa: E402  (the same run)
 
 
 def softmax(x):
@@ -41,14 +43,8 @@ def main():
                 (a - mean) / np.sqrt(var + 1e-5) * d["s"] + d["bias"],
                 a - mean, softmax(d["f"]),
                 hm - np.log(np.exp(hm).sum(axis=-1, keepdims=True))]
-        args = [run, bundle, "--output-dir", work, "--npy"]
-        for name, v in ins.items():
-            path = os.path.join(work, name + ".npy")
-            np.save(path, v)
-            args += ["--input", f"{name}={path}"]
-        subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
-        for j, ref in enumerate(refs):
-            out = np.load(os.path.join(work, f"output_{j}.npy"))
+        outs = run_bundle(run, bundle, work, ins, len(refs))
+        for j, (out, ref) in enumerate(zip(outs, refs)):
             # f32 outputs to f32 rounding; the f16 one to f16's 2^-11.
             tol = 4e-3 if out.dtype == np.float16 else 2e-5
             err = (np.abs(out.astype(np.float64) - ref).max(initial=0) /
