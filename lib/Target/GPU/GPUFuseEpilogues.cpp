@@ -77,11 +77,7 @@ struct GPUFuseEpiloguesPass
           GPUFuseEpiloguesPass> {
   void runOnOperation() override {
     Sizes sizes(getOperation());
-    SmallVector<scf::ParallelOp> loops;
-    getOperation().walk([&](scf::ParallelOp p) {
-      if (!p->getParentOfType<scf::ParallelOp>())
-        loops.push_back(p);
-    });
+    SmallVector<scf::ParallelOp> loops = topLevelLoops(getOperation());
     llvm::SmallPtrSet<Operation *, 8> fused;
     for (scf::ParallelOp par : loops) {
       if (fused.contains(par))

@@ -152,11 +152,7 @@ struct GPUFuseRowsPass
     : public mlir::tangram::impl::GPUFuseRowsPassBase<GPUFuseRowsPass> {
   void runOnOperation() override {
     Sizes sizes(getOperation());
-    SmallVector<scf::ParallelOp> loops;
-    getOperation().walk([&](scf::ParallelOp p) {
-      if (!p->getParentOfType<scf::ParallelOp>())
-        loops.push_back(p);
-    });
+    SmallVector<scf::ParallelOp> loops = topLevelLoops(getOperation());
     llvm::SmallPtrSet<Operation *, 8> fused;
     for (scf::ParallelOp rows : loops) {
       // A contraction is the contract strategies' (matmuls stay apart).

@@ -18,6 +18,15 @@ Value mlir::tangram::baseOf(Value v) {
   return v;
 }
 
+SmallVector<scf::ParallelOp> mlir::tangram::topLevelLoops(func::FuncOp f) {
+  SmallVector<scf::ParallelOp> loops;
+  f.walk([&](scf::ParallelOp p) {
+    if (!p->getParentOfType<scf::ParallelOp>())
+      loops.push_back(p);
+  });
+  return loops;
+}
+
 bool mlir::tangram::fromZeroByOne(scf::ParallelOp par) {
   return llvm::all_of(par.getLowerBound(),
                       [](Value v) { return matchPattern(v, m_Zero()); }) &&

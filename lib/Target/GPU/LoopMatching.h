@@ -19,6 +19,10 @@ namespace mlir::tangram {
 /// The buffer a memref value views (itself when it is not a view).
 Value baseOf(Value v);
 
+/// The parallel loops of `f` not nested in another (each a kernel), in
+/// order.
+SmallVector<scf::ParallelOp> topLevelLoops(func::FuncOp f);
+
 /// Whether `par` starts at 0 with step 1 in every dim.
 bool fromZeroByOne(scf::ParallelOp par);
 
