@@ -113,9 +113,9 @@ LogicalResult buildDistributed(KernelContext &ctx, OpBuilder &b,
                                scf::ParallelOp par);
 
 /// A parallel loop whose body is one reduction loop that folds values into
-/// one element: `out[I] = combine(out[I], x(k))` for k in the loop, with
-/// one operand varying along it (a reduction or softmax row, not a
-/// contraction).
+/// one element: `out[I] = combine(out[I], x(k))` for k in the loop, x
+/// read from one or more operands varying along it (a reduction or softmax
+/// row; the contract strategies, tried first, take the contractions).
 /// Ops after an accumulation's loop in a parallel loop's body, run per
 /// element once it is folded (tg-gpu-fuse-epilogues): pure ops, loads, and
 /// stores to other buffers or to the element itself, which they read and
