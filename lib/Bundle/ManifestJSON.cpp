@@ -79,6 +79,8 @@ ordered_json programToJson(const GPUProgram &p) {
                        {"bindings", bindings}};
     if (k.conditional)
       kj["when"] = k.when;
+    if (k.sharedBytes)
+      kj["shared_bytes"] = k.sharedBytes;
     kernels.push_back(kj);
   }
   ordered_json constants = ordered_json::array();
@@ -603,6 +605,9 @@ public:
         if (!toIndex(*when, join(pk, "when"), k.when) || k.when >= n)
           return fail(join(pk, "when"), "expected a value id");
       }
+      if (const json *shared = field(e, pk, "shared_bytes", false))
+        if (!toIndex(*shared, join(pk, "shared_bytes"), k.sharedBytes))
+          return false;
       if (!bindings->is_array())
         return fail(join(pk, "bindings"), "expected an array");
       for (size_t b = 0; b < bindings->size(); ++b) {

@@ -42,6 +42,7 @@ struct API {
                          void **) = nullptr; // cuda: with a JIT log
   Status (*moduleUnload)(void *) = nullptr;
   Status (*getFunction)(void **, void *, const char *) = nullptr;
+  Status (*funcSetAttribute)(void *, int, int) = nullptr; // cuda only
   Status (*memAlloc)(DevicePtr *, size_t) = nullptr;
   Status (*memFree)(DevicePtr) = nullptr;
   Status (*hostAllocCuda)(void **, size_t) = nullptr;
@@ -136,6 +137,7 @@ API &api(bool hip) {
       bind(a, a.moduleLoadEx, "cuModuleLoadDataEx");
       bind(a, a.moduleUnload, "cuModuleUnload");
       bind(a, a.getFunction, "cuModuleGetFunction");
+      bind(a, a.funcSetAttribute, "cuFuncSetAttribute");
       bind(a, a.memAlloc, "cuMemAlloc_v2");
       bind(a, a.memFree, "cuMemFree_v2");
       bind(a, a.hostAllocCuda, "cuMemAllocHost_v2");
@@ -453,11 +455,23 @@ bool GPUExecutable::load(ByteSpan bytes, std::string &error) {
     functions_[k.name] = fn;
   }
   for (const ExportDesc &x : desc_.exports)
-    for (const KernelDispatch &k : x.program.kernels)
+    for (const KernelDispatch &k : x.program.kernels) {
       if (!functions_.count(k.kernel))
         return error = "the program dispatches kernel '" + k.kernel +
                        "', which the code object does not have",
                false;
+      // CUDA gives a kernel more than 48 KiB of dynamic shared memory
+      // only once it opted in (CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_
+      // BYTES); an AMD GPU gives all of its 64 KiB of LDS without.
+      if (!a.hip && k.sharedBytes > 48 * 1024)
+        if (Status s = a.funcSetAttribute(functions_[k.kernel], 8,
+                                          (int)k.sharedBytes))
+          return error = "kernel '" + k.kernel + "' asks for " +
+                         std::to_string(k.sharedBytes) +
+                         " bytes of shared memory: " +
+                         a.failed("cuFuncSetAttribute", s),
+                 false;
+    }
   return true;
 }
 
@@ -639,7 +653,7 @@ bool GPUExecutable::launch(unsigned exportIndex,
     }
     if (Status s = a.launch(functions_[k.kernel], grid[0], grid[1], grid[2],
                             k.workgroup[0], k.workgroup[1], k.workgroup[2],
-                            /*sharedBytes=*/0, d_.stream, params.data(),
+                            k.sharedBytes, d_.stream, params.data(),
                             nullptr))
       return error = "kernel '" + k.kernel + "': " + a.failed("launch", s),
              false;

@@ -583,6 +583,16 @@ bool VulkanExecutable::load(ByteSpan bytes, std::string &error) {
                    d_.info.props.deviceName + " does not have",
            false;
   }
+  // SPIR-V declares all of a kernel's workgroup memory: none is given at
+  // launch.
+  for (const ExportDesc &x : desc_.exports)
+    for (const KernelDispatch &k : x.program.kernels)
+      if (k.sharedBytes)
+        return error = "kernel '" + k.kernel + "' asks for " +
+                       std::to_string(k.sharedBytes) +
+                       " B of workgroup memory at launch, which vulkan "
+                       "does not give",
+               false;
   std::vector<PackedKernel> kernels;
   if (!unpackKernels(bytes.data, bytes.size, kernels, error))
     return false;

@@ -23,9 +23,10 @@ typedef uint64_t CUdeviceptr;
 enum { OK = 0, INVALID_VALUE = 1, OUT_OF_MEMORY = 2, INVALID_IMAGE = 200 };
 
 /// What the test reads: driver allocations and frees, pinned allocations,
-/// copies to the device, kernel launches.
+/// copies to the device, kernel launches; the dynamic shared memory the
+/// last kernel opted in to (CUDA) and the last launch gave.
 struct FakeCudaCounts {
-  long memAlloc, memFree, hostAlloc, htod, launches;
+  long memAlloc, memFree, hostAlloc, htod, launches, sharedOptIn, launchShared;
 };
 static struct FakeCudaCounts counts;
 __attribute__((visibility("default"))) struct FakeCudaCounts *fakeCudaCounts(void) {
@@ -88,6 +89,17 @@ API N(cuModuleGetFunction, hipModuleGetFunction)(void **fn, void *module, const 
   return OK;
 }
 
+#ifndef FAKE_HIP
+/// CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES (8) up to sm_90's 227 KiB.
+API cuFuncSetAttribute(void *fn, int attr, int value) {
+  (void)fn;
+  if (attr != 8 || value < 0 || value > 227 * 1024)
+    return INVALID_VALUE;
+  counts.sharedOptIn = value;
+  return OK;
+}
+#endif
+
 API N(cuMemAlloc_v2, hipMalloc)(CUdeviceptr *p, size_t bytes) {
   if (allocLimit >= 0 && counts.memAlloc >= allocLimit)
     return OUT_OF_MEMORY;
@@ -130,9 +142,10 @@ API N(cuEventDestroy_v2, hipEventDestroy)(void *e) { free(e); return OK; }
 /// pointers, offset, size, stride), one kernel param per word.
 API N(cuLaunchKernel, hipModuleLaunchKernel)(void *fn, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
                    unsigned bz, unsigned shared, void *stream, void **params, void **extra) {
-  (void)fn; (void)gx; (void)gy; (void)gz; (void)bx; (void)by; (void)bz; (void)shared;
+  (void)fn; (void)gx; (void)gy; (void)gz; (void)bx; (void)by; (void)bz;
   (void)stream; (void)extra;
   ++counts.launches;
+  counts.launchShared = shared;
   const int32_t *p = (const int32_t *)(uintptr_t)*(uint64_t *)params[1];
   void *from = (void *)(uintptr_t)*(uint64_t *)params[5 + 1];
   void *to = (void *)(uintptr_t)*(uint64_t *)params[10 + 1];

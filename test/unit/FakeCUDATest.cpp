@@ -27,7 +27,7 @@ using ::testing::HasSubstr;
 namespace {
 
 struct FakeCudaCounts {
-  long memAlloc, memFree, hostAlloc, htod, launches;
+  long memAlloc, memFree, hostAlloc, htod, launches, sharedOptIn, launchShared;
 };
 
 /// One fake driver: its device kind, code object format, a kernel it
@@ -64,7 +64,8 @@ PackedKernel kernel(const char *name, const std::string &text) {
 /// One export, f32[N] -> f32[N]: "copy" from the arg into a scratch
 /// buffer, then from the scratch buffer into the result (the result's dim
 /// is the arg's).
-CodeObjectDesc copyThroughScratch(const char *format) {
+CodeObjectDesc copyThroughScratch(const char *format,
+                                  unsigned sharedBytes = 0) {
   ExportDesc x;
   x.name = "main";
   x.args = 1;
@@ -77,6 +78,7 @@ CodeObjectDesc copyThroughScratch(const char *format) {
   p.scratch = {2};
   KernelDispatch in{"copy", {64, 1, 1}, {3, 3, 3}, {2}, {{BindingKind::Arg, 0}, {BindingKind::Scratch, 0}}};
   KernelDispatch out{"copy", {64, 1, 1}, {3, 3, 3}, {2}, {{BindingKind::Scratch, 0}, {BindingKind::Arg, 1}}};
+  in.sharedBytes = out.sharedBytes = sharedBytes;
   p.kernels = {in, out};
   CodeObjectDesc c;
   c.format = format;
@@ -171,6 +173,26 @@ TEST_P(CopyOnFake, AFailedAllocationIsAnError) {
   EXPECT_EQ(out, (std::vector<float>{1, 2, 3, 4}));
 }
 
+// Workgroup memory given at launch (a multistage matrix kernel's): CUDA
+// opts the kernel in above 48 KiB when the code object loads, and both
+// pass the size to every launch.
+TEST_P(CopyOnFake, DynamicSharedMemoryIsGivenAtLaunch) {
+  const Fake &f = GetParam();
+  counts(f).sharedOptIn = 0;
+  std::vector<uint8_t> bytes = packKernels({kernel("copy", f.kernel)});
+  std::unique_ptr<Executable> big = device->loadExecutable(
+      copyThroughScratch(f.format, 80 * 1024), {bytes.data(), bytes.size()},
+      error);
+  ASSERT_TRUE(big) << error;
+  EXPECT_EQ(counts(f).sharedOptIn, std::string(f.kind) == "cuda" ? 80 * 1024 : 0);
+  std::vector<float> out;
+  ASSERT_TRUE(run(*big, {1, 2}, out, error)) << error;
+  EXPECT_EQ(out, (std::vector<float>{1, 2}));
+  EXPECT_EQ(counts(f).launchShared, 80 * 1024);
+  ASSERT_TRUE(run(*exe, {1, 2}, out, error)) << error;
+  EXPECT_EQ(counts(f).launchShared, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Drivers, CopyOnFake, ::testing::ValuesIn(kFakes),
                          [](const ::testing::TestParamInfo<Fake> &i) {
                            return std::string(i.param.kind);
@@ -185,6 +207,18 @@ TEST(FakeCUDATest, APTXTheJITRefusesShowsItsLog) {
                                       {bytes.data(), bytes.size()}, error));
   EXPECT_EQ(error, "kernel 'copy': cuda: cuModuleLoadDataEx failed "
                    "(CUDA_ERROR_INVALID_IMAGE, 200): ptxas fatal: not PTX");
+}
+
+TEST(FakeCUDATest, MoreSharedMemoryThanTheGPUHasIsAnError) {
+  std::unique_ptr<Device> device = fakeDevice("cuda");
+  ASSERT_TRUE(device);
+  std::vector<uint8_t> bytes = packKernels({kernel("copy", kFakes[0].kernel)});
+  std::string error;
+  EXPECT_FALSE(device->loadExecutable(copyThroughScratch("ptx-kernels", 300000),
+                                      {bytes.data(), bytes.size()}, error));
+  EXPECT_EQ(error, "kernel 'copy' asks for 300000 bytes of shared memory: "
+                   "cuda: cuFuncSetAttribute failed "
+                   "(CUDA_ERROR_INVALID_VALUE, 1)");
 }
 
 } // namespace

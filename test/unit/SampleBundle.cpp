@@ -106,7 +106,7 @@ TempDir::~TempDir() {
 bool tangram::test::writeGPUCopyBundle(
     const std::string &path, const std::string &kind, const std::string &format,
     std::vector<uint8_t> bytes, std::vector<std::string> requires_,
-    const std::string &kernel, std::string &error) {
+    const std::string &kernel, std::string &error, unsigned sharedBytes) {
   BundleWriter writer("copy", "test");
   unsigned x = writer.addInput("x", DType::F32, {4});
   unsigned y = writer.addOutput("y", DType::F32, {4});
@@ -122,6 +122,7 @@ bool tangram::test::writeGPUCopyBundle(
   k.kernel = kernel;
   k.grid[0] = k.grid[1] = k.grid[2] = 1;
   k.bindings = {{BindingKind::Arg, 0}, {BindingKind::Arg, 1}};
+  k.sharedBytes = sharedBytes;
   e.program.kernels = {k};
   unsigned code = writer.addCodeObject(dev, format, {e}, bytes);
   writer.setRequirements(code, std::move(requires_));

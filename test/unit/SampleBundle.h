@@ -41,11 +41,12 @@ bool writeSampleBundle(const std::string &path, const std::string &mode,
 
 /// A GPU bundle by hand: y = x (f32[4]) through one kernel `kernel` of a
 /// `format` code object holding `bytes`, on a `kind` device, needing
-/// `requires_`.
+/// `requires_`, given `sharedBytes` of workgroup memory at launch.
 bool writeGPUCopyBundle(const std::string &path, const std::string &kind,
                         const std::string &format, std::vector<uint8_t> bytes,
                         std::vector<std::string> requires_,
-                        const std::string &kernel, std::string &error);
+                        const std::string &kernel, std::string &error,
+                        unsigned sharedBytes = 0);
 
 /// The bytes of a file.
 std::vector<uint8_t> readFile(const std::string &path);

@@ -66,6 +66,22 @@ TEST(VulkanTest, RefusesBrokenKernelPacks) {
                                "which the code object does not have"));
 }
 
+// SPIR-V declares all of a kernel's workgroup memory: a dispatch that
+// asks for more at launch (CUDA's dynamic shared memory) is refused.
+TEST(VulkanTest, RefusesWorkgroupMemoryGivenAtLaunch) {
+  if (!haveVulkanDevice())
+    GTEST_SKIP() << "no Vulkan device";
+  TempDir dir;
+  std::string error, p = dir.file("s.tgb");
+  ASSERT_TRUE(writeGPUCopyBundle(p, "vulkan", "spirv-kernels", packKernels({}),
+                                 {}, "copy_k0", error, 65536))
+      << error;
+  EXPECT_FALSE(Session::open(p, {}, error));
+  EXPECT_THAT(error, HasSubstr("kernel 'copy_k0' asks for 65536 B of "
+                               "workgroup memory at launch, which vulkan "
+                               "does not give"));
+}
+
 TEST(KernelPackTest, RoundTripsAndRejectsBadPacks) {
   std::vector<PackedKernel> in = {{"a", {0x07230203u, 1, 2, 3, 4}},
                                   {"bcdef", {0x07230203u, 5, 6, 7, 8, 9}}};
@@ -100,6 +116,7 @@ TEST(GPUProgramTest, ParsesAndChecksReferences) {
   k.grid[1] = k.grid[2] = 1;
   k.params = {0};
   k.bindings = {{BindingKind::Arg, 1}, {BindingKind::Constant, 0}};
+  k.sharedBytes = 81920;
   p.kernels = {k};
   std::string text = serializeGPUProgram(p);
   ASSERT_TRUE(parseGPUProgram(text, 2, 1, q, error)) << error;
@@ -107,6 +124,7 @@ TEST(GPUProgramTest, ParsesAndChecksReferences) {
   EXPECT_EQ(q.values[3].c, 1);
   EXPECT_EQ(q.checks[0].message, "too small");
   EXPECT_EQ(q.constants[0], (std::vector<uint8_t>{0x00, 0xff}));
+  EXPECT_EQ(q.kernels[0].sharedBytes, 81920u);
 
   auto fails = [&](const std::string &json, unsigned buffers,
                    const std::string &want) {
@@ -130,6 +148,8 @@ TEST(GPUProgramTest, ParsesAndChecksReferences) {
         2, "manifest: program.constants[0]: expected a hex string");
   fails(R"({"values":[["const",1,0]],"results":[[0]],"checks":[],"scratch":[],"constants":[],"kernels":[{"name":"k","workgroup":[1,1,1],"grid":[0,0,0],"params":[],"bindings":[["scratch",0]]}]})",
         2, "manifest: program.kernels[0].bindings[0]: scratch 0 does not exist");
+  fails(R"({"values":[["const",1,0]],"results":[[0]],"checks":[],"scratch":[],"constants":[],"kernels":[{"name":"k","workgroup":[1,1,1],"grid":[0,0,0],"params":[],"bindings":[],"shared_bytes":-4}]})",
+        2, "manifest: program.kernels[0].shared_bytes: expected a non-negative integer");
 }
 
 } // namespace

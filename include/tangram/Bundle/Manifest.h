@@ -117,6 +117,9 @@ struct KernelDispatch {
   /// (the case of a branch on a host value).
   bool conditional = false;
   unsigned when = 0;
+  /// Workgroup memory the launch gives the kernel (bytes; CUDA's dynamic
+  /// shared memory), beyond what the kernel declares itself: 0 for most.
+  unsigned sharedBytes = 0;
 };
 
 /// What a GPU export does when launched: its values are evaluated in order

@@ -52,6 +52,15 @@ GPUDescription mlir::tangram::cudaDescription(StringRef chip) {
                           .Case("sm_87", 16)
                           .Case("sm_89", 142)
                           .Default(132);
+  // Shared memory a kernel may have by opting in at launch (dynamic shared
+  // memory; CUDA C Programming Guide, "Technical Specifications per
+  // Compute Capability").
+  d.maxSharedMemoryBytes = 1024 * llvm::StringSwitch<unsigned>(chip)
+                                      .Case("sm_70", 96)
+                                      .Case("sm_75", 64)
+                                      .Cases({"sm_80", "sm_87"}, 163)
+                                      .Cases({"sm_86", "sm_89"}, 99)
+                                      .Default(227);
   if (chip == "sm_80" || chip == "sm_86" || chip == "sm_87" ||
       chip == "sm_89" || chip == "sm_90")
     d.matrixOps = {"mma_sync_m16n8k16_f16", "mma_sync_m16n8k16_bf16",

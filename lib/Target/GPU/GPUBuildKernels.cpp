@@ -82,7 +82,8 @@ void parallelToFor(scf::ParallelOp p) {
 
 /// The pass's options, checked.
 struct KernelOptions {
-  unsigned wg = 64, maxGroups = 65535, sharedMemoryBytes = 16384;
+  unsigned wg = 64, maxGroups = 65535, sharedMemoryBytes = 16384,
+           maxSharedMemoryBytes = 16384;
   unsigned multiprocessors = 16;
   bool reduceStrategy = true, contractStrategy = true;
   SmallVector<arith::AtomicRMWKind> subgroupReduce;
@@ -98,6 +99,7 @@ public:
                      const KernelOptions &options)
       : module(module), f(f), wg(options.wg), maxGroups(options.maxGroups),
         sharedMemoryBytes(options.sharedMemoryBytes),
+        maxSharedMemoryBytes(options.maxSharedMemoryBytes),
         multiprocessors(options.multiprocessors),
         reduceStrategy(options.reduceStrategy),
         contractStrategy(options.contractStrategy),
@@ -109,7 +111,8 @@ public:
 private:
   ModuleOp module;
   func::FuncOp f;
-  unsigned wg, maxGroups, sharedMemoryBytes, multiprocessors;
+  unsigned wg, maxGroups, sharedMemoryBytes, maxSharedMemoryBytes,
+      multiprocessors;
   bool reduceStrategy, contractStrategy;
   ArrayRef<arith::AtomicRMWKind> subgroupReduce;
   ArrayRef<const MatrixOp *> matrixOps;
@@ -704,7 +707,8 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
   if (par) {
     KernelContext ctx{pb,           dispatch,    kernelValue,
                       map,          wg,          maxGroups,
-                      sharedMemoryBytes, subgroupReduce, rowAlignment,
+                      sharedMemoryBytes, maxSharedMemoryBytes,
+                      subgroupReduce, rowAlignment,
                       flatElement,  multiprocessors};
     std::optional<Contraction> contraction =
         contractStrategy ? matchContraction(par) : std::nullopt;
@@ -738,6 +742,17 @@ LogicalResult ExecutableSplitter::makeKernel(ArrayRef<Operation *> ops) {
   }
   // The strategy may have chosen its own workgroup size.
   dispatch.workgroup[0] = groupSize;
+  // Workgroup memory above the static limit is given at launch.
+  uint64_t shared = workgroupMemoryBytes(kf);
+  if (shared > maxSharedMemoryBytes)
+    return op->emitError("a kernel needs ")
+           << shared << " bytes of workgroup memory, more than the "
+           << maxSharedMemoryBytes << " the target has";
+  if (shared > sharedMemoryBytes) {
+    dispatch.sharedBytes = shared;
+    kf->setAttr(kDynamicSharedMemoryAttr,
+                IntegerAttr::get(IntegerType::get(ctx, 64), shared));
+  }
   kf.setKnownBlockSizeAttr(DenseI32ArrayAttr::get(
       ctx, {(int32_t)groupSize, 1, 1}));
 
@@ -857,6 +872,8 @@ struct GPUBuildKernelsPass
     options.wg = workgroupSize;
     options.maxGroups = maxWorkgroups;
     options.sharedMemoryBytes = sharedMemoryBytes;
+    options.maxSharedMemoryBytes =
+        std::max<unsigned>(sharedMemoryBytes, maxSharedMemoryBytes);
     options.multiprocessors = multiprocessors;
     options.reduceStrategy = reduceStrategy;
     options.contractStrategy = contractStrategy;

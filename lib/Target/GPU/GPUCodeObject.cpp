@@ -135,6 +135,7 @@ void mlir::tangram::addLLVMGPUFinalConversion(
   kernels.addPass(createGPUSubgroupReduceToShufflesPass(so));
   kernels.addPass(createSCFToControlFlowPass());
   toLLVM(kernels);
+  kernels.addPass(createGPUExternDynamicSharedMemoryPass());
   kernels.addPass(createReconcileUnrealizedCastsPass());
   GpuModuleToBinaryPassOptions bo;
   bo.compilationTarget = format.str();

@@ -126,6 +126,7 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   ko.workgroupSize = d.distributeWorkgroupSize;
   ko.maxWorkgroups = d.maxWorkgroups;
   ko.sharedMemoryBytes = d.sharedMemoryBytes;
+  ko.maxSharedMemoryBytes = d.maxSharedMemoryBytes;
   ko.multiprocessors = d.multiprocessors;
   ko.subgroupReduce.assign(d.subgroupReduce.begin(), d.subgroupReduce.end());
   ko.matrixOps.assign(d.matrixOps.begin(), d.matrixOps.end());

@@ -23,6 +23,26 @@ bool isWorkgroupSpace(Attribute space) {
   return false;
 }
 
+/// 16 bytes: matrix fragment loads (ldmatrix) read 16-byte rows.
+constexpr uint64_t kAlign = 16;
+
+/// Bytes of a static workgroup allocation of type `t`.
+uint64_t bytesOf(MemRefType t) {
+  unsigned bits = t.getElementType().isIndex()
+                      ? 64
+                      : t.getElementType().getIntOrFloatBitWidth();
+  return t.getNumElements() * llvm::divideCeil(bits, 8);
+}
+
+SmallVector<memref::AllocOp> workgroupAllocs(gpu::GPUFuncOp f) {
+  SmallVector<memref::AllocOp> allocs;
+  f.walk([&](memref::AllocOp a) {
+    if (isWorkgroupSpace(a.getType().getMemorySpace()))
+      allocs.push_back(a);
+  });
+  return allocs;
+}
+
 struct GPUWorkgroupAttributionsPass
     : public mlir::tangram::impl::GPUWorkgroupAttributionsPassBase<
           GPUWorkgroupAttributionsPass> {
@@ -30,27 +50,54 @@ struct GPUWorkgroupAttributionsPass
     auto workgroup = gpu::AddressSpaceAttr::get(&getContext(),
                                                 gpu::AddressSpace::Workgroup);
     WalkResult r = getOperation().walk([&](gpu::GPUFuncOp f) {
-      SmallVector<memref::AllocOp> allocs;
-      f.walk([&](memref::AllocOp a) {
-        if (isWorkgroupSpace(a.getType().getMemorySpace()))
-          allocs.push_back(a);
-      });
-      for (memref::AllocOp a : allocs) {
-        MemRefType t = a.getType();
-        if (a->getBlock() != &f.getBody().front() || !t.hasStaticShape()) {
+      SmallVector<memref::AllocOp> allocs = workgroupAllocs(f);
+      for (memref::AllocOp a : allocs)
+        if (a->getBlock() != &f.getBody().front() ||
+            !a.getType().hasStaticShape()) {
           a.emitError("workgroup memory must be allocated with a static "
                       "shape at the top of the kernel");
           return WalkResult::interrupt();
         }
+      auto dynamic = f->getAttrOfType<IntegerAttr>(
+          tangram::kDynamicSharedMemoryAttr);
+      if (dynamic) {
+        f->removeAttr(tangram::kDynamicSharedMemoryAttr);
+        uint64_t bytes = tangram::workgroupMemoryBytes(f);
+        if (bytes > dynamic.getValue().getZExtValue()) {
+          f.emitError("workgroup memory of ")
+              << bytes << " bytes does not fit the "
+              << dynamic.getValue().getZExtValue()
+              << " given at launch";
+          return WalkResult::interrupt();
+        }
+      }
+      // Workgroup memory given at launch: each allocation a view of it.
+      Value base;
+      uint64_t offset = 0;
+      for (memref::AllocOp a : allocs) {
+        MemRefType t = a.getType();
         auto type = MemRefType::get(t.getShape(), t.getElementType(),
                                     t.getLayout(), workgroup);
-        Value attribution = f.addWorkgroupAttribution(type, a.getLoc());
-        // 16 bytes: matrix fragment loads (ldmatrix) read 16-byte rows.
-        f.setWorkgroupAttributionAttr(
-            f.getNumWorkgroupAttributions() - 1,
-            LLVM::LLVMDialect::getAlignAttrName(),
-            IntegerAttr::get(IntegerType::get(&getContext(), 64), 16));
-        a.getResult().replaceAllUsesWith(attribution);
+        Value replacement;
+        if (dynamic) {
+          OpBuilder b(a);
+          if (!base)
+            base = gpu::DynamicSharedMemoryOp::create(
+                b, a.getLoc(),
+                MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                                AffineMap(), workgroup));
+          Value at = arith::ConstantIndexOp::create(b, a.getLoc(), offset);
+          replacement = memref::ViewOp::create(b, a.getLoc(), type, base, at,
+                                               ValueRange());
+          offset += llvm::alignTo(bytesOf(t), kAlign);
+        } else {
+          replacement = f.addWorkgroupAttribution(type, a.getLoc());
+          f.setWorkgroupAttributionAttr(
+              f.getNumWorkgroupAttributions() - 1,
+              LLVM::LLVMDialect::getAlignAttrName(),
+              IntegerAttr::get(IntegerType::get(&getContext(), 64), kAlign));
+        }
+        a.getResult().replaceAllUsesWith(replacement);
         a.erase();
       }
       return WalkResult::advance();
@@ -61,3 +108,11 @@ struct GPUWorkgroupAttributionsPass
 };
 
 } // namespace
+
+uint64_t mlir::tangram::workgroupMemoryBytes(gpu::GPUFuncOp kernel) {
+  uint64_t bytes = 0;
+  for (memref::AllocOp a : workgroupAllocs(kernel))
+    if (a.getType().hasStaticShape())
+      bytes += llvm::alignTo(bytesOf(a.getType()), kAlign);
+  return bytes;
+}

@@ -51,8 +51,9 @@ struct KernelContext {
   IRMapping &map;
   /// Invocations per workgroup, and the largest grid.
   unsigned wg, maxGroups;
-  /// Workgroup memory a kernel may allocate.
-  unsigned sharedMemoryBytes;
+  /// Workgroup memory a kernel may allocate, and what it may have when
+  /// the launch asks for it (dynamic shared memory; >= sharedMemoryBytes).
+  unsigned sharedMemoryBytes, maxSharedMemoryBytes;
   /// Reductions the target folds across a subgroup exactly
   /// (gpu.subgroup_reduce); the rest go through workgroup memory.
   ArrayRef<arith::AtomicRMWKind> subgroupReduce;

@@ -19,7 +19,11 @@
 // Each side has two stages (double buffering) where workgroup memory has
 // room: the subgroups multiply step t's tiles in one while step t + 1's
 // are staged into the other, so global loads overlap the matrix
-// instructions. A side that is a plain load with k contiguous and aligned
+// instructions. When both sides are copied asynchronously, up to
+// kMaxStages stages keep that many steps in flight (multistage, as
+// CUTLASS's sm80 kernels), in workgroup memory the launch asks for where
+// the static limit is too small (CUDA's dynamic shared memory above
+// 48 KiB). A side that is a plain load with k contiguous and aligned
 // in memory (A of a row-major matmul, B of a transposed one) is staged by
 // the target's asynchronous copies (cp.async) when it has them, straight
 // from global to workgroup memory; so is a B contiguous along n (a
@@ -54,6 +58,10 @@ constexpr unsigned kBlock = 32, kLargeBlock = 64;
 /// (a large block never trades double buffering away: f32 operands for
 /// tf32 stage 16 deep on NVIDIA).
 constexpr unsigned kDepth = 32;
+/// The most stages of a pipeline whose sides are both copied
+/// asynchronously: steps t + 1 .. t + kMaxStages - 1 are in flight while
+/// step t's products run.
+constexpr unsigned kMaxStages = 4;
 
 /// The value a side of the product reads before it is extended from a
 /// narrower float in the loop body (f16 inputs of an f32 product).
@@ -73,6 +81,8 @@ struct TilePlan {
   /// Elements per row of a [point][k] stage and of a [k][point] one.
   unsigned ld, ldK;
   unsigned stages, groupSize;
+  /// Workgroup memory of one stage of both sides.
+  uint64_t stageBytes;
 };
 
 /// The plan for subgroup blocks of `block` rows, or none when its
@@ -92,15 +102,32 @@ std::optional<TilePlan> planTile(const KernelContext &ctx, const MatrixOp &op,
   p.ldK = p.tileSize + (width == 32 ? 256 : 128) / width;
   // Two stages of each side's tile where workgroup memory has room for
   // them, else one.
-  uint64_t stageBytes = 2ull * p.tileSize * p.ld * width / 8;
+  p.stageBytes = 2ull * p.tileSize * p.ld * width / 8;
   if (block % op.m || block % op.n || depth % op.k ||
-      stageBytes > ctx.sharedMemoryBytes)
+      p.stageBytes > ctx.sharedMemoryBytes)
     return std::nullopt;
-  p.stages = 2 * stageBytes <= ctx.sharedMemoryBytes ? 2 : 1;
+  p.stages = 2 * p.stageBytes <= ctx.sharedMemoryBytes ? 2 : 1;
   p.groupSize = kGrid * kGrid * op.subgroupSize;
   if ((p.tileSize * depth) % p.groupSize)
     return std::nullopt;
   return p;
+}
+
+/// The stages of plan `p` when its sides are both copied asynchronously:
+/// as many as fit, up to kMaxStages, in the static limit or in half of
+/// what a launch may ask for (so that two workgroups, as many as the
+/// large block's accumulators leave registers for, share a
+/// multiprocessor), but no more than the steps along a static reduction
+/// (or two; more would stage zeros), and never fewer than `p`'s.
+unsigned deepStages(const KernelContext &ctx, const TilePlan &p,
+                    const IterationSpace &red) {
+  uint64_t budget = std::max<uint64_t>(ctx.sharedMemoryBytes,
+                                       ctx.maxSharedMemoryBytes / 2);
+  uint64_t stages = std::min<uint64_t>(budget / p.stageBytes, kMaxStages);
+  if (std::optional<int64_t> depth = ctx.pb.constantOf(red.total))
+    stages = std::min<uint64_t>(
+        stages, std::max<uint64_t>(2, llvm::divideCeil(*depth, p.depth)));
+  return std::max<unsigned>(stages, p.stages);
 }
 
 /// Whether the contraction has at least twice as many `tileSize` tiles as
@@ -275,6 +302,8 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
       sides = largeSides;
     }
   }
+  if (sides[0].chunk && sides[1].chunk)
+    plan.stages = deepStages(ctx, plan, tiling.red);
   tiling.tileRows = tiling.tileCols = plan.tileSize;
   unsigned block = plan.block, tileSize = plan.tileSize, ld = plan.ld,
            ldK = plan.ldK, stages = plan.stages, tileDepth = plan.depth;
@@ -437,18 +466,28 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
     return copies;
   };
 
-  // Two stages: while the subgroups multiply the tiles of step t in one,
-  // step t + 1's are copied (asynchronously) or fetched into registers
-  // and stored into the other after the products, so global loads overlap
+  // Step t is staged in stage t % stages. Two or more stages: while the
+  // subgroups multiply the tiles of step t, the copies of step
+  // t + stages - 1 start (into the stage step t - 1 used, which the
+  // barrier ending it freed), and registers (only with two stages: a side
+  // staged through registers has one step in flight) fetch step t + 1's
+  // elements and store them after the products, so global loads overlap
   // the matrix instructions. One stage: step t + 1's registers are
   // fetched before the products and stored after them, its copies start
-  // after them. Step 0 is staged before the loop.
-  bool two = stages == 2;
-  SmallVector<Value> copies;
-  for (const Side &side : sides)
-    if (side.chunk)
-      llvm::append_range(copies, copy(ab, cidx(ab, 0), side, cidx(ab, 0)));
-  Value firstGroup = anyAsync ? op.commitAsync(ab, loc, copies) : Value();
+  // after them. Steps 0 .. stages - 2 are staged before the loop, each
+  // step's copies a group of their own.
+  bool multi = stages >= 2;
+  unsigned ahead = multi ? stages - 1 : 1;
+  Value firstGroup;
+  for (unsigned s = 0; s < std::max(1u, stages - 1); ++s) {
+    SmallVector<Value> copies;
+    for (const Side &side : sides)
+      if (side.chunk)
+        llvm::append_range(copies, copy(ab, cidx(ab, s * tileDepth), side,
+                                        cidx(ab, s)));
+    if (anyAsync)
+      firstGroup = op.commitAsync(ab, loc, copies);
+  }
   for (const Side &side : sides)
     if (!side.chunk)
       place(ab, fetch(ab, cidx(ab, 0), side), side, cidx(ab, 0));
@@ -462,26 +501,31 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
     OpBuilder kb = OpBuilder::atBlockBegin(kLoop.getBody());
     Value k0 = kLoop.getInductionVar();
     Value next = arith::AddIOp::create(kb, loc, k0, cidx(kb, tileDepth));
-    // The stages of this step and the next.
-    Value cur = cidx(kb, 0), nextStage = cur;
-    if (two) {
-      cur = arith::RemUIOp::create(
-          kb, loc, arith::DivUIOp::create(kb, loc, k0, cidx(kb, tileDepth)),
-          cidx(kb, 2));
-      nextStage = arith::SubIOp::create(kb, loc, cidx(kb, 1), cur);
+    // The stage of this step, and the stage of the step staged now (t +
+    // stages - 1 by copies, t + 1 by registers: the same stage, as
+    // registers go with two stages at most).
+    Value cur = cidx(kb, 0), aheadStage = cur;
+    if (multi) {
+      Value t = arith::DivUIOp::create(kb, loc, k0, cidx(kb, tileDepth));
+      cur = arith::RemUIOp::create(kb, loc, t, cidx(kb, stages));
+      aheadStage = arith::RemUIOp::create(
+          kb, loc, arith::AddIOp::create(kb, loc, t, cidx(kb, ahead)),
+          cidx(kb, stages));
     }
     auto startCopies = [&]() {
-      SmallVector<Value> nextCopies;
+      Value k = arith::AddIOp::create(kb, loc, k0,
+                                      cidx(kb, ahead * tileDepth));
+      SmallVector<Value> aheadCopies;
       for (const Side &side : sides)
         if (side.chunk)
-          llvm::append_range(nextCopies, copy(kb, next, side, nextStage));
-      return op.commitAsync(kb, loc, nextCopies);
+          llvm::append_range(aheadCopies, copy(kb, k, side, aheadStage));
+      return op.commitAsync(kb, loc, aheadCopies);
     };
     if (anyAsync) {
-      // Step t's copies (with two stages, all but the newest group) must
-      // have landed, for every invocation.
-      Value group = two ? startCopies() : firstGroup;
-      op.waitAsync(kb, loc, group, /*pending=*/two ? 1 : 0);
+      // Step t's copies (with two or more stages, all but the newest
+      // stages - 1 groups) must have landed, for every invocation.
+      Value group = multi ? startCopies() : firstGroup;
+      op.waitAsync(kb, loc, group, /*pending=*/multi ? stages - 1 : 0);
       gpu::BarrierOp::create(kb, loc);
     }
     SmallVector<SmallVector<Value>> fetched(2);
@@ -526,15 +570,15 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
         }
     }
     // One stage: every subgroup is done with it before it is overwritten.
-    if (!two)
+    if (!multi)
       gpu::BarrierOp::create(kb, loc);
     for (auto [i, side] : llvm::enumerate(sides))
       if (!side.chunk)
-        place(kb, fetched[i], side, nextStage);
-    if (anyAsync && !two)
+        place(kb, fetched[i], side, aheadStage);
+    if (anyAsync && !multi)
       startCopies();
-    // The next step's registers are stored, and (two stages) this step's
-    // stage is free to be overwritten by step t + 2.
+    // The next step's registers are stored, and (two or more stages) this
+    // step's stage is free to be overwritten by step t + stages.
     gpu::BarrierOp::create(kb, loc);
     scf::YieldOp::create(kb, loc, accs);
   }

@@ -10,6 +10,7 @@
 // RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mma_sync_m16n8k16_f16,mma_sync_m16n8k8_tf32 shared-memory=49152' -verify-diagnostics | FileCheck %s --check-prefix=MMA2
 // RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mma_sync_m16n8k16_f16,mma_sync_m16n8k8_tf32 precision=tf32 shared-memory=49152' -verify-diagnostics | FileCheck %s --check-prefix=TF32
 // RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mfma_f32_16x16x16_f16' -verify-diagnostics | FileCheck %s --check-prefix=MFMA
+// RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mma_sync_m16n8k16_f16 shared-memory=16384 max-shared-memory=98304' -verify-diagnostics | FileCheck %s --check-prefix=DEEP
 // RUN: not tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=teleport' 2>&1 | FileCheck %s --check-prefix=BADMATRIX
 // BADMATRIX: error: unknown matrix op 'teleport' in matrix-ops
 // RUN: not tangram-opt %s -split-input-file -tg-gpu-build-kernels='precision=f8' 2>&1 | FileCheck %s --check-prefix=BADPRECISION
@@ -539,6 +540,66 @@ func.func @matmul_f16(%a: memref<40x20xf16>, %b: memref<20x31xf16>, %c: memref<4
       %p = arith.mulf %u, %v : f16
       %s = arith.addf %acc, %p : f16
       memref.store %s, %c[%i, %j] : memref<40x31xf16>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Both sides copied (A along k, B along n) and K = 256 (8 steps of 32):
+// with 16 KiB of static workgroup memory each side has one stage (MMA);
+// with 96 KiB a launch may ask for (DEEP), half of it, 48 KiB, holds four
+// stages of 10 KiB. Steps 0, 1 and 2 are copied before the loop, a group
+// each; step t copies step t + 3 into stage (t + 3) % 4 (the one step
+// t - 1 read), waits for all but the newest three groups, and multiplies
+// stage t % 4. The 40 KiB are more than the static limit: the kernel is
+// marked for workgroup memory given at launch, and so is its dispatch.
+// MMA-LABEL: func.func @matmul_f16_stages
+// MMA-NOT: shared_bytes
+// MMA: memref.alloc() : memref<2560xf16, 3>
+// MMA-NOT: tg.dynamic_shared_memory
+// MMA: nvgpu.device_async_wait %{{.*}} {numGroups = 0 : i32}
+// MMA2-LABEL: func.func @matmul_f16_stages
+// MMA2-NOT: shared_bytes
+// MMA2: memref.alloc() : memref<10240xf16, 3>
+// MMA2: nvgpu.device_async_wait %{{.*}} {numGroups = 3 : i32}
+// DEEP-LABEL: func.func @matmul_f16_stages
+// DEEP-SAME: \22shared_bytes\22:40960
+// DEEP: gpu.func @matmul_f16_stages_k0
+// DEEP-SAME: tg.dynamic_shared_memory = 40960 : i64
+// DEEP-DAG: %[[A:.*]] = memref.alloc() : memref<10240xf16, 3>
+// DEEP-DAG: %[[B:.*]] = memref.alloc() : memref<10240xf16, 3>
+// DEEP-COUNT-3: nvgpu.device_async_create_group
+// DEEP-NOT: nvgpu.device_async_wait
+// DEEP: scf.for %[[K:.*]] = %{{.*}} to %c256 step %c32
+// DEEP: %[[T:.*]] = arith.divui %[[K]], %{{.*}} : index
+// DEEP: %[[CUR:.*]] = arith.remui %[[T]], %[[FOUR:.*]] : index
+// DEEP: %[[AHEAD:.*]] = arith.addi %[[T]], %c3 : index
+// DEEP: arith.remui %[[AHEAD]], %{{.*}} : index
+// DEEP: nvgpu.device_async_create_group
+// DEEP-NEXT: nvgpu.device_async_wait %{{.*}} {numGroups = 3 : i32}
+// DEEP-NEXT: gpu.barrier
+// DEEP-COUNT-16: nvgpu.mma.sync
+// DEEP-NEXT: gpu.barrier
+// DEEP-NEXT: scf.yield
+// DEEP: nvgpu.device_async_wait %{{.*}} {numGroups = 0 : i32}
+// DEEP: gpu.return
+func.func @matmul_f16_stages(%a: memref<100x256xf16>, %b: memref<256x64xf16>, %c: memref<100x64xf16>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %c100 = arith.constant 100 : index
+  %c256 = arith.constant 256 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c100, %c64) step (%c1, %c1) {
+    scf.for %k = %c0 to %c256 step %c1 {
+      %u = memref.load %a[%i, %k] : memref<100x256xf16>
+      %v = memref.load %b[%k, %j] : memref<256x64xf16>
+      %acc = memref.load %c[%i, %j] : memref<100x64xf16>
+      %p = arith.mulf %u, %v : f16
+      %s = arith.addf %acc, %p : f16
+      memref.store %s, %c[%i, %j] : memref<100x64xf16>
     }
     scf.reduce
   }

@@ -36,3 +36,38 @@ gpu.module @m {
     gpu.return
   }
 }
+
+// -----
+
+// A kernel given its workgroup memory at launch: each allocation is a view
+// of gpu.dynamic_shared_memory, at 16-byte aligned offsets (100 bytes of
+// the first take 112), and the mark is consumed.
+// CHECK-LABEL: gpu.func @dynamic
+// CHECK-NOT: workgroup(
+// CHECK-NOT: tg.dynamic_shared_memory
+// CHECK-DAG: %[[D:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK: memref.view %[[D]][%[[C0]]][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<50xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[C112:.*]] = arith.constant 112 : index
+// CHECK: memref.view %[[D]][%[[C112]]][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<8xf32, #gpu.address_space<workgroup>>
+gpu.module @m {
+  gpu.func @dynamic(%x: f32) kernel attributes {tg.dynamic_shared_memory = 144 : i64} {
+    %a = memref.alloc() : memref<50xf16, 3>
+    %b = memref.alloc() : memref<8xf32, 3>
+    %c0 = arith.constant 0 : index
+    memref.store %x, %b[%c0] : memref<8xf32, 3>
+    %h = memref.load %a[%c0] : memref<50xf16, 3>
+    gpu.return
+  }
+}
+
+// -----
+
+// More workgroup memory than the launch gives is an error.
+gpu.module @m {
+  // expected-error @below {{workgroup memory of 160 bytes does not fit the 144 given at launch}}
+  gpu.func @too_much(%x: f32) kernel attributes {tg.dynamic_shared_memory = 144 : i64} {
+    %a = memref.alloc() : memref<40xf32, 3>
+    gpu.return
+  }
+}

@@ -26,6 +26,10 @@ struct GPUDescription {
   /// Workgroups along x of one dispatch.
   unsigned maxWorkgroups = 65535;
   unsigned sharedMemoryBytes = 32768;
+  /// Workgroup memory a kernel may have when it asks for it at launch
+  /// (CUDA's dynamic shared memory above 48 KiB); 0: sharedMemoryBytes.
+  /// Only the matrix strategy's deeper pipelines use it.
+  unsigned maxSharedMemoryBytes = 0;
   /// Multiprocessors (SMs, CUs) of the largest GPU of the architecture:
   /// how many workgroups run at once, which decides whether a problem has
   /// work enough for large tiles. Unknown for Vulkan devices: a small GPU.

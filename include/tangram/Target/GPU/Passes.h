@@ -29,6 +29,17 @@ namespace mlir::tangram {
 /// (tg-gpu-build-kernels).
 inline constexpr llvm::StringLiteral kGPUProgramAttr = "tg.gpu_program";
 
+/// The attribute of a kernel whose workgroup memory is given at launch
+/// (CUDA's dynamic shared memory), with its size in bytes: set by
+/// tg-gpu-build-kernels beside the dispatch's `shared_bytes`, consumed by
+/// tg-gpu-workgroup-attributions.
+inline constexpr llvm::StringLiteral kDynamicSharedMemoryAttr =
+    "tg.dynamic_shared_memory";
+
+/// Bytes of workgroup memory `kernel` allocates (memref.alloc in memory
+/// space 3), each allocation starting 16-byte aligned.
+uint64_t workgroupMemoryBytes(gpu::GPUFuncOp kernel);
+
 } // namespace mlir::tangram
 
 #endif // TANGRAM_TARGET_GPU_PASSES_H

@@ -83,11 +83,17 @@ def GPUWorkgroupAttributionsPass
     takes). The LLVM targets (NVVM, ROCDL) lower only workgroup
     attributions to shared memory (an `alloc` would become a `malloc`
     call): each such allocation of a static shape becomes an attribution
-    of the `gpu.func` in `#gpu.address_space<workgroup>`. An allocation in
+    of the `gpu.func` in `#gpu.address_space<workgroup>`. In a kernel
+    marked `tg.dynamic_shared_memory = N` (workgroup memory given at
+    launch, above the static limit), the allocations are instead views
+    (`memref.view`) of `gpu.dynamic_shared_memory`, one after the other at
+    16-byte aligned offsets, which must fit N bytes. An allocation in
     space 3 that is not at the top of a kernel, or of a dynamic shape, is
     an error.
   }];
-  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
 }
 
 def GPUExpandTruncPass : Pass<"tg-gpu-expand-trunc", "gpu::GPUModuleOp"> {
@@ -99,6 +105,23 @@ def GPUExpandTruncPass : Pass<"tg-gpu-expand-trunc", "gpu::GPUModuleOp"> {
     for every float, infinities and NaN included.
   }];
   let dependentDialects = ["::mlir::math::MathDialect"];
+}
+
+def GPUExternDynamicSharedMemoryPass
+    : Pass<"tg-gpu-extern-dynamic-shared-memory", "gpu::GPUModuleOp"> {
+  let summary = "Makes the LLVM global of gpu.dynamic_shared_memory external";
+  let description = [{
+    The GPU-to-NVVM and -ROCDL conversions lower `gpu.dynamic_shared_memory`
+    to an internal zero-size global in address space 3. The NVPTX backend
+    demotes an internal global used by one kernel to a variable of that
+    kernel, and prints a zero-size one as one static byte
+    (`.shared .b8 __dynamic_shmem__0;`), so that the kernel's accesses
+    run past it into the memory given at launch. An external zero-size
+    global is what both backends read as memory given at launch
+    (`.extern .shared .align 16 .b8 __dynamic_shmem__0[];` in PTX, dynamic
+    LDS on AMDGPU). Runs after the conversion to LLVM.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def GPUSubgroupReduceToShufflesPass
@@ -460,6 +483,12 @@ def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
            "through workgroup memory">,
     Option<"sharedMemoryBytes", "shared-memory", "unsigned", "16384",
            "workgroup memory a kernel may allocate (bytes)">,
+    Option<"maxSharedMemoryBytes", "max-shared-memory", "unsigned", "0",
+           "workgroup memory a kernel may have when the launch asks for it "
+           "(bytes; 0: shared-memory): a matrix contraction whose operands "
+           "are all copied asynchronously stages more steps ahead with it, "
+           "the kernel then takes its workgroup memory at launch "
+           "(dynamic shared memory)">,
     Option<"multiprocessors", "multiprocessors", "unsigned", "16",
            "workgroups the GPU runs at once (SMs, CUs): a matrix "
            "contraction takes 128 x 128 tiles when it has at least twice "
