@@ -46,15 +46,17 @@ ERROR_LINE = re.compile(r"^error:", re.MULTILINE)
 CUDA = os.environ.get("TANGRAM_CUDA_PATH", "/usr/local/cuda")
 LLVM = "/usr/lib/llvm-22/bin"
 
-Result = collections.namedtuple("Result", "case status detail kernels matrix copies host", defaults=(0, 0, ""))
+Result = collections.namedtuple("Result", "case status detail kernels matrix copies host launch_shared",
+                                defaults=(0, 0, "", 0))
 HOST_HINT = "a cpu device (--target ...,cpu"
 
 
 def ptx_uses(target, path, instruction):
     """Whether a cuda kernel has `instruction` (mma.sync: it multiplies on
-    the tensor cores; cp.async: it stages tiles by asynchronous copies); the
-    rocm kernels' MFMA is checked by test/Target/ROCm/mfma.onnxtxt (it needs
-    a disassembly per kernel)."""
+    the tensor cores; cp.async: it stages tiles by asynchronous copies;
+    .extern .shared: it takes shared memory at launch, above the 48 KiB
+    of static shared memory); the rocm kernels' MFMA is checked by
+    test/Target/ROCm/mfma.onnxtxt (it needs a disassembly per kernel)."""
     if not target.startswith("cuda"):
         return False
     with open(path, errors="replace") as f:
@@ -105,7 +107,8 @@ def run_case(build, target, name, model, root, precision="", devices=None):
             if problem:
                 return Result(name, "invalid", f"{os.path.basename(f)}: {problem}", len(files))
         return Result(name, "valid", "", len(files), sum(ptx_uses(target, f, "mma.sync") for f in files),
-                      sum(ptx_uses(target, f, "cp.async") for f in files))
+                      sum(ptx_uses(target, f, "cp.async") for f in files),
+                      launch_shared=sum(ptx_uses(target, f, ".extern .shared") for f in files))
 
 
 def write_reports(target, results, md_path, json_path, source, precision=""):
@@ -116,6 +119,7 @@ def write_reports(target, results, md_path, json_path, source, precision=""):
                "crash": counts["crash"], "kernels": sum(r.kernels for r in results),
                "tensor_core_kernels": sum(r.matrix for r in results),
                "async_copy_kernels": sum(r.copies for r in results),
+               "launch_shared_kernels": sum(r.launch_shared for r in results),
                "cases": {r.case: r.status for r in results},
                "host_steps": sorted(r.case for r in results if r.host),
                "model_kernels": {r.case: r.kernels for r in results
@@ -139,7 +143,8 @@ def write_reports(target, results, md_path, json_path, source, precision=""):
     lines += ["", f"**{counts['valid']} / {total} cases compile and validate "
               f"({100.0 * counts['valid'] / max(total, 1):.1f}%), {summary['kernels']} kernels"
               + (f", {summary['tensor_core_kernels']} of them on the tensor cores (`mma.sync`), "
-                 f"{summary['async_copy_kernels']} staging tiles by `cp.async`"
+                 f"{summary['async_copy_kernels']} staging tiles by `cp.async`, "
+                 f"{summary['launch_shared_kernels']} taking shared memory at launch (`.extern .shared`)"
                  if target.startswith("cuda") else "") + ".**", "",
               "## Cases that do not", "", "| case | outcome | detail |", "|---|---|---|"]
     for r in results:
@@ -160,11 +165,13 @@ def write_reports(target, results, md_path, json_path, source, precision=""):
     models = [r for r in results if r.case.startswith("model:") and r.status == "valid"]
     if models:
         lines += ["", "## Kernels per model", "",
-                  "| model | kernels" + (" | on `mma.sync` | staging by `cp.async`" if target.startswith("cuda") else "")
-                  + " |", "|---|---:" + ("|---:|---:" if target.startswith("cuda") else "") + "|"]
+                  "| model | kernels" + (" | on `mma.sync` | staging by `cp.async` | shared memory at launch"
+                                         if target.startswith("cuda") else "")
+                  + " |", "|---|---:" + ("|---:|---:|---:" if target.startswith("cuda") else "") + "|"]
         for r in models:
             lines.append(f"| {r.case[len('model:'):]} | {r.kernels}"
-                         + (f" | {r.matrix} | {r.copies}" if target.startswith("cuda") else "") + " |")
+                         + (f" | {r.matrix} | {r.copies} | {r.launch_shared}" if target.startswith("cuda") else "")
+                         + " |")
     with open(md_path, "w") as f:
         f.write("\n".join(lines) + "\n")
     return summary
