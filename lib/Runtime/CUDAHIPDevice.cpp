@@ -454,23 +454,30 @@ bool GPUExecutable::load(ByteSpan bytes, std::string &error) {
              false;
     functions_[k.name] = fn;
   }
+  // The most shared memory any dispatch gives each kernel at launch.
+  std::map<std::string, unsigned> shared;
   for (const ExportDesc &x : desc_.exports)
     for (const KernelDispatch &k : x.program.kernels) {
       if (!functions_.count(k.kernel))
         return error = "the program dispatches kernel '" + k.kernel +
                        "', which the code object does not have",
                false;
-      // CUDA gives a kernel more than 48 KiB of dynamic shared memory
-      // only once it opted in (CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_
-      // BYTES); an AMD GPU gives all of its 64 KiB of LDS without.
-      if (!a.hip && k.sharedBytes > 48 * 1024)
-        if (Status s = a.funcSetAttribute(functions_[k.kernel], 8,
-                                          (int)k.sharedBytes))
-          return error = "kernel '" + k.kernel + "' asks for " +
-                         std::to_string(k.sharedBytes) +
-                         " bytes of shared memory: " +
-                         a.failed("cuFuncSetAttribute", s),
-                 false;
+      shared[k.kernel] = std::max(shared[k.kernel], k.sharedBytes);
+    }
+  // CUDA gives a kernel more than 48 KiB of dynamic shared memory only
+  // once it opted in (CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES); an
+  // AMD GPU gives all of its 64 KiB of LDS without.
+  for (auto &[name, bytes] : shared)
+    if (!a.hip && bytes > 48 * 1024) {
+      // 1: CUDA_ERROR_INVALID_VALUE, for a size the call cannot take.
+      Status s = bytes > INT32_MAX
+                     ? 1
+                     : a.funcSetAttribute(functions_[name], 8, (int)bytes);
+      if (s)
+        return error = "kernel '" + name + "' asks for " +
+                       std::to_string(bytes) + " bytes of shared memory: " +
+                       a.failed("cuFuncSetAttribute", s),
+               false;
     }
   return true;
 }

@@ -18,9 +18,11 @@ struct GPUExternDynamicSharedMemoryPass
   void runOnOperation() override {
     for (auto g : getOperation().getOps<LLVM::GlobalOp>()) {
       // What GPUDynamicSharedMemoryOpLowering creates: a zero-size array
-      // in workgroup memory (address space 3), with no value.
+      // in workgroup memory (address space 3), with no value, named
+      // __dynamic_shmem__N.
       auto array = dyn_cast<LLVM::LLVMArrayType>(g.getGlobalType());
-      if (g.getAddrSpace() == 3 && array && array.getNumElements() == 0 &&
+      if (g.getSymName().starts_with("__dynamic_shmem__") &&
+          g.getAddrSpace() == 3 && array && array.getNumElements() == 0 &&
           !g.getValueOrNull() && !g.getInitializerBlock() &&
           g.getLinkage() == LLVM::Linkage::Internal)
         g.setLinkage(LLVM::Linkage::External);

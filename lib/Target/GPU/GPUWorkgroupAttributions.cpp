@@ -26,12 +26,21 @@ bool isWorkgroupSpace(Attribute space) {
 /// 16 bytes: matrix fragment loads (ldmatrix) read 16-byte rows.
 constexpr uint64_t kAlign = 16;
 
+/// Bits of one element of type `t`: an index is 64 bits (the LLVM
+/// targets' indices), a vector or complex number its elements'.
+uint64_t bitsOf(Type t) {
+  if (auto v = dyn_cast<VectorType>(t))
+    return v.getNumElements() * bitsOf(v.getElementType());
+  if (auto c = dyn_cast<ComplexType>(t))
+    return 2 * bitsOf(c.getElementType());
+  if (t.isIntOrFloat())
+    return t.getIntOrFloatBitWidth();
+  return 64;
+}
+
 /// Bytes of a static workgroup allocation of type `t`.
 uint64_t bytesOf(MemRefType t) {
-  unsigned bits = t.getElementType().isIndex()
-                      ? 64
-                      : t.getElementType().getIntOrFloatBitWidth();
-  return t.getNumElements() * llvm::divideCeil(bits, 8);
+  return t.getNumElements() * llvm::divideCeil(bitsOf(t.getElementType()), 8);
 }
 
 SmallVector<memref::AllocOp> workgroupAllocs(gpu::GPUFuncOp f) {

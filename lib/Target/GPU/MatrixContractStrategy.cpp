@@ -114,15 +114,18 @@ std::optional<TilePlan> planTile(const KernelContext &ctx, const MatrixOp &op,
 }
 
 /// The stages of plan `p` when its sides are both copied asynchronously:
-/// as many as fit, up to kMaxStages, in the static limit or in half of
-/// what a launch may ask for (so that two workgroups, as many as the
-/// large block's accumulators leave registers for, share a
-/// multiprocessor), but no more than the steps along a static reduction
-/// (or two; more would stage zeros), and never fewer than `p`'s.
+/// as many as fit, up to kMaxStages, in the static limit, or for the
+/// large block in half of what a launch may ask for (so that two of its
+/// workgroups, as many as its accumulators leave registers for, share a
+/// multiprocessor; the small block, for problems of fewer tiles, keeps
+/// the workgroups a multiprocessor holds), but no more than the steps
+/// along a static reduction (or two; more would stage zeros), and never
+/// fewer than `p`'s.
 unsigned deepStages(const KernelContext &ctx, const TilePlan &p,
                     const IterationSpace &red) {
-  uint64_t budget = std::max<uint64_t>(ctx.sharedMemoryBytes,
-                                       ctx.maxSharedMemoryBytes / 2);
+  uint64_t budget = ctx.sharedMemoryBytes;
+  if (p.block == kLargeBlock)
+    budget = std::max<uint64_t>(budget, ctx.maxSharedMemoryBytes / 2);
   uint64_t stages = std::min<uint64_t>(budget / p.stageBytes, kMaxStages);
   if (std::optional<int64_t> depth = ctx.pb.constantOf(red.total))
     stages = std::min<uint64_t>(
@@ -582,8 +585,8 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
     gpu::BarrierOp::create(kb, loc);
     scf::YieldOp::create(kb, loc, accs);
   }
-  // The last group (zeros past the end) lands before the next tile stages
-  // into the same place.
+  // The last groups (zeros past the end) land before the next tile stages
+  // into the same places.
   if (anyAsync)
     op.waitAsync(ab, loc, firstGroup, /*pending=*/0);
 

@@ -10,7 +10,7 @@
 // RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mma_sync_m16n8k16_f16,mma_sync_m16n8k8_tf32 shared-memory=49152' -verify-diagnostics | FileCheck %s --check-prefix=MMA2
 // RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mma_sync_m16n8k16_f16,mma_sync_m16n8k8_tf32 precision=tf32 shared-memory=49152' -verify-diagnostics | FileCheck %s --check-prefix=TF32
 // RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mfma_f32_16x16x16_f16' -verify-diagnostics | FileCheck %s --check-prefix=MFMA
-// RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mma_sync_m16n8k16_f16 shared-memory=16384 max-shared-memory=98304' -verify-diagnostics | FileCheck %s --check-prefix=DEEP
+// RUN: tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=mma_sync_m16n8k16_f16 shared-memory=49152 max-shared-memory=196608' -verify-diagnostics | FileCheck %s --check-prefix=DEEP
 // RUN: not tangram-opt %s -split-input-file -tg-gpu-build-kernels='matrix-ops=teleport' 2>&1 | FileCheck %s --check-prefix=BADMATRIX
 // BADMATRIX: error: unknown matrix op 'teleport' in matrix-ops
 // RUN: not tangram-opt %s -split-input-file -tg-gpu-build-kernels='precision=f8' 2>&1 | FileCheck %s --check-prefix=BADPRECISION
@@ -548,14 +548,16 @@ func.func @matmul_f16(%a: memref<40x20xf16>, %b: memref<20x31xf16>, %c: memref<4
 
 // -----
 
-// Both sides copied (A along k, B along n) and K = 256 (8 steps of 32):
-// with 16 KiB of static workgroup memory each side has one stage (MMA);
-// with 96 KiB a launch may ask for (DEEP), half of it, 48 KiB, holds four
-// stages of 10 KiB. Steps 0, 1 and 2 are copied before the loop, a group
-// each; step t copies step t + 3 into stage (t + 3) % 4 (the one step
-// t - 1 read), waits for all but the newest three groups, and multiplies
-// stage t % 4. The 40 KiB are more than the static limit: the kernel is
-// marked for workgroup memory given at launch, and so is its dispatch.
+// Both sides copied (A along k, B along n), K = 256 (8 steps of 32), and
+// 6 x 6 = 36 tiles of 128 x 128, at least twice `multiprocessors` (16):
+// with 16 KiB of static workgroup memory (MMA) the 64 x 64 tile has one
+// stage; with 48 KiB (MMA2) the 128 x 128 tile has two stages of 20 KiB;
+// with 192 KiB a launch may ask for (DEEP), half of it, 96 KiB, holds
+// four. Steps 0, 1 and 2 are copied before the loop, a group each; step
+// t copies step t + 3 into stage (t + 3) % 4 (the one step t - 1 read),
+// waits for all but the newest three groups, and multiplies stage t % 4.
+// The 80 KiB are more than the static limit: the kernel is marked for
+// workgroup memory given at launch, and so is its dispatch.
 // MMA-LABEL: func.func @matmul_f16_stages
 // MMA-NOT: shared_bytes
 // MMA: memref.alloc() : memref<2560xf16, 3>
@@ -563,14 +565,15 @@ func.func @matmul_f16(%a: memref<40x20xf16>, %b: memref<20x31xf16>, %c: memref<4
 // MMA: nvgpu.device_async_wait %{{.*}} {numGroups = 0 : i32}
 // MMA2-LABEL: func.func @matmul_f16_stages
 // MMA2-NOT: shared_bytes
+// MMA2: known_block_size = array<i32: 128, 1, 1>
 // MMA2: memref.alloc() : memref<10240xf16, 3>
-// MMA2: nvgpu.device_async_wait %{{.*}} {numGroups = 3 : i32}
+// MMA2: nvgpu.device_async_wait %{{.*}} {numGroups = 1 : i32}
 // DEEP-LABEL: func.func @matmul_f16_stages
-// DEEP-SAME: \22shared_bytes\22:40960
+// DEEP-SAME: \22shared_bytes\22:81920
 // DEEP: gpu.func @matmul_f16_stages_k0
-// DEEP-SAME: tg.dynamic_shared_memory = 40960 : i64
-// DEEP-DAG: %[[A:.*]] = memref.alloc() : memref<10240xf16, 3>
-// DEEP-DAG: %[[B:.*]] = memref.alloc() : memref<10240xf16, 3>
+// DEEP-SAME: tg.dynamic_shared_memory = 81920 : i64
+// DEEP-DAG: %[[A:.*]] = memref.alloc() : memref<20480xf16, 3>
+// DEEP-DAG: %[[B:.*]] = memref.alloc() : memref<20480xf16, 3>
 // DEEP-COUNT-3: nvgpu.device_async_create_group
 // DEEP-NOT: nvgpu.device_async_wait
 // DEEP: scf.for %[[K:.*]] = %{{.*}} to %c256 step %c32
@@ -581,25 +584,24 @@ func.func @matmul_f16(%a: memref<40x20xf16>, %b: memref<20x31xf16>, %c: memref<4
 // DEEP: nvgpu.device_async_create_group
 // DEEP-NEXT: nvgpu.device_async_wait %{{.*}} {numGroups = 3 : i32}
 // DEEP-NEXT: gpu.barrier
-// DEEP-COUNT-16: nvgpu.mma.sync
+// DEEP-COUNT-64: nvgpu.mma.sync
 // DEEP-NEXT: gpu.barrier
 // DEEP-NEXT: scf.yield
 // DEEP: nvgpu.device_async_wait %{{.*}} {numGroups = 0 : i32}
 // DEEP: gpu.return
-func.func @matmul_f16_stages(%a: memref<100x256xf16>, %b: memref<256x64xf16>, %c: memref<100x64xf16>) attributes {tg.num_results = 1 : i64} {
+func.func @matmul_f16_stages(%a: memref<768x256xf16>, %b: memref<256x768xf16>, %c: memref<768x768xf16>) attributes {tg.num_results = 1 : i64} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  %c64 = arith.constant 64 : index
-  %c100 = arith.constant 100 : index
   %c256 = arith.constant 256 : index
-  scf.parallel (%i, %j) = (%c0, %c0) to (%c100, %c64) step (%c1, %c1) {
+  %c768 = arith.constant 768 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c768, %c768) step (%c1, %c1) {
     scf.for %k = %c0 to %c256 step %c1 {
-      %u = memref.load %a[%i, %k] : memref<100x256xf16>
-      %v = memref.load %b[%k, %j] : memref<256x64xf16>
-      %acc = memref.load %c[%i, %j] : memref<100x64xf16>
+      %u = memref.load %a[%i, %k] : memref<768x256xf16>
+      %v = memref.load %b[%k, %j] : memref<256x768xf16>
+      %acc = memref.load %c[%i, %j] : memref<768x768xf16>
       %p = arith.mulf %u, %v : f16
       %s = arith.addf %acc, %p : f16
-      memref.store %s, %c[%i, %j] : memref<100x64xf16>
+      memref.store %s, %c[%i, %j] : memref<768x768xf16>
     }
     scf.reduce
   }

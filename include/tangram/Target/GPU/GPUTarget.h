@@ -28,7 +28,8 @@ struct GPUDescription {
   unsigned sharedMemoryBytes = 32768;
   /// Workgroup memory a kernel may have when it asks for it at launch
   /// (CUDA's dynamic shared memory above 48 KiB); 0: sharedMemoryBytes.
-  /// Only the matrix strategy's deeper pipelines use it.
+  /// The matrix strategy's large tiles stage deeper with it; a kernel of
+  /// more workgroup memory than sharedMemoryBytes takes it at launch.
   unsigned maxSharedMemoryBytes = 0;
   /// Multiprocessors (SMs, CUs) of the largest GPU of the architecture:
   /// how many workgroups run at once, which decides whether a problem has

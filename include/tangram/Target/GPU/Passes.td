@@ -467,6 +467,14 @@ def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
     signature, gets an empty body and a `tg.gpu_program` attribute: the
     program's JSON (values, result dims, scratch sizes, dispatches).
 
+    A kernel whose workgroup memory exceeds `shared-memory` (the static
+    limit) takes it at launch: the `gpu.func` is marked
+    `tg.dynamic_shared_memory = BYTES` (tg-gpu-workgroup-attributions
+    lays the allocations out in `gpu.dynamic_shared_memory`) and its
+    dispatch gets `shared_bytes`; more than `max-shared-memory` is an
+    error ("a kernel needs N bytes of workgroup memory"), which no
+    strategy's kernel reaches.
+
     Run-time checks (`cf.assert`) are dropped: a kernel cannot stop the
     launch, and shape checks on inputs are made by the runtime against the
     manifest before a launch.
