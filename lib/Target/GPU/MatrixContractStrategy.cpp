@@ -480,9 +480,10 @@ FailureOr<bool> mlir::tangram::buildMatrixContraction(
   // after them. Steps 0 .. stages - 2 are staged before the loop, each
   // step's copies a group of their own.
   bool multi = stages >= 2;
+  // Steps staged ahead of the one multiplied: those the prologue stages.
   unsigned ahead = multi ? stages - 1 : 1;
   Value firstGroup;
-  for (unsigned s = 0; s < std::max(1u, stages - 1); ++s) {
+  for (unsigned s = 0; s < ahead; ++s) {
     SmallVector<Value> copies;
     for (const Side &side : sides)
       if (side.chunk)
