@@ -119,6 +119,12 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createGPUSimplifyDimsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createGPUCollapseSplitViewsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createGPUFoldFillsPass());
   pm.addNestedPass<func::FuncOp>(createGPUFuseEpiloguesPass());
   pm.addNestedPass<func::FuncOp>(createGPUFuseRowsPass());

@@ -278,6 +278,80 @@ def GPUUnshareFillsPass : Pass<"tg-gpu-unshare-fills", "func::FuncOp"> {
   }];
 }
 
+def GPUSimplifyDimsPass : Pass<"tg-gpu-simplify-dims", "func::FuncOp"> {
+  let summary = "Gives each run-time size one name, so that loops over the "
+                "same points are seen to be";
+  let description = [{
+    With dynamic dims one size reaches the loops under several names, and
+    the loop-level passes (tg-gpu-fold-fills, -fuse-epilogues, -fuse-rows)
+    fuse two loops only when their sizes are the same values. This pass
+    resolves three kinds of name:
+
+    - `memref.dim` of a `memref.reinterpret_cast` is the size the cast
+      names;
+    - a shape buffer (a static rank-1 allocation stored to and loaded from
+      at constant indices only, and read as a `memref.reshape`'s shape):
+      a load of an element is the value its one dominating store wrote,
+      and a `memref.reshape` of a contiguous buffer whose shape elements
+      are all known becomes a `memref.reinterpret_cast` with those sizes;
+    - after `cf.assert (a == b)` (a broadcast's or a matmul's check of
+      run-time dims), the uses the check dominates of the later-defined
+      value use the other one (a constant, when either is). The check
+      itself is kept: it still stops a run whose dims disagree.
+
+    Before:
+    ```mlir
+    %eq = arith.cmpi eq, %n, %m : index
+    cf.assert %eq, "Broadcast: ..."
+    scf.parallel (%i) = (%c0) to (%m) step (%c1) { ... }
+    ```
+    After: the loop runs to `%n`, as do the loops sized by `%n`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def GPUCollapseSplitViewsPass
+    : Pass<"tg-gpu-collapse-split-views", "func::FuncOp"> {
+  let summary = "Runs an elementwise loop that reads a view splitting a dim "
+                "over the dims of the buffer it views";
+  let description = [{
+    A matmul over a batch of rows runs on [B * S, N], and its result is
+    read back as [B, S, N]. With B and S known only at run time that view
+    splits one dim into two (a `memref.reinterpret_cast`, offset 0,
+    row-major strides), so the elementwise loop after the matmul (a bias,
+    an activation) runs over [B, S, N] points where the matmul ran over
+    [B * S, N], and tg-gpu-fuse-epilogues, which fuses loops over the same
+    points only, leaves it a kernel of its own. This pass merges two
+    adjacent dims of an elementwise loop (from 0 by 1, a body of loads,
+    stores and pure ops) when:
+
+    - every use of their induction variables is the pair of consecutive
+      indices of a load or store, at dims of its buffer that have the
+      loop's sizes and are contiguous across the pair (an allocation, or
+      a view whose strides say so);
+    - some load reads a view that splits one dim of its buffer into the
+      pair: that load then reads the buffer itself, and the merged dim
+      takes that buffer's size.
+
+    Other accesses read and write views of their buffers with the pair
+    merged.
+
+    Before:
+    ```mlir
+    %v = memref.reinterpret_cast %mm to offset: [0], sizes: [%b, %s, 128],
+        strides: [%s128, 128, 1] : memref<?x128xf32> to memref<?x?x128xf32>
+    scf.parallel (%i, %j, %k) = (%c0, %c0, %c0) to (%b, %s, %c128) ... {
+      %x = memref.load %v[%i, %j, %k]
+      memref.store %y, %out[%i, %j, %k] : memref<?x?x128xf32>
+    }
+    ```
+    After: the loop runs over (%bs, %c128), `%bs` the dim of `%mm`
+    (`%b * %s`), loads `%mm[%r, %k]` and stores into a [%bs, 128] view of
+    `%out`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def GPUFoldFillsPass : Pass<"tg-gpu-fold-fills", "func::FuncOp"> {
   let summary = "Moves a fill into the loop that accumulates into the "
                 "filled buffer";
