@@ -123,6 +123,7 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createGPUCollapseSplitViewsPass());
+  pm.addNestedPass<func::FuncOp>(createGPUDropDeadWritesPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createGPUFoldFillsPass());

@@ -352,6 +352,35 @@ def GPUCollapseSplitViewsPass
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def GPUDropDeadWritesPass : Pass<"tg-gpu-drop-dead-writes", "func::FuncOp"> {
+  let summary = "Drops a loop whose writes the next loop over the same "
+                "buffer overwrites whole";
+  let description = [{
+    Destination-passing style can leave a scratch buffer written twice: a
+    gather of token embeddings materialized into the buffer that the sum
+    with the position embeddings (which computes the gather again, fused)
+    then writes whole. On a GPU each such loop is a kernel whose result no
+    one reads. A top-level loop is dropped when all it does is store into
+    one allocation it does not read (loads, pure ops and checks on data,
+    which kernels drop, aside), and the next op that touches that
+    allocation is a loop from 0 by 1 over its sizes (by the program's size
+    formulas) that reads none of it and stores its element at every point
+    (`x[ivs]` in the loop's body itself, not in a branch).
+
+    Before:
+    ```mlir
+    scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+      %g = memref.load %table[...]
+      memref.store %g, %x[%i]
+    }
+    scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+      ... memref.store %s, %x[%i]
+    }
+    ```
+    After: the second loop only.
+  }];
+}
+
 def GPUFoldFillsPass : Pass<"tg-gpu-fold-fills", "func::FuncOp"> {
   let summary = "Moves a fill into the loop that accumulates into the "
                 "filled buffer";
