@@ -150,10 +150,29 @@ void planToJson(const std::vector<BufferDesc> &buffers,
 }
 } // namespace
 
+/// Whether a kernel dispatch of `m` takes memory at launch (what version 3
+/// adds), and where: the JSON path of the first that does.
+static std::string firstSharedBytes(const Manifest &m) {
+  for (size_t c = 0; c < m.codeObjects.size(); ++c) {
+    const CodeObjectDesc &co = m.codeObjects[c];
+    for (size_t x = 0; x < co.exports.size(); ++x) {
+      const GPUProgram &p = co.exports[x].program;
+      for (size_t k = 0; k < p.kernels.size(); ++k)
+        if (p.kernels[k].sharedBytes)
+          return "code_objects[" + std::to_string(c) + "].exports[" +
+                 std::to_string(x) + "].program.kernels[" +
+                 std::to_string(k) + "].shared_bytes";
+    }
+  }
+  return "";
+}
+
 std::string tangram::serializeManifest(const Manifest &m) {
   ordered_json root;
   root["format"] = "tangram-bundle";
-  root["version"] = kManifestVersion;
+  // The oldest version that holds this manifest (Manifest.h).
+  root["version"] =
+      firstSharedBytes(m).empty() ? kManifestMinVersion : kManifestVersion;
   root["model"] = m.model;
   root["producer"] = m.producer;
   root["inputs"] = ordered_json::array();
@@ -743,9 +762,11 @@ bool ManifestParser::parse(const json &root, Manifest &m) {
     return false;
   if (!version->is_number_integer())
     return fail("version", "expected an integer");
-  if (version->get<int64_t>() != kManifestVersion)
+  int64_t v = version->get<int64_t>();
+  if (v < kManifestMinVersion || v > kManifestVersion)
     return fail("version", "unsupported manifest version " + version->dump() +
                                " (this reader knows " +
+                               std::to_string(kManifestMinVersion) + " to " +
                                std::to_string(kManifestVersion) + ")");
   if (!getString(root, "", "model", m.model, /*required=*/false) ||
       !getString(root, "", "producer", m.producer, /*required=*/false))
@@ -836,6 +857,10 @@ bool ManifestParser::parse(const json &root, Manifest &m) {
     }
     m.codeObjects.push_back(std::move(c));
   }
+  if (v < 3)
+    if (std::string at = firstSharedBytes(m); !at.empty())
+      return fail(at, "memory given at launch needs manifest version 3, not " +
+                          std::to_string(v));
 
   const json *weights = getArray(root, "weights", true);
   if (!weights)

@@ -623,3 +623,55 @@ TEST_F(BundleTest, WriterFailureLeavesNoFile) {
 }
 
 } // namespace
+
+/// A manifest with one GPU export whose one dispatch asks for `shared`
+/// bytes at launch.
+static Manifest gpuManifest(unsigned shared) {
+  Manifest m;
+  m.devices.push_back({"", "cuda", "", ""});
+  m.sections.push_back({"code", 64, 0, kBundleMinAlignment, 0});
+  ExportDesc e;
+  e.name = "k";
+  e.args = 1;
+  e.results = 1;
+  e.hasProgram = true;
+  e.program.values = {{ProgramOp::Const, 4, 0, 0}, {ProgramOp::Const, 1, 0, 0}};
+  e.program.resultDims = {{0}};
+  KernelDispatch k;
+  k.kernel = "k";
+  k.grid[0] = k.grid[1] = k.grid[2] = 1;
+  k.bindings = {{BindingKind::Arg, 0}, {BindingKind::Arg, 1}};
+  k.sharedBytes = shared;
+  e.program.kernels = {k};
+  CodeObjectDesc c;
+  c.format = "ptx-kernels";
+  c.exports = {e};
+  m.codeObjects.push_back(c);
+  return m;
+}
+
+TEST(ManifestVersionTest, SharedBytesNeedVersion3) {
+  // The writer writes the oldest version that holds the manifest.
+  std::string v2 = serializeManifest(gpuManifest(0));
+  std::string v3 = serializeManifest(gpuManifest(81920));
+  EXPECT_EQ(json::parse(v2)["version"], 2);
+  EXPECT_EQ(json::parse(v3)["version"], 3);
+  Manifest m;
+  std::string error;
+  ASSERT_TRUE(parseManifest(v2, m, error)) << error;
+  ASSERT_TRUE(parseManifest(v3, m, error)) << error;
+  EXPECT_EQ(m.codeObjects[0].exports[0].program.kernels[0].sharedBytes,
+            81920u);
+  // Version 2 has no memory given at launch: a runtime that reads only 2
+  // would launch the kernel without it.
+  json j = json::parse(v3);
+  j["version"] = 2;
+  EXPECT_FALSE(parseManifest(j.dump(), m, error));
+  EXPECT_EQ(error, "manifest: code_objects[0].exports[0].program.kernels[0]."
+                   "shared_bytes: memory given at launch needs manifest "
+                   "version 3, not 2");
+  j["version"] = 4;
+  EXPECT_FALSE(parseManifest(j.dump(), m, error));
+  EXPECT_EQ(error, "manifest: version: unsupported manifest version 4 (this "
+                   "reader knows 2 to 3)");
+}

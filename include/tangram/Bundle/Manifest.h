@@ -31,8 +31,13 @@ constexpr uint64_t kBundleHeaderSize = 64;
 /// multiple of this, so the runtime can hand out aligned pointers into the
 /// read-only mapping.
 constexpr uint64_t kBundleMinAlignment = 64;
-/// The manifest version this reader understands.
-constexpr int64_t kManifestVersion = 2;
+/// The manifest versions this reader understands. Version 3 adds
+/// `shared_bytes` to kernel dispatches (memory a launch gives a kernel): a
+/// reader of version 2 would launch such a kernel without it. The writer
+/// writes the oldest version that holds the manifest, so that a bundle
+/// that needs nothing newer still loads in an older runtime.
+constexpr int64_t kManifestMinVersion = 2;
+constexpr int64_t kManifestVersion = 3;
 
 /// A model input or output; -1 dims are dynamic.
 struct TensorDesc {
