@@ -119,6 +119,7 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createGPUDropDataChecksPass());
   pm.addNestedPass<func::FuncOp>(createGPUSimplifyDimsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

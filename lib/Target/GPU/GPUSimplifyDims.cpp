@@ -47,10 +47,10 @@ struct DimOfReinterpretCast : OpRewritePattern<memref::DimOp> {
   }
 };
 
-/// A shape buffer: a static allocation that is only stored to and loaded
-/// from at constant indices, and read as a `memref.reshape`'s shape. Its
-/// element at `index` is the value of the one store there, when that store
-/// dominates `user`.
+/// A shape buffer: a static rank-1 allocation that is read as a
+/// `memref.reshape`'s shape, and otherwise only stored to and loaded from
+/// at constant indices. Its element at `index` is the value of the one
+/// store there, when that store dominates `user`.
 Value storedElement(Value buffer, int64_t index, Operation *user,
                     DominanceInfo &dom) {
   auto alloc = buffer.getDefiningOp<memref::AllocOp>();
@@ -58,12 +58,14 @@ Value storedElement(Value buffer, int64_t index, Operation *user,
       !alloc.getType().hasStaticShape())
     return nullptr;
   memref::StoreOp only;
+  bool isShape = false;
   for (Operation *u : buffer.getUsers()) {
     if (isa<memref::LoadOp, memref::DeallocOp>(u))
       continue;
     if (auto reshape = dyn_cast<memref::ReshapeOp>(u)) {
       if (reshape.getShape() != buffer)
         return nullptr;
+      isShape = true;
       continue;
     }
     auto store = dyn_cast<memref::StoreOp>(u);
@@ -78,7 +80,7 @@ Value storedElement(Value buffer, int64_t index, Operation *user,
       return nullptr;
     only = store;
   }
-  if (!only || !dom.properlyDominates(only.getOperation(), user))
+  if (!isShape || !only || !dom.properlyDominates(only.getOperation(), user))
     return nullptr;
   return only.getValueToStore();
 }
@@ -88,8 +90,11 @@ void forwardShapeElements(func::FuncOp f, DominanceInfo &dom) {
   SmallVector<memref::LoadOp> loads;
   f.walk([&](memref::LoadOp l) { loads.push_back(l); });
   for (memref::LoadOp load : loads) {
+    // A load on the host (not a kernel's: a kernel takes the buffer, not
+    // values of any type the host computes).
     APInt at;
-    if (load.getIndices().size() != 1 ||
+    if (load->getParentOfType<scf::ParallelOp>() ||
+        load.getIndices().size() != 1 ||
         !matchPattern(load.getIndices()[0], m_ConstantInt(&at)))
       continue;
     if (Value v = storedElement(load.getMemRef(), at.getSExtValue(), load,

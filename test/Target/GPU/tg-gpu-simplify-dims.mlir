@@ -187,3 +187,28 @@ func.func @asserted_long_chain(%a: memref<?xf32>, %b: memref<?xf32>) {
   }
   return
 }
+
+// -----
+
+// A one-element buffer that is no reshape's shape (a quantization scale)
+// is read by the kernel's loop as it is: a kernel takes buffers, not
+// values of any type the host computes.
+// CHECK-LABEL: func.func @scalar_buffer
+// CHECK: memref.store
+// CHECK: scf.parallel
+// CHECK: memref.load %{{.*}}[%{{.*}}] : memref<1xf64>
+func.func @scalar_buffer(%a: memref<8xf64>, %s: f64) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %scale = memref.alloc() : memref<1xf64>
+  memref.store %s, %scale[%c0] : memref<1xf64>
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %x = memref.load %a[%i] : memref<8xf64>
+    %k = memref.load %scale[%c0] : memref<1xf64>
+    %y = arith.mulf %x, %k : f64
+    memref.store %y, %a[%i] : memref<8xf64>
+    scf.reduce
+  }
+  return
+}

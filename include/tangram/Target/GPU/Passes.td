@@ -278,6 +278,22 @@ def GPUUnshareFillsPass : Pass<"tg-gpu-unshare-fills", "func::FuncOp"> {
   }];
 }
 
+def GPUDropDataChecksPass : Pass<"tg-gpu-drop-data-checks", "func::FuncOp"> {
+  let summary = "Drops the checks inside parallel loops: checks on data, "
+                "which a kernel cannot make";
+  let description = [{
+    A `cf.assert` inside a parallel loop checks data (a gather's index
+    against its table): each such loop becomes a kernel, and a kernel
+    cannot stop the launch, so tg-gpu-build-kernels drops these checks
+    anyway (the gather reads index 0 for an index out of range).
+    Dropped before the loop-level passes, they leave bodies of loads,
+    stores and arithmetic, which the row-reduction and epilogue matchers
+    take: a LayerNorm over the sum of two gathered embeddings is one row
+    program. Checks on sizes, outside the loops, stay: the host program
+    makes them before any launch.
+  }];
+}
+
 def GPUSimplifyDimsPass : Pass<"tg-gpu-simplify-dims", "func::FuncOp"> {
   let summary = "Gives each run-time size one name, so that loops over the "
                 "same points are seen to be";
@@ -289,9 +305,10 @@ def GPUSimplifyDimsPass : Pass<"tg-gpu-simplify-dims", "func::FuncOp"> {
 
     - `memref.dim` of a `memref.reinterpret_cast` is the size the cast
       names;
-    - a shape buffer (a static rank-1 allocation stored to and loaded from
-      at constant indices only, and read as a `memref.reshape`'s shape):
-      a load of an element is the value its one dominating store wrote,
+    - a shape buffer (a static rank-1 allocation read as a
+      `memref.reshape`'s shape, and otherwise only stored to and loaded
+      from at constant indices): a load of an element on the host (not
+      in a kernel's loop) is the value its one dominating store wrote,
       and a `memref.reshape` of a contiguous buffer whose shape elements
       are all known becomes a `memref.reinterpret_cast` with those sizes;
     - after `cf.assert (a == b)` (a broadcast's or a matmul's check of
