@@ -630,22 +630,9 @@ static Manifest gpuManifest(unsigned shared) {
   Manifest m;
   m.devices.push_back({"", "cuda", "", ""});
   m.sections.push_back({"code", 64, 0, kBundleMinAlignment, 0});
-  ExportDesc e;
-  e.name = "k";
-  e.args = 1;
-  e.results = 1;
-  e.hasProgram = true;
-  e.program.values = {{ProgramOp::Const, 4, 0, 0}, {ProgramOp::Const, 1, 0, 0}};
-  e.program.resultDims = {{0}};
-  KernelDispatch k;
-  k.kernel = "k";
-  k.grid[0] = k.grid[1] = k.grid[2] = 1;
-  k.bindings = {{BindingKind::Arg, 0}, {BindingKind::Arg, 1}};
-  k.sharedBytes = shared;
-  e.program.kernels = {k};
   CodeObjectDesc c;
   c.format = "ptx-kernels";
-  c.exports = {e};
+  c.exports = {gpuCopyExport("k", shared)};
   m.codeObjects.push_back(c);
   return m;
 }

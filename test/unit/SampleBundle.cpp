@@ -103,14 +103,8 @@ TempDir::~TempDir() {
     std::filesystem::remove_all(path_, ec);
 }
 
-bool tangram::test::writeGPUCopyBundle(
-    const std::string &path, const std::string &kind, const std::string &format,
-    std::vector<uint8_t> bytes, std::vector<std::string> requires_,
-    const std::string &kernel, std::string &error, unsigned sharedBytes) {
-  BundleWriter writer("copy", "test");
-  unsigned x = writer.addInput("x", DType::F32, {4});
-  unsigned y = writer.addOutput("y", DType::F32, {4});
-  unsigned dev = writer.addDevice(kind);
+ExportDesc tangram::test::gpuCopyExport(const std::string &kernel,
+                                        unsigned sharedBytes) {
   ExportDesc e;
   e.name = "copy";
   e.args = 1;
@@ -124,7 +118,19 @@ bool tangram::test::writeGPUCopyBundle(
   k.bindings = {{BindingKind::Arg, 0}, {BindingKind::Arg, 1}};
   k.sharedBytes = sharedBytes;
   e.program.kernels = {k};
-  unsigned code = writer.addCodeObject(dev, format, {e}, bytes);
+  return e;
+}
+
+bool tangram::test::writeGPUCopyBundle(
+    const std::string &path, const std::string &kind, const std::string &format,
+    std::vector<uint8_t> bytes, std::vector<std::string> requires_,
+    const std::string &kernel, std::string &error, unsigned sharedBytes) {
+  BundleWriter writer("copy", "test");
+  unsigned x = writer.addInput("x", DType::F32, {4});
+  unsigned y = writer.addOutput("y", DType::F32, {4});
+  unsigned dev = writer.addDevice(kind);
+  unsigned code = writer.addCodeObject(
+      dev, format, {gpuCopyExport(kernel, sharedBytes)}, bytes);
   writer.setRequirements(code, std::move(requires_));
   writer.addLaunch(dev, code, {writer.addInputBuffer(x, dev)},
                    {writer.addOutputBuffer(y, dev)});

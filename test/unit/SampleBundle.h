@@ -10,6 +10,8 @@
 #ifndef TANGRAM_TEST_UNIT_SAMPLEBUNDLE_H
 #define TANGRAM_TEST_UNIT_SAMPLEBUNDLE_H
 
+#include "tangram/Bundle/Manifest.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -38,6 +40,10 @@ std::string sampleCodeObjectPath();
 /// that are not ELF (for load errors).
 bool writeSampleBundle(const std::string &path, const std::string &mode,
                        std::string &error);
+
+/// The export of writeGPUCopyBundle: `copy`, one arg and one result of 4
+/// elements, one dispatch of `kernel` given `sharedBytes` at launch.
+ExportDesc gpuCopyExport(const std::string &kernel, unsigned sharedBytes);
 
 /// A GPU bundle by hand: y = x (f32[4]) through one kernel `kernel` of a
 /// `format` code object holding `bytes`, on a `kind` device, needing
