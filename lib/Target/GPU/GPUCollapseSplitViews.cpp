@@ -181,7 +181,7 @@ bool accumulatedBefore(scf::ParallelOp par, Value base) {
 
 /// An access of the loop that names the merged dims at `dim`, `dim + 1` of
 /// its buffer.
-struct Access2 {
+struct MergedAccess {
   Operation *op;
   Value buffer;
   int64_t dim;
@@ -195,7 +195,7 @@ scf::ParallelOp collapse(scf::ParallelOp par, unsigned d) {
   Value i = par.getInductionVars()[d], j = par.getInductionVars()[d + 1];
   OpFoldResult a = getAsOpFoldResult(par.getUpperBound()[d]),
                bSize = getAsOpFoldResult(par.getUpperBound()[d + 1]);
-  SmallVector<Access2> accesses;
+  SmallVector<MergedAccess> accesses;
   for (Value iv : {i, j})
     for (OpOperand &use : iv.getUses()) {
       Operation *o = use.getOwner();
@@ -221,7 +221,7 @@ scf::ParallelOp collapse(scf::ParallelOp par, unsigned d) {
   // become its epilogue. A loop that reads it after another reader (a
   // row program's last phase) keeps the points of the loops it follows.
   OpFoldResult merged;
-  for (const Access2 &x : accesses)
+  for (const MergedAccess &x : accesses)
     if (isa<memref::LoadOp>(x.op))
       if (Value src = splitSource(x.buffer, x.dim, a, bSize);
           src && accumulatedBefore(par, baseOf(src))) {
@@ -239,7 +239,7 @@ scf::ParallelOp collapse(scf::ParallelOp par, unsigned d) {
   OpBuilder b(par);
   Location loc = par.getLoc();
   DenseMap<std::pair<Value, int64_t>, Value> views;
-  for (const Access2 &x : accesses) {
+  for (const MergedAccess &x : accesses) {
     Value &v = views[{x.buffer, x.dim}];
     if (v)
       continue;
@@ -267,8 +267,8 @@ scf::ParallelOp collapse(scf::ParallelOp par, unsigned d) {
       map.map(par.getInductionVars()[k], ivs[n++]);
   OpBuilder inner = OpBuilder::atBlockBegin(loop.getBody());
   for (Operation &o : par.getBody()->without_terminator()) {
-    const Access2 *x = llvm::find_if(
-        accesses, [&](const Access2 &y) { return y.op == &o; });
+    const MergedAccess *x = llvm::find_if(
+        accesses, [&](const MergedAccess &y) { return y.op == &o; });
     if (x == accesses.end()) {
       inner.clone(o, map);
       continue;
