@@ -83,22 +83,7 @@ std::optional<Layout> layoutOf(Value m, OpBuilder *b = nullptr,
                           : OpFoldResult(attrs.getIndexAttr(t.getDimSize(i))));
   if (!b)
     return l;
-  l.strides.assign(t.getRank(), OpFoldResult());
-  OpFoldResult s = attrs.getIndexAttr(1);
-  for (int64_t i = t.getRank() - 1; i >= 0; --i) {
-    l.strides[i] = s;
-    if (i == 0)
-      break;
-    auto cs = getConstantIntValue(s), cz = getConstantIntValue(l.sizes[i]);
-    s = cs && cz ? OpFoldResult(attrs.getIndexAttr(*cs * *cz))
-                 : OpFoldResult(
-                       arith::MulIOp::create(
-                           *b, loc,
-                           getValueOrCreateConstantIndexOp(*b, loc,
-                                                           l.sizes[i]),
-                           getValueOrCreateConstantIndexOp(*b, loc, s))
-                           .getResult());
-  }
+  l.strides = rowMajorStrides(*b, loc, l.sizes);
   return l;
 }
 

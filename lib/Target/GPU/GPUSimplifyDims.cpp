@@ -10,6 +10,7 @@
 // one name.
 //
 //===----------------------------------------------------------------------===//
+#include "LoopMatching.h"
 #include "tangram/Target/GPU/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
@@ -25,6 +26,7 @@ namespace mlir::tangram {
 } // namespace mlir::tangram
 
 using namespace mlir;
+using namespace mlir::tangram;
 
 namespace {
 
@@ -133,23 +135,7 @@ void reshapesToViews(func::FuncOp f, DominanceInfo &dom) {
     }
     if (static_cast<int64_t>(sizes.size()) != result.getRank())
       continue;
-    // Row-major strides of the new sizes.
-    SmallVector<OpFoldResult> strides(result.getRank());
-    OpFoldResult stride = b.getIndexAttr(1);
-    for (int64_t i = result.getRank() - 1; i >= 0; --i) {
-      strides[i] = stride;
-      if (i == 0)
-        break;
-      auto si = getConstantIntValue(sizes[i]);
-      auto st = getConstantIntValue(stride);
-      if (si && st)
-        stride = b.getIndexAttr(*si * *st);
-      else
-        stride = arith::MulIOp::create(
-                     b, loc, getValueOrCreateConstantIndexOp(b, loc, sizes[i]),
-                     getValueOrCreateConstantIndexOp(b, loc, stride))
-                     .getResult();
-    }
+    SmallVector<OpFoldResult> strides = rowMajorStrides(b, loc, sizes);
     Value view = memref::ReinterpretCastOp::create(
         b, loc, result, reshape.getSource(), b.getIndexAttr(0), sizes,
         strides);

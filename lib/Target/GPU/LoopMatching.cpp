@@ -192,6 +192,27 @@ void mlir::tangram::readThroughUnitDimViews(scf::ParallelOp par,
   }
 }
 
+SmallVector<OpFoldResult>
+mlir::tangram::rowMajorStrides(OpBuilder &b, Location loc,
+                               ArrayRef<OpFoldResult> sizes) {
+  SmallVector<OpFoldResult> strides(sizes.size());
+  OpFoldResult s = b.getIndexAttr(1);
+  for (int64_t i = sizes.size() - 1; i >= 0; --i) {
+    strides[i] = s;
+    if (i == 0)
+      break;
+    auto cs = getConstantIntValue(s), cz = getConstantIntValue(sizes[i]);
+    s = cs && cz ? OpFoldResult(b.getIndexAttr(*cs * *cz))
+                 : OpFoldResult(arith::MulIOp::create(
+                                    b, loc,
+                                    getValueOrCreateConstantIndexOp(b, loc,
+                                                                    sizes[i]),
+                                    getValueOrCreateConstantIndexOp(b, loc, s))
+                                    .getResult());
+  }
+  return strides;
+}
+
 bool mlir::tangram::isRowElement(ValueRange indices, scf::ParallelOp par) {
   for (Value iv : par.getInductionVars())
     if (llvm::count(indices, iv) != 1)

@@ -59,6 +59,11 @@ bool hoistBefore(Value v, scf::ParallelOp par);
 /// itself, at the same elements: what lets the questions above see them.
 void readThroughUnitDimViews(scf::ParallelOp par, Value buffer);
 
+/// The row-major strides of `sizes` (constants folded, `arith.muli`
+/// created before `b`'s insertion point otherwise).
+SmallVector<OpFoldResult> rowMajorStrides(OpBuilder &b, Location loc,
+                                          ArrayRef<OpFoldResult> sizes);
+
 /// Whether `indices` name an element of one point of `par` alone: they
 /// are `par`'s induction variables, each once, and values defined outside
 /// it (a unit dim's 0), so that different points reach different
