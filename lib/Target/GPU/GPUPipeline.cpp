@@ -104,6 +104,7 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   pm.addPass(createGPUResultShapesPass());
   pm.addNestedPass<func::FuncOp>(createGPUSinkIntoBranchesPass());
   pm.addNestedPass<func::FuncOp>(createGPUFoldPadsPass());
+  pm.addNestedPass<func::FuncOp>(createGPUSplitMergedLoopsPass());
   pm.addNestedPass<func::FuncOp>(createGPUFoldTransposesPass());
   pm.addNestedPass<func::FuncOp>(createGPUFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());

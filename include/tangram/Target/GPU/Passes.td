@@ -191,6 +191,48 @@ def GPUFuseElementwisePass : Pass<"tg-gpu-fuse-elementwise", "func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def GPUSplitMergedLoopsPass : Pass<"tg-gpu-split-merged-loops", "func::FuncOp"> {
+  let summary = "Splits a linalg op's loop over a merged dim of a transposed "
+                "input into loops over the dims it merged";
+  let description = [{
+    Attention with a run-time batch reshapes Q, K and V to
+    `[B, S, H, D]`, transposes them to `[B, H, S, D]` and merges batch
+    and heads into one dim, `[B * H, S, D]`, for its batch matmuls. The
+    merged index is a sum, `b * H + h`, so tg-gpu-fold-transposes cannot
+    read past the transpose, and each transpose stays a kernel of its
+    own that writes a copy. (With a static batch of 1 the merge only
+    drops a unit dim, and the transposes fold.) This pass splits the
+    consumer's loop over the merged dim into loops over the dims it
+    merged (`linalg::populateFoldReshapeOpsByExpansionPatterns`, named
+    ops generalized first): the consumer then reads the transposed
+    tensor with plain loop indices, its other operands through
+    `expand_shape` views and its result through a `collapse_shape`,
+    which fold with the reshapes around them. Only a consumer's input
+    that is a `collapse_shape` merging dims that are not a static 1, of
+    a transpose's result (seen through reshapes), is split for, so no
+    other op changes. tg-gpu-fold-transposes, next, removes the
+    transpose.
+
+    Before:
+    ```mlir
+    %t = linalg.transpose ins(%q : tensor<?x?x4x32xf32>) outs(%e : tensor<?x4x?x32xf32>) permutation = [0, 2, 1, 3]
+    %c = tensor.collapse_shape %t [[0, 1], [2], [3]] : tensor<?x4x?x32xf32> into tensor<?x?x32xf32>
+    %s = linalg.batch_matmul ins(%c, %k : tensor<?x?x32xf32>, tensor<?x32x?xf32>) outs(%acc : tensor<?x?x?xf32>)
+    ```
+    After:
+    ```mlir
+    %k4 = tensor.expand_shape %k [[0, 1], [2], [3]] output_shape [%b, 4, 32, %n] : tensor<?x32x?xf32> into tensor<?x4x32x?xf32>
+    %s = linalg.generic {indexing_maps = [(b, h, m, n, k) -> (b, h, m, k),
+                                          (b, h, m, n, k) -> (b, h, k, n),
+                                          (b, h, m, n, k) -> (b, h, m, n)], ...}
+        ins(%t, %k4 : ...) outs(%acc4 : tensor<?x4x?x?xf32>)
+    %r = tensor.collapse_shape %s [[0, 1], [2], [3]] : tensor<?x4x?x?xf32> into tensor<?x?x?xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def GPUFoldTransposesPass : Pass<"tg-gpu-fold-transposes", "func::FuncOp"> {
   let summary = "Reads a transposed input through the consumer's indexing "
                 "map instead of a transposed copy";
