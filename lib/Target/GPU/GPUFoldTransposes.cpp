@@ -81,19 +81,37 @@ std::optional<Source> transposedSource(Value v, AffineMap map) {
   return found;
 }
 
+/// Whether an operand of `op` other than `skip` uses loop `d`.
+bool otherOperandUses(linalg::LinalgOp op, OpOperand *skip, unsigned d) {
+  return llvm::any_of(op->getOpOperands(), [&](OpOperand &o) {
+    return &o != skip && op.getMatchingIndexingMap(&o).isFunctionOfDim(d);
+  });
+}
+
 /// The first input of `op` read through a transpose it can read past: each
 /// loop its map uses is still used by the new map (so the loops keep their
-/// sizes).
+/// sizes), or is a loop of one iteration another operand sizes (a unit dim
+/// the source drops: tg-gpu-split-merged-loops leaves one where it splits
+/// a merge of a unit dim).
 std::optional<std::pair<OpOperand *, Source>> transposedInput(linalg::LinalgOp op) {
   for (OpOperand *in : op.getDpsInputOperands()) {
-    if (!isa<RankedTensorType>(in->get().getType()))
+    auto type = dyn_cast<RankedTensorType>(in->get().getType());
+    if (!type)
       continue;
     AffineMap map = op.getMatchingIndexingMap(in);
     std::optional<Source> s = transposedSource(in->get(), map);
     if (!s)
       continue;
+    auto unitLoop = [&](unsigned d) {
+      for (auto [i, e] : llvm::enumerate(map.getResults()))
+        if (e.isFunctionOfDim(d))
+          return e == getAffineDimExpr(d, map.getContext()) &&
+                 type.getDimSize(i) == 1 && otherOperandUses(op, in, d);
+      return false;
+    };
     bool keepsLoops = llvm::all_of(llvm::seq(0u, map.getNumDims()), [&](unsigned d) {
-      return !map.isFunctionOfDim(d) || s->map.isFunctionOfDim(d);
+      return !map.isFunctionOfDim(d) || s->map.isFunctionOfDim(d) ||
+             unitLoop(d);
     });
     if (keepsLoops)
       return std::make_pair(in, *s);

@@ -60,6 +60,45 @@ bool overRows(scf::ParallelOp rows, scf::ParallelOp u, Sizes &sizes) {
   return u.getNumLoops() == n || !known || count >= kMinRowsForElementwise;
 }
 
+/// Whether `rows` only reads `base`, each row its own: `u`, a loop over
+/// the same rows and more dims, writes `base` at its points (through one
+/// memref, indexed by each of its row induction variables), and every
+/// load of `base` in `rows` is through that memref with `rows`'s row
+/// induction variables at those indices. Such a phase writes, per row,
+/// what earlier phases read of that row (a LayerNorm written over its
+/// input); the row program's matcher checks that a barrier lies between.
+bool readsOwnRowOnly(scf::ParallelOp rows, scf::ParallelOp u, Value base) {
+  memref::StoreOp st;
+  u.walk([&](memref::StoreOp s) {
+    if (!st && baseOf(s.getMemRef()) == base)
+      st = s;
+  });
+  if (!st || !pointwiseOn(u, st.getMemRef(), st.getIndices()))
+    return false;
+  unsigned n = rows.getNumLoops();
+  SmallVector<std::pair<unsigned, unsigned>> rowAt;
+  for (auto [p, idx] : llvm::enumerate(st.getIndices()))
+    for (unsigned d = 0; d < n; ++d)
+      if (idx == u.getInductionVars()[d])
+        rowAt.push_back({p, d});
+  if (rowAt.size() != n)
+    return false;
+  WalkResult r = rows.walk([&](Operation *o) {
+    auto ld = dyn_cast<memref::LoadOp>(o);
+    for (Value v : o->getOperands()) {
+      if (!isa<BaseMemRefType>(v.getType()) || baseOf(v) != base)
+        continue;
+      if (!ld || v != st.getMemRef())
+        return WalkResult::interrupt();
+      for (auto [p, d] : rowAt)
+        if (ld.getIndices()[p] != rows.getInductionVars()[d])
+          return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return !r.wasInterrupted();
+}
+
 /// The next loop after `rows` (a row program) that can run as its next
 /// phase, per row: a row reduction over the same rows, or an elementwise
 /// loop over them and more dims. Each buffer both touch and either
@@ -97,6 +136,8 @@ scf::ParallelOp nextPhase(scf::ParallelOp rows, Sizes &sizes) {
     bool inRows = a.reads.contains(base) || a.writes.contains(base);
     bool inU = b.reads.contains(base) || b.writes.contains(base);
     if (!inRows || !inU)
+      continue;
+    if (!a.writes.contains(base) && readsOwnRowOnly(rows, u, base))
       continue;
     // The element of the first access, which must be one row's alone,
     // and the same element at u's point.

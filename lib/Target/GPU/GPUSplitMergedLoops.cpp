@@ -19,20 +19,43 @@ namespace {
 
 /// Whether `c` merges two or more dims that are not a static 1 into one:
 /// the views tg-gpu-fold-transposes cannot read past, because the merged
-/// index is a sum. A group of two run-time dims is left alone: the split
-/// would view the consumer's other operands through a memref.expand_shape
-/// with two dynamic sizes in a group, which MLIR 22's
-/// expand-strided-metadata crashes on.
+/// index is a sum.
 bool mergesDims(tensor::CollapseShapeOp c) {
   RankedTensorType src = c.getSrcType();
-  bool merges = false;
-  for (ReassociationIndicesRef group : c.getReassociationIndices()) {
-    auto count = [&](auto pred) { return llvm::count_if(group, pred); };
-    if (count([&](int64_t d) { return src.isDynamicDim(d); }) > 1)
-      return false;
-    merges |= count([&](int64_t d) { return src.getDimSize(d) != 1; }) > 1;
+  return llvm::any_of(c.getReassociationIndices(), [&](const auto &group) {
+    return llvm::count_if(group, [&](int64_t d) {
+             return src.getDimSize(d) != 1;
+           }) > 1;
+  });
+}
+
+/// Whether `v` is an empty tensor or a fill of one: what folds into an
+/// empty tensor of the split shape, where an expand_shape would be left.
+bool isFreshTensor(Value v) {
+  if (auto fill = v.getDefiningOp<linalg::FillOp>())
+    v = fill.getOutputs()[0];
+  return v.getDefiningOp<tensor::EmptyOp>() != nullptr;
+}
+
+/// Whether the split leaves no expand_shape with two run-time sizes in a
+/// group (MLIR 22's expand-strided-metadata crashes on the
+/// memref.expand_shape it bufferizes to): every other operand of `op`
+/// indexed by a loop that splits into two or more run-time dims is fresh.
+bool splitsCleanly(linalg::LinalgOp op, OpOperand *fused,
+                   tensor::CollapseShapeOp c) {
+  RankedTensorType src = c.getSrcType();
+  AffineMap map = op.getMatchingIndexingMap(fused);
+  for (auto [g, group] : llvm::enumerate(c.getReassociationIndices())) {
+    if (llvm::count_if(group, [&](int64_t d) { return src.isDynamicDim(d); }) < 2)
+      continue;
+    for (OpOperand &o : op->getOpOperands())
+      if (&o != fused &&
+          op.getMatchingIndexingMap(&o).isFunctionOfDim(
+              cast<AffineDimExpr>(map.getResult(g)).getPosition()) &&
+          !isFreshTensor(o.get()))
+        return false;
   }
-  return merges;
+  return true;
 }
 
 /// Whether `v` is a transpose's result, seen through reshapes.
@@ -55,14 +78,52 @@ bool isTransposed(Value v) {
 bool splits(OpOperand *operand) {
   auto op = dyn_cast<linalg::LinalgOp>(operand->getOwner());
   auto c = operand->get().getDefiningOp<tensor::CollapseShapeOp>();
-  return op && op.hasPureTensorSemantics() && op.isDpsInput(operand) && c &&
-         mergesDims(c) && isTransposed(c.getSrc());
+  if (!op || !op.hasPureTensorSemantics() || !op.isDpsInput(operand) || !c ||
+      !mergesDims(c) || !isTransposed(c.getSrc()))
+    return false;
+  // The upstream patterns split only loops the operand reads with a plain
+  // loop index.
+  AffineMap map = op.getMatchingIndexingMap(operand);
+  return llvm::all_of(map.getResults(), llvm::IsaPred<AffineDimExpr>) &&
+         splitsCleanly(op, operand, c);
 }
+
+/// A reshape by a constant shape (the importer's static Reshape) of a
+/// transposed tensor that only merges dims is the collapse it is: what
+/// lets the merge be seen (and composed with the collapses after it).
+struct ReshapeToCollapse : public OpRewritePattern<tensor::ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::ReshapeOp op,
+                                PatternRewriter &rw) const override {
+    auto src = cast<RankedTensorType>(op.getSource().getType());
+    auto dst = cast<RankedTensorType>(op.getResult().getType());
+    if (!src.hasStaticShape() || !dst.hasStaticShape() ||
+        dst.getRank() >= src.getRank() || !isTransposed(op.getSource()))
+      return failure();
+    std::optional<SmallVector<ReassociationIndices>> groups =
+        getReassociationIndicesForCollapse(src.getShape(), dst.getShape());
+    if (!groups)
+      return failure();
+    rw.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, dst, op.getSource(),
+                                                   *groups);
+    return success();
+  }
+};
 
 struct GPUSplitMergedLoopsPass
     : public mlir::tangram::impl::GPUSplitMergedLoopsPassBase<
           GPUSplitMergedLoopsPass> {
   void runOnOperation() override {
+    // First the merges as collapses, each composed with the collapses
+    // after it.
+    {
+      RewritePatternSet patterns(&getContext());
+      patterns.add<ReshapeToCollapse>(&getContext());
+      tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns,
+                                                           &getContext());
+      if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+        return signalPassFailure();
+    }
     // The upstream patterns rewrite linalg.generic: named consumers
     // (batch_matmul) are generalized first.
     IRRewriter rw(&getContext());

@@ -208,7 +208,7 @@ mlir::tangram::matchRowProgram(scf::ParallelOp par) {
   for (unsigned i = 0; i < ops.size();) {
     if (!startsPhase(i))
       return std::nullopt;
-    unsigned begin = i;
+    unsigned begin = i, epilogueBegin = 0;
     RowPhase phase;
     if (auto inner = dyn_cast<scf::ParallelOp>(ops[i])) {
       // Its points, split over the invocations, counted by the host.
@@ -229,6 +229,7 @@ mlir::tangram::matchRowProgram(scf::ParallelOp par) {
       if (init)
         ++i;
       auto loop = cast<scf::ForOp>(ops[i++]);
+      epilogueBegin = i;
       SmallVector<Operation *> after;
       while (i < ops.size() && !startsPhase(i))
         after.push_back(ops[i++]);
@@ -296,6 +297,19 @@ mlir::tangram::matchRowProgram(scf::ParallelOp par) {
         it->second.rowOnly = false;
     }
     readFromMemory.insert(reads.begin(), reads.end());
+    // A reduction with phases after it ends in a barrier that every
+    // invocation reaches once its loads, and those of the phases before,
+    // are done: from then on only its epilogue's loads (after the
+    // barrier) may still be pending, so later phases may write what the
+    // rest read (a LayerNorm writing its output over its input row).
+    if (phase.reduction && i < ops.size()) {
+      readFromMemory.clear();
+      for (unsigned j = epilogueBegin; j < i; ++j)
+        ops[j]->walk([&](memref::LoadOp ld) {
+          if (!written.count(baseOf(ld.getMemRef())))
+            readFromMemory.insert(baseOf(ld.getMemRef()));
+        });
+    }
     program.phases.push_back(std::move(phase));
   }
   if (program.phases.empty() || !program.phases.front().reduction)

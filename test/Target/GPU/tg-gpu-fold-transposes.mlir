@@ -87,3 +87,25 @@ func.func @keeps_loops(%x: tensor<1x5xf32>, %acc: tensor<f32>) -> tensor<f32> {
   } -> tensor<f32>
   return %r : tensor<f32>
 }
+
+// -----
+
+// A loop of one iteration that the transposed operand's source drops (a
+// unit dim tg-gpu-split-merged-loops leaves where it splits a merge of a
+// unit dim): the output still sizes it, so the operand reads the source.
+// CHECK-DAG: #[[S:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
+// CHECK-LABEL: func.func @unit_loop
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.generic {indexing_maps = [#[[S]], #{{.*}}]
+// CHECK-SAME: ins(%arg0 : tensor<4x8xf32>)
+func.func @unit_loop(%x: tensor<4x8xf32>, %init: tensor<1x8x4xf32>) -> tensor<1x8x4xf32> {
+  %e = tensor.empty() : tensor<8x4xf32>
+  %t = linalg.transpose ins(%x : tensor<4x8xf32>) outs(%e : tensor<8x4xf32>) permutation = [1, 0]
+  %u = tensor.expand_shape %t [[0, 1], [2]] output_shape [1, 8, 4] : tensor<8x4xf32> into tensor<1x8x4xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%u : tensor<1x8x4xf32>) outs(%init : tensor<1x8x4xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %n = arith.negf %a : f32
+    linalg.yield %n : f32
+  } -> tensor<1x8x4xf32>
+  return %r : tensor<1x8x4xf32>
+}

@@ -403,3 +403,111 @@ func.func @matmuls(%a: memref<64x16xf32>, %b: memref<16x64xf32>, %y: memref<64x6
   }
   return
 }
+
+// -----
+
+// Softmax written over its input (bufferization writes an elementwise
+// result in place over a dead operand): the division writes each row of
+// %x after the two reductions have read it, and each reduction ends in a
+// barrier, so the division is still the row program's last phase.
+// CHECK-LABEL: func.func @softmax_in_place
+// CHECK: scf.parallel (%[[I:.*]]) =
+// CHECK: scf.for
+// CHECK: arith.maximumf
+// CHECK: scf.for
+// CHECK: math.exp
+// CHECK: scf.parallel (%[[J:.*]]) =
+// CHECK: arith.divf
+// CHECK: memref.store %{{.*}}, %arg0[%[[I]], %[[J]]]
+// CHECK-NOT: scf.parallel
+// CHECK: return
+func.func @softmax_in_place(%x: memref<64x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %ninf = arith.constant 0xFF800000 : f32
+  %zero = arith.constant 0.0 : f32
+  %max = memref.alloc() : memref<64xf32>
+  %sum = memref.alloc() : memref<64xf32>
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    memref.store %ninf, %max[%i] : memref<64xf32>
+    scf.for %k = %c0 to %c16 step %c1 {
+      %v = memref.load %x[%i, %k] : memref<64x16xf32>
+      %m = memref.load %max[%i] : memref<64xf32>
+      %n = arith.maximumf %m, %v : f32
+      memref.store %n, %max[%i] : memref<64xf32>
+    }
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    memref.store %zero, %sum[%i] : memref<64xf32>
+    scf.for %k = %c0 to %c16 step %c1 {
+      %v = memref.load %x[%i, %k] : memref<64x16xf32>
+      %m = memref.load %max[%i] : memref<64xf32>
+      %s = memref.load %sum[%i] : memref<64xf32>
+      %d = arith.subf %v, %m : f32
+      %e = math.exp %d : f32
+      %t = arith.addf %s, %e : f32
+      memref.store %t, %sum[%i] : memref<64xf32>
+    }
+    scf.reduce
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c16) step (%c1, %c1) {
+    %v = memref.load %x[%i, %j] : memref<64x16xf32>
+    %m = memref.load %max[%i] : memref<64xf32>
+    %s = memref.load %sum[%i] : memref<64xf32>
+    %d = arith.subf %v, %m : f32
+    %e = math.exp %d : f32
+    %q = arith.divf %e, %s : f32
+    memref.store %q, %x[%i, %j] : memref<64x16xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A loop writing %x after an elementwise phase that reads it: no barrier
+// follows an elementwise phase, so another invocation may still be
+// reading the row. It stays a kernel of its own.
+// CHECK-LABEL: func.func @write_after_elementwise_read
+// CHECK: scf.parallel (%[[I:.*]]) =
+// CHECK: scf.for
+// CHECK: scf.parallel
+// CHECK: memref.store %{{.*}}, %arg1
+// CHECK: scf.reduce
+// CHECK: scf.reduce
+// CHECK: scf.parallel
+// CHECK: memref.store %{{.*}}, %arg0
+func.func @write_after_elementwise_read(%x: memref<64x16xf32>, %y: memref<64x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %ninf = arith.constant 0xFF800000 : f32
+  %zero = arith.constant 0.0 : f32
+  %max = memref.alloc() : memref<64xf32>
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    memref.store %ninf, %max[%i] : memref<64xf32>
+    scf.for %k = %c0 to %c16 step %c1 {
+      %v = memref.load %x[%i, %k] : memref<64x16xf32>
+      %m = memref.load %max[%i] : memref<64xf32>
+      %n = arith.maximumf %m, %v : f32
+      memref.store %n, %max[%i] : memref<64xf32>
+    }
+    scf.reduce
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c16) step (%c1, %c1) {
+    %v = memref.load %x[%i, %j] : memref<64x16xf32>
+    %m = memref.load %max[%i] : memref<64xf32>
+    %d = arith.subf %v, %m : f32
+    memref.store %d, %y[%i, %j] : memref<64x16xf32>
+    scf.reduce
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c64, %c16) step (%c1, %c1) {
+    memref.store %zero, %x[%i, %j] : memref<64x16xf32>
+    scf.reduce
+  }
+  return
+}

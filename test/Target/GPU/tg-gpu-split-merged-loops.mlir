@@ -44,9 +44,10 @@ func.func @merged_batch(%q: tensor<?x?x4x32xf32>, %k: tensor<?x32x?xf32>) -> ten
 // -----
 
 // Heads merged back, [B, S, H, D] to [B * S, H * D], for the output
-// projection: the batch and the sequence are both run-time dims, and a
-// memref.expand_shape with two dynamic sizes in a group is not lowered
-// by MLIR 22 (expand-strided-metadata). Left alone.
+// projection, whose init is a function argument: splitting the rows into
+// the batch and the sequence, both run-time dims, would view the init
+// through a memref.expand_shape with two dynamic sizes in a group, which
+// MLIR 22's expand-strided-metadata crashes on. Left alone.
 // CHECK-LABEL: func.func @two_dynamic_in_a_group
 // CHECK: linalg.transpose
 // CHECK: tensor.collapse_shape
@@ -60,6 +61,41 @@ func.func @two_dynamic_in_a_group(%x: tensor<?x4x?x32xf32>, %w: tensor<128x128xf
   %e = tensor.empty(%b, %s) : tensor<?x?x4x32xf32>
   %t = linalg.transpose ins(%x : tensor<?x4x?x32xf32>) outs(%e : tensor<?x?x4x32xf32>) permutation = [0, 2, 1, 3]
   %c = tensor.collapse_shape %t [[0, 1], [2, 3]] : tensor<?x?x4x32xf32> into tensor<?x128xf32>
+  %r = linalg.matmul ins(%c, %w : tensor<?x128xf32>, tensor<128x128xf32>) outs(%acc : tensor<?x128xf32>) -> tensor<?x128xf32>
+  return %r : tensor<?x128xf32>
+}
+
+// -----
+
+// The same with a zero-filled init, made in the split shape: the rows
+// split into batch and sequence, the depth into heads and head dims (two
+// reduction loops), and the weight is read through a static expand_shape.
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
+// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d3, d4, d2)>
+// CHECK-DAG: #[[O:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @two_dynamic_fresh_init
+// CHECK: %[[T:.*]] = linalg.transpose
+// CHECK: %[[W3:.*]] = tensor.expand_shape %arg1 {{\[}}[0, 1], [2]] output_shape [4, 32, 128]
+// CHECK: %[[F:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<?x?x128xf32>)
+// CHECK: %[[G:.*]] = linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[O]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: ins(%[[T]], %[[W3]] : tensor<?x?x4x32xf32>, tensor<4x32x128xf32>) outs(%[[F]] : tensor<?x?x128xf32>)
+// CHECK: tensor.collapse_shape %[[G]] {{\[}}[0, 1], [2]] : tensor<?x?x128xf32> into tensor<?x128xf32>
+// FOLD-LABEL: func.func @two_dynamic_fresh_init
+// FOLD-NOT: linalg.transpose
+// FOLD: linalg.generic
+// FOLD-SAME: ins(%arg0, %{{.*}} : tensor<?x4x?x32xf32>, tensor<4x32x128xf32>)
+func.func @two_dynamic_fresh_init(%x: tensor<?x4x?x32xf32>, %w: tensor<128x128xf32>) -> tensor<?x128xf32> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %zero = arith.constant 0.0 : f32
+  %b = tensor.dim %x, %c0 : tensor<?x4x?x32xf32>
+  %s = tensor.dim %x, %c2 : tensor<?x4x?x32xf32>
+  %e = tensor.empty(%b, %s) : tensor<?x?x4x32xf32>
+  %t = linalg.transpose ins(%x : tensor<?x4x?x32xf32>) outs(%e : tensor<?x?x4x32xf32>) permutation = [0, 2, 1, 3]
+  %c = tensor.collapse_shape %t [[0, 1], [2, 3]] : tensor<?x?x4x32xf32> into tensor<?x128xf32>
+  %bs = tensor.dim %c, %c0 : tensor<?x128xf32>
+  %acc0 = tensor.empty(%bs) : tensor<?x128xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%acc0 : tensor<?x128xf32>) -> tensor<?x128xf32>
   %r = linalg.matmul ins(%c, %w : tensor<?x128xf32>, tensor<128x128xf32>) outs(%acc : tensor<?x128xf32>) -> tensor<?x128xf32>
   return %r : tensor<?x128xf32>
 }
@@ -111,4 +147,32 @@ func.func @static_batch(%q: tensor<2x16x4x8xf32>, %k: tensor<8x8x16xf32>) -> ten
   %acc = linalg.fill ins(%zero : f32) outs(%acc0 : tensor<8x16x16xf32>) -> tensor<8x16x16xf32>
   %s = linalg.batch_matmul ins(%c, %k : tensor<8x16x8xf32>, tensor<8x8x16xf32>) outs(%acc : tensor<8x16x16xf32>) -> tensor<8x16x16xf32>
   return %s : tensor<8x16x16xf32>
+}
+
+// -----
+
+// A static model's heads merged back: the importer's Reshape by a
+// constant shape, [1, S, H, D] to [1, S, H * D], then a collapse to
+// [S, H * D]. The reshape is the collapse it is, the two compose, and the
+// output projection's depth splits into heads and head dims.
+// CHECK-LABEL: func.func @static_reshape
+// CHECK-NOT: tensor.reshape
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]
+// CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<1x16x4x8xf32>, tensor<4x8x32xf32>)
+// FOLD-LABEL: func.func @static_reshape
+// FOLD-NOT: linalg.transpose
+// FOLD: linalg.generic
+// FOLD-SAME: ins(%arg0, %{{.*}} : tensor<1x4x16x8xf32>, tensor<4x8x32xf32>)
+func.func @static_reshape(%x: tensor<1x4x16x8xf32>, %w: tensor<32x32xf32>) -> tensor<16x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %shape = arith.constant dense<[1, 16, 32]> : tensor<3xi64>
+  %e = tensor.empty() : tensor<1x16x4x8xf32>
+  %t = linalg.transpose ins(%x : tensor<1x4x16x8xf32>) outs(%e : tensor<1x16x4x8xf32>) permutation = [0, 2, 1, 3]
+  %r3 = tensor.reshape %t(%shape) : (tensor<1x16x4x8xf32>, tensor<3xi64>) -> tensor<1x16x32xf32>
+  %c = tensor.collapse_shape %r3 [[0, 1], [2]] : tensor<1x16x32xf32> into tensor<16x32xf32>
+  %acc0 = tensor.empty() : tensor<16x32xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%acc0 : tensor<16x32xf32>) -> tensor<16x32xf32>
+  %r = linalg.matmul ins(%c, %w : tensor<16x32xf32>, tensor<32x32xf32>) outs(%acc : tensor<16x32xf32>) -> tensor<16x32xf32>
+  return %r : tensor<16x32xf32>
 }

@@ -207,11 +207,18 @@ def GPUSplitMergedLoopsPass : Pass<"tg-gpu-split-merged-loops", "func::FuncOp"> 
     ops generalized first): the consumer then reads the transposed
     tensor with plain loop indices, its other operands through
     `expand_shape` views and its result through a `collapse_shape`,
-    which fold with the reshapes around them. Only a consumer's input
-    that is a `collapse_shape` merging dims that are not a static 1, of
-    a transpose's result (seen through reshapes), is split for, so no
-    other op changes. tg-gpu-fold-transposes, next, removes the
-    transpose.
+    which fold with the reshapes around them (a zero fill of an empty
+    tensor is made in the split shape). Only a consumer's input that is a
+    `collapse_shape` merging dims that are not a static 1, of a
+    transpose's result (seen through reshapes), is split for, so no other
+    op changes; a static `tensor.reshape` of a transposed tensor that only
+    merges dims (the importer's Reshape by a constant shape: a static
+    model's heads merged back to `[S, H * D]`) is first made the collapse
+    it is. A loop that splits into two run-time dims is split only when
+    every other operand it indexes is an empty tensor or a fill of one:
+    any other would be viewed through a `memref.expand_shape` with two
+    dynamic sizes in a group, which MLIR 22's expand-strided-metadata
+    crashes on. tg-gpu-fold-transposes, next, removes the transpose.
 
     Before:
     ```mlir
@@ -248,9 +255,11 @@ def GPUFoldTransposesPass : Pass<"tg-gpu-fold-transposes", "func::FuncOp"> {
     operand becomes the tensor reached past the last transpose, and its
     map the composition (a unit dim is read at index 0). A view that
     splits or merges dims of size above 1 stops the walk there: its index
-    would be a sum, not a loop index. The op must keep every loop its
-    operand's map used, so that the loops keep their sizes. Transposes
-    nothing reads any more are erased.
+    would be a sum, not a loop index (tg-gpu-split-merged-loops splits
+    the consumer's loop first where it can). The op must keep every loop
+    its operand's map used, so that the loops keep their sizes, but for a
+    loop of one iteration that another operand sizes. Transposes nothing
+    reads any more are erased.
 
     Before:
     ```mlir
@@ -536,8 +545,12 @@ def GPUFuseRowsPass : Pass<"tg-gpu-fuse-rows", "func::FuncOp"> {
     strategy takes) runs over the same rows (its first dims: another row
     reduction, or an elementwise loop over the rows and more dims), and
     every buffer both touch and either writes is read and written by both
-    only at the row's element, each row's work depends on no other row's:
-    the loop's work moves into each row, after the reduction, as a nested
+    only at the row's element, each row's work depends on no other row's.
+    So does a loop that writes, at its points, a buffer the row program
+    only reads within the row (bufferization writes a LayerNorm's output
+    in place over its input): the row program's matcher then checks that a
+    barrier (the end of a reduction phase) lies between the last read of
+    it and the write. The loop's work moves into each row, after the reduction, as a nested
     parallel loop when it has more dims. The loop must share no written
     buffer with the ops between, and the result must be a row program that
     tg-gpu-build-kernels's reduce strategy takes whole (`RowProgram`): it
