@@ -25,7 +25,11 @@ same weights; the image input's dims are dim_params "batch", "height",
 "width", only "batch" for mnist_cnn_dyn, whose Linear fixes H and W; the
 output's batch is "batch"), bert_like_dyn (input_ids and attention_mask
 ["batch", "sequence"], the output too; sequence at most 128, the position
-table), and two models that exist only dynamic: detector_dyn (a conv
+table), vit_small_dyn (the zoo's ViT with a run-time "batch": torch's
+attention reshapes [S, B, 384] to [S, B * 6, 64], and the class token is
+expand(batch, -1, -1)), gpt_decoder_dyn (the zoo's decoder, input_ids and
+logits ["batch", "sequence"], sequence at most 128: the causal mask and
+the position table are sliced by it), and two models that exist only dynamic: detector_dyn (a conv
 backbone down to 1/8, a neck that resizes deep maps to the run-time size of
 shallower ones, nearest and bilinear, so the graph holds Shape -> ... ->
 Resize(sizes); outputs "scores" and "boxes" at 1/4 resolution) and gru_dyn /
@@ -442,6 +446,14 @@ DYNAMIC_MODELS = {
         {"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
          "last_hidden_state": {0: "batch", 1: "sequence"}},
         [bert_batch_inputs(1, 128, [28]), bert_batch_inputs(2, 37, [0, 11]), bert_batch_inputs(3, 1, [0, 0, 0])]),
+    # Set 0 is the static zoo model's.
+    "vit_small_dyn": DynamicModel(
+        vit_small, ["input"], ["output"], {"input": {0: "batch"}, "output": {0: "batch"}},
+        [image_input((1, 3, 224, 224)), image_input((3, 3, 224, 224)), image_input((2, 3, 224, 224))]),
+    "gpt_decoder_dyn": DynamicModel(
+        GptDecoder, ["input_ids"], ["logits"],
+        {"input_ids": {0: "batch", 1: "sequence"}, "logits": {0: "batch", 1: "sequence"}},
+        [token_input((1, 128)), token_input((2, 37)), token_input((3, 5))]),
     "detector_dyn": DynamicModel(
         TinyDetector, ["input"], ["scores", "boxes"],
         {"input": {0: "batch", 2: "height", 3: "width"},

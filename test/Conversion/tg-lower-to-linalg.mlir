@@ -639,6 +639,19 @@ func.func @reshape_dynamic(%x: tensor<?x8x?xf32>, %y: tensor<?x?x8xf32>, %s: ten
 
 // -----
 
+// A reshape between equal types with two run-time dims is not the identity:
+// a ViT's [S, B, 384] to [S, B * 6, 64] with a run-time batch is
+// [197, ?, ?] to [197, ?, ?]. It reshapes to the shape tensor's dims.
+// CHECK-LABEL: func.func @reshape_same_type_dynamic
+// CHECK: tensor.reshape %arg0(%{{.*}}) : (tensor<197x?x?xf32>, tensor<3xi64>) -> tensor<197x?x?xf32>
+// CHECK-NOT: "Reshape: the shape tensor does not fit the input"
+func.func @reshape_same_type_dynamic(%x: tensor<197x?x?xf32>, %s: tensor<3xi64>) -> tensor<197x?x?xf32> {
+  %r = tg.reshape %x, %s : (tensor<197x?x?xf32>, tensor<3xi64>) -> tensor<197x?x?xf32>
+  return %r : tensor<197x?x?xf32>
+}
+
+// -----
+
 // Concat of run-time sizes: the axis offset is a sum of dims, the other dims
 // must agree at run time.
 // CHECK-LABEL: func.func @concat_dynamic

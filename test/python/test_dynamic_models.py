@@ -3,7 +3,8 @@
 
 scripts/export_models.py --dynamic exports the `_dyn` models: the CNNs with
 batch, height and width dynamic (mnist_cnn_dyn only batch), bert_like_dyn
-with batch and sequence dynamic, a detector whose Resize sizes come from
+with batch and sequence dynamic, the zoo's ViT with batch dynamic and its
+GPT-style decoder with batch and sequence, a detector whose Resize sizes come from
 Shape at run time, and a GRU and an LSTM over [sequence, batch, features].
 Each has test_data_set_0..2 at different shapes. The contract checked here:
 
@@ -56,6 +57,8 @@ INPUT_DIMS = {
     "squeezenet1_1_dyn": IMAGE,
     "mnist_cnn_dyn": {"input": ["batch", 1, 28, 28]},
     "bert_like_dyn": {"input_ids": ["batch", "sequence"], "attention_mask": ["batch", "sequence"]},
+    "vit_small_dyn": {"input": ["batch", 3, 224, 224]},
+    "gpt_decoder_dyn": {"input_ids": ["batch", "sequence"]},
     "detector_dyn": IMAGE,
     "gru_dyn": SEQUENCE,
     "lstm_dyn": SEQUENCE,
@@ -80,6 +83,8 @@ RTOL, ATOL = 1e-3, 1e-4
 # batch, height and width dynamic.
 CNN = "squeezenet1_1_dyn"
 BERT = "bert_like_dyn"
+# The models whose inputs are token ids (i64).
+TOKEN_MODELS = {BERT, "gpt_decoder_dyn"}
 
 
 @pytest.fixture(scope="module")
@@ -285,7 +290,7 @@ def test_import_keeps_dims_dynamic(name, models_dir, compiler, tmp_path):
     model = os.path.join(models_dir, f"{name}.onnx")
     ir = emit_tg(compiler, model, tmp_path)
     types = main_argument_types(ir, INPUT_DIMS[name])
-    dtype = "i64" if name == BERT else "f32"
+    dtype = "i64" if name in TOKEN_MODELS else "f32"
     assert types == {n: expected_type(dims, dtype) for n, dims in INPUT_DIMS[name].items()}
     assert "unrealized_conversion_cast" not in ir
 

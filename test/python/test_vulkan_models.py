@@ -3,9 +3,11 @@
 Vulkan device (Mesa's lavapipe in CI), compared with onnxruntime.
 
 resnet18, mobilenet_v2 and the BERT-like encoder at their export shape, and
-three models with dynamic axes (bert_like_dyn, mobilenet_v2_dyn, and
-detector_dyn, whose Resize sizes come from Shape at run time: the GPU
-program computes them) at two shapes each from one bundle on Vulkan alone. Every SPIR-V module of these models must pass
+models with dynamic axes (bert_like_dyn, mobilenet_v2_dyn, detector_dyn,
+whose Resize sizes come from Shape at run time: the GPU program computes
+them, gpt_decoder_dyn, and vit_small_dyn, whose class token is expanded to a
+shape computed by Where(Equal(...))) at one or two shapes each from one
+bundle on Vulkan alone. Every SPIR-V module of these models must pass
 spirv-val.
 
 Without a Vulkan device the tests skip, unless TANGRAM_REQUIRE_VULKAN=1
@@ -39,6 +41,8 @@ CASES = [
     ("bert_like_dyn", [0, 1]),
     ("mobilenet_v2_dyn", [1, 2]),
     ("detector_dyn", [0, 1]),
+    ("vit_small_dyn", [1]),
+    ("gpt_decoder_dyn", [1, 2]),
 ]
 
 

@@ -272,8 +272,14 @@ void mlir::tangram::assertEqual(OpBuilder &b, Location loc, Value x, Value y,
 FailureOr<Value> mlir::tangram::reshapeView(OpBuilder &b, Location loc,
                                             Value v, RankedTensorType to) {
   auto from = cast<RankedTensorType>(v.getType());
-  if (from == to)
+  // One type is the identity only with at most one run-time dim: with two,
+  // [S, ?, ?] can be [S, B, 384] reshaped to [S, B * 6, 64] (a ViT's heads
+  // with a run-time batch).
+  if (from == to) {
+    if (llvm::count_if(from.getShape(), ShapedType::isDynamic) > 1)
+      return failure();
     return v;
+  }
   if (to.getRank() < from.getRank())
     if (auto re = getReassociationIndicesForCollapse(from.getShape(),
                                                      to.getShape()))

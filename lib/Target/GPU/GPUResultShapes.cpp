@@ -8,6 +8,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::tangram {
 #define GEN_PASS_DEF_GPURESULTSHAPESPASS
@@ -100,15 +102,33 @@ public:
       if (!in)
         return false;
       out = *in;
+    } else if (auto c = dyn_cast<arith::ConstantOp>(op)) {
+      // Constant elements (a Concat's -1 or 1, an Expand's ones), each
+      // made a scalar constant (unused ones are erased later).
+      auto dense = dyn_cast<DenseIntElementsAttr>(c.getValue());
+      if (!dense)
+        return false;
+      OpBuilder b(&op);
+      for (auto [k, v] : llvm::enumerate(dense.getValues<APInt>()))
+        out[k] = arith::ConstantOp::create(
+            b, op.getLoc(), IntegerAttr::get(t.getElementType(), v));
+    } else if (auto f = dyn_cast<linalg::FillOp>(op)) {
+      if (!f.hasPureTensorSemantics())
+        return false;
+      out.assign(out.size(), f.getInputs()[0]);
     } else if (auto g = dyn_cast<linalg::GenericOp>(op)) {
-      // A broadcast of one scalar of the host into the tensor.
       auto yield = cast<linalg::YieldOp>(g.getBody()->getTerminator());
-      if (g.getNumDpsInputs() != 0 || g.getBody()->getOperations().size() != 1)
+      if (g.getNumDpsInputs() == 0) {
+        // A broadcast of one scalar of the host into the tensor.
+        if (g.getBody()->getOperations().size() != 1)
+          return false;
+        Value v = yield.getOperand(0);
+        if (v.getParentBlock() == g.getBody())
+          return false;
+        out.assign(out.size(), v);
+      } else if (!elementwise(g, out)) {
         return false;
-      Value v = yield.getOperand(0);
-      if (v.getParentBlock() == g.getBody())
-        return false;
-      out.assign(out.size(), v);
+      }
     } else if (auto x = dyn_cast<tensor::ExtractSliceOp>(op)) {
       const Elements *in = lookup(x.getSource());
       if (!in || x.getSourceType().getRank() != t.getRank() ||
@@ -141,6 +161,54 @@ public:
 private:
   /// Larger tensors are data, not sizes.
   static constexpr int64_t kMaxElements = 64;
+
+  /// An elementwise generic over small tensors whose elements are known
+  /// (an Expand's shape: Where(Equal(shape, -1), 1, shape)), or over rank-0
+  /// ones (Shape arithmetic): its body's scalar ops, cloned once per
+  /// element before it, on those elements.
+  bool elementwise(linalg::GenericOp g, Elements &out) {
+    if (!g.hasPureTensorSemantics() ||
+        g.getNumLoops() != g.getNumParallelLoops() ||
+        llvm::any_of(g.getDpsInitsMutable(), [&](OpOperand &init) {
+          return g.payloadUsesValueFromOperand(&init) ||
+                 !g.getMatchingIndexingMap(&init).isIdentity();
+        }))
+      return false;
+    for (Operation &o : g.getBody()->without_terminator())
+      if (o.getNumRegions() || isa<linalg::IndexOp>(o) ||
+          !isMemoryEffectFree(&o))
+        return false;
+    // Each input's elements, in the output's order.
+    SmallVector<const Elements *> ins;
+    for (OpOperand *in : g.getDpsInputOperands()) {
+      auto it = dyn_cast<RankedTensorType>(in->get().getType());
+      if (!it) {
+        ins.push_back(nullptr);
+        continue;
+      }
+      const Elements *e = lookup(in->get());
+      AffineMap map = g.getMatchingIndexingMap(in);
+      if (!e || !(map.isIdentity() || it.getRank() == 0) ||
+          llvm::any_of(*e, [](Value v) { return !v; }))
+        return false;
+      ins.push_back(e);
+    }
+    OpBuilder b(g);
+    auto yield = cast<linalg::YieldOp>(g.getBody()->getTerminator());
+    for (size_t k = 0; k < out.size(); ++k) {
+      IRMapping m;
+      for (auto [i, in] : llvm::enumerate(g.getDpsInputOperands())) {
+        Value arg = g.getBody()->getArgument(i);
+        m.map(arg, !ins[i] ? in->get()
+                   : ins[i]->size() == 1 ? (*ins[i])[0]
+                                         : (*ins[i])[k]);
+      }
+      for (Operation &o : g.getBody()->without_terminator())
+        b.clone(o, m);
+      out[k] = m.lookupOrDefault(yield.getOperand(0));
+    }
+    return true;
+  }
 
   /// Calls `each(whole, part)` for each element of the slice at static
   /// `offsets`, `sizes` and `strides` of a tensor of `shape`: its

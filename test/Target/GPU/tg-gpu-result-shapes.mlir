@@ -128,3 +128,45 @@ func.func @unknown_index_shapes(%x: tensor<?xf32>, %k: index) -> tensor<1xi64> a
   %s = tensor.from_elements %w : tensor<1xi64>
   return %s : tensor<1xi64>
 }
+
+// -----
+
+// An Expand's shape as torch exports expand(batch, -1, -1): the shape
+// [batch, -1], then Where(Equal(shape, -1), 1, shape) over it, elementwise
+// generics on small tensors with constant operands. Each element is its
+// scalar ops: dim 0 is select(batch == -1, 1, batch) (values 3 to 5: 1
+// Dim, 11 CmpEQ, 20 Select), dim 1 the constant 1 (value 1).
+// CHECK-LABEL: func.func @expand_where
+// CHECK-SAME: tg.gpu_result_dims = [array<i64: 5, 1>]
+// CHECK-SAME: tg.gpu_values = [array<i64: 0, 0, 0, 0>, array<i64: 0, 1, 0, 0>, array<i64: 0, -1, 0, 0>, array<i64: 1, 0, 0, 0>, array<i64: 11, 3, 2, 0>, array<i64: 20, 4, 1, 3>]
+func.func @expand_where(%x: tensor<?x4xf32>, %out: memref<?x?xf32>) attributes {tg.num_results = 1 : i64} {
+  return
+}
+func.func @expand_where_shapes(%x: tensor<?x4xf32>) -> tensor<2xi64> attributes {tg.shape_function} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %minus = arith.constant dense<-1> : tensor<2xi64>
+  %ones = arith.constant dense<1> : tensor<2xi64>
+  %tail = arith.constant dense<-1> : tensor<1xi64>
+  %d = tensor.dim %x, %c0 : tensor<?x4xf32>
+  %d64 = arith.index_cast %d : index to i64
+  %head = tensor.from_elements %d64 : tensor<1xi64>
+  %z = tensor.empty() : tensor<2xi64>
+  %s0 = tensor.insert_slice %head into %z[0] [1] [1] : tensor<1xi64> into tensor<2xi64>
+  %shape = tensor.insert_slice %tail into %s0[1] [1] [1] : tensor<1xi64> into tensor<2xi64>
+  %be = tensor.empty() : tensor<2xi1>
+  %eq = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]} ins(%shape, %minus : tensor<2xi64>, tensor<2xi64>) outs(%be : tensor<2xi1>) {
+  ^bb0(%a: i64, %b: i64, %o: i1):
+    %c = arith.cmpi eq, %a, %b : i64
+    linalg.yield %c : i1
+  } -> tensor<2xi1>
+  %where = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]} ins(%eq, %ones, %shape : tensor<2xi1>, tensor<2xi64>, tensor<2xi64>) outs(%z : tensor<2xi64>) {
+  ^bb0(%c: i1, %a: i64, %b: i64, %o: i64):
+    %v = arith.select %c, %a, %b : i64
+    linalg.yield %v : i64
+  } -> tensor<2xi64>
+  %e0 = tensor.extract %where[%c0] : tensor<2xi64>
+  %e1 = tensor.extract %where[%c1] : tensor<2xi64>
+  %r = tensor.from_elements %e0, %e1 : tensor<2xi64>
+  return %r : tensor<2xi64>
+}

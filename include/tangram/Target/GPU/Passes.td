@@ -18,7 +18,10 @@ def GPUResultShapesPass : Pass<"tg-gpu-result-shapes", "ModuleOp"> {
     `tg.gpu_result_dims` (the value ids of each result's dims) on the
     executable, and erases the shape function. A size read back from a
     small integer tensor built of host scalars (a Concat of Shape slices
-    that a Resize takes as its sizes) is that scalar: each `tensor.extract`
+    that a Resize takes as its sizes; constants, fills, and elementwise ops
+    over such tensors, whose body is cloned per element: the
+    Where(Equal(shape, -1), 1, shape) torch exports for expand(batch, -1,
+    -1)) is that scalar: each `tensor.extract`
     at constant indices of such a tensor, in the executable and in its
     shape function, is replaced by the element it reads. A result size that
     depends on data (NonZero, a Reshape whose shape is an input) is an
