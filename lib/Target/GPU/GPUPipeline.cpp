@@ -122,6 +122,7 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createGPUDropDataChecksPass());
   pm.addNestedPass<func::FuncOp>(createGPUSimplifyDimsPass());
+  pm.addNestedPass<func::FuncOp>(createGPUSimplifySizesPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createGPUCollapseSplitViewsPass());

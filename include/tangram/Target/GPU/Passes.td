@@ -381,6 +381,52 @@ def GPUSimplifyDimsPass : Pass<"tg-gpu-simplify-dims", "func::FuncOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def GPUSimplifySizesPass : Pass<"tg-gpu-simplify-sizes", "func::FuncOp"> {
+  let summary = "Puts the host's size arithmetic in one form, so that one "
+                "size computed twice gets one name";
+  let description = [{
+    A model exported with dynamic axes computes its sizes in its graph
+    (Shape, Mul, Div, and Reshape with its -1 and 0 entries). Lowered, each
+    Reshape leaves selects and checks on the size it makes, so the batch a
+    later loop runs over is a chain of selects that the loop-level passes
+    cannot see to be the batch, and the loops stay apart. This pass
+    rewrites the function body's (the host's) integer arithmetic by three
+    facts, to a fixed point:
+
+    - **Ranges.** A dim is never negative, and the one run-time dim of a
+      function argument or an allocation is at most 2^62 bytes over the
+      bytes of one step along it. Ranges follow the arithmetic
+      (`InferIntRangeInterface`); a comparison they decide is a constant
+      (a Reshape's `== -1` on a size, a floor division's `< 0`).
+      `select(x == 0, y, x)` (a Reshape's 0 entry, which copies the input's
+      dim) is `x` when `y` is 0 whenever `x` is, and `(a * k) / d` is
+      `a * (k / d)` when `d` divides `k` and the product cannot overflow.
+    - **Checks.** The host program makes every check before its first
+      launch, so where a check stands among the kernels means nothing: each
+      `cf.assert` moves up to just after its condition (and after the check
+      before it, so a failing run still reports the first), and every use
+      it dominates of a condition it asserts (or of a side of an `andi` it
+      asserts) is `true`.
+    - **Casts.** The host's index is 64 bits: `index_cast(a op b)` from
+      i64 is `index_cast(a) op index_cast(b)`, so a size computed in i64
+      (shape values) and in index (loop bounds) gets one name after CSE.
+
+    Before (a Reshape to `[B * 197, 384]`, with `%b` the batch as i64):
+    ```mlir
+    %n = arith.muli %b, %c197_i64 : i64
+    %z = arith.cmpi eq, %n, %c0_i64 : i64
+    %s = arith.select %z, %c197_i64, %n : i64
+    %m = arith.cmpi eq, %s, %c-1_i64 : i64
+    %r = arith.select %m, %inferred, %s : i64
+    %rows = arith.index_cast %r : i64 to index
+    ```
+    After: `%rows` is `%bi * 197`, with `%bi` the batch's index (when the
+    check that follows the Reshape rules out `B == 0`, or when `0` is not
+    copied).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def GPUCollapseSplitViewsPass
     : Pass<"tg-gpu-collapse-split-views", "func::FuncOp"> {
   let summary = "Runs an elementwise loop that reads a view splitting a dim "

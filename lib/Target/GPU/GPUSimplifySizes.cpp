@@ -1,0 +1,376 @@
+//===- GPUSimplifySizes.cpp - tg-gpu-simplify-sizes -----------------------===//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//===----------------------------------------------------------------------===//
+//
+// A model exported with dynamic axes computes its sizes in its own graph:
+// Shape, Mul, Div, and Reshape with its -1 (inferred) and 0 (copy the
+// input's dim) entries. Lowered, each Reshape leaves selects and checks on
+// the size it makes, so the batch a later loop runs over is a chain of
+// selects the loop-level passes cannot see to be the batch. This pass puts
+// that host arithmetic in one form by what is known of it:
+//
+// - a dim is never negative, and a buffer's one run-time dim is at most its
+//   bytes over the rest (no buffer holds more than 2^62 bytes);
+// - a check holds wherever a kernel runs: the host program makes every
+//   check before its first launch (GPUProgram.cpp, `prepareGPULaunch`);
+// - an index is 64 bits on the host, so an `index_cast` from i64 moves
+//   through the arithmetic unchanged.
+//
+//===----------------------------------------------------------------------===//
+#include "tangram/Target/GPU/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/InferIntRangeInterface.h"
+#include "mlir/Interfaces/Utils/InferIntRangeCommon.h"
+#include "mlir/Transforms/CSE.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::tangram {
+#define GEN_PASS_DEF_GPUSIMPLIFYSIZESPASS
+#include "tangram/Target/GPU/Passes.h.inc"
+} // namespace mlir::tangram
+
+using namespace mlir;
+using namespace mlir::tangram;
+
+namespace {
+
+/// The bytes no buffer reaches: far above any machine's memory, and far
+/// enough below 2^63 that a dim bounded by it times a small factor still
+/// fits in 64 bits.
+constexpr uint64_t kMaxBufferBytes = uint64_t(1) << 62;
+
+/// The range of a dim: not negative and, for the one run-time dim of a
+/// function argument or an allocation with no zero-size static dim, at most
+/// `kMaxBufferBytes` over the bytes of one step along it. (Another run-time
+/// dim could be 0, and a view can repeat its elements, so neither is
+/// bounded.)
+ConstantIntRanges dimRange(memref::DimOp dim) {
+  unsigned width = IndexType::kInternalStorageBitWidth;
+  APInt zero = APInt::getZero(width);
+  ConstantIntRanges nonNegative =
+      ConstantIntRanges::fromSigned(zero, APInt::getSignedMaxValue(width));
+  auto type = dyn_cast<MemRefType>(dim.getSource().getType());
+  bool ownsBuffer = isa<BlockArgument>(dim.getSource()) ||
+                    dim.getSource().getDefiningOp<memref::AllocOp>();
+  if (!type || !ownsBuffer || !type.getLayout().isIdentity() ||
+      type.getNumDynamicDims() != 1 || !type.getElementType().isIntOrFloat())
+    return nonNegative;
+  uint64_t step = std::max<uint64_t>(1, type.getElementTypeBitWidth() / 8);
+  for (int64_t size : type.getShape()) {
+    if (ShapedType::isDynamic(size))
+      continue;
+    if (size == 0)
+      return nonNegative;
+    step *= static_cast<uint64_t>(size);
+    if (step > kMaxBufferBytes)
+      return nonNegative;
+  }
+  return ConstantIntRanges::fromSigned(zero,
+                                       APInt(width, kMaxBufferBytes / step));
+}
+
+/// The ranges of the host's integers: the ops of the function's body, in
+/// order (each operand's range is known before its user's). A value with
+/// no entry is unknown.
+class HostRanges {
+public:
+  explicit HostRanges(Block &body) {
+    for (Operation &op : body) {
+      if (auto dim = dyn_cast<memref::DimOp>(op)) {
+        ranges.try_emplace(dim.getResult(), dimRange(dim));
+        continue;
+      }
+      auto infer = dyn_cast<InferIntRangeInterface>(op);
+      if (!infer || op.getNumRegions())
+        continue;
+      SmallVector<ConstantIntRanges> args;
+      for (Value o : op.getOperands()) {
+        if (!o.getType().isIntOrIndex())
+          break;
+        args.push_back(get(o));
+      }
+      if (args.size() != op.getNumOperands())
+        continue;
+      infer.inferResultRanges(args, [&](Value v, const ConstantIntRanges &r) {
+        ranges.try_emplace(v, r);
+      });
+    }
+  }
+
+  ConstantIntRanges get(Value v) const {
+    auto it = ranges.find(v);
+    if (it != ranges.end())
+      return it->second;
+    unsigned width = v.getType().isIndex()
+                         ? IndexType::kInternalStorageBitWidth
+                         : v.getType().getIntOrFloatBitWidth();
+    return ConstantIntRanges::maxRange(width);
+  }
+
+  /// Whether `a * k` stays within the signed range for every `a` known.
+  bool productFits(Value a, const APInt &k) const {
+    ConstantIntRanges r = get(a);
+    bool lo = false, hi = false;
+    (void)r.smin().smul_ov(k.sextOrTrunc(r.smin().getBitWidth()), lo);
+    (void)r.smax().smul_ov(k.sextOrTrunc(r.smax().getBitWidth()), hi);
+    return !lo && !hi;
+  }
+
+private:
+  DenseMap<Value, ConstantIntRanges> ranges;
+};
+
+/// Each check moves up to just after its condition (and after the check
+/// before it, so that a run that fails several still reports the first).
+/// Nothing else moves: the host makes every check before any launch, so
+/// where a check stands among the kernels means nothing, and a check as
+/// early as it can be dominates every use of what it asserts.
+void hoistChecks(Block &body) {
+  Operation *previous = nullptr;
+  for (cf::AssertOp check :
+       llvm::make_early_inc_range(body.getOps<cf::AssertOp>())) {
+    Operation *after = previous;
+    if (Operation *def = check.getArg().getDefiningOp())
+      if (def->getBlock() == &body && (!after || after->isBeforeInBlock(def)))
+        after = def;
+    if (after)
+      check->moveAfter(after);
+    else
+      check->moveBefore(&body.front());
+    previous = check;
+  }
+}
+
+/// The conditions a check asserts: its argument, and each side of an
+/// `andi` it asserts.
+void conjuncts(Value c, SmallVectorImpl<Value> &out) {
+  if (auto both = c.getDefiningOp<arith::AndIOp>()) {
+    conjuncts(both.getLhs(), out);
+    conjuncts(both.getRhs(), out);
+    return;
+  }
+  out.push_back(c);
+}
+
+/// Each use a check dominates of a condition it asserts is `true`.
+bool useCheckedConditions(func::FuncOp f, DominanceInfo &dom) {
+  Block &body = f.getBody().front();
+  Value yes;
+  bool changed = false;
+  for (cf::AssertOp check : body.getOps<cf::AssertOp>()) {
+    SmallVector<Value> asserted;
+    conjuncts(check.getArg(), asserted);
+    for (Value c : asserted) {
+      if (matchPattern(c, m_Constant()))
+        continue;
+      auto dominated = [&](OpOperand &use) {
+        return use.getOwner() != check.getOperation() &&
+               dom.properlyDominates(check.getOperation(), use.getOwner());
+      };
+      if (llvm::none_of(c.getUses(), dominated))
+        continue;
+      if (!yes) {
+        OpBuilder b(&body, body.begin());
+        yes = arith::ConstantIntOp::create(b, f.getLoc(), 1, 1);
+      }
+      c.replaceUsesWithIf(yes, dominated);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/// A comparison the ranges of its sides decide is a constant.
+bool foldDecidedComparisons(Block &body, const HostRanges &ranges) {
+  bool changed = false;
+  for (arith::CmpIOp cmp : llvm::make_early_inc_range(body.getOps<arith::CmpIOp>())) {
+    if (matchPattern(cmp.getResult(), m_Constant()))
+      continue;
+    std::optional<bool> decided = intrange::evaluatePred(
+        static_cast<intrange::CmpPredicate>(cmp.getPredicate()),
+        ranges.get(cmp.getLhs()), ranges.get(cmp.getRhs()));
+    if (!decided)
+      continue;
+    OpBuilder b(cmp);
+    cmp.replaceAllUsesWith(
+        arith::ConstantIntOp::create(b, cmp.getLoc(), *decided, 1).getResult());
+    cmp.erase();
+    changed = true;
+  }
+  return changed;
+}
+
+/// `x` as `a * k`, with `k` a constant that is not 0 and no product of the
+/// ranges overflowing; `a` is null otherwise.
+std::pair<Value, APInt> asScaled(Value x, const HostRanges &ranges) {
+  auto mul = x.getDefiningOp<arith::MulIOp>();
+  if (!mul)
+    return {Value(), APInt()};
+  for (auto [a, k] : {std::pair(mul.getLhs(), mul.getRhs()),
+                      std::pair(mul.getRhs(), mul.getLhs())}) {
+    APInt factor;
+    if (matchPattern(k, m_ConstantInt(&factor)) && !factor.isZero() &&
+        ranges.productFits(a, factor))
+      return {a, factor};
+  }
+  return {Value(), APInt()};
+}
+
+/// Whether `y` is 0 whenever `x` is: `x` is `y`, or `y` times a constant
+/// that is not 0 (with no overflow), or either is an `index_cast` of such a
+/// value (a cast to or from a 64-bit index keeps 0 and only 0 at 0).
+bool zeroImpliesZero(Value x, Value y, const HostRanges &ranges) {
+  if (x == y)
+    return true;
+  if (auto cast = y.getDefiningOp<arith::IndexCastOp>())
+    if (zeroImpliesZero(x, cast.getIn(), ranges))
+      return true;
+  if (auto cast = x.getDefiningOp<arith::IndexCastOp>())
+    return zeroImpliesZero(cast.getIn(), y, ranges);
+  if (Value a = asScaled(x, ranges).first)
+    return zeroImpliesZero(a, y, ranges);
+  return false;
+}
+
+/// Rewrites that need the ranges, made in one walk of the body:
+///
+/// - `select(x == 0, y, x)` is `x` when `y` is 0 whenever `x` is (the
+///   Reshape's "0 copies the input's dim", where the size is a multiple of
+///   that dim);
+/// - `(a * k) / d` is `a * (k / d)` when `d` divides `k` and `a * k` cannot
+///   overflow.
+bool foldWithRanges(Block &body, const HostRanges &ranges) {
+  bool changed = false;
+  for (Operation &op : llvm::make_early_inc_range(body)) {
+    if (auto select = dyn_cast<arith::SelectOp>(op)) {
+      auto cmp = select.getCondition().getDefiningOp<arith::CmpIOp>();
+      if (!cmp || !select.getType().isIntOrIndex())
+        continue;
+      bool isEq = cmp.getPredicate() == arith::CmpIPredicate::eq;
+      bool isNe = cmp.getPredicate() == arith::CmpIPredicate::ne;
+      if (!isEq && !isNe)
+        continue;
+      Value x = cmp.getLhs();
+      if (matchPattern(x, m_Zero()))
+        x = cmp.getRhs();
+      else if (!matchPattern(cmp.getRhs(), m_Zero()))
+        continue;
+      // `select(x == 0, y, x)` or `select(x != 0, x, y)`.
+      Value kept = isEq ? select.getFalseValue() : select.getTrueValue();
+      Value other = isEq ? select.getTrueValue() : select.getFalseValue();
+      if (kept != x || !zeroImpliesZero(x, other, ranges))
+        continue;
+      select.replaceAllUsesWith(x);
+      select.erase();
+      changed = true;
+      continue;
+    }
+    auto div = dyn_cast<arith::DivSIOp>(op);
+    APInt d;
+    if (!div || !matchPattern(div.getRhs(), m_ConstantInt(&d)) || d.isZero())
+      continue;
+    auto [a, k] = asScaled(div.getLhs(), ranges);
+    if (!a || !k.srem(d).isZero())
+      continue;
+    OpBuilder b(div);
+    Value factor = arith::ConstantOp::create(
+        b, div.getLoc(), b.getIntegerAttr(div.getType(), k.sdiv(d)));
+    div.replaceAllUsesWith(
+        arith::MulIOp::create(b, div.getLoc(), a, factor).getResult());
+    div.erase();
+    changed = true;
+  }
+  return changed;
+}
+
+/// `index_cast(a op b)` from i64 is `index_cast(a) op index_cast(b)`: the
+/// host's index is 64 bits, so the cast changes no bit. Loop bounds are
+/// indices, and the sizes they come from are mostly i64 (ONNX's shape
+/// values), so one size computed on either side gets one name.
+struct CastIntoArithmetic : OpRewritePattern<arith::IndexCastOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::IndexCastOp cast,
+                                PatternRewriter &rewriter) const override {
+    Value in = cast.getIn();
+    if (!cast.getType().isIndex() || !in.getType().isInteger(64))
+      return failure();
+    Operation *def = in.getDefiningOp();
+    if (!def || !isa<arith::AddIOp, arith::SubIOp, arith::MulIOp,
+                     arith::DivSIOp, arith::RemSIOp, arith::MaxSIOp,
+                     arith::MinSIOp, arith::SelectOp>(def))
+      return failure();
+    Location loc = cast.getLoc();
+    auto toIndex = [&](Value v) -> Value {
+      return arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(),
+                                        v);
+    };
+    if (auto select = dyn_cast<arith::SelectOp>(def)) {
+      rewriter.replaceOpWithNewOp<arith::SelectOp>(
+          cast, select.getCondition(), toIndex(select.getTrueValue()),
+          toIndex(select.getFalseValue()));
+      return success();
+    }
+    OperationState state(loc, def->getName());
+    state.addOperands({toIndex(def->getOperand(0)), toIndex(def->getOperand(1))});
+    state.addTypes(rewriter.getIndexType());
+    state.addAttributes(def->getAttrs());
+    rewriter.replaceOp(cast, rewriter.create(state)->getResults());
+    return success();
+  }
+};
+
+struct GPUSimplifySizesPass
+    : public mlir::tangram::impl::GPUSimplifySizesPassBase<
+          GPUSimplifySizesPass> {
+  void runOnOperation() override {
+    func::FuncOp f = getOperation();
+    if (f.getBody().empty())
+      return;
+    Block &body = f.getBody().front();
+    hoistChecks(body);
+
+    RewritePatternSet patterns(&getContext());
+    patterns.add<CastIntoArithmetic>(&getContext());
+    for (RegisteredOperationName op :
+         getContext().getRegisteredOperations())
+      if (op.getDialectNamespace() == "arith")
+        op.getCanonicalizationPatterns(patterns, &getContext());
+    FrozenRewritePatternSet frozen(std::move(patterns));
+
+    // Each rule opens the way for the others (a folded comparison folds a
+    // select, whose value a range then bounds), so they run to a fixed
+    // point; a handful of rounds reaches it on every model we have seen.
+    for (int round = 0; round < 16; ++round) {
+      bool changed = false;
+      {
+        HostRanges ranges(body);
+        changed |= foldDecidedComparisons(body, ranges);
+      }
+      {
+        HostRanges ranges(body);
+        changed |= foldWithRanges(body, ranges);
+      }
+      bool rewritten = false;
+      if (failed(applyPatternsGreedily(f, frozen, GreedyRewriteConfig(),
+                                       &rewritten)))
+        return signalPassFailure();
+      changed |= rewritten;
+      IRRewriter rewriter(&getContext());
+      DominanceInfo dom(f);
+      changed |= useCheckedConditions(f, dom);
+      bool merged = false;
+      eliminateCommonSubExpressions(rewriter, dom, f, &merged);
+      changed |= merged;
+      if (!changed)
+        break;
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,152 @@
+// RUN: tangram-opt %s -split-input-file -tg-gpu-simplify-sizes -allow-unregistered-dialect | FileCheck %s
+
+// A Reshape to [B * 197, ...] by a shape value torch computed: its 0 entry
+// copies the input's dim, which is 0 only when B * 197 is, and its -1 entry
+// is never a size. What is left is the batch's index times 197.
+// CHECK-LABEL: func.func @reshape_batch
+// CHECK-SAME: %[[X:[a-z0-9]+]]: memref<?x197x384xf32>
+// CHECK-DAG: %[[C197:.*]] = arith.constant 197 : index
+// CHECK-DAG: %[[D:.*]] = memref.dim %[[X]]
+// CHECK-NOT: arith.select
+// CHECK-NOT: arith.cmpi
+// CHECK: %[[R:.*]] = arith.muli %[[D]], %[[C197]] : index
+// CHECK: return %[[R]]
+func.func @reshape_batch(%x: memref<?x197x384xf32>) -> index {
+  %c0 = arith.constant 0 : index
+  %c0_i64 = arith.constant 0 : i64
+  %cm1 = arith.constant -1 : i64
+  %c197 = arith.constant 197 : i64
+  %c1 = arith.constant 1 : i64
+  %d = memref.dim %x, %c0 : memref<?x197x384xf32>
+  %b = arith.index_cast %d : index to i64
+  %n = arith.muli %b, %c197 : i64
+  %z = arith.cmpi eq, %n, %c0_i64 : i64
+  %s = arith.select %z, %b, %n : i64
+  %m = arith.cmpi eq, %s, %cm1 : i64
+  %r = arith.select %m, %c1, %s : i64
+  %rows = arith.index_cast %r : i64 to index
+  return %rows : index
+}
+
+// -----
+
+// A 0 entry that copies a dim which is not 0 with the size stays a select.
+// CHECK-LABEL: func.func @zero_copies_other_dim
+// CHECK: arith.cmpi eq
+// CHECK: arith.select
+func.func @zero_copies_other_dim(%x: memref<?x197x384xf32>) -> i64 {
+  %c0 = arith.constant 0 : index
+  %c0_i64 = arith.constant 0 : i64
+  %c197 = arith.constant 197 : i64
+  %d = memref.dim %x, %c0 : memref<?x197x384xf32>
+  %b = arith.index_cast %d : index to i64
+  %n = arith.muli %b, %c197 : i64
+  %z = arith.cmpi eq, %n, %c0_i64 : i64
+  %s = arith.select %z, %c197, %n : i64
+  return %s : i64
+}
+
+// -----
+
+// A buffer with two run-time dims bounds neither (the other may be 0), so
+// B * 6 may wrap to -1 as far as the ranges know: the comparison stays.
+// CHECK-LABEL: func.func @two_dynamic_dims
+// CHECK: arith.cmpi eq
+func.func @two_dynamic_dims(%x: memref<?x?xf32>) -> i1 {
+  %c0 = arith.constant 0 : index
+  %cm1 = arith.constant -1 : i64
+  %c6 = arith.constant 6 : i64
+  %d = memref.dim %x, %c0 : memref<?x?xf32>
+  %b = arith.index_cast %d : index to i64
+  %n = arith.muli %b, %c6 : i64
+  %m = arith.cmpi eq, %n, %cm1 : i64
+  return %m : i1
+}
+
+// -----
+
+// A floor division of a size (lowered to selects on its sign) is a plain
+// division, and a division of a multiple by a divisor of its factor is a
+// product.
+// CHECK-LABEL: func.func @divisions
+// CHECK-SAME: %[[X:[a-z0-9]+]]: memref<?x64xf32>
+// CHECK-DAG: %[[C6:.*]] = arith.constant 6 : index
+// CHECK-DAG: %[[C7:.*]] = arith.constant 7 : index
+// CHECK-DAG: %[[D:.*]] = memref.dim %[[X]]
+// CHECK-NOT: arith.select
+// CHECK: %[[F:.*]] = arith.divsi %[[D]], %[[C7]] : index
+// CHECK: %[[N:.*]] = arith.muli %[[D]], %{{.*}} : index
+// CHECK: %[[P:.*]] = arith.muli %[[D]], %[[C6]] : index
+// CHECK: %[[Q:.*]] = arith.divsi %[[N]], %[[C7]] : index
+// CHECK: return %[[F]], %[[P]], %[[Q]]
+func.func @divisions(%x: memref<?x64xf32>) -> (index, index, index) {
+  %c0 = arith.constant 0 : index
+  %cm1 = arith.constant -1 : index
+  %c7 = arith.constant 7 : index
+  %c64 = arith.constant 64 : index
+  %c384 = arith.constant 384 : index
+  %d = memref.dim %x, %c0 : memref<?x64xf32>
+  %neg = arith.cmpi slt, %d, %c0 : index
+  %flip = arith.subi %cm1, %d : index
+  %a = arith.select %neg, %flip, %d : index
+  %q = arith.divsi %a, %c7 : index
+  %back = arith.subi %cm1, %q : index
+  %floor = arith.select %neg, %back, %q : index
+  %n = arith.muli %d, %c384 : index
+  %p = arith.divsi %n, %c64 : index
+  %r = arith.divsi %n, %c7 : index
+  return %floor, %p, %r : index, index, index
+}
+
+// -----
+
+// A check moves up to just after its condition, and each use it then
+// dominates of a condition it asserts (here one side of an andi) is true.
+// CHECK-LABEL: func.func @checked_condition
+// CHECK-SAME: %[[X:[a-z0-9]+]]: memref<?x8xf32>, %[[Y:[a-z0-9]+]]: memref<?xf32>
+// CHECK-DAG: %[[D:.*]] = memref.dim %[[X]]
+// CHECK-DAG: %[[E:.*]] = memref.dim %[[Y]]
+// CHECK: %[[OK:.*]] = arith.cmpi sle, %[[E]], %[[D]]
+// CHECK: %[[BIG:.*]] = arith.cmpi sgt, %[[D]]
+// CHECK: %[[BOTH:.*]] = arith.andi %[[OK]], %[[BIG]]
+// CHECK-NEXT: cf.assert %[[BOTH]], "first"
+// CHECK-NOT: arith.select
+// CHECK: memref.alloc(%[[E]])
+// CHECK: return %[[E]]
+func.func @checked_condition(%x: memref<?x8xf32>, %y: memref<?xf32>) -> index {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %d = memref.dim %x, %c0 : memref<?x8xf32>
+  %e = memref.dim %y, %c0 : memref<?xf32>
+  %ok = arith.cmpi sle, %e, %d : index
+  %big = arith.cmpi sgt, %d, %c1 : index
+  %both = arith.andi %ok, %big : i1
+  %n = arith.select %ok, %e, %c1 : index
+  %a = memref.alloc(%n) : memref<?xf32>
+  "test.use"(%a) : (memref<?xf32>) -> ()
+  cf.assert %both, "first"
+  return %n : index
+}
+
+// -----
+
+// Checks keep their order: the second one's condition comes first, but it
+// moves no higher than the check before it. A use the check does not
+// dominate keeps the condition.
+// CHECK-LABEL: func.func @check_order
+// CHECK: %[[LATE:.*]] = arith.cmpi sgt
+// CHECK: "test.use"(%[[LATE]])
+// CHECK: cf.assert %{{.*}}, "first"
+// CHECK-NEXT: cf.assert %[[LATE]], "second"
+func.func @check_order(%x: memref<?xf32>, %y: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %d = memref.dim %x, %c0 : memref<?xf32>
+  %e = memref.dim %y, %c0 : memref<?xf32>
+  %late = arith.cmpi sgt, %e, %c1 : index
+  "test.use"(%late) : (i1) -> ()
+  %first = arith.cmpi sgt, %d, %c1 : index
+  cf.assert %first, "first"
+  cf.assert %late, "second"
+  return
+}
