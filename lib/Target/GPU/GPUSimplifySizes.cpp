@@ -126,6 +126,38 @@ private:
   DenseMap<Value, ConstantIntRanges> ranges;
 };
 
+/// `x` as `a * k`, with `k` a constant that is not 0 and no product of the
+/// ranges overflowing; `a` is null otherwise.
+std::pair<Value, APInt> asScaled(Value x, const HostRanges &ranges) {
+  auto mul = x.getDefiningOp<arith::MulIOp>();
+  if (!mul)
+    return {Value(), APInt()};
+  for (auto [a, k] : {std::pair(mul.getLhs(), mul.getRhs()),
+                      std::pair(mul.getRhs(), mul.getLhs())}) {
+    APInt factor;
+    if (matchPattern(k, m_ConstantInt(&factor)) && !factor.isZero() &&
+        ranges.productFits(a, factor))
+      return {a, factor};
+  }
+  return {Value(), APInt()};
+}
+
+/// Whether `y` is 0 whenever `x` is: `x` is `y`, or `y` times a constant
+/// that is not 0 (with no overflow), or either is an `index_cast` of such a
+/// value (a cast to or from a 64-bit index keeps 0 and only 0 at 0).
+bool zeroImpliesZero(Value x, Value y, const HostRanges &ranges) {
+  if (x == y)
+    return true;
+  if (auto cast = y.getDefiningOp<arith::IndexCastOp>())
+    if (zeroImpliesZero(x, cast.getIn(), ranges))
+      return true;
+  if (auto cast = x.getDefiningOp<arith::IndexCastOp>())
+    return zeroImpliesZero(cast.getIn(), y, ranges);
+  if (Value a = asScaled(x, ranges).first)
+    return zeroImpliesZero(a, y, ranges);
+  return false;
+}
+
 /// Each check moves up to just after its condition (and after the check
 /// before it, so that a run that fails several still reports the first).
 /// Nothing else moves: the host makes every check before any launch, so
@@ -158,29 +190,142 @@ void conjuncts(Value c, SmallVectorImpl<Value> &out) {
   out.push_back(c);
 }
 
-/// Each use a check dominates of a condition it asserts is `true`.
+/// `v` folded with the values of `known` put in: a constant, or null.
+/// Only pure arith ops fold, and a select needs only its chosen side.
+Attribute evaluate(Value v, DenseMap<Value, Attribute> &known,
+                   unsigned depth = 0) {
+  if (auto it = known.find(v); it != known.end())
+    return it->second;
+  Attribute result;
+  Operation *def = v.getDefiningOp();
+  if (matchPattern(v, m_Constant(&result)))
+    return result;
+  if (!def || depth > 32 || def->getNumResults() != 1 ||
+      !isa<arith::ArithDialect>(def->getDialect()) || !isPure(def))
+    return {};
+  if (auto select = dyn_cast<arith::SelectOp>(def)) {
+    auto c = dyn_cast_or_null<IntegerAttr>(
+        evaluate(select.getCondition(), known, depth + 1));
+    if (c)
+      result = evaluate(c.getValue().isOne() ? select.getTrueValue()
+                                             : select.getFalseValue(),
+                        known, depth + 1);
+  } else {
+    SmallVector<Attribute> operands;
+    for (Value o : def->getOperands())
+      operands.push_back(evaluate(o, known, depth + 1));
+    SmallVector<OpFoldResult> folded;
+    if (llvm::all_of(operands, [](Attribute a) { return a; }) &&
+        succeeded(def->fold(operands, folded)) && folded.size() == 1) {
+      if (auto a = dyn_cast<Attribute>(folded[0]))
+        result = a;
+      else
+        result = evaluate(cast<Value>(folded[0]), known, depth + 1);
+    }
+  }
+  known[v] = result;
+  return result;
+}
+
+/// Puts in `known` that `x` is 0, and so is each value that is 0 whenever
+/// `x` is (a factor of a product that cannot overflow, a cast).
+void assumeZero(Value x, DenseMap<Value, Attribute> &known,
+                const HostRanges &ranges) {
+  Builder b(x.getContext());
+  known[x] = b.getZeroAttr(x.getType());
+  if (auto cast = x.getDefiningOp<arith::IndexCastOp>())
+    assumeZero(cast.getIn(), known, ranges);
+  else if (Value a = asScaled(x, ranges).first)
+    assumeZero(a, known, ranges);
+}
+
+/// The comparisons `asserted` depends on that a select chooses by (a
+/// Reshape's `size == 0`), at most `limit` ops up.
+SmallVector<arith::CmpIOp> selectConditions(Value asserted, Block &body) {
+  SmallVector<arith::CmpIOp> found;
+  SmallVector<Value> work{asserted};
+  llvm::SmallPtrSet<Operation *, 32> seen;
+  constexpr unsigned limit = 64;
+  while (!work.empty() && seen.size() < limit) {
+    Operation *def = work.pop_back_val().getDefiningOp();
+    if (!def || def->getBlock() != &body || !seen.insert(def).second ||
+        !isa<arith::ArithDialect>(def->getDialect()))
+      continue;
+    if (auto select = dyn_cast<arith::SelectOp>(def))
+      if (auto cmp = select.getCondition().getDefiningOp<arith::CmpIOp>())
+        if (!matchPattern(cmp.getResult(), m_Constant()))
+          found.push_back(cmp);
+    llvm::append_range(work, def->getOperands());
+  }
+  return found;
+}
+
+/// The value `cmp` takes wherever `asserted` holds, when one of its values
+/// makes `asserted` fold to false. The case `x == k` also puts `k` in for
+/// `x` (and 0 for the factors of `x`, when `k` is 0). This is how a
+/// Reshape's check rules out its 0 entry: `[B * 197, 384]` copies the
+/// input's 197 when `B * 197 == 0`, and then 197 * 384 elements are not
+/// the input's B * 75648.
+std::optional<bool> refutedValue(arith::CmpIOp cmp, Value asserted,
+                                 const HostRanges &ranges) {
+  bool isEq = cmp.getPredicate() == arith::CmpIPredicate::eq;
+  bool isNe = cmp.getPredicate() == arith::CmpIPredicate::ne;
+  for (bool value : {true, false}) {
+    DenseMap<Value, Attribute> known;
+    Builder b(cmp.getContext());
+    known[cmp.getResult()] = b.getBoolAttr(value);
+    APInt k;
+    if ((isEq && value) || (isNe && !value)) {
+      for (auto [x, c] : {std::pair(cmp.getLhs(), cmp.getRhs()),
+                          std::pair(cmp.getRhs(), cmp.getLhs())}) {
+        if (!matchPattern(c, m_ConstantInt(&k)) ||
+            matchPattern(x, m_Constant()))
+          continue;
+        if (k.isZero())
+          assumeZero(x, known, ranges);
+        else
+          known[x] = b.getIntegerAttr(x.getType(), k);
+      }
+    }
+    auto folded = dyn_cast_or_null<IntegerAttr>(evaluate(asserted, known));
+    if (folded && folded.getValue().isZero())
+      return !value;
+  }
+  return std::nullopt;
+}
+
+/// Each use a check dominates of a condition it asserts is `true`, and of
+/// a comparison it rules out one value of, the other value.
 bool useCheckedConditions(func::FuncOp f, DominanceInfo &dom) {
   Block &body = f.getBody().front();
-  Value yes;
+  HostRanges ranges(body);
+  Value constants[2];
   bool changed = false;
+  auto replace = [&](Value c, bool value, cf::AssertOp check) {
+    auto dominated = [&](OpOperand &use) {
+      return use.getOwner() != check.getOperation() &&
+             dom.properlyDominates(check.getOperation(), use.getOwner());
+    };
+    if (llvm::none_of(c.getUses(), dominated))
+      return;
+    Value &constant = constants[value ? 1 : 0];
+    if (!constant) {
+      OpBuilder b(&body, body.begin());
+      constant = arith::ConstantIntOp::create(b, f.getLoc(), value, 1);
+    }
+    c.replaceUsesWithIf(constant, dominated);
+    changed = true;
+  };
   for (cf::AssertOp check : body.getOps<cf::AssertOp>()) {
     SmallVector<Value> asserted;
     conjuncts(check.getArg(), asserted);
     for (Value c : asserted) {
       if (matchPattern(c, m_Constant()))
         continue;
-      auto dominated = [&](OpOperand &use) {
-        return use.getOwner() != check.getOperation() &&
-               dom.properlyDominates(check.getOperation(), use.getOwner());
-      };
-      if (llvm::none_of(c.getUses(), dominated))
-        continue;
-      if (!yes) {
-        OpBuilder b(&body, body.begin());
-        yes = arith::ConstantIntOp::create(b, f.getLoc(), 1, 1);
-      }
-      c.replaceUsesWithIf(yes, dominated);
-      changed = true;
+      replace(c, true, check);
+      for (arith::CmpIOp cmp : selectConditions(c, body))
+        if (std::optional<bool> value = refutedValue(cmp, c, ranges))
+          replace(cmp.getResult(), *value, check);
     }
   }
   return changed;
@@ -204,38 +349,6 @@ bool foldDecidedComparisons(Block &body, const HostRanges &ranges) {
     changed = true;
   }
   return changed;
-}
-
-/// `x` as `a * k`, with `k` a constant that is not 0 and no product of the
-/// ranges overflowing; `a` is null otherwise.
-std::pair<Value, APInt> asScaled(Value x, const HostRanges &ranges) {
-  auto mul = x.getDefiningOp<arith::MulIOp>();
-  if (!mul)
-    return {Value(), APInt()};
-  for (auto [a, k] : {std::pair(mul.getLhs(), mul.getRhs()),
-                      std::pair(mul.getRhs(), mul.getLhs())}) {
-    APInt factor;
-    if (matchPattern(k, m_ConstantInt(&factor)) && !factor.isZero() &&
-        ranges.productFits(a, factor))
-      return {a, factor};
-  }
-  return {Value(), APInt()};
-}
-
-/// Whether `y` is 0 whenever `x` is: `x` is `y`, or `y` times a constant
-/// that is not 0 (with no overflow), or either is an `index_cast` of such a
-/// value (a cast to or from a 64-bit index keeps 0 and only 0 at 0).
-bool zeroImpliesZero(Value x, Value y, const HostRanges &ranges) {
-  if (x == y)
-    return true;
-  if (auto cast = y.getDefiningOp<arith::IndexCastOp>())
-    if (zeroImpliesZero(x, cast.getIn(), ranges))
-      return true;
-  if (auto cast = x.getDefiningOp<arith::IndexCastOp>())
-    return zeroImpliesZero(cast.getIn(), y, ranges);
-  if (Value a = asScaled(x, ranges).first)
-    return zeroImpliesZero(a, y, ranges);
-  return false;
 }
 
 /// Rewrites that need the ranges, made in one walk of the body:

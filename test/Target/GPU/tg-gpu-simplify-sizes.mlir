@@ -150,3 +150,53 @@ func.func @check_order(%x: memref<?xf32>, %y: memref<?xf32>) {
   cf.assert %late, "second"
   return
 }
+
+// -----
+
+// A Reshape of [B, 197, 384] to [B * 197, 384] whose 0 entry copies the
+// input's 197: when B * 197 == 0, the check after it compares 197 * 384
+// elements with B * 75648 = 0, so where the check holds the 0 entry was
+// not taken, and the size is B * 197.
+// CHECK-LABEL: func.func @check_rules_out_zero_entry
+// CHECK-SAME: %[[X:[a-z0-9]+]]: memref<?x197x384xf32>
+// CHECK: %[[D:.*]] = memref.dim %[[X]]
+// CHECK: cf.assert
+// CHECK: %[[R:.*]] = arith.muli %[[D]], %{{.*}} : index
+// CHECK-NOT: arith.select
+// CHECK: return %[[R]]
+func.func @check_rules_out_zero_entry(%x: memref<?x197x384xf32>) -> index {
+  %c0 = arith.constant 0 : index
+  %c0_i64 = arith.constant 0 : i64
+  %c197 = arith.constant 197 : i64
+  %c384 = arith.constant 384 : i64
+  %c75648 = arith.constant 75648 : i64
+  %d = memref.dim %x, %c0 : memref<?x197x384xf32>
+  %b = arith.index_cast %d : index to i64
+  %n = arith.muli %b, %c197 : i64
+  %z = arith.cmpi eq, %n, %c0_i64 : i64
+  %s = arith.select %z, %c197, %n : i64
+  %have = arith.muli %b, %c75648 : i64
+  %want = arith.muli %s, %c384 : i64
+  %fits = arith.cmpi eq, %want, %have : i64
+  cf.assert %fits, "Reshape: the shape tensor does not fit the input's element count"
+  %rows = arith.index_cast %s : i64 to index
+  return %rows : index
+}
+
+// -----
+
+// Without the check, B == 0 takes the 0 entry: the select stays.
+// CHECK-LABEL: func.func @zero_entry_unchecked
+// CHECK: arith.select
+func.func @zero_entry_unchecked(%x: memref<?x197x384xf32>) -> index {
+  %c0 = arith.constant 0 : index
+  %c0_i64 = arith.constant 0 : i64
+  %c197 = arith.constant 197 : i64
+  %d = memref.dim %x, %c0 : memref<?x197x384xf32>
+  %b = arith.index_cast %d : index to i64
+  %n = arith.muli %b, %c197 : i64
+  %z = arith.cmpi eq, %n, %c0_i64 : i64
+  %s = arith.select %z, %c197, %n : i64
+  %rows = arith.index_cast %s : i64 to index
+  return %rows : index
+}

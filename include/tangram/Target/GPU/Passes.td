@@ -406,7 +406,11 @@ def GPUSimplifySizesPass : Pass<"tg-gpu-simplify-sizes", "func::FuncOp"> {
       `cf.assert` moves up to just after its condition (and after the check
       before it, so a failing run still reports the first), and every use
       it dominates of a condition it asserts (or of a side of an `andi` it
-      asserts) is `true`.
+      asserts) is `true`. A comparison that a select in the asserted
+      condition chooses by takes one value there when its other value
+      (with `x == k` putting `k` in for `x`, and 0 in for the factors of
+      `x` when `k` is 0) folds the condition to false: a Reshape's check
+      of its element count rules out its 0 entry that way.
     - **Casts.** The host's index is 64 bits: `index_cast(a op b)` from
       i64 is `index_cast(a) op index_cast(b)`, so a size computed in i64
       (shape values) and in index (loop bounds) gets one name after CSE.
