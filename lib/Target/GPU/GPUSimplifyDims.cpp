@@ -13,11 +13,9 @@
 #include "LoopMatching.h"
 #include "tangram/Target/GPU/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/Matchers.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::tangram {
@@ -46,6 +44,38 @@ struct DimOfReinterpretCast : OpRewritePattern<memref::DimOp> {
       rewriter.replaceOpWithNewOp<arith::ConstantIndexOp>(
           dim, *getConstantIntValue(size));
     return success();
+  }
+};
+
+/// The offset, sizes and strides `memref.extract_strided_metadata` reads of
+/// a `memref.reinterpret_cast` are the ones the cast names (a view made of
+/// a `memref.reshape` by this pass is read so by the views made of it).
+struct MetadataOfReinterpretCast
+    : OpRewritePattern<memref::ExtractStridedMetadataOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(memref::ExtractStridedMetadataOp meta,
+                                PatternRewriter &rewriter) const override {
+    auto view = meta.getSource().getDefiningOp<memref::ReinterpretCastOp>();
+    if (!view)
+      return failure();
+    SmallVector<std::pair<Value, OpFoldResult>> named;
+    named.push_back({meta.getOffset(), view.getMixedOffsets()[0]});
+    for (auto [r, v] : llvm::zip(meta.getSizes(), view.getMixedSizes()))
+      named.push_back({r, v});
+    for (auto [r, v] : llvm::zip(meta.getStrides(), view.getMixedStrides()))
+      named.push_back({r, v});
+    bool changed = false;
+    for (auto [result, value] : named) {
+      if (result.use_empty())
+        continue;
+      Value v = dyn_cast<Value>(value);
+      if (!v)
+        v = arith::ConstantIndexOp::create(rewriter, meta.getLoc(),
+                                           *getConstantIntValue(value));
+      rewriter.replaceAllUsesWith(result, v);
+      changed = true;
+    }
+    return success(changed);
   }
 };
 
@@ -144,62 +174,6 @@ void reshapesToViews(func::FuncOp f, DominanceInfo &dom) {
   }
 }
 
-/// Whether `v` is a size the host program computes before any launch: a
-/// constant, a dim of a buffer, or integer arithmetic on such sizes (no
-/// element of a buffer: a check on data is made by no one).
-bool isHostSize(Value v) {
-  SmallVector<Value> work{v};
-  llvm::SmallPtrSet<Value, 16> seen;
-  while (!work.empty()) {
-    Value x = work.pop_back_val();
-    if (!seen.insert(x).second)
-      continue;
-    Operation *def = x.getDefiningOp();
-    if (!def || def->getNumRegions() || def->getNumResults() != 1)
-      return false;
-    if (isa<memref::DimOp>(def))
-      continue;
-    if (!isa<arith::ArithDialect>(def->getDialect()) || !isPure(def))
-      return false;
-    for (Value o : def->getOperands()) {
-      if (!o.getType().isIntOrIndex())
-        return false;
-      work.push_back(o);
-    }
-  }
-  return true;
-}
-
-/// Whether `a`'s definition comes before `b`'s (ops of one block).
-bool definedFirst(Value a, Value b) {
-  Operation *x = a.getDefiningOp(), *y = b.getDefiningOp();
-  return x->getBlock() == y->getBlock() && x->isBeforeInBlock(y);
-}
-
-/// `cf.assert (a == b)` on sizes is one of the executable's checks, which
-/// the host program makes before its first launch (GPUProgram.cpp,
-/// `prepareGPULaunch`): when any kernel runs, the two are equal. Each use
-/// of the later-defined one that the other dominates uses the other (a
-/// constant, when either is one).
-void useAssertedEqualities(func::FuncOp f, DominanceInfo &dom) {
-  for (cf::AssertOp check : f.getBody().front().getOps<cf::AssertOp>()) {
-    auto eq = check.getArg().getDefiningOp<arith::CmpIOp>();
-    if (!eq || eq.getPredicate() != arith::CmpIPredicate::eq)
-      continue;
-    Value a = eq.getLhs(), b = eq.getRhs();
-    if (a == b || !isHostSize(a) || !isHostSize(b))
-      continue;
-    Value keep = a, drop = b;
-    if (matchPattern(b, m_Constant()) ||
-        (!matchPattern(a, m_Constant()) && !definedFirst(a, b)))
-      std::swap(keep, drop);
-    drop.replaceUsesWithIf(keep, [&](OpOperand &use) {
-      return use.getOwner() != eq.getOperation() &&
-             dom.properlyDominates(keep, use.getOwner());
-    });
-  }
-}
-
 struct GPUSimplifyDimsPass
     : public mlir::tangram::impl::GPUSimplifyDimsPassBase<
           GPUSimplifyDimsPass> {
@@ -211,11 +185,10 @@ struct GPUSimplifyDimsPass
       reshapesToViews(f, dom);
     }
     RewritePatternSet patterns(&getContext());
-    patterns.add<DimOfReinterpretCast>(&getContext());
+    patterns.add<DimOfReinterpretCast, MetadataOfReinterpretCast>(
+        &getContext());
     if (failed(applyPatternsGreedily(f, std::move(patterns))))
       return signalPassFailure();
-    DominanceInfo dom(f);
-    useAssertedEqualities(f, dom);
   }
 };
 

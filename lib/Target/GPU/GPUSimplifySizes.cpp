@@ -26,6 +26,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/InferIntRangeInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/Utils/InferIntRangeCommon.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -158,6 +159,62 @@ bool zeroImpliesZero(Value x, Value y, const HostRanges &ranges) {
   return false;
 }
 
+/// Whether `v` is a size the host program computes before any launch: a
+/// constant, a dim of a buffer, or integer arithmetic on such sizes (no
+/// element of a buffer: a check on data is made by no one).
+bool isHostSize(Value v) {
+  SmallVector<Value> work{v};
+  llvm::SmallPtrSet<Value, 16> seen;
+  while (!work.empty()) {
+    Value x = work.pop_back_val();
+    if (!seen.insert(x).second)
+      continue;
+    Operation *def = x.getDefiningOp();
+    if (!def || def->getNumRegions() || def->getNumResults() != 1)
+      return false;
+    if (isa<memref::DimOp>(def))
+      continue;
+    if (!isa<arith::ArithDialect>(def->getDialect()) || !isPure(def))
+      return false;
+    for (Value o : def->getOperands()) {
+      if (!o.getType().isIntOrIndex())
+        return false;
+      work.push_back(o);
+    }
+  }
+  return true;
+}
+
+/// Whether `a`'s definition comes before `b`'s (ops of one block).
+bool definedFirst(Value a, Value b) {
+  Operation *x = a.getDefiningOp(), *y = b.getDefiningOp();
+  return x->getBlock() == y->getBlock() && x->isBeforeInBlock(y);
+}
+
+/// `a == b` on sizes, checked: each use of the later-defined one that the
+/// other dominates uses the other (a constant, when either is one). A use
+/// in an earlier check can only change which check a failing run reports:
+/// this one still fails it, and in a run that passes it the two are one.
+bool equateCheckedSizes(arith::CmpIOp eq, DominanceInfo &dom) {
+  if (eq.getPredicate() != arith::CmpIPredicate::eq)
+    return false;
+  Value a = eq.getLhs(), b = eq.getRhs();
+  if (a == b || !isHostSize(a) || !isHostSize(b))
+    return false;
+  Value keep = a, drop = b;
+  if (matchPattern(b, m_Constant()) ||
+      (!matchPattern(a, m_Constant()) && !definedFirst(a, b)))
+    std::swap(keep, drop);
+  auto replaced = [&](OpOperand &use) {
+    return use.getOwner() != eq.getOperation() &&
+           dom.properlyDominates(keep, use.getOwner());
+  };
+  if (llvm::none_of(drop.getUses(), replaced))
+    return false;
+  drop.replaceUsesWithIf(keep, replaced);
+  return true;
+}
+
 /// Each check moves up to just after its condition (and after the check
 /// before it, so that a run that fails several still reports the first).
 /// Nothing else moves: the host makes every check before any launch, so
@@ -167,6 +224,8 @@ void hoistChecks(Block &body) {
   Operation *previous = nullptr;
   for (cf::AssertOp check :
        llvm::make_early_inc_range(body.getOps<cf::AssertOp>())) {
+    if (!isHostSize(check.getArg()))
+      continue;
     Operation *after = previous;
     if (Operation *def = check.getArg().getDefiningOp())
       if (def->getBlock() == &body && (!after || after->isBeforeInBlock(def)))
@@ -295,7 +354,10 @@ std::optional<bool> refutedValue(arith::CmpIOp cmp, Value asserted,
 }
 
 /// Each use a check dominates of a condition it asserts is `true`, and of
-/// a comparison it rules out one value of, the other value.
+/// a comparison it rules out one value of, the other value; sizes it
+/// checks equal get one name. Only checks on sizes count: a check on data
+/// (an element of a buffer) is one no host makes (tg-gpu-build-kernels
+/// drops it).
 bool useCheckedConditions(func::FuncOp f, DominanceInfo &dom) {
   Block &body = f.getBody().front();
   HostRanges ranges(body);
@@ -317,12 +379,16 @@ bool useCheckedConditions(func::FuncOp f, DominanceInfo &dom) {
     changed = true;
   };
   for (cf::AssertOp check : body.getOps<cf::AssertOp>()) {
+    if (!isHostSize(check.getArg()))
+      continue;
     SmallVector<Value> asserted;
     conjuncts(check.getArg(), asserted);
     for (Value c : asserted) {
       if (matchPattern(c, m_Constant()))
         continue;
       replace(c, true, check);
+      if (auto eq = c.getDefiningOp<arith::CmpIOp>())
+        changed |= equateCheckedSizes(eq, dom);
       for (arith::CmpIOp cmp : selectConditions(c, body))
         if (std::optional<bool> value = refutedValue(cmp, c, ranges))
           replace(cmp.getResult(), *value, check);

@@ -200,3 +200,131 @@ func.func @zero_entry_unchecked(%x: memref<?x197x384xf32>) -> index {
   %rows = arith.index_cast %s : i64 to index
   return %rows : index
 }
+
+// -----
+
+// After a check that two sizes are equal, the later-defined one's uses
+// take the earlier one: both loops run to %n. The check stays.
+// CHECK-LABEL: func.func @asserted_equal
+// CHECK-SAME: %[[A:[a-z0-9]+]]: memref<?xf32>, %[[B:[a-z0-9]+]]: memref<?xf32>
+// CHECK: %[[N:.*]] = memref.dim %[[A]]
+// CHECK: %[[M:.*]] = memref.dim %[[B]]
+// CHECK: %[[EQ:.*]] = arith.cmpi eq, %[[N]], %[[M]]
+// CHECK: cf.assert %[[EQ]]
+// CHECK: scf.parallel {{.*}} to (%[[N]])
+// CHECK: scf.parallel {{.*}} to (%[[N]])
+func.func @asserted_equal(%a: memref<?xf32>, %b: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %a, %c0 : memref<?xf32>
+  %m = memref.dim %b, %c0 : memref<?xf32>
+  %eq = arith.cmpi eq, %n, %m : index
+  cf.assert %eq, "Broadcast: dims disagree"
+  scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+    %x = memref.load %a[%i] : memref<?xf32>
+    memref.store %x, %b[%i] : memref<?xf32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%m) step (%c1) {
+    %x = memref.load %b[%i] : memref<?xf32>
+    memref.store %x, %a[%i] : memref<?xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A size checked against a constant is that constant.
+// CHECK-LABEL: func.func @asserted_constant
+// CHECK: %[[C4:.*]] = arith.constant 4 : index
+// CHECK: cf.assert
+// CHECK: scf.parallel {{.*}} to (%[[C4]])
+func.func @asserted_constant(%a: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %n = memref.dim %a, %c0 : memref<?xf32>
+  %eq = arith.cmpi eq, %n, %c4 : index
+  cf.assert %eq, "Reshape: the input's element count does not fit the shape"
+  scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+    %x = memref.load %a[%i] : memref<?xf32>
+    %y = arith.addf %x, %x : f32
+    memref.store %y, %a[%i] : memref<?xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A check on data (an element of a buffer) is not one the host makes
+// before a launch: nothing is replaced.
+// CHECK-LABEL: func.func @asserted_data
+// CHECK-SAME: %[[A:[a-z0-9]+]]: memref<?xf32>, %[[I:[a-z0-9]+]]: memref<1xindex>
+// CHECK: %[[X:.*]] = memref.load %[[I]]
+// CHECK: scf.parallel {{.*}} to (%[[X]])
+func.func @asserted_data(%a: memref<?xf32>, %idx: memref<1xindex>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %a, %c0 : memref<?xf32>
+  %x = memref.load %idx[%c0] : memref<1xindex>
+  %eq = arith.cmpi eq, %n, %x : index
+  cf.assert %eq, "data"
+  scf.parallel (%i) = (%c0) to (%x) step (%c1) {
+    %v = memref.load %a[%i] : memref<?xf32>
+    memref.store %v, %a[%i] : memref<?xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Sizes computed through long chains (a conv's output size after a dozen
+// convs) are still sizes the host computes: the later one takes the
+// earlier one.
+// CHECK-LABEL: func.func @asserted_long_chain
+// CHECK: %[[N:.*]] = arith.muli %{{.*}}, %{{.*}} : index
+// CHECK: scf.parallel {{.*}} to (%[[N]])
+func.func @asserted_long_chain(%a: memref<?xf32>, %b: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %d = memref.dim %a, %c0 : memref<?xf32>
+  %n = arith.muli %d, %c2 : index
+  %m0 = memref.dim %b, %c0 : memref<?xf32>
+  %n0 = arith.divui %m0, %c2 : index
+  %n1 = arith.addi %n0, %c1 : index
+  %n2 = arith.addi %n1, %c1 : index
+  %n3 = arith.addi %n2, %c1 : index
+  %n4 = arith.addi %n3, %c1 : index
+  %n5 = arith.addi %n4, %c1 : index
+  %n6 = arith.addi %n5, %c1 : index
+  %n7 = arith.addi %n6, %c1 : index
+  %n8 = arith.addi %n7, %c1 : index
+  %n9 = arith.addi %n8, %c1 : index
+  %n10 = arith.addi %n9, %c1 : index
+  %n11 = arith.addi %n10, %c1 : index
+  %n12 = arith.addi %n11, %c1 : index
+  %n13 = arith.addi %n12, %c1 : index
+  %n14 = arith.addi %n13, %c1 : index
+  %n15 = arith.addi %n14, %c1 : index
+  %n16 = arith.addi %n15, %c1 : index
+  %n17 = arith.addi %n16, %c1 : index
+  %n18 = arith.addi %n17, %c1 : index
+  %n19 = arith.addi %n18, %c1 : index
+  %n20 = arith.addi %n19, %c1 : index
+  %n21 = arith.addi %n20, %c1 : index
+  %n22 = arith.addi %n21, %c1 : index
+  %n23 = arith.addi %n22, %c1 : index
+  %n24 = arith.addi %n23, %c1 : index
+  %eq = arith.cmpi eq, %n, %n24 : index
+  cf.assert %eq, "Broadcast: dims disagree"
+  scf.parallel (%i) = (%c0) to (%n24) step (%c1) {
+    %x = memref.load %b[%i] : memref<?xf32>
+    memref.store %x, %a[%i] : memref<?xf32>
+    scf.reduce
+  }
+  return
+}

@@ -355,28 +355,20 @@ def GPUSimplifyDimsPass : Pass<"tg-gpu-simplify-dims", "func::FuncOp"> {
     With dynamic dims one size reaches the loops under several names, and
     the loop-level passes (tg-gpu-fold-fills, -fuse-epilogues, -fuse-rows)
     fuse two loops only when their sizes are the same values. This pass
-    resolves three kinds of name:
+    resolves the names views give:
 
     - `memref.dim` of a `memref.reinterpret_cast` is the size the cast
-      names;
+      names, and so are the offset, sizes and strides that
+      `memref.extract_strided_metadata` reads of one;
     - a shape buffer (a static rank-1 allocation read as a
       `memref.reshape`'s shape, and otherwise only stored to and loaded
       from at constant indices): a load of an element on the host (not
       in a kernel's loop) is the value its one dominating store wrote,
       and a `memref.reshape` of a contiguous buffer whose shape elements
-      are all known becomes a `memref.reinterpret_cast` with those sizes;
-    - after `cf.assert (a == b)` (a broadcast's or a matmul's check of
-      run-time dims), the uses the check dominates of the later-defined
-      value use the other one (a constant, when either is). The check
-      itself is kept: it still stops a run whose dims disagree.
+      are all known becomes a `memref.reinterpret_cast` with those sizes.
 
-    Before:
-    ```mlir
-    %eq = arith.cmpi eq, %n, %m : index
-    cf.assert %eq, "Broadcast: ..."
-    scf.parallel (%i) = (%c0) to (%m) step (%c1) { ... }
-    ```
-    After: the loop runs to `%n`, as do the loops sized by `%n`.
+    The names size arithmetic and checks give are tg-gpu-simplify-sizes'
+    work.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
@@ -410,7 +402,11 @@ def GPUSimplifySizesPass : Pass<"tg-gpu-simplify-sizes", "func::FuncOp"> {
       condition chooses by takes one value there when its other value
       (with `x == k` putting `k` in for `x`, and 0 in for the factors of
       `x` when `k` is 0) folds the condition to false: a Reshape's check
-      of its element count rules out its 0 entry that way.
+      of its element count rules out its 0 entry that way. And after
+      `cf.assert (a == b)` on sizes (a broadcast's or a matmul's check),
+      each use of the later-defined one that the other dominates uses the
+      other (a constant, when either is). Only checks on sizes count: a
+      check on data is one no host makes. Every check is kept.
     - **Casts.** The host's index is 64 bits: `index_cast(a op b)` from
       i64 is `index_cast(a) op index_cast(b)`, so a size computed in i64
       (shape values) and in index (loop bounds) gets one name after CSE.
