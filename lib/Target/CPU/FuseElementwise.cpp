@@ -25,7 +25,8 @@ namespace mlir::tangram {
 using namespace mlir;
 
 void mlir::tangram::populateFuseElementwisePatterns(
-    RewritePatternSet &patterns) {
+    RewritePatternSet &patterns,
+    std::function<bool(OpOperand *)> alsoRequire) {
   MLIRContext *ctx = patterns.getContext();
   // Fuse a producer only into its single consumer, and only where the
   // consumer reads each element once: no work is duplicated. A pooling
@@ -33,12 +34,13 @@ void mlir::tangram::populateFuseElementwisePatterns(
   // times, and an activation fused into it was computed that often (and
   // kept the pool off its microkernel and the activation out of the
   // convolution's epilogue).
-  linalg::ControlFusionFn singleUse = [](OpOperand *fused) {
+  linalg::ControlFusionFn singleUse = [alsoRequire](OpOperand *fused) {
     Operation *producer = fused->get().getDefiningOp();
     auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
     return producer && producer->hasOneUse() &&
            (!consumer ||
-            consumer.getMatchingIndexingMap(fused).isProjectedPermutation());
+            consumer.getMatchingIndexingMap(fused).isProjectedPermutation()) &&
+           (!alsoRequire || alsoRequire(fused));
   };
   linalg::populateElementwiseOpsFusionPatterns(patterns, singleUse);
   linalg::populateConstantFoldLinalgOperations(patterns, singleUse);

@@ -68,12 +68,33 @@ struct RecomputeCheapProducer : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// Whether a consumer with a reduction reads the fused operand's elements
+/// once each (a map over all its loops), or the producer only moves or
+/// casts elements (a slice, a broadcast, an f16 to f32 extension). A
+/// contraction reads its operands once per point of the loops their maps
+/// leave out: a LayerNorm or a softmax division fused into a matmul's
+/// operand would be computed once per output column, and the operand
+/// would no longer be staged as it is (cp.async, ldmatrix) by the matrix
+/// strategy. An elementwise consumer that broadcasts the operand still
+/// computes each of its points once.
+bool fusesWithoutRepeatedWork(OpOperand *fused) {
+  auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
+  if (!consumer || consumer.getNumReductionLoops() == 0 ||
+      consumer.getMatchingIndexingMap(fused).isPermutation())
+    return true;
+  auto producer = fused->get().getDefiningOp<linalg::GenericOp>();
+  return producer &&
+         llvm::all_of(producer.getBody()->without_terminator(),
+                      [](Operation &op) { return isa<CastOpInterface>(op); });
+}
+
 struct GPUFuseElementwisePass
     : public mlir::tangram::impl::GPUFuseElementwisePassBase<
           GPUFuseElementwisePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    mlir::tangram::populateFuseElementwisePatterns(patterns);
+    mlir::tangram::populateFuseElementwisePatterns(patterns,
+                                                   fusesWithoutRepeatedWork);
     patterns.add<RecomputeCheapProducer>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -161,3 +161,99 @@ func.func @too_big(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   } -> tensor<4xf32>
   return %p, %q : tensor<4xf32>, tensor<4xf32>
 }
+
+// -----
+
+// A contraction reads its A operand once per output column: a division
+// fused into it would be computed N times per element, so it stays a
+// generic of its own.
+// CHECK-LABEL: func.func @not_into_contraction
+// CHECK: %[[D:.*]] = linalg.generic
+// CHECK: arith.divf
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[D]],
+// CHECK-NOT: arith.divf
+// CHECK: arith.mulf
+#mk = affine_map<(m, n, k) -> (m, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, k) -> (m, k)>
+func.func @not_into_contraction(%a: tensor<64x32xf32>, %b: tensor<32x16xf32>, %s: f32) -> tensor<64x16xf32> {
+  %e = tensor.empty() : tensor<64x32xf32>
+  %d = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%a : tensor<64x32xf32>) outs(%e : tensor<64x32xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %y = arith.divf %x, %s : f32
+    linalg.yield %y : f32
+  } -> tensor<64x32xf32>
+  %z = arith.constant 0.0 : f32
+  %ce = tensor.empty() : tensor<64x16xf32>
+  %c = linalg.fill ins(%z : f32) outs(%ce : tensor<64x16xf32>) -> tensor<64x16xf32>
+  %r = linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"]} ins(%d, %b : tensor<64x32xf32>, tensor<32x16xf32>) outs(%c : tensor<64x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.addf %o, %p : f32
+    linalg.yield %q : f32
+  } -> tensor<64x16xf32>
+  return %r : tensor<64x16xf32>
+}
+
+// -----
+
+// A producer that only casts (an f16 operand extended to f32) costs nothing
+// to read again: it fuses into the contraction.
+// CHECK-LABEL: func.func @cast_into_contraction
+// CHECK: linalg.generic
+// CHECK: arith.extf
+// CHECK: arith.mulf
+// CHECK-NOT: linalg.generic
+#mk2 = affine_map<(m, n, k) -> (m, k)>
+#kn2 = affine_map<(m, n, k) -> (k, n)>
+#mn2 = affine_map<(m, n, k) -> (m, n)>
+#id2 = affine_map<(m, k) -> (m, k)>
+func.func @cast_into_contraction(%a: tensor<64x32xf16>, %b: tensor<32x16xf32>) -> tensor<64x16xf32> {
+  %e = tensor.empty() : tensor<64x32xf32>
+  %d = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%a : tensor<64x32xf16>) outs(%e : tensor<64x32xf32>) {
+  ^bb0(%x: f16, %o: f32):
+    %y = arith.extf %x : f16 to f32
+    linalg.yield %y : f32
+  } -> tensor<64x32xf32>
+  %z = arith.constant 0.0 : f32
+  %ce = tensor.empty() : tensor<64x16xf32>
+  %c = linalg.fill ins(%z : f32) outs(%ce : tensor<64x16xf32>) -> tensor<64x16xf32>
+  %r = linalg.generic {indexing_maps = [#mk2, #kn2, #mn2], iterator_types = ["parallel", "parallel", "reduction"]} ins(%d, %b : tensor<64x32xf32>, tensor<32x16xf32>) outs(%c : tensor<64x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.addf %o, %p : f32
+    linalg.yield %q : f32
+  } -> tensor<64x16xf32>
+  return %r : tensor<64x16xf32>
+}
+
+// -----
+
+// A reduction that reads each element once (a sum over all of its loops)
+// still takes the elementwise producer: softmax's exp into its sum.
+// CHECK-LABEL: func.func @into_full_reduction
+// CHECK: linalg.generic
+// CHECK: math.exp
+// CHECK: arith.addf
+// CHECK-NOT: linalg.generic
+#r2 = affine_map<(i, j) -> (i, j)>
+#r1 = affine_map<(i, j) -> (i)>
+func.func @into_full_reduction(%a: tensor<8x32xf32>) -> tensor<8xf32> {
+  %e = tensor.empty() : tensor<8x32xf32>
+  %x = linalg.generic {indexing_maps = [#r2, #r2], iterator_types = ["parallel", "parallel"]} ins(%a : tensor<8x32xf32>) outs(%e : tensor<8x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %y = math.exp %v : f32
+    linalg.yield %y : f32
+  } -> tensor<8x32xf32>
+  %z = arith.constant 0.0 : f32
+  %se = tensor.empty() : tensor<8xf32>
+  %s0 = linalg.fill ins(%z : f32) outs(%se : tensor<8xf32>) -> tensor<8xf32>
+  %s = linalg.generic {indexing_maps = [#r2, #r1], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<8x32xf32>) outs(%s0 : tensor<8xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %q = arith.addf %o, %v : f32
+    linalg.yield %q : f32
+  } -> tensor<8xf32>
+  return %s : tensor<8xf32>
+}

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include <functional>
 
 namespace mlir::tangram {
 
@@ -25,8 +26,11 @@ namespace mlir::tangram {
 
 /// tg-cpu-fuse-elementwise's patterns: a producer fused into its single
 /// consumer where the consumer reads each element once, constants folded,
-/// generics canonicalized; views stay views.
-void populateFuseElementwisePatterns(RewritePatternSet &patterns);
+/// generics canonicalized; views stay views. `alsoRequire`, when given, is
+/// one more condition on each fused operand (a target's own).
+void populateFuseElementwisePatterns(
+    RewritePatternSet &patterns,
+    std::function<bool(OpOperand *)> alsoRequire = nullptr);
 
 } // namespace mlir::tangram
 
