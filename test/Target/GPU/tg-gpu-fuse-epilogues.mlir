@@ -288,3 +288,80 @@ func.func @through_unit_dim_view(%a: memref<4x16xf32>, %b: memref<16x8xf32>, %bi
   }
   return %out, %acc2 : memref<1x4x8xf32>, memref<4x8xf32>
 }
+
+// -----
+
+// A global average pool: a sum over a nest of loops (H x W), then the
+// division. The division runs after the nest, per channel.
+// CHECK-LABEL: func.func @pool_mean
+// CHECK: scf.parallel
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: }
+// CHECK: }
+// CHECK-NEXT: %[[S:.*]] = memref.load
+// CHECK-NEXT: arith.divf %[[S]]
+// CHECK-NEXT: memref.store
+// CHECK-NOT: scf.parallel
+func.func @pool_mean(%x: memref<8x7x7xf32>) -> memref<8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c7 = arith.constant 7 : index
+  %c8 = arith.constant 8 : index
+  %z = arith.constant 0.0 : f32
+  %n = arith.constant 49.0 : f32
+  %acc = memref.alloc() : memref<8xf32>
+  scf.parallel (%c) = (%c0) to (%c8) step (%c1) {
+    memref.store %z, %acc[%c] : memref<8xf32>
+    scf.for %h = %c0 to %c7 step %c1 {
+      scf.for %w = %c0 to %c7 step %c1 {
+        %v = memref.load %x[%c, %h, %w] : memref<8x7x7xf32>
+        %s0 = memref.load %acc[%c] : memref<8xf32>
+        %s = arith.addf %s0, %v : f32
+        memref.store %s, %acc[%c] : memref<8xf32>
+      }
+    }
+    scf.reduce
+  }
+  scf.parallel (%c) = (%c0) to (%c8) step (%c1) {
+    %s = memref.load %acc[%c] : memref<8xf32>
+    %m = arith.divf %s, %n : f32
+    memref.store %m, %acc[%c] : memref<8xf32>
+    scf.reduce
+  }
+  return %acc : memref<8xf32>
+}
+
+// -----
+
+// A nest whose outer loop also picks the accumulated element is no
+// reduction over the nest: the loop after it stays apart.
+// CHECK-LABEL: func.func @nest_not_reduction
+// CHECK: scf.parallel
+// CHECK: scf.parallel
+func.func @nest_not_reduction(%x: memref<8x7x7xf32>) -> memref<8x7xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c7 = arith.constant 7 : index
+  %c8 = arith.constant 8 : index
+  %n = arith.constant 7.0 : f32
+  %acc = memref.alloc() : memref<8x7xf32>
+  scf.parallel (%c) = (%c0) to (%c8) step (%c1) {
+    scf.for %h = %c0 to %c7 step %c1 {
+      scf.for %w = %c0 to %c7 step %c1 {
+        %v = memref.load %x[%c, %h, %w] : memref<8x7x7xf32>
+        %s0 = memref.load %acc[%c, %h] : memref<8x7xf32>
+        %s = arith.addf %s0, %v : f32
+        memref.store %s, %acc[%c, %h] : memref<8x7xf32>
+      }
+    }
+    scf.reduce
+  }
+  scf.parallel (%c) = (%c0) to (%c8) step (%c1) {
+    %s = memref.load %acc[%c, %c0] : memref<8x7xf32>
+    %m = arith.divf %s, %n : f32
+    memref.store %m, %acc[%c, %c0] : memref<8x7xf32>
+    scf.reduce
+  }
+  return %acc : memref<8x7xf32>
+}

@@ -554,8 +554,10 @@ def GPUFuseEpiloguesPass : Pass<"tg-gpu-fuse-epilogues", "func::FuncOp"> {
     scratch that nothing else reads (`ElementEpilogue`, `storesElement`).
     A row reduction's loop (the reduce strategy's: a mean's sum, then its
     division) takes its epilogue the same way, run by the invocation that
-    stores the folded element. Only loops the contract or reduce strategy
-    matches get an epilogue. A pure view of the output between them is
+    stores the folded element, and so does a reduction over a nest of
+    loops (a global average pool's H x W, a depthwise conv's window: the
+    distribute strategy runs the nest, then the epilogue). Only loops the
+    contract or reduce strategy matches, and such nests, get an epilogue. A pure view of the output between them is
     skipped, and the loop's reads through a static view that only adds or
     drops unit dims (a matmul's [M, N] read as [1, M, N]) become reads of
     the output itself; the view, once unused, is erased.
