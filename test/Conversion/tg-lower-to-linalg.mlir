@@ -142,8 +142,8 @@ func.func @max_pool(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> {
 // CHECK: linalg.generic
 // CHECK-SAME: iterator_types = ["parallel", "reduction"]
 // CHECK: arith.divf
-// CHECK: tensor.reshape
-// CHECK-SAME: -> tensor<2x1xf32>
+// CHECK: tensor.expand_shape
+// CHECK-SAME: into tensor<2x1xf32>
 func.func @reduce_mean_keepdims(%x: tensor<2x5xf32>) -> tensor<2x1xf32> {
   %y = tg.reduce_mean %x {axes = array<i64: 1>, keepdims = true} : tensor<2x5xf32> -> tensor<2x1xf32>
   return %y : tensor<2x1xf32>
@@ -790,4 +790,23 @@ func.func @matmul_dynamic_batch(%a: tensor<?x?x8xf32>, %b: tensor<8x16xf32>, %q:
   %c = tg.matmul %a, %b : (tensor<?x?x8xf32>, tensor<8x16xf32>) -> tensor<?x?x16xf32>
   %s = tg.matmul %q, %k : (tensor<?x4x?x3xf32>, tensor<?x4x3x?xf32>) -> tensor<?x4x?x?xf32>
   return %c, %s : tensor<?x?x16xf32>, tensor<?x4x?x?xf32>
+}
+
+// -----
+
+// A static reshape that merges and splits groups of consecutive dims is a
+// collapse and an expansion (views, also of a strided slice): a
+// transformer's [S, 1, 384] -> [S, 6, 64] heads, and [2, 3] -> [3, 2].
+// CHECK-LABEL: func.func @reshape_static_groups
+// CHECK-NOT: tensor.reshape
+// CHECK: %[[C:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0], [1, 2]] : tensor<197x1x384xf32> into tensor<197x384xf32>
+// CHECK: tensor.expand_shape %[[C]] {{\[}}[0], [1, 2]] output_shape [197, 6, 64] : tensor<197x384xf32> into tensor<197x6x64xf32>
+// CHECK: %[[D:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0, 1]] : tensor<2x3xf32> into tensor<6xf32>
+// CHECK: tensor.expand_shape %[[D]] {{\[}}[0, 1]] output_shape [3, 2] : tensor<6xf32> into tensor<3x2xf32>
+func.func @reshape_static_groups(%x: tensor<197x1x384xf32>, %y: tensor<2x3xf32>) -> (tensor<197x6x64xf32>, tensor<3x2xf32>) {
+  %s = tg.constant dense<[197, 6, 64]> : tensor<3xi64>
+  %r = tg.reshape %x, %s : (tensor<197x1x384xf32>, tensor<3xi64>) -> tensor<197x6x64xf32>
+  %t = tg.constant dense<[3, 2]> : tensor<2xi64>
+  %q = tg.reshape %y, %t : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<3x2xf32>
+  return %r, %q : tensor<197x6x64xf32>, tensor<3x2xf32>
 }

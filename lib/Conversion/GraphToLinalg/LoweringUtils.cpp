@@ -214,10 +214,76 @@ Value mlir::tangram::castScalar(OpBuilder &b, Location loc, Value v, Type to,
   return arith::TruncIOp::create(b, loc, to, v);
 }
 
+/// The groups of consecutive dims of `from` and of `to` with equal
+/// products, in order: [197, 1, 384] and [197, 6, 64] are {0} = {0} and
+/// {1, 2} = {1, 2}. False when some prefix products never meet (or a dim
+/// is 0, or a shape is a scalar's).
+static bool commonGroups(ArrayRef<int64_t> from, ArrayRef<int64_t> to,
+                         SmallVectorImpl<ReassociationIndices> &fromGroups,
+                         SmallVectorImpl<ReassociationIndices> &toGroups) {
+  if (from.empty() || to.empty() || llvm::is_contained(from, 0) ||
+      llvm::is_contained(to, 0))
+    return false;
+  size_t i = 0, j = 0;
+  while (i < from.size() && j < to.size()) {
+    ReassociationIndices f{static_cast<int64_t>(i)}, t{static_cast<int64_t>(j)};
+    int64_t pf = from[i++], pt = to[j++];
+    while (pf != pt) {
+      if (pf < pt && i < from.size()) {
+        f.push_back(i);
+        pf *= from[i++];
+      } else if (pt < pf && j < to.size()) {
+        t.push_back(j);
+        pt *= to[j++];
+      } else {
+        return false;
+      }
+    }
+    fromGroups.push_back(f);
+    toGroups.push_back(t);
+  }
+  // Trailing unit dims join the last group.
+  for (; i < from.size(); ++i) {
+    if (from[i] != 1)
+      return false;
+    fromGroups.back().push_back(i);
+  }
+  for (; j < to.size(); ++j) {
+    if (to[j] != 1)
+      return false;
+    toGroups.back().push_back(j);
+  }
+  return true;
+}
+
+/// A static reshape is a view of its input where it only merges and splits
+/// groups of consecutive dims (almost always: a transformer's
+/// [S, 1, 384] -> [S, 6, 64] heads): a collapse of `from`'s groups, then an
+/// expansion into `to`'s. Views stay views through bufferization, also of a
+/// strided input (a slice of a fused QKV projection), where a
+/// `tensor.reshape` needs a contiguous copy.
 Value mlir::tangram::reshapeStatic(OpBuilder &b, Location loc, Value v,
                                    RankedTensorType to) {
   if (v.getType() == to)
     return v;
+  auto from = cast<RankedTensorType>(v.getType());
+  SmallVector<ReassociationIndices> fromGroups, toGroups;
+  if (commonGroups(from.getShape(), to.getShape(), fromGroups, toGroups)) {
+    SmallVector<int64_t> mid;
+    for (const ReassociationIndices &g : fromGroups) {
+      int64_t p = 1;
+      for (int64_t d : g)
+        p *= from.getDimSize(d);
+      mid.push_back(p);
+    }
+    Value x = v;
+    auto midType = RankedTensorType::get(mid, from.getElementType());
+    if (midType != from)
+      x = tensor::CollapseShapeOp::create(b, loc, midType, x, fromGroups);
+    if (midType != to)
+      x = tensor::ExpandShapeOp::create(b, loc, to, x, toGroups);
+    return x;
+  }
   auto shapeType = RankedTensorType::get({to.getRank()}, b.getI64Type());
   Value shape = arith::ConstantOp::create(
       b, loc, DenseIntElementsAttr::get(shapeType, to.getShape()));

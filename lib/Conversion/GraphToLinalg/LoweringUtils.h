@@ -100,7 +100,9 @@ Value checkedIndex(OpBuilder &b, Location loc, Value i, int64_t n,
 Value checkedIndex(OpBuilder &b, Location loc, Value i, Value n,
                    StringRef what);
 
-/// Reshapes `v` to the static type `to` (same element count).
+/// Reshapes `v` to the static type `to` (same element count): a collapse
+/// and an expansion of groups of consecutive dims where it is one, a
+/// `tensor.reshape` otherwise.
 Value reshapeStatic(OpBuilder &b, Location loc, Value v, RankedTensorType to);
 
 /// Dim `i` of the tensor `v` as an index: a constant when it is static.
