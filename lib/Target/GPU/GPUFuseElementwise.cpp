@@ -69,8 +69,10 @@ struct RecomputeCheapProducer : OpRewritePattern<linalg::GenericOp> {
 };
 
 /// Whether a consumer with a reduction reads the fused operand's elements
-/// once each (a map over all its loops), or the producer only moves or
-/// casts elements (a slice, a broadcast, an f16 to f32 extension). A
+/// once each (a map over all its loops), or the producer reads one tensor
+/// and only moves, casts or scales its elements (a slice, a broadcast, an
+/// f16 to f32 extension, attention's query times 1 / sqrt(d): one arith
+/// op at most, the cost of a cast). A
 /// contraction reads its operands once per point of the loops their maps
 /// leave out: a LayerNorm or a softmax division fused into a matmul's
 /// operand would be computed once per output column, and the operand
@@ -83,9 +85,16 @@ bool fusesWithoutRepeatedWork(OpOperand *fused) {
       consumer.getMatchingIndexingMap(fused).isPermutation())
     return true;
   auto producer = fused->get().getDefiningOp<linalg::GenericOp>();
-  return producer &&
-         llvm::all_of(producer.getBody()->without_terminator(),
-                      [](Operation &op) { return isa<CastOpInterface>(op); });
+  if (!producer || producer.getNumDpsInputs() != 1)
+    return false;
+  unsigned arithmetic = 0;
+  for (Operation &op : producer.getBody()->without_terminator()) {
+    if (isa<CastOpInterface>(op))
+      continue;
+    if (!isa<arith::ArithDialect>(op.getDialect()) || ++arithmetic > 1)
+      return false;
+  }
+  return true;
 }
 
 struct GPUFuseElementwisePass

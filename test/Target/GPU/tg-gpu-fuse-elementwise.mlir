@@ -164,9 +164,9 @@ func.func @too_big(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
 
 // -----
 
-// A contraction reads its A operand once per output column: a division
-// fused into it would be computed N times per element, so it stays a
-// generic of its own.
+// A contraction reads its A operand once per output column: a division by
+// a row's sum (a softmax's) fused into it would be computed N times per
+// element, so it stays a generic of its own.
 // CHECK-LABEL: func.func @not_into_contraction
 // CHECK: %[[D:.*]] = linalg.generic
 // CHECK: arith.divf
@@ -178,9 +178,43 @@ func.func @too_big(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
 #kn = affine_map<(m, n, k) -> (k, n)>
 #mn = affine_map<(m, n, k) -> (m, n)>
 #id = affine_map<(m, k) -> (m, k)>
-func.func @not_into_contraction(%a: tensor<64x32xf32>, %b: tensor<32x16xf32>, %s: f32) -> tensor<64x16xf32> {
+#row = affine_map<(m, k) -> (m)>
+func.func @not_into_contraction(%a: tensor<64x32xf32>, %b: tensor<32x16xf32>, %s: tensor<64xf32>) -> tensor<64x16xf32> {
   %e = tensor.empty() : tensor<64x32xf32>
-  %d = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%a : tensor<64x32xf32>) outs(%e : tensor<64x32xf32>) {
+  %d = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]} ins(%a, %s : tensor<64x32xf32>, tensor<64xf32>) outs(%e : tensor<64x32xf32>) {
+  ^bb0(%x: f32, %r: f32, %o: f32):
+    %y = arith.divf %x, %r : f32
+    linalg.yield %y : f32
+  } -> tensor<64x32xf32>
+  %z = arith.constant 0.0 : f32
+  %ce = tensor.empty() : tensor<64x16xf32>
+  %c = linalg.fill ins(%z : f32) outs(%ce : tensor<64x16xf32>) -> tensor<64x16xf32>
+  %r = linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"]} ins(%d, %b : tensor<64x32xf32>, tensor<32x16xf32>) outs(%c : tensor<64x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %p = arith.mulf %x, %y : f32
+    %q = arith.addf %o, %p : f32
+    linalg.yield %q : f32
+  } -> tensor<64x16xf32>
+  return %r : tensor<64x16xf32>
+}
+
+// -----
+
+// A scale of one tensor (attention's query times 1 / sqrt(d)) costs what a
+// cast costs: it fuses into the contraction.
+// CHECK-LABEL: func.func @scale_into_contraction
+// CHECK: linalg.generic
+// CHECK: arith.divf
+// CHECK: arith.mulf
+// CHECK-NOT: linalg.generic
+#mk3 = affine_map<(m, n, k) -> (m, k)>
+#kn3 = affine_map<(m, n, k) -> (k, n)>
+#mn3 = affine_map<(m, n, k) -> (m, n)>
+#id3 = affine_map<(m, k) -> (m, k)>
+func.func @scale_into_contraction(%a: tensor<64x32xf32>, %b: tensor<32x16xf32>) -> tensor<64x16xf32> {
+  %e = tensor.empty() : tensor<64x32xf32>
+  %s = arith.constant 8.0 : f32
+  %d = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel"]} ins(%a : tensor<64x32xf32>) outs(%e : tensor<64x32xf32>) {
   ^bb0(%x: f32, %o: f32):
     %y = arith.divf %x, %s : f32
     linalg.yield %y : f32
@@ -188,7 +222,7 @@ func.func @not_into_contraction(%a: tensor<64x32xf32>, %b: tensor<32x16xf32>, %s
   %z = arith.constant 0.0 : f32
   %ce = tensor.empty() : tensor<64x16xf32>
   %c = linalg.fill ins(%z : f32) outs(%ce : tensor<64x16xf32>) -> tensor<64x16xf32>
-  %r = linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"]} ins(%d, %b : tensor<64x32xf32>, tensor<32x16xf32>) outs(%c : tensor<64x16xf32>) {
+  %r = linalg.generic {indexing_maps = [#mk3, #kn3, #mn3], iterator_types = ["parallel", "parallel", "reduction"]} ins(%d, %b : tensor<64x32xf32>, tensor<32x16xf32>) outs(%c : tensor<64x16xf32>) {
   ^bb0(%x: f32, %y: f32, %o: f32):
     %p = arith.mulf %x, %y : f32
     %q = arith.addf %o, %p : f32

@@ -170,10 +170,11 @@ def GPUFuseElementwisePass : Pass<"tg-gpu-fuse-elementwise", "func::FuncOp"> {
     `tg-cpu-fuse-elementwise`'s fusion (a producer into its single
     consumer, views kept), except into a consumer with a reduction that
     reads the producer's elements more than once (a contraction reads its
-    A operand once per output column): there only a producer that moves
-    or casts elements fuses, so a LayerNorm's normalization or a softmax's
-    division is not computed again per column, and the operand stays one
-    the matrix strategy stages as it is. Plus: an elementwise `linalg.generic` (all loops
+    A operand once per output column): there only a producer that reads
+    one tensor and moves, casts or scales its elements (one arith op at
+    most: attention's query times 1 / sqrt(d)) fuses, so a LayerNorm's
+    normalization or a softmax's division by its sum is not computed again
+    per column. Plus: an elementwise `linalg.generic` (all loops
     parallel, one result, its init unread, at most 16 ops) whose every
     use is an input of a generic that can fuse it and reads each of its
     elements once (a permutation map) gets a copy per consumer, and each
