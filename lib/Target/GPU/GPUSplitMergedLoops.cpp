@@ -88,6 +88,58 @@ bool splits(OpOperand *operand) {
          splitsCleanly(op, operand, c);
 }
 
+/// An expand_shape of a transpose's result is the transpose of an
+/// expand_shape of its input: each transposed dim's group expands the
+/// input dim it came from. A split propagates expand_shapes into every
+/// operand of the op it splits; one on a transposed operand (a Gemm's
+/// transposed weight, whose depth the split made two loops) then leaves the
+/// transpose read directly, which tg-gpu-fold-transposes folds.
+struct ExpandOfTranspose : public OpRewritePattern<tensor::ExpandShapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::ExpandShapeOp expand,
+                                PatternRewriter &rewriter) const override {
+    auto t = expand.getSrc().getDefiningOp<linalg::TransposeOp>();
+    if (!t || !t.hasPureTensorSemantics())
+      return failure();
+    ArrayRef<int64_t> perm = t.getPermutation();
+    SmallVector<ReassociationIndices> groups =
+        expand.getReassociationIndices();
+    SmallVector<OpFoldResult> sizes = expand.getMixedOutputShape();
+    RankedTensorType result = expand.getResultType();
+    // The transposed dim each input dim became.
+    SmallVector<int64_t> from(perm.size());
+    for (auto [d, i] : llvm::enumerate(perm))
+      from[i] = d;
+    // The input expanded: input dim i becomes the sizes of its group.
+    SmallVector<int64_t> shape, start(perm.size());
+    SmallVector<OpFoldResult> inputSizes;
+    SmallVector<ReassociationIndices> inputGroups;
+    for (int64_t i = 0; i < static_cast<int64_t>(perm.size()); ++i) {
+      start[i] = shape.size();
+      ReassociationIndices group;
+      for (int64_t e : groups[from[i]]) {
+        group.push_back(shape.size());
+        shape.push_back(result.getDimSize(e));
+        inputSizes.push_back(sizes[e]);
+      }
+      inputGroups.push_back(group);
+    }
+    SmallVector<int64_t> newPerm;
+    for (auto [d, i] : llvm::enumerate(perm))
+      for (size_t j = 0; j < groups[d].size(); ++j)
+        newPerm.push_back(start[i] + j);
+    Location loc = expand.getLoc();
+    auto inputType = RankedTensorType::get(shape, result.getElementType());
+    Value input = tensor::ExpandShapeOp::create(
+        rewriter, loc, inputType, t.getInput(), inputGroups, inputSizes);
+    Value init = tensor::EmptyOp::create(rewriter, loc, sizes,
+                                         result.getElementType());
+    rewriter.replaceOpWithNewOp<linalg::TransposeOp>(expand, input, init,
+                                                     newPerm);
+    return success();
+  }
+};
+
 /// A reshape by a constant shape (the importer's static Reshape) of a
 /// transposed tensor that only merges dims is the collapse it is: what
 /// lets the merge be seen (and composed with the collapses after it).
@@ -144,6 +196,7 @@ struct GPUSplitMergedLoopsPass
     // around them.
     RewritePatternSet patterns(&getContext());
     linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, splits);
+    patterns.add<ExpandOfTranspose>(&getContext());
     tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns,
                                                          &getContext());
     tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, &getContext());

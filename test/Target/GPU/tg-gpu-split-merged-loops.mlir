@@ -176,3 +176,28 @@ func.func @static_reshape(%x: tensor<1x4x16x8xf32>, %w: tensor<32x32xf32>) -> te
   %r = linalg.matmul ins(%c, %w : tensor<16x32xf32>, tensor<32x32xf32>) outs(%acc : tensor<16x32xf32>) -> tensor<16x32xf32>
   return %r : tensor<16x32xf32>
 }
+
+// -----
+
+// The output projection reads the heads merged back ([S, 6 * 64]) and a
+// transposed weight (a Gemm's transB). Its depth splits into (6, 64), and
+// the weight's expansion moves above its transpose: the transpose is then
+// read directly, as tg-gpu-fold-transposes folds it.
+// CHECK-LABEL: func.func @transposed_weight
+// CHECK-SAME: %[[A:[a-z0-9]+]]: tensor<6x8x64xf32>, %[[W:[a-z0-9]+]]: tensor<16x384xf32>
+// CHECK: %[[WE:.*]] = tensor.expand_shape %[[W]] {{\[}}[0], [1, 2]] output_shape [16, 6, 64] : tensor<16x384xf32> into tensor<16x6x64xf32>
+// CHECK: %[[WT:.*]] = linalg.transpose ins(%[[WE]] : tensor<16x6x64xf32>) outs(%{{.*}} : tensor<6x64x16xf32>) permutation = [1, 2, 0]
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%{{.*}}, %[[WT]] : tensor<8x6x64xf32>, tensor<6x64x16xf32>)
+func.func @transposed_weight(%a: tensor<6x8x64xf32>, %w: tensor<16x384xf32>) -> tensor<8x16xf32> {
+  %e = tensor.empty() : tensor<8x6x64xf32>
+  %t = linalg.transpose ins(%a : tensor<6x8x64xf32>) outs(%e : tensor<8x6x64xf32>) permutation = [1, 0, 2]
+  %c = tensor.collapse_shape %t [[0], [1, 2]] : tensor<8x6x64xf32> into tensor<8x384xf32>
+  %we = tensor.empty() : tensor<384x16xf32>
+  %wt = linalg.transpose ins(%w : tensor<16x384xf32>) outs(%we : tensor<384x16xf32>) permutation = [1, 0]
+  %z = arith.constant 0.0 : f32
+  %o = tensor.empty() : tensor<8x16xf32>
+  %f = linalg.fill ins(%z : f32) outs(%o : tensor<8x16xf32>) -> tensor<8x16xf32>
+  %r = linalg.matmul ins(%c, %wt : tensor<8x384xf32>, tensor<384x16xf32>) outs(%f : tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %r : tensor<8x16xf32>
+}

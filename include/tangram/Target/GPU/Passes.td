@@ -228,6 +228,10 @@ def GPUSplitMergedLoopsPass : Pass<"tg-gpu-split-merged-loops", "func::FuncOp"> 
     any other would be viewed through a `memref.expand_shape` with two
     dynamic sizes in a group, which MLIR 22's expand-strided-metadata
     crashes on. tg-gpu-fold-transposes, next, removes the transpose.
+    An expand_shape the split leaves on a transposed operand (a Gemm's
+    transposed weight, whose depth the split made two loops) moves above
+    the transpose, as the transpose of an expand_shape of its input, so
+    the transpose is read directly and tg-gpu-fold-transposes folds it.
 
     Before:
     ```mlir
