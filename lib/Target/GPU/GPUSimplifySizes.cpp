@@ -468,8 +468,8 @@ bool foldWithRanges(Block &body, const HostRanges &ranges) {
   return changed;
 }
 
-/// `index_cast(a op b)` from i64 is `index_cast(a) op index_cast(b)`: the
-/// host's index is 64 bits, so the cast changes no bit. Loop bounds are
+/// `index_cast(a op b)` from i64 is `index_cast(a) op index_cast(b)` on the
+/// host: its index is 64 bits, so the cast changes no bit. Loop bounds are
 /// indices, and the sizes they come from are mostly i64 (ONNX's shape
 /// values), so one size computed on either side gets one name.
 struct CastIntoArithmetic : OpRewritePattern<arith::IndexCastOp> {
@@ -477,7 +477,11 @@ struct CastIntoArithmetic : OpRewritePattern<arith::IndexCastOp> {
   LogicalResult matchAndRewrite(arith::IndexCastOp cast,
                                 PatternRewriter &rewriter) const override {
     Value in = cast.getIn();
-    if (!cast.getType().isIndex() || !in.getType().isInteger(64))
+    // On the host only: a kernel's index may be 32 bits, and a division
+    // does not commute with a truncation.
+    auto f = cast->getParentOfType<func::FuncOp>();
+    if (!cast.getType().isIndex() || !in.getType().isInteger(64) || !f ||
+        cast->getBlock() != &f.getBody().front())
       return failure();
     Operation *def = in.getDefiningOp();
     if (!def || !isa<arith::AddIOp, arith::SubIOp, arith::MulIOp,

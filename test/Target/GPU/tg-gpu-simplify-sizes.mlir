@@ -328,3 +328,30 @@ func.func @asserted_long_chain(%a: memref<?xf32>, %b: memref<?xf32>) {
   }
   return
 }
+
+// -----
+
+// On the host an index_cast from i64 moves into the arithmetic; in a
+// kernel's loop it stays (a kernel's index may be 32 bits, and a division
+// does not commute with a truncation).
+// CHECK-LABEL: func.func @casts_on_host_only
+// CHECK-SAME: %[[A:[a-z0-9]+]]: i64, %[[B:[a-z0-9]+]]: i64
+// CHECK-DAG: %[[AI:.*]] = arith.index_cast %[[A]] : i64 to index
+// CHECK-DAG: %[[BI:.*]] = arith.index_cast %[[B]] : i64 to index
+// CHECK: %[[N:.*]] = arith.divsi %[[AI]], %[[BI]] : index
+// CHECK: scf.parallel {{.*}} to (%[[N]])
+// CHECK: %[[Q:.*]] = arith.divsi %[[A]], %[[B]] : i64
+// CHECK: arith.index_cast %[[Q]] : i64 to index
+func.func @casts_on_host_only(%a: i64, %b: i64, %out: memref<?xindex>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %q = arith.divsi %a, %b : i64
+  %n = arith.index_cast %q : i64 to index
+  scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+    %k = arith.divsi %a, %b : i64
+    %j = arith.index_cast %k : i64 to index
+    memref.store %j, %out[%i] : memref<?xindex>
+    scf.reduce
+  }
+  return
+}
