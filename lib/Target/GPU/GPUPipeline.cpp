@@ -102,6 +102,11 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   pm.addPass(memref::createResolveRankedShapeTypeResultDimsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createGPUResultShapesPass());
+  // Reshapes by computed shapes as views: their sizes in one form first.
+  pm.addNestedPass<func::FuncOp>(createGPUSimplifySizesPass());
+  pm.addNestedPass<func::FuncOp>(createGPUReshapeViewsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createGPUSinkIntoBranchesPass());
   pm.addNestedPass<func::FuncOp>(createGPUFoldPadsPass());
   pm.addNestedPass<func::FuncOp>(createGPUSplitMergedLoopsPass());
@@ -116,6 +121,7 @@ void mlir::tangram::buildGPUKernelPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createGPUCopiesToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   // Views become offset/size/stride arithmetic the host program computes.
+  pm.addNestedPass<func::FuncOp>(createGPUExpandShapeCastsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createCanonicalizerPass());

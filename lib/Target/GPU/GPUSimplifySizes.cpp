@@ -22,6 +22,7 @@
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -47,19 +48,23 @@ namespace {
 constexpr uint64_t kMaxBufferBytes = uint64_t(1) << 62;
 
 /// The range of a dim: not negative and, for the one run-time dim of a
-/// function argument or an allocation with no zero-size static dim, at most
+/// function argument or an allocation (`memref.alloc`, or `tensor.empty`
+/// before bufferization) with no zero-size static dim, at most
 /// `kMaxBufferBytes` over the bytes of one step along it. (Another run-time
 /// dim could be 0, and a view can repeat its elements, so neither is
 /// bounded.)
-ConstantIntRanges dimRange(memref::DimOp dim) {
+ConstantIntRanges dimRange(Value source) {
   unsigned width = IndexType::kInternalStorageBitWidth;
   APInt zero = APInt::getZero(width);
   ConstantIntRanges nonNegative =
       ConstantIntRanges::fromSigned(zero, APInt::getSignedMaxValue(width));
-  auto type = dyn_cast<MemRefType>(dim.getSource().getType());
-  bool ownsBuffer = isa<BlockArgument>(dim.getSource()) ||
-                    dim.getSource().getDefiningOp<memref::AllocOp>();
-  if (!type || !ownsBuffer || !type.getLayout().isIdentity() ||
+  auto type = dyn_cast<ShapedType>(source.getType());
+  auto memref = dyn_cast<MemRefType>(source.getType());
+  bool ownsBuffer = isa<BlockArgument>(source) ||
+                    source.getDefiningOp<memref::AllocOp>() ||
+                    source.getDefiningOp<tensor::EmptyOp>();
+  if (!type || !type.hasRank() || !ownsBuffer ||
+      (memref && !memref.getLayout().isIdentity()) ||
       type.getNumDynamicDims() != 1 || !type.getElementType().isIntOrFloat())
     return nonNegative;
   uint64_t step = std::max<uint64_t>(1, type.getElementTypeBitWidth() / 8);
@@ -84,7 +89,11 @@ public:
   explicit HostRanges(Block &body) {
     for (Operation &op : body) {
       if (auto dim = dyn_cast<memref::DimOp>(op)) {
-        ranges.try_emplace(dim.getResult(), dimRange(dim));
+        ranges.try_emplace(dim.getResult(), dimRange(dim.getSource()));
+        continue;
+      }
+      if (auto dim = dyn_cast<tensor::DimOp>(op)) {
+        ranges.try_emplace(dim.getResult(), dimRange(dim.getSource()));
         continue;
       }
       auto infer = dyn_cast<InferIntRangeInterface>(op);
@@ -145,7 +154,8 @@ std::pair<Value, APInt> asScaled(Value x, const HostRanges &ranges) {
 
 /// Whether `y` is 0 whenever `x` is: `x` is `y`, or `y` times a constant
 /// that is not 0 (with no overflow), or either is an `index_cast` of such a
-/// value (a cast to or from a 64-bit index keeps 0 and only 0 at 0).
+/// value (a cast to or from a 64-bit index keeps 0 and only 0 at 0), or `y`
+/// clamps such a value to bounds that hold 0.
 bool zeroImpliesZero(Value x, Value y, const HostRanges &ranges) {
   if (x == y)
     return true;
@@ -156,6 +166,21 @@ bool zeroImpliesZero(Value x, Value y, const HostRanges &ranges) {
     return zeroImpliesZero(cast.getIn(), y, ranges);
   if (Value a = asScaled(x, ranges).first)
     return zeroImpliesZero(a, y, ranges);
+  // A clamp of such a value to bounds that hold 0 (a Slice's length,
+  // `max(min(max(x, 0), 128), 0)`): max(0, k) is 0 for k <= 0, min(0, k)
+  // for k >= 0.
+  Operation *def = y.getDefiningOp();
+  if (isa_and_nonnull<arith::MaxSIOp, arith::MinSIOp>(def)) {
+    bool isMax = isa<arith::MaxSIOp>(def);
+    for (auto [a, k] : {std::pair(def->getOperand(0), def->getOperand(1)),
+                        std::pair(def->getOperand(1), def->getOperand(0))}) {
+      APInt bound;
+      if (matchPattern(k, m_ConstantInt(&bound)) &&
+          (isMax ? !bound.isStrictlyPositive() : !bound.isNegative()) &&
+          zeroImpliesZero(x, a, ranges))
+        return true;
+    }
+  }
   return false;
 }
 
@@ -172,7 +197,7 @@ bool isHostSize(Value v) {
     Operation *def = x.getDefiningOp();
     if (!def || def->getNumRegions() || def->getNumResults() != 1)
       return false;
-    if (isa<memref::DimOp>(def))
+    if (isa<memref::DimOp, tensor::DimOp>(def))
       continue;
     if (!isa<arith::ArithDialect>(def->getDialect()) || !isPure(def))
       return false;
@@ -363,20 +388,23 @@ bool useCheckedConditions(func::FuncOp f, DominanceInfo &dom) {
   HostRanges ranges(body);
   Value constants[2];
   bool changed = false;
-  auto replace = [&](Value c, bool value, cf::AssertOp check) {
+  auto replaceWith = [&](Value c, Value with, cf::AssertOp check) {
     auto dominated = [&](OpOperand &use) {
       return use.getOwner() != check.getOperation() &&
              dom.properlyDominates(check.getOperation(), use.getOwner());
     };
-    if (llvm::none_of(c.getUses(), dominated))
+    if (c == with || llvm::none_of(c.getUses(), dominated))
       return;
+    c.replaceUsesWithIf(with, dominated);
+    changed = true;
+  };
+  auto replace = [&](Value c, bool value, cf::AssertOp check) {
     Value &constant = constants[value ? 1 : 0];
     if (!constant) {
       OpBuilder b(&body, body.begin());
       constant = arith::ConstantIntOp::create(b, f.getLoc(), value, 1);
     }
-    c.replaceUsesWithIf(constant, dominated);
-    changed = true;
+    replaceWith(c, constant, check);
   };
   for (cf::AssertOp check : body.getOps<cf::AssertOp>()) {
     if (!isHostSize(check.getArg()))
@@ -389,9 +417,21 @@ bool useCheckedConditions(func::FuncOp f, DominanceInfo &dom) {
       replace(c, true, check);
       if (auto eq = c.getDefiningOp<arith::CmpIOp>())
         changed |= equateCheckedSizes(eq, dom);
-      for (arith::CmpIOp cmp : selectConditions(c, body))
-        if (std::optional<bool> value = refutedValue(cmp, c, ranges))
-          replace(cmp.getResult(), *value, check);
+      for (arith::CmpIOp cmp : selectConditions(c, body)) {
+        std::optional<bool> value = refutedValue(cmp, c, ranges);
+        if (!value)
+          continue;
+        // A select by it made before the check (the Reshape's size, which
+        // the check reads) is its chosen value in the uses the check
+        // dominates.
+        for (Operation *user : llvm::to_vector(cmp->getUsers()))
+          if (auto select = dyn_cast<arith::SelectOp>(user);
+              select && select.getCondition() == cmp.getResult())
+            replaceWith(select.getResult(),
+                        *value ? select.getTrueValue() : select.getFalseValue(),
+                        check);
+        replace(cmp.getResult(), *value, check);
+      }
     }
   }
   return changed;

@@ -355,3 +355,79 @@ func.func @casts_on_host_only(%a: i64, %b: i64, %out: memref<?xindex>) {
   }
   return
 }
+
+// -----
+
+// On tensors, before bufferization: a dim of a function argument is bounded
+// like a buffer's, and the Reshape's i64 size is used by a from_elements
+// (no index_cast after the check): where the check holds, the select is
+// its chosen value. (Its own use by the check stays.)
+// CHECK-LABEL: func.func @tensor_reshape_size
+// CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<?x197x384xf32>
+// CHECK: %[[D:.*]] = tensor.dim %[[X]]
+// CHECK: %[[B:.*]] = arith.index_cast %[[D]] : index to i64
+// CHECK: %[[N:.*]] = arith.muli %[[B]], %{{.*}} : i64
+// CHECK: cf.assert
+// CHECK: %[[S:.*]] = tensor.from_elements %[[N]], %{{.*}} : tensor<2xi64>
+// CHECK: return %[[S]]
+func.func @tensor_reshape_size(%x: tensor<?x197x384xf32>) -> tensor<2xi64> {
+  %c0 = arith.constant 0 : index
+  %c0_i64 = arith.constant 0 : i64
+  %c197 = arith.constant 197 : i64
+  %c384 = arith.constant 384 : i64
+  %c75648 = arith.constant 75648 : i64
+  %d = tensor.dim %x, %c0 : tensor<?x197x384xf32>
+  %b = arith.index_cast %d : index to i64
+  %n = arith.muli %b, %c197 : i64
+  %z = arith.cmpi eq, %n, %c0_i64 : i64
+  %s = arith.select %z, %c197, %n : i64
+  %have = arith.muli %b, %c75648 : i64
+  %want = arith.muli %s, %c384 : i64
+  %fits = arith.cmpi eq, %want, %have : i64
+  cf.assert %fits, "Reshape: the shape tensor does not fit the input's element count"
+  %shape = tensor.from_elements %s, %c384 : tensor<2xi64>
+  return %shape : tensor<2xi64>
+}
+
+// -----
+
+// A Reshape's 0 entry copies the input's dim, here a Slice's length: the
+// sequence clamped to [0, 128], which is 0 when the sequence is. So the
+// select is the sequence.
+// CHECK-LABEL: func.func @zero_copies_clamp
+// CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<?x?xi64>
+// CHECK: %[[D:.*]] = tensor.dim %[[X]]
+// CHECK: %[[S:.*]] = arith.index_cast %[[D]] : index to i64
+// CHECK-NOT: arith.select
+// CHECK: return %[[S]]
+func.func @zero_copies_clamp(%x: tensor<?x?xi64>) -> i64 {
+  %c1 = arith.constant 1 : index
+  %c0_i64 = arith.constant 0 : i64
+  %c128 = arith.constant 128 : i64
+  %d = tensor.dim %x, %c1 : tensor<?x?xi64>
+  %s = arith.index_cast %d : index to i64
+  %lo = arith.maxsi %s, %c0_i64 : i64
+  %hi = arith.minsi %lo, %c128 : i64
+  %len = arith.maxsi %hi, %c0_i64 : i64
+  %z = arith.cmpi eq, %s, %c0_i64 : i64
+  %r = arith.select %z, %len, %s : i64
+  return %r : i64
+}
+
+// -----
+
+// A clamp to bounds that do not hold 0 (at least 1) is not 0 when the
+// sequence is: the select stays.
+// CHECK-LABEL: func.func @zero_copies_clamp_above_zero
+// CHECK: arith.select
+func.func @zero_copies_clamp_above_zero(%x: tensor<?x?xi64>) -> i64 {
+  %c1 = arith.constant 1 : index
+  %c0_i64 = arith.constant 0 : i64
+  %c1_i64 = arith.constant 1 : i64
+  %d = tensor.dim %x, %c1 : tensor<?x?xi64>
+  %s = arith.index_cast %d : index to i64
+  %len = arith.maxsi %s, %c1_i64 : i64
+  %z = arith.cmpi eq, %s, %c0_i64 : i64
+  %r = arith.select %z, %len, %s : i64
+  return %r : i64
+}

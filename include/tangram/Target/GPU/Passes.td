@@ -153,6 +153,38 @@ def GPUSubgroupReduceToShufflesPass
                            "::mlir::vector::VectorDialect"];
 }
 
+def GPUExpandShapeCastsPass
+    : Pass<"tg-gpu-expand-shape-casts", "func::FuncOp"> {
+  let summary = "Writes a memref.expand_shape with two or more run-time "
+                "sizes in a group as a memref.reinterpret_cast";
+  let description = [{
+    MLIR 22's expand-strided-metadata crashes on a `memref.expand_shape`
+    with two or more run-time sizes in one group (`[B * S, 768]` viewed as
+    `[B, S, 768]`, which tg-gpu-reshape-views makes of a Reshape by a
+    computed shape): it reads each size of a group but one as a constant.
+    This pass, run just before it, writes each such expansion as the
+    `memref.reinterpret_cast` it is, of its source's base
+    (`memref.extract_strided_metadata`): the sizes are the expansion's
+    output shape, the last dim of a group keeps the stride of the source
+    dim it comes from, and each dim before it steps over the ones after
+    it. The result type's static entries stay attributes. Other
+    expansions are left to expand-strided-metadata.
+
+    Before:
+    ```mlir
+    %v = memref.expand_shape %m [[0, 1], [2]] output_shape [%b, %s, 768] : memref<?x768xf32> into memref<?x?x768xf32>
+    ```
+    After:
+    ```mlir
+    %base, %offset, %sizes:2, %strides:2 = memref.extract_strided_metadata %m : memref<?x768xf32> -> ...
+    %step = arith.muli %strides#0, %s : index
+    %v = memref.reinterpret_cast %base to offset: [0], sizes: [%b, %s, 768], strides: [%step, 768, 1] : memref<f32> to memref<?x?x768xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def GPUCopiesToLinalgPass : Pass<"tg-gpu-copies-to-linalg", "func::FuncOp"> {
   let summary = "Turns memref.copy into linalg.copy so copies become kernels";
   let description = [{
@@ -433,8 +465,59 @@ def GPUSimplifySizesPass : Pass<"tg-gpu-simplify-sizes", "func::FuncOp"> {
     After: `%rows` is `%bi * 197`, with `%bi` the batch's index (when the
     check that follows the Reshape rules out `B == 0`, or when `0` is not
     copied).
+
+    The pipeline runs it twice: on tensors before bufferization (there a
+    dim is a `tensor.dim`, and an allocation a `tensor.empty`), so that
+    tg-gpu-reshape-views sees the sizes of a Reshape's shape as products
+    of the input's dims, and on the host program's buffers, where the
+    views and loops have added their own arithmetic.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def GPUReshapeViewsPass : Pass<"tg-gpu-reshape-views", "func::FuncOp"> {
+  let summary = "Makes a Reshape by a computed shape the collapse and "
+                "expansion it is, views of its input";
+  let description = [{
+    A Reshape by a shape the graph computes (a model exported with dynamic
+    axes) is lowered to `tensor.reshape`, which bufferizes to a contiguous
+    copy of its input (a strided slice of a fused QKV projection is copied
+    out) and hides which dims it merges and splits, so a transpose around
+    it is not split (tg-gpu-split-merged-loops) and stays a kernel. Run
+    after tg-gpu-simplify-sizes on tensors, this pass writes each size of
+    the new shape (an element of its `from_elements`) and each dim of the
+    input as a monomial: a constant times a product of factors, each a dim
+    of a function argument (or a scalar it cannot see into). Input dims
+    are followed through the ops that size their results by their
+    operands: `tensor.empty`, slices, collapse and expand shapes, casts,
+    earlier reshapes, and destination-style ops by their inits. Where both
+    sides split into groups of consecutive dims with equal products (a
+    side's group grows while its product divides the other's), the
+    reshape is a `collapse_shape` of the input's groups and an
+    `expand_shape` into the result's, the expansion sized by the shape's
+    elements. Equal products are equal for every value of the factors, so
+    the views read the elements in the reshape's row-major order. Dims
+    whose sizes are constants are made static by a `tensor.cast` (the ops
+    verify that a group is static exactly when its dims are), and a cast
+    back gives the reshape's own type. A reshape with a zero-size dim, or
+    whose sizes do not factor, is left as it is.
+
+    Before (a ViT's heads, `[S, B, 384]` to `[S, B * 6, 64]`):
+    ```mlir
+    %b64 = arith.index_cast %b : index to i64
+    %h = arith.muli %b64, %c6_i64 : i64
+    %shape = tensor.from_elements %c197_i64, %h, %c64_i64 : tensor<3xi64>
+    %r = tensor.reshape %x(%shape) : (tensor<197x?x384xf32>, tensor<3xi64>) -> tensor<197x?x64xf32>
+    ```
+    After:
+    ```mlir
+    %c = tensor.collapse_shape %x [[0], [1, 2]] : tensor<197x?x384xf32> into tensor<197x?xf32>
+    %hi = arith.index_cast %h : i64 to index
+    %r = tensor.expand_shape %c [[0], [1, 2]] output_shape [197, %hi, 64] : tensor<197x?xf32> into tensor<197x?x64xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 def GPUCollapseSplitViewsPass
