@@ -390,6 +390,30 @@ OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
   auto d = foldable(adaptor.getData());
   auto idx = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getIndices());
   RankedTensorType outT = getType();
+  // Static dims of a shape that is not static as a whole (the last dim of
+  // a [S, B, 1152] projection, from which torch's export computes its
+  // q/k/v split points).
+  if (auto shape = getData().getDefiningOp<ShapeOp>();
+      shape && !d && idx && outT.hasStaticShape() &&
+      shape.getType().hasStaticShape() && getAxis() == 0) {
+    auto t = cast<RankedTensorType>(shape.getInput().getType());
+    int64_t n = shape.getType().getDimSize(0);
+    int64_t start = shape.getStart() < 0 ? shape.getStart() + t.getRank()
+                                         : shape.getStart();
+    start = std::clamp<int64_t>(start, 0, t.getRank());
+    SmallVector<Attribute> out;
+    for (const APInt &i : idx.getValues<APInt>()) {
+      int64_t k = i.getSExtValue();
+      if (k < 0)
+        k += n;
+      if (k < 0 || k >= n || start + k >= t.getRank() ||
+          t.isDynamicDim(start + k))
+        return {};
+      out.push_back(IntegerAttr::get(outT.getElementType(),
+                                     t.getDimSize(start + k)));
+    }
+    return DenseElementsAttr::get(outT, out);
+  }
   // The shape-vector case: gathering from a 1-D constant.
   if (!d || !idx || d.getType().getRank() != 1 || !outT.hasStaticShape())
     return {};

@@ -60,6 +60,15 @@ struct Monomial {
     return r;
   }
 
+  /// This over `d`, when `d` divides it.
+  Monomial over(const Monomial &d) const {
+    Monomial q{coefficient / d.coefficient, {}};
+    std::set_difference(factors.begin(), factors.end(), d.factors.begin(),
+                        d.factors.end(), std::back_inserter(q.factors),
+                        factorLess);
+    return q;
+  }
+
   /// Whether `d` divides this for every value of the factors: its
   /// coefficient divides this one's and its factors are among this one's.
   bool dividedBy(const Monomial &d) const {
@@ -193,6 +202,64 @@ private:
   }
 };
 
+/// The common refinement of both sides: dims `fine` of which each dim of
+/// `from` and of `to` is a product of consecutive ones (`[197, B * 6, 64]`
+/// and `[B * 197, 384]` refine to `[197, B, 6, 64]`), with each side's
+/// groups of them. Walking both sides, the smaller of the two sizes left
+/// (the one dividing the other) is the next fine dim; false when neither
+/// divides the other.
+bool commonRefinement(ArrayRef<Monomial> from, ArrayRef<Monomial> to,
+                      SmallVectorImpl<Monomial> &fine,
+                      SmallVectorImpl<ReassociationIndices> &fromGroups,
+                      SmallVectorImpl<ReassociationIndices> &toGroups) {
+  fromGroups.assign(from.size(), {});
+  toGroups.assign(to.size(), {});
+  size_t i = 0, j = 0;
+  Monomial restFrom = from[0], restTo = to[0];
+  while (i < from.size() && j < to.size()) {
+    auto k = static_cast<int64_t>(fine.size());
+    fromGroups[i].push_back(k);
+    toGroups[j].push_back(k);
+    if (restFrom == restTo) {
+      fine.push_back(restFrom);
+      if (++i < from.size())
+        restFrom = from[i];
+      if (++j < to.size())
+        restTo = to[j];
+    } else if (restFrom.dividedBy(restTo)) {
+      fine.push_back(restTo);
+      restFrom = restFrom.over(restTo);
+      if (++j < to.size())
+        restTo = to[j];
+    } else if (restTo.dividedBy(restFrom)) {
+      fine.push_back(restFrom);
+      restTo = restTo.over(restFrom);
+      if (++i < from.size())
+        restFrom = from[i];
+    } else {
+      return false;
+    }
+  }
+  // What is left on one side is unit dims, each a fine dim of its own in
+  // the other side's last group.
+  Monomial one;
+  for (; i < from.size(); ++i) {
+    if (!(from[i] == one) || toGroups.back().empty())
+      return false;
+    fromGroups[i].push_back(static_cast<int64_t>(fine.size()));
+    toGroups.back().push_back(static_cast<int64_t>(fine.size()));
+    fine.push_back(one);
+  }
+  for (; j < to.size(); ++j) {
+    if (!(to[j] == one) || fromGroups.back().empty())
+      return false;
+    toGroups[j].push_back(static_cast<int64_t>(fine.size()));
+    fromGroups.back().push_back(static_cast<int64_t>(fine.size()));
+    fine.push_back(one);
+  }
+  return true;
+}
+
 /// Groups of consecutive dims, one per side, with equal products: the
 /// collapse of `from`'s groups expanded into `to`'s. A side grows its
 /// group while its product divides the other's (both grow when neither
@@ -252,6 +319,31 @@ RankedTensorType refined(RankedTensorType type, ArrayRef<Monomial> sizes) {
   return type.clone(shape);
 }
 
+/// `m` as an index value made at `b`: its factors' dims and scalars
+/// multiplied, times its coefficient. (Each factor was reached through the
+/// operands of the reshape, so it dominates it.)
+Value materialize(OpBuilder &b, Location loc, const Monomial &m) {
+  Value v;
+  for (auto [x, d] : m.factors) {
+    Value f = d >= 0 ? tensor::DimOp::create(b, loc, x, d).getResult() : x;
+    if (!f.getType().isIndex())
+      f = arith::IndexCastOp::create(b, loc, b.getIndexType(), f);
+    v = v ? arith::MulIOp::create(b, loc, v, f).getResult() : f;
+  }
+  if (v && m.coefficient == 1)
+    return v;
+  Value k = arith::ConstantIndexOp::create(b, loc, m.coefficient);
+  return v ? arith::MulIOp::create(b, loc, v, k).getResult() : k;
+}
+
+/// The type of `sizes`: a dim is static where its size is a constant.
+RankedTensorType typeOf(ArrayRef<Monomial> sizes, Type element) {
+  SmallVector<int64_t> shape;
+  for (const Monomial &s : sizes)
+    shape.push_back(s.isConstant() ? s.coefficient : ShapedType::kDynamic);
+  return RankedTensorType::get(shape, element);
+}
+
 /// The reshape as views of its input, when the sizes of both sides split
 /// into groups of equal products.
 LogicalResult rewriteAsViews(tensor::ReshapeOp op, Sizes &sizes) {
@@ -285,12 +377,41 @@ LogicalResult rewriteAsViews(tensor::ReshapeOp op, Sizes &sizes) {
   if (llvm::any_of(from, [](const Monomial &m) { return m.coefficient == 0; }) ||
       llvm::any_of(to, [](const Monomial &m) { return m.coefficient == 0; }))
     return failure();
+  OpBuilder b(op);
+  Location loc = op.getLoc();
   SmallVector<ReassociationIndices> fromGroups, toGroups;
+  SmallVector<Monomial> fine;
+  if (commonRefinement(from, to, fine, fromGroups, toGroups)) {
+    // Split the input's dims into the fine ones, then merge those into
+    // the result's: no dim is merged that the result does not merge.
+    RankedTensorType srcStatic = refined(srcType, from);
+    Value x = src;
+    if (srcStatic != srcType)
+      x = tensor::CastOp::create(b, loc, srcStatic, x);
+    RankedTensorType fineType = typeOf(fine, srcType.getElementType());
+    if (fineType != srcStatic) {
+      SmallVector<OpFoldResult> outputShape;
+      for (const Monomial &m : fine)
+        outputShape.push_back(m.isConstant()
+                                  ? OpFoldResult(b.getIndexAttr(m.coefficient))
+                                  : OpFoldResult(materialize(b, loc, m)));
+      x = tensor::ExpandShapeOp::create(b, loc, fineType, x, fromGroups,
+                                        outputShape);
+    }
+    RankedTensorType toStatic = refined(resultType, to);
+    if (toStatic != fineType)
+      x = tensor::CollapseShapeOp::create(b, loc, toStatic, x, toGroups);
+    if (toStatic != resultType)
+      x = tensor::CastOp::create(b, loc, resultType, x);
+    op.getResult().replaceAllUsesWith(x);
+    op.erase();
+    return success();
+  }
+  fromGroups.clear();
+  toGroups.clear();
   if (!matchGroups(from, to, fromGroups, toGroups))
     return failure();
 
-  OpBuilder b(op);
-  Location loc = op.getLoc();
   // Constant sizes are made static first, so that each group's product is
   // static exactly when all its dims are (what the reshape ops verify).
   RankedTensorType srcStatic = refined(srcType, from);

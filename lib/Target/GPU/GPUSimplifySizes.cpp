@@ -557,6 +557,15 @@ struct GPUSimplifySizesPass
       return;
     Block &body = f.getBody().front();
     hoistChecks(body);
+    // One size computed with and without an overflow flag (a view's
+    // `nsw` product and a Reshape's) is one value: the flags only allow
+    // what is never relied on here, and without them CSE merges the two.
+    for (Operation &op : body)
+      if (auto flags = dyn_cast<arith::ArithIntegerOverflowFlagsInterface>(op))
+        if (isHostSize(op.getResult(0)))
+          op.setAttr(flags.getIntegerOverflowAttrName(),
+                     arith::IntegerOverflowFlagsAttr::get(
+                         &getContext(), arith::IntegerOverflowFlags::none));
 
     RewritePatternSet patterns(&getContext());
     patterns.add<CastIntoArithmetic>(&getContext());

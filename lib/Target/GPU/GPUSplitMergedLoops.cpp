@@ -61,7 +61,7 @@ bool splitsCleanly(linalg::LinalgOp op, OpOperand *fused,
 /// Whether `v` is a transpose's result, seen through reshapes.
 bool isTransposed(Value v) {
   while (Operation *def = v.getDefiningOp()) {
-    if (isa<linalg::TransposeOp>(def))
+    if (isa<linalg::TransposeOp, tensor::ExtractSliceOp>(def))
       return true;
     if (auto c = dyn_cast<tensor::CollapseShapeOp>(def))
       v = c.getSrc();
@@ -162,6 +162,51 @@ struct ReshapeToCollapse : public OpRewritePattern<tensor::ReshapeOp> {
   }
 };
 
+/// A transpose of a merging collapse is a collapse of the transpose of
+/// the collapse's source, each merged dim moved as its group (attention's
+/// heads, `[S, B, H, D]` merged to `[S, B * H, D]` and transposed to
+/// `[B * H, S, D]`). The transpose then reads a view of its input, where
+/// the collapse of a strided slice (Q out of a fused projection) is a
+/// copy, and its result, a fresh tensor, is merged as a view; the
+/// consumers that read the merge split their loops for it below.
+struct TransposeOfCollapse : public OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::TransposeOp t,
+                                PatternRewriter &rewriter) const override {
+    auto c = t.getInput().getDefiningOp<tensor::CollapseShapeOp>();
+    if (!t.hasPureTensorSemantics() || !c || !mergesDims(c))
+      return failure();
+    SmallVector<ReassociationIndices> groups = c.getReassociationIndices();
+    RankedTensorType src = c.getSrcType();
+    ArrayRef<int64_t> perm = t.getPermutation();
+    // Output dim d reads collapsed dim perm[d]: its group of source dims,
+    // in order.
+    SmallVector<int64_t> newPerm, shape;
+    SmallVector<ReassociationIndices> outGroups;
+    SmallVector<OpFoldResult> srcSizes =
+        tensor::getMixedSizes(rewriter, t.getLoc(), c.getSrc());
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t from : perm) {
+      ReassociationIndices g;
+      for (int64_t d : groups[from]) {
+        g.push_back(newPerm.size());
+        newPerm.push_back(d);
+        shape.push_back(src.getDimSize(d));
+        sizes.push_back(srcSizes[d]);
+      }
+      outGroups.push_back(g);
+    }
+    Location loc = t.getLoc();
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, sizes, src.getElementType());
+    auto transposed =
+        linalg::TransposeOp::create(rewriter, loc, c.getSrc(), init, newPerm);
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        t, t.getResult()[0].getType(), transposed.getResult()[0], outGroups);
+    return success();
+  }
+};
+
 struct GPUSplitMergedLoopsPass
     : public mlir::tangram::impl::GPUSplitMergedLoopsPassBase<
           GPUSplitMergedLoopsPass> {
@@ -170,7 +215,7 @@ struct GPUSplitMergedLoopsPass
     // after it.
     {
       RewritePatternSet patterns(&getContext());
-      patterns.add<ReshapeToCollapse>(&getContext());
+      patterns.add<ReshapeToCollapse, TransposeOfCollapse>(&getContext());
       tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns,
                                                            &getContext());
       if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

@@ -16,6 +16,24 @@ func.func @shape_chain(%x: tensor<2x3x4xf32>) -> tensor<3xi64> {
 
 // -----
 
+// A static dim of a shape that is not static as a whole folds: the last dim
+// of a [S, B, 1152] projection, read by torch's q/k/v split.
+// CHECK-LABEL: func @gather_static_dim_of_shape
+func.func @gather_static_dim_of_shape(%x: tensor<197x?x1152xf32>) -> (tensor<i64>, tensor<i64>) {
+  // CHECK-DAG: %[[C:.*]] = tg.constant dense<1152> : tensor<i64>
+  // CHECK-DAG: %[[S:.*]] = tg.shape
+  // CHECK: %[[B:.*]] = tg.gather %[[S]]
+  // CHECK: return %[[C]], %[[B]]
+  %s = tg.shape %x {start = 0 : i64, end = 3 : i64} : tensor<197x?x1152xf32> -> tensor<3xi64>
+  %last = tg.constant dense<-1> : tensor<i64>
+  %one = tg.constant dense<1> : tensor<i64>
+  %e = tg.gather %s, %last {axis = 0 : i64} : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  %b = tg.gather %s, %one {axis = 0 : i64} : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  return %e, %b : tensor<i64>, tensor<i64>
+}
+
+// -----
+
 // CHECK-LABEL: func @arith_fold
 func.func @arith_fold() -> (tensor<2xi64>, tensor<2xi1>) {
   // CHECK-DAG: tg.constant dense<[7, 12]> : tensor<2xi64>

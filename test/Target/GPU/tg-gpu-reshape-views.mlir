@@ -1,16 +1,14 @@
 // RUN: tangram-opt %s -split-input-file -tg-gpu-reshape-views | FileCheck %s
 
 // A ViT's heads with a run-time batch: [197, B, 384] to [197, B * 6, 64].
-// The groups {197} and {B, 384} = {B * 6, 64} make a collapse and an
-// expansion sized by the shape's elements.
+// Both refine to [197, B, 6, 64]: an expansion of the input (a view also
+// of a strided slice), then a collapse into the result.
 // CHECK-LABEL: func.func @vit_heads
 // CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<197x?x384xf32>
-// CHECK: %[[H:.*]] = arith.muli
 // CHECK-NOT: tensor.reshape
-// CHECK: %[[C:.*]] = tensor.collapse_shape %[[X]] {{\[}}[0], [1, 2]] : tensor<197x?x384xf32> into tensor<197x?xf32>
-// CHECK: %[[HI:.*]] = arith.index_cast %[[H]] : i64 to index
-// CHECK: %[[E:.*]] = tensor.expand_shape %[[C]] {{\[}}[0], [1, 2]] output_shape [197, %[[HI]], 64] : tensor<197x?xf32> into tensor<197x?x64xf32>
-// CHECK: return %[[E]]
+// CHECK: %[[E:.*]] = tensor.expand_shape %[[X]] {{\[}}[0], [1], [2, 3]] output_shape [197, %{{.*}}, 6, 64] : tensor<197x?x384xf32> into tensor<197x?x6x64xf32>
+// CHECK: %[[C:.*]] = tensor.collapse_shape %[[E]] {{\[}}[0], [1, 2], [3]] : tensor<197x?x6x64xf32> into tensor<197x?x64xf32>
+// CHECK: return %[[C]]
 func.func @vit_heads(%x: tensor<197x?x384xf32>) -> tensor<197x?x64xf32> {
   %c1 = arith.constant 1 : index
   %c6 = arith.constant 6 : i64
@@ -144,4 +142,31 @@ func.func @zero_size(%x: tensor<?x0xf32>) -> tensor<0x?xf32> {
   %shape = tensor.from_elements %c0_i64, %b : tensor<2xi64>
   %r = tensor.reshape %x(%shape) : (tensor<?x0xf32>, tensor<2xi64>) -> tensor<0x?xf32>
   return %r : tensor<0x?xf32>
+}
+
+// -----
+
+// torch's attention output, sequence first, back to rows: [197, B * 6, 64]
+// to [B * 197, 384]. No grouping of consecutive dims has equal products,
+// but both refine to [197, B, 6, 64]: the fine dim B is made from the
+// input's dim over 6.
+// CHECK-LABEL: func.func @heads_back_to_rows
+// CHECK-SAME: %{{.*}}: tensor<?x197x64xf32>, %[[B:[a-z0-9]+]]: index
+// CHECK: %[[X:.*]] = linalg.transpose
+// CHECK-NOT: tensor.reshape
+// CHECK: %[[E:.*]] = tensor.expand_shape %[[X]] {{\[}}[0], [1, 2], [3]] output_shape [197, %[[B]], 6, 64] : tensor<197x?x64xf32> into tensor<197x?x6x64xf32>
+// CHECK: %[[C:.*]] = tensor.collapse_shape %[[E]] {{\[}}[0, 1], [2, 3]] : tensor<197x?x6x64xf32> into tensor<?x384xf32>
+// CHECK: return %[[C]]
+func.func @heads_back_to_rows(%t: tensor<?x197x64xf32>, %b: index) -> tensor<?x384xf32> {
+  %c6 = arith.constant 6 : index
+  %c197 = arith.constant 197 : i64
+  %c384 = arith.constant 384 : i64
+  %h = arith.muli %b, %c6 : index
+  %e = tensor.empty(%h) : tensor<197x?x64xf32>
+  %x = linalg.transpose ins(%t : tensor<?x197x64xf32>) outs(%e : tensor<197x?x64xf32>) permutation = [1, 0, 2]
+  %b64 = arith.index_cast %b : index to i64
+  %rows = arith.muli %b64, %c197 : i64
+  %shape = tensor.from_elements %rows, %c384 : tensor<2xi64>
+  %r = tensor.reshape %x(%shape) : (tensor<197x?x64xf32>, tensor<2xi64>) -> tensor<?x384xf32>
+  return %r : tensor<?x384xf32>
 }

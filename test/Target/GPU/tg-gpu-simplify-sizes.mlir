@@ -431,3 +431,21 @@ func.func @zero_copies_clamp_above_zero(%x: tensor<?x?xi64>) -> i64 {
   %r = arith.select %z, %len, %s : i64
   return %r : i64
 }
+
+// -----
+
+// One size computed with and without an overflow flag (a view's `nsw`
+// product and a Reshape's) is one value: the flag is dropped and CSE
+// merges them.
+// CHECK-LABEL: func.func @overflow_flags
+// CHECK: %[[N:.*]] = arith.muli %{{.*}}, %{{.*}} : index
+// CHECK-NOT: arith.muli
+// CHECK: return %[[N]], %[[N]]
+func.func @overflow_flags(%x: memref<?x6xf32>) -> (index, index) {
+  %c0 = arith.constant 0 : index
+  %c6 = arith.constant 6 : index
+  %d = memref.dim %x, %c0 : memref<?x6xf32>
+  %a = arith.muli %d, %c6 overflow<nsw> : index
+  %b = arith.muli %d, %c6 : index
+  return %a, %b : index, index
+}

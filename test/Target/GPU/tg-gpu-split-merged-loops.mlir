@@ -201,3 +201,21 @@ func.func @transposed_weight(%a: tensor<6x8x64xf32>, %w: tensor<16x384xf32>) -> 
   %r = linalg.matmul ins(%c, %wt : tensor<8x384xf32>, tensor<384x16xf32>) outs(%f : tensor<8x16xf32>) -> tensor<8x16xf32>
   return %r : tensor<8x16xf32>
 }
+
+// -----
+
+// Attention's Q heads merged and transposed: [S, B, H, D] merged to
+// [S, B * H, D] (a copy, when the input is a strided slice) and transposed
+// to [B * H, S, D]. The transpose moves above the merge, reading the
+// 4-d view; its fresh result is merged as a view.
+// CHECK-LABEL: func.func @transpose_of_collapse
+// CHECK-SAME: %[[Q:[a-z0-9]+]]: tensor<197x?x6x64xf32>
+// CHECK: %[[T:.*]] = linalg.transpose ins(%[[Q]] : tensor<197x?x6x64xf32>) outs(%{{.*}} : tensor<?x6x197x64xf32>) permutation = [1, 2, 0, 3]
+// CHECK: %[[C:.*]] = tensor.collapse_shape %[[T]] {{\[}}[0, 1], [2], [3]] : tensor<?x6x197x64xf32> into tensor<?x197x64xf32>
+// CHECK: return %[[C]]
+func.func @transpose_of_collapse(%q: tensor<197x?x6x64xf32>, %bh: index) -> tensor<?x197x64xf32> {
+  %c = tensor.collapse_shape %q [[0], [1, 2], [3]] : tensor<197x?x6x64xf32> into tensor<197x?x64xf32>
+  %e = tensor.empty(%bh) : tensor<?x197x64xf32>
+  %t = linalg.transpose ins(%c : tensor<197x?x64xf32>) outs(%e : tensor<?x197x64xf32>) permutation = [1, 0, 2]
+  return %t : tensor<?x197x64xf32>
+}

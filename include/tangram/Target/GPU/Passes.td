@@ -264,6 +264,14 @@ def GPUSplitMergedLoopsPass : Pass<"tg-gpu-split-merged-loops", "func::FuncOp"> 
     transposed weight, whose depth the split made two loops) moves above
     the transpose, as the transpose of an expand_shape of its input, so
     the transpose is read directly and tg-gpu-fold-transposes folds it.
+    A transpose of a merging collapse (attention's heads `[S, B, H, D]`
+    merged to `[S, B * H, D]` by a Reshape and transposed to
+    `[B * H, S, D]`) becomes a collapse of the transpose of the
+    collapse's source, each merged dim moved as its group: the transpose
+    reads a view of its input (where the merge of a strided slice, Q out
+    of a fused projection, is a copy), and its fresh result is merged as a
+    view that its consumers split for. A strided slice, like a transposed
+    tensor, is what a merging collapse splits its consumer's loops for.
 
     Before:
     ```mlir
@@ -452,6 +460,8 @@ def GPUSimplifySizesPass : Pass<"tg-gpu-simplify-sizes", "func::FuncOp"> {
     - **Casts.** The host's index is 64 bits: `index_cast(a op b)` from
       i64 is `index_cast(a) op index_cast(b)`, so a size computed in i64
       (shape values) and in index (loop bounds) gets one name after CSE.
+      Overflow flags on sizes are dropped, so that a view's `nsw` product
+      and a Reshape's plain one are one value too.
 
     Before (a Reshape to `[B * 197, 384]`, with `%b` the batch as i64):
     ```mlir
@@ -490,13 +500,22 @@ def GPUReshapeViewsPass : Pass<"tg-gpu-reshape-views", "func::FuncOp"> {
     of a function argument (or a scalar it cannot see into). Input dims
     are followed through the ops that size their results by their
     operands: `tensor.empty`, slices, collapse and expand shapes, casts,
-    earlier reshapes, and destination-style ops by their inits. Where both
-    sides split into groups of consecutive dims with equal products (a
-    side's group grows while its product divides the other's), the
-    reshape is a `collapse_shape` of the input's groups and an
-    `expand_shape` into the result's, the expansion sized by the shape's
-    elements. Equal products are equal for every value of the factors, so
-    the views read the elements in the reshape's row-major order. Dims
+    earlier reshapes, and destination-style ops by their inits. When both
+    sides refine to one list of fine dims (walking both, the smaller of
+    the two sizes left, the one that divides the other, is the next fine
+    dim: `[197, B * 6, 64]` and `[B * 197, 384]` refine to
+    `[197, B, 6, 64]`), the reshape is an `expand_shape` of the input into
+    the fine dims (sized by materialized monomials) and a `collapse_shape`
+    into the result: nothing is merged that the result does not merge, so
+    the expansion is a view even of a strided slice, and
+    tg-gpu-split-merged-loops can split the loops that read the merge.
+    Otherwise, where both sides split into groups of consecutive dims with
+    equal products (a side's group grows while its product divides the
+    other's, both when neither divides), the reshape is a `collapse_shape`
+    of the input's groups and an `expand_shape` into the result's, sized
+    by the shape's elements. Equal products are equal for every value of
+    the factors, so the views read the elements in the reshape's
+    row-major order. Dims
     whose sizes are constants are made static by a `tensor.cast` (the ops
     verify that a group is static exactly when its dims are), and a cast
     back gives the reshape's own type. A reshape with a zero-size dim, or
@@ -511,9 +530,8 @@ def GPUReshapeViewsPass : Pass<"tg-gpu-reshape-views", "func::FuncOp"> {
     ```
     After:
     ```mlir
-    %c = tensor.collapse_shape %x [[0], [1, 2]] : tensor<197x?x384xf32> into tensor<197x?xf32>
-    %hi = arith.index_cast %h : i64 to index
-    %r = tensor.expand_shape %c [[0], [1, 2]] output_shape [197, %hi, 64] : tensor<197x?xf32> into tensor<197x?x64xf32>
+    %e = tensor.expand_shape %x [[0], [1], [2, 3]] output_shape [197, %b, 6, 64] : tensor<197x?x384xf32> into tensor<197x?x6x64xf32>
+    %r = tensor.collapse_shape %e [[0], [1, 2], [3]] : tensor<197x?x6x64xf32> into tensor<197x?x64xf32>
     ```
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
