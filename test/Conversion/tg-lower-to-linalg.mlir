@@ -178,33 +178,6 @@ func.func @gather(%x: tensor<5x3xf32>, %i: tensor<2xi64>) -> tensor<2x3xf32> {
 
 // -----
 
-// One constant index (torch's `qkv[0]`) on float data is a slice of it, a
-// view: no gather loop.
-// CHECK-LABEL: func.func @gather_constant_index
-// CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<3x197x?x384xf32>
-// CHECK-NOT: linalg.generic
-// CHECK: %[[S:.*]] = tensor.extract_slice %[[X]][2, 0, 0, 0] [1, 197, %{{.*}}, 384] [1, 1, 1, 1] : tensor<3x197x?x384xf32> to tensor<197x?x384xf32>
-// CHECK: return %[[S]]
-func.func @gather_constant_index(%x: tensor<3x197x?x384xf32>) -> tensor<197x?x384xf32> {
-  %i = tg.constant dense<-1> : tensor<i64>
-  %y = tg.gather %x, %i {axis = 0 : i64} : (tensor<3x197x?x384xf32>, tensor<i64>) -> tensor<197x?x384xf32>
-  return %y : tensor<197x?x384xf32>
-}
-
-// -----
-
-// An index out of range is left to the gather, which checks it at run time.
-// CHECK-LABEL: func.func @gather_constant_out_of_range
-// CHECK: linalg.generic
-// CHECK: cf.assert
-func.func @gather_constant_out_of_range(%x: tensor<3x4xf32>) -> tensor<4xf32> {
-  %i = tg.constant dense<3> : tensor<i64>
-  %y = tg.gather %x, %i {axis = 0 : i64} : (tensor<3x4xf32>, tensor<i64>) -> tensor<4xf32>
-  return %y : tensor<4xf32>
-}
-
-// -----
-
 // CHECK-LABEL: func.func @transpose
 // CHECK: linalg.transpose
 // CHECK-SAME: permutation = [1, 0]

@@ -13,7 +13,6 @@
 #include "LoweringUtils.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
-#include "mlir/IR/Matchers.h"
 #include <cmath>
 
 using namespace mlir;
@@ -575,28 +574,6 @@ struct GatherLowering : public OpConversionPattern<tg::GatherOp> {
         return dimOf(rw, loc, ind, j - axis);
       return dimOf(rw, loc, data, j - q + 1);
     });
-    // One constant index in range (torch's `qkv[0]` of a fused attention
-    // projection): a slice of the data, a view where the general gather
-    // copies. (Integer data is left to the gather: a shape's element read
-    // that way is what the passes that follow sizes through small
-    // tensors know.)
-    APInt k;
-    if (q == 0 && !dt.isDynamicDim(axis) && isa<FloatType>(dt.getElementType()) &&
-        matchPattern(ind, m_ConstantInt(&k))) {
-      int64_t i = k.getSExtValue(), size = dt.getDimSize(axis);
-      if (i < 0)
-        i += size;
-      if (i >= 0 && i < size) {
-        SmallVector<OpFoldResult> offsets(dt.getRank(), rw.getIndexAttr(0));
-        SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rw, loc, data);
-        SmallVector<OpFoldResult> strides(dt.getRank(), rw.getIndexAttr(1));
-        offsets[axis] = rw.getIndexAttr(i);
-        sizes[axis] = rw.getIndexAttr(1);
-        rw.replaceOp(op, tensor::ExtractSliceOp::create(rw, loc, rt, data,
-                                                        offsets, sizes, strides));
-        return success();
-      }
-    }
     Value n = dimOf(rw, loc, data, axis);
     rw.replaceOp(op, buildIndexed(
                          rw, loc, rt, dyn,
