@@ -58,10 +58,10 @@ bool splitsCleanly(linalg::LinalgOp op, OpOperand *fused,
   return true;
 }
 
-/// Whether `v` is a transpose's result, seen through reshapes.
-bool isTransposed(Value v) {
+/// Whether `v` is a result of an `OpTs` op, seen through reshapes.
+template <typename... OpTs> bool isResultOf(Value v) {
   while (Operation *def = v.getDefiningOp()) {
-    if (isa<linalg::TransposeOp, tensor::ExtractSliceOp>(def))
+    if (isa<OpTs...>(def))
       return true;
     if (auto c = dyn_cast<tensor::CollapseShapeOp>(def))
       v = c.getSrc();
@@ -71,6 +71,12 @@ bool isTransposed(Value v) {
       return false;
   }
   return false;
+}
+
+/// Whether `v` is a transpose's result or a slice (a strided view, whose
+/// merged dims a collapse copies), seen through reshapes.
+bool isTransposed(Value v) {
+  return isResultOf<linalg::TransposeOp, tensor::ExtractSliceOp>(v);
 }
 
 /// The inputs this pass splits a consumer's loops for: a merging collapse
@@ -174,7 +180,10 @@ struct TransposeOfCollapse : public OpRewritePattern<linalg::TransposeOp> {
   LogicalResult matchAndRewrite(linalg::TransposeOp t,
                                 PatternRewriter &rewriter) const override {
     auto c = t.getInput().getDefiningOp<tensor::CollapseShapeOp>();
-    if (!t.hasPureTensorSemantics() || !c || !mergesDims(c))
+    // Only a merge that copies: a transpose reading a free merge of a fresh
+    // tensor folds into its consumer as it is.
+    if (!t.hasPureTensorSemantics() || !c || !mergesDims(c) ||
+        !isResultOf<tensor::ExtractSliceOp>(c.getSrc()))
       return failure();
     SmallVector<ReassociationIndices> groups = c.getReassociationIndices();
     RankedTensorType src = c.getSrcType();

@@ -204,16 +204,31 @@ func.func @transposed_weight(%a: tensor<6x8x64xf32>, %w: tensor<16x384xf32>) -> 
 
 // -----
 
-// Attention's Q heads merged and transposed: [S, B, H, D] merged to
-// [S, B * H, D] (a copy, when the input is a strided slice) and transposed
-// to [B * H, S, D]. The transpose moves above the merge, reading the
-// 4-d view; its fresh result is merged as a view.
+// Attention's Q heads, sliced out of a fused projection, merged and
+// transposed: [S, B, H, D] merged to [S, B * H, D] (a copy, since the slice
+// is strided) and transposed to [B * H, S, D]. The transpose moves above
+// the merge, reading the 4-d view; its fresh result is merged as a view.
 // CHECK-LABEL: func.func @transpose_of_collapse
-// CHECK-SAME: %[[Q:[a-z0-9]+]]: tensor<197x?x6x64xf32>
+// CHECK: %[[Q:.*]] = tensor.extract_slice
 // CHECK: %[[T:.*]] = linalg.transpose ins(%[[Q]] : tensor<197x?x6x64xf32>) outs(%{{.*}} : tensor<?x6x197x64xf32>) permutation = [1, 2, 0, 3]
 // CHECK: %[[C:.*]] = tensor.collapse_shape %[[T]] {{\[}}[0, 1], [2], [3]] : tensor<?x6x197x64xf32> into tensor<?x197x64xf32>
 // CHECK: return %[[C]]
-func.func @transpose_of_collapse(%q: tensor<197x?x6x64xf32>, %bh: index) -> tensor<?x197x64xf32> {
+func.func @transpose_of_collapse(%qkv: tensor<197x?x18x64xf32>, %b: index, %bh: index) -> tensor<?x197x64xf32> {
+  %q = tensor.extract_slice %qkv[0, 0, 0, 0] [197, %b, 6, 64] [1, 1, 1, 1] : tensor<197x?x18x64xf32> to tensor<197x?x6x64xf32>
+  %c = tensor.collapse_shape %q [[0], [1, 2], [3]] : tensor<197x?x6x64xf32> into tensor<197x?x64xf32>
+  %e = tensor.empty(%bh) : tensor<?x197x64xf32>
+  %t = linalg.transpose ins(%c : tensor<197x?x64xf32>) outs(%e : tensor<?x197x64xf32>) permutation = [1, 0, 2]
+  return %t : tensor<?x197x64xf32>
+}
+
+// -----
+
+// A merge of a fresh tensor is free, and a transpose reading it folds into
+// its consumer as it is: it stays.
+// CHECK-LABEL: func.func @transpose_of_free_collapse
+// CHECK: %[[C:.*]] = tensor.collapse_shape
+// CHECK: linalg.transpose ins(%[[C]] : tensor<197x?x64xf32>)
+func.func @transpose_of_free_collapse(%q: tensor<197x?x6x64xf32>, %bh: index) -> tensor<?x197x64xf32> {
   %c = tensor.collapse_shape %q [[0], [1, 2], [3]] : tensor<197x?x6x64xf32> into tensor<197x?x64xf32>
   %e = tensor.empty(%bh) : tensor<?x197x64xf32>
   %t = linalg.transpose ins(%c : tensor<197x?x64xf32>) outs(%e : tensor<?x197x64xf32>) permutation = [1, 0, 2]

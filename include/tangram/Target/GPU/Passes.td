@@ -267,10 +267,12 @@ def GPUSplitMergedLoopsPass : Pass<"tg-gpu-split-merged-loops", "func::FuncOp"> 
     A transpose of a merging collapse (attention's heads `[S, B, H, D]`
     merged to `[S, B * H, D]` by a Reshape and transposed to
     `[B * H, S, D]`) becomes a collapse of the transpose of the
-    collapse's source, each merged dim moved as its group: the transpose
-    reads a view of its input (where the merge of a strided slice, Q out
-    of a fused projection, is a copy), and its fresh result is merged as a
-    view that its consumers split for. A strided slice, like a transposed
+    collapse's source, each merged dim moved as its group, when that
+    source is a slice: the transpose reads a view of its input (where the
+    merge of a strided slice, Q out of a fused projection, is a copy), and
+    its fresh result is merged as a view that its consumers split for. (A
+    merge of a fresh tensor is free, and the transpose reading it folds
+    into its consumer as it is.) A strided slice, like a transposed
     tensor, is what a merging collapse splits its consumer's loops for.
 
     Before:
