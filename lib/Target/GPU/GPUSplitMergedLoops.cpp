@@ -29,35 +29,6 @@ bool mergesDims(tensor::CollapseShapeOp c) {
   });
 }
 
-/// Whether `v` is an empty tensor or a fill of one: what folds into an
-/// empty tensor of the split shape, where an expand_shape would be left.
-bool isFreshTensor(Value v) {
-  if (auto fill = v.getDefiningOp<linalg::FillOp>())
-    v = fill.getOutputs()[0];
-  return v.getDefiningOp<tensor::EmptyOp>() != nullptr;
-}
-
-/// Whether the split leaves no expand_shape with two run-time sizes in a
-/// group (MLIR 22's expand-strided-metadata crashes on the
-/// memref.expand_shape it bufferizes to): every other operand of `op`
-/// indexed by a loop that splits into two or more run-time dims is fresh.
-bool splitsCleanly(linalg::LinalgOp op, OpOperand *fused,
-                   tensor::CollapseShapeOp c) {
-  RankedTensorType src = c.getSrcType();
-  AffineMap map = op.getMatchingIndexingMap(fused);
-  for (auto [g, group] : llvm::enumerate(c.getReassociationIndices())) {
-    if (llvm::count_if(group, [&](int64_t d) { return src.isDynamicDim(d); }) < 2)
-      continue;
-    for (OpOperand &o : op->getOpOperands())
-      if (&o != fused &&
-          op.getMatchingIndexingMap(&o).isFunctionOfDim(
-              cast<AffineDimExpr>(map.getResult(g)).getPosition()) &&
-          !isFreshTensor(o.get()))
-        return false;
-  }
-  return true;
-}
-
 /// Whether `v` is a result of an `OpTs` op, seen through reshapes.
 template <typename... OpTs> bool isResultOf(Value v) {
   while (Operation *def = v.getDefiningOp()) {
@@ -90,8 +61,7 @@ bool splits(OpOperand *operand) {
   // The upstream patterns split only loops the operand reads with a plain
   // loop index.
   AffineMap map = op.getMatchingIndexingMap(operand);
-  return llvm::all_of(map.getResults(), llvm::IsaPred<AffineDimExpr>) &&
-         splitsCleanly(op, operand, c);
+  return llvm::all_of(map.getResults(), llvm::IsaPred<AffineDimExpr>);
 }
 
 /// An expand_shape of a transpose's result is the transpose of an

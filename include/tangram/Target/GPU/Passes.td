@@ -255,11 +255,11 @@ def GPUSplitMergedLoopsPass : Pass<"tg-gpu-split-merged-loops", "func::FuncOp"> 
     op changes; a static `tensor.reshape` of a transposed tensor that only
     merges dims (the importer's Reshape by a constant shape: a static
     model's heads merged back to `[S, H * D]`) is first made the collapse
-    it is. A loop that splits into two run-time dims is split only when
-    every other operand it indexes is an empty tensor or a fill of one:
-    any other would be viewed through a `memref.expand_shape` with two
-    dynamic sizes in a group, which MLIR 22's expand-strided-metadata
-    crashes on. tg-gpu-fold-transposes, next, removes the transpose.
+    it is. A loop that splits into two run-time dims views the op's other
+    operands through an `expand_shape` with two dynamic sizes in a group
+    (tg-gpu-expand-shape-casts writes its `memref` form as a
+    `reinterpret_cast`: MLIR 22's expand-strided-metadata crashes on it).
+    tg-gpu-fold-transposes, next, removes the transpose.
     An expand_shape the split leaves on a transposed operand (a Gemm's
     transposed weight, whose depth the split made two loops) moves above
     the transpose, as the transpose of an expand_shape of its input, so
