@@ -8,6 +8,7 @@
 #include "mlir/Transforms/RegionUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/ADT/SmallBitVector.h"
 
 namespace mlir::tangram {
 #define GEN_PASS_DEF_GPUFUSEEPILOGUESPASS
@@ -25,8 +26,55 @@ namespace {
 /// ops, the output read (and written) only at the accumulated element
 /// (`store`'s), no buffer shared with the accumulation or the ops between
 /// but the output (read only by both).
+/// The dim of `par` that each dim of `user` runs over, when the two run
+/// over the same points: in the order `user`'s read of the accumulated
+/// output gives (a residual add over [B, S, C] of an output projection made
+/// as [S, B, C]: `acc[s, b, c]` read at the user's point (b, s, c)), or
+/// else in the same order.
+std::optional<SmallVector<unsigned>>
+matchingDims(scf::ParallelOp par, scf::ParallelOp user, memref::StoreOp store,
+             Sizes &sizes) {
+  unsigned n = par.getNumLoops();
+  if (!fromZeroByOne(par) || !fromZeroByOne(user) || user.getNumLoops() != n)
+    return std::nullopt;
+  // The first read of the output: its index at each position the store
+  // indexes by one of par's loops is the user's loop over that dim.
+  memref::LoadOp load;
+  user.getBody()->walk([&](memref::LoadOp l) {
+    if (!load && l.getMemRef() == store.getMemRef())
+      load = l;
+  });
+  SmallVector<std::optional<unsigned>> parDim(n);
+  if (load && load.getIndices().size() == store.getIndices().size()) {
+    for (auto [s, l] : llvm::zip(store.getIndices(), load.getIndices())) {
+      auto parIv = dyn_cast<BlockArgument>(s);
+      auto userIv = dyn_cast<BlockArgument>(l);
+      if (!parIv || !userIv || parIv.getOwner() != par.getBody() ||
+          userIv.getOwner() != user.getBody())
+        continue;
+      // A loop read at two of par's dims matches neither (`n`).
+      std::optional<unsigned> &d = parDim[userIv.getArgNumber()];
+      d = d && *d != parIv.getArgNumber() ? n : parIv.getArgNumber();
+    }
+  }
+  SmallVector<unsigned> dims;
+  llvm::SmallBitVector seen(n);
+  for (auto [k, d] : llvm::enumerate(parDim)) {
+    if (!d || *d == n || seen.test(*d) ||
+        !sizes.same(user.getUpperBound()[k], par.getUpperBound()[*d]))
+      break;
+    seen.set(*d);
+    dims.push_back(*d);
+  }
+  if (dims.size() == n)
+    return dims;
+  if (sizes.sameSpace(par, user))
+    return llvm::to_vector(llvm::seq<unsigned>(0, n));
+  return std::nullopt;
+}
+
 scf::ParallelOp fusibleEpilogue(scf::ParallelOp par, memref::StoreOp store,
-                                Sizes &sizes) {
+                                Sizes &sizes, SmallVector<unsigned> &dims) {
   Value out = store.getMemRef();
   Value base = baseOf(out);
   Access between;
@@ -41,12 +89,19 @@ scf::ParallelOp fusibleEpilogue(scf::ParallelOp par, memref::StoreOp store,
     }
     addAccess(between, o);
   }
-  if (!user || user.getNumReductions() || !sizes.sameSpace(par, user))
+  if (!user || user.getNumReductions() ||
+      user.getNumLoops() != par.getNumLoops())
     return nullptr;
   readThroughUnitDimViews(user, out);
+  std::optional<SmallVector<unsigned>> matched =
+      matchingDims(par, user, store, sizes);
+  if (!matched)
+    return nullptr;
+  dims = *matched;
   // The contraction's element at the user's point.
   IRMapping atUser;
-  atUser.map(par.getInductionVars(), user.getInductionVars());
+  for (auto [k, d] : llvm::enumerate(dims))
+    atUser.map(par.getInductionVars()[d], user.getInductionVars()[k]);
   SmallVector<Value> element;
   for (Value i : store.getIndices()) {
     if (par.getRegion().isAncestor(i.getParentRegion()) &&
@@ -124,7 +179,8 @@ struct GPUFuseEpiloguesPass
       }
       if (!store)
         continue;
-      scf::ParallelOp user = fusibleEpilogue(par, store, sizes);
+      SmallVector<unsigned> dims;
+      scf::ParallelOp user = fusibleEpilogue(par, store, sizes, dims);
       if (!user)
         continue;
       llvm::SetVector<Value> used;
@@ -133,7 +189,8 @@ struct GPUFuseEpiloguesPass
         continue;
       // The user's body at the end of each point of the contraction.
       IRMapping m;
-      m.map(user.getInductionVars(), par.getInductionVars());
+      for (auto [k, d] : llvm::enumerate(dims))
+        m.map(user.getInductionVars()[k], par.getInductionVars()[d]);
       OpBuilder b(par.getBody()->getTerminator());
       for (Operation &o : user.getBody()->without_terminator())
         b.clone(o, m);

@@ -50,13 +50,33 @@ bool isTransposed(Value v) {
   return isResultOf<linalg::TransposeOp, tensor::ExtractSliceOp>(v);
 }
 
+/// Whether `v` is computed by a linalg op: merging its dims copies
+/// nothing, but a consumer that reads it merged runs over other loops than
+/// its producer (softmax's sum over [B * H, S, S] after the exp over
+/// [B, H, S, S]), so the two cannot share a kernel.
+bool isComputed(Value v) { return v.getDefiningOp<linalg::LinalgOp>(); }
+
+/// Whether splitting `op`'s loops pays: a contraction or convolution split
+/// over two run-time dims leaves its epilogue read through views with
+/// run-time sizes, which tg-gpu-fuse-epilogues does not see through
+/// (bert_like_dyn's projections: 27 -> 34 kernels).
+bool splitPays(linalg::LinalgOp op, tensor::CollapseShapeOp c) {
+  return c.getSrcType().hasStaticShape() ||
+         !(linalg::isaContractionOpInterface(op) ||
+           linalg::isaConvolutionOpInterface(op));
+}
+
 /// The inputs this pass splits a consumer's loops for: a merging collapse
-/// of a transposed tensor, read by a linalg op on tensors.
+/// of a transposed tensor, or of a computed one where the split pays,
+/// read by a linalg op on tensors.
 bool splits(OpOperand *operand) {
   auto op = dyn_cast<linalg::LinalgOp>(operand->getOwner());
   auto c = operand->get().getDefiningOp<tensor::CollapseShapeOp>();
   if (!op || !op.hasPureTensorSemantics() || !op.isDpsInput(operand) || !c ||
-      !mergesDims(c) || !isTransposed(c.getSrc()))
+      !mergesDims(c))
+    return false;
+  if (!isTransposed(c.getSrc()) &&
+      !(isComputed(c.getSrc()) && splitPays(op, c)))
     return false;
   // The upstream patterns split only loops the operand reads with a plain
   // loop index.

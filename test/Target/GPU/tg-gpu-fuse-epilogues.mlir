@@ -365,3 +365,137 @@ func.func @nest_not_reduction(%x: memref<8x7x7xf32>) -> memref<8x7xf32> {
   }
   return %acc : memref<8x7xf32>
 }
+
+// -----
+
+// An output projection made as [S, B, N] (torch's sequence-first
+// attention) and a residual add over [B, S, N] reading it transposed: the
+// same points in another order, which the add's read of the output gives.
+// The add runs at the end of each point of the projection, its loops
+// renamed to the projection's: (b, s) is the projection's (s, b).
+// CHECK-LABEL: func.func @permuted_epilogue
+// CHECK: scf.parallel (%[[S:.*]], %[[B:.*]], %[[N:.*]]) =
+// CHECK: scf.for
+// CHECK: }
+// CHECK-NEXT: %[[V:.*]] = memref.load %{{.*}}[%[[S]], %[[B]], %[[N]]] : memref<6x4x8xf32>
+// CHECK-NEXT: %[[R:.*]] = memref.load %arg2[%[[B]], %[[S]], %[[N]]] : memref<4x6x8xf32>
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: memref.store %{{.*}}, %{{.*}}[%[[B]], %[[S]], %[[N]]] : memref<4x6x8xf32>
+// CHECK-NOT: scf.parallel
+func.func @permuted_epilogue(%a: memref<4x6x16xf32>, %w: memref<16x8xf32>, %res: memref<4x6x8xf32>) -> memref<4x6x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c6 = arith.constant 6 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %z = arith.constant 0.0 : f32
+  %acc = memref.alloc() : memref<6x4x8xf32>
+  scf.parallel (%s, %b, %n) = (%c0, %c0, %c0) to (%c6, %c4, %c8) step (%c1, %c1, %c1) {
+    memref.store %z, %acc[%s, %b, %n] : memref<6x4x8xf32>
+    scf.for %k = %c0 to %c16 step %c1 {
+      %x = memref.load %a[%b, %s, %k] : memref<4x6x16xf32>
+      %y = memref.load %w[%k, %n] : memref<16x8xf32>
+      %s0 = memref.load %acc[%s, %b, %n] : memref<6x4x8xf32>
+      %p = arith.mulf %x, %y : f32
+      %sum = arith.addf %s0, %p : f32
+      memref.store %sum, %acc[%s, %b, %n] : memref<6x4x8xf32>
+    }
+    scf.reduce
+  }
+  %out = memref.alloc() : memref<4x6x8xf32>
+  scf.parallel (%b, %s, %n) = (%c0, %c0, %c0) to (%c4, %c6, %c8) step (%c1, %c1, %c1) {
+    %v = memref.load %acc[%s, %b, %n] : memref<6x4x8xf32>
+    %r = memref.load %res[%b, %s, %n] : memref<4x6x8xf32>
+    %t = arith.addf %v, %r : f32
+    memref.store %t, %out[%b, %s, %n] : memref<4x6x8xf32>
+    scf.reduce
+  }
+  return %out : memref<4x6x8xf32>
+}
+
+// -----
+
+// The same loops with the sizes of B and S swapped: not the same points.
+// Left alone.
+// CHECK-LABEL: func.func @permuted_other_sizes
+// CHECK: scf.parallel
+// CHECK: scf.parallel
+func.func @permuted_other_sizes(%a: memref<6x6x16xf32>, %w: memref<16x8xf32>, %res: memref<6x6x8xf32>) -> memref<6x6x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c6 = arith.constant 6 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %z = arith.constant 0.0 : f32
+  %acc = memref.alloc() : memref<6x6x8xf32>
+  scf.parallel (%s, %b, %n) = (%c0, %c0, %c0) to (%c6, %c4, %c8) step (%c1, %c1, %c1) {
+    memref.store %z, %acc[%s, %b, %n] : memref<6x6x8xf32>
+    scf.for %k = %c0 to %c16 step %c1 {
+      %x = memref.load %a[%b, %s, %k] : memref<6x6x16xf32>
+      %y = memref.load %w[%k, %n] : memref<16x8xf32>
+      %s0 = memref.load %acc[%s, %b, %n] : memref<6x6x8xf32>
+      %p = arith.mulf %x, %y : f32
+      %sum = arith.addf %s0, %p : f32
+      memref.store %sum, %acc[%s, %b, %n] : memref<6x6x8xf32>
+    }
+    scf.reduce
+  }
+  %out = memref.alloc() : memref<6x6x8xf32>
+  scf.parallel (%b, %s, %n) = (%c0, %c0, %c0) to (%c6, %c4, %c8) step (%c1, %c1, %c1) {
+    %v = memref.load %acc[%s, %b, %n] : memref<6x6x8xf32>
+    %r = memref.load %res[%b, %s, %n] : memref<6x6x8xf32>
+    %t = arith.addf %v, %r : f32
+    memref.store %t, %out[%b, %s, %n] : memref<6x6x8xf32>
+    scf.reduce
+  }
+  return %out : memref<6x6x8xf32>
+}
+
+// -----
+
+// The same with as many heads as rows: the loops run over the same sizes
+// in the same order, but the add reads the output transposed, so its
+// loops are still renamed by its read.
+// CHECK-LABEL: func.func @permuted_square
+// CHECK: scf.parallel (%[[S:.*]], %[[B:.*]], %[[N:.*]]) =
+// CHECK: scf.for
+// CHECK: }
+// CHECK-NEXT: %[[V:.*]] = memref.load %{{.*}}[%[[S]], %[[B]], %[[N]]] : memref<6x6x8xf32>
+// CHECK-NEXT: %[[R:.*]] = memref.load %arg2[%[[B]], %[[S]], %[[N]]] : memref<6x6x8xf32>
+// CHECK-NEXT: arith.addf
+// CHECK-NEXT: memref.store %{{.*}}, %{{.*}}[%[[B]], %[[S]], %[[N]]] : memref<6x6x8xf32>
+// CHECK-NOT: scf.parallel
+func.func @permuted_square(%a: memref<6x6x16xf32>, %w: memref<16x8xf32>, %res: memref<6x6x8xf32>) -> memref<6x6x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c6 = arith.constant 6 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  %z = arith.constant 0.0 : f32
+  %acc = memref.alloc() : memref<6x6x8xf32>
+  scf.parallel (%s, %b, %n) = (%c0, %c0, %c0) to (%c6, %c6, %c8) step (%c1, %c1, %c1) {
+    memref.store %z, %acc[%s, %b, %n] : memref<6x6x8xf32>
+    scf.for %k = %c0 to %c16 step %c1 {
+      %x = memref.load %a[%b, %s, %k] : memref<6x6x16xf32>
+      %y = memref.load %w[%k, %n] : memref<16x8xf32>
+      %s0 = memref.load %acc[%s, %b, %n] : memref<6x6x8xf32>
+      %p = arith.mulf %x, %y : f32
+      %sum = arith.addf %s0, %p : f32
+      memref.store %sum, %acc[%s, %b, %n] : memref<6x6x8xf32>
+    }
+    scf.reduce
+  }
+  %out = memref.alloc() : memref<6x6x8xf32>
+  scf.parallel (%b, %s, %n) = (%c0, %c0, %c0) to (%c6, %c6, %c8) step (%c1, %c1, %c1) {
+    %v = memref.load %acc[%s, %b, %n] : memref<6x6x8xf32>
+    %r = memref.load %res[%b, %s, %n] : memref<6x6x8xf32>
+    %t = arith.addf %v, %r : f32
+    memref.store %t, %out[%b, %s, %n] : memref<6x6x8xf32>
+    scf.reduce
+  }
+  return %out : memref<6x6x8xf32>
+}
+

@@ -242,3 +242,91 @@ func.func @transpose_of_free_collapse(%q: tensor<197x?x6x64xf32>, %bh: index) ->
   %t = linalg.transpose ins(%c : tensor<197x?x64xf32>) outs(%e : tensor<?x197x64xf32>) permutation = [1, 0, 2]
   return %t : tensor<?x197x64xf32>
 }
+
+// -----
+
+// Softmax's sum over the scores merged to [B * H, S, S], after the exp
+// over [B, H, S, S]: merging a computed tensor copies nothing, but the
+// sum would run over other loops than the exp and take a kernel of its
+// own. Its batch loop splits into the batch and the heads.
+// CHECK-LABEL: func.func @merged_computed_rows
+// CHECK: %[[E:.*]] = linalg.generic
+// CHECK: math.exp
+// CHECK: %[[S:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK-SAME: ins(%[[E]] : tensor<?x4x8x8xf32>)
+// CHECK: tensor.collapse_shape %[[S]] {{\[}}[0, 1], [2]] : tensor<?x4x8xf32> into tensor<?x8xf32>
+func.func @merged_computed_rows(%x: tensor<?x4x8x8xf32>) -> tensor<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %b = tensor.dim %x, %c0 : tensor<?x4x8x8xf32>
+  %e0 = tensor.empty(%b) : tensor<?x4x8x8xf32>
+  %e = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<?x4x8x8xf32>) outs(%e0 : tensor<?x4x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = math.exp %in : f32
+    linalg.yield %v : f32
+  } -> tensor<?x4x8x8xf32>
+  %c = tensor.collapse_shape %e [[0, 1], [2], [3]] : tensor<?x4x8x8xf32> into tensor<?x8x8xf32>
+  %rows = tensor.dim %c, %c0 : tensor<?x8x8xf32>
+  %s0 = tensor.empty(%rows) : tensor<?x8xf32>
+  %s1 = linalg.fill ins(%zero : f32) outs(%s0 : tensor<?x8xf32>) -> tensor<?x8xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%c : tensor<?x8x8xf32>) outs(%s1 : tensor<?x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = arith.addf %out, %in : f32
+    linalg.yield %v : f32
+  } -> tensor<?x8xf32>
+  return %s : tensor<?x8xf32>
+}
+
+// -----
+
+// A projection of a computed [B, S, 32] merged to [B * S, 32] with both
+// dims run-time: split, its epilogue would be read through views with
+// run-time sizes that tg-gpu-fuse-epilogues does not see through. Left
+// alone.
+// CHECK-LABEL: func.func @dynamic_merge_into_matmul
+// CHECK: tensor.collapse_shape
+// CHECK: linalg.matmul
+func.func @dynamic_merge_into_matmul(%x: tensor<?x?x32xf32>, %w: tensor<32x16xf32>) -> tensor<?x16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  %b = tensor.dim %x, %c0 : tensor<?x?x32xf32>
+  %s = tensor.dim %x, %c1 : tensor<?x?x32xf32>
+  %e0 = tensor.empty(%b, %s) : tensor<?x?x32xf32>
+  %e = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x : tensor<?x?x32xf32>) outs(%e0 : tensor<?x?x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = math.exp %in : f32
+    linalg.yield %v : f32
+  } -> tensor<?x?x32xf32>
+  %c = tensor.collapse_shape %e [[0, 1], [2]] : tensor<?x?x32xf32> into tensor<?x32xf32>
+  %rows = tensor.dim %c, %c0 : tensor<?x32xf32>
+  %a0 = tensor.empty(%rows) : tensor<?x16xf32>
+  %a = linalg.fill ins(%zero : f32) outs(%a0 : tensor<?x16xf32>) -> tensor<?x16xf32>
+  %r = linalg.matmul ins(%c, %w : tensor<?x32xf32>, tensor<32x16xf32>) outs(%a : tensor<?x16xf32>) -> tensor<?x16xf32>
+  return %r : tensor<?x16xf32>
+}
+
+// -----
+
+// The same with static dims (a channels-last conv net's pointwise layer:
+// [H, W, C] merged to [H * W, C]): the rows split into H and W, and the
+// result is collapsed back.
+// CHECK-LABEL: func.func @static_merge_into_matmul
+// CHECK: %[[E:.*]] = linalg.generic
+// CHECK: %[[G:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK-SAME: ins(%[[E]], %arg1 : tensor<4x8x32xf32>, tensor<32x16xf32>)
+// CHECK: tensor.collapse_shape %[[G]] {{\[}}[0, 1], [2]] : tensor<4x8x16xf32> into tensor<32x16xf32>
+func.func @static_merge_into_matmul(%x: tensor<4x8x32xf32>, %w: tensor<32x16xf32>) -> tensor<32x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e0 = tensor.empty() : tensor<4x8x32xf32>
+  %e = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x : tensor<4x8x32xf32>) outs(%e0 : tensor<4x8x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = math.exp %in : f32
+    linalg.yield %v : f32
+  } -> tensor<4x8x32xf32>
+  %c = tensor.collapse_shape %e [[0, 1], [2]] : tensor<4x8x32xf32> into tensor<32x32xf32>
+  %a0 = tensor.empty() : tensor<32x16xf32>
+  %a = linalg.fill ins(%zero : f32) outs(%a0 : tensor<32x16xf32>) -> tensor<32x16xf32>
+  %r = linalg.matmul ins(%c, %w : tensor<32x32xf32>, tensor<32x16xf32>) outs(%a : tensor<32x16xf32>) -> tensor<32x16xf32>
+  return %r : tensor<32x16xf32>
+}

@@ -250,9 +250,16 @@ def GPUSplitMergedLoopsPass : Pass<"tg-gpu-split-merged-loops", "func::FuncOp"> 
     `expand_shape` views and its result through a `collapse_shape`,
     which fold with the reshapes around them (a zero fill of an empty
     tensor is made in the split shape). Only a consumer's input that is a
-    `collapse_shape` merging dims that are not a static 1, of a
-    transpose's result (seen through reshapes), is split for, so no other
-    op changes; a static `tensor.reshape` of a transposed tensor that only
+    `collapse_shape` merging dims that are not a static 1 is split for,
+    of a transpose's result (seen through reshapes), or of a linalg op's:
+    merging a computed tensor copies nothing, but its consumer would run
+    over other loops than its producer and could not share its kernel
+    (softmax's sum over `[B * H, S, S]` after the exp over `[B, H, S, S]`;
+    a channels-last conv net's pointwise matmul over `[H * W, C]` after
+    its LayerNorm over `[H, W, C]`, whose epilogue then fuses). A
+    contraction or convolution is not split for a merge with run-time
+    sizes: its epilogue would be read through views with run-time sizes,
+    which tg-gpu-fuse-epilogues does not see through. A static `tensor.reshape` of a transposed tensor that only
     merges dims (the importer's Reshape by a constant shape: a static
     model's heads merged back to `[S, H * D]`) is first made the collapse
     it is. A loop that splits into two run-time dims views the op's other
@@ -656,7 +663,12 @@ def GPUFuseEpiloguesPass : Pass<"tg-gpu-fuse-epilogues", "func::FuncOp"> {
     and shares no other buffer with the contraction or the ops between
     them but ones all of them only read, its body moves to the end of each
     point of the contraction (whose points are independent, so the order
-    of the points does not matter). tg-gpu-build-kernels's contract
+    of the points does not matter). The loop may run over the points in
+    another order, which its read of the output gives: a residual add over
+    `[B, S, C]` of an output projection made as `[S, B, C]` (torch's
+    sequence-first attention) reads `acc[s, b, c]` at its point
+    `(b, s, c)`, and its loops are renamed to the contraction's.
+    tg-gpu-build-kernels's contract
     strategies then run it per element once the element's sum is folded,
     with the sum in registers, and skip storing the sum when the output is
     scratch that nothing else reads (`ElementEpilogue`, `storesElement`).
