@@ -89,8 +89,7 @@ scf::ParallelOp fusibleEpilogue(scf::ParallelOp par, memref::StoreOp store,
     }
     addAccess(between, o);
   }
-  if (!user || user.getNumReductions() ||
-      user.getNumLoops() != par.getNumLoops())
+  if (!user || user.getNumReductions())
     return nullptr;
   readThroughUnitDimViews(user, out);
   std::optional<SmallVector<unsigned>> matched =

@@ -234,7 +234,7 @@ def GPUFuseElementwisePass : Pass<"tg-gpu-fuse-elementwise", "func::FuncOp"> {
 
 def GPUSplitMergedLoopsPass : Pass<"tg-gpu-split-merged-loops", "func::FuncOp"> {
   let summary = "Splits a linalg op's loop over a merged dim of a transposed "
-                "input into loops over the dims it merged";
+                "or computed input into loops over the dims it merged";
   let description = [{
     Attention with a run-time batch reshapes Q, K and V to
     `[B, S, H, D]`, transposes them to `[B, H, S, D]` and merges batch
