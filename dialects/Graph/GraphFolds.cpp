@@ -71,6 +71,18 @@ static std::optional<APInt> evalInt(Operation *op, const APInt &a,
       return std::nullopt;
     return isUnsigned ? a.udiv(b) : a.sdiv(b);
   }
+  if (auto mod = dyn_cast<ModOp>(op)) {
+    // fmod: the sign of a (C's %); otherwise of b (Python's %), the
+    // remainder of torch's pad arithmetic ((w - H % w) % w).
+    if (b.isZero())
+      return std::nullopt;
+    if (isUnsigned)
+      return a.urem(b);
+    APInt r = a.srem(b);
+    if (!mod.getFmod() && !r.isZero() && r.isNegative() != b.isNegative())
+      r += b;
+    return r;
+  }
   if (isa<MaxOp>(op))
     return (isUnsigned ? a.uge(b) : a.sge(b)) ? a : b;
   if (isa<MinOp>(op))
@@ -288,6 +300,33 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
 // Data movement and shapes
 //===----------------------------------------------------------------------===//
 
+/// The elements of `a` (a small constant of static shape) at the
+/// input coordinates `source` gives for each coordinate of `outT`, in order:
+/// the data movement of a transpose or slice of a shape computation (torch's
+/// pad arithmetic reverses and transposes a [dims, 2] pads tensor).
+static DenseElementsAttr
+gatherElements(DenseElementsAttr a, RankedTensorType outT,
+               function_ref<void(ArrayRef<int64_t>, SmallVectorImpl<int64_t> &)>
+                   source) {
+  ArrayRef<int64_t> inShape = a.getType().getShape(), outShape = outT.getShape();
+  auto values = llvm::to_vector(a.getValues<Attribute>());
+  SmallVector<Attribute> out;
+  SmallVector<int64_t> coords(outShape.size()), in;
+  for (int64_t i = 0, n = outT.getNumElements(); i < n; ++i) {
+    for (int64_t d = outShape.size() - 1, rest = i; d >= 0; --d) {
+      coords[d] = rest % outShape[d];
+      rest /= outShape[d];
+    }
+    in.clear();
+    source(coords, in);
+    int64_t linear = 0;
+    for (auto [c, size] : llvm::zip(in, inShape))
+      linear = linear * size + c;
+    out.push_back(values[linear]);
+  }
+  return DenseElementsAttr::get(outT, out);
+}
+
 OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
   ArrayRef<int64_t> perm = getPerm();
   bool identity = llvm::all_of(llvm::enumerate(perm), [](auto p) {
@@ -296,9 +335,17 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
   if (identity && getInput().getType() == getType())
     return getInput();
   auto a = foldable(adaptor.getInput());
-  if (a && a.isSplat() && getType().hasStaticShape())
+  if (!a || !getType().hasStaticShape())
+    return {};
+  if (a.isSplat())
     return a.resizeSplat(getType());
-  return {};
+  // out[c] = in[c'] with c'[perm[d]] = c[d].
+  return gatherElements(a, getType(), [&](ArrayRef<int64_t> c,
+                                          SmallVectorImpl<int64_t> &in) {
+    in.resize(c.size());
+    for (auto [d, p] : llvm::enumerate(perm))
+      in[p] = c[d];
+  });
 }
 
 /// Reshape-like ops fold to their input when nothing changes and to a
@@ -359,31 +406,38 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
 
 OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
   RankedTensorType outT = getType();
-  if (getInput().getType() == outT && outT.hasStaticShape()) {
-    SmallVector<int64_t> steps;
-    if (getConstantInts(getSteps(), steps) &&
-        llvm::all_of(steps, [](int64_t s) { return s == 1; }))
-      return getInput();
-  }
+  SmallVector<int64_t> starts, axes, steps;
+  bool constSteps = getConstantInts(getSteps(), steps);
+  if (getInput().getType() == outT && outT.hasStaticShape() && constSteps &&
+      llvm::all_of(steps, [](int64_t s) { return s == 1; }))
+    return getInput();
   auto a = foldable(adaptor.getInput());
-  SmallVector<int64_t> starts, ends, axes, steps;
-  if (!a || outT.getRank() != 1 || !outT.hasStaticShape() ||
-      !getConstantInts(getStarts(), starts) || starts.size() != 1 ||
-      !getConstantInts(getSteps(), steps))
+  if (!a || !outT.hasStaticShape())
     return {};
-  int64_t dim = a.getType().getDimSize(0), start = starts[0], step = steps[0];
-  if (step > 0) {
+  if (a.isSplat())
+    return a.resizeSplat(outT);
+  if (!constSteps || !getConstantInts(getStarts(), starts) ||
+      !getConstantInts(getAxes(), axes) || starts.size() != steps.size() ||
+      axes.size() != steps.size())
+    return {};
+  // Per dim of the input: the first element taken and the step (ONNX
+  // clamping; the result type already holds the counts).
+  ArrayRef<int64_t> inShape = a.getType().getShape();
+  int64_t rank = inShape.size();
+  SmallVector<int64_t> first(rank, 0), stride(rank, 1);
+  for (auto [axis, start, step] : llvm::zip(axes, starts, steps)) {
+    int64_t d = axis < 0 ? axis + rank : axis, dim = d >= 0 && d < rank ? inShape[d] : 0;
+    if (d < 0 || d >= rank || step == 0)
+      return {};
     start = start < 0 ? start + dim : start;
-    start = std::clamp<int64_t>(start, 0, dim);
-  } else {
-    start = start < 0 ? start + dim : start;
-    start = std::clamp<int64_t>(start, 0, dim - 1);
+    first[d] = std::clamp<int64_t>(start, 0, step > 0 ? dim : dim - 1);
+    stride[d] = step;
   }
-  auto values = llvm::to_vector(a.getValues<Attribute>());
-  SmallVector<Attribute> out;
-  for (int64_t i = 0; i < outT.getDimSize(0); ++i)
-    out.push_back(values[a.isSplat() ? 0 : start + i * step]);
-  return DenseElementsAttr::get(outT, out);
+  return gatherElements(a, outT, [&](ArrayRef<int64_t> c,
+                                     SmallVectorImpl<int64_t> &in) {
+    for (auto [d, x] : llvm::enumerate(c))
+      in.push_back(first[d] + x * stride[d]);
+  });
 }
 
 OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {

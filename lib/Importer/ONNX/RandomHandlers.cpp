@@ -63,7 +63,9 @@ Handler random(StringRef a, float aDef, StringRef bName, float bDef) {
 }
 
 /// Dropout. In inference mode (no training_mode input, or a constant false)
-/// it is the identity with an all-true mask. In training mode it keeps each
+/// and with a constant ratio of 0 (torchvision's swin_t exports its
+/// attention dropout so, training_mode true) it is the identity with an
+/// all-true mask, as in the ONNX reference. In training mode it keeps each
 /// element with probability 1 - ratio, as the ONNX reference does: mask =
 /// uniform[0, 1) >= ratio, y = mask ? x / (1 - ratio) : 0. A training_mode
 /// known only at run time selects between the two.
@@ -73,7 +75,11 @@ LogicalResult dropout(OpBinder &b) {
   Value x = b.input(0);
   Type elem = b.typeOf(x).getElementType();
   SmallVector<int64_t> training;
-  bool inference = b.opset < 12 || !b.hasInput(2) ||
+  SmallVector<double> ratioValues;
+  bool noDrop = b.hasInput(1) &&
+                tg::getConstantFloats(b.input(1), ratioValues) &&
+                ratioValues.size() == 1 && ratioValues[0] == 0.0;
+  bool inference = b.opset < 12 || !b.hasInput(2) || noDrop ||
                    (b.constInts(b.input(2), training) && !training.empty() &&
                     training[0] == 0);
   bool alwaysTraining = !inference && !training.empty();

@@ -118,6 +118,62 @@ func.func @int_unary_fold() -> (tensor<2xi64>, tensor<2xi64>, tensor<1xf32>) {
 
 // -----
 
+// Integer mod of constants folds, with the divisor's sign (Python's %,
+// torch's pad arithmetic (7 - 56 % 7) % 7) or, with fmod, the dividend's;
+// by zero it is left alone.
+// CHECK-LABEL: func @int_mod_fold
+func.func @int_mod_fold() -> (tensor<4xi64>, tensor<4xi64>, tensor<i64>, tensor<i64>) {
+  // CHECK-DAG: tg.constant dense<[1, -2, 2, -1]> : tensor<4xi64>
+  // CHECK-DAG: tg.constant dense<[1, 1, -1, -1]> : tensor<4xi64>
+  // CHECK-DAG: tg.constant dense<0> : tensor<i64>
+  // CHECK-DAG: tg.mod %{{.*}}, %{{.*}} : (tensor<i64>, tensor<i64>) -> tensor<i64>
+  %a = tg.constant dense<[7, 7, -7, -7]> : tensor<4xi64>
+  %b = tg.constant dense<[3, -3, 3, -3]> : tensor<4xi64>
+  %m = tg.mod %a, %b : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  %f = tg.mod %a, %b {fmod = true} : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  %w = tg.constant dense<7> : tensor<i64>
+  %h = tg.constant dense<56> : tensor<i64>
+  %r = tg.mod %h, %w : (tensor<i64>, tensor<i64>) -> tensor<i64>
+  %d = tg.sub %w, %r : (tensor<i64>, tensor<i64>) -> tensor<i64>
+  %p = tg.mod %d, %w : (tensor<i64>, tensor<i64>) -> tensor<i64>
+  %z = tg.constant dense<0> : tensor<i64>
+  %q = tg.mod %w, %z : (tensor<i64>, tensor<i64>) -> tensor<i64>
+  return %m, %f, %p, %q : tensor<4xi64>, tensor<4xi64>, tensor<i64>, tensor<i64>
+}
+
+// -----
+
+// torch's F.pad with computed pads: the [begin, end] pairs per dim, last dim
+// first, reversed along dim 0 and transposed into ONNX's order, all folded.
+// CHECK-LABEL: func @pad_arithmetic_fold
+func.func @pad_arithmetic_fold() -> (tensor<8xi64>, tensor<2x2xi64>) {
+  // CHECK-DAG: tg.constant dense<[0, 0, 5, 1, 0, 0, 0, 3]> : tensor<8xi64>
+  // CHECK-DAG: tg.constant dense<{{\[\[}}2, 1], [6, 5]]> : tensor<2x2xi64>
+  // CHECK-NOT: tg.slice
+  // CHECK-NOT: tg.transpose
+  %pads = tg.constant dense<[1, 3, 5, 0, 0, 0, 0, 0]> : tensor<8xi64>
+  %s42 = tg.constant dense<[-1, 2]> : tensor<2xi64>
+  %p = tg.reshape %pads, %s42 : (tensor<8xi64>, tensor<2xi64>) -> tensor<4x2xi64>
+  %start = tg.constant dense<-1> : tensor<1xi64>
+  %end = tg.constant dense<-9223372036854775807> : tensor<1xi64>
+  %axis = tg.constant dense<0> : tensor<1xi64>
+  %step = tg.constant dense<-1> : tensor<1xi64>
+  %r = tg.slice %p, %start, %end, %axis, %step : (tensor<4x2xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<4x2xi64>
+  %t = tg.transpose %r {perm = array<i64: 1, 0>} : tensor<4x2xi64> -> tensor<2x4xi64>
+  %s8 = tg.constant dense<-1> : tensor<1xi64>
+  %flat = tg.reshape %t, %s8 : (tensor<2x4xi64>, tensor<1xi64>) -> tensor<8xi64>
+  // A 2-D slice with steps: rows 0 and 2, and the columns reversed.
+  %m = tg.constant dense<[[1, 2], [3, 4], [5, 6], [7, 8]]> : tensor<4x2xi64>
+  %st = tg.constant dense<[0, -1]> : tensor<2xi64>
+  %en = tg.constant dense<[3, -3]> : tensor<2xi64>
+  %ax = tg.constant dense<[0, 1]> : tensor<2xi64>
+  %sp = tg.constant dense<[2, -1]> : tensor<2xi64>
+  %q = tg.slice %m, %st, %en, %ax, %sp : (tensor<4x2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>) -> tensor<2x2xi64>
+  return %flat, %q : tensor<8xi64>, tensor<2x2xi64>
+}
+
+// -----
+
 // Same-typed reshape/expand of run-time shapes are not identities: ?x? may
 // be a [2, 3] -> [3, 2] reshape, and a `?` may be a 1 that broadcasts. One
 // dynamic dim is pinned by the element count.
