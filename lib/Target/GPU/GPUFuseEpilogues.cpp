@@ -126,34 +126,6 @@ scf::ParallelOp fusibleEpilogue(scf::ParallelOp par, memref::StoreOp store,
   return user;
 }
 
-/// A reduction over a nest of loops (a global average pool's H x W): the
-/// accumulation of the innermost loop, when each loop around it holds
-/// only the next and the accumulated element is the same in all of them.
-std::optional<RowReduction> matchNestedReduction(scf::ParallelOp par) {
-  ParallelBody parts = splitBody(par);
-  auto loop = dyn_cast_or_null<scf::ForOp>(parts.first);
-  SmallVector<scf::ForOp> outer;
-  while (loop && !loop.getNumResults() &&
-         loop.getBody()->getOperations().size() == 2) {
-    auto inner = dyn_cast<scf::ForOp>(loop.getBody()->front());
-    if (!inner)
-      break;
-    outer.push_back(loop);
-    loop = inner;
-  }
-  if (outer.empty())
-    return std::nullopt;
-  std::optional<RowReduction> r =
-      matchRowPhase(par, parts.init, loop, parts.rest);
-  if (!r || llvm::any_of(outer, [&](scf::ForOp o) {
-        return llvm::any_of(r->store.getIndices(), [&](Value i) {
-          return dependsOn(i, o.getInductionVar(), o.getRegion());
-        });
-      }))
-    return std::nullopt;
-  return r;
-}
-
 struct GPUFuseEpiloguesPass
     : public mlir::tangram::impl::GPUFuseEpiloguesPassBase<
           GPUFuseEpiloguesPass> {
@@ -170,9 +142,6 @@ struct GPUFuseEpiloguesPass
         if (c->epilogue.ops.empty())
           store = c->store;
       } else if (std::optional<RowReduction> r = matchRowReduction(par)) {
-        if (r->epilogue.ops.empty())
-          store = r->store;
-      } else if (std::optional<RowReduction> r = matchNestedReduction(par)) {
         if (r->epilogue.ops.empty())
           store = r->store;
       }

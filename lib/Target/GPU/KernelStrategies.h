@@ -142,7 +142,11 @@ struct ElementEpilogue {
 };
 
 struct RowReduction {
+  /// The innermost loop of the reduction, whose body folds; `outer` the
+  /// loops around it, outermost first, each holding only the next (a
+  /// global average pool's H x W), with bounds of the host.
   scf::ForOp loop;
+  SmallVector<scf::ForOp> outer;
   memref::LoadOp acc;
   /// The element's value before the loop when the body stores it first
   /// (a folded fill); null when the loop reads it (`acc`).
@@ -155,8 +159,8 @@ struct RowReduction {
 };
 std::optional<RowReduction> matchRowReduction(scf::ParallelOp par);
 /// A row reduction in parts of `par`'s body: the store of its initial
-/// value (null when the loop reads the element), its loop, and the ops
-/// after the loop (its epilogue).
+/// value (null when the loop reads the element), its loop (the outermost
+/// of a nest), and the ops after the loop (its epilogue).
 std::optional<RowReduction> matchRowPhase(scf::ParallelOp par,
                                           memref::StoreOp init,
                                           scf::ForOp loop,
@@ -178,6 +182,12 @@ struct RowPhase {
 struct RowProgram {
   SmallVector<RowPhase> phases;
 };
+/// Points of a nest of reduction loops below which the reduce strategy
+/// leaves it to one invocation per element (distribute): a conv's or
+/// pool's window, whose neighbours' windows overlap it, is read best by
+/// neighbouring invocations, and a workgroup per element would leave most
+/// of its invocations idle.
+constexpr int64_t kMinNestedRowPoints = 64;
 std::optional<RowProgram> matchRowProgram(scf::ParallelOp par);
 /// reduce: one workgroup per row; each reduction phase folded across the
 /// workgroup and broadcast to all its invocations, each elementwise phase

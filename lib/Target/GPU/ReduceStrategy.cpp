@@ -14,6 +14,7 @@
 #include "LoopMatching.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
@@ -26,7 +27,30 @@ mlir::tangram::matchRowPhase(scf::ParallelOp par, memref::StoreOp init,
   if (!loop || loop.getNumResults())
     return std::nullopt;
   RowReduction r;
+  // A nest: each loop holds only the next, and all their bounds are values
+  // of the host (the strategy flattens the nest into one row there).
+  auto ofHost = [&](scf::ForOp l) {
+    return llvm::none_of(
+        ValueRange{l.getLowerBound(), l.getUpperBound(), l.getStep()},
+        [&](Value v) {
+          return par.getRegion().isAncestor(v.getParentRegion());
+        });
+  };
+  while (ofHost(loop) && loop.getBody()->getOperations().size() == 2) {
+    auto inner = dyn_cast<scf::ForOp>(loop.getBody()->front());
+    if (!inner || inner.getNumResults() || !ofHost(inner))
+      break;
+    r.outer.push_back(loop);
+    loop = inner;
+  }
   r.loop = loop;
+  Region &nest = (r.outer.empty() ? loop : r.outer.front()).getRegion();
+  auto varies = [&](Value v) {
+    return dependsOn(v, loop.getInductionVar(), nest) ||
+           llvm::any_of(r.outer, [&](scf::ForOp o) {
+             return dependsOn(v, o.getInductionVar(), nest);
+           });
+  };
   unsigned varyingBuffers = 0;
   for (Operation &op : loop.getBody()->without_terminator()) {
     if (op.getNumRegions())
@@ -36,9 +60,7 @@ mlir::tangram::matchRowPhase(scf::ParallelOp par, memref::StoreOp init,
         return std::nullopt;
       r.store = st;
     } else if (auto ld = dyn_cast<memref::LoadOp>(op)) {
-      if (llvm::any_of(ld.getIndices(), [&](Value i) {
-            return dependsOn(i, loop.getInductionVar(), loop.getRegion());
-          }))
+      if (llvm::any_of(ld.getIndices(), varies))
         ++varyingBuffers;
     } else if (!isMemoryEffectFree(&op)) {
       return std::nullopt;
@@ -55,13 +77,32 @@ mlir::tangram::matchRowPhase(scf::ParallelOp par, memref::StoreOp init,
   if (!initValue)
     return std::nullopt;
   r.init = *initValue;
-  if (llvm::any_of(r.store.getIndices(), [&](Value i) {
-        return dependsOn(i, loop.getInductionVar(), loop.getRegion());
-      }))
+  if (llvm::any_of(r.store.getIndices(), varies))
     return std::nullopt;
   if (!r.epilogue.match(par, r.store, after))
     return std::nullopt;
   return r;
+}
+
+/// Whether the reduce strategy takes `r`: a single loop always, a nest
+/// unless its points are known to be few (kMinNestedRowPoints).
+static bool takesAsRow(const RowReduction &r) {
+  if (r.outer.empty())
+    return true;
+  int64_t points = 1;
+  SmallVector<scf::ForOp> loops = r.outer;
+  loops.push_back(r.loop);
+  for (scf::ForOp l : loops) {
+    std::optional<int64_t> lb = getConstantIntValue(l.getLowerBound()),
+                           ub = getConstantIntValue(l.getUpperBound()),
+                           step = getConstantIntValue(l.getStep());
+    if (!lb || !ub || !step || *step <= 0)
+      return true;
+    points *= std::max<int64_t>(0, llvm::divideCeil(*ub - *lb, *step));
+    if (points >= kMinNestedRowPoints)
+      return true;
+  }
+  return false;
 }
 
 std::optional<RowReduction>
@@ -234,7 +275,7 @@ mlir::tangram::matchRowProgram(scf::ParallelOp par) {
       while (i < ops.size() && !startsPhase(i))
         after.push_back(ops[i++]);
       phase.reduction = matchRowPhase(par, init, loop, after);
-      if (!phase.reduction)
+      if (!phase.reduction || !takesAsRow(*phase.reduction))
         return std::nullopt;
     }
     // What earlier phases wrote is read and written here only at the row's
@@ -382,7 +423,7 @@ struct RowBuilder {
   /// into its slot, the slots are folded across the workgroup, and the
   /// element (and its epilogue) is computed by the first invocation when
   /// nothing follows, by every invocation otherwise.
-  void reduction(OpBuilder &b, RowReduction row, bool last) {
+  LogicalResult reduction(OpBuilder &b, RowReduction row, bool last) {
     IRMapping &map = ctx.map;
     Type et = row.acc.getType();
     Value &slots = partials[et];
@@ -398,21 +439,45 @@ struct RowBuilder {
     // slot, starting from the identity. (Not through loop iter_args:
     // MLIR's SCF-to-SPIR-V conversion leaves the result of a loop that
     // runs no iteration undefined instead of its initial value.)
+    // A nest's points are flattened into one row (counted on the host):
+    // k = tid, tid + wg, ... over all of them, delinearized into its loops'
+    // induction variables.
     scf::ForOp red = row.loop;
-    Value step = map.lookupOrDefault(red.getStep());
     Value wgValue = arith::ConstantIndexOp::create(b, loc, ctx.wg);
-    Value start = arith::AddIOp::create(
-        b, loc, map.lookupOrDefault(red.getLowerBound()),
-        arith::MulIOp::create(b, loc, tid, step));
     Value identity = arith::getIdentityValue(row.kind, et, b, loc);
     memref::StoreOp::create(b, loc, identity, slots, tid);
-    auto part = scf::ForOp::create(
-        b, loc, start, map.lookupOrDefault(red.getUpperBound()),
-        arith::MulIOp::create(b, loc, step, wgValue));
+    scf::ForOp part;
+    IterationSpace nest;
+    if (row.outer.empty()) {
+      Value step = map.lookupOrDefault(red.getStep());
+      Value start = arith::AddIOp::create(
+          b, loc, map.lookupOrDefault(red.getLowerBound()),
+          arith::MulIOp::create(b, loc, tid, step));
+      part = scf::ForOp::create(b, loc, start,
+                                map.lookupOrDefault(red.getUpperBound()),
+                                arith::MulIOp::create(b, loc, step, wgValue));
+    } else {
+      SmallVector<scf::ForOp> loops = row.outer;
+      loops.push_back(red);
+      for (scf::ForOp l : loops)
+        if (failed(ctx.addDim(l, l.getLowerBound(), l.getUpperBound(),
+                              l.getStep(), nest)))
+          return failure();
+      part = scf::ForOp::create(
+          b, loc, tid, ctx.value(nest.total, b.getIndexType()), wgValue);
+    }
     {
       OpBuilder pbld(part.getBody()->getTerminator());
       IRMapping inner = map;
-      inner.map(red.getInductionVar(), part.getInductionVar());
+      if (row.outer.empty()) {
+        inner.map(red.getInductionVar(), part.getInductionVar());
+      } else {
+        SmallVector<Value> ivs =
+            ctx.delinearize(pbld, loc, part.getInductionVar(), nest);
+        for (auto [l, iv] : llvm::zip(row.outer, ivs))
+          inner.map(l.getInductionVar(), iv);
+        inner.map(red.getInductionVar(), ivs.back());
+      }
       Value mine = memref::LoadOp::create(pbld, loc, slots, tid);
       inner.map(row.acc.getResult(), mine);
       for (Operation &o : red.getBody()->without_terminator()) {
@@ -461,7 +526,7 @@ struct RowBuilder {
       OpBuilder tb = first.getThenBodyBuilder();
       IRMapping m = map;
       epilogue(tb, m, fold(tb, m), /*firstOnly=*/false);
-      return;
+      return success();
     }
     // Every invocation reads the sum once the fold is done, before the
     // slots are written again.
@@ -470,6 +535,7 @@ struct RowBuilder {
     Value folded = fold(b, map);
     gpu::BarrierOp::create(b, loc);
     epilogue(b, map, folded, /*firstOnly=*/true);
+    return success();
   }
 
   /// An elementwise phase: its points split over the invocations.
@@ -518,9 +584,10 @@ LogicalResult mlir::tangram::buildRowProgram(KernelContext &ctx,
            ctx.delinearize(ob, loc, rows.getInductionVar(), space)))
     ctx.map.map(iv, nv);
   for (auto [i, phase] : llvm::enumerate(program.phases)) {
-    if (phase.reduction)
-      rb.reduction(ob, *phase.reduction, i + 1 == program.phases.size());
-    else if (failed(rb.elementwise(ob, phase.elementwise)))
+    if (failed(phase.reduction
+                   ? rb.reduction(ob, *phase.reduction,
+                                  i + 1 == program.phases.size())
+                   : rb.elementwise(ob, phase.elementwise)))
       return failure();
   }
   // The slots are reused by the next row.

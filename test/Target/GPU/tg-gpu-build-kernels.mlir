@@ -280,6 +280,110 @@ func.func @rowsum(%x: memref<8x100xf32>, %y: memref<8xf32>) attributes {tg.num_r
 
 // -----
 
+// A reduction over a nest of loops (a global average pool's H x W, 12 x 12
+// points) is one row: the workgroup folds k = tid, tid + 64, ... over the
+// nest's 144 points, delinearized into h and w.
+// CHECK-LABEL: func.func @pool_nest
+// CHECK: gpu.func @pool_nest_k0
+// CHECK: %[[C12:.*]] = arith.constant 12 : index
+// CHECK: %[[C144:.*]] = arith.constant 144 : index
+// CHECK: %[[TID:.*]] = gpu.thread_id x
+// CHECK: memref.alloc() : memref<64xf32, 3>
+// CHECK: %[[C64:.*]] = arith.constant 64 : index
+// CHECK: scf.for %[[K:.*]] = %[[TID]] to %[[C144]] step %[[C64]] {
+// CHECK-NEXT: arith.remsi %[[K]], %[[C12]] : index
+// CHECK-NEXT: arith.divsi %[[K]], %[[C12]] : index
+// CHECK: gpu.barrier
+// CHECK-NOT: scf.for {{.*}} to %[[C12]]
+// CHECK: gpu.return
+func.func @pool_nest(%x: memref<8x12x12xf32>, %y: memref<8xf32>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c12 = arith.constant 12 : index
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    scf.for %h = %c0 to %c12 step %c1 {
+      scf.for %w = %c0 to %c12 step %c1 {
+        %a = memref.load %y[%i] : memref<8xf32>
+        %v = memref.load %x[%i, %h, %w] : memref<8x12x12xf32>
+        %m = arith.addf %a, %v : f32
+        memref.store %m, %y[%i] : memref<8xf32>
+      }
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A nest over run-time sizes is a row too; its points are counted by the
+// host (a param of the kernel).
+// CHECK-LABEL: func.func @pool_nest_dynamic
+// CHECK: gpu.func @pool_nest_dynamic_k0
+// CHECK: memref.alloc() : memref<64xf32, 3>
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK: arith.remsi
+// CHECK: arith.divsi
+// CHECK: gpu.barrier
+// CHECK: gpu.return
+func.func @pool_nest_dynamic(%x: memref<8x?x?xf32>, %y: memref<8xf32>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c8 = arith.constant 8 : index
+  %hs = memref.dim %x, %c1 : memref<8x?x?xf32>
+  %ws = memref.dim %x, %c2 : memref<8x?x?xf32>
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    scf.for %h = %c0 to %hs step %c1 {
+      scf.for %w = %c0 to %ws step %c1 {
+        %a = memref.load %y[%i] : memref<8xf32>
+        %v = memref.load %x[%i, %h, %w] : memref<8x?x?xf32>
+        %m = arith.addf %a, %v : f32
+        memref.store %m, %y[%i] : memref<8xf32>
+      }
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A short nest (a 3 x 3 window, fewer than 64 points) is distributed: one
+// invocation per element runs the whole window, with no workgroup memory.
+// CHECK-LABEL: func.func @window_nest
+// CHECK: gpu.func @window_nest_k0
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: gpu.barrier
+// CHECK: scf.for
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step
+// CHECK-NOT: gpu.barrier
+// CHECK: gpu.return
+func.func @window_nest(%x: memref<8x10x10xf32>, %y: memref<8x8x8xf32>) attributes {tg.num_results = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %c8 = arith.constant 8 : index
+  scf.parallel (%i, %oh, %ow) = (%c0, %c0, %c0) to (%c8, %c8, %c8) step (%c1, %c1, %c1) {
+    scf.for %h = %c0 to %c3 step %c1 {
+      scf.for %w = %c0 to %c3 step %c1 {
+        %ih = arith.addi %oh, %h : index
+        %iw = arith.addi %ow, %w : index
+        %a = memref.load %y[%i, %oh, %ow] : memref<8x8x8xf32>
+        %v = memref.load %x[%i, %ih, %iw] : memref<8x10x10xf32>
+        %m = arith.maximumf %a, %v : f32
+        memref.store %m, %y[%i, %oh, %ow] : memref<8x8x8xf32>
+      }
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
 // A matmul gets the contract strategy: 32x32 output tiles (8x8
 // invocations, 4x4 each) in a grid-stride loop over ceil(40/32) *
 // ceil(30/32) tiles;
