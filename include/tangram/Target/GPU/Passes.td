@@ -802,7 +802,10 @@ def GPUBuildKernelsPass : Pass<"tg-gpu-build-kernels", "ModuleOp"> {
       target's hook;
     - a parallel loop whose body folds one reduction loop into one element
       (`out[i] = combine(out[i], x(i, k))` with one operand varying with
-      `k`: reduction, softmax and norm rows) gets the *reduce* strategy
+      `k`: reduction, softmax and norm rows; or over a nest of loops with
+      bounds of the host, a global average pool's H x W, flattened into
+      one row, unless its points are known to be fewer than 64, a window
+      that stays distributed) gets the *reduce* strategy
       when `reduce` is set: one workgroup per output element (a grid-stride
       loop over them), its invocations fold strided parts of the row into
       their slots of workgroup memory, then the slots are folded: by
