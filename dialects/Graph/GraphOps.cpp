@@ -850,6 +850,19 @@ LogicalResult ScatterElementsOp::inferReturnTypes(MLIRContext *, OptLoc loc,
       (int64_t)adaptor.getAxis() >= d.getRank())
     return emitOptionalError(loc, "data, indices and updates must share rank "
                                   "and axis must be in range");
+  // Static dims (run-time ones are checked when the op runs).
+  auto known = [](int64_t a, int64_t b) {
+    return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b);
+  };
+  for (int64_t k = 0; k < d.getRank(); ++k) {
+    if (known(i.getDimSize(k), u.getDimSize(k)) &&
+        i.getDimSize(k) != u.getDimSize(k))
+      return emitOptionalError(loc, "indices and updates differ in dim ", k);
+    if (k != (int64_t)adaptor.getAxis() &&
+        known(u.getDimSize(k), d.getDimSize(k)) &&
+        u.getDimSize(k) > d.getDimSize(k))
+      return emitOptionalError(loc, "updates are larger than data in dim ", k);
+  }
   if (failed(checkReduction(loc, adaptor.getReduction())))
     return failure();
   types.push_back(d);
@@ -859,8 +872,25 @@ LogicalResult ScatterElementsOp::inferReturnTypes(MLIRContext *, OptLoc loc,
 LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                             Adaptor adaptor, TypeList &types) {
   auto d = tensorOf(adaptor.getData());
-  if (tensorOf(adaptor.getUpdates()).getElementType() != d.getElementType())
+  auto q = tensorOf(adaptor.getIndices()), u = tensorOf(adaptor.getUpdates());
+  if (u.getElementType() != d.getElementType())
     return emitOptionalError(loc, "updates must have the data element type");
+  // updates: indices.shape[:-1] + data.shape[k:], k = indices.shape[-1].
+  if (q.getRank() < 1)
+    return emitOptionalError(loc, "indices must have at least one dim");
+  int64_t k = q.getDimSize(q.getRank() - 1);
+  if (!ShapedType::isDynamic(k)) {
+    if (k > d.getRank())
+      return emitOptionalError(loc, "an index has ", k,
+                               " entries, more than data's rank ", d.getRank());
+    SmallVector<int64_t> expected(q.getShape().drop_back());
+    llvm::append_range(expected, d.getShape().drop_front(k));
+    if (u.getRank() != (int64_t)expected.size())
+      return emitOptionalError(loc, "updates must have rank ", expected.size());
+    for (auto [a, b] : llvm::zip(u.getShape(), expected))
+      if (!ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b)
+        return emitOptionalError(loc, "updates must have shape indices.shape[:-1] + data.shape[k:]");
+  }
   if (failed(checkReduction(loc, adaptor.getReduction())))
     return failure();
   types.push_back(d);

@@ -250,6 +250,22 @@ func.func @einsum_implicit_sum(%a: tensor<3x3x4xf32>) -> tensor<4xf32> {
 
 // -----
 
+// Run-time dims (maxvit_t's attention with a run-time batch): each label's
+// size is one of its run-time dims, the others checked equal to it; the
+// output's run-time dims come from them. A static 1 still broadcasts.
+// CHECK-LABEL: func.func @einsum_dynamic
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[B:.*]] = tensor.dim %arg0, %[[C0]] : tensor<?x3x4xf32>
+// CHECK: cf.assert {{.*}} "tg.einsum: the dims of one label differ"
+// CHECK: tensor.empty(%[[B]]) : tensor<?x3x5xf32>
+// CHECK: linalg.generic
+func.func @einsum_dynamic(%a: tensor<?x3x4xf32>, %b: tensor<?x4x5xf32>) -> tensor<?x3x5xf32> {
+  %c = tg.einsum %a, %b {equation = "bij,bjk->bik"} : (tensor<?x3x4xf32>, tensor<?x4x5xf32>) -> tensor<?x3x5xf32>
+  return %c : tensor<?x3x5xf32>
+}
+
+// -----
+
 // Scatters are loops over the updates carrying the result: the target
 // element is read (to combine), then inserted.
 // CHECK-LABEL: func.func @scatter_elements_add
@@ -277,6 +293,22 @@ func.func @scatter_elements_add(%x: tensor<3x3xf32>, %i: tensor<2x3xi64>, %u: te
 func.func @scatter_nd(%x: tensor<8xf32>, %i: tensor<4x1xi64>, %u: tensor<4xf32>) -> tensor<8xf32> {
   %y = tg.scatter_nd %x, %i, %u {reduction = "none"} : (tensor<8xf32>, tensor<4x1xi64>, tensor<4xf32>) -> tensor<8xf32>
   return %y : tensor<8xf32>
+}
+
+// -----
+
+// Run-time dims: the loops run to the updates' dims, each index is checked
+// against data's run-time dim, and the shapes are checked to agree.
+// CHECK-LABEL: func.func @scatter_nd_dynamic
+// CHECK: cf.assert {{.*}} "ScatterND: updates and indices differ in shape"
+// CHECK: cf.assert {{.*}} "ScatterND: updates and data differ in shape"
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: cf.assert {{.*}} "ScatterND: an index is out of range"
+// CHECK: tensor.insert
+func.func @scatter_nd_dynamic(%x: tensor<?x?xf32>, %i: tensor<?x1xi64>, %u: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %y = tg.scatter_nd %x, %i, %u {reduction = "none"} : (tensor<?x?xf32>, tensor<?x1xi64>, tensor<?x?xf32>) -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
 }
 
 // -----
@@ -504,6 +536,48 @@ func.func @pad_runtime(%x: tensor<4xf32>, %p: tensor<2xi64>) -> tensor<?xf32> {
   %v = tg.constant dense<0.0> : tensor<f32>
   %y = tg.pad %x, %p, %v : (tensor<4xf32>, tensor<2xi64>, tensor<f32>) -> tensor<?xf32>
   return %y : tensor<?xf32>
+}
+
+// -----
+
+// An input with run-time dims (swin_t's window padding with a run-time
+// image): output dims n + begin + end, checked; in constant mode the input
+// is read only inside it (it may be empty), in reflect mode an empty input
+// fails the run and the period 2n - 2 is computed from the run-time n.
+// CHECK-LABEL: func.func @pad_dynamic_input
+// CHECK: tensor.dim %{{.*}}, %{{.*}} : tensor<?x3xf32>
+// CHECK: cf.assert {{.*}} "tg.pad: the pads crop more than the input holds"
+// CHECK: tensor.empty(%{{.*}}) : tensor<?x6xf32>
+// CHECK: linalg.generic
+// CHECK: scf.if
+// CHECK: tensor.extract
+// CHECK: } else {
+// CHECK: cf.assert {{.*}} "tg.pad: cannot pad an empty tensor in mode reflect"
+// CHECK: linalg.generic
+// CHECK: arith.remsi
+// CHECK-NOT: scf.if
+// CHECK: return
+func.func @pad_dynamic_input(%x: tensor<?x3xf32>) -> (tensor<?x6xf32>, tensor<?x6xf32>) {
+  %v = tg.constant dense<0.0> : tensor<f32>
+  %p = tg.constant dense<[1, 1, 2, 2]> : tensor<4xi64>
+  %y = tg.pad %x, %p, %v : (tensor<?x3xf32>, tensor<4xi64>, tensor<f32>) -> tensor<?x6xf32>
+  %z = tg.pad %x, %p, %v {mode = "reflect"} : (tensor<?x3xf32>, tensor<4xi64>, tensor<f32>) -> tensor<?x6xf32>
+  return %y, %z : tensor<?x6xf32>, tensor<?x6xf32>
+}
+
+// -----
+
+// A slice that starts at the end ([2:] of a 2-element shape) is empty; its
+// offset is 0, which tensor.extract_slice's verifier accepts.
+// CHECK-LABEL: func.func @slice_empty_from_end
+// CHECK: tensor.extract_slice %{{.*}}[0] [0] [1] : tensor<2xi64> to tensor<0xi64>
+func.func @slice_empty_from_end(%x: tensor<2xi64>) -> tensor<0xi64> {
+  %s = tg.constant dense<2> : tensor<1xi64>
+  %e = tg.constant dense<9223372036854775807> : tensor<1xi64>
+  %a = tg.constant dense<0> : tensor<1xi64>
+  %st = tg.constant dense<1> : tensor<1xi64>
+  %y = tg.slice %x, %s, %e, %a, %st : (tensor<2xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<0xi64>
+  return %y : tensor<0xi64>
 }
 
 // -----

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 
 using namespace mlir;
 using namespace mlir::tangram;
@@ -487,11 +488,6 @@ struct EinsumLowering : public OpConversionPattern<tg::EinsumOp> {
                   ConversionPatternRewriter &rw) const override {
     Location loc = op.getLoc();
     auto rt = cast<RankedTensorType>(op.getType());
-    if (failed(requireStatic(rw, op, rt)))
-      return failure();
-    for (Value v : adaptor.getInputs())
-      if (failed(requireStatic(rw, op, cast<RankedTensorType>(v.getType()))))
-        return failure();
     // The verifier checked the equation: terms match the input ranks.
     std::string eq;
     for (char ch : op.getEquation())
@@ -502,15 +498,42 @@ struct EinsumLowering : public OpConversionPattern<tg::EinsumOp> {
     SmallVector<StringRef> terms;
     lhs.split(terms, ',');
     std::string labels; // output labels, then summed ones
+    // Per label: the largest static dim it has, and the run-time dims
+    // (operand, dim). A static 1 against another size broadcasts; run-time
+    // dims of a label must all be its size (checked when the op runs: a
+    // run-time 1 does not broadcast).
     llvm::StringMap<int64_t> sizes;
+    llvm::DenseMap<char, SmallVector<std::pair<Value, int64_t>>> dynDims;
     llvm::DenseMap<char, int> counts;
     for (auto [term, v] : llvm::zip(terms, adaptor.getInputs()))
       for (auto [i, ch] : llvm::enumerate(term)) {
         int64_t d = cast<RankedTensorType>(v.getType()).getDimSize(i);
         int64_t &size = sizes[StringRef(&ch, 1)];
-        size = std::max(size, d);
+        if (ShapedType::isDynamic(d))
+          dynDims[ch].push_back({v, (int64_t)i});
+        else
+          size = std::max(size, d);
         ++counts[ch];
       }
+    // A label's size: its static one when that is not 1 (or there is no
+    // run-time dim), else its first run-time dim.
+    llvm::DenseMap<char, Value> labelSize;
+    Value ok = arith::ConstantIntOp::create(rw, loc, 1, 1);
+    for (auto &[ch, dims] : dynDims) {
+      int64_t st = sizes[StringRef(&ch, 1)];
+      Value size = st > 1 ? indexConst(rw, loc, st)
+                          : dimOf(rw, loc, dims.front().first,
+                                  dims.front().second);
+      labelSize[ch] = size;
+      for (auto [v, i] : dims)
+        ok = arith::AndIOp::create(
+            rw, loc, ok,
+            arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::eq,
+                                  dimOf(rw, loc, v, i), size));
+    }
+    if (!dynDims.empty())
+      cf::AssertOp::create(rw, loc, ok,
+                           "tg.einsum: the dims of one label differ");
     if (arrow != std::string::npos) {
       labels = StringRef(eq).drop_front(arrow + 2).str();
     } else {
@@ -533,7 +556,9 @@ struct EinsumLowering : public OpConversionPattern<tg::EinsumOp> {
       auto t = cast<RankedTensorType>(v.getType());
       SmallVector<AffineExpr> e;
       for (auto [i, ch] : llvm::enumerate(term))
-        e.push_back(t.getDimSize(i) == 1 && sizes[StringRef(&ch, 1)] != 1
+        e.push_back(t.getDimSize(i) == 1 &&
+                            (sizes[StringRef(&ch, 1)] != 1 ||
+                             dynDims.count(ch))
                         ? getAffineConstantExpr(0, ctx)
                         : loopOf(ch));
       maps.push_back(AffineMap::get(nl, 0, e, ctx));
@@ -545,7 +570,15 @@ struct EinsumLowering : public OpConversionPattern<tg::EinsumOp> {
     SmallVector<utils::IteratorType> iters(numOut,
                                            utils::IteratorType::parallel);
     iters.append(nl - numOut, utils::IteratorType::reduction);
-    Value init = zeroFilled(rw, loc, rt, {});
+    SmallVector<Value> outDyn;
+    for (unsigned i = 0; i < numOut; ++i)
+      if (rt.isDynamicDim(i)) {
+        Value size = labelSize.lookup(labels[i]);
+        outDyn.push_back(size ? size
+                              : indexConst(rw, loc,
+                                           sizes[StringRef(&labels[i], 1)]));
+      }
+    Value init = zeroFilled(rw, loc, rt, outDyn);
     auto g = linalg::GenericOp::create(
         rw, loc, TypeRange{rt}, adaptor.getInputs(), ValueRange{init}, maps,
         iters, [&](OpBuilder &b, Location l, ValueRange a) {

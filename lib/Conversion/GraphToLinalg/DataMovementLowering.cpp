@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include <cmath>
 
@@ -523,7 +524,9 @@ struct SliceLowering : public OpConversionPattern<tg::SliceOp> {
       // ONNX clamps starts to [0, n] (positive step) or [0, n-1] (negative).
       st = s > 0 ? std::clamp<int64_t>(st, 0, n)
                  : std::clamp<int64_t>(st, 0, std::max<int64_t>(n - 1, 0));
-      first[a] = st;
+      // An empty slice from the end ([2:] of 2 elements) reads nothing;
+      // its offset is 0 (tensor.extract_slice's verifier rejects 2).
+      first[a] = rt.getDimSize(a) == 0 ? 0 : st;
       step[a] = s;
     }
     if (llvm::all_of(step, [](int64_t s) { return s > 0; })) {
@@ -650,8 +653,10 @@ struct GatherNDLowering : public OpConversionPattern<tg::GatherNDOp> {
 
 /// Pad by gathering: output element i reads input i - pad_begin (per mode:
 /// masked for constant, clamped for edge, mirrored for reflect, wrapped for
-/// wrap). Pads known only at run time give dynamic output dims
-/// `n + begin + end` (checked non-negative); negative pads crop.
+/// wrap). Pads known only at run time, or an input with run-time dims (a
+/// window padded to a multiple of its size, swin_t's), give dynamic output
+/// dims `n + begin + end` (checked non-negative); negative pads crop. An
+/// empty run-time input to pad by edge, reflect or wrap fails the run.
 struct PadLowering : public OpConversionPattern<tg::PadOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -659,31 +664,45 @@ struct PadLowering : public OpConversionPattern<tg::PadOp> {
                   ConversionPatternRewriter &rw) const override {
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     auto it = cast<RankedTensorType>(adaptor.getInput().getType());
-    if (failed(requireStatic(rw, op, it)))
-      return failure();
     StringRef mode = op.getMode();
     int64_t r = it.getRank();
     Location loc = op.getLoc();
     Value in = adaptor.getInput(), value = adaptor.getValue();
-    if (it.getNumElements() == 0 && mode != "constant")
+    bool staticIn = it.hasStaticShape();
+    if (staticIn && it.getNumElements() == 0 && mode != "constant")
       return op.emitError("cannot pad an empty tensor in mode ") << mode;
-    // The begin pads and the dynamic output dims, as index values.
+    // The input's dims, the begin pads and the output's dynamic dims, as
+    // index values.
+    SmallVector<Value> dims, begin, dynSizes;
+    for (int64_t d = 0; d < r; ++d)
+      dims.push_back(dimOf(rw, loc, in, d));
+    if (!staticIn && mode != "constant") {
+      Value ok = arith::ConstantIntOp::create(rw, loc, 1, 1);
+      for (int64_t d = 0; d < r; ++d)
+        if (it.isDynamicDim(d))
+          ok = arith::AndIOp::create(
+              rw, loc, ok,
+              cmpI(rw, loc, arith::CmpIPredicate::sgt, dims[d], idx(rw, loc, 0)));
+      cf::AssertOp::create(rw, loc, ok,
+                           ("tg.pad: cannot pad an empty tensor in mode " + mode).str());
+    }
     SmallVector<int64_t> pads;
-    SmallVector<Value> begin, dynSizes;
-    if (tg::getConstantInts(op.getPads(), pads)) {
+    if (tg::getConstantInts(op.getPads(), pads) && staticIn) {
       if (failed(requireStatic(rw, op, rt)))
         return failure();
       for (int64_t d = 0; d < r; ++d)
         begin.push_back(idx(rw, loc, pads[d]));
     } else {
+      bool constPads = !pads.empty();
+      auto pad = [&](int64_t i) {
+        return constPads ? idx(rw, loc, pads[i])
+                         : readIndex(rw, loc, adaptor.getPads(),
+                                     ValueRange{idx(rw, loc, i)});
+      };
       Value ok = arith::ConstantIntOp::create(rw, loc, 1, 1);
       for (int64_t d = 0; d < r; ++d) {
-        Value b =
-            readIndex(rw, loc, adaptor.getPads(), ValueRange{idx(rw, loc, d)});
-        Value e = readIndex(rw, loc, adaptor.getPads(),
-                            ValueRange{idx(rw, loc, d + r)});
-        Value size =
-            addI(rw, loc, addI(rw, loc, idx(rw, loc, it.getDimSize(d)), b), e);
+        Value b = pad(d), e = pad(d + r);
+        Value size = addI(rw, loc, addI(rw, loc, dims[d], b), e);
         Value nonNeg =
             cmpI(rw, loc, arith::CmpIPredicate::sge, size, idx(rw, loc, 0));
         ok = arith::AndIOp::create(rw, loc, ok, nonNeg);
@@ -702,7 +721,9 @@ struct PadLowering : public OpConversionPattern<tg::PadOp> {
               Value inside = arith::ConstantIntOp::create(b, l, 1, 1);
               SmallVector<Value> at;
               for (int64_t d = 0; d < r; ++d) {
+                bool dyn = it.isDynamicDim(d);
                 int64_t n = it.getDimSize(d);
+                Value nv = dims[d];
                 Value s = subI(b, l, ivs[d], begin[d]);
                 if (mode == "constant") {
                   inside = arith::AndIOp::create(
@@ -711,37 +732,59 @@ struct PadLowering : public OpConversionPattern<tg::PadOp> {
                           b, l,
                           cmpI(b, l, arith::CmpIPredicate::sge, s,
                                idx(b, l, 0)),
-                          cmpI(b, l, arith::CmpIPredicate::slt, s,
-                               idx(b, l, n))));
-                } else if (mode == "reflect" && n > 1) {
-                  // Fold into [0, 2n-2) then mirror the upper half.
-                  int64_t period = 2 * n - 2;
-                  Value m = arith::RemSIOp::create(b, l, s, idx(b, l, period));
+                          cmpI(b, l, arith::CmpIPredicate::slt, s, nv)));
+                } else if (mode == "reflect" && (dyn || n > 1)) {
+                  // Fold into [0, 2n-2) then mirror the upper half (a
+                  // run-time n of 1 folds everything to 0).
+                  Value period = arith::MaxSIOp::create(
+                      b, l, subI(b, l, addI(b, l, nv, nv), idx(b, l, 2)),
+                      idx(b, l, 1));
+                  Value m = arith::RemSIOp::create(b, l, s, period);
                   m = sel(
                       b, l,
                       cmpI(b, l, arith::CmpIPredicate::slt, m, idx(b, l, 0)),
-                      addI(b, l, m, idx(b, l, period)), m);
-                  s = sel(
-                      b, l,
-                      cmpI(b, l, arith::CmpIPredicate::sge, m, idx(b, l, n)),
-                      subI(b, l, idx(b, l, period), m), m);
+                      addI(b, l, m, period), m);
+                  s = sel(b, l, cmpI(b, l, arith::CmpIPredicate::sge, m, nv),
+                          subI(b, l, period, m), m);
                 } else if (mode == "wrap") {
-                  Value m = arith::RemSIOp::create(b, l, s, idx(b, l, n));
+                  Value m = arith::RemSIOp::create(b, l, s, nv);
                   s = sel(
                       b, l,
                       cmpI(b, l, arith::CmpIPredicate::slt, m, idx(b, l, 0)),
-                      addI(b, l, m, idx(b, l, n)), m);
+                      addI(b, l, m, nv), m);
                 }
                 // edge (and reflect of a size-1 dim) clamps; constant clamps
                 // only to keep the masked-off read in bounds.
-                at.push_back(clampI(b, l, s, 0, std::max<int64_t>(n - 1, 0)));
+                if (!dyn) {
+                  at.push_back(
+                      clampI(b, l, s, 0, std::max<int64_t>(n - 1, 0)));
+                  continue;
+                }
+                Value last = arith::MaxSIOp::create(
+                    b, l, subI(b, l, nv, idx(b, l, 1)), idx(b, l, 0));
+                at.push_back(arith::MinSIOp::create(
+                    b, l, arith::MaxSIOp::create(b, l, s, idx(b, l, 0)),
+                    last));
               }
-              if (it.getNumElements() == 0)
+              if (staticIn && it.getNumElements() == 0)
                 return readScalar(b, l, value);
-              Value x = tensor::ExtractOp::create(b, l, in, at);
               if (mode != "constant")
-                return x;
-              return sel(b, l, inside, x, readScalar(b, l, value));
+                return tensor::ExtractOp::create(b, l, in, at);
+              if (staticIn)
+                return sel(b, l, inside,
+                           tensor::ExtractOp::create(b, l, in, at),
+                           readScalar(b, l, value));
+              // A run-time input may be empty: read it only inside.
+              auto branch = scf::IfOp::create(
+                  b, l, TypeRange{it.getElementType()}, inside,
+                  /*withElseRegion=*/true);
+              OpBuilder tb = branch.getThenBodyBuilder();
+              scf::YieldOp::create(
+                  tb, l, ValueRange{tensor::ExtractOp::create(tb, l, in, at)});
+              OpBuilder eb = branch.getElseBodyBuilder();
+              scf::YieldOp::create(eb, l,
+                                   ValueRange{readScalar(eb, l, value)});
+              return branch.getResult(0);
             }));
     return success();
   }

@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
@@ -40,17 +41,18 @@ FailureOr<Value> combine(OpBuilder &b, Location l, StringRef reduction,
   return failure();
 }
 
-/// Loops over `shape` carrying `data`; `target(b, l, ivs)` gives the index
-/// of `data` that update `ivs` goes to.
+/// Loops over the dims of `updates` carrying `data`; `target(b, l, ivs)`
+/// gives the index of `data` that update `ivs` goes to.
 Value scatterLoops(
     OpBuilder &b, Location loc, Value data, Value updates,
-    ArrayRef<int64_t> shape, StringRef reduction, bool isUnsigned,
+    StringRef reduction, bool isUnsigned,
     function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)>
         target) {
   SmallVector<Value> lbs, ubs, steps;
-  for (int64_t d : shape) {
+  for (int64_t d = 0, r = cast<RankedTensorType>(updates.getType()).getRank();
+       d < r; ++d) {
     lbs.push_back(indexConst(b, loc, 0));
-    ubs.push_back(indexConst(b, loc, d));
+    ubs.push_back(dimOf(b, loc, updates, d));
     steps.push_back(indexConst(b, loc, 1));
   }
   scf::LoopNest nest = scf::buildLoopNest(
@@ -68,6 +70,20 @@ Value scatterLoops(
   return nest.results.empty() ? data : nest.results[0];
 }
 
+/// Fails the run with "<what>: <message>" unless dim `i` of `x` and dim `j`
+/// of `y` compare by `pred` (nothing is emitted when both are static: the
+/// verifier checked them).
+void checkDims(OpBuilder &b, Location loc, Value x, int64_t i, Value y,
+               int64_t j, arith::CmpIPredicate pred, StringRef what,
+               StringRef message) {
+  if (!cast<RankedTensorType>(x.getType()).isDynamicDim(i) &&
+      !cast<RankedTensorType>(y.getType()).isDynamicDim(j))
+    return;
+  Value ok = arith::CmpIOp::create(b, loc, pred, dimOf(b, loc, x, i),
+                                   dimOf(b, loc, y, j));
+  cf::AssertOp::create(b, loc, ok, (what + ": " + message).str());
+}
+
 LogicalResult checkReduction(ConversionPatternRewriter &rw, Operation *op,
                              StringRef reduction) {
   if (llvm::is_contained({"none", "add", "mul", "max", "min"}, reduction))
@@ -82,19 +98,29 @@ struct ScatterElementsLowering
   matchAndRewrite(tg::ScatterElementsOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     auto dt = cast<RankedTensorType>(adaptor.getData().getType());
-    auto ut = cast<RankedTensorType>(adaptor.getUpdates().getType());
-    if (failed(requireStatic(rw, op, dt)) || failed(requireStatic(rw, op, ut)) ||
-        failed(checkReduction(rw, op, op.getReduction())))
+    if (failed(checkReduction(rw, op, op.getReduction())))
       return failure();
     int64_t axis = op.getAxis() < 0 ? op.getAxis() + dt.getRank() : op.getAxis();
-    Value indices = adaptor.getIndices();
+    Location loc = op.getLoc();
+    Value data = adaptor.getData(), indices = adaptor.getIndices(),
+          updates = adaptor.getUpdates();
+    // Run-time dims: indices and updates of one shape, within data's dims
+    // off the axis.
+    for (int64_t d = 0; d < dt.getRank(); ++d) {
+      checkDims(rw, loc, indices, d, updates, d, arith::CmpIPredicate::eq,
+                "ScatterElements", "indices and updates differ in shape");
+      if (d != axis)
+        checkDims(rw, loc, updates, d, data, d, arith::CmpIPredicate::sle,
+                  "ScatterElements", "updates are larger than data");
+    }
+    Value axisSize = dimOf(rw, loc, data, axis);
     Value result = scatterLoops(
-        rw, op.getLoc(), adaptor.getData(), adaptor.getUpdates(), ut.getShape(),
-        op.getReduction(), isUnsignedElem(op.getData().getType()),
+        rw, loc, data, updates, op.getReduction(),
+        isUnsignedElem(op.getData().getType()),
         [&](OpBuilder &b, Location l, ValueRange ivs) {
           SmallVector<Value> at(ivs);
           at[axis] = checkedIndex(b, l, readIndex(b, l, indices, ivs),
-                                  dt.getDimSize(axis), "ScatterElements");
+                                  axisSize, "ScatterElements");
           return at;
         });
     rw.replaceOp(op, result);
@@ -109,17 +135,30 @@ struct ScatterNDLowering : public OpConversionPattern<tg::ScatterNDOp> {
                   ConversionPatternRewriter &rw) const override {
     auto dt = cast<RankedTensorType>(adaptor.getData().getType());
     auto qt = cast<RankedTensorType>(adaptor.getIndices().getType());
-    auto ut = cast<RankedTensorType>(adaptor.getUpdates().getType());
-    if (failed(requireStatic(rw, op, dt)) || failed(requireStatic(rw, op, qt)) ||
-        failed(requireStatic(rw, op, ut)) ||
-        failed(checkReduction(rw, op, op.getReduction())))
+    int64_t q = qt.getRank();
+    if (qt.isDynamicDim(q - 1))
+      return op.emitError("ScatterND needs the last dim of its indices (the "
+                          "length of an index) known at compile time");
+    if (failed(checkReduction(rw, op, op.getReduction())))
       return failure();
     // updates: indices.shape[:-1] + data.shape[k:], k = indices.shape[-1].
-    int64_t q = qt.getRank(), k = qt.getDimSize(q - 1);
-    Value indices = adaptor.getIndices();
+    int64_t k = qt.getDimSize(q - 1);
+    Location loc = op.getLoc();
+    Value data = adaptor.getData(), indices = adaptor.getIndices(),
+          updates = adaptor.getUpdates();
+    for (int64_t d = 0; d + 1 < q; ++d)
+      checkDims(rw, loc, updates, d, indices, d, arith::CmpIPredicate::eq,
+                "ScatterND", "updates and indices differ in shape");
+    for (int64_t d = k; d < dt.getRank(); ++d)
+      checkDims(rw, loc, updates, q - 1 + d - k, data, d,
+                arith::CmpIPredicate::eq, "ScatterND",
+                "updates and data differ in shape");
+    SmallVector<Value> sizes;
+    for (int64_t j = 0; j < k; ++j)
+      sizes.push_back(dimOf(rw, loc, data, j));
     Value result = scatterLoops(
-        rw, op.getLoc(), adaptor.getData(), adaptor.getUpdates(), ut.getShape(),
-        op.getReduction(), isUnsignedElem(op.getData().getType()),
+        rw, loc, data, updates, op.getReduction(),
+        isUnsignedElem(op.getData().getType()),
         [&](OpBuilder &b, Location l, ValueRange ivs) {
           SmallVector<Value> at;
           SmallVector<Value> tuple(ivs.take_front(q - 1));
@@ -127,7 +166,7 @@ struct ScatterNDLowering : public OpConversionPattern<tg::ScatterNDOp> {
           for (int64_t j = 0; j < k; ++j) {
             tuple.back() = indexConst(b, l, j);
             at.push_back(checkedIndex(b, l, readIndex(b, l, indices, tuple),
-                                      dt.getDimSize(j), "ScatterND"));
+                                      sizes[j], "ScatterND"));
           }
           llvm::append_range(at, ivs.drop_front(q - 1));
           return at;

@@ -235,6 +235,42 @@ func.func @scatter_reduction(%x: tensor<3xf32>, %i: tensor<1xi64>, %u: tensor<1x
 
 // -----
 
+func.func @scatter_elements_shapes(%x: tensor<3x2xf32>, %i: tensor<1x2xi64>, %u: tensor<1x3xf32>) {
+  // expected-error @+2 {{indices and updates differ in dim 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.scatter_elements"(%x, %i, %u) {axis = 0 : i64, reduction = "none"} : (tensor<3x2xf32>, tensor<1x2xi64>, tensor<1x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_elements_larger(%x: tensor<3x2xf32>, %i: tensor<1x3xi64>, %u: tensor<1x3xf32>) {
+  // expected-error @+2 {{updates are larger than data in dim 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.scatter_elements"(%x, %i, %u) {axis = 0 : i64, reduction = "none"} : (tensor<3x2xf32>, tensor<1x3xi64>, tensor<1x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_shapes(%x: tensor<4x5xf32>, %i: tensor<2x1xi64>, %u: tensor<2x4xf32>) {
+  // expected-error @+2 {{updates must have shape indices.shape[:-1] + data.shape[k:]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.scatter_nd"(%x, %i, %u) {reduction = "none"} : (tensor<4x5xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<4x5xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_index_length(%x: tensor<4xf32>, %i: tensor<2x2xi64>, %u: tensor<2xf32>) {
+  // expected-error @+2 {{an index has 2 entries, more than data's rank 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "tg.scatter_nd"(%x, %i, %u) {reduction = "none"} : (tensor<4xf32>, tensor<2x2xi64>, tensor<2xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
 // 8-bit floats are storage only: no arithmetic on them.
 func.func @float8_add(%x: tensor<4xf8E4M3FN>) -> tensor<4xf8E4M3FN> {
   // expected-error @below {{must be ranked tensor of}}
