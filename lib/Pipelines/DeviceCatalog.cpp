@@ -110,6 +110,7 @@ bool mlir::tangram::readDeviceCatalog(const std::string &path,
     if (!readRates(d, "peak_gflops", at, e.peakGflops, message) ||
         !readNumber(d, "mem_bandwidth_gbs", at, e.memBandwidthGBs, message) ||
         !readNumber(d, "memory_bytes", at, e.memoryBytes, message) ||
+        !readNumber(d, "max_buffer_bytes", at, e.maxBufferBytes, message) ||
         !readNumber(d, "launch_us", at, e.launchUs, message) ||
         !readNumber(d, "price_per_hour", at, e.pricePerHour, message))
       return fail(message);

@@ -957,6 +957,15 @@ public:
       lines.push_back(describeLine(i, l));
     return lines;
   }
+  uint64_t maxBufferBytes(unsigned ordinal) override {
+    Loader &l = loader();
+    if (ordinal >= l.physical.size())
+      return 0;
+    PhysicalInfo info;
+    Features features;
+    describe(l, l.physical[ordinal], info, features);
+    return info.props.limits.maxStorageBufferRange;
+  }
 };
 
 } // namespace

@@ -59,6 +59,9 @@ void mlir::tangram::writeCatalog(ModuleOp module, const Catalog &catalog) {
                                      b.getNamedAttr("target", b.getStringAttr(d.target))};
     if (!d.features.empty())
       f.push_back(b.getNamedAttr("features", b.getStringAttr(d.features)));
+    if (d.maxBufferBytes > 0)
+      f.push_back(b.getNamedAttr("max_buffer_bytes",
+                                 b.getF64FloatAttr(d.maxBufferBytes)));
     if (d.priced()) {
       f.push_back(b.getNamedAttr("peak_gflops", rates(b, d.peakGflops)));
       f.push_back(b.getNamedAttr("mem_bandwidth_gbs", b.getF64FloatAttr(d.memBandwidthGBs)));
@@ -106,6 +109,7 @@ Catalog mlir::tangram::readCatalog(ModuleOp module) {
     DeviceEntry e{id.str(), target.str()};
     if (auto f = d.getAs<StringAttr>("features"))
       e.features = f.str();
+    e.maxBufferBytes = number(d, "max_buffer_bytes");
     e.peakGflops = readRates(d, "peak_gflops");
     e.memBandwidthGBs = number(d, "mem_bandwidth_gbs");
     e.memoryBytes = number(d, "memory_bytes");

@@ -47,6 +47,27 @@ bool canRun(Operation *op, const CostModel &model, unsigned d,
   if (const TargetBackend *target = lookupTarget(e.target))
     if (!target->supportsOp(op, e.features, why))
       return false;
+  // A buffer larger than the device may bind (a weight of 150 MB against
+  // lavapipe's 128 MiB storage buffers); run-time sizes are checked when
+  // the buffer is made.
+  if (e.maxBufferBytes > 0)
+    for (TypeRange types :
+         {TypeRange(op->getOperandTypes()), TypeRange(op->getResultTypes())})
+      for (Type t : types) {
+        auto shaped = dyn_cast<ShapedType>(t);
+        if (!shaped || !shaped.hasStaticShape() ||
+            !shaped.getElementType().isIntOrFloat())
+          continue;
+        double bytes = double(shaped.getNumElements()) *
+                       double(llvm::divideCeil(
+                           shaped.getElementType().getIntOrFloatBitWidth(), 8));
+        if (bytes > e.maxBufferBytes) {
+          why = "a buffer of " + std::to_string((uint64_t)bytes) +
+                " bytes exceeds the device's max_buffer_bytes (" +
+                std::to_string((uint64_t)e.maxBufferBytes) + ")";
+          return false;
+        }
+      }
   if (!model.priced())
     return true;
   // The catalog's rates: a floating-point type it gives no rate is absent.

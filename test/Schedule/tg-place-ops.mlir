@@ -186,6 +186,41 @@ module attributes {
 
 // -----
 
+// A buffer larger than a device may bind (max_buffer_bytes: lavapipe's
+// storage buffers hold 128 MiB, alexnet's first classifier weight is 151
+// MB) keeps the op that reads it off that device: the matmul with the
+// 64 KiB weight runs on the CPU, the relu of its 1 KiB result on gpu0.
+// Priced or not.
+// CHECK-LABEL: func.func @buffer_limit
+// CHECK: tg.matmul {{.*}}tg.device = "cpu0"
+// CHECK: tg.relu {{.*}}tg.device = "gpu0"
+module attributes {
+  tg.devices = [{id = "gpu0", target = "vulkan", max_buffer_bytes = 4096.0},
+                {id = "cpu0", target = "cpu"}]} {
+  func.func @buffer_limit(%x: tensor<1x64xf32>, %w: tensor<64x256xf32>) -> tensor<1x256xf32> {
+    %0 = tg.matmul %x, %w : (tensor<1x64xf32>, tensor<64x256xf32>) -> tensor<1x256xf32>
+    %1 = tg.relu %0 : tensor<1x256xf32>
+    return %1 : tensor<1x256xf32>
+  }
+}
+
+// -----
+
+// CHECK-LABEL: func.func @buffer_limit_priced
+// CHECK: tg.matmul {{.*}}tg.device = "cpu0"
+module attributes {
+  tg.devices = [
+    {id = "cpu0", target = "cpu", peak_gflops = {f32 = 1.0}, mem_bandwidth_gbs = 1.0, launch_us = 1.0},
+    {id = "gpu0", target = "cpu", peak_gflops = {f32 = 1000.0}, mem_bandwidth_gbs = 1000.0, launch_us = 1.0, max_buffer_bytes = 4096.0}],
+  tg.links = [{from = "cpu0", to = "gpu0", bandwidth_gbs = 1000.0, latency_us = 1.0}]} {
+  func.func @buffer_limit_priced(%x: tensor<1x64xf32>, %w: tensor<64x256xf32>) -> tensor<1x256xf32> {
+    %0 = tg.matmul %x, %w : (tensor<1x64xf32>, tensor<64x256xf32>) -> tensor<1x256xf32>
+    return %0 : tensor<1x256xf32>
+  }
+}
+
+// -----
+
 // An op no device can take is an error naming the op (and its ONNX node
 // when it has one) and each device's reason.
 module attributes {

@@ -295,6 +295,9 @@ json measure(const std::string &target, const std::string &id,
   if (target == "cpu")
     device["memory_bytes"] =
         double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGE_SIZE));
+  if (tangram::Driver *driver = tangram::lookupDriver(driverKind(target)))
+    if (uint64_t limit = driver->maxBufferBytes(0))
+      device["max_buffer_bytes"] = double(limit);
   if (target != "cpu") {
     double reluMs = must(b.time("transfer", "(float[4194304] X) => (float[4194304] Y)",
                                 "Y = Relu(X)", {{DType::F32, {elems}}}, error),

@@ -86,6 +86,13 @@ public:
   /// One line per device this driver can open ("vulkan:0  llvmpipe ...");
   /// on failure (no loader, no device) one line saying why.
   virtual std::vector<std::string> listDevices() = 0;
+  /// The largest buffer a kernel of device `ordinal` may bind, in bytes (a
+  /// Vulkan device's storage buffer range, 128 MiB on lavapipe); 0 when
+  /// only its memory limits it.
+  virtual uint64_t maxBufferBytes(unsigned ordinal) {
+    (void)ordinal;
+    return 0;
+  }
 };
 
 /// Makes the driver of one kind; called once, on first lookup of the kind.

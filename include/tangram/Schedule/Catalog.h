@@ -39,6 +39,10 @@ struct DeviceEntry {
   std::map<std::string, double> peakGflops{};
   double memBandwidthGBs = 0;
   double memoryBytes = 0; ///< 0: unlimited
+  /// The largest buffer one op may read or write on the device (a Vulkan
+  /// device's storage buffer range); an op with a larger operand or result
+  /// is not placed there. 0: unlimited.
+  double maxBufferBytes = 0;
   double launchUs = 0;
   double pricePerHour = 0;
   /// Measured by tangram-calibrate: GEMM GFLOP/s per element type and copy
