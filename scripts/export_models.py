@@ -432,6 +432,22 @@ def cnn_dyn(static_name, axes=IMAGE_AXES, data_sets=IMAGE_SETS):
     return DynamicModel(build, inputs, outputs, axes, data_sets)
 
 
+def swin_tiny():
+    """torchvision's Swin Transformer, two small stages: windows padded to a
+    multiple of 7 by torch's pad arithmetic on run-time sizes, the shifted
+    windows' mask built by ScatterND."""
+    return torchvision.models.SwinTransformer(patch_size=[4, 4], embed_dim=16, depths=[2, 2], num_heads=[2, 2],
+                                              window_size=[7, 7], stochastic_depth_prob=0.0, num_classes=10)
+
+
+def maxvit_tiny():
+    """torchvision's MaxViT, two small blocks (MBConv, block and grid attention
+    with its einsums) at 224 x 224."""
+    return torchvision.models.MaxVit(input_size=(224, 224), stem_channels=16, partition_size=7,
+                                     block_channels=[16, 32], block_layers=[1, 1], head_dim=8,
+                                     stochastic_depth_prob=0.0, num_classes=10)
+
+
 DYNAMIC_MODELS = {
     "resnet18_dyn": cnn_dyn("resnet18"),
     "resnet50_dyn": cnn_dyn("resnet50"),
@@ -460,6 +476,13 @@ DYNAMIC_MODELS = {
          "scores": {0: "batch", 2: "out_height", 3: "out_width"},
          "boxes": {0: "batch", 2: "out_height", 3: "out_width"}},
         [image_input((1, 3, 96, 128)), image_input((2, 3, 64, 80)), image_input((1, 3, 52, 76))]),
+    # Every set's feature maps are at least a window (7) at each stage: torch
+    # zeroes the shift of a window that covers its map, a branch the trace
+    # keeps from set 1.
+    "swin_dyn": DynamicModel(swin_tiny, ["input"], ["output"], IMAGE_AXES, IMAGE_SETS),
+    "maxvit_dyn": DynamicModel(
+        maxvit_tiny, ["input"], ["output"], {"input": {0: "batch"}, "output": {0: "batch"}},
+        [image_input((1, 3, 224, 224)), image_input((2, 3, 224, 224)), image_input((3, 3, 224, 224))]),
     "gru_dyn": DynamicModel(
         gru_tagger, ["input"], ["output", "hidden"],
         {"input": {0: "sequence", 1: "batch"}, "output": {0: "sequence", 1: "batch"}, "hidden": {1: "batch"}},

@@ -747,6 +747,9 @@ func.func @concat_dynamic(%a: tensor<?x2x?xf32>, %b: tensor<?x3x?xf32>) -> tenso
 // CHECK: cf.assert {{.*}} "ConstantOfShape: a dim is negative"
 // CHECK: linalg.fill {{.*}} -> tensor<?x?xf32>
 // CHECK: cf.assert {{.*}} "Range: delta is 0"
+// CHECK: arith.ceildivsi %{{.*}}, %{{.*}} : i64
+// CHECK: arith.maxsi %{{.*}}, %{{.*}} : i64
+// CHECK-NOT: math.ceil
 // CHECK: cf.assert {{.*}} "Expand: the input's dim does not match the shape"
 // CHECK: cf.assert {{.*}} "Tile: a repeat count is negative"
 func.func @shape_chain_dynamic(%x: tensor<?x?xf32>, %n: tensor<i64>, %r: tensor<2xi64>) -> (tensor<?x?xf32>, tensor<?xi64>, tensor<?x?xf32>, tensor<?x?xf32>) {

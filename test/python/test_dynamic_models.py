@@ -60,6 +60,8 @@ INPUT_DIMS = {
     "vit_small_dyn": {"input": ["batch", 3, 224, 224]},
     "gpt_decoder_dyn": {"input_ids": ["batch", "sequence"]},
     "detector_dyn": IMAGE,
+    "swin_dyn": IMAGE,
+    "maxvit_dyn": {"input": ["batch", 3, 224, 224]},
     "gru_dyn": SEQUENCE,
     "lstm_dyn": SEQUENCE,
 }

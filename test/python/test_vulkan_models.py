@@ -6,7 +6,8 @@ resnet18, mobilenet_v2 and the BERT-like encoder at their export shape, and
 models with dynamic axes (bert_like_dyn, mobilenet_v2_dyn, detector_dyn,
 whose Resize sizes come from Shape at run time: the GPU program computes
 them, gpt_decoder_dyn, and vit_small_dyn, whose class token is expanded to a
-shape computed by Where(Equal(...))) at one or two shapes each from one
+shape computed by Where(Equal(...)), swin_dyn, whose windows are padded
+by pads computed from Shape, and maxvit_dyn) at one or two shapes each from one
 bundle on Vulkan alone. Every SPIR-V module of these models must pass
 spirv-val.
 
@@ -43,6 +44,8 @@ CASES = [
     ("detector_dyn", [0, 1]),
     ("vit_small_dyn", [1]),
     ("gpt_decoder_dyn", [1, 2]),
+    ("swin_dyn", [1, 2]),
+    ("maxvit_dyn", [2]),
 ]
 
 

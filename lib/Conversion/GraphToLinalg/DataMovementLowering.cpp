@@ -896,7 +896,28 @@ struct RangeLowering : public OpConversionPattern<tg::RangeOp> {
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     Value start = adaptor.getStart(), delta = adaptor.getDelta();
     SmallVector<Value> dyn;
-    if (rt.isDynamicDim(0)) {
+    Type elem = rt.getElementType();
+    if (rt.isDynamicDim(0) && isa<IntegerType>(elem) &&
+        !isUnsignedElem(op.getStart().getType())) {
+      // Signed integers: max(ceildiv(limit - start, delta), 0) in i64, which
+      // a GPU program computes on the host (swin_t's shifted-window mask
+      // takes its sizes from ranges of run-time sizes); a zero delta is an
+      // error.
+      Location l = op.getLoc();
+      Type i64 = rw.getI64Type();
+      auto rd = [&](Value t) {
+        return castScalar(rw, l, readScalar(rw, l, t), i64, false, false);
+      };
+      Value s = rd(start), lim = rd(adaptor.getLimit()), d = rd(delta);
+      Value zero = scalarConst(rw, l, i64, 0);
+      Value ok = cmpI(rw, l, arith::CmpIPredicate::ne, d, zero);
+      cf::AssertOp::create(rw, l, ok, "Range: delta is 0");
+      Value n = arith::CeilDivSIOp::create(
+          rw, l, arith::SubIOp::create(rw, l, lim, s),
+          sel(rw, l, ok, d, scalarConst(rw, l, i64, 1)));
+      n = arith::MaxSIOp::create(rw, l, n, zero);
+      dyn.push_back(arith::IndexCastOp::create(rw, l, rw.getIndexType(), n));
+    } else if (rt.isDynamicDim(0)) {
       // max(ceil((limit - start) / delta), 0) elements, in f64 as ONNX's
       // reference computes it; a zero delta is an error.
       Location l = op.getLoc();

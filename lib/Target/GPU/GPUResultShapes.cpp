@@ -9,6 +9,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::tangram {
@@ -118,16 +119,38 @@ public:
       out.assign(out.size(), f.getInputs()[0]);
     } else if (auto g = dyn_cast<linalg::GenericOp>(op)) {
       auto yield = cast<linalg::YieldOp>(g.getBody()->getTerminator());
-      if (g.getNumDpsInputs() == 0) {
-        // A broadcast of one scalar of the host into the tensor.
-        if (g.getBody()->getOperations().size() != 1)
+      if (g.getNumDpsInputs() == 0 && g.getBody()->getOperations().size() > 1) {
+        if (!gather(g, out))
           return false;
+      } else if (g.getNumDpsInputs() == 0) {
+        // A broadcast of one scalar of the host into the tensor.
         Value v = yield.getOperand(0);
         if (v.getParentBlock() == g.getBody())
           return false;
         out.assign(out.size(), v);
       } else if (!elementwise(g, out)) {
         return false;
+      }
+    } else if (auto tr = dyn_cast<linalg::TransposeOp>(op)) {
+      // out[c] = in[c'] with c'[perm[d]] = c[d] (torch's pads, transposed
+      // into ONNX's order).
+      const Elements *in = lookup(tr.getInput());
+      if (!in || !tr.hasPureTensorSemantics())
+        return false;
+      ArrayRef<int64_t> inShape =
+          cast<RankedTensorType>(tr.getInput().getType()).getShape();
+      SmallVector<int64_t> c(t.getRank()), from(t.getRank());
+      for (int64_t k = 0; k < t.getNumElements(); ++k) {
+        for (int64_t d = t.getRank() - 1, rest = k; d >= 0; --d) {
+          c[d] = rest % t.getDimSize(d);
+          rest /= t.getDimSize(d);
+        }
+        for (auto [d, p] : llvm::enumerate(tr.getPermutation()))
+          from[p] = c[d];
+        int64_t linear = 0;
+        for (auto [i, size] : llvm::zip(from, inShape))
+          linear = linear * size + i;
+        out[k] = (*in)[linear];
       }
     } else if (auto x = dyn_cast<tensor::ExtractSliceOp>(op)) {
       const Elements *in = lookup(x.getSource());
@@ -206,6 +229,82 @@ private:
       for (Operation &o : g.getBody()->without_terminator())
         b.clone(o, m);
       out[k] = m.lookupOrDefault(yield.getOperand(0));
+    }
+    return true;
+  }
+
+  /// A generic with no inputs that reads each element from a small tensor
+  /// at indices computed from its own (a Slice with a negative step, which
+  /// torch's pad arithmetic uses to reverse its [dims, 2] pads): per
+  /// element, the body's index arithmetic folded with the element's
+  /// indices, its read looked up.
+  bool gather(linalg::GenericOp g, Elements &out) {
+    if (!g.hasPureTensorSemantics() || g.getNumDpsInputs() != 0 ||
+        g.getNumDpsInits() != 1 ||
+        g.payloadUsesValueFromOperand(g.getDpsInitOperand(0)) ||
+        !g.getMatchingIndexingMap(g.getDpsInitOperand(0)).isIdentity())
+      return false;
+    auto t = cast<RankedTensorType>(g.getResult(0).getType());
+    auto yield = cast<linalg::YieldOp>(g.getBody()->getTerminator());
+    Builder b(g.getContext());
+    SmallVector<int64_t> c(t.getRank());
+    for (int64_t k = 0; k < t.getNumElements(); ++k) {
+      for (int64_t d = t.getRank() - 1, rest = k; d >= 0; --d) {
+        c[d] = rest % t.getDimSize(d);
+        rest /= t.getDimSize(d);
+      }
+      // The constant each body value folds to; the element read.
+      DenseMap<Value, Attribute> known;
+      Value read;
+      for (Operation &o : g.getBody()->without_terminator()) {
+        if (auto ix = dyn_cast<linalg::IndexOp>(o)) {
+          known[ix.getResult()] = b.getIndexAttr(c[ix.getDim()]);
+          continue;
+        }
+        if (auto x = dyn_cast<tensor::ExtractOp>(o)) {
+          const Elements *in = lookup(x.getTensor());
+          auto st = cast<RankedTensorType>(x.getTensor().getType());
+          if (!in || !st.hasStaticShape())
+            return false;
+          int64_t linear = 0;
+          for (auto [d, index] : llvm::enumerate(x.getIndices())) {
+            auto i = dyn_cast_or_null<IntegerAttr>(known.lookup(index));
+            if (!i && !matchPattern(index, m_Constant(&i)))
+              return false;
+            if (i.getInt() < 0 || i.getInt() >= st.getDimSize(d))
+              return false;
+            linear = linear * st.getDimSize(d) + i.getInt();
+          }
+          read = (*in)[linear];
+          if (!read || x.getResult() != yield.getOperand(0))
+            return false;
+          continue;
+        }
+        // Index arithmetic on the element's indices and constants.
+        SmallVector<Attribute> operands;
+        for (Value v : o.getOperands()) {
+          Attribute a = known.lookup(v);
+          if (!a && !matchPattern(v, m_Constant(&a)))
+            return false;
+          operands.push_back(a);
+        }
+        SmallVector<OpFoldResult> folded;
+        if (o.getNumResults() != 1 || failed(o.fold(operands, folded)) ||
+            folded.size() != 1)
+          return false;
+        // A fold to an operand (3 - 0) gives that operand's constant.
+        Attribute a = dyn_cast<Attribute>(folded[0]);
+        if (!a) {
+          Value v = cast<Value>(folded[0]);
+          a = known.lookup(v);
+          if (!a && !matchPattern(v, m_Constant(&a)))
+            return false;
+        }
+        known[o.getResult(0)] = a;
+      }
+      if (!read)
+        return false;
+      out[k] = read;
     }
     return true;
   }

@@ -112,6 +112,47 @@ func.func @concat_shapes(%x: tensor<?x?xf32>) -> tensor<2xi64> attributes {tg.sh
 
 // -----
 
+// torch's pad arithmetic: the [begin, end] pads per dim, last dim first,
+// reversed along dim 0 by a gather (a Slice with step -1: its indices are
+// folded per element) and transposed into ONNX's order; the size read from
+// element 3 (7 - d1 % 7) is a formula of the host: value 5, Sub (3) of the
+// constant 7 (value 3) and value 4, Rem (8) of dim 1 (value 2) by 7.
+// CHECK-LABEL: func.func @pads_reversed
+// CHECK-SAME: tg.gpu_result_dims = [array<i64: 5>]
+// CHECK-SAME: tg.gpu_values = [array<i64: 0, 1, 0, 0>, array<i64: 0, 3, 0, 0>, array<i64: 1, 0, 1, 0>, array<i64: 0, 7, 0, 0>, array<i64: 8, 2, 3, 0>, array<i64: 3, 3, 4, 0>, array<i64: 0, 0, 0, 0>]
+func.func @pads_reversed(%x: tensor<?x?xf32>, %out: memref<?xf32>) attributes {tg.num_results = 1 : i64} {
+  return
+}
+func.func @pads_reversed_shapes(%x: tensor<?x?xf32>) -> tensor<1xi64> attributes {tg.shape_function} {
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %d1 = tensor.dim %x, %c1 : tensor<?x?xf32>
+  %d64 = arith.index_cast %d1 : index to i64
+  %c7 = arith.constant 7 : i64
+  %m = arith.remsi %d64, %c7 : i64
+  %p = arith.subi %c7, %m : i64
+  %zero = arith.constant 0 : i64
+  %pairs = tensor.from_elements %zero, %p, %zero, %zero : tensor<2x2xi64>
+  %e = tensor.empty() : tensor<2x2xi64>
+  %rev = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%e : tensor<2x2xi64>) {
+  ^bb0(%o: i64):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %c1i = arith.constant 1 : index
+    %r = arith.subi %c1i, %i : index
+    %v = tensor.extract %pairs[%r, %j] : tensor<2x2xi64>
+    linalg.yield %v : i64
+  } -> tensor<2x2xi64>
+  %e2 = tensor.empty() : tensor<2x2xi64>
+  %t = linalg.transpose ins(%rev : tensor<2x2xi64>) outs(%e2 : tensor<2x2xi64>) permutation = [1, 0]
+  %flat = tensor.collapse_shape %t [[0, 1]] : tensor<2x2xi64> into tensor<4xi64>
+  %w = tensor.extract %flat[%c3] : tensor<4xi64>
+  %s = tensor.from_elements %w : tensor<1xi64>
+  return %s : tensor<1xi64>
+}
+
+// -----
+
 // An element at an index the host does not know stays data: an error.
 func.func @unknown_index(%x: tensor<?xf32>, %k: index, %out: memref<?xf32>) attributes {tg.num_results = 1 : i64} {
   return
