@@ -266,6 +266,33 @@ func.func @einsum_dynamic(%a: tensor<?x3x4xf32>, %b: tensor<?x4x5xf32>) -> tenso
 
 // -----
 
+// Ops whose lowering once needed static shapes, over run-time dims (a
+// causal mask over a run-time sequence, an argmax and a cumsum over run-time
+// rows, a quantized model with a run-time batch): each result is sized by
+// the input's dims.
+// CHECK-LABEL: func.func @runtime_dims
+// CHECK: %[[N:.*]] = tensor.dim %arg0, %{{.*}} : tensor<?x?xf32>
+// CHECK: %[[T:.*]] = tensor.dim %arg0, %{{.*}} : tensor<?x?xf32>
+// CHECK: tensor.empty(%[[N]], %[[T]]) : tensor<?x?xf32>
+// CHECK: tensor.empty(%{{.*}}) : tensor<?xf32>
+// CHECK: tensor.empty(%{{.*}}) : tensor<?xi64>
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?xf32>
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?xi8>
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}) : tensor<?x?xf32>
+// CHECK-NOT: lowering needs
+func.func @runtime_dims(%x: tensor<?x?xf32>, %k: tensor<i64>) -> (tensor<?x?xf32>, tensor<?xi64>, tensor<?x?xf32>, tensor<?x?xf32>) {
+  %z = tg.constant dense<3> : tensor<ui8>
+  %s = tg.constant dense<5.000000e-01> : tensor<f32>
+  %u = tg.trilu %x, %k : (tensor<?x?xf32>, tensor<i64>) -> tensor<?x?xf32>
+  %a = tg.argmax %x {axis = 1 : i64, keepdims = false} : tensor<?x?xf32> -> tensor<?xi64>
+  %c = tg.cumsum %x {axis = 1 : i64} : tensor<?x?xf32>
+  %q = tg.quantize_linear %x, %s, %z : (tensor<?x?xf32>, tensor<f32>, tensor<ui8>) -> tensor<?x?xui8>
+  %d = tg.dequantize_linear %q, %s, %z : (tensor<?x?xui8>, tensor<f32>, tensor<ui8>) -> tensor<?x?xf32>
+  return %u, %a, %c, %d : tensor<?x?xf32>, tensor<?xi64>, tensor<?x?xf32>, tensor<?x?xf32>
+}
+
+// -----
+
 // Scatters are loops over the updates carrying the result: the target
 // element is read (to combine), then inserted.
 // CHECK-LABEL: func.func @scatter_elements_add

@@ -1078,14 +1078,14 @@ struct TriluLowering : public OpConversionPattern<tg::TriluOp> {
   matchAndRewrite(tg::TriluOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    if (failed(requireStatic(rw, op, rt)))
-      return failure();
     Value in = adaptor.getInput(), kT = adaptor.getK();
     bool upper = op.getUpper();
     int64_t r = rt.getRank();
     bool hasK = cast<RankedTensorType>(kT.getType()).getNumElements() > 0;
+    // A causal mask over a run-time sequence: the input's dims.
     rw.replaceOp(op, buildIndexed(
-        rw, op.getLoc(), rt, {},
+        rw, op.getLoc(), rt,
+        dynSizesOf(rt, [&](int64_t d) { return dimOf(rw, op.getLoc(), in, d); }),
         [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
           Value k = hasK ? arith::IndexCastOp::create(b, l, b.getIndexType(),
                                                       readScalar(b, l, kT))
@@ -1105,14 +1105,14 @@ struct TriluLowering : public OpConversionPattern<tg::TriluOp> {
 struct EyeLikeLowering : public OpConversionPattern<tg::EyeLikeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
-  matchAndRewrite(tg::EyeLikeOp op, OpAdaptor,
+  matchAndRewrite(tg::EyeLikeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    if (failed(requireStatic(rw, op, rt)))
-      return failure();
     int64_t k = op.getK();
+    Value in = adaptor.getInput();
     rw.replaceOp(op, buildIndexed(
-        rw, op.getLoc(), rt, {},
+        rw, op.getLoc(), rt,
+        dynSizesOf(rt, [&](int64_t d) { return dimOf(rw, op.getLoc(), in, d); }),
         [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
           Value on = cmpI(b, l, arith::CmpIPredicate::eq,
                           subI(b, l, ivs[1], ivs[0]), idx(b, l, k));
@@ -1130,15 +1130,26 @@ struct ReverseSequenceLowering
   matchAndRewrite(tg::ReverseSequenceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     auto rt = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    if (failed(requireStatic(rw, op, rt)))
-      return failure();
     int64_t ba = op.getBatchAxis(), ta = op.getTimeAxis();
     Value in = adaptor.getInput(), lens = adaptor.getSeqLens();
-    int64_t T = rt.getDimSize(ta);
+    Location loc = op.getLoc();
+    Value T = dimOf(rw, loc, in, ta);
+    // One length per batch entry.
+    Value lensOk = cmpI(rw, loc, arith::CmpIPredicate::eq,
+                        dimOf(rw, loc, lens, 0), dimOf(rw, loc, in, ba));
+    cf::AssertOp::create(rw, loc, lensOk,
+                         "ReverseSequence: sequence_lens must have one entry "
+                         "per batch entry");
     rw.replaceOp(op, buildIndexed(
-        rw, op.getLoc(), rt, {},
+        rw, loc, rt,
+        dynSizesOf(rt, [&](int64_t d) { return dimOf(rw, loc, in, d); }),
         [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
-          Value len = clampI(b, l, readIndex(b, l, lens, ValueRange{ivs[ba]}), 0, T);
+          Value len = arith::MinSIOp::create(
+              b, l,
+              arith::MaxSIOp::create(
+                  b, l, readIndex(b, l, lens, ValueRange{ivs[ba]}),
+                  idx(b, l, 0)),
+              T);
           Value t = ivs[ta];
           Value rev = subI(b, l, subI(b, l, len, idx(b, l, 1)), t);
           Value inSeq = cmpI(b, l, arith::CmpIPredicate::slt, t, len);
@@ -1159,8 +1170,6 @@ struct QuantizeLowering : public OpConversionPattern<OpT> {
                   ConversionPatternRewriter &rw) const override {
     auto rt = cast<RankedTensorType>(
         this->getTypeConverter()->convertType(op.getType()));
-    if (failed(requireStatic(rw, op, rt)))
-      return failure();
     Value in = adaptor.getInput(), scale = adaptor.getScale(),
           zp = adaptor.getZeroPoint();
     auto st = cast<RankedTensorType>(scale.getType());
@@ -1168,11 +1177,22 @@ struct QuantizeLowering : public OpConversionPattern<OpT> {
     if (axis < 0)
       axis += rt.getRank();
     bool perAxis = st.getRank() == 1 && st.getDimSize(0) != 1;
+    Location loc = op.getLoc();
+    // Per axis over a run-time dim: one scale per entry, checked.
+    if (perAxis && (rt.isDynamicDim(axis) || st.isDynamicDim(0))) {
+      Value ok = cmpI(rw, loc, arith::CmpIPredicate::eq, dimOf(rw, loc, scale, 0),
+                      dimOf(rw, loc, in, axis));
+      cf::AssertOp::create(rw, loc, ok,
+                           "QuantizeLinear/DequantizeLinear: the scales do not "
+                           "match the axis");
+    }
+    SmallVector<Value> dyn =
+        dynSizesOf(rt, [&](int64_t d) { return dimOf(rw, loc, in, d); });
     bool hasZp = cast<RankedTensorType>(zp.getType()).getNumElements() > 0;
     constexpr bool isDeq = std::is_same_v<OpT, tg::DequantizeLinearOp>;
     bool zpU = isUnsignedElem(op.getZeroPoint().getType());
     rw.replaceOp(op, buildIndexed(
-        rw, op.getLoc(), rt, {},
+        rw, loc, rt, dyn,
         [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
           SmallVector<Value> p;
           if (perAxis)

@@ -279,27 +279,30 @@ struct ArgLowering : public OpConversionPattern<OpT> {
     auto rt = cast<RankedTensorType>(op.getType());
     Value x = adaptor.getInput();
     auto it = cast<RankedTensorType>(x.getType());
-    if (failed(requireStatic(rw, op, it)))
-      return failure();
     int64_t axis = op.getAxis();
     Type et = it.getElementType();
     bool u = isUnsignedElem(op.getInput().getType());
     constexpr bool isMax = std::is_same_v<OpT, tg::ArgMaxOp>;
+    // The kept dims, run-time ones read from the input.
     SmallVector<int64_t> shape;
+    SmallVector<Value> dyn;
     for (int64_t i = 0; i < it.getRank(); ++i)
-      if (i != axis)
+      if (i != axis) {
         shape.push_back(it.getDimSize(i));
+        if (it.isDynamicDim(i))
+          dyn.push_back(dimOf(rw, loc, x, i));
+      }
     auto vt = RankedTensorType::get(shape, et);
     auto xt = RankedTensorType::get(shape, rw.getI64Type());
     Value vInit = linalg::FillOp::create(
                       rw, loc,
                       scalarConst(rw, loc, et,
                                   isMax ? lowest(et, u) : highest(et, u)),
-                      emptyTensor(rw, loc, vt, {}))
+                      emptyTensor(rw, loc, vt, dyn))
                       .getResult(0);
     Value iInit = linalg::FillOp::create(rw, loc,
                                          scalarConst(rw, loc, rw.getI64Type(), -1),
-                                         emptyTensor(rw, loc, xt, {}))
+                                         emptyTensor(rw, loc, xt, dyn))
                       .getResult(0);
     AffineMap red = dropDimsMap(rw.getContext(), it.getRank(), {axis});
     SmallVector<AffineMap> maps{rw.getMultiDimIdentityMap(it.getRank()), red,
@@ -337,7 +340,15 @@ struct ArgLowering : public OpConversionPattern<OpT> {
               ValueRange{arith::SelectOp::create(b, l, better, v, best),
                          arith::SelectOp::create(b, l, better, idx, bestI)});
         });
-    rw.replaceOp(op, reshapeStatic(rw, loc, g.getResult(1), rt));
+    // keepdims puts back the reduced dim as a 1.
+    FailureOr<Value> out = failure();
+    if (rt.hasStaticShape())
+      out = reshapeStatic(rw, loc, g.getResult(1), rt);
+    else
+      out = reshapeTo(rw, loc, g.getResult(1), rt);
+    if (failed(out))
+      return op.emitError("cannot reshape the indices to ") << rt;
+    rw.replaceOp(op, *out);
     return success();
   }
 };
@@ -600,16 +611,19 @@ struct LRNLowering : public OpConversionPattern<tg::LRNOp> {
     Location loc = op.getLoc();
     Value x = adaptor.getInput();
     auto t = cast<RankedTensorType>(x.getType());
-    if (failed(requireStatic(rw, op, t)))
-      return failure();
-    int64_t size = op.getSize(), C = t.getDimSize(1);
+    int64_t size = op.getSize();
     int64_t before = (size - 1) / 2;
     Type et = t.getElementType();
     MLIRContext *ctx = rw.getContext();
     int64_t r = t.getRank();
+    // The channel count and the last channel (run-time ones too).
+    Value C = dimOf(rw, loc, x, 1);
+    Value lastC = arith::MaxSIOp::create(
+        rw, loc, arith::SubIOp::create(rw, loc, C, indexConst(rw, loc, 1)),
+        indexConst(rw, loc, 0));
     Value window = emptyTensor(rw, loc, RankedTensorType::get({size}, et), {});
     Value init = linalg::FillOp::create(rw, loc, scalarConst(rw, loc, et, 0),
-                                        emptyTensor(rw, loc, t, {}))
+                                        emptyLike(rw, loc, x))
                      .getResult(0);
     SmallVector<AffineMap> maps{AffineMap::get(r + 1, 0,
                                                {getAffineDimExpr(r, ctx)}, ctx),
@@ -633,11 +647,11 @@ struct LRNLowering : public OpConversionPattern<tg::LRNOp> {
                          arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge,
                                                c, indexConst(b, l, 0)),
                          arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
-                                               c, indexConst(b, l, C)));
+                                               c, C));
                      idx[1] = arith::MinSIOp::create(
                          b, l,
                          arith::MaxSIOp::create(b, l, c, indexConst(b, l, 0)),
-                         indexConst(b, l, C - 1));
+                         lastC);
                      Value v = tensor::ExtractOp::create(b, l, x, idx);
                      v = arith::MulFOp::create(b, l, v, v);
                      v = arith::SelectOp::create(b, l, ok, v,
@@ -675,8 +689,6 @@ struct CumSumLowering : public OpConversionPattern<tg::CumSumOp> {
     Location loc = op.getLoc();
     Value x = adaptor.getInput();
     auto t = cast<RankedTensorType>(x.getType());
-    if (failed(requireStatic(rw, op, t)))
-      return failure();
     int64_t axis = op.getAxis(), r = t.getRank();
     if (axis < 0)
       axis += r;
@@ -691,7 +703,7 @@ struct CumSumLowering : public OpConversionPattern<tg::CumSumOp> {
     iters.push_back(utils::IteratorType::reduction);
     Type et = t.getElementType();
     Value init = linalg::FillOp::create(rw, loc, scalarConst(rw, loc, et, 0),
-                                        emptyTensor(rw, loc, t, {}))
+                                        emptyLike(rw, loc, x))
                      .getResult(0);
     bool excl = op.getExclusive(), rev = op.getReverse();
     using P = arith::CmpIPredicate;
