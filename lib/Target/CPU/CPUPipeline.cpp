@@ -138,6 +138,7 @@ void mlir::tangram::buildCPULoweringPipeline(OpPassManager &pm,
   arith::ArithEmulateUnsupportedFloatsOptions eo;
   eo.sourceTypeStrs = {"bf16"};
   pm.addNestedPass<func::FuncOp>(arith::createArithEmulateUnsupportedFloats(eo));
+  pm.addPass(createExpandBF16Pass());
   // aligned_alloc rather than malloc plus rounding the address up: LLVM
   // then sees each buffer as its own allocation (the rounding through an
   // integer hid that), so that a reduction's sum stays in a register

@@ -547,6 +547,21 @@ def ExpandFloat8Pass : Pass<"tg-cpu-expand-float8", "ModuleOp"> {
                            "::mlir::math::MathDialect"];
 }
 
+def ExpandBF16Pass : Pass<"tg-cpu-expand-bf16", "ModuleOp"> {
+  let summary = "Writes conversions between f32 and bf16 as integer "
+                "arithmetic";
+  let description = [{
+    LLVM lowers an `fptrunc` to `bfloat` on an x86 CPU without AVX512-BF16
+    to a call of `__truncsfbf2`, which Debian 12's libgcc (GCC 12) lacks, so
+    a code object with one failed to load ("undefined symbol"). MLIR's bf16
+    expansion (`arith::populateExpandBFloat16Patterns`) writes
+    `arith.truncf` f32 -> bf16 (round to nearest even, NaN kept quiet) and
+    `arith.extf` bf16 -> f32 (a shift) on the bits instead. It runs after
+    `arith-emulate-unsupported-floats`, which leaves only such conversions.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def ShrinkBufferLifetimesPass : Pass<"tg-cpu-shrink-buffer-lifetimes", "ModuleOp"> {
   let summary = "Allocates each buffer at its first use and frees it after its last";
   let description = [{
