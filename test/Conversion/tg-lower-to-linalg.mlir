@@ -444,6 +444,25 @@ func.func @squeeze_runtime_axes(%x: tensor<1x3x1xf32>, %a: tensor<1xi64>) -> ten
 
 // -----
 
+// Run-time axes over run-time dims: each case reduces static axes of the
+// run-time input and its result (run-time dims kept) is cast to the
+// result type; so does unsqueeze's.
+// CHECK-LABEL: func.func @runtime_axes_runtime_dims
+// CHECK: scf.index_switch
+// CHECK: case 2 {
+// CHECK: tensor.dim %arg0
+// CHECK: linalg.generic
+// CHECK: tensor.cast {{.*}} : tensor<?x1x?xf32> to tensor<?x?x?xf32>
+// CHECK: scf.index_switch
+// CHECK: tensor.cast {{.*}} : tensor<?x1xf32> to tensor<?x?xf32>
+func.func @runtime_axes_runtime_dims(%x: tensor<?x3x?xf32>, %a: tensor<1xi64>, %v: tensor<?xf32>) -> (tensor<?x?x?xf32>, tensor<?x?xf32>) {
+  %y = tg.reduce_sum %x axes(%a : tensor<1xi64>) {axes = array<i64>} : tensor<?x3x?xf32> -> tensor<?x?x?xf32>
+  %u = tg.unsqueeze %v axes(%a : tensor<1xi64>) {axes = array<i64>} : tensor<?xf32> -> tensor<?x?xf32>
+  return %y, %u : tensor<?x?x?xf32>, tensor<?x?xf32>
+}
+
+// -----
+
 // Unsqueeze with run-time axes: one case per position of the new dim.
 // CHECK-LABEL: func.func @unsqueeze_runtime_axes
 // CHECK: cf.assert {{.*}} "tg.unsqueeze: the axes are out of range or repeated"

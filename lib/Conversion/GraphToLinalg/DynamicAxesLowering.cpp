@@ -112,8 +112,8 @@ struct DynamicAxesReduceLowering : public OpConversionPattern<OpT> {
     auto it = cast<RankedTensorType>(op.getInput().getType());
     auto rt = cast<RankedTensorType>(
         this->getTypeConverter()->convertType(op.getType()));
-    if (failed(requireStatic(rw, op, it)))
-      return failure();
+    // Run-time dims are fine: each case is a reduction over static axes
+    // whose result (run-time dims kept) is cast to `rt`.
     if (this->getTypeConverter()->convertType(it) != it)
       return op.emitError("run-time axes are not supported for unsigned "
                           "element types");
@@ -255,8 +255,6 @@ struct DynamicAxesUnsqueezeLowering
     auto it = cast<RankedTensorType>(op.getInput().getType());
     auto rt =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    if (failed(requireStatic(rw, op, it)))
-      return failure();
     int64_t rank = rt.getRank(), k = rank - it.getRank();
     if (rank > kMaxRank)
       return op.emitError("run-time axes are supported up to result rank ")
