@@ -293,6 +293,23 @@ func.func @runtime_dims(%x: tensor<?x?xf32>, %k: tensor<i64>) -> (tensor<?x?xf32
 
 // -----
 
+// DepthToSpace and SpaceToDepth over a run-time batch and image: the
+// channels stay static, the spatial dims are the input's times or over the
+// block size.
+// CHECK-LABEL: func.func @blocks_runtime_dims
+// CHECK: %[[H:.*]] = tensor.dim %arg0, %c2 : tensor<?x8x?x?xf32>
+// CHECK: arith.muli %[[H]], %{{.*}} : index
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}, %{{.*}}) : tensor<?x2x?x?xf32>
+// CHECK: arith.divui
+// CHECK: tensor.empty(%{{.*}}, %{{.*}}, %{{.*}}) : tensor<?x32x?x?xf32>
+func.func @blocks_runtime_dims(%x: tensor<?x8x?x?xf32>) -> (tensor<?x2x?x?xf32>, tensor<?x32x?x?xf32>) {
+  %s = tg.depth_to_space %x {blocksize = 2 : i64} : tensor<?x8x?x?xf32> -> tensor<?x2x?x?xf32>
+  %d = tg.space_to_depth %x {blocksize = 2 : i64} : tensor<?x8x?x?xf32> -> tensor<?x32x?x?xf32>
+  return %s, %d : tensor<?x2x?x?xf32>, tensor<?x32x?x?xf32>
+}
+
+// -----
+
 // Scatters are loops over the updates carrying the result: the target
 // element is read (to combine), then inserted.
 // CHECK-LABEL: func.func @scatter_elements_add
@@ -385,6 +402,22 @@ func.func @topk(%x: tensor<3x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>) {
 func.func @topk_runtime_k(%x: tensor<5xf32>, %k: tensor<1xi64>) -> (tensor<?xf32>, tensor<?xi64>) {
   %v, %i = tg.topk %x, %k {axis = 0 : i64, largest = false} : (tensor<5xf32>, tensor<1xi64>) -> (tensor<?xf32>, tensor<?xi64>)
   return %v, %i : tensor<?xf32>, tensor<?xi64>
+}
+
+// -----
+
+// Over run-time dims (a detector's scores of a run-time number of boxes):
+// k is checked against the run-time axis length, the other dims come from
+// the input, and the loops run to its dims.
+// CHECK-LABEL: func.func @topk_runtime_dims
+// CHECK: %[[N:.*]] = tensor.dim %arg0, %{{.*}} : tensor<?x?xf32>
+// CHECK: cf.assert {{.*}} "TopK: k is not in [0, the axis length]"
+// CHECK: %[[B:.*]] = tensor.dim %arg0, %{{.*}} : tensor<?x?xf32>
+// CHECK: tensor.empty(%[[B]]) : tensor<?x2xf32>
+func.func @topk_runtime_dims(%x: tensor<?x?xf32>) -> (tensor<?x2xf32>, tensor<?x2xi64>) {
+  %k = tg.constant dense<2> : tensor<1xi64>
+  %v, %i = tg.topk %x, %k {axis = 1 : i64} : (tensor<?x?xf32>, tensor<1xi64>) -> (tensor<?x2xf32>, tensor<?x2xi64>)
+  return %v, %i : tensor<?x2xf32>, tensor<?x2xi64>
 }
 
 // -----

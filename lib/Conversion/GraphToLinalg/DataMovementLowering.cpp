@@ -968,16 +968,27 @@ struct BlockLowering : public OpConversionPattern<OpT> {
     auto rt = cast<RankedTensorType>(
         this->getTypeConverter()->convertType(op.getType()));
     auto it = cast<RankedTensorType>(adaptor.getInput().getType());
-    if (failed(requireStatic(rw, op, rt)) || failed(requireStatic(rw, op, it)))
-      return failure();
+    // The channels must be static (they decide the mapping); batch and
+    // spatial dims may be run-time ones.
+    if (it.isDynamicDim(1) || rt.isDynamicDim(1))
+      return op.emitError("lowering needs a static channel count, got ")
+             << it;
     int64_t bs = op.getBlocksize();
     Value in = adaptor.getInput();
+    Location loc = op.getLoc();
     constexpr bool toSpace = std::is_same_v<OpT, tg::DepthToSpaceOp>;
     bool crd = false;
     if constexpr (toSpace)
       crd = op.getCrdMode();
+    SmallVector<Value> dyn = dynSizesOf(rt, [&](int64_t d) -> Value {
+      Value n = dimOf(rw, loc, in, d);
+      if (d < 2)
+        return n;
+      return toSpace ? mulI(rw, loc, n, idx(rw, loc, bs))
+                     : (Value)arith::DivUIOp::create(rw, loc, n, idx(rw, loc, bs));
+    });
     rw.replaceOp(op, buildIndexed(
-        rw, op.getLoc(), rt, {},
+        rw, loc, rt, dyn,
         [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
           Value B = idx(b, l, bs);
           auto div = [&](Value x) { return arith::DivUIOp::create(b, l, x, B); };

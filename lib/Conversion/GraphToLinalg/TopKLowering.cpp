@@ -30,43 +30,46 @@ struct TopKLowering : public OpConversionPattern<tg::TopKOp> {
     auto vt = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getValues().getType()));
     auto idxT = cast<RankedTensorType>(op.getIndices().getType());
-    if (failed(requireStatic(rw, op, it)))
-      return failure();
     int64_t rank = it.getRank();
     int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
-    for (int64_t d = 0; d < rank; ++d)
-      if (d != axis && vt.isDynamicDim(d))
-        return op.emitError("lowering needs static non-axis result dims");
-    // k is read at run time when it is not a constant (the results' axis
-    // dim is then dynamic); the importer checked 0 <= k <= n for constants.
+    Value in = adaptor.getInput();
+    Type i64 = rw.getI64Type();
+    // n, the axis length, and k (read at run time when it is not a
+    // constant: the results' axis dim is then dynamic). k must be in
+    // [0, n]; the importer checked constants against a static n.
+    Value n = arith::IndexCastOp::create(rw, loc, i64, dimOf(rw, loc, in, axis));
     Value kI64;
-    SmallVector<Value> dynK;
-    if (vt.isDynamicDim(axis)) {
-      Value kv = tensor::ExtractOp::create(
+    if (vt.isDynamicDim(axis))
+      kI64 = tensor::ExtractOp::create(
           rw, loc, adaptor.getK(),
           SmallVector<Value>(cast<RankedTensorType>(adaptor.getK().getType())
                                  .getRank(),
                              indexConst(rw, loc, 0)));
-      Value n = scalarConst(rw, loc, rw.getI64Type(), it.getDimSize(axis));
+    else
+      kI64 = scalarConst(rw, loc, i64, vt.getDimSize(axis));
+    if (vt.isDynamicDim(axis) || it.isDynamicDim(axis)) {
       Value inRange = arith::AndIOp::create(
           rw, loc,
-          arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::sge, kv,
-                                scalarConst(rw, loc, rw.getI64Type(), 0)),
-          arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::sle, kv, n));
-      cf::AssertOp::create(rw, loc, inRange,
-                           "TopK: k is not in [0, " +
-                               std::to_string(it.getDimSize(axis)) + "]");
-      kv = arith::MaxSIOp::create(
-          rw, loc,
-          arith::MinSIOp::create(
-              rw, loc, kv,
-              scalarConst(rw, loc, rw.getI64Type(), it.getDimSize(axis))),
-          scalarConst(rw, loc, rw.getI64Type(), 0));
-      kI64 = kv;
-      dynK.push_back(arith::IndexCastOp::create(rw, loc, rw.getIndexType(), kv));
-    } else {
-      kI64 = scalarConst(rw, loc, rw.getI64Type(), vt.getDimSize(axis));
+          arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::sge, kI64,
+                                scalarConst(rw, loc, i64, 0)),
+          arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::sle, kI64, n));
+      cf::AssertOp::create(
+          rw, loc, inRange,
+          it.isDynamicDim(axis)
+              ? std::string("TopK: k is not in [0, the axis length]")
+              : "TopK: k is not in [0, " + std::to_string(it.getDimSize(axis)) +
+                    "]");
+      kI64 = arith::MaxSIOp::create(
+          rw, loc, arith::MinSIOp::create(rw, loc, kI64, n),
+          scalarConst(rw, loc, i64, 0));
     }
+    // The results' run-time dims: k along the axis, the input's elsewhere.
+    SmallVector<Value> dynK;
+    for (int64_t d = 0; d < rank; ++d)
+      if (vt.isDynamicDim(d))
+        dynK.push_back(d == axis ? (Value)arith::IndexCastOp::create(
+                                       rw, loc, rw.getIndexType(), kI64)
+                                 : dimOf(rw, loc, in, d));
     Value x = adaptor.getInput();
     Type elem = it.getElementType();
     bool largest = op.getLargest(), isFloat = isa<FloatType>(elem);
@@ -87,7 +90,7 @@ struct TopKLowering : public OpConversionPattern<tg::TopKOp> {
     auto rankType = RankedTensorType::get(it.getShape(), rw.getI64Type());
     Value zero = scalarConst(rw, loc, rw.getI64Type(), 0);
     Value init = linalg::FillOp::create(rw, loc, zero,
-                                        emptyTensor(rw, loc, rankType, {}))
+                                        emptyLike(rw, loc, x, rw.getI64Type()))
                      .getResult(0);
     Value ranks =
         linalg::GenericOp::create(
@@ -130,9 +133,9 @@ struct TopKLowering : public OpConversionPattern<tg::TopKOp> {
 
     // Place the winners: loops over the input carrying both results.
     SmallVector<Value> lbs, ubs, steps;
-    for (int64_t d : it.getShape()) {
+    for (int64_t d = 0; d < rank; ++d) {
       lbs.push_back(indexConst(rw, loc, 0));
-      ubs.push_back(indexConst(rw, loc, d));
+      ubs.push_back(dimOf(rw, loc, x, d));
       steps.push_back(indexConst(rw, loc, 1));
     }
     Value values = emptyTensor(rw, loc, vt, dynK);
