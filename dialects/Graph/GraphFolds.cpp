@@ -320,8 +320,11 @@ gatherElements(DenseElementsAttr a, RankedTensorType outT,
     in.clear();
     source(coords, in);
     int64_t linear = 0;
-    for (auto [c, size] : llvm::zip(in, inShape))
+    for (auto [c, size] : llvm::zip(in, inShape)) {
+      if (c < 0 || c >= size) // a result type the op does not imply
+        return {};
       linear = linear * size + c;
+    }
     out.push_back(values[linear]);
   }
   return DenseElementsAttr::get(outT, out);
@@ -416,6 +419,8 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
     return {};
   if (a.isSplat())
     return a.resizeSplat(outT);
+  if (outT.getNumElements() == 0)
+    return DenseElementsAttr::get(outT, ArrayRef<Attribute>{});
   if (!constSteps || !getConstantInts(getStarts(), starts) ||
       !getConstantInts(getAxes(), axes) || starts.size() != steps.size() ||
       axes.size() != steps.size())
@@ -430,7 +435,8 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
     if (d < 0 || d >= rank || step == 0)
       return {};
     start = start < 0 ? start + dim : start;
-    first[d] = std::clamp<int64_t>(start, 0, step > 0 ? dim : dim - 1);
+    first[d] = std::clamp<int64_t>(start, 0,
+                                   step > 0 ? dim : std::max<int64_t>(dim - 1, 0));
     stride[d] = step;
   }
   return gatherElements(a, outT, [&](ArrayRef<int64_t> c,

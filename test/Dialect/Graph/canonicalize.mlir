@@ -174,6 +174,26 @@ func.func @pad_arithmetic_fold() -> (tensor<8xi64>, tensor<2x2xi64>) {
 
 // -----
 
+// An empty slice of a constant ([2:] of 2 elements, and a reversed slice
+// of an empty one) folds to an empty constant.
+// CHECK-LABEL: func @empty_slice_fold
+// CHECK-DAG: tg.constant dense<> : tensor<0xi64>
+// CHECK-NOT: tg.slice
+func.func @empty_slice_fold() -> (tensor<0xi64>, tensor<0xi64>) {
+  %x = tg.constant dense<[4, 5]> : tensor<2xi64>
+  %s = tg.constant dense<2> : tensor<1xi64>
+  %e = tg.constant dense<9223372036854775807> : tensor<1xi64>
+  %a = tg.constant dense<0> : tensor<1xi64>
+  %one = tg.constant dense<1> : tensor<1xi64>
+  %y = tg.slice %x, %s, %e, %a, %one : (tensor<2xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<0xi64>
+  %z = tg.constant dense<> : tensor<0xi64>
+  %m = tg.constant dense<-1> : tensor<1xi64>
+  %w = tg.slice %z, %m, %s, %a, %m : (tensor<0xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<0xi64>
+  return %y, %w : tensor<0xi64>, tensor<0xi64>
+}
+
+// -----
+
 // Same-typed reshape/expand of run-time shapes are not identities: ?x? may
 // be a [2, 3] -> [3, 2] reshape, and a `?` may be a 1 that broadcasts. One
 // dynamic dim is pinned by the element count.
