@@ -55,12 +55,9 @@ bool canRun(Operation *op, const CostModel &model, unsigned d,
          {TypeRange(op->getOperandTypes()), TypeRange(op->getResultTypes())})
       for (Type t : types) {
         auto shaped = dyn_cast<ShapedType>(t);
-        if (!shaped || !shaped.hasStaticShape() ||
-            !shaped.getElementType().isIntOrFloat())
+        if (!shaped || !shaped.hasStaticShape())
           continue;
-        double bytes = double(shaped.getNumElements()) *
-                       double(llvm::divideCeil(
-                           shaped.getElementType().getIntOrFloatBitWidth(), 8));
+        double bytes = tg::numBytes(t, /*dynamicDim=*/0);
         if (bytes > e.maxBufferBytes) {
           why = "a buffer of " + std::to_string((uint64_t)bytes) +
                 " bytes exceeds the device's max_buffer_bytes (" +
