@@ -147,6 +147,12 @@ struct RowReduction {
   /// global average pool's H x W), with bounds of the host.
   scf::ForOp loop;
   SmallVector<scf::ForOp> outer;
+  /// The nest's loops, outermost first (`outer` then `loop`).
+  SmallVector<scf::ForOp> loops() const {
+    SmallVector<scf::ForOp> all = outer;
+    all.push_back(loop);
+    return all;
+  }
   memref::LoadOp acc;
   /// The element's value before the loop when the body stores it first
   /// (a folded fill); null when the loop reads it (`acc`).

@@ -90,9 +90,7 @@ static bool takesAsRow(const RowReduction &r) {
   if (r.outer.empty())
     return true;
   int64_t points = 1;
-  SmallVector<scf::ForOp> loops = r.outer;
-  loops.push_back(r.loop);
-  for (scf::ForOp l : loops) {
+  for (scf::ForOp l : r.loops()) {
     std::optional<int64_t> lb = getConstantIntValue(l.getLowerBound()),
                            ub = getConstantIntValue(l.getUpperBound()),
                            step = getConstantIntValue(l.getStep());
@@ -457,9 +455,7 @@ struct RowBuilder {
                                 map.lookupOrDefault(red.getUpperBound()),
                                 arith::MulIOp::create(b, loc, step, wgValue));
     } else {
-      SmallVector<scf::ForOp> loops = row.outer;
-      loops.push_back(red);
-      for (scf::ForOp l : loops)
+      for (scf::ForOp l : row.loops())
         if (failed(ctx.addDim(l, l.getLowerBound(), l.getUpperBound(),
                               l.getStep(), nest)))
           return failure();
